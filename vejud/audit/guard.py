@@ -1,0 +1,157 @@
+"""Database-level guarantees for the audit trail.
+
+* Guarded tables (person and case data) refuse INSERT, UPDATE and DELETE unless
+  the transaction has an open audit scope (``audit.services.audited``), and the
+  scope refuses to close without at least one audit record. So a change
+  without its audit record cannot be committed, whichever code path tries.
+  PostgreSQL: a transaction-local setting checked by a statement trigger.
+  SQLite: an application function registered on each connection, checked by
+  triggers; a connection without it (e.g. the sqlite3 shell) cannot write.
+* Append-only tables (audit events, access log) refuse UPDATE and DELETE.
+
+Triggers are (re)installed after every ``migrate`` for every registered model,
+so a migration that rebuilds a table on SQLite cannot silently drop them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+
+GUARDED_MODELS: list[type[models.Model]] = []
+APPEND_ONLY_MODELS: list[type[models.Model]] = []
+
+M = TypeVar("M", bound=type[models.Model])
+
+MODE_CLOSED = 0
+MODE_AUDIT_SCOPE = 1
+MODE_MAINTENANCE = 2
+
+PG_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION vejud_require_audit_scope() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('vejud.audit_scope', true), '') <> 'on' THEN
+    RAISE EXCEPTION 'vejud: % on % outside an audit scope', TG_OP, TG_TABLE_NAME
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION vejud_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'vejud: % is append-only (% refused)', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+"""
+
+
+def guarded(model: M) -> M:
+    """Register ``model`` so its table refuses writes outside an audit scope."""
+    GUARDED_MODELS.append(model)
+    return model
+
+
+def append_only(model: M) -> M:
+    """Register ``model`` so its table refuses UPDATE and DELETE."""
+    APPEND_ONLY_MODELS.append(model)
+    return model
+
+
+def set_write_mode(connection: BaseDatabaseWrapper, mode: int) -> None:
+    """Open or close the audit scope at the database level for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            value = "on" if mode == MODE_AUDIT_SCOPE else "off"
+            cursor.execute("SELECT set_config('vejud.audit_scope', %s, true)", [value])
+    else:
+        connection.vejud_write_mode = mode  # type: ignore[attr-defined]
+
+
+def _register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    if connection.vendor != "sqlite":
+        return
+    wrapper = connection
+    connection.connection.create_function(
+        "vejud_write_mode", 0, lambda: getattr(wrapper, "vejud_write_mode", MODE_CLOSED)
+    )
+
+
+connection_created.connect(_register_sqlite_function, dispatch_uid="vejud_sqlite_guard")
+
+
+def install_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Create (or re-create) the guard and append-only triggers for all registered models."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PG_FUNCTIONS)
+            for model in GUARDED_MODELS:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER vejud_audit_guard BEFORE INSERT OR UPDATE OR DELETE"
+                    f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION vejud_require_audit_scope()"
+                )
+            for model in APPEND_ONLY_MODELS:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER vejud_append_only BEFORE UPDATE OR DELETE"
+                    f" ON {table} FOR EACH ROW EXECUTE FUNCTION vejud_append_only()"
+                )
+        elif connection.vendor == "sqlite":
+            for model in GUARDED_MODELS:
+                table = model._meta.db_table
+                for op in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(
+                        f'CREATE TRIGGER IF NOT EXISTS "vejud_guard_{table}_{op.lower()}"'
+                        f' BEFORE {op} ON "{table}" WHEN vejud_write_mode() = 0'
+                        " BEGIN SELECT RAISE(ABORT, 'vejud: write outside an audit scope'); END"
+                    )
+            for model in APPEND_ONLY_MODELS:
+                table = model._meta.db_table
+                for op in ("UPDATE", "DELETE"):
+                    cursor.execute(
+                        f'CREATE TRIGGER IF NOT EXISTS "vejud_append_only_{table}_{op.lower()}"'
+                        f' BEFORE {op} ON "{table}" WHEN vejud_write_mode() < 2'
+                        " BEGIN SELECT RAISE(ABORT, 'vejud: append-only table'); END"
+                    )
+        else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+            raise RuntimeError(f"Unsupported database vendor {connection.vendor}")
+
+
+def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
+    """Return the registered tables whose guard or append-only trigger is missing."""
+    missing: list[str] = []
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE t.tgname IN ('vejud_audit_guard', 'vejud_append_only') AND t.tgenabled <> 'D'"
+            )
+            present = {(row[0], row[1]) for row in cursor.fetchall()}
+            missing += [
+                m._meta.db_table
+                for m in GUARDED_MODELS
+                if (m._meta.db_table, "vejud_audit_guard") not in present
+            ]
+            missing += [
+                m._meta.db_table
+                for m in APPEND_ONLY_MODELS
+                if (m._meta.db_table, "vejud_append_only") not in present
+            ]
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present_names = {row[0] for row in cursor.fetchall()}
+            for m in GUARDED_MODELS:
+                t = m._meta.db_table
+                if not all(f"vejud_guard_{t}_{op}" in present_names for op in ("insert", "update", "delete")):
+                    missing.append(t)
+            for m in APPEND_ONLY_MODELS:
+                t = m._meta.db_table
+                if not all(f"vejud_append_only_{t}_{op}" in present_names for op in ("update", "delete")):
+                    missing.append(t)
+    # A table not created yet (before the first migrate) gets its triggers after migrate.
+    return [table for table in missing if table in existing]

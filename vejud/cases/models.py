@@ -1,0 +1,230 @@
+"""Cases: one exit attempt (exitsag) by a person, its journal, mentors and break-glass grants."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vejud.audit.guard import guarded
+
+from vejud.organisations.models import Unit
+from vejud.people.models import Person
+
+
+class Track(models.TextChoices):
+    """Spor: at liberty (local unit) or deprived of liberty (DfK and the institution)."""
+
+    LIBERTY = "liberty", _("At liberty")
+    CUSTODY = "custody", _("In custody")
+
+
+class CaseStatus(models.TextChoices):
+    """Where the case is in the exit process; the transitions are in ``cases.states``."""
+
+    INQUIRY = "inquiry", _("Inquiry")
+    ASSESSMENT = "assessment", _("Assessment")
+    REFUSED = "refused", _("Refused")
+    REFERRED = "referred", _("Referred for final decision")
+    ADMITTED = "admitted", _("Admitted (exit course)")
+    REFUSAL_UPHELD = "refusal_upheld", _("Refusal upheld")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DROPPED = "dropped", _("Dropped during assessment")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        CaseStatus.INQUIRY,
+        CaseStatus.ASSESSMENT,
+        CaseStatus.REFUSED,
+        CaseStatus.REFERRED,
+        CaseStatus.ADMITTED,
+    }
+)
+
+
+class CaseReferenceCounter(models.Model):
+    """The last reference number handed out in a year (EX-YYYY-NNNNN)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+@guarded
+class Case(models.Model):
+    """Exitsag: one attempt by a person to leave, with a responsible unit and a track."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("responsible unit"),
+    )
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices)
+    institution = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="custody_cases",
+        verbose_name=_("institution"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.INQUIRY
+    )
+    opened_on = models.DateField(_("opened"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    previous_case = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_cases",
+        verbose_name=_("earlier attempt"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["responsible_unit", "-id"], name="case_unit_recent"),
+            models.Index(fields=["responsible_unit", "status", "-id"], name="case_unit_status"),
+            models.Index(fields=["institution", "track", "-id"], name="case_institution"),
+            models.Index(fields=["status", "-id"], name="case_status_recent"),
+            models.Index(fields=["person", "-id"], name="case_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(track="liberty", institution__isnull=True)
+                | Q(track="custody", institution__isnull=False),
+                name="case_custody_has_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=r"^EX-[0-9]{4}-[0-9]{5}$"),
+                name="case_reference_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@guarded
+class JournalEntry(models.Model):
+    """A journal note; nothing is edited, a correction is a new entry pointing at the old."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    text = models.TextField(_("text"))
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        indexes = [models.Index(fields=["case", "-created_at", "-id"], name="journal_case_recent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="journal_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Journal entry {self.pk} on case {self.case_id}"
+
+
+@guarded
+class MentorAssignment(models.Model):
+    """A mentor (fast kontaktperson) assigned to a case for a period."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mentor_assignments")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_assignments"
+    )
+    starts_on = models.DateField(_("starts"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["mentor", "ends_on"], name="mentor_active")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="mentor_period_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor {self.mentor_id} on case {self.case_id}"
+
+
+@guarded
+class BreakGlassGrant(models.Model):
+    """Time-limited access outside scope, given on a written reason; reviewed by an auditor."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="breakglass_user_active"),
+            models.Index(fields=["reviewed_at"], name="breakglass_review_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="breakglass_reason_required"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.pk}: user {self.user_id} case {self.case_id}"

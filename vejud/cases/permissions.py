@@ -1,0 +1,170 @@
+"""The need-to-know rules: who may do what, and which parts of a case they may see.
+
+This module is the one place where roles turn into permissions. Pages, the API,
+search, exports and PDFs ask it (through ``cases.selectors``); nothing else
+checks ``membership.role`` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
+from vejud.organisations.models import UnitKind
+
+
+class Part(StrEnum):
+    """A part of a case; each is granted separately so a mentor sees only what a mentor needs."""
+
+    SUMMARY = "summary"  # reference, status, track, unit, dates
+    IDENTITY = "identity"  # name, date of birth, phone
+    CPR = "cpr"
+    GANG = "gang"  # group, role, since, attachment
+    THREATS = "threats"
+    JOURNAL = "journal"
+    PROTECTED_ADDRESS = "protected_address"  # additionally requires being a named custodian
+    ACCESS_RULES = "access_rules"  # the person's exclusion and restriction lists
+    MENTOR_VIEW = "mentor_view"  # the plan, offers and own meeting log (exit course)
+
+
+CASEWORK_PARTS = frozenset(
+    {
+        Part.SUMMARY,
+        Part.IDENTITY,
+        Part.CPR,
+        Part.GANG,
+        Part.THREATS,
+        Part.JOURNAL,
+        Part.PROTECTED_ADDRESS,
+        Part.ACCESS_RULES,
+        Part.MENTOR_VIEW,
+    }
+)
+MENTOR_PARTS = frozenset({Part.SUMMARY, Part.IDENTITY, Part.MENTOR_VIEW})
+
+
+class Basis(StrEnum):
+    """Why a user may see a case."""
+
+    NATIONAL = "national"
+    UNIT = "unit"
+    CUSTODY = "custody"
+    MENTOR = "mentor"
+    BREAK_GLASS = "break_glass"
+
+
+BASIS_PARTS: dict[Basis, frozenset[Part]] = {
+    Basis.NATIONAL: CASEWORK_PARTS,
+    Basis.UNIT: CASEWORK_PARTS,
+    Basis.CUSTODY: CASEWORK_PARTS,
+    Basis.BREAK_GLASS: CASEWORK_PARTS,
+    Basis.MENTOR: MENTOR_PARTS,
+}
+
+
+class Capability(StrEnum):
+    """Role-level permissions, independent of any one case."""
+
+    VIEW_CASES = "view_cases"
+    WRITE_JOURNAL = "write_journal"
+    BREAK_GLASS = "break_glass"
+    MANAGE_PERSON_ACCESS = "manage_person_access"
+    VIEW_AUDIT = "view_audit"
+    REVIEW_BREAK_GLASS = "review_break_glass"
+    VIEW_STATISTICS = "view_statistics"
+    ADMINISTER = "administer"
+    USE_API = "use_api"
+
+
+CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
+
+CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW_CASES: frozenset(CASEWORK_ROLES | {Role.MENTOR}),
+    Capability.WRITE_JOURNAL: frozenset(CASEWORK_ROLES),
+    Capability.BREAK_GLASS: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF, Role.AUDITOR}),
+    Capability.MANAGE_PERSON_ACCESS: frozenset(
+        {Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD, Role.NATIONAL_DECISION_MAKER}
+    ),
+    Capability.VIEW_AUDIT: frozenset({Role.AUDITOR}),
+    Capability.REVIEW_BREAK_GLASS: frozenset({Role.AUDITOR}),
+    Capability.VIEW_STATISTICS: frozenset({Role.ANALYST, *NATIONAL_ROLES}),
+    Capability.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    Capability.USE_API: frozenset(CASEWORK_ROLES | {Role.MENTOR, Role.ANALYST}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's active memberships give them, computed once per request."""
+
+    user_id: int
+    roles: frozenset[Role]
+    national: bool
+    unit_ids: frozenset[int]
+    coordinator_unit_ids: frozenset[int]
+    custody_all: bool
+    custody_institution_ids: frozenset[int]
+    mentor: bool
+
+    def has(self, capability: Capability) -> bool:
+        """Return True if any of the user's roles grants ``capability``."""
+        return bool(self.roles & CAPABILITY_ROLES[capability])
+
+
+EMPTY_SCOPE_ROLES: frozenset[Role] = frozenset()
+
+
+def scope_for(user: Any) -> Scope:
+    """Return the user's scope (cached on the user object for the request)."""
+    cached = getattr(user, "_vejud_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = Scope(0, EMPTY_SCOPE_ROLES, False, frozenset(), frozenset(), False, frozenset(), False)
+    else:
+        memberships = list(
+            Membership.objects.active().filter(user=user).select_related("unit").only(
+                "role", "unit__id", "unit__kind"
+            )
+        )
+        roles = frozenset(Role(m.role) for m in memberships)
+        national = any(
+            m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL for m in memberships
+        )
+        unit_ids = frozenset(m.unit_id for m in memberships if m.role in UNIT_ROLES)
+        coordinator_ids = frozenset(
+            m.unit_id for m in memberships if m.role == Role.UNIT_COORDINATOR
+        )
+        custody = [m for m in memberships if m.role == Role.CUSTODY_STAFF]
+        custody_all = any(m.unit.kind == UnitKind.DFK for m in custody)
+        institution_ids = frozenset(m.unit_id for m in custody if m.unit.kind == UnitKind.INSTITUTION)
+        scope = Scope(
+            user_id=user.pk,
+            roles=roles,
+            national=national,
+            unit_ids=unit_ids,
+            coordinator_unit_ids=coordinator_ids,
+            custody_all=custody_all,
+            custody_institution_ids=institution_ids,
+            mentor=Role.MENTOR in roles,
+        )
+    user._vejud_scope = scope
+    return scope
+
+
+def require(user: Any, capability: Capability) -> Scope:
+    """Return the user's scope, or raise 403 if no role of theirs grants ``capability``."""
+    scope = scope_for(user)
+    if not scope.has(capability):
+        raise PermissionDenied(_("Your role does not give access to this."))
+    return scope
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    """Return True if the user's roles grant ``capability``."""
+    return scope_for(user).has(capability)

@@ -1,0 +1,238 @@
+"""Writes to cases: each atomic, permission-checked and audited in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseReferenceCounter,
+    CaseStatus,
+    JournalEntry,
+    MentorAssignment,
+    Track,
+)
+from vejud.cases.permissions import Basis, Capability, Part, require, scope_for
+from vejud.cases.selectors import case_access, check_person_rules
+from vejud.organisations.models import Unit, UnitKind
+from vejud.people.models import Person
+
+
+def case_reference_next(*, year: int) -> str:
+    """Return the next reference for ``year`` (EX-YYYY-NNNNN); call inside a transaction."""
+    counter, _created = CaseReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_number += 1
+    if counter.last_number > 99999:
+        raise ValidationError(_("The reference series for %(year)s is exhausted.") % {"year": year})
+    counter.save(update_fields=["last_number"])
+    return f"EX-{year}-{counter.last_number:05d}"
+
+
+def _check_unit_for_track(unit: Unit, track: str, institution: Unit | None) -> None:
+    if track == Track.CUSTODY:
+        if institution is None or institution.kind != UnitKind.INSTITUTION:
+            raise ValidationError(_("A custody case needs the institution."), code="institution")
+    elif institution is not None:
+        raise ValidationError(_("Only custody cases have an institution."), code="institution")
+    if unit.kind not in {UnitKind.LOCAL, UnitKind.DFK, UnitKind.INSTITUTION, UnitKind.NATIONAL,
+                         UnitKind.MUNICIPAL_PROGRAMME}:
+        raise ValidationError(_("This unit cannot be responsible for cases."), code="unit")
+
+
+@audited_service
+def case_open(
+    *,
+    actor: Any,
+    person: Person,
+    unit: Unit,
+    track: str = Track.LIBERTY,
+    institution: Unit | None = None,
+    opened_on: date | None = None,
+    previous_case: Case | None = None,
+) -> Case:
+    """Open a new case (exit attempt) for ``person`` with ``unit`` responsible."""
+    scope = require(actor, Capability.WRITE_JOURNAL)
+    if track not in Track.values:
+        raise ValidationError(_("Unknown track."), code="track")
+    _check_unit_for_track(unit, track, institution)
+    in_scope = (
+        scope.national
+        or unit.pk in scope.unit_ids
+        or (track == Track.CUSTODY and (scope.custody_all or (institution is not None and institution.pk in scope.custody_institution_ids)))
+    )
+    if not in_scope:
+        raise PermissionDenied(_("You cannot open cases for this unit."))
+    opened = opened_on or timezone.localdate()
+    if previous_case is not None and previous_case.person_id != person.pk:
+        raise ValidationError(_("The earlier attempt belongs to another person."), code="previous")
+    case = Case.objects.create(
+        reference=case_reference_next(year=opened.year),
+        person=person,
+        responsible_unit=unit,
+        track=track,
+        institution=institution,
+        status=CaseStatus.INQUIRY,
+        opened_on=opened,
+        previous_case=previous_case,
+    )
+    audit_record(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        changes=snapshot(case),
+        person_id=person.pk,
+        case_id=case.pk,
+    )
+    return case
+
+
+def _require_casework_access(actor: Any, case: Case, part: Part) -> None:
+    access = case_access(actor, case)
+    if access is None or part not in access.parts:
+        raise PermissionDenied
+
+
+@audited_service
+def journal_add(*, actor: Any, case: Case, text: str) -> JournalEntry:
+    """Write a journal note on the case."""
+    require(actor, Capability.WRITE_JOURNAL)
+    _require_casework_access(actor, case, Part.JOURNAL)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("The note cannot be empty."), code="text_required")
+    entry = JournalEntry.objects.create(case=case, author=actor, text=text)
+    audit_record(
+        actor=actor,
+        action="journal.add",
+        obj=entry,
+        changes={"length": len(text)},
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return entry
+
+
+@audited_service
+def journal_correct(*, actor: Any, entry: JournalEntry, text: str, reason: str) -> JournalEntry:
+    """Correct a journal note with a new entry that points at the old; the old stays."""
+    require(actor, Capability.WRITE_JOURNAL)
+    case = entry.case
+    _require_casework_access(actor, case, Part.JOURNAL)
+    text, reason = text.strip(), reason.strip()
+    if not text:
+        raise ValidationError(_("The note cannot be empty."), code="text_required")
+    if not reason:
+        raise ValidationError(_("Say why the note is corrected."), code="reason_required")
+    if JournalEntry.objects.filter(corrects=entry).exists():
+        raise ValidationError(
+            _("This note has already been corrected; correct the newest version."), code="corrected"
+        )
+    correction = JournalEntry.objects.create(case=case, author=actor, text=text, corrects=entry)
+    audit_record(
+        actor=actor,
+        action="journal.correct",
+        obj=correction,
+        changes={"corrects": entry.pk, "length": len(text)},
+        reason=reason,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return correction
+
+
+@audited_service
+def break_glass_open(*, actor: Any, reference: str, reason: str) -> BreakGlassGrant:
+    """Give ``actor`` one hour's access to a case outside their scope, on a written reason."""
+    require(actor, Capability.BREAK_GLASS)
+    reason = reason.strip()
+    if len(reason) < 15:
+        raise ValidationError(
+            _("Describe the reason in at least 15 characters."), code="reason_too_short"
+        )
+    case = Case.objects.filter(reference=reference.strip().upper()).first()
+    if case is None:
+        raise ValidationError(_("No case can be opened with this reference."), code="not_found")
+    existing = case_access(actor, case)
+    if existing is not None and existing.basis != Basis.BREAK_GLASS:
+        raise ValidationError(_("You already have access to this case."), code="in_scope")
+    check_person_rules(user_id=actor.pk, person_id=case.person_id)
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor,
+        case=case,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(minutes=settings.VEJUD_BREAK_GLASS_MINUTES),
+    )
+    audit_record(
+        actor=actor,
+        action="case.break_glass",
+        obj=grant,
+        changes={"expires_at": grant.expires_at},
+        reason=reason,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return grant
+
+
+@audited_service
+def break_glass_review(*, actor: Any, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
+    """Mark a break-glass access as reviewed by an auditor, with the auditor's note."""
+    require(actor, Capability.REVIEW_BREAK_GLASS)
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.reviewed_at is not None:
+        raise ValidationError(_("This access has already been reviewed."), code="reviewed")
+    if grant.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot review your own access."))
+    grant.reviewed_by = actor
+    grant.reviewed_at = timezone.now()
+    grant.review_note = note.strip()
+    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    audit_record(
+        actor=actor,
+        action="case.break_glass_review",
+        obj=grant,
+        changes={"note": grant.review_note},
+        case_id=grant.case_id,
+    )
+    return grant
+
+
+@audited_service
+def mentor_assign(
+    *, actor: Any, case: Case, mentor: Any, starts_on: date | None = None
+) -> MentorAssignment:
+    """Assign a mentor to the case, ending the previous mentor's period."""
+    require(actor, Capability.WRITE_JOURNAL)
+    access = case_access(actor, case)
+    if access is None or access.basis == Basis.MENTOR:
+        raise PermissionDenied
+    if not scope_for(mentor).mentor:
+        raise ValidationError(_("The user is not a mentor."), code="not_mentor")
+    start = starts_on or timezone.localdate()
+    for current in MentorAssignment.objects.select_for_update().filter(case=case, ends_on__isnull=True):
+        current.ends_on = max(start, current.starts_on)
+        current.save(update_fields=["ends_on"])
+        audit_record(
+            actor=actor, action="mentor.end", obj=current, changes={"ends_on": current.ends_on},
+            person_id=case.person_id, case_id=case.pk,
+        )
+    assignment = MentorAssignment.objects.create(case=case, mentor=mentor, starts_on=start)
+    audit_record(
+        actor=actor,
+        action="mentor.assign",
+        obj=assignment,
+        changes=snapshot(assignment),
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return assignment

@@ -1,0 +1,261 @@
+"""Django settings for vejud: one module, configured from the environment.
+
+Safe defaults make the local demo work with no configuration at all. With
+``DEBUG`` off the process refuses to start while any demo key is in use.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from vejud.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VEJUD_VAR_DIR", str(BASE_DIR / "var")))
+
+# Demo keys: public, committed, and refused in production (see check below).
+DEMO_SECRET_KEY = "demo-insecure-secret-key-vejud-do-not-use-in-production-000000000000"
+DEMO_FIELD_KEY = "ZGVtby1maWVsZC1rZXktdmVqdWQtMDAwMDAwMDAwMDA="
+DEMO_HMAC_KEY = "demo-hmac-key-vejud-do-not-use-in-production"
+
+DEBUG = env_bool("DEBUG", default=True)
+TESTING = "pytest" in sys.modules or env_bool("VEJUD_TESTING", default=False)
+SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
+VEJUD_FIELD_KEYS = env_list("VEJUD_FIELD_KEYS", [DEMO_FIELD_KEY])
+VEJUD_HMAC_KEY = env_str("VEJUD_HMAC_KEY", DEMO_HMAC_KEY)
+
+if not DEBUG:
+    _demo_in_use = [
+        name
+        for name, in_use in (
+            ("SECRET_KEY", SECRET_KEY == DEMO_SECRET_KEY),
+            ("VEJUD_FIELD_KEYS", DEMO_FIELD_KEY in VEJUD_FIELD_KEYS),
+            ("VEJUD_HMAC_KEY", VEJUD_HMAC_KEY == DEMO_HMAC_KEY),
+        )
+        if in_use
+    ]
+    if _demo_in_use:
+        raise ImproperlyConfigured(
+            "Refusing to start with DEBUG off while demo keys are in use: "
+            + ", ".join(_demo_in_use)
+            + ". Set real secrets in the environment (or *_FILE)."
+        )
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters.")
+    if len(VEJUD_HMAC_KEY) < 32:
+        raise ImproperlyConfigured("VEJUD_HMAC_KEY must be at least 32 characters.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "vejud.core",
+    "vejud.organisations",
+    "vejud.accounts",
+    "vejud.people",
+    "vejud.cases",
+    "vejud.audit",
+    "vejud.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "vejud.accounts.middleware.SessionLifetimeMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vejud.core.middleware.VejudLoginRequiredMiddleware",
+    "vejud.accounts.middleware.MFARequiredMiddleware",
+    "vejud.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vejud.urls"
+WSGI_APPLICATION = "vejud.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "vejud" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vejud.core.context_processors.csp_nonce",
+                "vejud.core.context_processors.navigation",
+            ],
+            "debug": DEBUG,
+        },
+    }
+]
+
+_default_db = f"sqlite:///{VAR_DIR / 'vejud.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: a write transaction takes the lock at BEGIN, so concurrent
+    # writers queue instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Tests create many users; argon2 stays the production hasher.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:caseload"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: idle timeout 30 minutes (renewed on every request), absolute 12 hours.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("VEJUD_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+VEJUD_SESSION_ABSOLUTE_SECONDS = env_int("VEJUD_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+VEJUD_REAUTH_SECONDS = env_int("VEJUD_REAUTH_SECONDS", 5 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("VEJUD_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("VEJUD_HSTS_SECONDS", 31536000)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes): per account and per client address, separately.
+AXES_ENABLED = env_bool("VEJUD_AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("VEJUD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("VEJUD_PROXY_COUNT", 0)
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "vejud"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Content security policy: no inline script or style, nothing from other hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "vejud" / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "vejud" / "static",
+    ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vejud@localhost")
+
+# Case work settings.
+VEJUD_BREAK_GLASS_MINUTES = env_int("VEJUD_BREAK_GLASS_MINUTES", 60)
+VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Never log request bodies or SQL parameters: they can hold protected data.
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,8 @@
+"""WSGI entry point: ``gunicorn vejud.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vejud.settings")
+application = get_wsgi_application()
