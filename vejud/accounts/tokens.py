@@ -1,0 +1,62 @@
+"""Personal API tokens: created once (shown once), stored only as a hash, revocable."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.accounts.models import ApiToken, User
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it and the raw secret (never stored)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the token a name."), code="name_required")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(_("The expiry must be in the future."), code="expiry")
+    raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        token_hash=ApiToken.hash_token(raw),
+        hint=raw[: len(ApiToken.PREFIX) + 4],
+        expires_at=expires_at,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token; only its owner may."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(raw: str) -> Any:
+    """Return the active user owning a usable token ``raw``, or None."""
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(token_hash=ApiToken.hash_token(raw))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

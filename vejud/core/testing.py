@@ -1,0 +1,126 @@
+"""The standard cast for tests: units of each kind and a user for every role.
+
+Data is created through the real services wherever a service exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vejud.accounts.models import Membership, Role, User
+from vejud.cases.models import Case, Track
+from vejud.cases.services import case_open
+from vejud.organisations.models import Agency, InstitutionType, PoliceDistrict, Unit, UnitKind
+from vejud.people.models import Person
+from vejud.people.services import person_create
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    national: Unit
+    unit_a: Unit
+    unit_b: Unit
+    dfk: Unit
+    prison: Unit
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+CAST: dict[str, tuple[str, Role, str]] = {
+    # name: (unit attribute, role, agency)
+    "member_a": ("unit_a", Role.UNIT_MEMBER, Agency.MUNICIPALITY),
+    "coordinator_a": ("unit_a", Role.UNIT_COORDINATOR, Agency.POLICE),
+    "member_b": ("unit_b", Role.UNIT_MEMBER, Agency.POLICE),
+    "coordinator_b": ("unit_b", Role.UNIT_COORDINATOR, Agency.POLICE),
+    "adviser": ("national", Role.NATIONAL_ADVISER, Agency.NATIONAL),
+    "decision_maker": ("national", Role.NATIONAL_DECISION_MAKER, Agency.NATIONAL),
+    "head": ("national", Role.NATIONAL_HEAD, Agency.NATIONAL),
+    "custody": ("prison", Role.CUSTODY_STAFF, Agency.KRIMINALFORSORGEN),
+    "mentor": ("unit_a", Role.MENTOR, Agency.MUNICIPALITY),
+    "analyst": ("national", Role.ANALYST, Agency.NATIONAL),
+    "sysadmin": ("national", Role.SYSTEM_ADMINISTRATOR, Agency.NATIONAL),
+    "auditor": ("national", Role.AUDITOR, Agency.NATIONAL),
+}
+
+
+def make_user(email: str, full_name: str, unit: Unit | None = None, role: Role | None = None,
+              agency: str = Agency.POLICE, password: str = PASSWORD) -> User:
+    """Create a user, optionally with one active membership."""
+    user = User.objects.create_user(email, password, full_name=full_name)
+    if role == Role.SYSTEM_ADMINISTRATOR:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    if unit is not None and role is not None:
+        Membership.objects.create(
+            user=user, unit=unit, role=role, agency=agency, valid_from=date(2020, 1, 1)
+        )
+    return user
+
+
+def make_world() -> World:
+    """Create units A and B, the national point, DfK with one prison, and the cast of users."""
+    district_a, _ = PoliceDistrict.objects.get_or_create(name="Test District A", code="test-a")
+    district_b, _ = PoliceDistrict.objects.get_or_create(name="Test District B", code="test-b")
+    national = Unit.objects.filter(kind=UnitKind.NATIONAL).first() or Unit.objects.create(
+        name="Test National Exit Contact Point", code="test-national", kind=UnitKind.NATIONAL
+    )
+    unit_a = Unit.objects.create(
+        name="Test Exit Unit A", code="test-unit-a", kind=UnitKind.LOCAL, police_district=district_a
+    )
+    unit_b = Unit.objects.create(
+        name="Test Exit Unit B", code="test-unit-b", kind=UnitKind.LOCAL, police_district=district_b
+    )
+    dfk = Unit.objects.create(name="Test DfK", code="test-dfk", kind=UnitKind.DFK)
+    prison = Unit.objects.create(
+        name="Test Prison",
+        code="test-prison",
+        kind=UnitKind.INSTITUTION,
+        institution_type=InstitutionType.STATE_PRISON_CLOSED,
+        parent=dfk,
+    )
+    world = World(national=national, unit_a=unit_a, unit_b=unit_b, dfk=dfk, prison=prison)
+    for name, (unit_attr, role, agency) in CAST.items():
+        world.users[name] = make_user(
+            f"{name}@test.vejud.dk", name.replace("_", " ").title(), getattr(world, unit_attr), role, agency
+        )
+    world.users["nobody"] = make_user("nobody@test.vejud.dk", "No Membership")
+    return world
+
+
+def make_person(actor: User, **kwargs: Any) -> Person:
+    """Register a person through the service (defaults give a valid, unique person)."""
+    defaults: dict[str, Any] = {"first_name": "Test", "last_name": "Person", "birth_date": date(1995, 5, 17)}
+    defaults.update(kwargs)
+    return person_create(actor=actor, **defaults)
+
+
+def make_case(actor: User, unit: Unit, *, person: Person | None = None,
+              track: str = Track.LIBERTY, institution: Unit | None = None, **person_kwargs: Any) -> Case:
+    """Open a case (and register its person if none is given) through the services."""
+    if person is None:
+        person = make_person(actor, **person_kwargs)
+    return case_open(actor=actor, person=person, unit=unit, track=track, institution=institution)
+
+
+def verified_client(user: User, client: Client | None = None) -> Client:
+    """Return a client logged in as ``user`` with a verified TOTP device (MFA passed)."""
+    client = client or Client()
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
