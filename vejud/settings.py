@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "vejud.people",
     "vejud.cases",
     "vejud.audit",
+    "vejud.offers",
+    "vejud.intake",
+    "vejud.assessments",
+    "vejud.decisions",
+    "vejud.worklist",
     "vejud.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -247,6 +252,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vejud@localhost")
 # Case work settings.
 VEJUD_BREAK_GLASS_MINUTES = env_int("VEJUD_BREAK_GLASS_MINUTES", 60)
 VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
+VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
+VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from django.db.backends.signals import connection_created
 
 GUARDED_MODELS: list[type[models.Model]] = []
 APPEND_ONLY_MODELS: list[type[models.Model]] = []
+SIGNED_IMMUTABLE_MODELS: list[type[models.Model]] = []
 
 M = TypeVar("M", bound=type[models.Model])
 
@@ -46,6 +47,18 @@ BEGIN
   RAISE EXCEPTION 'vejud: % is append-only (% refused)', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'integrity_constraint_violation';
 END $$;
+CREATE OR REPLACE FUNCTION vejud_signed_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.signed_at IS NOT NULL THEN
+    RAISE EXCEPTION 'vejud: % row % is signed and cannot change', TG_TABLE_NAME, OLD.id
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END $$;
 """
 
 
@@ -58,6 +71,12 @@ def guarded(model: M) -> M:
 def append_only(model: M) -> M:
     """Register ``model`` so its table refuses UPDATE and DELETE."""
     APPEND_ONLY_MODELS.append(model)
+    return model
+
+
+def signed_immutable(model: M) -> M:
+    """Register ``model`` so a row whose ``signed_at`` is set can no longer change or go."""
+    SIGNED_IMMUTABLE_MODELS.append(model)
     return model
 
 
@@ -100,6 +119,12 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
                     f"CREATE OR REPLACE TRIGGER vejud_append_only BEFORE UPDATE OR DELETE"
                     f" ON {table} FOR EACH ROW EXECUTE FUNCTION vejud_append_only()"
                 )
+            for model in SIGNED_IMMUTABLE_MODELS:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER vejud_signed_immutable BEFORE UPDATE OR DELETE"
+                    f" ON {table} FOR EACH ROW EXECUTE FUNCTION vejud_signed_immutable()"
+                )
         elif connection.vendor == "sqlite":
             for model in GUARDED_MODELS:
                 table = model._meta.db_table
@@ -117,6 +142,15 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
                         f' BEFORE {op} ON "{table}" WHEN vejud_write_mode() < 2'
                         " BEGIN SELECT RAISE(ABORT, 'vejud: append-only table'); END"
                     )
+            for model in SIGNED_IMMUTABLE_MODELS:
+                table = model._meta.db_table
+                for op in ("UPDATE", "DELETE"):
+                    cursor.execute(
+                        f'CREATE TRIGGER IF NOT EXISTS "vejud_signed_{table}_{op.lower()}"'
+                        f' BEFORE {op} ON "{table}"'
+                        " WHEN OLD.signed_at IS NOT NULL AND vejud_write_mode() < 2"
+                        " BEGIN SELECT RAISE(ABORT, 'vejud: signed and cannot change'); END"
+                    )
         else:  # pragma: no cover - only PostgreSQL and SQLite are supported
             raise RuntimeError(f"Unsupported database vendor {connection.vendor}")
 
@@ -129,7 +163,8 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                " WHERE t.tgname IN ('vejud_audit_guard', 'vejud_append_only') AND t.tgenabled <> 'D'"
+                " WHERE t.tgname IN ('vejud_audit_guard', 'vejud_append_only', 'vejud_signed_immutable')"
+                " AND t.tgenabled <> 'D'"
             )
             present = {(row[0], row[1]) for row in cursor.fetchall()}
             missing += [
@@ -142,16 +177,32 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
                 for m in APPEND_ONLY_MODELS
                 if (m._meta.db_table, "vejud_append_only") not in present
             ]
+            missing += [
+                m._meta.db_table
+                for m in SIGNED_IMMUTABLE_MODELS
+                if (m._meta.db_table, "vejud_signed_immutable") not in present
+            ]
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             present_names = {row[0] for row in cursor.fetchall()}
             for m in GUARDED_MODELS:
                 t = m._meta.db_table
-                if not all(f"vejud_guard_{t}_{op}" in present_names for op in ("insert", "update", "delete")):
+                if not all(
+                    f"vejud_guard_{t}_{op}" in present_names
+                    for op in ("insert", "update", "delete")
+                ):
                     missing.append(t)
             for m in APPEND_ONLY_MODELS:
                 t = m._meta.db_table
-                if not all(f"vejud_append_only_{t}_{op}" in present_names for op in ("update", "delete")):
+                if not all(
+                    f"vejud_append_only_{t}_{op}" in present_names for op in ("update", "delete")
+                ):
+                    missing.append(t)
+            for m in SIGNED_IMMUTABLE_MODELS:
+                t = m._meta.db_table
+                if not all(
+                    f"vejud_signed_{t}_{op}" in present_names for op in ("update", "delete")
+                ):
                     missing.append(t)
     # A table not created yet (before the first migrate) gets its triggers after migrate.
     return [table for table in missing if table in existing]

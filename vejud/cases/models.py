@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
-
 from vejud.organisations.models import Unit
 from vejud.people.models import Person
 
@@ -93,6 +92,8 @@ class Case(models.Model):
         related_name="later_cases",
         verbose_name=_("earlier attempt"),
     )
+    assessment_due_on = models.DateField(_("assessment due"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -228,3 +229,29 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass {self.pk}: user {self.user_id} case {self.case_id}"
+
+
+@guarded
+class CaseTransition(models.Model):
+    """One move in the state machine: who moved the case, when, from where to where, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_transitions"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="transition_case_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="transition_changes_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"

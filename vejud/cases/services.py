@@ -10,18 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.accounts.models import Role
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
     BreakGlassGrant,
     Case,
     CaseReferenceCounter,
     CaseStatus,
+    CaseTransition,
     JournalEntry,
     MentorAssignment,
     Track,
 )
 from vejud.cases.permissions import Basis, Capability, Part, require, scope_for
 from vejud.cases.selectors import case_access, check_person_rules
+from vejud.cases.states import TERMINAL, Actor, Transition, check_transition
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 
@@ -42,9 +45,54 @@ def _check_unit_for_track(unit: Unit, track: str, institution: Unit | None) -> N
             raise ValidationError(_("A custody case needs the institution."), code="institution")
     elif institution is not None:
         raise ValidationError(_("Only custody cases have an institution."), code="institution")
-    if unit.kind not in {UnitKind.LOCAL, UnitKind.DFK, UnitKind.INSTITUTION, UnitKind.NATIONAL,
-                         UnitKind.MUNICIPAL_PROGRAMME}:
+    if unit.kind not in {
+        UnitKind.LOCAL,
+        UnitKind.DFK,
+        UnitKind.INSTITUTION,
+        UnitKind.NATIONAL,
+        UnitKind.MUNICIPAL_PROGRAMME,
+    }:
         raise ValidationError(_("This unit cannot be responsible for cases."), code="unit")
+
+
+def case_create(
+    *,
+    actor: Any,
+    person: Person,
+    unit: Unit,
+    track: str,
+    institution: Unit | None,
+    opened_on: date,
+    previous_case: Case | None = None,
+) -> Case:
+    """Create and audit a case without a scope check: for services that route cases
+    (an inquiry goes to the district's unit, which the registering user may not belong to).
+    Call inside an audit scope, after the caller's own permission check."""
+    if track not in Track.values:
+        raise ValidationError(_("Unknown track."), code="track")
+    _check_unit_for_track(unit, track, institution)
+    if previous_case is not None and previous_case.person_id != person.pk:
+        raise ValidationError(_("The earlier attempt belongs to another person."), code="previous")
+    case = Case.objects.create(
+        reference=case_reference_next(year=opened_on.year),
+        person=person,
+        responsible_unit=unit,
+        track=track,
+        institution=institution,
+        status=CaseStatus.INQUIRY,
+        opened_on=opened_on,
+        assessment_due_on=opened_on + timedelta(days=settings.VEJUD_ASSESSMENT_DAYS),
+        previous_case=previous_case,
+    )
+    audit_record(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        changes=snapshot(case),
+        person_id=person.pk,
+        case_id=case.pk,
+    )
+    return case
 
 
 @audited_service
@@ -60,38 +108,28 @@ def case_open(
 ) -> Case:
     """Open a new case (exit attempt) for ``person`` with ``unit`` responsible."""
     scope = require(actor, Capability.WRITE_JOURNAL)
-    if track not in Track.values:
-        raise ValidationError(_("Unknown track."), code="track")
-    _check_unit_for_track(unit, track, institution)
     in_scope = (
         scope.national
         or unit.pk in scope.unit_ids
-        or (track == Track.CUSTODY and (scope.custody_all or (institution is not None and institution.pk in scope.custody_institution_ids)))
+        or (
+            track == Track.CUSTODY
+            and (
+                scope.custody_all
+                or (institution is not None and institution.pk in scope.custody_institution_ids)
+            )
+        )
     )
     if not in_scope:
         raise PermissionDenied(_("You cannot open cases for this unit."))
-    opened = opened_on or timezone.localdate()
-    if previous_case is not None and previous_case.person_id != person.pk:
-        raise ValidationError(_("The earlier attempt belongs to another person."), code="previous")
-    case = Case.objects.create(
-        reference=case_reference_next(year=opened.year),
+    return case_create(
+        actor=actor,
         person=person,
-        responsible_unit=unit,
+        unit=unit,
         track=track,
         institution=institution,
-        status=CaseStatus.INQUIRY,
-        opened_on=opened,
+        opened_on=opened_on or timezone.localdate(),
         previous_case=previous_case,
     )
-    audit_record(
-        actor=actor,
-        action="case.open",
-        obj=case,
-        changes=snapshot(case),
-        person_id=person.pk,
-        case_id=case.pk,
-    )
-    return case
 
 
 def _require_casework_access(actor: Any, case: Case, part: Part) -> None:
@@ -219,12 +257,18 @@ def mentor_assign(
     if not scope_for(mentor).mentor:
         raise ValidationError(_("The user is not a mentor."), code="not_mentor")
     start = starts_on or timezone.localdate()
-    for current in MentorAssignment.objects.select_for_update().filter(case=case, ends_on__isnull=True):
+    for current in MentorAssignment.objects.select_for_update().filter(
+        case=case, ends_on__isnull=True
+    ):
         current.ends_on = max(start, current.starts_on)
         current.save(update_fields=["ends_on"])
         audit_record(
-            actor=actor, action="mentor.end", obj=current, changes={"ends_on": current.ends_on},
-            person_id=case.person_id, case_id=case.pk,
+            actor=actor,
+            action="mentor.end",
+            obj=current,
+            changes={"ends_on": current.ends_on},
+            person_id=case.person_id,
+            case_id=case.pk,
         )
     assignment = MentorAssignment.objects.create(case=case, mentor=mentor, starts_on=start)
     audit_record(
@@ -236,3 +280,99 @@ def mentor_assign(
         case_id=case.pk,
     )
     return assignment
+
+
+class StaleCaseError(Exception):
+    """Someone else changed the case since the user loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The case was changed by someone else. Reload the page and try again."))
+
+
+def may_act(actor: Any, case: Case, who: Actor) -> bool:
+    """Return True if ``actor`` may make a transition of kind ``who`` on ``case``."""
+    access = case_access(actor, case)
+    if access is None or access.basis in {Basis.MENTOR}:
+        return False
+    scope = scope_for(actor)
+    if who == Actor.CASEWORKER:
+        return scope.has(Capability.WRITE_JOURNAL)
+    if who == Actor.UNIT_DECIDER:
+        if case.track == Track.CUSTODY:
+            return Role.CUSTODY_STAFF in scope.roles and access.basis == Basis.CUSTODY
+        return case.responsible_unit_id in scope.coordinator_unit_ids
+    if who == Actor.NATIONAL_DECIDER:
+        return scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles
+    return False
+
+
+def case_lock(*, case: Case, expected_version: int | None) -> Case:
+    """Lock the case row; raise StaleCaseError if it changed since ``expected_version``."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCaseError
+    return locked
+
+
+def _apply_transition(*, actor: Any, case: Case, transition: Transition, reason: str) -> Case:
+    """Move a locked case along ``transition`` and record it; callers hold the lock."""
+    now = timezone.now()
+    previous = case.status
+    case.status = transition.target
+    case.version += 1
+    case.status_changed_at = now
+    case.updated_at = now
+    fields = ["status", "version", "status_changed_at", "updated_at"]
+    if transition.target in TERMINAL or transition.target == CaseStatus.CLOSED:
+        case.closed_on = timezone.localdate()
+        fields.append("closed_on")
+    case.save(update_fields=fields)
+    record = CaseTransition.objects.create(
+        case=case,
+        from_status=previous,
+        to_status=transition.target,
+        actor=actor,
+        at=now,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        obj=record,
+        changes={"status": [previous, transition.target]},
+        reason=reason,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return case
+
+
+def transition_case(
+    *, actor: Any, case: Case, target: str, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """Check and make one transition; for use by services that already run in an audit scope."""
+    locked = case_lock(case=case, expected_version=expected_version)
+    transition = check_transition(locked.status, target)
+    if not may_act(actor, locked, transition.actor):
+        raise PermissionDenied(_("You may not make this change on the case."))
+    reason = reason.strip()
+    if transition.reason_required and not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
+    return _apply_transition(actor=actor, case=locked, transition=transition, reason=reason)
+
+
+@audited_service
+def case_transition(
+    *, actor: Any, case: Case, target: str, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """Make a plain transition (one not resting on a decision record) on the case."""
+    from vejud.cases.states import DECISION_TARGETS
+
+    current = Case.objects.only("status").get(pk=case.pk).status
+    if (current, target) in DECISION_TARGETS:
+        raise ValidationError(
+            _("This change is made by recording the decision, not directly."), code="use_decision"
+        )
+    return transition_case(
+        actor=actor, case=case, target=target, reason=reason, expected_version=expected_version
+    )

@@ -1,24 +1,75 @@
-"""The case state machine: one explicit table of allowed transitions."""
+"""The case state machine: one explicit table of allowed transitions and who may make them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vejud.cases.models import CaseStatus
 
 S = CaseStatus
 
-TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
-    S.INQUIRY: frozenset({S.ASSESSMENT, S.WITHDRAWN}),
-    S.ASSESSMENT: frozenset({S.ADMITTED, S.REFUSED, S.WITHDRAWN, S.DROPPED}),
-    S.REFUSED: frozenset({S.REFERRED, S.CLOSED}),
-    S.REFERRED: frozenset({S.ADMITTED, S.REFUSAL_UPHELD}),
-    S.ADMITTED: frozenset({S.CLOSED}),
-    S.REFUSAL_UPHELD: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.DROPPED: frozenset(),
-    S.CLOSED: frozenset(),
+
+class Actor(StrEnum):
+    """Who may make a transition (resolved against the case in ``cases.services``)."""
+
+    CASEWORKER = "caseworker"  # staff of the responsible unit / institution, or national staff
+    UNIT_DECIDER = "unit_decider"  # the unit coordinator; custody staff for custody cases
+    NATIONAL_DECIDER = "national_decider"  # the national decision-maker
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: CaseStatus
+    target: CaseStatus
+    actor: Actor
+    label: str
+    reason_required: bool = False
+
+
+TABLE: tuple[Transition, ...] = (
+    Transition(S.INQUIRY, S.ASSESSMENT, Actor.CASEWORKER, gettext_lazy("Start assessment")),
+    Transition(
+        S.INQUIRY, S.WITHDRAWN, Actor.CASEWORKER, gettext_lazy("Withdrawn by the person"), True
+    ),
+    Transition(S.ASSESSMENT, S.ADMITTED, Actor.UNIT_DECIDER, gettext_lazy("Admit")),
+    Transition(S.ASSESSMENT, S.REFUSED, Actor.UNIT_DECIDER, gettext_lazy("Refuse"), True),
+    Transition(
+        S.ASSESSMENT, S.WITHDRAWN, Actor.CASEWORKER, gettext_lazy("Withdrawn by the person"), True
+    ),
+    Transition(
+        S.ASSESSMENT, S.DROPPED, Actor.CASEWORKER, gettext_lazy("Drop during assessment"), True
+    ),
+    Transition(S.REFUSED, S.REFERRED, Actor.CASEWORKER, gettext_lazy("Refer for final decision")),
+    Transition(S.REFUSED, S.CLOSED, Actor.CASEWORKER, gettext_lazy("Close without referral"), True),
+    Transition(
+        S.REFERRED, S.ADMITTED, Actor.NATIONAL_DECIDER, gettext_lazy("Admit (final decision)"), True
+    ),
+    Transition(
+        S.REFERRED, S.REFUSAL_UPHELD, Actor.NATIONAL_DECIDER, gettext_lazy("Uphold refusal"), True
+    ),
+    Transition(S.ADMITTED, S.CLOSED, Actor.CASEWORKER, gettext_lazy("Close the case"), True),
+)
+
+TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], Transition] = {
+    (t.source, t.target): t for t in TABLE
 }
+TERMINAL: frozenset[CaseStatus] = frozenset(
+    s for s in CaseStatus if not any(t.source == s for t in TABLE)
+)
+# Transitions made only through their own service (which records the decision they rest on).
+DECISION_TARGETS: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
+    {
+        (S.ASSESSMENT, S.ADMITTED),
+        (S.ASSESSMENT, S.REFUSED),
+        (S.REFUSED, S.REFERRED),
+        (S.REFERRED, S.ADMITTED),
+        (S.REFERRED, S.REFUSAL_UPHELD),
+    }
+)
 
 
 class IllegalTransitionError(Exception):
@@ -33,7 +84,14 @@ class IllegalTransitionError(Exception):
         self.target = target
 
 
-def check_transition(current: str, target: str) -> None:
-    """Raise IllegalTransitionError unless ``current`` → ``target`` is in the table."""
-    if CaseStatus(target) not in TRANSITIONS[CaseStatus(current)]:
-        raise IllegalTransitionError(current, target)
+def check_transition(current: str, target: str) -> Transition:
+    """Return the table's transition ``current`` → ``target`` or raise IllegalTransitionError."""
+    try:
+        return TRANSITIONS[(CaseStatus(current), CaseStatus(target))]
+    except (KeyError, ValueError) as exc:
+        raise IllegalTransitionError(current, target) from exc
+
+
+def transitions_from(current: str) -> list[Transition]:
+    """Return the transitions the table allows from ``current``."""
+    return [t for t in TABLE if t.source == current]

@@ -20,7 +20,7 @@ from vejud.organisations.models import Agency, InstitutionType, PoliceDistrict, 
 from vejud.people.models import Person
 from vejud.people.services import person_create
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (test-only password)
 
 
 @dataclass

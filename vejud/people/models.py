@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
-
 from vejud.core.crypto import EncryptedTextField
 
 

@@ -1,0 +1,140 @@
+"""Intake: the inquiry (henvendelse) that opens a case, and the person's consent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vejud.audit.guard import guarded
+from vejud.cases.models import Case
+from vejud.organisations.models import Municipality
+
+
+class InquirySource(models.TextChoices):
+    PERSON = "person", _("The person")
+    RELATIVE = "relative", _("A relative")
+    POLICE = "police", _("Police")
+    PRISON = "prison", _("Prison or remand institution")
+    MUNICIPALITY = "municipality", _("Municipality")
+    ASSOCIATION = "association", _("Association")
+    PUBLIC_FORM = "public_form", _("Public contact form")
+
+
+class InquiryChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    WEB_FORM = "web_form", _("Web form")
+
+
+@guarded
+class Inquiry(models.Model):
+    """Henvendelse: how the case came in, and where it was routed."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inquiry")
+    source = models.CharField(_("source"), max_length=20, choices=InquirySource.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=InquiryChannel.choices)
+    received_on = models.DateField(_("received"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("municipality"),
+    )
+    in_custody = models.BooleanField(_("deprived of liberty"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_custody=True) | Q(municipality__isnull=False),
+                name="inquiry_routable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inquiry for case {self.case_id}"
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_PAPER = "signed_paper", _("Signed on paper (scanned)")
+    IN_PERSON = "in_person", _("Given in person at the first meeting")
+
+
+class ConsentAgency(models.TextChoices):
+    """The agencies a consent lets share information about the person."""
+
+    POLICE = "police", _("Police")
+    MUNICIPALITY = "municipality", _("Municipality")
+    KRIMINALFORSORGEN = "kriminalforsorgen", _("Prison and Probation Service")
+    NATIONAL = "national", _("National Exit Contact Point")
+
+
+class ConsentTopic(models.TextChoices):
+    """What the agencies may share."""
+
+    CRIME = "crime", _("Crime and gang affiliation")
+    SOCIAL = "social", _("Social conditions, housing and economy")
+    HEALTH = "health", _("Health and treatment")
+    EMPLOYMENT = "employment", _("Work and education")
+    SAFETY = "safety", _("Threats and safety")
+
+
+@guarded
+class Consent(models.Model):
+    """Samtykkeerklæring: lets the named agencies share the named information; can be withdrawn."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("how given"), max_length=20, choices=ConsentMethod.choices)
+    agencies = models.JSONField(_("agencies that may share"), default=list)
+    topics = models.JSONField(_("information that may be shared"), default=list)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_note = models.TextField(_("withdrawal note"), blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["case", "-given_on"], name="consent_case_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} for case {self.case_id}"
+
+    def is_valid_on(self, day: object) -> bool:
+        """Return True if the consent is in force on ``day``."""
+        return (
+            self.given_on <= day  # type: ignore[operator]
+            and (self.withdrawn_on is None or self.withdrawn_on > day)  # type: ignore[operator]
+            and (self.valid_until is None or self.valid_until >= day)  # type: ignore[operator]
+        )

@@ -1,0 +1,251 @@
+"""Intake writes: register an inquiry (routing it to the right unit), record and withdraw consent."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.cases.models import Case, Track
+from vejud.cases.permissions import Capability, Part, require
+from vejud.cases.selectors import case_access
+from vejud.cases.services import case_create
+from vejud.intake.models import (
+    Consent,
+    ConsentAgency,
+    ConsentMethod,
+    ConsentTopic,
+    Inquiry,
+    InquiryChannel,
+    InquirySource,
+)
+from vejud.organisations.models import Municipality, Unit, UnitKind
+from vejud.people.models import Person
+from vejud.people.services import (
+    cpr_normalise,
+    person_create,
+    person_find_by_cpr,
+    persons_with_same_name_and_birth_date,
+)
+
+
+class PossibleDuplicateError(ValidationError):
+    """A person with the same name and date of birth exists; the user must confirm."""
+
+    def __init__(self, candidates: list[Person]) -> None:
+        super().__init__(
+            _("A person with the same name and date of birth is already registered."),
+            code="possible_duplicate",
+        )
+        self.candidates = candidates
+
+
+def route(
+    *, municipality: Municipality | None, in_custody: bool, institution: Unit | None
+) -> tuple[Unit, str, Unit | None]:
+    """Return (responsible unit, track, institution) for an inquiry.
+
+    At liberty: the local exit unit of the municipality's police district.
+    In custody: the Prison and Probation Service with the institution.
+    """
+    if in_custody:
+        if institution is None or institution.kind != UnitKind.INSTITUTION:
+            raise ValidationError(
+                _("Choose the institution where the person is held."), code="institution"
+            )
+        dfk = (
+            institution.parent
+            if institution.parent and institution.parent.kind == UnitKind.DFK
+            else None
+        )
+        dfk = dfk or Unit.objects.filter(kind=UnitKind.DFK, is_active=True).first()
+        if dfk is None:
+            raise ValidationError(_("No Prison and Probation unit is registered."), code="no_dfk")
+        return dfk, Track.CUSTODY, institution
+    if municipality is None:
+        raise ValidationError(_("Choose the person's municipality."), code="municipality")
+    unit = Unit.objects.filter(
+        police_district_id=municipality.police_district_id, kind=UnitKind.LOCAL
+    ).first()
+    if unit is None:
+        raise ValidationError(
+            _("No local exit unit is registered for %(district)s.")
+            % {"district": municipality.police_district},
+            code="no_unit",
+        )
+    return unit, Track.LIBERTY, None
+
+
+@audited_service
+def inquiry_register(
+    *,
+    actor: Any,
+    source: str,
+    channel: str,
+    received_on: date,
+    municipality: Municipality | None = None,
+    in_custody: bool = False,
+    institution: Unit | None = None,
+    note: str = "",
+    person: Person | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+    cpr: str = "",
+    phone: str = "",
+    confirm_new_person: bool = False,
+) -> Case:
+    """Register an inquiry: find or register the person, open a case routed to the right unit.
+
+    A CPR number already registered reuses that person (a new attempt linked to the
+    earlier case). A name and date of birth already registered raises
+    PossibleDuplicateError unless ``confirm_new_person`` is given.
+    """
+    require(actor, Capability.WRITE_JOURNAL)
+    if source not in InquirySource.values:
+        raise ValidationError(_("Unknown source."), code="source")
+    if channel not in InquiryChannel.values:
+        raise ValidationError(_("Unknown channel."), code="channel")
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            _("The inquiry cannot be received in the future."), code="received_on"
+        )
+    unit, track, institution = route(
+        municipality=municipality, in_custody=in_custody, institution=institution
+    )
+    if person is None and cpr.strip():
+        person = person_find_by_cpr(cpr_normalise(cpr))
+    if person is None:
+        if birth_date is not None and not confirm_new_person and not cpr.strip():
+            matches = persons_with_same_name_and_birth_date(
+                first_name=first_name, last_name=last_name, birth_date=birth_date
+            )
+            if matches:
+                raise PossibleDuplicateError(matches)
+        person = person_create(
+            actor=actor,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            cpr=cpr,
+            phone=phone,
+        )
+    previous = person.cases.order_by("-opened_on", "-id").first()
+    if previous is not None and previous.is_open:
+        raise ValidationError(
+            _("The person already has an open case (%(reference)s).")
+            % {"reference": previous.reference},
+            code="open_case_exists",
+        )
+    case = case_create(
+        actor=actor,
+        person=person,
+        unit=unit,
+        track=track,
+        institution=institution,
+        opened_on=received_on,
+        previous_case=previous,
+    )
+    inquiry = Inquiry.objects.create(
+        case=case,
+        source=source,
+        channel=channel,
+        received_on=received_on,
+        municipality=municipality,
+        in_custody=in_custody,
+        note=note.strip(),
+        registered_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="inquiry.register",
+        obj=inquiry,
+        changes=snapshot(inquiry),
+        person_id=person.pk,
+        case_id=case.pk,
+    )
+    return case
+
+
+def _require_caseworker(actor: Any, case: Case) -> None:
+    from vejud.cases.permissions import Basis
+
+    require(actor, Capability.WRITE_JOURNAL)
+    access = case_access(actor, case)
+    if access is None or access.basis == Basis.MENTOR or Part.JOURNAL not in access.parts:
+        raise PermissionDenied
+
+
+@audited_service
+def consent_record(
+    *,
+    actor: Any,
+    case: Case,
+    given_on: date,
+    method: str,
+    agencies: list[str],
+    topics: list[str],
+    valid_until: date | None = None,
+) -> Consent:
+    """Record the person's consent to share information between the named agencies."""
+    _require_caseworker(actor, case)
+    if method not in ConsentMethod.values:
+        raise ValidationError(_("Say how the consent was given."), code="method")
+    agencies = sorted(set(agencies))
+    topics = sorted(set(topics))
+    if not agencies or any(a not in ConsentAgency.values for a in agencies):
+        raise ValidationError(_("Choose the agencies that may share information."), code="agencies")
+    if not topics or any(t not in ConsentTopic.values for t in topics):
+        raise ValidationError(_("Choose what information may be shared."), code="topics")
+    if given_on > timezone.localdate():
+        raise ValidationError(_("The consent cannot be given in the future."), code="given_on")
+    if valid_until is not None and valid_until < given_on:
+        raise ValidationError(_("The consent cannot end before it is given."), code="valid_until")
+    consent = Consent.objects.create(
+        case=case,
+        given_on=given_on,
+        method=method,
+        agencies=agencies,
+        topics=topics,
+        valid_until=valid_until,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="consent.record",
+        obj=consent,
+        changes=snapshot(consent),
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return consent
+
+
+@audited_service
+def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: date, note: str) -> Consent:
+    """Record that the person withdrew the consent."""
+    case = consent.case
+    _require_caseworker(actor, case)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("The consent is already withdrawn."), code="withdrawn")
+    if withdrawn_on < consent.given_on or withdrawn_on > timezone.localdate():
+        raise ValidationError(_("The withdrawal date is not possible."), code="withdrawn_on")
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_note = note.strip()
+    consent.withdrawal_recorded_by = actor
+    consent.save(update_fields=["withdrawn_on", "withdrawal_note", "withdrawal_recorded_by"])
+    audit_record(
+        actor=actor,
+        action="consent.withdraw",
+        obj=consent,
+        changes={"withdrawn_on": withdrawn_on},
+        reason=consent.withdrawal_note,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return consent
