@@ -54,16 +54,19 @@ class CriteriaVersion(models.Model):
     attachments = models.JSONField(
         _("degrees of attachment in the target group"),
         default=list,
+        blank=True,
         help_text=_("Codes from the person's degree of attachment."),
     )
     environments = models.JSONField(
         _("types of environment in the target group"),
         default=list,
+        blank=True,
         help_text=_("Codes: biker, gang, other."),
     )
     questions = models.JSONField(
         _("further criteria"),
         default=list,
+        blank=True,
         help_text=_('A list of {"code": ..., "text_da": ..., "text_en": ...} yes/no criteria.'),
     )
 
@@ -185,7 +188,7 @@ class TargetGroupAssessment(InstrumentBase):
         related_name="assessments",
         verbose_name=_("criteria version"),
     )
-    answers = models.JSONField(_("answers per criterion"), default=dict)
+    answers = models.JSONField(_("answers per criterion"), default=dict, blank=True)
     within_target_group = models.BooleanField(_("within the target group"), null=True)
     reasoning = models.TextField(_("reasoning"), blank=True)
 
@@ -214,11 +217,11 @@ class MotivationAssessment(InstrumentBase):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    push_factors = models.JSONField(_("push factors"), default=list)
-    pull_factors = models.JSONField(_("pull factors"), default=list)
+    push_factors = models.JSONField(_("push factors"), default=list, blank=True)
+    pull_factors = models.JSONField(_("pull factors"), default=list, blank=True)
     factors_note = models.TextField(_("about the factors"), blank=True)
     own_explanation = models.TextField(_("the person's own explanation"), blank=True)
-    help_wishes = models.JSONField(_("help wished for"), default=list)
+    help_wishes = models.JSONField(_("help wished for"), default=list, blank=True)
     help_note = models.TextField(_("about the help wished for"), blank=True)
     fear_borne = models.BooleanField(_("the motivation is borne by fear"), default=False)
     fear_note = models.TextField(_("about fear"), blank=True)

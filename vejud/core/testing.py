@@ -124,3 +124,67 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def give_consent(actor: User, case: Case, agencies: list[str] | None = None) -> Any:
+    """Record a consent covering all agencies (or the given ones) through the service."""
+    from vejud.intake.services import consent_record
+
+    return consent_record(
+        actor=actor,
+        case=case,
+        given_on=case.opened_on,
+        method="in_person",
+        agencies=agencies or ["police", "municipality", "kriminalforsorgen", "national"],
+        topics=["crime", "social", "safety"],
+    )
+
+
+def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> dict[str, Any]:
+    """Fill in and sign the three instruments through the services."""
+    from vejud.assessments.services import (
+        criteria_in_force,
+        evaluate_criteria,
+        instrument_sign,
+        motivation_save,
+        programme_for_case,
+        suitability_save,
+        target_group_save,
+    )
+
+    programme = programme_for_case(case)
+    assert programme is not None
+    version = criteria_in_force(programme, on=case.opened_on)
+    assert version is not None
+    answers = {code: {"met": True, "note": "checked"} for code in evaluate_criteria(case, version, on=case.opened_on)}
+    answers.update({q["code"]: {"met": True, "note": ""} for q in version.questions})
+    tg = target_group_save(actor=actor, case=case, criteria_version=version, answers=answers,
+                           reasoning="Within the target group.")
+    mot = motivation_save(
+        actor=actor, case=case, push_factors=["disillusion"], pull_factors=["fatherhood"],
+        own_explanation="Wants a life with his child.", help_wishes=["work_education"],
+        motivation_kind="inner", level=4 if motivated else 1, reasoning="Clear inner motivation.",
+    )
+    suit = suitability_save(
+        actor=actor, case=case,
+        **{c: 4 for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")},
+        **{f"{c}_reasoning": "Shown in the talks." for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")},
+        judgement="suitable", reasoning="Suitable.",
+    )
+    return {
+        "target_group": instrument_sign(actor=actor, instrument=tg),
+        "motivation": instrument_sign(actor=actor, instrument=mot),
+        "suitability": instrument_sign(actor=actor, instrument=suit),
+    }
+
+
+def make_assessed_case(world: World, **kwargs: Any) -> Case:
+    """Return a unit A case in assessment with consent and all three instruments signed."""
+    from vejud.cases.services import case_transition
+
+    case = make_case(world.coordinator_a, world.unit_a, attachment="member", **kwargs)
+    give_consent(world.member_a, case)
+    case = case_transition(actor=world.member_a, case=case, target="assessment")
+    sign_all_instruments(world.member_a, case)
+    case.refresh_from_db()
+    return case
