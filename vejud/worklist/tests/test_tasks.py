@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from vejud.core.testing import make_assessed_case, make_case
+from vejud.decisions.services import decide_admission, information_request, refer_for_final_decision
+from vejud.worklist.selectors import TaskKind, tasks_for
+
+
+def _kinds(user):
+    return {(t.kind, t.reference) for t in tasks_for(user)}
+
+
+def test_assessment_due_and_consent_missing_for_the_unit(world):
+    case = make_case(world.coordinator_a, world.unit_a)
+    assert (TaskKind.ASSESSMENT_DUE, case.reference) in _kinds(world.member_a)
+    assert (TaskKind.CONSENT_MISSING, case.reference) in _kinds(world.member_a)
+    assert _kinds(world.member_b) == set()
+    assert _kinds(world.mentor) == set()
+
+
+def test_overdue_assessment_comes_first(world):
+    old = make_case(world.coordinator_a, world.unit_a)
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        new = make_case(world.coordinator_a, world.unit_a, first_name="Other")
+        tasks = [t for t in tasks_for(world.member_a) if t.kind == TaskKind.ASSESSMENT_DUE]
+    assert [t.reference for t in tasks] == [old.reference, new.reference]
+    assert tasks[0].overdue and not tasks[1].overdue
+
+
+def test_ready_for_decision_reaches_the_coordinator_only(world):
+    case = make_assessed_case(world)
+    assert (TaskKind.READY_FOR_DECISION, case.reference) in _kinds(world.coordinator_a)
+    assert (TaskKind.READY_FOR_DECISION, case.reference) not in _kinds(world.member_a)
+
+
+def test_referral_reaches_the_decision_maker_and_questions_reach_the_unit(world):
+    case = make_assessed_case(world)
+    decide_admission(actor=world.coordinator_a, case=case, outcome="refuse", grounds=["not_motivated"],
+                     reasoning="Not motivated.")
+    refer_for_final_decision(actor=world.member_a, case=case)
+    assert (TaskKind.REFERRAL_AWAITING, case.reference) in _kinds(world.decision_maker)
+    assert (TaskKind.REFERRAL_AWAITING, case.reference) not in _kinds(world.adviser)
+    case.refresh_from_db()
+    information_request(actor=world.decision_maker, case=case, question="More about the family?")
+    assert (TaskKind.INFORMATION_REQUESTED, case.reference) in _kinds(world.member_a)
+
+
+def test_query_count_does_not_grow_with_cases(world):
+    for i in range(3):
+        make_case(world.coordinator_a, world.unit_a, first_name=f"A{i}")
+    with CaptureQueriesContext(connection) as few:
+        tasks_for(world.coordinator_a)
+    for i in range(30):
+        make_case(world.coordinator_a, world.unit_a, first_name=f"B{i}")
+    with CaptureQueriesContext(connection) as many:
+        tasks_for(world.coordinator_a)
+    assert len(many) == len(few)
