@@ -125,7 +125,9 @@ def _next_version(model: type[InstrumentBase], case: Case) -> int:
     return (latest or 0) + 1
 
 
-def _save_draft(actor: Any, case: Case, model: type[InstrumentT], fields: dict[str, Any], action: str) -> InstrumentT:
+def _save_draft(
+    actor: Any, case: Case, model: type[InstrumentT], fields: dict[str, Any], action: str
+) -> InstrumentT:
     draft = _current_draft(model, case)
     created = draft is None
     if draft is None:

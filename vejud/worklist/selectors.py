@@ -16,7 +16,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.models import Role
-from vejud.assessments.models import MotivationAssessment, SuitabilityAssessment, TargetGroupAssessment
+from vejud.assessments.models import (
+    MotivationAssessment,
+    SuitabilityAssessment,
+    TargetGroupAssessment,
+)
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.permissions import scope_for
 from vejud.cases.selectors import cases_visible_to
@@ -65,7 +69,9 @@ def casework_cases(user: Any) -> QuerySet[Case]:
     if scope.custody_all:
         condition |= Q(track=Track.CUSTODY)
     elif scope.custody_institution_ids:
-        condition |= Q(track=Track.CUSTODY, institution_id__in=sorted(scope.custody_institution_ids))
+        condition |= Q(
+            track=Track.CUSTODY, institution_id__in=sorted(scope.custody_institution_ids)
+        )
     return cases_visible_to(user).filter(condition)
 
 
@@ -83,7 +89,9 @@ def tasks_for(user: Any) -> list[Task]:
     for ref, status, due in assessing.order_by("assessment_due_on", "id").values_list(
         "reference", "status", "assessment_due_on"
     )[:TASK_LIMIT]:
-        tasks.append(Task(TaskKind.ASSESSMENT_DUE, ref, status, due, due is not None and due < today))
+        tasks.append(
+            Task(TaskKind.ASSESSMENT_DUE, ref, status, due, due is not None and due < today)
+        )
     valid_consent = Consent.objects.filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today),
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
@@ -95,9 +103,13 @@ def tasks_for(user: Any) -> list[Task]:
         .order_by("assessment_due_on", "id")
         .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
     ):
-        tasks.append(Task(TaskKind.CONSENT_MISSING, ref, status, due, due is not None and due < today))
+        tasks.append(
+            Task(TaskKind.CONSENT_MISSING, ref, status, due, due is not None and due < today)
+        )
     deciders = mine.filter(status=CaseStatus.ASSESSMENT).filter(
-        _signed(TargetGroupAssessment), _signed(MotivationAssessment), _signed(SuitabilityAssessment)
+        _signed(TargetGroupAssessment),
+        _signed(MotivationAssessment),
+        _signed(SuitabilityAssessment),
     )
     decides_liberty = Q(responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
     decides_custody = Q(track=Track.CUSTODY) if Role.CUSTODY_STAFF in scope.roles else Q(pk__in=[])
@@ -106,11 +118,15 @@ def tasks_for(user: Any) -> list[Task]:
         .order_by("assessment_due_on", "id")
         .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
     ):
-        tasks.append(Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today))
+        tasks.append(
+            Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today)
+        )
     for ref, status, due in (
         InformationRequest.objects.filter(answered_at__isnull=True, referral__case__in=mine)
         .order_by("referral__due_on", "id")
-        .values_list("referral__case__reference", "referral__case__status", "referral__due_on")[:TASK_LIMIT]
+        .values_list("referral__case__reference", "referral__case__status", "referral__due_on")[
+            :TASK_LIMIT
+        ]
     ):
         tasks.append(Task(TaskKind.INFORMATION_REQUESTED, ref, status, due, due < today))
     if scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles:

@@ -7,213 +7,649 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0003_transitions'),
-        ('organisations', '0001_initial'),
+        ("cases", "0003_transitions"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MotivationFactor',
+            name="MotivationFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('push', 'Push factor'), ('pull', 'Pull factor')], max_length=10, verbose_name='kind')),
-                ('name_da', models.CharField(max_length=150, verbose_name='name (Danish)')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),
-                ('is_fear', models.BooleanField(default=False, help_text='A motivation carried only by fear-based factors is flagged.', verbose_name='fear-based')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("push", "Push factor"), ("pull", "Pull factor")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_da", models.CharField(max_length=150, verbose_name="name (Danish)")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name (English)")),
+                (
+                    "is_fear",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A motivation carried only by fear-based factors is flagged.",
+                        verbose_name="fear-based",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'motivation factor',
-                'verbose_name_plural': 'motivation factors',
-                'ordering': ['kind', 'sort_order', 'code'],
+                "verbose_name": "motivation factor",
+                "verbose_name_plural": "motivation factors",
+                "ordering": ["kind", "sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('units', models.ManyToManyField(blank=True, related_name='programmes_run', to='organisations.unit', verbose_name='units that use it')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="programmes_run",
+                        to="organisations.unit",
+                        verbose_name="units that use it",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['name'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CriteriaVersion',
+            name="CriteriaVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=60, verbose_name='version')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum age')),
-                ('max_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
-                ('attachments', models.JSONField(blank=True, default=list, help_text="Codes from the person's degree of attachment.", verbose_name='degrees of attachment in the target group')),
-                ('environments', models.JSONField(blank=True, default=list, help_text='Codes: biker, gang, other.', verbose_name='types of environment in the target group')),
-                ('questions', models.JSONField(blank=True, default=list, help_text='A list of {"code": ..., "text_da": ..., "text_en": ...} yes/no criteria.', verbose_name='further criteria')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criteria_versions', to='assessments.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=60, verbose_name="version")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "min_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="minimum age"
+                    ),
+                ),
+                (
+                    "max_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum age"
+                    ),
+                ),
+                (
+                    "attachments",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes from the person's degree of attachment.",
+                        verbose_name="degrees of attachment in the target group",
+                    ),
+                ),
+                (
+                    "environments",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes: biker, gang, other.",
+                        verbose_name="types of environment in the target group",
+                    ),
+                ),
+                (
+                    "questions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='A list of {"code": ..., "text_da": ..., "text_en": ...} yes/no criteria.',
+                        verbose_name="further criteria",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="criteria_versions",
+                        to="assessments.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criteria version',
-                'verbose_name_plural': 'criteria versions',
-                'ordering': ['programme', '-valid_from'],
+                "verbose_name": "criteria version",
+                "verbose_name_plural": "criteria versions",
+                "ordering": ["programme", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='SuitabilityAssessment',
+            name="SuitabilityAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('correction_reason', models.TextField(blank=True, verbose_name='reason for the correction')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed')),
-                ('leaving_clarity', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small degree'), (3, 'To some degree'), (4, 'To a high degree')], null=True, verbose_name='I. Clarity about what leaving the environment will mean in practice')),
-                ('leaving_clarity_reasoning', models.TextField(blank=True, verbose_name='reasoning (I)')),
-                ('lifestyle_clarity', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small degree'), (3, 'To some degree'), (4, 'To a high degree')], null=True, verbose_name='II. Clarity about what changing lifestyle will mean in practice')),
-                ('lifestyle_clarity_reasoning', models.TextField(blank=True, verbose_name='reasoning (II)')),
-                ('steps_taken', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small degree'), (3, 'To some degree'), (4, 'To a high degree')], null=True, verbose_name='III. Plans, actions and steps already taken to leave')),
-                ('steps_taken_reasoning', models.TextField(blank=True, verbose_name='reasoning (III)')),
-                ('will_and_ability', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small degree'), (3, 'To some degree'), (4, 'To a high degree')], null=True, verbose_name='IV. Will and ability to make and carry out exit steps with the authorities')),
-                ('will_and_ability_reasoning', models.TextField(blank=True, verbose_name='reasoning (IV)')),
-                ('judgement', models.CharField(blank=True, choices=[('suitable', 'Suitable'), ('partly', 'Partly suitable'), ('not_suitable', 'Not suitable enough')], max_length=20, verbose_name='overall judgement')),
-                ('reasoning', models.TextField(blank=True, verbose_name='overall reasoning')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suitability_assessments', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessments.suitabilityassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "correction_reason",
+                    models.TextField(blank=True, verbose_name="reason for the correction"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed")),
+                (
+                    "leaving_clarity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small degree"),
+                            (3, "To some degree"),
+                            (4, "To a high degree"),
+                        ],
+                        null=True,
+                        verbose_name="I. Clarity about what leaving the environment will mean in practice",
+                    ),
+                ),
+                (
+                    "leaving_clarity_reasoning",
+                    models.TextField(blank=True, verbose_name="reasoning (I)"),
+                ),
+                (
+                    "lifestyle_clarity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small degree"),
+                            (3, "To some degree"),
+                            (4, "To a high degree"),
+                        ],
+                        null=True,
+                        verbose_name="II. Clarity about what changing lifestyle will mean in practice",
+                    ),
+                ),
+                (
+                    "lifestyle_clarity_reasoning",
+                    models.TextField(blank=True, verbose_name="reasoning (II)"),
+                ),
+                (
+                    "steps_taken",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small degree"),
+                            (3, "To some degree"),
+                            (4, "To a high degree"),
+                        ],
+                        null=True,
+                        verbose_name="III. Plans, actions and steps already taken to leave",
+                    ),
+                ),
+                (
+                    "steps_taken_reasoning",
+                    models.TextField(blank=True, verbose_name="reasoning (III)"),
+                ),
+                (
+                    "will_and_ability",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small degree"),
+                            (3, "To some degree"),
+                            (4, "To a high degree"),
+                        ],
+                        null=True,
+                        verbose_name="IV. Will and ability to make and carry out exit steps with the authorities",
+                    ),
+                ),
+                (
+                    "will_and_ability_reasoning",
+                    models.TextField(blank=True, verbose_name="reasoning (IV)"),
+                ),
+                (
+                    "judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("suitable", "Suitable"),
+                            ("partly", "Partly suitable"),
+                            ("not_suitable", "Not suitable enough"),
+                        ],
+                        max_length=20,
+                        verbose_name="overall judgement",
+                    ),
+                ),
+                ("reasoning", models.TextField(blank=True, verbose_name="overall reasoning")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suitability_assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="assessments.suitabilityassessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suitability assessment',
-                'verbose_name_plural': 'suitability assessments',
-                'ordering': ['case', '-version'],
-                'abstract': False,
+                "verbose_name": "suitability assessment",
+                "verbose_name_plural": "suitability assessments",
+                "ordering": ["case", "-version"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TargetGroupAssessment',
+            name="TargetGroupAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('correction_reason', models.TextField(blank=True, verbose_name='reason for the correction')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='answers per criterion')),
-                ('within_target_group', models.BooleanField(null=True, verbose_name='within the target group')),
-                ('reasoning', models.TextField(blank=True, verbose_name='reasoning')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='target_group_assessments', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('criteria_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.criteriaversion', verbose_name='criteria version')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessments.targetgroupassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "correction_reason",
+                    models.TextField(blank=True, verbose_name="reason for the correction"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed")),
+                (
+                    "answers",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="answers per criterion"
+                    ),
+                ),
+                (
+                    "within_target_group",
+                    models.BooleanField(null=True, verbose_name="within the target group"),
+                ),
+                ("reasoning", models.TextField(blank=True, verbose_name="reasoning")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="target_group_assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "criteria_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="assessments.criteriaversion",
+                        verbose_name="criteria version",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="assessments.targetgroupassessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target-group assessment',
-                'verbose_name_plural': 'target-group assessments',
-                'ordering': ['case', '-version'],
-                'abstract': False,
+                "verbose_name": "target-group assessment",
+                "verbose_name_plural": "target-group assessments",
+                "ordering": ["case", "-version"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='MotivationAssessment',
+            name="MotivationAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('correction_reason', models.TextField(blank=True, verbose_name='reason for the correction')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed')),
-                ('push_factors', models.JSONField(blank=True, default=list, verbose_name='push factors')),
-                ('pull_factors', models.JSONField(blank=True, default=list, verbose_name='pull factors')),
-                ('factors_note', models.TextField(blank=True, verbose_name='about the factors')),
-                ('own_explanation', models.TextField(blank=True, verbose_name="the person's own explanation")),
-                ('help_wishes', models.JSONField(blank=True, default=list, verbose_name='help wished for')),
-                ('help_note', models.TextField(blank=True, verbose_name='about the help wished for')),
-                ('fear_borne', models.BooleanField(default=False, verbose_name='the motivation is borne by fear')),
-                ('fear_note', models.TextField(blank=True, verbose_name='about fear')),
-                ('fear_only', models.BooleanField(default=False, editable=False, verbose_name='fear is the only factor')),
-                ('motivation_kind', models.CharField(blank=True, choices=[('inner', 'Mainly inner motivation'), ('outer', 'Mainly outer motivation'), ('both', 'Both inner and outer')], max_length=10, verbose_name='inner or outer motivation')),
-                ('parole_only_motive', models.BooleanField(default=False, help_text='Custody applicants: Penal Code § 81 a makes parole depend on an exit programme.', verbose_name='parole is the only visible motive')),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='overall motivation level (1-5)')),
-                ('reasoning', models.TextField(blank=True, verbose_name='reasoning')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='motivation_assessments', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessments.motivationassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "correction_reason",
+                    models.TextField(blank=True, verbose_name="reason for the correction"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed")),
+                (
+                    "push_factors",
+                    models.JSONField(blank=True, default=list, verbose_name="push factors"),
+                ),
+                (
+                    "pull_factors",
+                    models.JSONField(blank=True, default=list, verbose_name="pull factors"),
+                ),
+                ("factors_note", models.TextField(blank=True, verbose_name="about the factors")),
+                (
+                    "own_explanation",
+                    models.TextField(blank=True, verbose_name="the person's own explanation"),
+                ),
+                (
+                    "help_wishes",
+                    models.JSONField(blank=True, default=list, verbose_name="help wished for"),
+                ),
+                (
+                    "help_note",
+                    models.TextField(blank=True, verbose_name="about the help wished for"),
+                ),
+                (
+                    "fear_borne",
+                    models.BooleanField(
+                        default=False, verbose_name="the motivation is borne by fear"
+                    ),
+                ),
+                ("fear_note", models.TextField(blank=True, verbose_name="about fear")),
+                (
+                    "fear_only",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="fear is the only factor"
+                    ),
+                ),
+                (
+                    "motivation_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("inner", "Mainly inner motivation"),
+                            ("outer", "Mainly outer motivation"),
+                            ("both", "Both inner and outer"),
+                        ],
+                        max_length=10,
+                        verbose_name="inner or outer motivation",
+                    ),
+                ),
+                (
+                    "parole_only_motive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Custody applicants: Penal Code § 81 a makes parole depend on an exit programme.",
+                        verbose_name="parole is the only visible motive",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="overall motivation level (1-5)"
+                    ),
+                ),
+                ("reasoning", models.TextField(blank=True, verbose_name="reasoning")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="motivation_assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="assessments.motivationassessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'motivation assessment',
-                'verbose_name_plural': 'motivation assessments',
-                'ordering': ['case', '-version'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('case', 'version'), name='motivation_version_unique'), models.UniqueConstraint(condition=models.Q(('signed_at__isnull', True)), fields=('case',), name='motivation_one_draft'), models.CheckConstraint(condition=models.Q(models.Q(('signed_at__isnull', True), ('signed_by__isnull', True)), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False)), _connector='OR'), name='motivation_signature_complete'), models.CheckConstraint(condition=models.Q(('level__isnull', True), models.Q(('level__gte', 1), ('level__lte', 5)), _connector='OR'), name='motivation_level_range')],
+                "verbose_name": "motivation assessment",
+                "verbose_name_plural": "motivation assessments",
+                "ordering": ["case", "-version"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "version"), name="motivation_version_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("signed_at__isnull", True)),
+                        fields=("case",),
+                        name="motivation_one_draft",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("signed_at__isnull", True), ("signed_by__isnull", True)),
+                            models.Q(("signed_at__isnull", False), ("signed_by__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="motivation_signature_complete",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("level__isnull", True),
+                            models.Q(("level__gte", 1), ("level__lte", 5)),
+                            _connector="OR",
+                        ),
+                        name="motivation_level_range",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='criteriaversion',
-            constraint=models.UniqueConstraint(fields=('programme', 'label'), name='criteria_label_unique'),
+            model_name="criteriaversion",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "label"), name="criteria_label_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaversion',
-            constraint=models.UniqueConstraint(fields=('programme', 'valid_from'), name='criteria_start_unique'),
+            model_name="criteriaversion",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "valid_from"), name="criteria_start_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaversion',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='criteria_period_valid'),
+            model_name="criteriaversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="criteria_period_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaversion',
-            constraint=models.CheckConstraint(condition=models.Q(('min_age__isnull', True), ('max_age__isnull', True), ('max_age__gte', models.F('min_age')), _connector='OR'), name='criteria_age_range_valid'),
+            model_name="criteriaversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_age__isnull", True),
+                    ("max_age__isnull", True),
+                    ("max_age__gte", models.F("min_age")),
+                    _connector="OR",
+                ),
+                name="criteria_age_range_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.UniqueConstraint(fields=('case', 'version'), name='suitability_version_unique'),
+            model_name="suitabilityassessment",
+            constraint=models.UniqueConstraint(
+                fields=("case", "version"), name="suitability_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('signed_at__isnull', True)), fields=('case',), name='suitability_one_draft'),
+            model_name="suitabilityassessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("signed_at__isnull", True)),
+                fields=("case",),
+                name="suitability_one_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_at__isnull', True), ('signed_by__isnull', True)), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False)), _connector='OR'), name='suitability_signature_complete'),
+            model_name="suitabilityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("signed_at__isnull", True), ("signed_by__isnull", True)),
+                    models.Q(("signed_at__isnull", False), ("signed_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="suitability_signature_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('leaving_clarity__isnull', True), models.Q(('leaving_clarity__gte', 1), ('leaving_clarity__lte', 4)), _connector='OR'), name='suitability_leaving_clarity_range'),
+            model_name="suitabilityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("leaving_clarity__isnull", True),
+                    models.Q(("leaving_clarity__gte", 1), ("leaving_clarity__lte", 4)),
+                    _connector="OR",
+                ),
+                name="suitability_leaving_clarity_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('lifestyle_clarity__isnull', True), models.Q(('lifestyle_clarity__gte', 1), ('lifestyle_clarity__lte', 4)), _connector='OR'), name='suitability_lifestyle_clarity_range'),
+            model_name="suitabilityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lifestyle_clarity__isnull", True),
+                    models.Q(("lifestyle_clarity__gte", 1), ("lifestyle_clarity__lte", 4)),
+                    _connector="OR",
+                ),
+                name="suitability_lifestyle_clarity_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('steps_taken__isnull', True), models.Q(('steps_taken__gte', 1), ('steps_taken__lte', 4)), _connector='OR'), name='suitability_steps_taken_range'),
+            model_name="suitabilityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("steps_taken__isnull", True),
+                    models.Q(("steps_taken__gte", 1), ("steps_taken__lte", 4)),
+                    _connector="OR",
+                ),
+                name="suitability_steps_taken_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suitabilityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('will_and_ability__isnull', True), models.Q(('will_and_ability__gte', 1), ('will_and_ability__lte', 4)), _connector='OR'), name='suitability_will_and_ability_range'),
+            model_name="suitabilityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("will_and_ability__isnull", True),
+                    models.Q(("will_and_ability__gte", 1), ("will_and_ability__lte", 4)),
+                    _connector="OR",
+                ),
+                name="suitability_will_and_ability_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetgroupassessment',
-            constraint=models.UniqueConstraint(fields=('case', 'version'), name='targetgroup_version_unique'),
+            model_name="targetgroupassessment",
+            constraint=models.UniqueConstraint(
+                fields=("case", "version"), name="targetgroup_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetgroupassessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('signed_at__isnull', True)), fields=('case',), name='targetgroup_one_draft'),
+            model_name="targetgroupassessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("signed_at__isnull", True)),
+                fields=("case",),
+                name="targetgroup_one_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetgroupassessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_at__isnull', True), ('signed_by__isnull', True)), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False)), _connector='OR'), name='targetgroup_signature_complete'),
+            model_name="targetgroupassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("signed_at__isnull", True), ("signed_by__isnull", True)),
+                    models.Q(("signed_at__isnull", False), ("signed_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="targetgroup_signature_complete",
+            ),
         ),
     ]

@@ -7,7 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from vejud.assessments.models import CriteriaVersion, MotivationAssessment, Programme, TargetGroupAssessment
+from vejud.assessments.models import (
+    CriteriaVersion,
+    MotivationAssessment,
+    Programme,
+    TargetGroupAssessment,
+)
 from vejud.assessments.services import (
     criteria_in_force,
     instrument_correct,
@@ -77,8 +82,14 @@ def test_correction_is_a_new_version_pointing_at_the_old(world, assessing):
     signed = sign_all_instruments(world.member_a, assessing)["motivation"]
     with pytest.raises(ValidationError):
         instrument_correct(actor=world.member_a, instrument=signed, reason=" ")
-    correction = instrument_correct(actor=world.member_a, instrument=signed, reason="Level was misjudged.")
-    assert (correction.version, correction.supersedes_id, correction.signed_at) == (2, signed.pk, None)
+    correction = instrument_correct(
+        actor=world.member_a, instrument=signed, reason="Level was misjudged."
+    )
+    assert (correction.version, correction.supersedes_id, correction.signed_at) == (
+        2,
+        signed.pk,
+        None,
+    )
     correction = _motivation(world, assessing, pull_factors=["fatherhood"], level=3)
     instrument_sign(actor=world.member_a, instrument=correction)
     versions = list(MotivationAssessment.objects.filter(case=assessing).order_by("version"))
@@ -88,7 +99,9 @@ def test_correction_is_a_new_version_pointing_at_the_old(world, assessing):
 
 
 def test_signing_requires_a_complete_form(world, assessing):
-    draft = motivation_save(actor=world.member_a, case=assessing, push_factors=["disillusion"], pull_factors=[])
+    draft = motivation_save(
+        actor=world.member_a, case=assessing, push_factors=["disillusion"], pull_factors=[]
+    )
     with pytest.raises(ValidationError, match="explanation"):
         instrument_sign(actor=world.member_a, instrument=draft)
 
@@ -104,8 +117,13 @@ def test_assessment_keeps_its_criteria_version_after_the_criteria_change(world, 
     old.valid_from = min(old.valid_from, old.valid_to)
     old.save()
     new = CriteriaVersion.objects.create(
-        programme=programme, label="2030", valid_from=today, min_age=21, attachments=["core"],
-        environments=["biker"], questions=[],
+        programme=programme,
+        label="2030",
+        valid_from=today,
+        min_age=21,
+        attachments=["core"],
+        environments=["biker"],
+        questions=[],
     )
     assert criteria_in_force(programme) == new
     signed.refresh_from_db()
@@ -119,8 +137,12 @@ def test_target_group_evaluates_age_and_records_answers(world):
     case = case_transition(actor=world.member_a, case=case, target="assessment")
     programme = Programme.objects.get(code="national")
     version = criteria_in_force(programme, on=case.opened_on)
-    draft = target_group_save(actor=world.member_a, case=case, criteria_version=version,
-                              answers={"wants_out": {"met": True, "note": ""}})
+    draft = target_group_save(
+        actor=world.member_a,
+        case=case,
+        criteria_version=version,
+        answers={"wants_out": {"met": True, "note": ""}},
+    )
     assert draft.answers["age"]["met"] is False
     assert draft.within_target_group is False
 

@@ -23,10 +23,17 @@ def test_every_pair_outside_the_table_is_illegal(source, target):
 
 
 def test_terminal_states_have_no_way_out():
-    assert {CaseStatus.REFUSAL_UPHELD, CaseStatus.WITHDRAWN, CaseStatus.DROPPED, CaseStatus.CLOSED} == TERMINAL
+    assert {
+        CaseStatus.REFUSAL_UPHELD,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.DROPPED,
+        CaseStatus.CLOSED,
+    } == TERMINAL
 
 
-@pytest.mark.parametrize("target", [s for s in CaseStatus if (CaseStatus.INQUIRY, s) not in ALLOWED])
+@pytest.mark.parametrize(
+    "target", [s for s in CaseStatus if (CaseStatus.INQUIRY, s) not in ALLOWED]
+)
 def test_illegal_transition_from_inquiry_fails_loudly_and_changes_nothing(world, target):
     case = make_case(world.coordinator_a, world.unit_a)
     with pytest.raises((IllegalTransitionError, ValidationError)):
@@ -42,14 +49,20 @@ def test_transition_records_who_when_why_and_bumps_version(world):
     assert case.status == CaseStatus.ASSESSMENT
     assert case.version == 2
     record = CaseTransition.objects.get(case=case)
-    assert (record.from_status, record.to_status, record.actor) == ("inquiry", "assessment", world.member_a)
+    assert (record.from_status, record.to_status, record.actor) == (
+        "inquiry",
+        "assessment",
+        world.member_a,
+    )
 
 
 def test_reason_required_for_withdrawal(world):
     case = make_case(world.coordinator_a, world.unit_a)
     with pytest.raises(ValidationError):
         case_transition(actor=world.member_a, case=case, target="withdrawn", reason=" ")
-    case = case_transition(actor=world.member_a, case=case, target="withdrawn", reason="Changed his mind")
+    case = case_transition(
+        actor=world.member_a, case=case, target="withdrawn", reason="Changed his mind"
+    )
     assert case.closed_on is not None
 
 
@@ -57,7 +70,9 @@ def test_stale_version_is_refused(world):
     case = make_case(world.coordinator_a, world.unit_a)
     case_transition(actor=world.member_a, case=case, target="assessment", expected_version=1)
     with pytest.raises(StaleCaseError):
-        case_transition(actor=world.member_a, case=case, target="dropped", reason="x", expected_version=1)
+        case_transition(
+            actor=world.member_a, case=case, target="dropped", reason="x", expected_version=1
+        )
 
 
 def test_other_unit_and_mentor_cannot_transition(world):

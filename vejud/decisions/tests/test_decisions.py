@@ -24,12 +24,19 @@ from vejud.intake.services import consent_withdraw
 def test_admission_rests_on_the_signed_assessments(world):
     case = make_assessed_case(world)
     decision = decide_admission(
-        actor=world.coordinator_a, case=case, outcome="admit", reasoning="All three assessments support it.",
+        actor=world.coordinator_a,
+        case=case,
+        outcome="admit",
+        reasoning="All three assessments support it.",
         expected_version=case.version,
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.ADMITTED
-    assert decision.target_group.is_signed and decision.motivation.is_signed and decision.suitability.is_signed
+    assert (
+        decision.target_group.is_signed
+        and decision.motivation.is_signed
+        and decision.suitability.is_signed
+    )
 
 
 def test_only_the_coordinator_decides(world):
@@ -50,7 +57,11 @@ def test_refusal_needs_a_ground_and_the_signed_instrument_for_it(world):
         decide_admission(actor=world.coordinator_a, case=case, outcome="refuse", reasoning="x")
     with pytest.raises(ValidationError, match="motivation"):
         decide_admission(
-            actor=world.coordinator_a, case=case, outcome="refuse", grounds=["not_motivated"], reasoning="x"
+            actor=world.coordinator_a,
+            case=case,
+            outcome="refuse",
+            grounds=["not_motivated"],
+            reasoning="x",
         )
     assert not Decision.objects.filter(case=case).exists()
 
@@ -58,7 +69,10 @@ def test_refusal_needs_a_ground_and_the_signed_instrument_for_it(world):
 def _refused(world):
     case = make_assessed_case(world)
     decide_admission(
-        actor=world.coordinator_a, case=case, outcome="refuse", grounds=["not_motivated", "not_suitable"],
+        actor=world.coordinator_a,
+        case=case,
+        outcome="refuse",
+        grounds=["not_motivated", "not_suitable"],
         reasoning="Motivation carried by outer pressure only.",
     )
     case.refresh_from_db()
@@ -67,17 +81,25 @@ def _refused(world):
 
 def test_refusal_referral_and_overturn(world):
     case = _refused(world)
-    referral = refer_for_final_decision(actor=world.member_a, case=case, note="The person asks for it.")
+    referral = refer_for_final_decision(
+        actor=world.member_a, case=case, note="The person asks for it."
+    )
     assert referral.due_on > referral.referred_at.date()
     case.refresh_from_db()
     assert case.status == CaseStatus.REFERRED
-    question = information_request(actor=world.decision_maker, case=case, question="How is the family situation?")
+    question = information_request(
+        actor=world.decision_maker, case=case, question="How is the family situation?"
+    )
     with pytest.raises(PermissionDenied):
         information_answer(actor=world.member_b, request=question, answer="x")
-    information_answer(actor=world.member_a, request=question, answer="Stable; partner supports him.")
+    information_answer(
+        actor=world.member_a, request=question, answer="Stable; partner supports him."
+    )
     with pytest.raises(PermissionDenied):
         decide_final(actor=world.adviser, case=case, outcome="overturn", reasoning="x")
-    decision = decide_final(actor=world.decision_maker, case=case, outcome="overturn", reasoning="Motivation is real.")
+    decision = decide_final(
+        actor=world.decision_maker, case=case, outcome="overturn", reasoning="Motivation is real."
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.ADMITTED
     assert decision.outcome == DecisionOutcome.OVERTURN
@@ -88,7 +110,9 @@ def test_upheld_refusal_closes_the_case(world):
     case = _refused(world)
     refer_for_final_decision(actor=world.member_a, case=case)
     case.refresh_from_db()
-    decision = decide_final(actor=world.decision_maker, case=case, outcome="uphold", reasoning="Agree with the unit.")
+    decision = decide_final(
+        actor=world.decision_maker, case=case, outcome="uphold", reasoning="Agree with the unit."
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.REFUSAL_UPHELD
     assert case.closed_on is not None
@@ -98,7 +122,9 @@ def test_upheld_refusal_closes_the_case(world):
 def test_referral_is_refused_without_consent_covering_the_national_point(world):
     case = _refused(world)
     consent = case.consents.get()
-    consent_withdraw(actor=world.member_a, consent=consent, withdrawn_on=consent.given_on, note="Withdrawn")
+    consent_withdraw(
+        actor=world.member_a, consent=consent, withdrawn_on=consent.given_on, note="Withdrawn"
+    )
     with pytest.raises(ConsentMissingError, match="consent"):
         refer_for_final_decision(actor=world.member_a, case=case)
     give_consent(world.member_a, case, agencies=["police", "municipality"])
@@ -128,8 +154,12 @@ def test_concurrent_decisions_exactly_one_wins():
             barrier.wait()
             kwargs = {"grounds": ["not_motivated"]} if outcome == "refuse" else {}
             decide_admission(
-                actor=world.coordinator_a, case=Case.objects.get(pk=case.pk), outcome=outcome,
-                reasoning="Concurrent decision.", expected_version=version, **kwargs,
+                actor=world.coordinator_a,
+                case=Case.objects.get(pk=case.pk),
+                outcome=outcome,
+                reasoning="Concurrent decision.",
+                expected_version=version,
+                **kwargs,
             )
             results.append("ok")
         except StaleCaseError:

@@ -11,18 +11,27 @@ from vejud.cases.selectors import cases_visible_to
 from vejud.cases.services import case_transition
 from vejud.intake.models import Inquiry
 from vejud.intake.selectors import consent_covers, consent_in_force
-from vejud.intake.services import PossibleDuplicateError, consent_record, consent_withdraw, inquiry_register
+from vejud.intake.services import (
+    PossibleDuplicateError,
+    consent_record,
+    consent_withdraw,
+    inquiry_register,
+)
 from vejud.organisations.models import Municipality
 
 
 @pytest.fixture
 def municipality_a(world):
-    return Municipality.objects.create(name="Testby A", police_district=world.unit_a.police_district)
+    return Municipality.objects.create(
+        name="Testby A", police_district=world.unit_a.police_district
+    )
 
 
 @pytest.fixture
 def municipality_b(world):
-    return Municipality.objects.create(name="Testby B", police_district=world.unit_b.police_district)
+    return Municipality.objects.create(
+        name="Testby B", police_district=world.unit_b.police_district
+    )
 
 
 def _register(world, actor, **kwargs):
@@ -51,14 +60,20 @@ def test_inquiry_is_routed_to_the_district_unit(world, municipality_b):
 
 def test_custody_inquiry_goes_to_dfk_and_the_institution(world):
     case = _register(world, world.custody, in_custody=True, institution=world.prison)
-    assert (case.track, case.institution, case.responsible_unit) == (Track.CUSTODY, world.prison, world.dfk)
+    assert (case.track, case.institution, case.responsible_unit) == (
+        Track.CUSTODY,
+        world.prison,
+        world.dfk,
+    )
     assert cases_visible_to(world.custody).filter(pk=case.pk).exists()
 
 
 def test_same_cpr_reuses_the_person_and_links_the_earlier_attempt(world, municipality_a):
     first = _register(world, world.member_a, municipality=municipality_a, cpr="0203941234")
     case_transition(actor=world.member_a, case=first, target="withdrawn", reason="Stopped")
-    second = _register(world, world.member_a, municipality=municipality_a, cpr="020394-1234", first_name="K")
+    second = _register(
+        world, world.member_a, municipality=municipality_a, cpr="020394-1234", first_name="K"
+    )
     assert second.person_id == first.person_id
     assert second.previous_case_id == first.pk
 
@@ -98,14 +113,28 @@ def test_consent_record_and_withdrawal(world, municipality_a):
     case = _register(world, world.member_a, municipality=municipality_a)
     assert consent_in_force(case) is None
     consent = consent_record(
-        actor=world.member_a, case=case, given_on=case.opened_on, method="in_person",
-        agencies=["police", "municipality"], topics=["crime"],
+        actor=world.member_a,
+        case=case,
+        given_on=case.opened_on,
+        method="in_person",
+        agencies=["police", "municipality"],
+        topics=["crime"],
     )
     assert consent_covers(case, "police") and not consent_covers(case, "national")
     with pytest.raises(PermissionDenied):
-        consent_withdraw(actor=world.member_b, consent=consent, withdrawn_on=case.opened_on, note="x")
-    consent_withdraw(actor=world.member_a, consent=consent, withdrawn_on=case.opened_on, note="Withdrawn")
+        consent_withdraw(
+            actor=world.member_b, consent=consent, withdrawn_on=case.opened_on, note="x"
+        )
+    consent_withdraw(
+        actor=world.member_a, consent=consent, withdrawn_on=case.opened_on, note="Withdrawn"
+    )
     assert consent_in_force(case) is None
     with pytest.raises(ValidationError):
-        consent_record(actor=world.member_a, case=case, given_on=case.opened_on, method="telepathy",
-                       agencies=["police"], topics=["crime"])
+        consent_record(
+            actor=world.member_a,
+            case=case,
+            given_on=case.opened_on,
+            method="telepathy",
+            agencies=["police"],
+            topics=["crime"],
+        )

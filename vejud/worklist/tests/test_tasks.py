@@ -41,8 +41,13 @@ def test_ready_for_decision_reaches_the_coordinator_only(world):
 
 def test_referral_reaches_the_decision_maker_and_questions_reach_the_unit(world):
     case = make_assessed_case(world)
-    decide_admission(actor=world.coordinator_a, case=case, outcome="refuse", grounds=["not_motivated"],
-                     reasoning="Not motivated.")
+    decide_admission(
+        actor=world.coordinator_a,
+        case=case,
+        outcome="refuse",
+        grounds=["not_motivated"],
+        reasoning="Not motivated.",
+    )
     refer_for_final_decision(actor=world.member_a, case=case)
     assert (TaskKind.REFERRAL_AWAITING, case.reference) in _kinds(world.decision_maker)
     assert (TaskKind.REFERRAL_AWAITING, case.reference) not in _kinds(world.adviser)

@@ -1,0 +1,275 @@
+"""The case page: person header, parts by basis, logged reveals, break-glass banner."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from vejud.audit.models import AccessLog
+from vejud.cases.services import break_glass_open, journal_add, mentor_assign
+from vejud.core.testing import make_case, verified_client
+from vejud.people.models import Attachment, GangGroup, GroupKind
+from vejud.people.services import person_access_rule_add, protected_address_set
+
+CPR = "1705951234"
+
+
+@pytest.fixture
+def case(world):
+    group = GangGroup.objects.create(name="Testgruppen", kind=GroupKind.GANG)
+    case = make_case(
+        world.coordinator_a,
+        world.unit_a,
+        first_name="Frida",
+        last_name="Frost",
+        cpr=CPR,
+        gang_group=group,
+        gang_role="Runner",
+        attachment=Attachment.MEMBER,
+        threat_notes="Threatened by former associates in March",
+    )
+    journal_add(actor=world.member_a, case=case, text="First meeting held at the town hall.")
+    return case
+
+
+def url(case, name="cases:detail"):
+    return reverse(name, kwargs={"reference": case.reference})
+
+
+def test_member_of_the_unit_sees_the_case_page(world, case):
+    response = verified_client(world.member_a).get(url(case))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert case.reference in body
+    assert "Frida Frost" in body
+    assert "170595-xxxx" in body
+    assert CPR not in body and "170595-1234" not in body
+    assert case.get_status_display() in body
+    assert world.unit_a.name in body
+    assert "Testgruppen" in body and "Runner" in body
+    assert "First meeting held at the town hall." in body
+    assert "Threatened by former associates" not in body  # only on an explicit click
+
+
+def test_case_page_view_is_logged(world, case):
+    verified_client(world.member_a).get(url(case))
+    log = AccessLog.objects.get(user=world.member_a)
+    assert (log.part, log.person_id, log.case_id, log.break_glass) == (
+        "case",
+        case.person_id,
+        case.pk,
+        False,
+    )
+
+
+def test_other_unit_gets_404(world, case):
+    response = verified_client(world.member_b).get(url(case))
+    assert response.status_code == 404
+    assert "Frida" not in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_missing_case_gets_the_same_404(world, case):
+    assert verified_client(world.member_a).get("/sager/EX-2026-99999/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["analyst", "sysadmin", "nobody"])
+def test_wrong_role_gets_403(world, case, role):
+    assert verified_client(getattr(world, role)).get(url(case)).status_code == 403
+
+
+def test_auditor_without_break_glass_gets_404(world, case):
+    assert verified_client(world.auditor).get(url(case)).status_code == 404
+
+
+def test_national_adviser_sees_any_case(world, case):
+    assert verified_client(world.adviser).get(url(case)).status_code == 200
+
+
+def test_post_is_not_allowed(world, case):
+    assert verified_client(world.member_a).post(url(case)).status_code == 405
+
+
+def test_mentor_sees_only_summary_and_name(world, case):
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    response = verified_client(world.mentor).get(url(case))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Frida Frost" in body
+    assert case.get_status_display() in body
+    assert "170595" not in body
+    assert "Testgruppen" not in body
+    assert "First meeting" not in body
+    assert url(case, "cases:journal_add") not in body
+    assert url(case, "cases:reveal_threats") not in body
+    assert url(case, "cases:reveal_cpr") not in body
+
+
+def test_mentor_of_another_case_gets_404(world, case):
+    other = make_case(world.coordinator_a, world.unit_a, first_name="Gert", last_name="Gram")
+    mentor_assign(actor=world.coordinator_a, case=other, mentor=world.mentor)
+    assert verified_client(world.mentor).get(url(case)).status_code == 404
+
+
+def test_break_glass_shows_banner_and_logs_flag(world, case):
+    break_glass_open(actor=world.member_b, reference=case.reference, reason="Person arrested in our district")
+    response = verified_client(world.member_b).get(url(case))
+    assert response.status_code == 200
+    assert "logged and reviewed by the auditor" in response.content.decode()
+    assert AccessLog.objects.get(user=world.member_b, part="case").break_glass
+
+
+def test_no_banner_in_normal_access(world, case):
+    body = verified_client(world.member_a).get(url(case)).content.decode()
+    assert "reviewed by the auditor" not in body
+
+
+def test_exclusion_list_gives_403_with_its_message(world, case):
+    person_access_rule_add(
+        actor=world.coordinator_a,
+        person=case.person,
+        kind="exclusion",
+        user=world.member_a,
+        message="Family relation: handled by another caseworker.",
+    )
+    response = verified_client(world.member_a).get(url(case))
+    assert response.status_code == 403
+    assert "Family relation" in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_earlier_attempts_are_filtered_through_visibility(world, case):
+    earlier_a = make_case(world.coordinator_a, world.unit_a, person=case.person)
+    attempt_b = make_case(world.coordinator_b, world.unit_b, person=case.person)
+    body = verified_client(world.member_a).get(url(case)).content.decode()
+    assert earlier_a.reference in body
+    assert attempt_b.reference not in body
+    body = verified_client(world.adviser).get(url(case)).content.decode()
+    assert attempt_b.reference in body
+
+
+def test_mentors_are_listed(world, case):
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    body = verified_client(world.member_a).get(url(case)).content.decode()
+    assert world.mentor.full_name in body
+
+
+# Showing the CPR number and the threats ------------------------------------------
+
+
+def test_reveal_cpr_logs_and_shows_the_full_number(world, case):
+    response = verified_client(world.member_a).post(url(case, "cases:reveal_cpr"), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "170595-1234" in body
+    assert "<html" not in body
+    log = AccessLog.objects.get(user=world.member_a, part="cpr")
+    assert (log.person_id, log.case_id) == (case.person_id, case.pk)
+
+
+def test_reveal_cpr_without_javascript_renders_the_case_page(world, case):
+    response = verified_client(world.member_a).post(url(case, "cases:reveal_cpr"))
+    assert "170595-1234" in response.content.decode()
+    assert set(AccessLog.objects.values_list("part", flat=True)) == {"cpr", "case"}
+
+
+def test_reveal_cpr_other_unit_404_mentor_404_wrong_role_403(world, case):
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    target = url(case, "cases:reveal_cpr")
+    assert verified_client(world.member_b).post(target).status_code == 404
+    assert verified_client(world.mentor).post(target).status_code == 404
+    assert verified_client(world.analyst).post(target).status_code == 403
+    assert verified_client(world.member_a).get(target).status_code == 405
+    assert not AccessLog.objects.exists()
+
+
+def test_reveal_threats_is_logged(world, case):
+    response = verified_client(world.member_a).post(
+        url(case, "cases:reveal_threats"), HTTP_HX_REQUEST="true"
+    )
+    assert "Threatened by former associates" in response.content.decode()
+    assert AccessLog.objects.filter(user=world.member_a, part="threats", case_id=case.pk).count() == 1
+
+
+def test_reveal_threats_other_unit_404_mentor_404_wrong_role_403(world, case):
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    target = url(case, "cases:reveal_threats")
+    assert verified_client(world.member_b).post(target).status_code == 404
+    assert verified_client(world.mentor).post(target).status_code == 404
+    assert verified_client(world.sysadmin).post(target).status_code == 403
+    assert not AccessLog.objects.exists()
+
+
+# The protected address on the case page -------------------------------------------
+
+
+@pytest.fixture
+def protected(world, case):
+    protected_address_set(
+        actor=world.coordinator_a,
+        person=case.person,
+        case=case,
+        address="Gemtvej 4, 9990 Intetsted",
+        cpr_protection="confirmed",
+        requested_on=date(2026, 1, 2),
+        confirmed_on=date(2026, 1, 9),
+        reason="Relocated after threats",
+    )
+    return case
+
+
+def test_custodian_sees_only_a_link_never_the_address(world, protected):
+    body = verified_client(world.coordinator_a).get(url(protected)).content.decode()
+    assert url(protected, "cases:protected_address") in body
+    assert "Gemtvej" not in body
+
+
+def test_non_custodian_sees_nothing_of_the_address(world, protected):
+    body = verified_client(world.member_a).get(url(protected)).content.decode()
+    assert "beskyttet-adresse" not in body
+    assert "Protected address" not in body
+    assert "Gemtvej" not in body
+
+
+def test_register_link_does_not_depend_on_existence(world, case):
+    other = make_case(world.coordinator_a, world.unit_a, first_name="Hans", last_name="Holm")
+    protected_address_set(
+        actor=world.coordinator_a,
+        person=other.person,
+        case=other,
+        address="Somewhere 1",
+        reason="Relocated",
+    )
+    client = verified_client(world.head)  # may manage person access, custodian of neither
+    with_address = client.get(url(other)).content.decode()
+    without_address = client.get(url(case)).content.decode()
+    assert url(other, "cases:protected_address_new") in with_address
+    assert url(case, "cases:protected_address_new") in without_address
+    assert url(other, "cases:protected_address") + '"' not in with_address
+
+
+# Query counts ----------------------------------------------------------------------
+
+
+def test_journal_query_count_does_not_grow_with_notes(world):
+    few_case = make_case(world.coordinator_a, world.unit_a, first_name="Ib", last_name="Isak")
+    many_case = make_case(world.coordinator_a, world.unit_a, first_name="Jo", last_name="Juhl")
+    for i in range(3):
+        journal_add(actor=world.member_a, case=few_case, text=f"Note {i}")
+    for i in range(40):
+        entry = journal_add(actor=world.member_a, case=many_case, text=f"Note {i}")
+    from vejud.cases.services import journal_correct
+
+    journal_correct(actor=world.member_a, entry=entry, text="Fixed", reason="Typo")
+    client = verified_client(world.member_a)
+    client.get(url(few_case))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(few_case))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url(many_case))
+    assert len(response.context["entries"]) == 41
+    assert len(many.captured_queries) == len(few.captured_queries)
