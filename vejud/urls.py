@@ -10,10 +10,17 @@ from vejud.api.api import api
 urlpatterns = [
     path("", include("vejud.core.urls")),
     path("konto/", include("vejud.accounts.urls")),
+    # Process pages share the case prefix; they come first so "ny-henvendelse/" is not a reference.
+    path("sager/", include("vejud.intake.urls")),
+    path("sager/", include("vejud.assessments.urls")),
+    path("sager/", include("vejud.decisions.urls")),
     path("sager/", include("vejud.cases.urls")),
+    path("opgaver/", include("vejud.worklist.urls")),
     path("personer/", include("vejud.people.urls")),
     path("revision/", include("vejud.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "vejud.core.views.page_not_found"

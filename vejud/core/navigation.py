@@ -21,6 +21,8 @@ class NavItem:
 
 NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Caseload"), "cases:caseload", Capability.VIEW_CASES),
+    (_("Tasks"), "worklist:tasks", Capability.VIEW_CASES),
+    (_("New inquiry"), "intake:inquiry_new", Capability.WRITE_JOURNAL),
     (_("Break the glass"), "cases:break_glass", Capability.BREAK_GLASS),
     (_("Audit trail"), "audit:events", Capability.VIEW_AUDIT),
     (_("Access log"), "audit:access", Capability.VIEW_AUDIT),

@@ -59,6 +59,10 @@ class Task:
     def label(self) -> Promise:
         return TASK_LABELS[self.kind]
 
+    @property
+    def status_label(self) -> str:
+        return str(CaseStatus(self.status).label)
+
 
 def casework_cases(user: Any) -> QuerySet[Case]:
     """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""

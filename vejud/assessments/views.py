@@ -1,0 +1,189 @@
+"""Instrument pages: fill in a draft, sign it, correct a signed version, see the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vejud.assessments.forms import (
+    CorrectionForm,
+    MotivationForm,
+    SuitabilityForm,
+    TargetGroupForm,
+    initial_from,
+)
+from vejud.assessments.models import CriteriaVersion, MotivationFactor
+from vejud.assessments.services import (
+    INSTRUMENTS,
+    criteria_in_force,
+    evaluate_criteria,
+    instrument_correct,
+    instrument_sign,
+    motivation_save,
+    programme_for_case,
+    suitability_save,
+    target_group_save,
+)
+from vejud.audit.services import log_access
+from vejud.cases.models import Case, Track
+from vejud.cases.permissions import Part
+from vejud.cases.selectors import CaseAccess
+from vejud.core.gate import case_view
+from vejud.decisions.selectors import INSTRUMENT_LABELS
+from vejud.offers.models import OfferType
+
+
+def _model(kind: str) -> Any:
+    try:
+        return INSTRUMENTS[kind]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+def _criteria_version(case: Case, draft: Any, requested: str | None) -> CriteriaVersion:
+    programme = programme_for_case(case)
+    if programme is None:
+        raise Http404
+    if requested:
+        return get_object_or_404(CriteriaVersion, pk=requested, programme=programme)
+    if draft is not None:
+        return draft.criteria_version
+    version = criteria_in_force(programme, on=case.opened_on) or criteria_in_force(programme)
+    if version is None:
+        raise Http404
+    return version
+
+
+def _build_form(kind: str, case: Case, data: Any, draft: Any, request: HttpRequest) -> Any:
+    initial = initial_from(draft, kind)
+    if kind == "target_group":
+        version = _criteria_version(
+            case, draft, request.GET.get("criteria") or (data or {}).get("criteria_version")
+        )
+        auto = evaluate_criteria(case, version, on=case.opened_on)
+        if not initial:
+            initial = {f"met_{c}": "yes" if a["met"] else "no" for c, a in auto.items()}
+        return TargetGroupForm(data, initial=initial, version=version, auto=auto)
+    if kind == "motivation":
+        return MotivationForm(data, initial=initial, custody=case.track == Track.CUSTODY)
+    return SuitabilityForm(data, initial=initial)
+
+
+def _save(kind: str, request: HttpRequest, case: Case, form: Any) -> Any:
+    if kind == "target_group":
+        return target_group_save(
+            actor=request.user,
+            case=case,
+            criteria_version=form.version,
+            answers=form.answers(),
+            reasoning=form.cleaned_data["reasoning"],
+        )
+    if kind == "motivation":
+        return motivation_save(actor=request.user, case=case, **form.service_kwargs())
+    return suitability_save(actor=request.user, case=case, **form.service_kwargs())
+
+
+@case_view(part=Part.JOURNAL)
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+    """Show the latest version; fill in and save the draft."""
+    case = access.case
+    model = _model(kind)
+    versions = list(
+        model.objects.filter(case=case)
+        .select_related("signed_by", "created_by")
+        .order_by("-version")
+    )
+    draft = next((v for v in versions if v.signed_at is None), None)
+    latest = versions[0] if versions else None
+    log_access(
+        user=request.user,
+        part=f"assessment_{kind}",
+        person_id=case.person_id,
+        case_id=case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+    form = None
+    if latest is None or draft is not None:
+        form = _build_form(kind, case, request.POST or None, draft, request)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = _save(kind, request, case, form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("assessments:edit", reference=case.reference, kind=kind)
+    elif request.method == "POST":
+        messages.error(request, _("This assessment is signed. Make a correction to change it."))
+    context = {
+        "case": case,
+        "kind": kind,
+        "label": INSTRUMENT_LABELS[kind],
+        "form": form,
+        "latest": latest,
+        "draft": draft,
+        "versions": versions,
+        "correction_form": CorrectionForm(),
+        "instrument_display": f"assessments/_{kind}_display.html",
+        "factor_names": {f.code: f.name for f in MotivationFactor.objects.all()}
+        if kind == "motivation"
+        else {},
+        "offer_names": {o.code: o.name for o in OfferType.objects.all()}
+        if kind == "motivation"
+        else {},
+    }
+    if kind == "target_group" and form is not None:
+        programme = programme_for_case(case)
+        context["criteria_versions"] = list(programme.criteria_versions.all()) if programme else []
+    return render(request, f"assessments/{kind}.html", context)
+
+
+@case_view(part=Part.JOURNAL)
+@require_http_methods(["POST"])
+def instrument_sign_view(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+    """Sign the draft: from now on it cannot change."""
+    case = access.case
+    draft = _model(kind).objects.filter(case=case, signed_at__isnull=True).first()
+    if draft is None:
+        messages.error(request, _("There is no draft to sign."))
+    else:
+        try:
+            instrument_sign(actor=request.user, instrument=draft)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The assessment is signed."))
+    return redirect("assessments:edit", reference=case.reference, kind=kind)
+
+
+@case_view(part=Part.JOURNAL)
+@require_http_methods(["POST"])
+def instrument_correct_view(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+    """Start a correction of the newest signed version."""
+    case = access.case
+    latest = (
+        _model(kind).objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()
+    )
+    form = CorrectionForm(request.POST)
+    if latest is None:
+        messages.error(request, _("There is no signed assessment to correct."))
+    elif not form.is_valid():
+        messages.error(request, _("Say why the assessment is corrected."))
+    else:
+        try:
+            instrument_correct(
+                actor=request.user, instrument=latest, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("A new version is started. Change it and sign it."))
+    return redirect("assessments:edit", reference=case.reference, kind=kind)

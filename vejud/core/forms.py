@@ -1,0 +1,52 @@
+"""Form helpers shared by the apps: DKFDS widget classes and a date input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.widgets import Input
+
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Select: "form-select",
+    forms.CheckboxInput: "form-checkbox",
+    forms.Textarea: "form-input",
+    Input: "form-input",
+}
+
+
+class DkfdsFormMixin:
+    """Give every widget the design system's class (fields render with components/field.html)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, forms.HiddenInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                continue
+            for widget_type, css in WIDGET_CLASSES.items():
+                if isinstance(widget, widget_type):
+                    existing = widget.attrs.get("class", "")
+                    widget.attrs["class"] = f"{existing} {css}".strip()
+                    break
+
+
+class DkfdsForm(DkfdsFormMixin, forms.Form):
+    """A plain form with DKFDS widget classes."""
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class VersionForm(DkfdsForm):
+    """Carries the case version the user saw, so a concurrent change is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

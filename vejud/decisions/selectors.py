@@ -1,0 +1,203 @@
+"""What the case page shows about the exit process: stage, what is missing, deadlines, actions.
+
+``process_overview`` offers exactly the actions the user may take now, by asking the
+same rules the services enforce (state table + ``cases.services.may_act``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vejud.assessments.models import (
+    MotivationAssessment,
+    SuitabilityAssessment,
+    TargetGroupAssessment,
+)
+from vejud.assessments.services import EDITABLE_STATUSES
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.selectors import CaseAccess
+from vejud.cases.services import may_act
+from vejud.cases.states import DECISION_TARGETS, Actor, transitions_from
+from vejud.decisions.models import Decision, InformationRequest, Referral
+from vejud.intake.models import Consent, ConsentAgency
+from vejud.intake.selectors import consent_in_force
+
+STAGES: list[tuple[str, Promise, frozenset[str]]] = [
+    ("inquiry", _("Inquiry"), frozenset({CaseStatus.INQUIRY})),
+    ("assessment", _("Assessment"), frozenset({CaseStatus.ASSESSMENT})),
+    (
+        "decision",
+        _("Decision"),
+        frozenset({CaseStatus.REFUSED, CaseStatus.WITHDRAWN, CaseStatus.DROPPED}),
+    ),
+    ("referral", _("Final decision"), frozenset({CaseStatus.REFERRED, CaseStatus.REFUSAL_UPHELD})),
+    ("course", _("Exit course"), frozenset({CaseStatus.ADMITTED, CaseStatus.CLOSED})),
+]
+
+INSTRUMENT_MODELS = {
+    "target_group": TargetGroupAssessment,
+    "motivation": MotivationAssessment,
+    "suitability": SuitabilityAssessment,
+}
+INSTRUMENT_LABELS: dict[str, Promise] = {
+    "target_group": _("Target group"),
+    "motivation": _("Motivation"),
+    "suitability": _("Suitability"),
+}
+
+
+@dataclass
+class Stage:
+    code: str
+    label: Promise
+    state: str  # "done" | "current" | "todo"
+
+
+@dataclass
+class InstrumentState:
+    kind: str
+    label: Promise
+    latest: Any | None
+    signed: Any | None
+    draft: Any | None
+    versions: list[Any]
+
+
+@dataclass
+class ProcessOverview:
+    case: Case
+    stages: list[Stage]
+    missing: list[str]
+    deadline: date | None
+    deadline_label: Promise | None
+    overdue: bool
+    consent: Consent | None
+    consents: list[Consent]
+    instruments: list[InstrumentState]
+    decisions: list[Decision]
+    referral: Referral | None
+    information_requests: list[InformationRequest]
+    actions: dict[str, bool] = field(default_factory=dict)
+    transitions: list[Any] = field(default_factory=list)
+
+
+def _stages(status: str) -> list[Stage]:
+    current = next((i for i, (_c, _l, s) in enumerate(STAGES) if status in s), 0)
+    return [
+        Stage(code, label, "done" if i < current else "current" if i == current else "todo")
+        for i, (code, label, _s) in enumerate(STAGES)
+    ]
+
+
+def process_overview(access: CaseAccess, user: Any) -> ProcessOverview:
+    """Return everything the process panel shows, in a fixed number of queries."""
+    case = access.case
+    today = timezone.localdate()
+    consents = list(Consent.objects.filter(case=case).order_by("-given_on", "-id"))
+    case._prefetched_objects_cache = {"consents": consents}  # type: ignore[attr-defined]
+    consent = consent_in_force(case)
+    instruments: list[InstrumentState] = []
+    for kind, model in INSTRUMENT_MODELS.items():
+        versions = list(
+            model.objects.filter(case=case)
+            .select_related("signed_by", "created_by")
+            .order_by("-version")
+        )
+        signed = next((v for v in versions if v.signed_at is not None), None)
+        draft = next((v for v in versions if v.signed_at is None), None)
+        instruments.append(
+            InstrumentState(
+                kind,
+                INSTRUMENT_LABELS[kind],
+                versions[0] if versions else None,
+                signed,
+                draft,
+                versions,
+            )
+        )
+    decisions = list(
+        Decision.objects.filter(case=case).select_related("decided_by").order_by("decided_at", "id")
+    )
+    referral = (
+        Referral.objects.filter(case=case)
+        .select_related("referred_by")
+        .order_by("-referred_at")
+        .first()
+    )
+    requests = (
+        list(
+            InformationRequest.objects.filter(referral=referral).select_related(
+                "asked_by", "answered_by"
+            )
+        )
+        if referral
+        else []
+    )
+    missing: list[str] = []
+    status = case.status
+    if status in {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT} and consent is None:
+        missing.append(str(_("A valid consent from the person")))
+    if status == CaseStatus.ASSESSMENT:
+        for item in instruments:
+            if item.signed is None:
+                missing.append(
+                    str(
+                        _("A signed %(instrument)s assessment")
+                        % {"instrument": str(item.label).lower()}
+                    )
+                )
+    if status == CaseStatus.REFUSED and not (
+        consent and ConsentAgency.NATIONAL in consent.agencies
+    ):
+        missing.append(str(_("Consent covering the National Exit Contact Point (for a referral)")))
+    deadline: date | None = None
+    deadline_label: Promise | None = None
+    if status in {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT}:
+        deadline, deadline_label = case.assessment_due_on, _("Assessment due")
+    elif status == CaseStatus.REFERRED and referral is not None:
+        deadline, deadline_label = referral.due_on, _("Final decision due")
+    overview = ProcessOverview(
+        case=case,
+        stages=_stages(status),
+        missing=missing,
+        deadline=deadline,
+        deadline_label=deadline_label,
+        overdue=deadline is not None and deadline < today,
+        consent=consent,
+        consents=consents,
+        instruments=instruments,
+        decisions=decisions,
+        referral=referral,
+        information_requests=requests,
+    )
+    caseworker = may_act(user, case, Actor.CASEWORKER)
+    unit_decider = may_act(user, case, Actor.UNIT_DECIDER)
+    national_decider = may_act(user, case, Actor.NATIONAL_DECIDER)
+    allowed = {
+        Actor.CASEWORKER: caseworker,
+        Actor.UNIT_DECIDER: unit_decider,
+        Actor.NATIONAL_DECIDER: national_decider,
+    }
+    overview.transitions = [
+        t
+        for t in transitions_from(status)
+        if (t.source, t.target) not in DECISION_TARGETS and allowed[t.actor]
+    ]
+    overview.actions = {
+        "consent": caseworker
+        and status in {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.REFUSED},
+        "assess": caseworker and status in EDITABLE_STATUSES,
+        "decide": unit_decider and status == CaseStatus.ASSESSMENT,
+        "refer": caseworker and status == CaseStatus.REFUSED,
+        "ask_information": national_decider and status == CaseStatus.REFERRED,
+        "answer_information": caseworker and any(r.answered_at is None for r in requests),
+        "final_decide": national_decider and status == CaseStatus.REFERRED,
+        "letters": caseworker or national_decider,
+    }
+    return overview

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from vejud.audit.models import AccessLog
+from vejud.cases.models import Case, CaseStatus
+from vejud.core.testing import make_assessed_case, make_case, verified_client
+from vejud.decisions.models import Decision
+from vejud.organisations.models import Municipality
+
+
+def test_walk_from_inquiry_to_admission_through_the_pages(world):
+    Municipality.objects.create(name="Testby A", police_district=world.unit_a.police_district)
+    member = verified_client(world.member_a)
+    response = member.post(
+        reverse("intake:inquiry_new"),
+        {
+            "first_name": "Jonas",
+            "last_name": "Berg",
+            "birth_date": "1996-04-03",
+            "source": "person",
+            "channel": "phone",
+            "received_on": timezone.localdate().isoformat(),
+            "municipality": Municipality.objects.get(name="Testby A").pk,
+        },
+    )
+    case = Case.objects.get(person__first_name="Jonas")
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    page = member.get(case.get_absolute_url())
+    assert "No valid consent" in page.content.decode()
+    member.post(
+        reverse("intake:consent_new", kwargs={"reference": case.reference}),
+        {
+            "given_on": case.opened_on.isoformat(),
+            "method": "in_person",
+            "agencies": ["police", "municipality", "national"],
+            "topics": ["crime", "social"],
+        },
+    )
+    member.post(
+        reverse("decisions:transition", kwargs={"reference": case.reference}),
+        {"version": 1, "target": "assessment"},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ASSESSMENT
+    url = reverse("assessments:edit", kwargs={"reference": case.reference, "kind": "motivation"})
+    response = member.post(
+        url,
+        {
+            "push_factors": ["fear_for_life"],
+            "own_explanation": "Scared.",
+            "motivation_kind": "outer",
+            "level": "2",
+            "reasoning": "Fear.",
+        },
+    )
+    assert response.status_code == 302
+    assert "Fear alone cannot carry an exit" in member.get(url).content.decode()
+    response = member.post(
+        reverse("assessments:sign", kwargs={"reference": case.reference, "kind": "motivation"})
+    )
+    assert case.motivation_assessments.get().is_signed
+
+
+def test_decision_letter_download_is_logged(world):
+    case = make_assessed_case(world)
+    coordinator = verified_client(world.coordinator_a)
+    response = coordinator.post(
+        reverse("decisions:unit_decision", kwargs={"reference": case.reference}),
+        {
+            "version": case.version,
+            "outcome": "refuse",
+            "grounds": ["not_motivated"],
+            "reasoning": "Not motivated.",
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(case=case)
+    url = reverse(
+        "decisions:letter", kwargs={"reference": case.reference, "decision_id": decision.pk}
+    )
+    response = coordinator.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AccessLog.objects.filter(user_id=world.coordinator_a.pk, part="decision_letter").exists()
+    assert verified_client(world.member_b).get(url).status_code == 404
+
+
+def test_stale_form_gets_the_reload_message(world):
+    case = make_assessed_case(world)
+    coordinator = verified_client(world.coordinator_a)
+    response = coordinator.post(
+        reverse("decisions:unit_decision", kwargs={"reference": case.reference}),
+        {
+            "version": case.version - 1,
+            "outcome": "admit",
+            "reasoning": "Good.",
+        },
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ASSESSMENT
+
+
+def test_member_is_not_offered_the_decision(world):
+    case = make_assessed_case(world)
+    page = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()
+    assert reverse("decisions:unit_decision", kwargs={"reference": case.reference}) not in page
+    page = verified_client(world.coordinator_a).get(case.get_absolute_url()).content.decode()
+    assert reverse("decisions:unit_decision", kwargs={"reference": case.reference}) in page
+
+
+@pytest.mark.parametrize(
+    "name", ["unit_decision", "referral_new", "final_decision", "information_request"]
+)
+def test_other_unit_gets_404_and_analyst_403(world, name):
+    case = make_case(world.coordinator_a, world.unit_a)
+    url = reverse(f"decisions:{name}", kwargs={"reference": case.reference})
+    assert verified_client(world.member_b).get(url).status_code == 404
+    assert verified_client(world.analyst).get(url).status_code == 403
+
+
+def test_task_list_page(world):
+    case = make_case(world.coordinator_a, world.unit_a)
+    page = verified_client(world.member_a).get(reverse("worklist:tasks"))
+    assert case.reference in page.content.decode()
+    assert verified_client(world.analyst).get(reverse("worklist:tasks")).status_code == 403

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from vejud.worklist import views
+
+app_name = "worklist"
+urlpatterns = [path("", views.tasks, name="tasks")]

@@ -1,0 +1,23 @@
+"""The task list page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from vejud.cases.permissions import Capability
+from vejud.core.gate import requires
+from vejud.worklist.selectors import tasks_for
+
+
+@requires(Capability.VIEW_CASES)
+@require_http_methods(["GET"])
+def tasks(request: HttpRequest) -> HttpResponse:
+    """Show the user's tasks: assessments due, decisions ready, referrals, overdue items."""
+    items = tasks_for(request.user)
+    return render(
+        request,
+        "worklist/tasks.html",
+        {"tasks": items, "overdue": sum(1 for t in items if t.overdue)},
+    )
