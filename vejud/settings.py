@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "vejud.decisions",
     "vejud.worklist",
     "vejud.api",
-    "django.contrib.admin",
+    "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -197,6 +197,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("VEJUD_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "vejud.accounts.views.lockout"
 
 OTP_TOTP_ISSUER = "vejud"
 OTP_TOTP_THROTTLE_FACTOR = 1

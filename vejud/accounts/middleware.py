@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,10 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         login_at = request.session.get(LOGIN_AT_KEY)
-        if login_at is not None and time.time() - float(login_at) > settings.VEJUD_SESSION_ABSOLUTE_SECONDS:
+        if (
+            login_at is not None
+            and time.time() - float(login_at) > settings.VEJUD_SESSION_ABSOLUTE_SECONDS
+        ):
             request.session.flush()
             response = redirect(settings.LOGIN_URL)
             return response
@@ -41,7 +45,7 @@ class MFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified():  # type: ignore[attr-defined]
             path = request.path
             exempt = {
                 reverse("accounts:otp_verify"),
@@ -53,8 +57,8 @@ class MFARequiredMiddleware:
 
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        if user.is_authenticated and user.is_verified():  # type: ignore[union-attr]
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        if user.is_authenticated and user.is_verified():  # type: ignore[attr-defined]
             self._touch(request)
         return self.get_response(request)
 
@@ -80,7 +84,6 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and getattr(user, "language", None):
-            translation.activate(user.language)  # type: ignore[union-attr]
+            translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
-

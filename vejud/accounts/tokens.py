@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.accounts.models import ApiToken, User
+from vejud.audit.services import audit_record, audited
 
 
-@transaction.atomic
-def token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(
+    *, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it and the raw secret (never stored)."""
     name = name.strip()
     if not name:
@@ -23,24 +24,37 @@ def token_create(*, user: User, name: str, expires_at: datetime | None = None) -
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError(_("The expiry must be in the future."), code="expiry")
     raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name,
-        token_hash=ApiToken.hash_token(raw),
-        hint=raw[: len(ApiToken.PREFIX) + 4],
-        expires_at=expires_at,
-    )
+    with audited():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            token_hash=ApiToken.hash_token(raw),
+            hint=raw[: len(ApiToken.PREFIX) + 4],
+            expires_at=expires_at,
+        )
+        audit_record(
+            actor=user,
+            action="account.token_create",
+            obj=token,
+            changes={"name": token.name, "hint": token.hint, "expires_at": token.expires_at},
+        )
     return token, raw
 
 
-@transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token; only its owner may."""
     if token.user_id != actor.pk:
         raise PermissionDenied
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with audited():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action="account.token_revoke",
+                obj=token,
+                changes={"name": token.name, "hint": token.hint},
+            )
     return token
 
 

@@ -1,0 +1,153 @@
+"""Admin pages for staff accounts: users with their memberships, MFA resets, lockouts.
+
+Nothing here shows case content. Secrets are never shown: passwords are changed
+through Django's password form (hashed with argon2), and a lost authenticator
+is handled by deleting the device so the user enrols again at the next login.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.models import AccessAttempt
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vejud.accounts.models import NATIONAL_ROLES, Membership, Role, User
+from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
+from vejud.organisations.models import UnitKind
+
+CUSTODY_UNIT_KINDS = frozenset({UnitKind.DFK, UnitKind.INSTITUTION})
+
+
+def _clean_email(form: forms.ModelForm[User]) -> str:
+    email = form.cleaned_data["email"].strip().lower()
+    taken = User.objects.filter(email__iexact=email).exclude(pk=form.instance.pk)
+    if taken.exists():
+        raise ValidationError(_("A user with this e-mail address already exists."))
+    return email
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "language")
+
+    def clean_email(self) -> str:
+        return _clean_email(self)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "language", "is_active")
+
+    def clean_email(self) -> str:
+        return _clean_email(self)
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ("unit", "role", "agency", "valid_from", "valid_to")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        unit, role = cleaned.get("unit"), cleaned.get("role")
+        if unit is None or not role:
+            return cleaned
+        # Without these the role would silently give no access at all (see scope_for).
+        if role in NATIONAL_ROLES and unit.kind != UnitKind.NATIONAL:
+            raise ValidationError(
+                _("National roles belong to the National Exit Contact Point."), code="role_unit"
+            )
+        if role == Role.CUSTODY_STAFF and unit.kind not in CUSTODY_UNIT_KINDS:
+            raise ValidationError(
+                _("Custody staff belong to Kriminalforsorgen or one of its institutions."),
+                code="role_unit",
+            )
+        return cleaned
+
+
+class MembershipInline(VejudInline, admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    form = MembershipForm
+    extra = 0
+    autocomplete_fields = ("unit",)
+    verbose_name_plural = _("memberships (end one by setting “valid to”)")
+
+
+@admin.register(User)
+class UserAdmin(VejudModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
+    form = UserEditForm
+    add_form = UserCreateForm
+    inlines = (MembershipInline,)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name", "language")}),
+        (_("Access"), {"fields": ("is_active",)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("email", "full_name", "is_active", "last_login")
+    list_filter = ("is_active", "memberships__role", "memberships__unit__kind")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    filter_horizontal = ()
+
+
+class DeviceAdmin(VejudModelAdmin):
+    """An enrolled second factor: viewable and deletable (forces re-enrolment), never editable."""
+
+    allow_add = False
+    allow_change = False
+    allow_delete = True
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__full_name")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(DeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(DeviceAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(VejudModelAdmin):
+    """Failed logins recorded by django-axes; deleting a row lifts the lockout."""
+
+    allow_add = False
+    allow_change = False
+    allow_delete = True
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
+    search_fields = ("username", "ip_address")
+    fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")

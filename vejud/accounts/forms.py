@@ -1,0 +1,138 @@
+"""Forms for signing in, the second factor, re-authentication and the user's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.forms.widgets import Input
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from vejud.accounts.models import User
+
+CODE_MAX_LENGTH = 20
+
+
+class DesignSystemForm(forms.Form):
+    """Give text inputs the design system's class (labels and errors are in the template)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, Input):
+                field.widget.attrs["class"] = "form-input"
+
+
+class LoginForm(DesignSystemForm):
+    """The password step: e-mail and password."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_email(self) -> str:
+        # Case-insensitive, so axes counts "A@x.dk" and "a@x.dk" as one account.
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
+def normalise_code(raw: str) -> str:
+    """Return a code without spaces or dashes, lower-case (recovery codes are base32)."""
+    return "".join(raw.split()).replace("-", "").lower()
+
+
+class CodeForm(DesignSystemForm):
+    """A six-digit code from the authenticator app, or a one-time recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=CODE_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("Enter the code."), code="required")
+        return code
+
+
+class TotpConfirmForm(CodeForm):
+    """The first code from a newly added authenticator app."""
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits from the app."), code="format")
+        return code
+
+
+class ReauthForm(CodeForm):
+    """Password and a code again, before a sensitive action."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    field_order = ["password", "code"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
+class LanguageForm(forms.ModelForm):
+    """The user's language for the whole interface."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, so a reader of either finds theirs.
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+
+
+class TokenCreateForm(DesignSystemForm):
+    """A new personal API token: a name and, optionally, a lifetime in days."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=366,
+        initial=90,
+        help_text=_("At most one year."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

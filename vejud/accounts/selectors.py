@@ -1,0 +1,54 @@
+"""Reads for the signed-in user's own account: sessions, tokens, memberships, devices."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vejud.accounts.models import ApiToken, Membership, User, UserSession
+
+
+def has_confirmed_totp(user: User) -> bool:
+    """Return True if the user has finished setting up an authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def active_sessions_for(user: User) -> QuerySet[UserSession]:
+    """Return the user's sessions that can still be used (not ended, not expired)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(
+        user=user, ended_at__isnull=True, session_key__in=live
+    ).order_by("-last_seen_at")
+
+
+def get_session_for(user: User, pk: int) -> UserSession:
+    """Return one of the user's active sessions; 404 if missing, ended or someone else's."""
+    session = active_sessions_for(user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def tokens_for(user: User) -> QuerySet[ApiToken]:
+    """Return all the user's API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def get_token_for(user: User, pk: int) -> ApiToken:
+    """Return one of the user's tokens; 404 if missing or someone else's."""
+    token = tokens_for(user).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    """Return all the user's memberships (current and past) with their units."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("unit")
+        .order_by("-valid_from", "unit__name")
+    )
