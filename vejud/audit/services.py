@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -283,6 +283,34 @@ def log_access(
         break_glass=break_glass,
         reason=reason,
         ip_address=_client_ip(request),
+    )
+
+
+def log_access_many(
+    *,
+    user: Any,
+    part: str,
+    entries: Iterable[tuple[int | None, int | None, bool]],
+    request: HttpRequest | None = None,
+    channel: str = "web",
+    reason: str = "",
+) -> None:
+    """Write one access-log record per ``(person_id, case_id, break_glass)`` in one query."""
+    ip_address = _client_ip(request)
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user_id=user.pk,
+                person_id=person_id,
+                case_id=case_id,
+                part=part,
+                channel=channel,
+                break_glass=break_glass,
+                reason=reason,
+                ip_address=ip_address,
+            )
+            for person_id, case_id, break_glass in entries
+        ]
     )
 
 

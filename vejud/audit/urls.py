@@ -1,4 +1,14 @@
-from django.urls import path
+"""The auditor's pages, under /revision/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from vejud.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.events, name="events"),
+    path("adgang/", views.access, name="access"),
+    path("bryd-glasset/", views.break_glass_queue, name="break_glass_queue"),
+]

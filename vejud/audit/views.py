@@ -1,0 +1,142 @@
+"""The auditor's pages: search the audit trail and access log, review break-the-glass access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vejud.audit import selectors
+from vejud.audit.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
+from vejud.cases.models import BreakGlassGrant
+from vejud.cases.permissions import Capability
+from vejud.cases.services import break_glass_review
+from vejud.core.gate import requires
+
+
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _query_without_cursors(request: HttpRequest) -> str:
+    query: QueryDict = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@requires(Capability.VIEW_AUDIT)
+@require_GET
+def events(request: HttpRequest) -> HttpResponse:
+    """Search the audit trail by person or case, user, action and time."""
+    form = EventSearchForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        page = selectors.audit_events_search(
+            subject=data.get("subject"),
+            actor_id=data.get("user"),
+            action=data.get("action", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            after=_cursor(request, "after"),
+            before=_cursor(request, "before"),
+            size=selectors.PAGE_SIZE,
+        )
+    return render(
+        request,
+        "audit/events.html",
+        {"form": form, "page": page, "query": _query_without_cursors(request)},
+    )
+
+
+@requires(Capability.VIEW_AUDIT)
+@require_GET
+def access(request: HttpRequest) -> HttpResponse:
+    """Search the access log by person or case, user, time, and break-the-glass."""
+    form = AccessSearchForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        page = selectors.access_log_search(
+            subject=data.get("subject"),
+            user_id=data.get("user"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            break_glass_only=data.get("break_glass_only", False),
+            after=_cursor(request, "after"),
+            before=_cursor(request, "before"),
+            size=selectors.PAGE_SIZE,
+        )
+    return render(
+        request,
+        "audit/access.html",
+        {"form": form, "page": page, "query": _query_without_cursors(request)},
+    )
+
+
+@requires(Capability.REVIEW_BREAK_GLASS)
+@require_http_methods(["GET", "POST"])
+def break_glass_queue(request: HttpRequest) -> HttpResponse:
+    """List break-the-glass access awaiting review (or reviewed) and record a review."""
+    reviewed_tab = request.GET.get("tab") == "reviewed"
+    failed: BreakGlassReviewForm | None = None
+    failed_grant: BreakGlassGrant | None = None
+    if request.method == "POST":
+        grant_id = request.POST.get("grant", "")
+        if not grant_id.isdigit():
+            raise Http404
+        grant = selectors.break_glass_grant_unreviewed(int(grant_id))
+        if grant is None:
+            raise Http404
+        form = BreakGlassReviewForm(request.POST, grant_id=grant.pk)
+        if form.is_valid():
+            try:
+                break_glass_review(actor=request.user, grant=grant, note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The access has been marked as reviewed."))
+            return redirect("audit:break_glass_queue")
+        failed, failed_grant = form, grant
+        reviewed_tab = False
+    page = selectors.break_glass_grants(
+        reviewed=reviewed_tab,
+        after=_cursor(request, "after"),
+        before=_cursor(request, "before"),
+        size=selectors.PAGE_SIZE,
+    )
+    rows = (
+        [(grant, _review_form(grant, request.user, failed)) for grant in page.rows]
+        if not reviewed_tab
+        else [(grant, None) for grant in page.rows]
+    )
+    return render(
+        request,
+        "audit/break_glass_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "reviewed_tab": reviewed_tab,
+            "failed": failed,
+            "failed_grant": failed_grant,
+            "query": "tab=reviewed" if reviewed_tab else "",
+        },
+    )
+
+
+def _review_form(
+    grant: BreakGlassGrant, user: Any, failed: BreakGlassReviewForm | None
+) -> BreakGlassReviewForm | None:
+    """Return the review form for a queued grant; none for the auditor's own access."""
+    if grant.user_id == user.pk:
+        return None
+    if failed is not None and failed.initial.get("grant") == grant.pk:
+        return failed
+    return BreakGlassReviewForm(grant_id=grant.pk)

@@ -1,0 +1,75 @@
+"""Fixtures for the core tests: a person with every kind of protected data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from vejud.cases.models import Case
+from vejud.core.testing import make_case
+from vejud.people.services import protected_address_set
+
+CPR = "0101901234"
+THREATS = "Threatened by the Kestrel crew after the March incident"
+ADDRESS = "Hemmelig Allé 7, 8000 Aarhus C"
+
+
+@dataclass
+class Protected:
+    case: Case
+
+    @property
+    def person_id(self) -> int:
+        return self.case.person_id
+
+
+@pytest.fixture
+def protected(world) -> Protected:
+    """Return a case whose person has a CPR number, threat notes and a protected address."""
+    return make_protected(world)
+
+
+def make_protected(world) -> Protected:
+    """Open a case for a person with a CPR number, threat notes and a protected address."""
+    case = make_case(
+        world.coordinator_a,
+        world.unit_a,
+        first_name="Vera",
+        last_name="Hemmelig",
+        cpr=CPR,
+        birth_date=date(1990, 1, 1),
+        threat_notes=THREATS,
+    )
+    protected_address_set(
+        actor=world.coordinator_a,
+        person=case.person,
+        case=case,
+        address=ADDRESS,
+        reason="Relocated after threats",
+    )
+    return Protected(case=case)
+
+
+def raw_row(table: str, columns: list[str], pk_column: str, pk: int) -> tuple:
+    """Return column values exactly as stored, bypassing the fields' decryption."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(table)}"
+            f" WHERE {qn(pk_column)} = %s",
+            [pk],
+        )
+        return cursor.fetchone()
+
+
+def raw_person(person_id: int) -> tuple[str, str]:
+    cpr, threats = raw_row("people_person", ["cpr", "threat_notes"], "id", person_id)
+    return cpr, threats
+
+
+def raw_address(person_id: int) -> str:
+    (address,) = raw_row("people_protectedaddress", ["address"], "person_id", person_id)
+    return address
