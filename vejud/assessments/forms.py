@@ -130,11 +130,11 @@ class MotivationForm(DkfdsForm):
         factors = list(MotivationFactor.objects.all())
         push = [(f.code, f.name) for f in factors if f.kind == FactorKind.PUSH]
         pull = [(f.code, f.name) for f in factors if f.kind == FactorKind.PULL]
-        self.fields["push_factors"].choices = push  # type: ignore[attr-defined]
-        self.fields["pull_factors"].choices = pull  # type: ignore[attr-defined]
-        self.fields["help_wishes"].choices = [
-            (o.code, o.name) for o in OfferType.objects.filter(is_active=True)
-        ]  # type: ignore[attr-defined]
+        offers = [(o.code, o.name) for o in OfferType.objects.filter(is_active=True)]
+        for name, choices in (("push_factors", push), ("pull_factors", pull), ("help_wishes", offers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
         if not custody:
             del self.fields["parole_only_motive"]
 
@@ -158,7 +158,8 @@ class SuitabilityForm(DkfdsForm):
         for criterion in SuitabilityAssessment.CRITERIA:
             field = SuitabilityAssessment._meta.get_field(criterion)
             self.fields[criterion] = _radios(
-                field.verbose_name, [(str(v), str(label)) for v, label in Degree.choices]
+                getattr(field, "verbose_name", criterion),
+                [(str(v), str(label)) for v, label in Degree.choices],
             )
             self.fields[f"{criterion}_reasoning"] = forms.CharField(
                 label=_("Reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 3})

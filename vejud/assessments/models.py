@@ -8,6 +8,7 @@ that points at the one it supersedes.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,8 @@ class InstrumentBase(models.Model):
     """
 
     version = models.PositiveSmallIntegerField(default=1)
+    objects: ClassVar[models.Manager[Any]]
+    case_id: int
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

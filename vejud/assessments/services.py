@@ -102,7 +102,7 @@ def evaluate_criteria(
             "auto": True,
         }
     if version.environments:
-        kind = person.gang_group.kind if person.gang_group_id else ""
+        kind = person.gang_group.kind if person.gang_group is not None else ""
         result["environment"] = {
             "met": kind in version.environments,
             "note": kind or "–",
@@ -112,7 +112,7 @@ def evaluate_criteria(
 
 
 def _current_draft(model: type[InstrumentT], case: Case) -> InstrumentT | None:
-    return model.objects.select_for_update().filter(case=case, signed_at__isnull=True).first()  # type: ignore[attr-defined]
+    return model.objects.select_for_update().filter(case=case, signed_at__isnull=True).first()
 
 
 def _next_version(model: type[InstrumentBase], case: Case) -> int:
@@ -121,7 +121,7 @@ def _next_version(model: type[InstrumentBase], case: Case) -> int:
         .order_by("-version")
         .values_list("version", flat=True)
         .first()
-    )  # type: ignore[attr-defined]
+    )
     return (latest or 0) + 1
 
 
@@ -133,7 +133,7 @@ def _save_draft(
     if draft is None:
         latest_signed = (
             model.objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()
-        )  # type: ignore[attr-defined]
+        )
         if latest_signed is not None:
             raise ValidationError(
                 _("This assessment is signed. Make a correction to change it."), code="signed"
@@ -338,7 +338,7 @@ def _missing_for_signing(instrument: InstrumentBase) -> list[str]:
     elif isinstance(instrument, SuitabilityAssessment):
         for c in SuitabilityAssessment.CRITERIA:
             if getattr(instrument, c) is None or not getattr(instrument, f"{c}_reasoning"):
-                missing.append(str(SuitabilityAssessment._meta.get_field(c).verbose_name))
+                missing.append(str(getattr(SuitabilityAssessment._meta.get_field(c), "verbose_name", c)))
         if not instrument.judgement or not instrument.reasoning:
             missing.append(_("the overall judgement with reasoning"))
     return missing
@@ -348,9 +348,9 @@ def _missing_for_signing(instrument: InstrumentBase) -> list[str]:
 def instrument_sign(*, actor: Any, instrument: InstrumentT) -> InstrumentT:
     """Sign a draft; from then on it cannot change (a correction is a new version)."""
     model = type(instrument)
-    case = Case.objects.get(pk=instrument.case_id)  # type: ignore[attr-defined]
+    case = Case.objects.get(pk=instrument.case_id)
     _require_assessor(actor, case)
-    instrument = model.objects.select_for_update().get(pk=instrument.pk)  # type: ignore[attr-defined]
+    instrument = model.objects.select_for_update().get(pk=instrument.pk)
     if instrument.signed_at is not None:
         raise ValidationError(_("This assessment is already signed."), code="signed")
     missing = _missing_for_signing(instrument)
@@ -378,7 +378,7 @@ def instrument_sign(*, actor: Any, instrument: InstrumentT) -> InstrumentT:
 def instrument_correct(*, actor: Any, instrument: InstrumentT, reason: str) -> InstrumentT:
     """Start a correction: a new draft version that copies the signed one and points at it."""
     model = type(instrument)
-    case = Case.objects.get(pk=instrument.case_id)  # type: ignore[attr-defined]
+    case = Case.objects.get(pk=instrument.case_id)
     _require_assessor(actor, case)
     if instrument.signed_at is None:
         raise ValidationError(
@@ -386,7 +386,7 @@ def instrument_correct(*, actor: Any, instrument: InstrumentT, reason: str) -> I
         )
     if not reason.strip():
         raise ValidationError(_("Say why the assessment is corrected."), code="reason_required")
-    if model.objects.filter(supersedes=instrument).exists():  # type: ignore[attr-defined]
+    if model.objects.filter(supersedes=instrument).exists():
         raise ValidationError(_("Correct the newest version."), code="not_latest")
     if _current_draft(model, case) is not None:
         raise ValidationError(_("A correction is already in progress."), code="draft_exists")
@@ -430,4 +430,4 @@ def instrument_correct(*, actor: Any, instrument: InstrumentT, reason: str) -> I
 
 def latest_signed(model: type[InstrumentT], case: Case) -> InstrumentT | None:
     """Return the newest signed version of an instrument on the case."""
-    return model.objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()  # type: ignore[attr-defined]
+    return model.objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()

@@ -88,7 +88,7 @@ def audited() -> Iterator[None]:
             # PostgreSQL the rollback also reverts the transaction-local setting.
             del state.buffer[mark:]
             if outermost and connection.vendor == "sqlite":
-                connection.vejud_write_mode = MODE_CLOSED  # type: ignore[attr-defined]
+                connection.vejud_write_mode = MODE_CLOSED
             raise
         finally:
             state.depth -= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,7 @@ class Transition:
     source: CaseStatus
     target: CaseStatus
     actor: Actor
-    label: str
+    label: str | Promise
     reason_required: bool = False
 
 
