@@ -1,4 +1,13 @@
+"""The front door and the health check."""
+
+from __future__ import annotations
+
 from django.urls import path
 
+from vejud.core import views
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]

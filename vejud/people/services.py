@@ -13,7 +13,7 @@ from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
-from vejud.cases.permissions import Capability, require
+from vejud.cases.permissions import Capability, Part, require
 from vejud.core.crypto import keyed_hash
 from vejud.people.models import (
     AccessRuleKind,
@@ -186,7 +186,7 @@ def protected_address_set(
     from vejud.cases.selectors import case_access
 
     access = case_access(actor, case)
-    if access is None or case.person_id != person.pk:
+    if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
         raise PermissionDenied
     if not address.strip():
         raise ValidationError(_("The address cannot be empty."), code="address_required")
@@ -197,6 +197,9 @@ def protected_address_set(
     record, created = ProtectedAddress.objects.select_for_update().get_or_create(
         person=person, defaults={"address": address.strip()}
     )
+    if not created and not user_is_address_custodian(user=actor, person_id=person.pk):
+        # Only a named custodian may change an existing address (and so become able to read it).
+        raise PermissionDenied
     before = {} if created else snapshot(record)
     record.address = address.strip()
     record.cpr_protection = cpr_protection
@@ -226,7 +229,8 @@ def address_custodian_add(*, actor: Any, case: Any, user: Any, reason: str) -> A
 
     if not user_is_address_custodian(user=actor, person_id=case.person_id):
         raise PermissionDenied
-    if case_access(user, case) is None:
+    user_access = case_access(user, case)
+    if user_access is None or not user_access.can_see(Part.PROTECTED_ADDRESS):
         raise ValidationError(_("The user cannot see this case."), code="custodian_scope")
     address = ProtectedAddress.objects.get(person_id=case.person_id)
     custodian, _created = AddressCustodian.objects.get_or_create(

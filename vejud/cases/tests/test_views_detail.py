@@ -9,11 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
 from vejud.core.testing import make_case, verified_client
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.people.services import person_access_rule_add, protected_address_set
+
+
+@pytest.fixture(autouse=True)
+def _english(world):
+    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
+    User.objects.update(language="en")
+
 
 CPR = "1705951234"
 
@@ -116,7 +124,9 @@ def test_mentor_of_another_case_gets_404(world, case):
 
 
 def test_break_glass_shows_banner_and_logs_flag(world, case):
-    break_glass_open(actor=world.member_b, reference=case.reference, reason="Person arrested in our district")
+    break_glass_open(
+        actor=world.member_b, reference=case.reference, reason="Person arrested in our district"
+    )
     response = verified_client(world.member_b).get(url(case))
     assert response.status_code == 200
     assert "logged and reviewed by the auditor" in response.content.decode()
@@ -162,7 +172,9 @@ def test_mentors_are_listed(world, case):
 
 
 def test_reveal_cpr_logs_and_shows_the_full_number(world, case):
-    response = verified_client(world.member_a).post(url(case, "cases:reveal_cpr"), HTTP_HX_REQUEST="true")
+    response = verified_client(world.member_a).post(
+        url(case, "cases:reveal_cpr"), HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "170595-1234" in body
@@ -192,7 +204,9 @@ def test_reveal_threats_is_logged(world, case):
         url(case, "cases:reveal_threats"), HTTP_HX_REQUEST="true"
     )
     assert "Threatened by former associates" in response.content.decode()
-    assert AccessLog.objects.filter(user=world.member_a, part="threats", case_id=case.pk).count() == 1
+    assert (
+        AccessLog.objects.filter(user=world.member_a, part="threats", case_id=case.pk).count() == 1
+    )
 
 
 def test_reveal_threats_other_unit_404_mentor_404_wrong_role_403(world, case):

@@ -1,0 +1,669 @@
+"""Caseworker pages: caseload, case page, journal, protected address and break the glass.
+
+Every view is wrapped by one gate decorator from ``vejud.core.gate``; reads go
+through ``cases_visible_to``/``get_case_for`` and writes through the services.
+Every view of a person's data writes an access-log record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from vejud.accounts.decorators import reauth_required
+from vejud.audit.services import log_access, log_access_many
+from vejud.cases import services
+from vejud.cases.forms import (
+    BreakGlassForm,
+    CaseloadFilterForm,
+    CustodianAddForm,
+    JournalCorrectForm,
+    JournalNoteForm,
+    ProtectedAddressForm,
+    ReasonForm,
+    RevealNamesForm,
+)
+from vejud.cases.models import BreakGlassGrant, Case, JournalEntry, MentorAssignment, Track
+from vejud.cases.permissions import Capability, Part, Scope, has_capability, scope_for
+from vejud.cases.selectors import AccessRuleDenied, CaseAccess, cases_visible_to
+from vejud.core.gate import case_view, requires
+from vejud.organisations.models import Unit, UnitKind
+from vejud.people.models import ProtectedAddress
+from vejud.people.services import (
+    address_custodian_add,
+    protected_address_set,
+    user_is_address_custodian,
+)
+
+CASE_UNIT_KINDS = (
+    UnitKind.LOCAL,
+    UnitKind.DFK,
+    UnitKind.INSTITUTION,
+    UnitKind.NATIONAL,
+    UnitKind.MUNICIPAL_PROGRAMME,
+)
+RESULTS_TARGET = "caseload-results"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _in_own_scope(scope: Scope, case: Case) -> bool:
+    """Return True if the case is reached through the user's unit or custody scope."""
+    if scope.national or case.responsible_unit_id in scope.unit_ids:
+        return True
+    return case.track == Track.CUSTODY and (
+        scope.custody_all or case.institution_id in scope.custody_institution_ids
+    )
+
+
+def break_glass_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
+    """Return the ids of ``cases`` the user sees only through break-the-glass.
+
+    Runs at most two queries whatever the number of cases, and none when all
+    are in the user's own scope.
+    """
+    scope = scope_for(user)
+    outside = [case.pk for case in cases if not _in_own_scope(scope, case)]
+    if not outside:
+        return set()
+    today = timezone.localdate()
+    granted = set(
+        BreakGlassGrant.objects.filter(
+            user_id=user.pk, case_id__in=outside, expires_at__gt=timezone.now()
+        ).values_list("case_id", flat=True)
+    )
+    if not granted or not scope.mentor:
+        return granted
+    mentored = MentorAssignment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        mentor_id=user.pk,
+        case_id__in=sorted(granted),
+        starts_on__lte=today,
+    ).values_list("case_id", flat=True)
+    return granted - set(mentored)
+
+
+def access_entries(user: Any, cases: list[Case]) -> list[tuple[int | None, int | None, bool]]:
+    """Return one ``(person_id, case_id, break_glass)`` access-log entry per person."""
+    via_glass = break_glass_case_ids(user, cases)
+    seen: dict[int, tuple[int | None, int | None, bool]] = {}
+    for case in cases:
+        if case.person_id not in seen:
+            seen[case.person_id] = (case.person_id, case.pk, case.pk in via_glass)
+    return list(seen.values())
+
+
+# Caseload -------------------------------------------------------------------
+
+
+def _filter_units(scope: Scope) -> QuerySet[Unit]:
+    """Return the units offered in the caseload's unit filter: those in the user's scope."""
+    units = Unit.objects.filter(is_active=True, kind__in=CASE_UNIT_KINDS).order_by("name")
+    if scope.national:
+        return units
+    condition = Q(pk__in=sorted(scope.unit_ids | scope.custody_institution_ids))
+    if scope.custody_all:
+        condition |= Q(kind__in=[UnitKind.DFK, UnitKind.INSTITUTION])
+    return units.filter(condition)
+
+
+def _positive_int(raw: str | None) -> int | None:
+    if raw and raw.isdigit() and len(raw) < 19:
+        return int(raw) or None
+    return None
+
+
+@requires(Capability.VIEW_CASES)
+@never_cache
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """List the user's visible cases with filters, search and keyset pagination."""
+    scope = scope_for(request.user)
+    form = CaseloadFilterForm(request.GET or None, units=_filter_units(scope))
+    cases = cases_visible_to(request.user).select_related("responsible_unit", "institution")
+    search = None
+    if form.is_bound:
+        form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
+        data = form.cleaned_data
+        if data.get("status"):
+            cases = cases.filter(status=data["status"])
+        if data.get("track"):
+            cases = cases.filter(track=data["track"])
+        if data.get("unit"):
+            cases = cases.filter(Q(responsible_unit=data["unit"]) | Q(institution=data["unit"]))
+        if "q" in data:
+            search = form.search_kind()
+        if search and search[0] == "reference":
+            cases = cases.filter(reference__startswith=search[1])
+        elif search:
+            cases = cases.filter(person__name_search__icontains=search[1])
+    after = _positive_int(request.GET.get("after"))
+    if after:
+        cases = cases.filter(pk__lt=after)
+    size = settings.VEJUD_CASELOAD_PAGE_SIZE
+    rows = list(cases.order_by("-pk")[: size + 1])
+    has_next, rows = len(rows) > size, rows[:size]
+    if search and search[0] == "name" and rows:
+        # A name search tells the user who is a candidate, so each person found is logged.
+        log_access_many(
+            user=request.user,
+            part="name_search",
+            entries=access_entries(request.user, rows),
+            request=request,
+        )
+    params = request.GET.copy()
+    params.pop("after", None)
+    first_url = f"?{params.urlencode()}" if after else None
+    next_url = None
+    if has_next:
+        params["after"] = str(rows[-1].pk)
+        next_url = f"?{params.urlencode()}"
+    context = {
+        "form": form,
+        "cases": rows,
+        "next_url": next_url,
+        "first_url": first_url,
+        "show_unit_filter": bool(
+            scope.national or scope.unit_ids or scope.custody_all or scope.custody_institution_ids
+        ),
+        "case_ids": " ".join(str(case.pk) for case in rows),
+        "name_search": bool(search and search[0] == "name"),
+    }
+    template = "cases/caseload.html"
+    if _is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@requires(Capability.VIEW_CASES)
+@never_cache
+@require_POST
+def reveal_names(request: HttpRequest) -> HttpResponse:
+    """Show the names of the cases on the caseload page; one access-log record per person."""
+    form = RevealNamesForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Invalid list of cases."))
+    cases = list(
+        cases_visible_to(request.user)
+        .filter(pk__in=form.cleaned_data["ids"])
+        .select_related("person")
+        .only(
+            "pk",
+            "reference",
+            "responsible_unit_id",
+            "track",
+            "institution_id",
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+        )
+        .order_by("-pk")
+    )
+    if cases:
+        log_access_many(
+            user=request.user,
+            part=Part.IDENTITY.value,
+            entries=access_entries(request.user, cases),
+            request=request,
+        )
+    template = "cases/reveal_names.html"
+    if _is_htmx(request):
+        template += "#names"
+    return render(request, template, {"cases": cases})
+
+
+# The case page ----------------------------------------------------------------
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _format_cpr(cpr: str) -> str:
+    return f"{cpr[:6]}-{cpr[6:]}" if len(cpr) == 10 else cpr
+
+
+def _journal(access: CaseAccess) -> list[JournalEntry]:
+    """Return the case's journal, newest first, each entry knowing its correction (one query)."""
+    entries = list(
+        access.case.journal_entries.select_related("author").order_by("-created_at", "-pk")
+    )
+    by_original = {entry.corrects_id: entry for entry in entries if entry.corrects_id}
+    for entry in entries:
+        entry.correction = by_original.get(entry.pk)  # type: ignore[attr-defined]
+    return entries
+
+
+def _journal_context(request: HttpRequest, access: CaseAccess, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "access": access,
+        "case": access.case,
+        "entries": _journal(access),
+        "can_write_journal": has_capability(request.user, Capability.WRITE_JOURNAL),
+        "note_form": JournalNoteForm(),
+    }
+    context.update(extra)
+    return context
+
+
+def _case_page(
+    request: HttpRequest,
+    access: CaseAccess,
+    *,
+    reveal_cpr: bool = False,
+    reveal_threats: bool = False,
+    note_form: JournalNoteForm | None = None,
+) -> HttpResponse:
+    """Log the view of the case and render the case page with what ``access`` allows."""
+    user, case = request.user, access.case
+    person = case.person
+    log_access(
+        user=user,
+        part="case",
+        person_id=person.pk,
+        case_id=case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "access": access,
+        "case": case,
+        "person": person,
+        "age": _age(person.birth_date, today),
+        "show_identity": access.can_see(Part.IDENTITY),
+        "show_cpr": access.can_see(Part.CPR) and bool(person.cpr),
+        "cpr_masked": f"{person.cpr[:6]}-xxxx" if access.can_see(Part.CPR) and person.cpr else "",
+        "cpr": _format_cpr(person.cpr) if reveal_cpr else "",
+        "show_gang": access.can_see(Part.GANG),
+        "show_threats": access.can_see(Part.THREATS),
+        "threats": person.threat_notes if reveal_threats else None,
+        "show_journal": access.can_see(Part.JOURNAL),
+        "can_view_person": has_capability(user, Capability.VIEW_CASES),
+        "earlier_cases": list(
+            cases_visible_to(user)
+            .filter(person_id=person.pk)
+            .exclude(pk=case.pk)
+            .select_related("responsible_unit")
+            .order_by("-opened_on", "-pk")
+        ),
+        "mentors": list(case.mentor_assignments.select_related("mentor").order_by("-starts_on")),
+        "is_custodian": access.can_see(Part.PROTECTED_ADDRESS)
+        and user_is_address_custodian(user=user, person_id=person.pk),
+        "grant": None,
+    }
+    context["can_register_address"] = (
+        access.can_see(Part.PROTECTED_ADDRESS)
+        and not context["is_custodian"]
+        and has_capability(user, Capability.MANAGE_PERSON_ACCESS)
+    )
+    if access.break_glass:
+        context["grant"] = (
+            case.break_glass_grants.filter(
+                user_id=scope_for(user).user_id, expires_at__gt=timezone.now()
+            )
+            .order_by("-expires_at")
+            .first()
+        )
+    if context["show_journal"]:
+        context.update(_journal_context(request, access))
+        if note_form is not None:
+            context["note_form"] = note_form
+    return render(request, "cases/detail.html", context)
+
+
+@case_view(part=Part.SUMMARY)
+@never_cache
+@require_GET
+def detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the case page (each view is logged)."""
+    return _case_page(request, access)
+
+
+@case_view(part=Part.CPR)
+@never_cache
+@require_POST
+def reveal_cpr(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the full CPR number (logged)."""
+    person = access.case.person
+    log_access(
+        user=request.user,
+        part=Part.CPR.value,
+        person_id=person.pk,
+        case_id=access.case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+    if _is_htmx(request):
+        context = {"case": access.case, "show_cpr": True, "cpr": _format_cpr(person.cpr)}
+        return render(request, "cases/detail.html#cpr", context)
+    return _case_page(request, access, reveal_cpr=True)
+
+
+@case_view(part=Part.THREATS)
+@never_cache
+@require_POST
+def reveal_threats(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the threats against the person (logged)."""
+    person = access.case.person
+    log_access(
+        user=request.user,
+        part=Part.THREATS.value,
+        person_id=person.pk,
+        case_id=access.case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+    if _is_htmx(request):
+        context = {"case": access.case, "threats": person.threat_notes}
+        return render(request, "cases/detail.html#threats", context)
+    return _case_page(request, access, reveal_threats=True)
+
+
+# The journal ------------------------------------------------------------------
+
+
+def _require_write(request: HttpRequest) -> None:
+    if not has_capability(request.user, Capability.WRITE_JOURNAL):
+        raise PermissionDenied(_("Your role does not give access to this."))
+
+
+@case_view(part=Part.JOURNAL)
+@never_cache
+@require_POST
+def journal_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Add a note to the journal; htmx gets the refreshed journal back."""
+    _require_write(request)
+    form = JournalNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.journal_add(
+                actor=request.user, case=access.case, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            form.add_error("text", exc.messages)
+        else:
+            if _is_htmx(request):
+                return render(
+                    request,
+                    "cases/detail.html#journal",
+                    _journal_context(request, access, journal_message=_("The note was added.")),
+                )
+            messages.success(request, _("The note was added."))
+            return redirect(f"{access.case.get_absolute_url()}#journal")
+    if _is_htmx(request):
+        return render(
+            request, "cases/detail.html#journal", _journal_context(request, access, note_form=form)
+        )
+    return _case_page(request, access, note_form=form)
+
+
+@case_view(part=Part.JOURNAL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def journal_correct(request: HttpRequest, access: CaseAccess, entry_id: int) -> HttpResponse:
+    """Correct a journal note with a new entry; the original stays and links to it."""
+    _require_write(request)
+    entry = get_object_or_404(
+        JournalEntry.objects.select_related("author"), pk=entry_id, case=access.case
+    )
+    form = JournalCorrectForm(
+        request.POST or None, initial={"text": entry.text}, prefix=f"correct-{entry.pk}"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_correct(
+                actor=request.user,
+                entry=entry,
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if _is_htmx(request):
+                response = render(
+                    request,
+                    "cases/detail.html#journal",
+                    _journal_context(request, access, journal_message=_("The note was corrected.")),
+                )
+                return reswap(retarget(response, "#journal"), "outerHTML")
+            messages.success(request, _("The note was corrected."))
+            return redirect(f"{access.case.get_absolute_url()}#entry-{entry.pk}")
+    context = {"case": access.case, "entry": entry, "form": form}
+    if _is_htmx(request):
+        return render(request, "cases/journal_correct.html#correct_form", context)
+    return render(request, "cases/journal_correct.html", context)
+
+
+# The protected address -----------------------------------------------------------
+
+
+def _custodians_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 404 unless the user is a named custodian: others must not learn it exists."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, access: CaseAccess, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        if not user_is_address_custodian(user=request.user, person_id=access.case.person_id):
+            raise Http404
+        return view(request, access, *args, **kwargs)
+
+    return wrapper
+
+
+def _address_form(record: ProtectedAddress) -> ProtectedAddressForm:
+    return ProtectedAddressForm(
+        initial={
+            "address": record.address,
+            "cpr_protection": record.cpr_protection,
+            "requested_on": record.protection_requested_on,
+            "confirmed_on": record.protection_confirmed_on,
+            "lifted_on": record.protection_lifted_on,
+        }
+    )
+
+
+@case_view(part=Part.PROTECTED_ADDRESS)
+@_custodians_only
+@reauth_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def protected_address(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the protected address to a custodian after a written reason (logged with it)."""
+    form = ReasonForm(request.POST or None)
+    context: dict[str, Any] = {"case": access.case, "access": access, "form": form}
+    if request.method == "POST" and form.is_valid():
+        record = ProtectedAddress.objects.get(person_id=access.case.person_id)
+        log_access(
+            user=request.user,
+            part=Part.PROTECTED_ADDRESS.value,
+            person_id=access.case.person_id,
+            case_id=access.case.pk,
+            request=request,
+            break_glass=access.break_glass,
+            reason=form.cleaned_data["reason"],
+        )
+        context.update(
+            {
+                "record": record,
+                "custodians": list(record.custodians.select_related("user").order_by("added_at")),
+                "edit_form": _address_form(record),
+                "custodian_form": CustodianAddForm(),
+            }
+        )
+    return render(request, "cases/protected_address.html", context)
+
+
+def _address_form_page(
+    request: HttpRequest, access: CaseAccess, form: Any, *, heading: str, action: str, submit: str
+) -> HttpResponse:
+    context = {
+        "case": access.case,
+        "form": form,
+        "heading": heading,
+        "action": action,
+        "submit_label": submit,
+    }
+    return render(request, "cases/protected_address_form.html", context)
+
+
+def _save_address(request: HttpRequest, access: CaseAccess, form: ProtectedAddressForm) -> bool:
+    """Record the address through the service; return False with the error on the form."""
+    data = form.cleaned_data
+    try:
+        protected_address_set(
+            actor=request.user,
+            person=access.case.person,
+            case=access.case,
+            address=data["address"],
+            cpr_protection=data["cpr_protection"],
+            requested_on=data["requested_on"],
+            confirmed_on=data["confirmed_on"],
+            lifted_on=data["lifted_on"],
+            reason=data["reason"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return False
+    except PermissionDenied:
+        form.add_error(
+            None,
+            _("The address cannot be recorded on this case. Contact the national contact point."),
+        )
+        return False
+    return True
+
+
+@case_view(part=Part.PROTECTED_ADDRESS)
+@_custodians_only
+@reauth_required
+@never_cache
+@require_POST
+def protected_address_edit(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Change the protected address and its CPR-register protection (custodians only)."""
+    form = ProtectedAddressForm(request.POST)
+    if form.is_valid() and _save_address(request, access, form):
+        messages.success(request, _("The protected address was saved."))
+        return redirect(access.case)
+    return _address_form_page(
+        request,
+        access,
+        form,
+        heading=_("Change the protected address"),
+        action="cases:protected_address_edit",
+        submit=_("Save"),
+    )
+
+
+@case_view(part=Part.PROTECTED_ADDRESS, capability=Capability.MANAGE_PERSON_ACCESS)
+@reauth_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def protected_address_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Register a protected address for the case's person; the user becomes its custodian."""
+    if user_is_address_custodian(user=request.user, person_id=access.case.person_id):
+        return redirect("cases:protected_address", reference=access.case.reference)
+    form = ProtectedAddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _save_address(request, access, form):
+        messages.success(request, _("The protected address was saved. You are its custodian."))
+        return redirect(access.case)
+    return _address_form_page(
+        request,
+        access,
+        form,
+        heading=_("Register a protected address"),
+        action="cases:protected_address_new",
+        submit=_("Register"),
+    )
+
+
+@case_view(part=Part.PROTECTED_ADDRESS)
+@_custodians_only
+@reauth_required
+@never_cache
+@require_POST
+def custodian_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Name another user as custodian of the protected address."""
+    form = CustodianAddForm(request.POST)
+    if form.is_valid():
+        try:
+            address_custodian_add(
+                actor=request.user,
+                case=access.case,
+                user=form.cleaned_data["email"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, AccessRuleDenied):
+            form.add_error("email", _("The user cannot see this case."))
+        else:
+            messages.success(request, _("The custodian was added."))
+            return redirect(access.case)
+    return _address_form_page(
+        request,
+        access,
+        form,
+        heading=_("Add a custodian"),
+        action="cases:custodian_add",
+        submit=_("Add custodian"),
+    )
+
+
+# Break the glass ----------------------------------------------------------------
+
+BREAK_GLASS_FIELD = {
+    "not_found": "reference",
+    "in_scope": "reference",
+    "reason_too_short": "reason",
+}
+
+
+@requires(Capability.BREAK_GLASS)
+@reauth_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Open a case outside the user's scope for a limited time on a written reason."""
+    initial = {"reference": request.GET.get("reference", "")[:20]}
+    form = BreakGlassForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_open(
+                actor=request.user,
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(BREAK_GLASS_FIELD.get(str(exc.code)), exc.messages)
+        else:
+            messages.warning(
+                request,
+                _("Break the glass: you have access to %(reference)s until %(time)s. It is logged.")
+                % {
+                    "reference": grant.case.reference,
+                    "time": timezone.localtime(grant.expires_at).strftime("%H:%M"),
+                },
+            )
+            return redirect(grant.case)
+    context = {"form": form, "minutes": settings.VEJUD_BREAK_GLASS_MINUTES}
+    return render(request, "cases/break_glass.html", context)

@@ -1,0 +1,50 @@
+"""Forms for the person page: the person's exclusion and restriction lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vejud.accounts.models import User
+from vejud.cases.forms import DateInput, DkfdsForm
+from vejud.people.models import AccessRuleKind
+
+
+class AccessRuleForm(DkfdsForm):
+    """Add a user to the person's exclusion list or restriction list."""
+
+    prefix = "rule"
+
+    kind = forms.ChoiceField(
+        label=_("List"),
+        choices=AccessRuleKind.choices,
+        help_text=_(
+            "A restriction list lets only its named users in: name yourself too, "
+            "or you lose access."
+        ),
+    )
+    email = forms.EmailField(label=_("E-mail of the user"), max_length=254)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
+    message = forms.CharField(
+        label=_("Message shown on denial"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_email(self) -> User:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user has this e-mail."), code="unknown_user")
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end is before the start."))
+        return data

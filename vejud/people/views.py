@@ -1,0 +1,129 @@
+"""The person page: a candidate's visible cases and, for managers, their access lists."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from vejud.audit.services import log_access
+from vejud.cases.models import Case
+from vejud.cases.permissions import Capability, has_capability, scope_for
+from vejud.cases.selectors import case_access, cases_visible_to
+from vejud.cases.views import break_glass_case_ids
+from vejud.core.gate import requires
+from vejud.people.forms import AccessRuleForm
+from vejud.people.models import Person
+from vejud.people.services import person_access_rule_add
+
+
+def _visible_person(user: Any, public_id: UUID) -> tuple[Person, list[Case]]:
+    """Return the person and their cases the user may see; 404 unless at least one.
+
+    A user in scope whose access the person's lists bar gets the list's message
+    (403) from ``case_access``, as on the case page.
+    """
+    person = (
+        Person.objects.filter(public_id=public_id)
+        .only("pk", "public_id", "first_name", "last_name", "birth_date")
+        .first()
+    )
+    if person is None:
+        raise Http404
+    cases = list(
+        cases_visible_to(user)
+        .filter(person_id=person.pk)
+        .select_related("responsible_unit", "institution")
+        .order_by("-opened_on", "-pk")
+    )
+    if not cases:
+        for case in Case.objects.filter(person_id=person.pk):
+            case_access(user, case)  # raises AccessRuleDenied (403) if in scope but barred
+        raise Http404
+    return person, cases
+
+
+def _can_manage(user: Any, cases: list[Case]) -> bool:
+    """Return True if the user may edit the person's access lists (as the service allows)."""
+    if not has_capability(user, Capability.MANAGE_PERSON_ACCESS):
+        return False
+    scope = scope_for(user)
+    return scope.national or any(c.responsible_unit_id in scope.coordinator_unit_ids for c in cases)
+
+
+def _person_page(
+    request: HttpRequest,
+    person: Person,
+    cases: list[Case],
+    *,
+    rule_form: AccessRuleForm | None = None,
+) -> HttpResponse:
+    """Log the view of the person and render their page."""
+    via_glass = break_glass_case_ids(request.user, cases)
+    log_access(
+        user=request.user,
+        part="person",
+        person_id=person.pk,
+        request=request,
+        break_glass=len(via_glass) == len(cases),
+    )
+    can_manage = _can_manage(request.user, cases)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "person": person,
+        "cases": cases,
+        "can_manage": can_manage,
+        "rules": [],
+        "today": today,
+    }
+    if can_manage:
+        context["rules"] = list(
+            person.access_rules.select_related("user").order_by("kind", "valid_from", "pk")
+        )
+        context["rule_form"] = rule_form or AccessRuleForm()
+    return render(request, "people/detail.html", context)
+
+
+@requires(Capability.VIEW_CASES)
+@never_cache
+@require_GET
+def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Show a person with all their cases the user may see (each view is logged)."""
+    person, cases = _visible_person(request.user, public_id)
+    return _person_page(request, person, cases)
+
+
+@requires(Capability.MANAGE_PERSON_ACCESS)
+@never_cache
+@require_POST
+def access_rule_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add a user to the person's exclusion or restriction list."""
+    person, cases = _visible_person(request.user, public_id)
+    form = AccessRuleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person_access_rule_add(
+                actor=request.user,
+                person=person,
+                kind=data["kind"],
+                user=data["email"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                message=data["message"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The access rule was added."))
+            return redirect(reverse("people:detail", kwargs={"public_id": person.public_id}))
+    return _person_page(request, person, cases, rule_form=form)
