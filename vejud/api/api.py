@@ -1,7 +1,69 @@
-"""The JSON API (django-ninja, OpenAPI 3.1) under /api/v1/."""
+"""The JSON API (django-ninja, OpenAPI 3.1) under /api/v1/.
+
+Deny by default: every operation needs a bearer token (``BearerAuth``), the
+schema and docs need a verified session or a token. Errors are JSON
+``{"detail": ...}`` and never carry a traceback or a lookup's arguments.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import logging
 
-api = NinjaAPI(title="vejud API", version="1", urls_namespace="api")
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from vejud.api.auth import BearerAuth, schema_access
+from vejud.api.routers.cases import router as cases_router
+from vejud.api.routers.me import router as me_router
+from vejud.cases.selectors import AccessRuleDenied
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="vejud API",
+    version="1",
+    description="Cases through the need-to-know gate. Authorization: Bearer <personal token>.",
+    urls_namespace="api",
+    auth=BearerAuth(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    docs_decorator=schema_access,
+)
+api.add_router("", me_router)
+api.add_router("", cases_router)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": _("A valid API token is required.")}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or _("Your role does not give access to this.")
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(AccessRuleDenied)
+def _access_rule(request: HttpRequest, exc: AccessRuleDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # "Does not exist" and "not yours" must read the same: no lookup details.
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # ninja's default sends the traceback to the client when DEBUG is on; keep it in the log.
+    logger.error("API error in %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": _("Server error.")}, status=500)

@@ -1,0 +1,750 @@
+"""The authorisation matrix: every route and every API operation × every role of the cast.
+
+Routes come from Django's resolver and operations from the OpenAPI schema, so a new
+route is covered the moment it is added. A page route must declare its gate
+(``view.vejud_policy`` from ``vejud.core.gate``) or be on the short allowlist below;
+an API operation must declare ``x-vejud-policy``. The expected answer for each role is
+computed here from an independent table of the intended role rules (``CAPABILITIES``,
+``basis``), never by asking the gate, so a gate that drifts from the rules fails.
+
+Rules (what the table encodes):
+- anonymous: pages redirect to the login page; API operations answer 401.
+- "public": every role, anonymous included, gets the page (not 403/404).
+- "authenticated": every signed-in user gets it.
+- "capability": 403 without the capability. If the URL names a case or person of
+  unit A and the capability is casework (``CASE_SCOPED``), a role with the capability
+  but no basis for that case gets 404; audit, statistics, administration and
+  break-the-glass capabilities are not limited to the user's own cases.
+- "case" (``case_view``): 403 for roles with neither the route's capability (for
+  VIEW_CASES routes: VIEW_CASES or BREAK_GLASS) — analyst, sysadmin, nobody; then 404
+  without a basis: other unit, custody staff for a liberty case or another institution,
+  a mentor who is not the case's mentor, and the auditor (auditors hold BREAK_GLASS, so
+  they pass the role check, but without a break-glass grant they reach no case → 404).
+  A mentor reaches only the summary, identity and mentor-view parts; other parts → 404.
+  The protected address part needs the user to be a named custodian (404 otherwise),
+  except registering the first address (``REGISTERS_ADDRESS``).
+- admin (namespace ``admin``): only the system administrator gets content; everyone
+  else gets a redirect to a login page, 403, 404 or 405 — never a 200 except the admin
+  login form — and no admin page, not even the sysadmin's, shows case content.
+- The API additionally needs USE_API (403 without it).
+
+"Allowed" means: no 5xx, not 401/403/404, not a redirect to a login or two-factor
+page. GET comes first; a route answering GET with 405 is POST-only and is judged on
+a POST with empty data.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import (
+    URLPattern,
+    URLResolver,
+    clear_url_caches,
+    get_resolver,
+    include,
+    path,
+    reverse,
+)
+from django.urls.resolvers import RegexPattern
+
+from vejud.accounts.decorators import REAUTH_AT_KEY
+from vejud.accounts.models import Membership, Role, UserSession
+from vejud.accounts.tokens import token_create
+from vejud.cases.models import Track
+from vejud.cases.permissions import Capability, Part
+from vejud.cases.services import break_glass_open, journal_add, mentor_assign
+from vejud.core.gate import Policy
+from vejud.core.testing import make_case, make_user, verified_client
+from vejud.organisations.models import Agency
+from vejud.people.services import protected_address_set
+
+# --- The cast and the intended role rules (independent of vejud.cases.permissions) ---------
+
+ROLES = (
+    "anonymous",
+    "nobody",
+    "member_a",
+    "coordinator_a",
+    "member_b",
+    "coordinator_b",
+    "adviser",
+    "decision_maker",
+    "head",
+    "custody",
+    "mentor",
+    "analyst",
+    "sysadmin",
+    "auditor",
+)
+UNIT_A = frozenset({"member_a", "coordinator_a"})
+UNIT_B = frozenset({"member_b", "coordinator_b"})
+NATIONAL = frozenset({"adviser", "decision_maker", "head"})
+CASEWORK = UNIT_A | UNIT_B | NATIONAL | {"custody"}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view_cases": CASEWORK | {"mentor"},
+    "write_journal": CASEWORK,
+    "break_glass": UNIT_A | UNIT_B | {"custody", "auditor"},
+    "manage_person_access": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
+    "view_audit": frozenset({"auditor"}),
+    "review_break_glass": frozenset({"auditor"}),
+    "view_statistics": NATIONAL | {"analyst"},
+    "administer": frozenset({"sysadmin"}),
+    "use_api": CASEWORK | {"mentor", "analyst"},
+}
+MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
+CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
+
+# Routes without a declared policy that are allowed anyway, with the reason.
+ALLOWLIST = {
+    "set_language": "Django's i18n view: sets a language cookie, shows nothing",
+    "api:api-root": "django-ninja's root: always 404, needed to build operation URLs",
+}
+# Routes that register a first protected address: they need the part, not custodianship.
+REGISTERS_ADDRESS = frozenset({"cases:protected_address_new"})
+# Resolver routes under the API namespace that are not operations (checked as pages).
+API_PAGES = frozenset({"api:openapi-json", "api:openapi-view"})
+
+ALLOW = "allow"
+LOGIN = "login"
+UNAUTHORISED = 401
+VARIANTS = ("liberty", "custody")
+
+
+def can(role: str, capability: str) -> bool:
+    """Return True if the role table gives ``role`` the capability."""
+    return role in CAPABILITIES[capability]
+
+
+def basis(role: str, variant: str) -> str | None:
+    """Return why ``role`` reaches the unit-A case of ``variant``, or None."""
+    if role in NATIONAL:
+        return "national"
+    if role in UNIT_A:
+        return "unit"
+    if role == "custody" and variant == "custody":
+        return "custody"  # the custody case sits in the custody role's own institution
+    if role == "mentor" and variant == "liberty":
+        return "mentor"  # the mentor is assigned to the liberty case only
+    return None
+
+
+def is_custodian(role: str, variant: str) -> bool:
+    """Return True if ``role`` is a named custodian of the variant's protected address."""
+    return variant == "liberty" and role == "coordinator_a"
+
+
+def expect(
+    policy: dict[str, Any], role: str, *, variant: str | None, route_name: str, api: bool
+) -> int | str:
+    """Return the expected answer of a route/operation with ``policy`` for ``role``."""
+    if role == "anonymous" and policy["kind"] != "public":
+        return UNAUTHORISED if api else LOGIN
+    if api and not can(role, "use_api"):
+        return 403
+    kind = policy["kind"]
+    if kind in ("public", "authenticated"):
+        return ALLOW
+    capability = policy.get("capability") or "view_cases"
+    part = policy.get("part") or "summary"
+    if kind == "capability":
+        if not can(role, capability):
+            return 403
+        if variant is not None and capability in CASE_SCOPED and basis(role, variant) is None:
+            return 404
+        return ALLOW
+    if kind == "case":
+        if capability == "view_cases":
+            if not (can(role, "view_cases") or can(role, "break_glass")):
+                return 403
+        elif not can(role, capability):
+            return 403
+        why = basis(role, variant or "liberty")
+        if why is None:
+            return 404
+        if why == "mentor" and part not in MENTOR_PARTS:
+            return 404
+        if (
+            part == "protected_address"
+            and route_name not in REGISTERS_ADDRESS
+            and not is_custodian(role, variant or "liberty")
+        ):
+            return 404
+        return ALLOW
+    raise AssertionError(f"unknown policy kind {kind!r}")
+
+
+def test_role_table_covers_every_capability() -> None:
+    """A new capability must be added to the table above (with its intended roles)."""
+    assert set(CAPABILITIES) == {c.value for c in Capability}
+
+
+def test_cast_matches_roles() -> None:
+    from vejud.core.testing import CAST
+
+    assert set(ROLES) == {*CAST, "nobody", "anonymous"}
+
+
+# --- Route discovery -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # "sager/<str:reference>/journal/"; re_path pieces keep their regex
+    name: str  # "cases:journal_add", "admin:?" when unnamed
+    namespace: str
+    callback: Any
+
+    @property
+    def kwargs(self) -> list[str]:
+        groups = re.findall(r"\(\?P<(\w+)>", self.template)
+        return groups + re.findall(r"(?<!\?P)<(?:\w+:)?(\w+)>", self.template)
+
+    @property
+    def policy(self) -> Any:
+        return getattr(self.callback, "vejud_policy", None)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        piece = str(entry.pattern)
+        if isinstance(entry.pattern, RegexPattern):
+            piece = piece.removeprefix("^").removesuffix("$")
+        if isinstance(entry, URLResolver):
+            ns = ":".join(filter(None, [namespace, entry.namespace or ""]))
+            yield from _walk(entry.url_patterns, prefix + piece, ns)
+        elif isinstance(entry, URLPattern):
+            name = ":".join(filter(None, [namespace, entry.name or "?"]))
+            yield Route(prefix + piece, name, namespace, entry.callback)
+
+
+def page_routes() -> list[Route]:
+    """Return every URL pattern except the API operations (those are checked by schema)."""
+    routes = list(_walk(get_resolver().url_patterns))
+    return [r for r in routes if r.namespace != "api" or r.name in API_PAGES | set(ALLOWLIST)]
+
+
+def api_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    from vejud.api.api import api
+
+    schema = api.get_openapi_schema()
+    return [
+        (method.upper(), path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def test_every_api_route_is_an_operation_in_the_schema() -> None:
+    """API URL patterns the schema does not describe would escape the matrix."""
+    routes = [r for r in _walk(get_resolver().url_patterns) if r.namespace == "api"]
+    documented = {re.sub(r"\{(\w+)\}", r"<\1>", path) for _m, path, _o in api_operations()}
+    for route in routes:
+        if route.name in API_PAGES or route.name in ALLOWLIST:
+            continue
+        assert "/" + route.template in documented, f"{route.template} is not in the OpenAPI schema"
+
+
+# --- The world the matrix runs against -------------------------------------------------
+
+
+@dataclass
+class Matrix:
+    world: Any
+    cases: dict[str, Any]
+    entries: dict[str, Any]
+    api_tokens: dict[str, str]
+    owned: dict[str, dict[str, Any]]
+    group: Group
+    secrets: tuple[str, ...]
+    cache: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def user(self, role: str) -> Any:
+        return None if role == "anonymous" else self.world.users[role]
+
+    def client(self, role: str) -> Client:
+        """Return the role's signed-in client (reused until it sends a POST)."""
+        if role not in self.clients:
+            client = Client(raise_request_exception=False)
+            if role != "anonymous":
+                client = verified_client(self.user(role), client)
+                session = client.session
+                session[REAUTH_AT_KEY] = time.time()  # past reauth_required, to the gate
+                session.save()
+            self.clients[role] = client
+        return self.clients[role]
+
+    def request(self, role: str, url: str) -> tuple[str, Any]:
+        """GET the URL; if GET is not allowed (405), POST empty data instead."""
+        client = self.client(role)
+        response = client.get(url)
+        if response.status_code != 405:
+            return "GET", response
+        # A POST may sign the client out or end its session: start fresh next time.
+        del self.clients[role]
+        return "POST", client.post(url, {})
+
+
+def _other_session(user: Any) -> UserSession:
+    """Return a live session of ``user`` other than the one the matrix's client uses."""
+    store = SessionStore()
+    store.create()
+    return UserSession.objects.create(user=user, session_key=str(store.session_key))
+
+
+@pytest.fixture
+def matrix(world: Any) -> Matrix:
+    liberty = make_case(world.member_a, world.unit_a, first_name="Zelda", last_name="Quixwort")
+    custody = make_case(
+        world.member_a,
+        world.unit_a,
+        track=Track.CUSTODY,
+        institution=world.prison,
+        first_name="Yannick",
+        last_name="Custodio",
+    )
+    entries = {
+        "liberty": journal_add(actor=world.member_a, case=liberty, text="Liberty journal note."),
+        "custody": journal_add(actor=world.member_a, case=custody, text="Custody journal note."),
+    }
+    mentor_assign(actor=world.coordinator_a, case=liberty, mentor=world.mentor)
+    protected_address_set(
+        actor=world.coordinator_a,
+        person=liberty.person,
+        case=liberty,
+        address="Hemmelig Allé 7",
+        reason="Relocated after threats.",
+    )
+    # A break-glass grant held by someone outside the cast, so no cast member's scope changes.
+    grantee = make_user(
+        "grantee@test.vejud.dk", "Grant Holder", world.unit_b, Role.UNIT_MEMBER, Agency.POLICE
+    )
+    grant = break_glass_open(
+        actor=grantee,
+        reference=liberty.reference,
+        reason="Urgent threat report from the night shift.",
+    )
+    owned: dict[str, dict[str, Any]] = {}
+    api_tokens: dict[str, str] = {}
+    for role in ROLES:
+        user = world.users[role] if role != "anonymous" else world.member_a
+        owned[role] = {
+            "token": token_create(user=user, name="matrix filler")[0],
+            "session": _other_session(user),
+            "membership": Membership.objects.filter(user=user).first(),
+        }
+        api_tokens[role] = token_create(user=user, name="matrix")[1]
+    return Matrix(
+        world=world,
+        cases={"liberty": liberty, "custody": custody},
+        entries=entries,
+        api_tokens=api_tokens,
+        owned=owned,
+        group=Group.objects.create(name="Matrix group"),
+        secrets=("Quixwort", "Custodio", "Hemmelig", "journal note", grant.reason),
+    )
+
+
+# --- Filling URL arguments ---------------------------------------------------------------
+
+
+class MissingFiller(Exception):
+    pass
+
+
+def _consent(m: Matrix, role: str, variant: str) -> Any:
+    from vejud.intake.models import ConsentAgency, ConsentMethod, ConsentTopic
+    from vejud.intake.services import consent_record
+
+    return consent_record(
+        actor=m.world.member_a,
+        case=m.cases[variant],
+        given_on=m.cases[variant].opened_on,
+        method=ConsentMethod.IN_PERSON,
+        agencies=[ConsentAgency.POLICE],
+        topics=[ConsentTopic.CRIME],
+    ).pk
+
+
+def _refusal(m: Matrix, variant: str) -> Any:
+    """A refusal on the variant's case, written as test data inside an audit scope."""
+    from vejud.audit.services import audit_record, audited
+    from vejud.decisions.models import Decision, DecisionLevel, DecisionOutcome, RefusalGround
+
+    case = m.cases[variant]
+    existing = Decision.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    with audited():
+        decision = Decision.objects.create(
+            case=case,
+            level=DecisionLevel.UNIT,
+            outcome=DecisionOutcome.REFUSE,
+            grounds=[RefusalGround.NOT_MOTIVATED],
+            reasoning="Matrix test data.",
+            decided_by=m.world.coordinator_a,
+        )
+        audit_record(actor=m.world.coordinator_a, action="test.data", obj=decision, case_id=case.pk)
+    return decision
+
+
+def _decision(m: Matrix, role: str, variant: str) -> Any:
+    return _refusal(m, variant).pk
+
+
+def _information_request(m: Matrix, role: str, variant: str) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vejud.audit.services import audit_record, audited
+    from vejud.decisions.models import InformationRequest, Referral
+
+    refusal = _refusal(m, variant)
+    with audited():
+        referral = Referral.objects.create(
+            case=refusal.case,
+            refusal=refusal,
+            referred_by=m.world.member_a,
+            due_on=timezone.localdate() + timedelta(days=30),
+        )
+        request = InformationRequest.objects.create(
+            referral=referral, question="Matrix test data?", asked_by=m.world.decision_maker
+        )
+        audit_record(
+            actor=m.world.decision_maker, action="test.data", obj=request, case_id=refusal.case_id
+        )
+    return request.pk
+
+
+# URL arguments other than reference/public_id, by name or by "route name:argument":
+# a real object of the right model (the requester's own where the route acts on the
+# user's own things). Extend when a route with a new argument appears.
+FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
+    "entry_id": lambda m, role, v: m.entries[v].pk,
+    "accounts:token_revoke:pk": lambda m, role, v: m.owned[role]["token"].pk,
+    "accounts:session_end:pk": lambda m, role, v: m.owned[role]["session"].pk,
+    "consent_id": _consent,
+    "decision_id": _decision,
+    "request_id": _information_request,
+    "assessments:edit:kind": lambda m, role, v: "target_group",
+    "assessments:sign:kind": lambda m, role, v: "target_group",
+    "assessments:correct:kind": lambda m, role, v: "target_group",
+}
+# Placeholders for arguments without a filler: the gate's answer for denied roles does not
+# depend on the object, so those are still checked; allowed roles are reported as unchecked.
+PLACEHOLDERS = {
+    "int": "999999",
+    "str": "missing",
+    "slug": "missing",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "missing",
+}
+
+
+def fill(route: Route, name: str, m: Matrix, role: str, variant: str) -> str:
+    """Return a real value for the URL argument ``name`` of ``route``."""
+    case = m.cases[variant]
+    if name == "reference":
+        return case.reference
+    if name == "public_id":
+        return str(case.person.public_id)
+    for key in (f"{route.name}:{name}", name):
+        if key in FILLERS:
+            cache_key = (key, role if key.startswith("accounts:") else "", variant)
+            if cache_key not in m.cache:
+                m.cache[cache_key] = str(FILLERS[key](m, role, variant))
+            return m.cache[cache_key]
+    if route.namespace == "admin":
+        return _admin_fill(route, name, m)
+    raise MissingFiller(f"{route.name}: no filler for URL argument {name!r} (add it to FILLERS)")
+
+
+def _admin_fill(route: Route, name: str, m: Matrix) -> str:
+    if name == "content_type_id":
+        return str(ContentType.objects.get_for_model(Group).pk)
+    if name == "app_label":
+        match = re.search(r"\(\?P<app_label>([^)]*)\)", route.template)
+        return match.group(1).split("|")[0] if match else "auth"
+    if name == "url":
+        return "no-such-admin-page/"
+    if route.name == "admin:view_on_site" and name == "object_id":
+        return str(m.group.pk)
+    segments = route.template.split("/")
+    try:
+        model = apps.get_model(segments[1], segments[2])
+    except (LookupError, ValueError, IndexError):
+        return "1"
+    first = model._default_manager.order_by("pk").first()
+    return str(first.pk) if first is not None else "999999"
+
+
+def build_url(route: Route, m: Matrix, role: str, variant: str) -> tuple[str, list[str]]:
+    """Return the URL with its arguments filled, and the reasons of any placeholders used."""
+    missing: list[str] = []
+
+    def sub(match: re.Match[str]) -> str:
+        converter, name = match.group(1) or "str", match.group(2)
+        try:
+            return fill(route, name, m, role, variant)
+        except MissingFiller as exc:
+            missing.append(str(exc))
+            return PLACEHOLDERS.get(converter, "missing")
+
+    # Regex groups first (``(?P<name>...)``), then path converters (``<int:name>``).
+    path = re.sub(r"\(\?P<()(\w+)>[^)]*\)", sub, route.template)
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", sub, path)
+    return "/" + path, missing
+
+
+# --- Judging answers ---------------------------------------------------------------------
+
+
+def _login_paths() -> tuple[str, ...]:
+    return (
+        resolve_url(settings.LOGIN_URL),
+        reverse("accounts:otp_verify"),
+        reverse("accounts:otp_setup"),
+    )
+
+
+def _is_login_redirect(response: Any) -> bool:
+    """Return True for a redirect sending the user to sign in (or pass 2FA) to reach the page.
+
+    Those carry ``next``; a plain redirect to the login page (after logging out) does not.
+    """
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return False
+    location = urlsplit(response["Location"])
+    return location.path.startswith(_login_paths()) and "next=" in location.query
+
+
+def judge(expected: int | str, response: Any, *, api: bool) -> bool:
+    status = response.status_code
+    if status >= 500:
+        return False
+    if expected == LOGIN:
+        return _is_login_redirect(response) and urlsplit(response["Location"]).path.startswith(
+            resolve_url(settings.LOGIN_URL)
+        )
+    if expected == ALLOW:
+        if api and response.request["REQUEST_METHOD"] == "GET":
+            return status == 200
+        return status not in (401, 403, 404) and not _is_login_redirect(response)
+    return status == expected
+
+
+def _leaks(response: Any, m: Matrix) -> list[str]:
+    body = getattr(response, "content", b"").decode(errors="replace")
+    return [s for s in m.secrets if s in body]
+
+
+# --- The page matrix ---------------------------------------------------------------------
+
+
+def _route_id(route: Route) -> str:
+    return f"{route.name} /{route.template}"
+
+
+PAGE_ROUTES = page_routes()
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES, ids=_route_id)
+def test_page_route(route: Route, matrix: Matrix) -> None:
+    if route.namespace == "admin":
+        _check_admin_route(route, matrix)
+    elif route.name in ALLOWLIST:
+        _check_allowlisted(route, matrix)
+    else:
+        failures = route_failures(route, matrix)
+        assert not failures, f"{_route_id(route)}\n" + "\n".join(failures)
+
+
+def route_failures(route: Route, matrix: Matrix) -> list[str]:
+    """Return how the answers of ``route`` differ from the role table (empty when they agree)."""
+    policy = route.policy
+    if policy is None:
+        return [
+            "declares no gate: wrap its view in public, authenticated, requires(...) or "
+            "case_view(...) from vejud.core.gate"
+        ]
+    spec = {
+        "kind": policy.kind,
+        "capability": policy.capability.value if policy.capability else None,
+        "part": policy.part.value if policy.part else None,
+    }
+    names_object = bool({"reference", "public_id"} & set(route.kwargs))
+    variants: tuple[str | None, ...] = VARIANTS if names_object else (None,)
+    failures: list[str] = []
+    unchecked: set[str] = set()
+    for variant in variants:
+        for role in ROLES:
+            expected = expect(spec, role, variant=variant, route_name=route.name, api=False)
+            url, missing = build_url(route, matrix, role, variant or "liberty")
+            if missing and expected == ALLOW:
+                unchecked.update(missing)
+                continue
+            method, response = matrix.request(role, url)
+            ok = judge(expected, response, api=False)
+            leaked = _leaks(response, matrix) if expected != ALLOW else []
+            if not ok or leaked:
+                failures.append(
+                    f"{role:15} {variant or '-':8} {method} {url}: expected {expected}, "
+                    f"got {response.status_code} {response.get('Location', '')}"
+                    + (f" LEAKED {leaked}" if leaked else "")
+                )
+    failures.extend(f"allowed roles not checked: {reason}" for reason in sorted(unchecked))
+    return [f"policy {spec}", *failures] if failures else []
+
+
+def _check_allowlisted(route: Route, m: Matrix) -> None:
+    failures = []
+    for role in ROLES:
+        url, _missing = build_url(route, m, role, "liberty")
+        method, response = m.request(role, url)
+        wanted_404 = route.name == "api:api-root"
+        if response.status_code >= 500 or (wanted_404 and response.status_code != 404):
+            failures.append(f"{role}: {method} {url} → {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def _check_admin_route(route: Route, m: Matrix) -> None:
+    failures = []
+    for role in ROLES:
+        url, _missing = build_url(route, m, role, "liberty")
+        method, response = m.request(role, url)
+        status = response.status_code
+        leaked = _leaks(response, m)
+        if status >= 500 or leaked:
+            failures.append(f"{role}: {method} {url} → {status} leaked={leaked}")
+            continue
+        if role == "sysadmin":
+            if route.name == "admin:index" and status != 200:
+                failures.append(f"sysadmin: {url} → {status}, expected the admin index")
+            continue
+        if status == 200 and route.name == "admin:login":
+            continue  # the admin login form itself; it shows nothing
+        denied = status in (403, 404, 405) or (
+            status == 302
+            and urlsplit(response["Location"]).path.startswith(
+                (*_login_paths(), reverse("admin:login"))
+            )
+        )
+        if not denied:
+            failures.append(
+                f"{role}: {method} {url} → {status} {response.get('Location', '')}, "
+                "expected a redirect to login, 403, 404 or 405"
+            )
+    assert not failures, f"{_route_id(route)}\n" + "\n".join(failures)
+
+
+# --- The API matrix ----------------------------------------------------------------------
+
+API_OPERATIONS = api_operations()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), API_OPERATIONS, ids=[f"{m} {p}" for m, p, _o in API_OPERATIONS]
+)
+def test_api_operation(method: str, path: str, operation: dict[str, Any], matrix: Matrix) -> None:
+    from vejud.api.auth import POLICY_KEY
+
+    policy = operation.get(POLICY_KEY)
+    assert policy, f"{method} {path} declares no {POLICY_KEY} (use vejud.api.auth.api_policy)"
+    params = re.findall(r"\{(\w+)\}", path)
+    names_object = bool({"reference", "public_id"} & set(params))
+    variants: tuple[str | None, ...] = VARIANTS if names_object else (None,)
+    route = Route(path.lstrip("/"), operation.get("operationId", path), "api", None)
+    failures = []
+    for variant in variants:
+        for role in ROLES:
+            expected = expect(policy, role, variant=variant, route_name=route.name, api=True)
+            values = {p: fill(route, p, matrix, role, variant or "liberty") for p in params}
+            url = path.format(**values)
+            headers = (
+                {}
+                if role == "anonymous"
+                else {"Authorization": f"Bearer {matrix.api_tokens[role]}"}
+            )
+            client = Client(raise_request_exception=False)
+            call = getattr(client, method.lower())
+            response = (
+                call(url, headers=headers)
+                if method == "GET"
+                else call(url, {}, content_type="application/json", headers=headers)
+            )
+            ok = judge(expected, response, api=True)
+            leaked = _leaks(response, matrix) if expected != ALLOW else []
+            if not ok or leaked:
+                failures.append(
+                    f"{role:15} {variant or '-':8} {method} {url}: expected {expected}, "
+                    f"got {response.status_code}" + (f" LEAKED {leaked}" if leaked else "")
+                )
+    assert not failures, f"{method} {path} {policy}\n" + "\n".join(failures)
+
+
+# --- The matrix catches what it is meant to catch ----------------------------------------
+
+
+def _leaky_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Declare the case gate but apply none: shows the person to anyone signed in."""
+    return HttpResponse("Zelda Quixwort")
+
+
+_leaky_view.vejud_policy = Policy(  # type: ignore[attr-defined]
+    "case", capability=Capability.VIEW_CASES, part=Part.SUMMARY
+)
+
+
+def _undeclared_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("no gate declared")
+
+
+urlpatterns = [
+    path("matrix-selftest/<str:reference>/", _leaky_view, name="matrix_leaky"),
+    path("matrix-selftest/", _undeclared_view, name="matrix_undeclared"),
+    path("", include("vejud.urls")),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_matrix_fails_a_route_whose_gate_is_declared_but_missing(matrix: Matrix) -> None:
+    clear_url_caches()
+    try:
+        route = next(r for r in page_routes() if r.name == "matrix_leaky")
+        report = "\n".join(route_failures(route, matrix))
+    finally:
+        clear_url_caches()
+    for role in ("member_b", "coordinator_b", "analyst", "sysadmin", "auditor", "nobody"):
+        assert f"{role} " in report
+    assert "LEAKED ['Quixwort']" in report
+    assert "member_a " not in report  # allowed roles agree with the table
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_matrix_fails_a_route_without_declared_gate(matrix: Matrix) -> None:
+    clear_url_caches()
+    try:
+        route = next(r for r in page_routes() if r.name == "matrix_undeclared")
+        assert route_failures(route, matrix) == [
+            "declares no gate: wrap its view in public, authenticated, requires(...) or "
+            "case_view(...) from vejud.core.gate"
+        ]
+    finally:
+        clear_url_caches()

@@ -1,0 +1,163 @@
+"""Cases: a cursor-paginated list and a detail, both through the need-to-know gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+
+from vejud.api.auth import api_policy
+from vejud.api.pagination import cursor_decode, cursor_encode
+from vejud.api.schemas import (
+    REFERENCE_PATTERN,
+    CaseDetail,
+    CaseFilters,
+    CasePage,
+    ErrorOut,
+    ValidationErrorOut,
+)
+from vejud.audit.services import log_access
+from vejud.cases.models import Case, JournalEntry
+from vejud.cases.permissions import Capability, Part, require
+from vejud.cases.selectors import CaseAccess, cases_visible_to, get_case_for
+from vejud.organisations.models import Unit
+
+router = Router(tags=["cases"])
+
+JOURNAL_LIMIT = 100
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+
+
+def _unit(unit: Unit | None) -> dict[str, str] | None:
+    if unit is None:
+        return None
+    return {"code": unit.code, "name": unit.name}
+
+
+def _summary(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "track": case.track,
+        "unit": _unit(case.responsible_unit),
+        "institution": _unit(case.institution),
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+    }
+
+
+@router.get(
+    "/cases",
+    response={200: CasePage, **ERRORS},
+    operation_id="cases_list",
+    summary="List the cases you may see",
+    openapi_extra=api_policy("capability", capability=Capability.VIEW_CASES),
+)
+def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    """Return one page of the caller's visible cases, newest first."""
+    require(request.auth, Capability.VIEW_CASES)  # type: ignore[attr-defined]
+    qs = cases_visible_to(request.auth).select_related(  # type: ignore[attr-defined]
+        "responsible_unit", "institution"
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.track:
+        qs = qs.filter(track=filters.track)
+    if filters.unit:
+        qs = qs.filter(responsible_unit__code=filters.unit)
+    if filters.q:
+        qs = qs.filter(reference__startswith=filters.q.upper())
+    if filters.cursor:
+        qs = qs.filter(id__lt=cursor_decode(filters.cursor))
+    rows = list(qs.order_by("-id")[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    return {
+        "items": [_summary(case) for case in rows],
+        "next_cursor": cursor_encode(rows[-1].pk) if more else None,
+    }
+
+
+def _detail(access: CaseAccess) -> dict[str, Any]:
+    case = access.case
+    person = case.person
+    data = _summary(case)
+    data["parts"] = sorted(part.value for part in access.parts if part != Part.PROTECTED_ADDRESS)
+    data["person"] = None
+    data["gang"] = None
+    data["threats"] = None
+    data["journal"] = None
+    data["journal_more"] = False
+    if access.can_see(Part.IDENTITY):
+        data["person"] = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": person.birth_date,
+        }
+    if access.can_see(Part.GANG):
+        data["gang"] = {
+            "group": person.gang_group.name if person.gang_group else None,
+            "role": person.gang_role,
+            "since": person.gang_since,
+            "attachment": person.attachment or None,
+        }
+    if access.can_see(Part.THREATS):
+        data["threats"] = person.threat_notes
+    if access.can_see(Part.JOURNAL):
+        entries = list(
+            JournalEntry.objects.filter(case=case)
+            .select_related("author")
+            .order_by("-created_at", "-id")[: JOURNAL_LIMIT + 1]
+        )
+        data["journal_more"] = len(entries) > JOURNAL_LIMIT
+        data["journal"] = [
+            {
+                "id": entry.pk,
+                "created_at": entry.created_at,
+                "author": entry.author.full_name,
+                "text": entry.text,
+                "corrects": entry.corrects_id,
+            }
+            for entry in entries[:JOURNAL_LIMIT]
+        ]
+    return data
+
+
+# The parts this endpoint discloses, each logged when shown.
+DISCLOSED_PARTS = (Part.SUMMARY, Part.IDENTITY, Part.GANG, Part.THREATS, Part.JOURNAL)
+
+
+@router.get(
+    "/cases/{reference}",
+    response={200: CaseDetail, **{k: v for k, v in ERRORS.items() if k != 400}},
+    operation_id="cases_detail",
+    summary="Show one case",
+    openapi_extra=api_policy("case", capability=Capability.VIEW_CASES, part=Part.SUMMARY),
+)
+def cases_detail(
+    request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)
+) -> dict[str, Any]:
+    """Return a case with the parts the caller may see; log each part shown."""
+    user = request.auth  # type: ignore[attr-defined]
+    require(user, Capability.VIEW_CASES)
+    access = get_case_for(user, reference, part=Part.SUMMARY)
+    data = _detail(access)
+    for part in DISCLOSED_PARTS:
+        if access.can_see(part):
+            log_access(
+                user=user,
+                part=part.value,
+                person_id=access.case.person_id,
+                case_id=access.case.pk,
+                request=request,
+                channel="api",
+                break_glass=access.break_glass,
+            )
+    return data
