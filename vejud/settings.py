@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from vejud.core.env import env_bool, env_int, env_list, env_str
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "vejud.intake",
     "vejud.assessments",
     "vejud.decisions",
+    "vejud.courses",
+    "vejud.followup",
+    "vejud.transfers",
     "vejud.worklist",
     "vejud.api",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
@@ -241,6 +245,9 @@ STORAGES = {
         )
     },
 }
+# Font formats other than woff/woff2 are fallbacks for old browsers; compressing them
+# with brotli at every deploy took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf", "eot"]
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -255,6 +262,8 @@ VEJUD_BREAK_GLASS_MINUTES = env_int("VEJUD_BREAK_GLASS_MINUTES", 60)
 VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
 VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)
+VEJUD_REVIEW_DAYS = env_int("VEJUD_REVIEW_DAYS", 90)
+VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 
 LOGGING = {
     "version": 1,

@@ -56,8 +56,14 @@ CAST: dict[str, tuple[str, Role, str]] = {
 }
 
 
-def make_user(email: str, full_name: str, unit: Unit | None = None, role: Role | None = None,
-              agency: str = Agency.POLICE, password: str = PASSWORD) -> User:
+def make_user(
+    email: str,
+    full_name: str,
+    unit: Unit | None = None,
+    role: Role | None = None,
+    agency: str = Agency.POLICE,
+    password: str = PASSWORD,
+) -> User:
     """Create a user, optionally with one active membership."""
     user = User.objects.create_user(email, password, full_name=full_name)
     if role == Role.SYSTEM_ADMINISTRATOR:
@@ -94,7 +100,11 @@ def make_world() -> World:
     world = World(national=national, unit_a=unit_a, unit_b=unit_b, dfk=dfk, prison=prison)
     for name, (unit_attr, role, agency) in CAST.items():
         world.users[name] = make_user(
-            f"{name}@test.vejud.dk", name.replace("_", " ").title(), getattr(world, unit_attr), role, agency
+            f"{name}@test.vejud.dk",
+            name.replace("_", " ").title(),
+            getattr(world, unit_attr),
+            role,
+            agency,
         )
     world.users["nobody"] = make_user("nobody@test.vejud.dk", "No Membership")
     return world
@@ -102,13 +112,24 @@ def make_world() -> World:
 
 def make_person(actor: User, **kwargs: Any) -> Person:
     """Register a person through the service (defaults give a valid, unique person)."""
-    defaults: dict[str, Any] = {"first_name": "Test", "last_name": "Person", "birth_date": date(1995, 5, 17)}
+    defaults: dict[str, Any] = {
+        "first_name": "Test",
+        "last_name": "Person",
+        "birth_date": date(1995, 5, 17),
+    }
     defaults.update(kwargs)
     return person_create(actor=actor, **defaults)
 
 
-def make_case(actor: User, unit: Unit, *, person: Person | None = None,
-              track: str = Track.LIBERTY, institution: Unit | None = None, **person_kwargs: Any) -> Case:
+def make_case(
+    actor: User,
+    unit: Unit,
+    *,
+    person: Person | None = None,
+    track: str = Track.LIBERTY,
+    institution: Unit | None = None,
+    **person_kwargs: Any,
+) -> Case:
     """Open a case (and register its person if none is given) through the services."""
     if person is None:
         person = make_person(actor, **person_kwargs)
@@ -118,7 +139,9 @@ def make_case(actor: User, unit: Unit, *, person: Person | None = None,
 def verified_client(user: User, client: Client | None = None) -> Client:
     """Return a client logged in as ``user`` with a verified TOTP device (MFA passed)."""
     client = client or Client()
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"confirmed": True}
+    )
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -156,20 +179,41 @@ def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> 
     assert programme is not None
     version = criteria_in_force(programme, on=case.opened_on)
     assert version is not None
-    answers = {code: {"met": True, "note": "checked"} for code in evaluate_criteria(case, version, on=case.opened_on)}
+    answers = {
+        code: {"met": True, "note": "checked"}
+        for code in evaluate_criteria(case, version, on=case.opened_on)
+    }
     answers.update({q["code"]: {"met": True, "note": ""} for q in version.questions})
-    tg = target_group_save(actor=actor, case=case, criteria_version=version, answers=answers,
-                           reasoning="Within the target group.")
+    tg = target_group_save(
+        actor=actor,
+        case=case,
+        criteria_version=version,
+        answers=answers,
+        reasoning="Within the target group.",
+    )
     mot = motivation_save(
-        actor=actor, case=case, push_factors=["disillusion"], pull_factors=["fatherhood"],
-        own_explanation="Wants a life with his child.", help_wishes=["work_education"],
-        motivation_kind="inner", level=4 if motivated else 1, reasoning="Clear inner motivation.",
+        actor=actor,
+        case=case,
+        push_factors=["disillusion"],
+        pull_factors=["fatherhood"],
+        own_explanation="Wants a life with his child.",
+        help_wishes=["work_education"],
+        motivation_kind="inner",
+        level=4 if motivated else 1,
+        reasoning="Clear inner motivation.",
     )
     suit = suitability_save(
-        actor=actor, case=case,
-        **{c: 4 for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")},
-        **{f"{c}_reasoning": "Shown in the talks." for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")},
-        judgement="suitable", reasoning="Suitable.",
+        actor=actor,
+        case=case,
+        **dict.fromkeys(
+            ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability"), 4
+        ),
+        **{
+            f"{c}_reasoning": "Shown in the talks."
+            for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")
+        },
+        judgement="suitable",
+        reasoning="Suitable.",
     )
     return {
         "target_group": instrument_sign(actor=actor, instrument=tg),
@@ -186,5 +230,26 @@ def make_assessed_case(world: World, **kwargs: Any) -> Case:
     give_consent(world.member_a, case)
     case = case_transition(actor=world.member_a, case=case, target="assessment")
     sign_all_instruments(world.member_a, case)
+    case.refresh_from_db()
+    return case
+
+
+def make_admitted_case(world: World, **kwargs: Any) -> Case:
+    """Return a unit A case admitted to an exit course, with an exit agreement starting today."""
+    from django.utils import timezone
+
+    from vejud.courses.services import agreement_save
+    from vejud.decisions.services import decide_admission
+
+    case = make_assessed_case(world, **kwargs)
+    decide_admission(actor=world.coordinator_a, case=case, outcome="admit", reasoning="Admitted.")
+    case.refresh_from_db()
+    agreement_save(
+        actor=world.member_a,
+        case=case,
+        parties=["person", "police", "municipality"],
+        starts_on=timezone.localdate(),
+        expected_months=12,
+    )
     case.refresh_from_db()
     return case

@@ -7,7 +7,7 @@ task is one query, so the page costs the same however many cases there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -34,6 +34,12 @@ class TaskKind:
     CONSENT_MISSING = "consent_missing"
     INFORMATION_REQUESTED = "information_requested"
     REFERRAL_AWAITING = "referral_awaiting"
+    ACTION_DUE = "action_due"
+    REVIEW_DUE = "review_due"
+    MENTOR_ATTENTION = "mentor_attention"
+    EARLY_WARNING = "early_warning"
+    TRANSFER_INCOMING = "transfer_incoming"
+    RELEASE_PLAN = "release_plan"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -42,7 +48,14 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.CONSENT_MISSING: _("Consent missing"),
     TaskKind.INFORMATION_REQUESTED: _("The contact point asks for information"),
     TaskKind.REFERRAL_AWAITING: _("Referral awaiting final decision"),
+    TaskKind.ACTION_DUE: _("Plan action due"),
+    TaskKind.REVIEW_DUE: _("Follow-up review due"),
+    TaskKind.MENTOR_ATTENTION: _("The mentor asks for the unit's attention"),
+    TaskKind.EARLY_WARNING: _("Early warning on the course"),
+    TaskKind.TRANSFER_INCOMING: _("Transfer awaiting your answer"),
+    TaskKind.RELEASE_PLAN: _("Release plan: items missing"),
 }
+SOON = timedelta(days=14)
 
 TASK_LIMIT = 200
 
@@ -140,5 +153,78 @@ def tasks_for(user: Any) -> list[Task]:
             .values_list("case__reference", "case__status", "due_on")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
+    tasks += _course_tasks(user, mine, today)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
+    return tasks
+
+
+def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
+    """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
+    from django.conf import settings
+    from django.db.models import Max
+
+    from vejud.courses.models import ActionStatus, MentorMeeting, PlanAction
+    from vejud.followup.models import EarlyWarning
+    from vejud.organisations.models import UnitKind
+    from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+
+    scope = scope_for(user)
+    tasks: list[Task] = []
+    open_actions = PlanAction.objects.filter(
+        status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+        deadline__lte=today + SOON,
+        case__status=CaseStatus.ADMITTED,
+    )
+    owned = open_actions.filter(Q(owner_id=user.pk) | Q(owner__isnull=True, case__in=mine))
+    for ref, status, due in owned.order_by("deadline", "id").values_list(
+        "case__reference", "case__status", "deadline"
+    )[:TASK_LIMIT]:
+        tasks.append(Task(TaskKind.ACTION_DUE, ref, status, due, due < today))
+    interval = timedelta(days=settings.VEJUD_REVIEW_DAYS)
+    courses = (
+        mine.filter(status=CaseStatus.ADMITTED, course_started_on__isnull=False)
+        .annotate(last_review=Max("reviews__reviewed_on"))
+        .values_list("reference", "status", "course_started_on", "last_review")
+    )
+    for ref, status, started, last in courses[:TASK_LIMIT]:
+        due = (last or started) + interval
+        if due <= today + SOON:
+            tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
+    coordinated = Q(case__responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
+    if Role.CUSTODY_STAFF in scope.roles:
+        coordinated |= Q(case__track=Track.CUSTODY, case__in=mine)
+    for ref, status in (
+        MentorMeeting.objects.filter(
+            coordinated, needs_attention=True, attention_resolved_at__isnull=True
+        )
+        .order_by("met_on", "id")
+        .values_list("case__reference", "case__status")[:TASK_LIMIT]
+    ):
+        tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, True))
+    for ref, status in (
+        EarlyWarning.objects.filter(coordinated, resolved_at__isnull=True)
+        .order_by("raised_at", "id")
+        .values_list("case__reference", "case__status")[:TASK_LIMIT]
+    ):
+        tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, True))
+    receives = Q(to_unit_id__in=sorted(scope.unit_ids))
+    if Role.CUSTODY_STAFF in scope.roles:
+        receives |= Q(to_unit__kind__in=[UnitKind.DFK, UnitKind.INSTITUTION])
+    if scope.national:
+        receives |= Q(to_unit__kind=UnitKind.NATIONAL)
+    for ref, status in (
+        Transfer.objects.filter(receives, status=TransferStatus.PENDING)
+        .order_by("requested_at", "id")
+        .values_list("case__reference", "case__status")[:TASK_LIMIT]
+    ):
+        tasks.append(Task(TaskKind.TRANSFER_INCOMING, ref, status, None, False))
+    missing = Q()
+    for item in ReleasePlan.CHECKLIST:
+        missing |= Q(**{item: False})
+    for ref, status, due in (
+        ReleasePlan.objects.filter(missing, case__in=mine, case__status=CaseStatus.ADMITTED)
+        .order_by("release_on", "id")
+        .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
+    ):
+        tasks.append(Task(TaskKind.RELEASE_PLAN, ref, status, due, due < today))
     return tasks

@@ -1,0 +1,346 @@
+"""Writes for the exit course: agreement, plan, offers, mentor meetings, closure and reopening."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.audit.services import audit_record, audited_service, diff, snapshot
+from vejud.cases.models import Case, CaseStatus, MentorAssignment
+from vejud.cases.services import case_create, case_lock, may_act, transition_case
+from vejud.cases.states import TERMINAL, Actor
+from vejud.courses.models import (
+    ActionStatus,
+    CaseClosure,
+    CaseOffer,
+    ClosureReason,
+    ExitAgreement,
+    LifeArea,
+    MeetingForm,
+    MentorMeeting,
+    OfferStatus,
+    OwnerAgency,
+    Party,
+    PlanAction,
+    PlanGoal,
+)
+from vejud.offers.models import OfferType
+
+
+def require_course_worker(actor: Any, case: Case) -> None:
+    """Allow unit/custody/national staff of the case while the course is active."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if case.status != CaseStatus.ADMITTED:
+        raise ValidationError(_("The case has no active exit course."), code="not_admitted")
+
+
+def _audit(
+    actor: Any, action: str, obj: Any, case: Case, changes: dict[str, Any], reason: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes,
+        reason=reason,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+
+
+@audited_service
+def agreement_save(
+    *,
+    actor: Any,
+    case: Case,
+    parties: list[str],
+    starts_on: date,
+    expected_months: int,
+    signed_on: date | None = None,
+    terms: str = "",
+) -> ExitAgreement:
+    """Draw up or change the exit agreement; its start date starts the course."""
+    require_course_worker(actor, case)
+    parties = sorted(set(parties))
+    if (
+        Party.PERSON not in parties
+        or any(p not in Party.values for p in parties)
+        or len(parties) < 3
+    ):
+        raise ValidationError(
+            _(
+                "The agreement is between the person, the police and the municipality (and Kriminalforsorgen where relevant)."
+            ),
+            code="parties",
+        )
+    if not 1 <= expected_months <= 36:
+        raise ValidationError(
+            _("The expected duration is 1 to 36 months (typically 6-12)."), code="duration"
+        )
+    if signed_on is not None and signed_on > timezone.localdate():
+        raise ValidationError(_("The agreement cannot be signed in the future."), code="signed_on")
+    agreement = ExitAgreement.objects.select_for_update().filter(case=case).first()
+    before = snapshot(agreement) if agreement else {}
+    if agreement is None:
+        agreement = ExitAgreement(case=case, created_by=actor, starts_on=starts_on)
+    agreement.parties = parties
+    agreement.starts_on = starts_on
+    agreement.expected_months = expected_months
+    agreement.signed_on = signed_on
+    agreement.terms = terms.strip()
+    agreement.updated_at = timezone.now()
+    agreement.save()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.course_started_on != starts_on:
+        locked.course_started_on = starts_on
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["course_started_on", "updated_at"])
+    _audit(actor, "agreement.save", agreement, case, diff(before, snapshot(agreement)))
+    return agreement
+
+
+@audited_service
+def goal_add(*, actor: Any, case: Case, life_area: str, goal: str) -> PlanGoal:
+    """Add a goal to the exit plan for one life area."""
+    require_course_worker(actor, case)
+    if life_area not in LifeArea.values:
+        raise ValidationError(_("Choose a life area."), code="life_area")
+    if not goal.strip():
+        raise ValidationError(_("Describe the goal."), code="goal")
+    record = PlanGoal.objects.create(
+        case=case, life_area=life_area, goal=goal.strip(), created_by=actor
+    )
+    _audit(actor, "plan.goal_add", record, case, snapshot(record))
+    return record
+
+
+def _check_owner(case: Case, owner: Any) -> None:
+    from vejud.cases.selectors import case_access
+
+    if owner is not None and case_access(owner, case) is None:
+        raise ValidationError(_("The owner must be someone who can see the case."), code="owner")
+
+
+@audited_service
+def action_add(
+    *,
+    actor: Any,
+    goal: PlanGoal,
+    description: str,
+    owner_agency: str,
+    deadline: date,
+    owner: Any = None,
+) -> PlanAction:
+    """Add an action to a goal, with an owner agency, optionally a named person, and a deadline."""
+    case = goal.case
+    require_course_worker(actor, case)
+    if owner_agency not in OwnerAgency.values:
+        raise ValidationError(_("Choose the owner agency."), code="owner_agency")
+    if not description.strip():
+        raise ValidationError(_("Describe the action."), code="description")
+    _check_owner(case, owner)
+    record = PlanAction.objects.create(
+        goal=goal,
+        case=case,
+        description=description.strip(),
+        owner_agency=owner_agency,
+        owner=owner,
+        deadline=deadline,
+    )
+    _audit(actor, "plan.action_add", record, case, snapshot(record))
+    return record
+
+
+@audited_service
+def action_update(
+    *, actor: Any, action: PlanAction, status: str, outcome: str = "", deadline: date | None = None
+) -> PlanAction:
+    """Change an action's status, outcome note or deadline."""
+    case = action.case
+    require_course_worker(actor, case)
+    if status not in ActionStatus.values:
+        raise ValidationError(_("Unknown status."), code="status")
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    before = snapshot(action)
+    action.status = status
+    action.outcome = outcome.strip()
+    if deadline is not None:
+        action.deadline = deadline
+    action.updated_at = timezone.now()
+    action.save()
+    _audit(actor, "plan.action_update", action, case, diff(before, snapshot(action)))
+    return action
+
+
+@audited_service
+def offer_add(
+    *,
+    actor: Any,
+    case: Case,
+    offer_type: OfferType,
+    provider: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    status: str = OfferStatus.PLANNED,
+) -> CaseOffer:
+    """Give an offer from the catalogue on the case."""
+    require_course_worker(actor, case)
+    if status not in OfferStatus.values:
+        raise ValidationError(_("Unknown status."), code="status")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError(_("The offer cannot end before it starts."), code="period")
+    record = CaseOffer.objects.create(
+        case=case,
+        offer_type=offer_type,
+        provider=provider.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        created_by=actor,
+    )
+    _audit(actor, "offer.add", record, case, snapshot(record))
+    return record
+
+
+@audited_service
+def offer_update(
+    *, actor: Any, offer: CaseOffer, status: str, result: str = "", ends_on: date | None = None
+) -> CaseOffer:
+    """Change an offer's status, result or end date."""
+    case = offer.case
+    require_course_worker(actor, case)
+    if status not in OfferStatus.values:
+        raise ValidationError(_("Unknown status."), code="status")
+    offer = CaseOffer.objects.select_for_update().get(pk=offer.pk)
+    before = snapshot(offer)
+    offer.status, offer.result = status, result.strip()
+    if ends_on is not None:
+        if offer.starts_on and ends_on < offer.starts_on:
+            raise ValidationError(_("The offer cannot end before it starts."), code="period")
+        offer.ends_on = ends_on
+    offer.updated_at = timezone.now()
+    offer.save()
+    _audit(actor, "offer.update", offer, case, diff(before, snapshot(offer)))
+    return offer
+
+
+def active_assignment(case: Case, mentor: Any, on: date | None = None) -> MentorAssignment | None:
+    """Return the mentor's assignment on the case that is in force on ``on``."""
+    day = on or timezone.localdate()
+    return (
+        MentorAssignment.objects.filter(case=case, mentor_id=mentor.pk, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .first()
+    )
+
+
+@audited_service
+def meeting_log(
+    *,
+    actor: Any,
+    case: Case,
+    met_on: date,
+    form: str,
+    duration_minutes: int,
+    note: str = "",
+    needs_attention: bool = False,
+) -> MentorMeeting:
+    """The case's mentor logs a meeting; a flag raises a task for the unit's coordinator."""
+    assignment = active_assignment(case, actor)
+    if assignment is None:
+        raise PermissionDenied(_("Only the case's mentor logs meetings."))
+    if case.status != CaseStatus.ADMITTED:
+        raise ValidationError(_("The case has no active exit course."), code="not_admitted")
+    if form not in MeetingForm.values:
+        raise ValidationError(_("Choose how you met."), code="form")
+    if not 1 <= duration_minutes <= 24 * 60:
+        raise ValidationError(_("The duration is 1 to 1440 minutes."), code="duration")
+    if met_on > timezone.localdate() or met_on < assignment.starts_on:
+        raise ValidationError(
+            _("The date must be within your period as mentor and not in the future."), code="met_on"
+        )
+    meeting = MentorMeeting.objects.create(
+        assignment=assignment,
+        case=case,
+        met_on=met_on,
+        form=form,
+        duration_minutes=duration_minutes,
+        note=note.strip(),
+        needs_attention=needs_attention,
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        "mentor.meeting",
+        meeting,
+        case,
+        {"needs_attention": needs_attention, "met_on": met_on},
+    )
+    return meeting
+
+
+@audited_service
+def meeting_attention_resolve(
+    *, actor: Any, meeting: MentorMeeting, note: str = ""
+) -> MentorMeeting:
+    """The unit has looked at a meeting the mentor flagged."""
+    case = meeting.case
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    meeting = MentorMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.needs_attention or meeting.attention_resolved_at is not None:
+        raise ValidationError(_("Nothing to resolve."), code="resolved")
+    meeting.attention_resolved_at = timezone.now()
+    meeting.attention_resolved_by = actor
+    meeting.save(update_fields=["attention_resolved_at", "attention_resolved_by"])
+    _audit(actor, "mentor.attention_resolved", meeting, case, {}, reason=note.strip())
+    return meeting
+
+
+@audited_service
+def case_close(
+    *, actor: Any, case: Case, reason: str, summary: str, expected_version: int | None = None
+) -> CaseClosure:
+    """Close an exit course with a reason and a closing summary."""
+    if reason not in ClosureReason.values:
+        raise ValidationError(_("Choose why the course ends."), code="reason")
+    if not summary.strip():
+        raise ValidationError(_("Write the closing summary."), code="summary")
+    locked = case_lock(case=case, expected_version=expected_version)
+    transition_case(
+        actor=actor, case=locked, target=CaseStatus.CLOSED, reason=ClosureReason(reason).label
+    )
+    closure = CaseClosure.objects.create(
+        case=locked, reason=reason, summary=summary.strip(), closed_by=actor
+    )
+    _audit(actor, "case.close", closure, locked, snapshot(closure))
+    return closure
+
+
+@audited_service
+def case_reopen(*, actor: Any, case: Case, note: str = "") -> Case:
+    """Reopen: a new case (a new attempt) for the same person, linked to the earlier one."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if case.status not in TERMINAL:
+        raise ValidationError(_("Only an ended case can be reopened."), code="not_ended")
+    if Case.objects.filter(person_id=case.person_id).exclude(status__in=TERMINAL).exists():
+        raise ValidationError(_("The person already has an open case."), code="open_case_exists")
+    latest = Case.objects.filter(person_id=case.person_id).order_by("-opened_on", "-id").first()
+    new = case_create(
+        actor=actor,
+        person=case.person,
+        unit=case.responsible_unit,
+        track=case.track,
+        institution=case.institution,
+        opened_on=timezone.localdate(),
+        previous_case=latest,
+    )
+    _audit(actor, "case.reopen", new, new, {"previous_case": case.reference}, reason=note.strip())
+    return new

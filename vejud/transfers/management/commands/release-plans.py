@@ -1,0 +1,27 @@
+"""``vejud release-plans``: create due good-release plans (run daily, e.g. from cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from vejud.transfers.services import release_plans_run
+from vejud.transfers.tasks import create_due_release_plans
+
+
+class Command(BaseCommand):
+    help = "Create the good-release plans due within VEJUD_RELEASE_PLAN_DAYS days."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Hand the job to the task worker instead."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            result = create_due_release_plans.enqueue()
+            self.stdout.write(f"Enqueued job {result.id}.")
+            return
+        created = release_plans_run()
+        self.stdout.write(f"Created {created} release plan(s).")

@@ -1,0 +1,340 @@
+"""Transfers (request by the sender, accept/decline by the receiver) and good-release plans."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
+from vejud.audit.services import AuditMissingError, audit_record, audited_service, snapshot
+from vejud.cases.models import Case, CaseStatus, Track
+from vejud.cases.services import may_act
+from vejud.cases.states import Actor
+from vejud.intake.models import ConsentAgency
+from vejud.intake.selectors import require_consent
+from vejud.organisations.models import Unit, UnitKind
+from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+
+# Which agencies a consent must cover before a case may go to a unit of this kind.
+RECEIVING_AGENCIES: dict[str, tuple[str, ...]] = {
+    UnitKind.LOCAL: (ConsentAgency.POLICE, ConsentAgency.MUNICIPALITY),
+    UnitKind.MUNICIPAL_PROGRAMME: (ConsentAgency.MUNICIPALITY,),
+    UnitKind.DFK: (ConsentAgency.KRIMINALFORSORGEN,),
+    UnitKind.INSTITUTION: (ConsentAgency.KRIMINALFORSORGEN,),
+    UnitKind.NATIONAL: (ConsentAgency.NATIONAL,),
+}
+OPEN_FOR_TRANSFER = frozenset(
+    {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.REFUSED, CaseStatus.ADMITTED}
+)
+
+
+def can_receive(user: Any, transfer: Transfer) -> bool:
+    """Return True if ``user`` works in the receiving unit (custody staff for custody units)."""
+    unit = transfer.to_unit
+    receiving = [unit.pk] + ([transfer.to_institution_id] if transfer.to_institution_id else [])
+    roles = set(
+        Membership.objects.active()
+        .filter(user_id=user.pk, unit_id__in=receiving)
+        .values_list("role", flat=True)
+    )
+    if unit.kind == UnitKind.NATIONAL:
+        return bool(roles & NATIONAL_ROLES)
+    if unit.kind in {UnitKind.DFK, UnitKind.INSTITUTION}:
+        return Role.CUSTODY_STAFF in roles
+    return bool(roles & UNIT_ROLES)
+
+
+@audited_service
+def transfer_request(
+    *,
+    actor: Any,
+    case: Case,
+    to_unit: Unit,
+    handover_note: str,
+    to_track: str | None = None,
+    to_institution: Unit | None = None,
+) -> Transfer:
+    """The sending side asks to hand the case over; the sender stays responsible until accepted."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if case.status not in OPEN_FOR_TRANSFER:
+        raise ValidationError(_("Only an open case can be transferred."), code="status")
+    to_track = to_track or (
+        Track.CUSTODY if to_unit.kind in {UnitKind.DFK, UnitKind.INSTITUTION} else Track.LIBERTY
+    )
+    if to_track == Track.CUSTODY:
+        if to_institution is None or to_institution.kind != UnitKind.INSTITUTION:
+            raise ValidationError(_("A custody track needs the institution."), code="institution")
+        if to_unit.kind == UnitKind.INSTITUTION:
+            to_unit = to_institution.parent or to_unit
+    elif to_institution is not None:
+        raise ValidationError(_("Only a custody track has an institution."), code="institution")
+    if (to_unit.pk, to_track, getattr(to_institution, "pk", None)) == (
+        case.responsible_unit_id,
+        case.track,
+        case.institution_id,
+    ):
+        raise ValidationError(_("The case is already there."), code="same")
+    if not handover_note.strip():
+        raise ValidationError(_("Write a hand-over note for the receiver."), code="note")
+    for agency in RECEIVING_AGENCIES[to_unit.kind]:
+        require_consent(case, agency)
+    if Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
+        raise ValidationError(
+            _("A transfer of this case is already awaiting the receiver."), code="pending"
+        )
+    transfer = Transfer.objects.create(
+        case=case,
+        from_unit=case.responsible_unit,
+        from_track=case.track,
+        from_institution=case.institution,
+        to_unit=to_unit,
+        to_track=to_track,
+        to_institution=to_institution,
+        handover_note=handover_note.strip(),
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.request",
+        obj=transfer,
+        changes=snapshot(transfer),
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return transfer
+
+
+def _decide(actor: Any, transfer: Transfer, status: str, note: str) -> Transfer:
+    transfer = Transfer.objects.select_for_update().select_related("to_unit").get(pk=transfer.pk)
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(
+            _("The transfer is no longer awaiting an answer."), code="not_pending"
+        )
+    if not can_receive(actor, transfer):
+        raise PermissionDenied(_("Only the receiving unit answers a transfer."))
+    transfer.status = status
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note.strip()
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return transfer
+
+
+@audited_service
+def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Transfer:
+    """The receiver takes over: the case's unit, track and institution change now."""
+    transfer = _decide(actor, transfer, TransferStatus.ACCEPTED, note)
+    case = Case.objects.select_for_update().get(pk=transfer.case_id)
+    for agency in RECEIVING_AGENCIES[transfer.to_unit.kind]:
+        require_consent(case, agency)
+    before = snapshot(case, ["responsible_unit", "track", "institution"])
+    case.responsible_unit_id = transfer.to_unit_id
+    case.track = transfer.to_track
+    case.institution_id = transfer.to_institution_id
+    case.version += 1
+    case.updated_at = timezone.now()
+    if transfer.to_track == Track.LIBERTY:
+        case.release_on = None
+    case.save(
+        update_fields=[
+            "responsible_unit",
+            "track",
+            "institution",
+            "version",
+            "updated_at",
+            "release_on",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.accept",
+        obj=transfer,
+        changes={"case": [before, snapshot(case, ["responsible_unit", "track", "institution"])]},
+        reason=transfer.decision_note,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return transfer
+
+
+@audited_service
+def transfer_decline(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
+    """The receiver declines; the sender stays responsible."""
+    if not note.strip():
+        raise ValidationError(_("Say why the transfer is declined."), code="note")
+    transfer = _decide(actor, transfer, TransferStatus.DECLINED, note)
+    audit_record(
+        actor=actor,
+        action="transfer.decline",
+        obj=transfer,
+        changes={},
+        reason=transfer.decision_note,
+        person_id=transfer.case.person_id,
+        case_id=transfer.case_id,
+    )
+    return transfer
+
+
+@audited_service
+def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
+    """The sender withdraws a transfer request that is still pending."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if not may_act(actor, transfer.case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(
+            _("The transfer is no longer awaiting an answer."), code="not_pending"
+        )
+    transfer.status = TransferStatus.CANCELLED
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="transfer.cancel",
+        obj=transfer,
+        changes={},
+        person_id=transfer.case.person_id,
+        case_id=transfer.case_id,
+    )
+    return transfer
+
+
+@audited_service
+def release_date_set(*, actor: Any, case: Case, release_on: date | None) -> Case:
+    """Record the expected release date of a custody case (drives good-release planning)."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if case.track != Track.CUSTODY:
+        raise ValidationError(_("Only custody cases have a release date."), code="track")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    old = locked.release_on
+    locked.release_on = release_on
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["release_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="case.release_date",
+        obj=locked,
+        changes={"release_on": [old, release_on]},
+        person_id=locked.person_id,
+        case_id=locked.pk,
+    )
+    return locked
+
+
+def _receiving_unit(case: Case) -> Unit | None:
+    """The local unit of the person's district, from the inquiry's municipality, if known."""
+    inquiry = getattr(case, "inquiry", None)
+    if inquiry is not None and inquiry.municipality_id:
+        return Unit.objects.filter(
+            police_district_id=inquiry.municipality.police_district_id, kind=UnitKind.LOCAL
+        ).first()
+    return None
+
+
+def _due_for_release_plan(day: date) -> Any:
+    horizon = day + timedelta(days=settings.VEJUD_RELEASE_PLAN_DAYS)
+    return Case.objects.filter(
+        track=Track.CUSTODY,
+        status=CaseStatus.ADMITTED,
+        release_on__isnull=False,
+        release_on__lte=horizon,
+        release_plan__isnull=True,
+    ).select_related("inquiry__municipality")
+
+
+@audited_service
+def _release_plans_create(day: date) -> list[ReleasePlan]:
+    plans = []
+    for case in _due_for_release_plan(day):
+        plan = ReleasePlan.objects.create(
+            case=case, release_on=case.release_on, receiving_unit=_receiving_unit(case)
+        )
+        audit_record(
+            actor=None,
+            action="release_plan.create",
+            obj=plan,
+            changes=snapshot(plan),
+            person_id=case.person_id,
+            case_id=case.pk,
+        )
+        plans.append(plan)
+    return plans
+
+
+def release_plans_run(*, today: date | None = None) -> int:
+    """Create the release plan for every active custody case released within N days (system job).
+
+    Returns how many plans were created. Safe to run as often as wanted.
+    """
+    day = today or timezone.localdate()
+    if not _due_for_release_plan(day).exists():
+        return 0
+    try:
+        return len(_release_plans_create(day))
+    except AuditMissingError:  # another run created them in between
+        return 0
+
+
+@audited_service
+def release_plan_update(
+    *,
+    actor: Any,
+    plan: ReleasePlan,
+    checklist: dict[str, bool],
+    receiving_unit: Unit | None = None,
+    note: str = "",
+) -> ReleasePlan:
+    """Tick off the good-release checklist and name the receiving unit."""
+    case = plan.case
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    unknown = set(checklist) - set(ReleasePlan.CHECKLIST)
+    if unknown:
+        raise ValidationError(_("Unknown checklist items."), code="checklist")
+    plan = ReleasePlan.objects.select_for_update().get(pk=plan.pk)
+    before = snapshot(plan)
+    for name, value in checklist.items():
+        setattr(plan, name, bool(value))
+    if receiving_unit is not None:
+        if receiving_unit.kind != UnitKind.LOCAL:
+            raise ValidationError(
+                _("The receiving unit is a local exit unit."), code="receiving_unit"
+            )
+        plan.receiving_unit = receiving_unit
+    plan.note = note.strip()
+    plan.updated_at = timezone.now()
+    plan.save()
+    after = snapshot(plan)
+    audit_record(
+        actor=actor,
+        action="release_plan.update",
+        obj=plan,
+        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+    return plan
+
+
+@audited_service
+def release_transfer_request(*, actor: Any, plan: ReleasePlan, handover_note: str) -> Transfer:
+    """Request the prepared transfer to the receiving local unit from the release plan."""
+    if plan.receiving_unit is None:
+        raise ValidationError(_("Name the receiving local unit first."), code="receiving_unit")
+    transfer = transfer_request(
+        actor=actor,
+        case=plan.case,
+        to_unit=plan.receiving_unit,
+        to_track=Track.LIBERTY,
+        handover_note=handover_note,
+    )
+    ReleasePlan.objects.filter(pk=plan.pk).update(transfer=transfer, updated_at=timezone.now())
+    return transfer
