@@ -58,7 +58,7 @@ class MembershipForm(forms.ModelForm[Membership]):
         fields = ("unit", "role", "agency", "valid_from", "valid_to")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         unit, role = cleaned.get("unit"), cleaned.get("role")
         if unit is None or not role:
             return cleaned
@@ -75,7 +75,7 @@ class MembershipForm(forms.ModelForm[Membership]):
         return cleaned
 
 
-class MembershipInline(VejudInline, admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(VejudInline, admin.TabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -84,7 +84,7 @@ class MembershipInline(VejudInline, admin.TabularInline):  # type: ignore[type-a
 
 
 @admin.register(User)
-class UserAdmin(VejudModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(VejudModelAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     inlines = (MembershipInline,)

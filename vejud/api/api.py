@@ -8,17 +8,22 @@ schema and docs need a verified session or a token. Errors are JSON
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from vejud.api.auth import BearerAuth, schema_access
+from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.me import router as me_router
+from vejud.api.routers.process import router as process_router
 from vejud.cases.selectors import AccessRuleDenied
+from vejud.cases.services import StaleCaseError
+from vejud.cases.states import IllegalTransitionError
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +39,8 @@ api = NinjaAPI(
 )
 api.add_router("", me_router)
 api.add_router("", cases_router)
+api.add_router("", process_router)
+api.add_router("", assessments_router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -60,6 +67,36 @@ def _access_rule(request: HttpRequest, exc: AccessRuleDenied) -> HttpResponse:
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # "Does not exist" and "not yours" must read the same: no lookup details.
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def _validation_detail(exc: ValidationError) -> list[dict[str, Any]]:
+    """Return a service's ValidationError in the shape of ninja's 422 (type, loc, msg)."""
+    if hasattr(exc, "error_dict"):
+        groups = [
+            (["body"] if field == NON_FIELD_ERRORS else ["body", field], errors)
+            for field, errors in exc.error_dict.items()
+        ]
+    else:
+        groups = [(["body"], exc.error_list)]
+    return [
+        {"type": error.code or "invalid", "loc": loc, "msg": message}
+        for loc, errors in groups
+        for error in errors
+        for message in error
+    ]
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # A service refused the request's content or the case's state: 422 with its messages.
+    return api.create_response(request, {"detail": _validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(StaleCaseError)
+@api.exception_handler(IllegalTransitionError)
+def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Someone changed the case meanwhile, or the state machine does not allow the step.
+    return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
 @api.exception_handler(Exception)

@@ -7,14 +7,33 @@ address has no field anywhere in the API. Query parameters are constrained
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    WithJsonSchema,
+)
 
 from vejud.accounts.models import Role
+from vejud.assessments.models import MotivationKind, SuitabilityJudgement
 from vejud.cases.models import CaseStatus, Track
+from vejud.decisions.models import DecisionLevel, DecisionOutcome, RefusalGround
+from vejud.intake.models import (
+    ConsentAgency,
+    ConsentMethod,
+    ConsentTopic,
+    InquiryChannel,
+    InquirySource,
+)
 from vejud.people.models import Attachment
 
 UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -124,3 +143,508 @@ class MeOut(Schema):
     email: str
     full_name: str
     memberships: list[MembershipOut]
+
+
+# --- The exit process (issue 3): inquiry, consent, instruments, decisions, tasks ---------------
+#
+# Request bodies are strict pydantic models: unknown keys, wrong JSON types and values
+# outside a list are a 422 before any service runs. Choice fields are the models' own
+# TextChoices (non-strict only so a JSON string can name the member), dates are
+# ISO "YYYY-MM-DD" strings, and text refuses what a database cannot store.
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+CPR_PATTERN = r"^[0-9]{6}-?[0-9]{4}$"
+ID_MAX = 2**63 - 1
+VERSION_MAX = 2**31 - 1
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date(value: Any) -> date:
+    """Accept a JSON string "YYYY-MM-DD" only (no timestamps, no numbers)."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("Give a date as YYYY-MM-DD.")
+
+
+def _storable(value: str) -> str:
+    """Refuse text a database cannot store: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("Text must be valid Unicode.") from exc
+    return value
+
+
+IsoDate = Annotated[
+    date,
+    PlainValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+]
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+ShortText = Annotated[str, Field(max_length=1000), AfterValidator(_storable)]
+LongText = Annotated[str, Field(max_length=10000), AfterValidator(_storable)]
+RequiredText = Annotated[str, Field(min_length=1, max_length=10000), AfterValidator(_storable)]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=SLUG_PATTERN)]
+ExpectedVersion = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=VERSION_MAX,
+        description="The case version you acted on (from the process overview): "
+        "if the case changed since, the answer is 409.",
+    ),
+]
+
+
+class InstrumentKind(StrEnum):
+    """The three assessment instruments (visitation)."""
+
+    TARGET_GROUP = "target_group"
+    MOTIVATION = "motivation"
+    SUITABILITY = "suitability"
+
+
+class StrictBody(BaseModel):
+    """A request body: unknown keys and wrong JSON types are refused (422)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ConflictOut(Schema):
+    """409: the case changed meanwhile, or the request clashes with what is registered."""
+
+    detail: str
+
+
+class EarlierCaseOut(Schema):
+    reference: str
+    status: CaseStatus
+    unit: UnitOut
+    opened_on: date
+
+
+class DuplicateOut(Schema):
+    """409 on an inquiry: a person like this is registered (earlier cases you may see)."""
+
+    detail: str
+    code: str
+    earlier_cases: list[EarlierCaseOut]
+
+
+class InquiryIn(StrictBody):
+    """Henvendelse: who, where from, and where it is routed."""
+
+    first_name: Name
+    last_name: Name
+    birth_date: IsoDate | None = Field(None, description="Needed when no CPR number is given.")
+    cpr: str | None = Field(
+        None,
+        pattern=CPR_PATTERN,
+        description="ddmmyy-ssss. Only used to find an earlier registration; never returned.",
+    )
+    phone: Annotated[str, Field(max_length=30), AfterValidator(_storable)] = ""
+    source: Annotated[InquirySource, Strict(False)]
+    channel: Annotated[InquiryChannel, Strict(False)]
+    received_on: IsoDate
+    municipality: (
+        Annotated[int, Field(ge=1, le=ID_MAX)]
+        | Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+        | None
+    ) = Field(None, description="Name or id; routes the inquiry to the district's exit unit.")
+    in_custody: bool = False
+    institution: str | None = Field(
+        None,
+        min_length=1,
+        max_length=60,
+        pattern=UNIT_CODE_PATTERN,
+        description="Unit code of the institution, when the person is deprived of liberty.",
+    )
+    note: LongText = ""
+    confirm_new_person: bool = Field(
+        False,
+        description="Register a new person although one with the same name and birth date exists.",
+    )
+
+
+class CaseStateOut(Schema):
+    """Where a case stands after a change: pass ``version`` as expected_version next time."""
+
+    reference: str
+    status: CaseStatus
+    version: int
+
+
+class InquiryCaseOut(CaseStateOut):
+    track: Track
+    institution: UnitOut | None
+    opened_on: date
+    assessment_due_on: date | None
+
+
+class InquiryOut(Schema):
+    """201: the registered case; ``case`` is null when it was routed out of your sight."""
+
+    reference: str
+    unit: UnitOut
+    visible: bool = Field(description="Whether you can open the case.")
+    case: InquiryCaseOut | None
+
+
+class ConsentIn(StrictBody):
+    """Samtykkeerklæring: which agencies may share what, from when."""
+
+    given_on: IsoDate
+    method: Annotated[ConsentMethod, Strict(False)]
+    agencies: list[Annotated[ConsentAgency, Strict(False)]] = Field(min_length=1, max_length=10)
+    topics: list[Annotated[ConsentTopic, Strict(False)]] = Field(min_length=1, max_length=10)
+    valid_until: IsoDate | None = None
+
+
+class ConsentWithdrawalIn(StrictBody):
+    withdrawn_on: IsoDate
+    note: RequiredText
+
+
+class ConsentOut(Schema):
+    id: int
+    given_on: date
+    method: ConsentMethod
+    agencies: list[str]
+    topics: list[str]
+    valid_until: date | None
+    in_force: bool
+    recorded_by: str
+    recorded_at: datetime
+    withdrawn_on: date | None
+    withdrawal_note: str
+
+
+class TransitionIn(StrictBody):
+    """A plain transition (start assessment, withdrawn, dropped, close); decisions have their own."""
+
+    target: Annotated[CaseStatus, Strict(False)]
+    reason: LongText = ""
+    expected_version: ExpectedVersion
+
+
+class CriterionAnswerIn(StrictBody):
+    met: bool | None = None
+    note: ShortText = ""
+
+
+class TargetGroupDraftIn(StrictBody):
+    """Målgruppe draft: an answer per criterion of the criteria version used."""
+
+    criteria_version: Annotated[int, Field(ge=1, le=ID_MAX)] | None = Field(
+        None, description="Id of the criteria version; default: the draft's, else the one in force."
+    )
+    answers: dict[Code, CriterionAnswerIn] = Field(default_factory=dict, max_length=50)
+    reasoning: LongText = ""
+
+
+class MotivationDraftIn(StrictBody):
+    """Motivation draft: (I) factors, (II) own explanation, (III) help wished, (IV) fear."""
+
+    push_factors: list[Code] = Field(default_factory=list, max_length=30)
+    pull_factors: list[Code] = Field(default_factory=list, max_length=30)
+    factors_note: LongText = ""
+    own_explanation: LongText = ""
+    help_wishes: list[Code] = Field(default_factory=list, max_length=30)
+    help_note: LongText = ""
+    fear_borne: bool = False
+    fear_note: LongText = ""
+    motivation_kind: Annotated[MotivationKind, Strict(False)] | None = None
+    parole_only_motive: bool = Field(False, description="Custody cases only.")
+    level: Annotated[int, Field(ge=1, le=5)] | None = None
+    reasoning: LongText = ""
+
+
+DegreeRating = Annotated[int, Field(ge=1, le=4, description="1 not at all … 4 to a high degree")]
+
+
+class SuitabilityDraftIn(StrictBody):
+    """Egnethed draft: the four criteria, each rated 1-4 with reasoning, and the judgement."""
+
+    leaving_clarity: DegreeRating | None = None
+    leaving_clarity_reasoning: LongText = ""
+    lifestyle_clarity: DegreeRating | None = None
+    lifestyle_clarity_reasoning: LongText = ""
+    steps_taken: DegreeRating | None = None
+    steps_taken_reasoning: LongText = ""
+    will_and_ability: DegreeRating | None = None
+    will_and_ability_reasoning: LongText = ""
+    judgement: Annotated[SuitabilityJudgement, Strict(False)] | None = None
+    reasoning: LongText = ""
+
+
+class CorrectionIn(StrictBody):
+    reason: RequiredText
+
+
+class UnitDecisionIn(StrictBody):
+    outcome: Literal["admit", "refuse"]
+    grounds: list[Annotated[RefusalGround, Strict(False)]] = Field(
+        default_factory=list, max_length=3, description="Required for a refusal, empty for admit."
+    )
+    reasoning: RequiredText
+    expected_version: ExpectedVersion
+
+
+class ReferralIn(StrictBody):
+    requested_by_person: bool = True
+    note: LongText = ""
+    expected_version: ExpectedVersion
+
+
+class InformationRequestIn(StrictBody):
+    question: RequiredText
+
+
+class InformationAnswerIn(StrictBody):
+    answer: RequiredText
+
+
+class FinalDecisionIn(StrictBody):
+    outcome: Literal["uphold", "overturn"] = Field(
+        description="uphold the refusal, or overturn it: admit and return the case to the unit."
+    )
+    reasoning: RequiredText
+    expected_version: ExpectedVersion
+
+
+class VersionSummaryOut(Schema):
+    """One version of an instrument, without its content."""
+
+    id: int
+    version: int
+    signed: bool
+    signed_at: datetime | None
+    signed_by: str | None
+    created_by: str
+    created_at: datetime
+    supersedes_version: int | None
+    correction_reason: str
+
+
+class InstrumentStateOut(Schema):
+    kind: str
+    label: str
+    latest: VersionSummaryOut | None
+    signed: VersionSummaryOut | None = Field(description="The newest signed version.")
+    draft: VersionSummaryOut | None
+    versions: list[VersionSummaryOut] = Field(description="Newest first.")
+
+
+class DecisionOut(Schema):
+    id: int
+    level: DecisionLevel
+    outcome: DecisionOutcome
+    grounds: list[str]
+    reasoning: str
+    decided_by: str
+    decided_at: datetime
+    rests_on: dict[str, int | None] = Field(
+        description="The signed instrument version per kind the decision rests on."
+    )
+
+
+class ReferralOut(Schema):
+    id: int
+    requested_by_person: bool
+    note: str
+    referred_by: str
+    referred_at: datetime
+    due_on: date
+    overdue: bool
+    decided: bool
+
+
+class InformationRequestOut(Schema):
+    id: int
+    question: str
+    asked_by: str
+    asked_at: datetime
+    answer: str
+    answered_by: str | None
+    answered_at: datetime | None
+
+
+class StageOut(Schema):
+    code: str
+    label: str
+    state: Literal["done", "current", "todo"]
+
+
+class DeadlineOut(Schema):
+    label: str
+    due_on: date
+    overdue: bool
+
+
+class TransitionOut(Schema):
+    target: CaseStatus
+    label: str
+    reason_required: bool
+
+
+class ActionsOut(Schema):
+    """The process actions the caller may take on the case right now."""
+
+    consent: bool
+    assess: bool
+    decide: bool
+    refer: bool
+    ask_information: bool
+    answer_information: bool
+    final_decide: bool
+    letters: bool
+
+
+class ProcessOut(Schema):
+    """Where the case is in the exit process, and what the caller may do next."""
+
+    reference: str
+    status: CaseStatus
+    status_label: str
+    track: Track
+    version: int = Field(description="Pass as expected_version with a change.")
+    unit: UnitOut
+    stage: str
+    stages: list[StageOut]
+    missing: list[str] = Field(description="What is missing before the next step.")
+    deadline: DeadlineOut | None
+    consent_in_force: bool
+    consent: ConsentOut | None = Field(description="The newest consent in force.")
+    consents: list[ConsentOut]
+    instruments: list[InstrumentStateOut]
+    decisions: list[DecisionOut]
+    referral: ReferralOut | None
+    information_requests: list[InformationRequestOut]
+    actions: ActionsOut
+    transitions: list[TransitionOut] = Field(description="Plain transitions you may make now.")
+
+
+class CriteriaRefOut(Schema):
+    id: int
+    label: str
+    programme: str
+
+
+class CriterionAnswerOut(Schema):
+    met: bool | None
+    note: str
+    auto: bool
+
+
+class _VersionOut(VersionSummaryOut):
+    updated_at: datetime
+
+
+class TargetGroupVersionOut(_VersionOut):
+    kind: Literal["target_group"]
+    criteria_version: CriteriaRefOut
+    answers: dict[str, CriterionAnswerOut]
+    within_target_group: bool | None
+    reasoning: str
+
+
+class MotivationVersionOut(_VersionOut):
+    kind: Literal["motivation"]
+    push_factors: list[str]
+    pull_factors: list[str]
+    factors_note: str
+    own_explanation: str
+    help_wishes: list[str]
+    help_note: str
+    fear_borne: bool
+    fear_note: str
+    fear_only: bool = Field(description="Fear is the only factor: fear alone cannot carry an exit.")
+    motivation_kind: MotivationKind | None
+    parole_only_motive: bool
+    level: int | None
+    reasoning: str
+
+
+class SuitabilityVersionOut(_VersionOut):
+    kind: Literal["suitability"]
+    leaving_clarity: int | None
+    leaving_clarity_reasoning: str
+    lifestyle_clarity: int | None
+    lifestyle_clarity_reasoning: str
+    steps_taken: int | None
+    steps_taken_reasoning: str
+    will_and_ability: int | None
+    will_and_ability_reasoning: str
+    judgement: SuitabilityJudgement | None
+    reasoning: str
+
+
+InstrumentVersionOut = Annotated[
+    TargetGroupVersionOut | MotivationVersionOut | SuitabilityVersionOut,
+    Field(discriminator="kind"),
+]
+
+
+class CriterionOut(Schema):
+    code: str
+    text: str
+    auto_met: bool | None = Field(
+        description="Evaluated from the case (age, attachment, environment)."
+    )
+
+
+class CriteriaVersionOut(Schema):
+    id: int
+    label: str
+    programme: str
+    valid_from: date
+    valid_to: date | None
+    default: bool = Field(description="Used when a draft names no criteria version.")
+    criteria: list[CriterionOut]
+
+
+class ChoiceOut(Schema):
+    code: str
+    name: str
+    group: str = Field(description="push or pull for motivation factors; empty for offers.")
+    fear: bool = False
+
+
+class AssessmentOut(Schema):
+    """All versions of one instrument on the case, newest first, and what a draft may use."""
+
+    kind: str
+    label: str
+    versions: list[InstrumentVersionOut]
+    criteria_versions: list[CriteriaVersionOut] = Field(description="Target group only.")
+    factors: list[ChoiceOut] = Field(description="Motivation only: push and pull factors.")
+    offers: list[ChoiceOut] = Field(description="Motivation only: help that can be wished for.")
+
+
+class DecisionResultOut(Schema):
+    decision: DecisionOut
+    case: CaseStateOut
+
+
+class ReferralResultOut(Schema):
+    referral: ReferralOut
+    case: CaseStateOut
+
+
+class TaskOut(Schema):
+    kind: str
+    label: str
+    reference: str
+    status: CaseStatus
+    due_on: date | None
+    overdue: bool
+
+
+class TaskListOut(Schema):
+    items: list[TaskOut] = Field(description="Overdue first, then by due date.")
+    overdue: int

@@ -45,10 +45,10 @@ from vejud.people.models import (
 from vejud.people.services import person_access_rule_add, person_create, protected_address_set
 
 DEMO_DOMAIN = "demo.vejud.dk"
-DEMO_PASSWORD = "vejud-demo-adgang"
+DEMO_PASSWORD = "vejud-demo-adgang"  # noqa: S105 - published on purpose (demo only)
 DEMO_URL = "http://127.0.0.1:8000/"
 TOTP_HOW_TO = (
-    ".venv/bin/python -c \"import base64,sys; from django_otp.oath import totp; "
+    '.venv/bin/python -c "import base64,sys; from django_otp.oath import totp; '
     "print('%06d' % totp(base64.b32decode(sys.argv[1])))\" SECRET"
 )
 CASES_PER_TRANSACTION = 1000
@@ -57,17 +57,78 @@ SPECIAL_UNITS = ("exit-koebenhavn", "exit-oestjylland", "exit-fyn", "exit-nordjy
 MIN_CASES = 10
 
 FIRST_NAMES = (
-    "Ahmad", "Ali", "Anders", "Benjamin", "Bilal", "Christian", "Daniel", "Emil", "Frederik",
-    "Hassan", "Jakob", "Jonas", "Kasper", "Lars", "Lucas", "Mads", "Magnus", "Martin",
-    "Mathias", "Mikkel", "Mohammed", "Morten", "Nicolai", "Niklas", "Oliver", "Omar",
-    "Patrick", "Peter", "Rasmus", "Sebastian", "Simon", "Søren", "Thomas", "Tobias", "Yusuf",
-    "Anna", "Camilla", "Ida", "Louise", "Sara",
+    "Ahmad",
+    "Ali",
+    "Anders",
+    "Benjamin",
+    "Bilal",
+    "Christian",
+    "Daniel",
+    "Emil",
+    "Frederik",
+    "Hassan",
+    "Jakob",
+    "Jonas",
+    "Kasper",
+    "Lars",
+    "Lucas",
+    "Mads",
+    "Magnus",
+    "Martin",
+    "Mathias",
+    "Mikkel",
+    "Mohammed",
+    "Morten",
+    "Nicolai",
+    "Niklas",
+    "Oliver",
+    "Omar",
+    "Patrick",
+    "Peter",
+    "Rasmus",
+    "Sebastian",
+    "Simon",
+    "Søren",
+    "Thomas",
+    "Tobias",
+    "Yusuf",
+    "Anna",
+    "Camilla",
+    "Ida",
+    "Louise",
+    "Sara",
 )
 LAST_NAMES = (
-    "Andersen", "Ahmadi", "Christensen", "Dahl", "Frandsen", "Hansen", "Holm", "Iversen",
-    "Jakobsen", "Jensen", "Johansen", "Jørgensen", "Karimi", "Kristensen", "Larsen", "Lund",
-    "Madsen", "Mikkelsen", "Mortensen", "Møller", "Nielsen", "Olsen", "Pedersen", "Petersen",
-    "Poulsen", "Rasmussen", "Schmidt", "Sørensen", "Thomsen", "Yilmaz",
+    "Andersen",
+    "Ahmadi",
+    "Christensen",
+    "Dahl",
+    "Frandsen",
+    "Hansen",
+    "Holm",
+    "Iversen",
+    "Jakobsen",
+    "Jensen",
+    "Johansen",
+    "Jørgensen",
+    "Karimi",
+    "Kristensen",
+    "Larsen",
+    "Lund",
+    "Madsen",
+    "Mikkelsen",
+    "Mortensen",
+    "Møller",
+    "Nielsen",
+    "Olsen",
+    "Pedersen",
+    "Petersen",
+    "Poulsen",
+    "Rasmussen",
+    "Schmidt",
+    "Sørensen",
+    "Thomsen",
+    "Yilmaz",
 )
 GANG_ROLES = ("Hangaround", "Prøvemedlem", "Fuldgyldigt medlem", "Sympatisør", "Løst tilknyttet")
 THREAT_NOTE = "Trusler fra den tidligere gruppe (syntetiske demodata)."
@@ -184,7 +245,7 @@ def totp_secret_base32(email: str) -> str:
 
 def staff_specs() -> list[StaffSpec]:
     """Return the demo staff: every role, in every unit where the role belongs."""
-    names = _name_stream(random.Random(7))  # noqa: S311 - names only
+    names = _name_stream(random.Random(7))
     specs: list[StaffSpec] = []
 
     def add(local: str, unit_code: str, role: Role, agency: Agency) -> None:
@@ -217,14 +278,16 @@ def staff_specs() -> list[StaffSpec]:
 def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
     """Create the demo dataset once; on later runs only make sure staff and logins exist."""
     if not (settings.DEBUG or settings.TESTING):
-        raise RuntimeError("The demo data has a published password: it is never seeded with DEBUG off.")
+        raise RuntimeError(
+            "The demo data has a published password: it is never seeded with DEBUG off."
+        )
     reference_load(missing_only=True)
     staff = _ensure_staff()
     result = DemoResult(created=False, logins=demo_logins())
     if Case.objects.exists():
         result.notes.append("Cases exist already: no demo cases added.")
         return result
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed)
     specs = _case_specs(rng, staff, max(cases, MIN_CASES))
     persons = _create_cases(rng, specs)
     _set_statuses(specs)
@@ -237,9 +300,9 @@ def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
 
 def demo_logins() -> list[DemoLogin]:
     """Return the login of every demo user, national staff first."""
-    memberships = Membership.objects.filter(
-        user__email__endswith=f"@{DEMO_DOMAIN}"
-    ).select_related("user", "unit")
+    memberships = Membership.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").select_related(
+        "user", "unit"
+    )
     kind_order = {kind: i for i, kind in enumerate(UnitKind.values)}
     role_order = {role: i for i, role in enumerate(Role.values)}
     ordered = sorted(
@@ -316,7 +379,11 @@ def _case_specs(rng: random.Random, staff: dict[str, User], count: int) -> list[
     """Plan ``count`` cases: units, tracks, statuses, dates; some persons have an earlier attempt."""
     today = timezone.localdate()
     units = {u.code: u for u in Unit.objects.all()}
-    local_units = [u for u in units.values() if u.kind == UnitKind.LOCAL]
+    local_units = [
+        u
+        for u in units.values()
+        if u.kind == UnitKind.LOCAL and f"coordinator.{u.code.removeprefix('exit-')}" in staff
+    ]
     local_weights = [UNIT_WEIGHTS.get(u.code, 2) for u in local_units]
     institutions = [units[code] for code in CUSTODY_INSTITUTIONS if code in units]
 
@@ -421,13 +488,11 @@ def _create_cases(rng: random.Random, specs: list[_CaseSpec]) -> int:
 def _set_statuses(specs: list[_CaseSpec]) -> None:
     """Put the cases in their planned status: the demo's shortcut past the state machine."""
     for chunk in _chunks(specs, CASES_PER_TRANSACTION):
-        changed = [s for s in chunk if s.case is not None and s.case.status != s.status]
+        changed = [(s, s.case) for s in chunk if s.case is not None and s.case.status != s.status]
         if not changed:
             continue
         with audited():
-            for spec in changed:
-                case = spec.case
-                assert case is not None
+            for spec, case in changed:
                 audit_record(
                     actor=None,
                     action="demo.seed_status",
@@ -439,11 +504,13 @@ def _set_statuses(specs: list[_CaseSpec]) -> None:
                 )
                 case.status = spec.status
                 case.closed_on = spec.closed_on
-            Case.objects.bulk_update([s.case for s in changed], ["status", "closed_on"])
+            Case.objects.bulk_update([case for _spec, case in changed], ["status", "closed_on"])
 
 
 def _special(specs: list[_CaseSpec], unit_code: str) -> Case:
-    case = next(s.case for s in specs if s.unit.code == unit_code and s.person_key < len(SPECIAL_UNITS))
+    case = next(
+        s.case for s in specs if s.unit.code == unit_code and s.person_key < len(SPECIAL_UNITS)
+    )
     assert case is not None
     return case
 

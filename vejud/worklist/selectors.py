@@ -187,7 +187,10 @@ def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
         .values_list("reference", "status", "course_started_on", "last_review")
     )
     for ref, status, started, last in courses[:TASK_LIMIT]:
-        due = (last or started) + interval
+        start = last or started
+        if start is None:
+            continue
+        due = start + interval
         if due <= today + SOON:
             tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
     coordinated = Q(case__responsible_unit_id__in=sorted(scope.coordinator_unit_ids))

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases", type=int, default=300, help=f"How many cases (at least {MIN_CASES})."
         )
-        parser.add_argument("--seed", type=int, default=1, help="Random seed (same seed, same data).")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed (same seed, same data)."
+        )
         parser.add_argument("--url", default=DEMO_URL, help="The address printed for the demo.")
 
     def handle(self, *args: Any, **options: Any) -> None:
