@@ -314,7 +314,7 @@ def case_close(
         raise ValidationError(_("Write the closing summary."), code="summary")
     locked = case_lock(case=case, expected_version=expected_version)
     transition_case(
-        actor=actor, case=locked, target=CaseStatus.CLOSED, reason=ClosureReason(reason).label
+        actor=actor, case=locked, target=CaseStatus.CLOSED, reason=str(ClosureReason(reason).label)
     )
     closure = CaseClosure.objects.create(
         case=locked, reason=reason, summary=summary.strip(), closed_by=actor
