@@ -1,0 +1,1 @@
+"""Reference data shipped as CSV files (loaded by ``vejud load-reference``)."""
