@@ -10,6 +10,20 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise(settings):
+    """Run tests in English so assertions on messages are stable; the product default is Danish.
+
+    Translation tests (vejud/core/tests/test_translations.py) switch to Danish explicitly.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
     from vejud.core.testing import make_world

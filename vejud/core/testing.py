@@ -65,7 +65,8 @@ def make_user(
     password: str = PASSWORD,
 ) -> User:
     """Create a user, optionally with one active membership."""
-    user = User.objects.create_user(email, password, full_name=full_name)
+    # Test users read English (see the root conftest); the product's default is Danish.
+    user = User.objects.create_user(email, password, full_name=full_name, language="en")
     if role == Role.SYSTEM_ADMINISTRATOR:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
