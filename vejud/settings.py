@@ -21,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VEJUD_VAR_DIR", str(BASE_DIR / "var")))
 
 # Demo keys: public, committed, and refused in production (see check below).
-DEMO_SECRET_KEY = "demo-insecure-secret-key-vejud-do-not-use-in-production-000000000000"
+DEMO_SECRET_KEY = "demo-insecure-secret-key-vejud-do-not-use-in-production-000000000000"  # noqa: S105 (public demo key, refused in production)
 DEMO_FIELD_KEY = "ZGVtby1maWVsZC1rZXktdmVqdWQtMDAwMDAwMDAwMDA="
 DEMO_HMAC_KEY = "demo-hmac-key-vejud-do-not-use-in-production"
 
