@@ -433,6 +433,135 @@ def _information_request(m: Matrix, role: str, variant: str) -> Any:
     return request.pk
 
 
+def _warning(m: Matrix, role: str, variant: str) -> Any:
+    """An open early warning (and its review) on the variant's case, as test data."""
+    from django.utils import timezone
+
+    from vejud.audit.services import audit_record, audited
+    from vejud.followup.models import EarlyWarning, Review, WarningReason
+
+    case = m.cases[variant]
+    with audited():
+        review = Review.objects.create(
+            case=case,
+            reviewed_on=timezone.localdate(),
+            crime_stopped=1,
+            environment_left=1,
+            lifestyle_changed=1,
+            custody_behaviour=1 if case.track == Track.CUSTODY else None,
+            motivation_level=2,
+            created_by=m.world.member_a,
+        )
+        warning = EarlyWarning.objects.create(
+            case=case, review=review, reason=WarningReason.MOTIVATION_DROP
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=warning, case_id=case.pk)
+    return warning.pk
+
+
+def _transfer(m: Matrix, role: str, variant: str) -> Any:
+    """A pending transfer of the variant's case to unit B, as test data."""
+    from vejud.audit.services import audit_record, audited
+    from vejud.transfers.models import Transfer
+
+    case = m.cases[variant]
+    with audited():
+        transfer = Transfer.objects.create(
+            case=case,
+            from_unit=case.responsible_unit,
+            from_track=case.track,
+            from_institution=case.institution,
+            to_unit=m.world.unit_b,
+            to_track=Track.LIBERTY,
+            handover_note="Matrix test data.",
+            requested_by=m.world.member_a,
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=transfer, case_id=case.pk)
+    return transfer.pk
+
+
+def _course_goal(m: Matrix, variant: str) -> Any:
+    """A plan goal on the variant's case, written as test data inside an audit scope."""
+    from vejud.audit.services import audit_record, audited
+    from vejud.courses.models import PlanGoal
+
+    case = m.cases[variant]
+    existing = PlanGoal.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    with audited():
+        goal = PlanGoal.objects.create(
+            case=case, life_area="housing", goal="Matrix test data.", created_by=m.world.member_a
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=goal, case_id=case.pk)
+    return goal
+
+
+def _course_action(m: Matrix, role: str, variant: str) -> Any:
+    from django.utils import timezone
+
+    from vejud.audit.services import audit_record, audited
+    from vejud.courses.models import PlanAction
+
+    goal = _course_goal(m, variant)
+    with audited():
+        action = PlanAction.objects.create(
+            goal=goal,
+            case=goal.case,
+            description="Matrix test data.",
+            owner_agency="police",
+            deadline=timezone.localdate(),
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=action, case_id=goal.case_id)
+    return action.pk
+
+
+def _course_offer(m: Matrix, role: str, variant: str) -> Any:
+    from vejud.audit.services import audit_record, audited
+    from vejud.courses.models import CaseOffer
+    from vejud.offers.models import OfferType
+
+    case = m.cases[variant]
+    with audited():
+        offer = CaseOffer.objects.create(
+            case=case, offer_type=OfferType.objects.first(), created_by=m.world.member_a
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=offer, case_id=case.pk)
+    return offer.pk
+
+
+def _mentor_meeting(m: Matrix, role: str, variant: str) -> Any:
+    """A flagged meeting; on the custody case its mentor is outside the cast (no scope changes)."""
+    from django.utils import timezone
+
+    from vejud.audit.services import audit_record, audited
+    from vejud.cases.models import MentorAssignment
+    from vejud.courses.models import MentorMeeting
+
+    case = m.cases[variant]
+    with audited():
+        assignment = MentorAssignment.objects.filter(case=case).first()
+        if assignment is None:
+            outsider = make_user(
+                f"matrix-mentor-{variant}@test.vejud.dk",
+                "Matrix Mentor",
+                m.world.unit_a,
+                Role.MENTOR,
+            )
+            assignment = MentorAssignment.objects.create(case=case, mentor=outsider)
+        meeting = MentorMeeting.objects.create(
+            assignment=assignment,
+            case=case,
+            met_on=timezone.localdate(),
+            form="phone",
+            duration_minutes=10,
+            needs_attention=True,
+            created_by=assignment.mentor,
+        )
+        audit_record(actor=assignment.mentor, action="test.data", obj=meeting, case_id=case.pk)
+    return meeting.pk
+
+
 # URL arguments other than reference/public_id, by name or by "route name:argument":
 # a real object of the right model (the requester's own where the route acts on the
 # user's own things). Extend when a route with a new argument appears.
@@ -443,9 +572,18 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "consent_id": _consent,
     "decision_id": _decision,
     "request_id": _information_request,
+    "goal_id": lambda m, role, v: _course_goal(m, v).pk,
+    "action_id": _course_action,
+    "offer_id": _course_offer,
+    "meeting_id": _mentor_meeting,
+    "warning_id": _warning,
+    "transfer_id": _transfer,
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",
+    "assessment_versions:kind": lambda m, role, v: "target_group",
+    "assessment_sign:kind": lambda m, role, v: "target_group",
+    "assessment_correct:kind": lambda m, role, v: "target_group",
 }
 # Placeholders for arguments without a filler: the gate's answer for denied roles does not
 # depend on the object, so those are still checked; allowed roles are reported as unchecked.

@@ -7,6 +7,7 @@ and every response must match the schema the API publishes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,14 +16,22 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from vejud.accounts.tokens import token_create
 from vejud.api.api import api
+from vejud.assessments.services import motivation_save, suitability_save
 from vejud.cases.models import Track
-from vejud.cases.services import journal_add, mentor_assign
-from vejud.core.testing import make_case
+from vejud.cases.services import case_transition, journal_add, mentor_assign
+from vejud.core.testing import give_consent, make_assessed_case, make_case
+from vejud.decisions.services import (
+    decide_admission,
+    information_request,
+    refer_for_final_decision,
+)
 from vejud.wsgi import application
 
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -102,3 +111,97 @@ def test_served_schema_is_the_one_tested(bearer: dict[str, str]) -> None:
     response = Client().get("/api/v1/openapi.json", headers=bearer)
     assert response.status_code == 200
     assert response.json() == json.loads(json.dumps(api.get_openapi_schema()))
+
+
+# --- The exit-process operations against real cases ----------------------------------------
+#
+# Random references nearly always answer 404 at the gate, so the bodies above never reach a
+# service. Here each case-scoped operation gets real references (cases in assessment and a
+# referred one) and tokens of roles that may act, and schemathesis generates the bodies:
+# valid ones (which move the cases on) and invalid ones. None may end in a 5xx.
+
+PROCESS_OPERATIONS = [
+    (path, method.upper(), "requestBody" in operation)
+    for path, operations in api.get_openapi_schema()["paths"].items()
+    if path.startswith("/api/v1/cases/{reference}/")
+    for method, operation in operations.items()
+]
+
+
+@pytest.fixture
+def process_cases(world: Any) -> dict[str, Any]:
+    """Return references, object ids and tokens: a case just in assessment, one with all
+    instruments signed and a referred one."""
+    assessing = make_case(world.member_a, world.unit_a, last_name="Assessing")
+    give_consent(world.member_a, assessing)
+    assessing = case_transition(actor=world.member_a, case=assessing, target="assessment")
+    # Drafts to sign: a complete motivation and an incomplete suitability assessment.
+    motivation_save(
+        actor=world.member_a,
+        case=assessing,
+        push_factors=["disillusion"],
+        pull_factors=["job"],
+        own_explanation="Wants out.",
+        motivation_kind="inner",
+        level=3,
+        reasoning="Clear.",
+    )
+    suitability_save(actor=world.member_a, case=assessing, steps_taken=2)
+    assessed = make_assessed_case(world, last_name="Assessed")
+    referred = make_assessed_case(world, last_name="Referred")
+    decide_admission(
+        actor=world.coordinator_a,
+        case=referred,
+        outcome="refuse",
+        grounds=["not_suitable"],
+        reasoning="Not ready.",
+    )
+    refer_for_final_decision(actor=world.member_a, case=referred, note="He asks for it.")
+    referred.refresh_from_db()
+    question = information_request(
+        actor=world.decision_maker, case=referred, question="Has he kept the appointments?"
+    )
+    return {
+        "references": [assessing.reference, assessed.reference, referred.reference],
+        "consent_id": assessed.consents.get().pk,
+        "request_id": question.pk,
+        "tokens": [
+            token_create(user=world.users[name], name="schemathesis")[1]
+            for name in ("member_a", "coordinator_a", "decision_maker")
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "mode"),
+    [
+        (path, method, mode)
+        for path, method, has_body in PROCESS_OPERATIONS
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        if has_body or mode == GenerationMode.POSITIVE
+    ],
+    ids=lambda value: str(value),
+)
+def test_process_operations_on_real_cases(
+    path: str, method: str, mode: GenerationMode, process_cases: dict[str, Any]
+) -> None:
+    operation = schema[path][method]
+    names = set(re.findall(r"\{(\w+)\}", path))
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        fixed = {"reference": data.draw(st.sampled_from(process_cases["references"]))}
+        fixed.update({name: process_cases[name] for name in names - {"reference", "kind"}})
+        token = data.draw(st.sampled_from(process_cases["tokens"]))
+        case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=fixed))
+        case.call_and_validate(
+            app=application, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS
+        )
+
+    run()

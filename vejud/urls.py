@@ -14,6 +14,9 @@ urlpatterns = [
     path("sager/", include("vejud.intake.urls")),
     path("sager/", include("vejud.assessments.urls")),
     path("sager/", include("vejud.decisions.urls")),
+    path("sager/", include("vejud.followup.urls")),
+    path("", include("vejud.transfers.urls")),  # "sager/<ref>/..." and the receiver's page
+    path("sager/", include("vejud.courses.urls")),
     path("sager/", include("vejud.cases.urls")),
     path("opgaver/", include("vejud.worklist.urls")),
     path("personer/", include("vejud.people.urls")),

@@ -33,8 +33,10 @@ def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not recently_reauthenticated(request):
-            target = request.get_full_path() if request.method == "GET" else request.headers.get(
-                "Referer", request.get_full_path()
+            target = (
+                request.get_full_path()
+                if request.method == "GET"
+                else request.headers.get("Referer", request.get_full_path())
             )
             url = reverse("accounts:reauth") + "?" + urlencode({"next": target})
             if getattr(request, "htmx", False):

@@ -131,7 +131,11 @@ class MotivationForm(DkfdsForm):
         push = [(f.code, f.name) for f in factors if f.kind == FactorKind.PUSH]
         pull = [(f.code, f.name) for f in factors if f.kind == FactorKind.PULL]
         offers = [(o.code, o.name) for o in OfferType.objects.filter(is_active=True)]
-        for name, choices in (("push_factors", push), ("pull_factors", pull), ("help_wishes", offers)):
+        for name, choices in (
+            ("push_factors", push),
+            ("pull_factors", pull),
+            ("help_wishes", offers),
+        ):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices

@@ -338,7 +338,9 @@ def _missing_for_signing(instrument: InstrumentBase) -> list[str]:
     elif isinstance(instrument, SuitabilityAssessment):
         for c in SuitabilityAssessment.CRITERIA:
             if getattr(instrument, c) is None or not getattr(instrument, f"{c}_reasoning"):
-                missing.append(str(getattr(SuitabilityAssessment._meta.get_field(c), "verbose_name", c)))
+                missing.append(
+                    str(getattr(SuitabilityAssessment._meta.get_field(c), "verbose_name", c))
+                )
         if not instrument.judgement or not instrument.reasoning:
             missing.append(_("the overall judgement with reasoning"))
     return missing

@@ -9,7 +9,9 @@ from django.db import connections
 
 
 @register(Tags.database)
-def triggers_present(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def triggers_present(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
     from vejud.audit.guard import missing_triggers
 
     errors: list[CheckMessage] = []

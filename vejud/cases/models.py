@@ -95,7 +95,10 @@ class Case(models.Model):
     assessment_due_on = models.DateField(_("assessment due"), null=True, blank=True)
     course_started_on = models.DateField(_("exit course started"), null=True, blank=True)
     release_on = models.DateField(
-        _("expected release"), null=True, blank=True, help_text=_("Custody cases: the expected release date.")
+        _("expected release"),
+        null=True,
+        blank=True,
+        help_text=_("Custody cases: the expected release date."),
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -125,12 +125,15 @@ def scope_for(user: Any) -> Scope:
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        scope = Scope(0, EMPTY_SCOPE_ROLES, False, frozenset(), frozenset(), False, frozenset(), False)
+        scope = Scope(
+            0, EMPTY_SCOPE_ROLES, False, frozenset(), frozenset(), False, frozenset(), False
+        )
     else:
         memberships = list(
-            Membership.objects.active().filter(user=user).select_related("unit").only(
-                "role", "unit__id", "unit__kind"
-            )
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("unit")
+            .only("role", "unit__id", "unit__kind")
         )
         roles = frozenset(Role(m.role) for m in memberships)
         national = any(
@@ -142,7 +145,9 @@ def scope_for(user: Any) -> Scope:
         )
         custody = [m for m in memberships if m.role == Role.CUSTODY_STAFF]
         custody_all = any(m.unit.kind == UnitKind.DFK for m in custody)
-        institution_ids = frozenset(m.unit_id for m in custody if m.unit.kind == UnitKind.INSTITUTION)
+        institution_ids = frozenset(
+            m.unit_id for m in custody if m.unit.kind == UnitKind.INSTITUTION
+        )
         scope = Scope(
             user_id=user.pk,
             roles=roles,

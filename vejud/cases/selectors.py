@@ -150,7 +150,9 @@ def case_access(user: Any, case: Case) -> CaseAccess | None:
 def get_case_for(user: Any, reference: str, *, part: Part = Part.SUMMARY) -> CaseAccess:
     """Fetch a case and authorise ``part``: 404 for missing, not yours, or a part not yours."""
     case = (
-        Case.objects.select_related("person", "person__gang_group", "responsible_unit", "institution")
+        Case.objects.select_related(
+            "person", "person__gang_group", "responsible_unit", "institution"
+        )
         .filter(reference=reference)
         .first()
     )

@@ -38,7 +38,9 @@ def decrypt_text(token: str) -> str:
     try:
         return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
-        raise ImproperlyConfigured("An encrypted value cannot be read with the configured keys.") from exc
+        raise ImproperlyConfigured(
+            "An encrypted value cannot be read with the configured keys."
+        ) from exc
 
 
 def rotate_token(token: str) -> str:

@@ -58,7 +58,9 @@ def requires(capability: Capability) -> Callable[[View], View]:
     return decorator
 
 
-def case_view(part: Part = Part.SUMMARY, capability: Capability = Capability.VIEW_CASES) -> Callable[[View], View]:
+def case_view(
+    part: Part = Part.SUMMARY, capability: Capability = Capability.VIEW_CASES
+) -> Callable[[View], View]:
     """Fetch-and-authorise the case named by the ``reference`` URL argument.
 
     Wrong role → 403; missing case, not yours, or a part you may not see → 404.
@@ -67,8 +69,12 @@ def case_view(part: Part = Part.SUMMARY, capability: Capability = Capability.VIE
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            scope = require(request.user, capability) if capability != Capability.VIEW_CASES else None
+        def wrapper(
+            request: HttpRequest, reference: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            scope = (
+                require(request.user, capability) if capability != Capability.VIEW_CASES else None
+            )
             if scope is None:
                 from vejud.cases.permissions import scope_for
 

@@ -34,5 +34,7 @@ class AccessRuleDeniedMiddleware:
         from vejud.cases.selectors import AccessRuleDenied
 
         if isinstance(exception, AccessRuleDenied):
-            return render(request, "403_access_rule.html", {"message": exception.message}, status=403)
+            return render(
+                request, "403_access_rule.html", {"message": exception.message}, status=403
+            )
         return None

@@ -22,6 +22,7 @@ class NavItem:
 NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Caseload"), "cases:caseload", Capability.VIEW_CASES),
     (_("Tasks"), "worklist:tasks", Capability.VIEW_CASES),
+    (_("Incoming transfers"), "transfers:incoming", Capability.WRITE_JOURNAL),
     (_("New inquiry"), "intake:inquiry_new", Capability.WRITE_JOURNAL),
     (_("Break the glass"), "cases:break_glass", Capability.BREAK_GLASS),
     (_("Audit trail"), "audit:events", Capability.VIEW_AUDIT),

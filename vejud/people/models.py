@@ -187,9 +187,7 @@ class PersonAccessRule(models.Model):
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    message = models.CharField(
-        _("message shown on denial"), max_length=300, blank=True
-    )
+    message = models.CharField(_("message shown on denial"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PersonAccessRuleQuerySet.as_manager()

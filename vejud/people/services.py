@@ -31,7 +31,9 @@ class DuplicatePersonError(ValidationError):
     """A person with this CPR number is already registered."""
 
     def __init__(self, existing: Person) -> None:
-        super().__init__(_("A person with this CPR number is already registered."), code="duplicate")
+        super().__init__(
+            _("A person with this CPR number is already registered."), code="duplicate"
+        )
         self.existing = existing
 
 
@@ -126,7 +128,11 @@ def person_create(
             raise DuplicatePersonError(existing) from exc
         raise
     audit_record(
-        actor=actor, action="person.create", obj=person, changes=snapshot(person), person_id=person.pk
+        actor=actor,
+        action="person.create",
+        obj=person,
+        changes=snapshot(person),
+        person_id=person.pk,
     )
     return person
 
@@ -149,7 +155,9 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **changes: An
     require(actor, Capability.WRITE_JOURNAL)
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+        raise ValidationError(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = snapshot(person)
     for name, value in changes.items():
@@ -266,9 +274,10 @@ def person_access_rule_add(
 ) -> PersonAccessRule:
     """Add a user to a person's exclusion or restriction list."""
     scope = require(actor, Capability.MANAGE_PERSON_ACCESS)
-    if not scope.national and not person.cases.filter(
-        responsible_unit_id__in=scope.coordinator_unit_ids
-    ).exists():
+    if (
+        not scope.national
+        and not person.cases.filter(responsible_unit_id__in=scope.coordinator_unit_ids).exists()
+    ):
         raise PermissionDenied
     if kind not in AccessRuleKind.values:
         raise ValidationError(_("Unknown kind of access rule."), code="kind")
@@ -283,6 +292,10 @@ def person_access_rule_add(
     rule.full_clean()
     rule.save()
     audit_record(
-        actor=actor, action="person.access_rule_add", obj=rule, changes=snapshot(rule), person_id=person.pk
+        actor=actor,
+        action="person.access_rule_add",
+        obj=rule,
+        changes=snapshot(rule),
+        person_id=person.pk,
     )
     return rule
