@@ -524,7 +524,9 @@ def _course_offer(m: Matrix, role: str, variant: str) -> Any:
     case = m.cases[variant]
     with audited():
         offer = CaseOffer.objects.create(
-            case=case, offer_type=OfferType.objects.first(), created_by=m.world.member_a
+            case=case,
+            offer_type=OfferType.objects.order_by("pk")[0],
+            created_by=m.world.member_a,
         )
         audit_record(actor=m.world.member_a, action="test.data", obj=offer, case_id=case.pk)
     return offer.pk

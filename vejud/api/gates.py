@@ -1,0 +1,103 @@
+"""Gates for API operations that run with the token check, before the request body is read.
+
+django-ninja validates a body before it calls the view, so a gate inside the view would
+answer someone with no business on a case "422, your body is wrong" instead of 403/404,
+and would parse their input first. Here the gate is an auth callback: the token (401),
+the role (403), the case through ``get_case_for`` (404 for missing and not yours alike),
+and only then the body (422). Each gate also gives the operation its declared policy
+(``x-vejud-policy``), so what is enforced and what is declared come from one object.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from vejud.api.auth import BearerAuth, api_policy
+from vejud.api.schemas import REFERENCE_PATTERN
+from vejud.cases.permissions import Capability, Part, require, scope_for
+from vejud.cases.selectors import CaseAccess, get_case_for
+
+_ACCESS_ATTR = "vejud_case_access"
+_REFERENCE = re.compile(REFERENCE_PATTERN)
+
+
+class _Gate:
+    """Authenticate the bearer token, then apply ``check``; None (→ 401) without a usable token."""
+
+    bearer = BearerAuth()
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = self.bearer(request)
+        if user is None:
+            return None
+        self.check(request, user)
+        return user
+
+    def check(self, request: HttpRequest, user: Any) -> None:
+        raise NotImplementedError
+
+    @property
+    def auth(self) -> list[Any]:
+        """Return the operation's ``auth``: this gate, then BearerAuth for the OpenAPI scheme.
+
+        BearerAuth is only reached when the gate found no usable token, and answers 401 too.
+        """
+        return [self, self.bearer]
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class CapabilityGate(_Gate):
+    """Require a role capability (403 without it), like ``vejud.core.gate.requires``."""
+
+    def __init__(self, capability: Capability) -> None:
+        self.capability = capability
+
+    def check(self, request: HttpRequest, user: Any) -> None:
+        require(user, self.capability)
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return api_policy("capability", capability=self.capability)
+
+
+class CaseGate(_Gate):
+    """Open the case named by ``{reference}`` as ``vejud.core.gate.case_view`` does.
+
+    Wrong role → 403; missing case, not yours, or a part you may not see → 404. The
+    ``CaseAccess`` is kept on the request for the view (``case_access_of``). A malformed
+    reference is left to the path validation (422).
+    """
+
+    def __init__(self, *, part: Part, capability: Capability = Capability.VIEW_CASES) -> None:
+        self.part = part
+        self.capability = capability
+
+    def check(self, request: HttpRequest, user: Any) -> None:
+        if self.capability != Capability.VIEW_CASES:
+            require(user, self.capability)
+        else:
+            scope = scope_for(user)
+            if not (scope.has(Capability.VIEW_CASES) or scope.has(Capability.BREAK_GLASS)):
+                require(user, Capability.VIEW_CASES)
+        match = request.resolver_match
+        reference = match.kwargs.get("reference") if match is not None else None
+        if isinstance(reference, str) and _REFERENCE.fullmatch(reference):
+            setattr(request, _ACCESS_ATTR, get_case_for(user, reference, part=self.part))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return api_policy("case", capability=self.capability, part=self.part)
+
+
+def case_access_of(request: HttpRequest) -> CaseAccess:
+    """Return the ``CaseAccess`` the operation's CaseGate opened (404 if it opened none)."""
+    access = getattr(request, _ACCESS_ATTR, None)
+    if not isinstance(access, CaseAccess):
+        raise Http404
+    return access

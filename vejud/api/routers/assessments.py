@@ -1,0 +1,359 @@
+"""The three instruments through the API: read all versions, save a draft, sign, correct.
+
+Same services and gate as the instrument pages (``vejud.assessments.views``); the
+draft body is specific to each instrument, so each has its own PUT operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS, version_summary
+from vejud.api.schemas import (
+    REFERENCE_PATTERN,
+    AssessmentOut,
+    CorrectionIn,
+    InstrumentKind,
+    InstrumentVersionOut,
+    MotivationDraftIn,
+    MotivationVersionOut,
+    SuitabilityDraftIn,
+    SuitabilityVersionOut,
+    TargetGroupDraftIn,
+    TargetGroupVersionOut,
+)
+from vejud.assessments.forms import AUTO_LABELS
+from vejud.assessments.models import (
+    CriteriaVersion,
+    MotivationAssessment,
+    MotivationFactor,
+    SuitabilityAssessment,
+    TargetGroupAssessment,
+)
+from vejud.assessments.services import (
+    INSTRUMENTS,
+    criteria_in_force,
+    evaluate_criteria,
+    instrument_correct,
+    instrument_sign,
+    motivation_save,
+    programme_for_case,
+    suitability_save,
+    target_group_save,
+)
+from vejud.audit.services import log_access
+from vejud.cases.models import Case
+from vejud.cases.permissions import Part
+from vejud.decisions.selectors import INSTRUMENT_LABELS
+from vejud.offers.models import OfferType
+
+router = Router(tags=["assessments"])
+
+CASEWORK = CaseGate(part=Part.JOURNAL)
+BASE = "/cases/{reference}/assessments"
+
+
+def version_out(kind: str, instrument: Any, version_of: dict[int, int]) -> dict[str, Any]:
+    """Return one version with its content, shaped for its kind."""
+    data = version_summary(instrument, version_of)
+    data["kind"] = kind
+    data["updated_at"] = instrument.updated_at
+    if isinstance(instrument, TargetGroupAssessment):
+        criteria = instrument.criteria_version
+        data.update(
+            criteria_version={
+                "id": criteria.pk,
+                "label": criteria.label,
+                "programme": criteria.programme.name,
+            },
+            answers={
+                str(code): {
+                    "met": answer.get("met"),
+                    "note": str(answer.get("note", "")),
+                    "auto": bool(answer.get("auto", False)),
+                }
+                for code, answer in (instrument.answers or {}).items()
+                if isinstance(answer, dict)
+            },
+            within_target_group=instrument.within_target_group,
+            reasoning=instrument.reasoning,
+        )
+    elif isinstance(instrument, MotivationAssessment):
+        fields = (
+            "push_factors",
+            "pull_factors",
+            "factors_note",
+            "own_explanation",
+            "help_wishes",
+            "help_note",
+            "fear_borne",
+            "fear_note",
+            "fear_only",
+            "parole_only_motive",
+            "level",
+            "reasoning",
+        )
+        data.update({f: getattr(instrument, f) for f in fields})
+        data["motivation_kind"] = instrument.motivation_kind or None
+    elif isinstance(instrument, SuitabilityAssessment):
+        for criterion in SuitabilityAssessment.CRITERIA:
+            data[criterion] = getattr(instrument, criterion)
+            data[f"{criterion}_reasoning"] = getattr(instrument, f"{criterion}_reasoning")
+        data["judgement"] = instrument.judgement or None
+        data["reasoning"] = instrument.reasoning
+    return data
+
+
+def _single(kind: str, instrument: Any) -> dict[str, Any]:
+    previous = instrument.supersedes if instrument.supersedes_id else None
+    return version_out(kind, instrument, {previous.pk: previous.version} if previous else {})
+
+
+def _default_criteria(case: Case, draft: TargetGroupAssessment | None) -> CriteriaVersion | None:
+    """Return the criteria version a draft uses when none is named (as the page does)."""
+    if draft is not None:
+        return draft.criteria_version
+    programme = programme_for_case(case)
+    if programme is None:
+        return None
+    return criteria_in_force(programme, on=case.opened_on) or criteria_in_force(programme)
+
+
+def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[dict[str, Any]]:
+    """Return the criteria versions a target-group draft may use, with their criteria."""
+    programme = programme_for_case(case)
+    if programme is None:
+        return []
+    today = timezone.localdate()
+    default = _default_criteria(case, draft)
+    english = (get_language() or "da").startswith("en")
+    result = []
+    for version in programme.criteria_versions.all():
+        if not (version.in_force_on(case.opened_on) or version.in_force_on(today)):
+            continue
+        auto = evaluate_criteria(case, version, on=case.opened_on)
+        criteria = [
+            {"code": code, "text": str(AUTO_LABELS[code]), "auto_met": answer["met"]}
+            for code, answer in auto.items()
+        ]
+        criteria += [
+            {
+                "code": q["code"],
+                "text": q["text_en"] if english else q["text_da"],
+                "auto_met": None,
+            }
+            for q in version.questions
+        ]
+        result.append(
+            {
+                "id": version.pk,
+                "label": version.label,
+                "programme": programme.name,
+                "valid_from": version.valid_from,
+                "valid_to": version.valid_to,
+                "default": default is not None and version.pk == default.pk,
+                "criteria": criteria,
+            }
+        )
+    return result
+
+
+@router.get(
+    BASE + "/{kind}",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: AssessmentOut, **READ_ERRORS},
+    operation_id="assessment_versions",
+    summary="Show all versions of an instrument",
+)
+def assessment_versions(
+    request: HttpRequest,
+    kind: InstrumentKind,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> dict[str, Any]:
+    """Return every version, newest first, and the choices a draft may use (the view is logged)."""
+    access = case_access_of(request)
+    case = access.case
+    model = INSTRUMENTS[kind.value]
+    related = ["signed_by", "created_by"]
+    if model is TargetGroupAssessment:
+        related.append("criteria_version__programme")
+    versions = list(model.objects.filter(case=case).select_related(*related).order_by("-version"))
+    log_access(
+        user=request.auth,  # type: ignore[attr-defined]
+        part=f"assessment_{kind.value}",
+        person_id=case.person_id,
+        case_id=case.pk,
+        request=request,
+        channel="api",
+        break_glass=access.break_glass,
+    )
+    version_of = {v.pk: v.version for v in versions}
+    data: dict[str, Any] = {
+        "kind": kind.value,
+        "label": str(INSTRUMENT_LABELS[kind.value]),
+        "versions": [version_out(kind.value, v, version_of) for v in versions],
+        "criteria_versions": [],
+        "factors": [],
+        "offers": [],
+    }
+    if kind == InstrumentKind.TARGET_GROUP:
+        draft = next((v for v in versions if v.signed_at is None), None)
+        data["criteria_versions"] = _criteria_versions(case, draft)
+    elif kind == InstrumentKind.MOTIVATION:
+        data["factors"] = [
+            {"code": f.code, "name": f.name, "group": f.kind, "fear": f.is_fear}
+            for f in MotivationFactor.objects.all()
+        ]
+        data["offers"] = [
+            {"code": o.code, "name": o.name, "group": "", "fear": False}
+            for o in OfferType.objects.filter(is_active=True)
+        ]
+    return data
+
+
+@router.put(
+    BASE + "/target_group/draft",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: TargetGroupVersionOut, **WRITE_ERRORS},
+    operation_id="target_group_draft",
+    summary="Save the target-group draft",
+)
+def target_group_draft(
+    request: HttpRequest,
+    payload: TargetGroupDraftIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> dict[str, Any]:
+    """Save the draft (replacing its content) against a criteria version of the programme."""
+    case = case_access_of(request).case
+    draft = TargetGroupAssessment.objects.filter(case=case, signed_at__isnull=True).first()
+    if payload.criteria_version is None:
+        version = _default_criteria(case, draft)
+    else:
+        programme = programme_for_case(case)
+        version = CriteriaVersion.objects.filter(
+            pk=payload.criteria_version, programme=programme
+        ).first()
+    if version is None:
+        raise ValidationError(
+            {"criteria_version": _("Unknown criteria version.")}, code="criteria_version"
+        )
+    saved = target_group_save(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case,
+        criteria_version=version,
+        answers={code: answer.model_dump() for code, answer in payload.answers.items()},
+        reasoning=payload.reasoning,
+    )
+    return _single("target_group", saved)
+
+
+@router.put(
+    BASE + "/motivation/draft",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: MotivationVersionOut, **WRITE_ERRORS},
+    operation_id="motivation_draft",
+    summary="Save the motivation draft",
+)
+def motivation_draft(
+    request: HttpRequest,
+    payload: MotivationDraftIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> dict[str, Any]:
+    """Save the draft (replacing its content); fear_only in the answer flags fear alone."""
+    fields = payload.model_dump()
+    fields["motivation_kind"] = payload.motivation_kind.value if payload.motivation_kind else ""
+    saved = motivation_save(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        **fields,
+    )
+    return _single("motivation", saved)
+
+
+@router.put(
+    BASE + "/suitability/draft",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: SuitabilityVersionOut, **WRITE_ERRORS},
+    operation_id="suitability_draft",
+    summary="Save the suitability draft",
+)
+def suitability_draft(
+    request: HttpRequest,
+    payload: SuitabilityDraftIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> dict[str, Any]:
+    """Save the draft (replacing its content): four criteria rated 1-4, and the judgement."""
+    fields = payload.model_dump()
+    fields["judgement"] = payload.judgement.value if payload.judgement else ""
+    saved = suitability_save(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        **fields,
+    )
+    return _single("suitability", saved)
+
+
+@router.post(
+    BASE + "/{kind}/signature",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: InstrumentVersionOut, **WRITE_ERRORS},
+    operation_id="assessment_sign",
+    summary="Sign the draft",
+)
+def assessment_sign(
+    request: HttpRequest,
+    kind: InstrumentKind,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Any:
+    """Sign the draft; from then on it cannot change. 409 if there is no draft."""
+    case = case_access_of(request).case
+    draft = INSTRUMENTS[kind.value].objects.filter(case=case, signed_at__isnull=True).first()
+    if draft is None:
+        return Status(409, {"detail": _("There is no draft to sign.")})
+    signed = instrument_sign(actor=request.auth, instrument=draft)  # type: ignore[attr-defined]
+    return _single(kind.value, signed)
+
+
+@router.post(
+    BASE + "/{kind}/corrections",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: InstrumentVersionOut, **WRITE_ERRORS},
+    operation_id="assessment_correct",
+    summary="Start a correction of the newest signed version",
+)
+def assessment_correct(
+    request: HttpRequest,
+    payload: CorrectionIn,
+    kind: InstrumentKind,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Any:
+    """Start a new draft version that copies the newest signed one and points at it."""
+    case = case_access_of(request).case
+    latest = (
+        INSTRUMENTS[kind.value]
+        .objects.filter(case=case, signed_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if latest is None:
+        return Status(409, {"detail": _("There is no signed assessment to correct.")})
+    new = instrument_correct(
+        actor=request.auth,  # type: ignore[attr-defined]
+        instrument=latest,
+        reason=payload.reason,
+    )
+    return Status(201, _single(kind.value, new))

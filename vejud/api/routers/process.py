@@ -1,0 +1,678 @@
+"""The exit process through the API: inquiry, consent, transitions, decisions, referral, tasks.
+
+Every operation calls the same services as the pages and passes the same gate first
+(``vejud.api.gates``: token, role, case — before the body is read). Reads of a case
+are access-logged with channel "api". Service errors become JSON answers in
+``vejud.api.api``: ValidationError → 422, StaleCaseError and illegal transitions → 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from vejud.accounts.models import User
+from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.schemas import (
+    ID_MAX,
+    REFERENCE_PATTERN,
+    CaseStateOut,
+    ConflictOut,
+    ConsentIn,
+    ConsentOut,
+    ConsentWithdrawalIn,
+    DecisionResultOut,
+    DuplicateOut,
+    ErrorOut,
+    FinalDecisionIn,
+    InformationAnswerIn,
+    InformationRequestIn,
+    InformationRequestOut,
+    InquiryIn,
+    InquiryOut,
+    ProcessOut,
+    ReferralIn,
+    ReferralResultOut,
+    TaskListOut,
+    TransitionIn,
+    UnitDecisionIn,
+    ValidationErrorOut,
+)
+from vejud.audit.services import log_access
+from vejud.cases.models import Case
+from vejud.cases.permissions import Capability, Part
+from vejud.cases.selectors import AccessRuleDenied, CaseAccess, case_access, cases_visible_to
+from vejud.cases.services import case_transition
+from vejud.decisions.models import Decision, InformationRequest, Referral
+from vejud.decisions.selectors import ProcessOverview, process_overview
+from vejud.decisions.services import (
+    decide_admission,
+    decide_final,
+    information_answer,
+    information_request,
+    refer_for_final_decision,
+)
+from vejud.intake.models import Consent
+from vejud.intake.services import (
+    PossibleDuplicateError,
+    consent_record,
+    consent_withdraw,
+    inquiry_register,
+)
+from vejud.organisations.models import Municipality, Unit, UnitKind
+from vejud.people.models import Person
+from vejud.people.services import cpr_normalise, person_find_by_cpr
+from vejud.worklist.selectors import tasks_for
+
+router = Router(tags=["process"])
+
+# The process panel and its actions are casework: the journal part (a mentor gets 404).
+CASEWORK = CaseGate(part=Part.JOURNAL)
+REGISTERS = CapabilityGate(Capability.WRITE_JOURNAL)
+VIEWS_CASES = CapabilityGate(Capability.VIEW_CASES)
+
+READ_ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut}
+EARLIER_CASES_LIMIT = 50
+
+
+def _unit(unit: Unit | None) -> dict[str, str] | None:
+    return None if unit is None else {"code": unit.code, "name": unit.name}
+
+
+def _state(case: Case) -> dict[str, Any]:
+    return {"reference": case.reference, "status": case.status, "version": case.version}
+
+
+def _state_now(case_id: int) -> dict[str, Any]:
+    """Return the case's state as stored (a service may hold an older copy of the row)."""
+    return _state(Case.objects.only("reference", "status", "version").get(pk=case_id))
+
+
+def _name(user: User | None) -> str | None:
+    return None if user is None else user.full_name
+
+
+def _log(request: HttpRequest, access: CaseAccess, part: str) -> None:
+    log_access(
+        user=request.auth,  # type: ignore[attr-defined]
+        part=part,
+        person_id=access.case.person_id,
+        case_id=access.case.pk,
+        request=request,
+        channel="api",
+        break_glass=access.break_glass,
+    )
+
+
+# --- Shapes ------------------------------------------------------------------------------
+
+
+def consent_out(consent: Consent, names: dict[int, str], today: date) -> dict[str, Any]:
+    """Return a consent as ConsentOut; ``names`` maps user ids to names (one query for all)."""
+    return {
+        "id": consent.pk,
+        "given_on": consent.given_on,
+        "method": consent.method,
+        "agencies": list(consent.agencies),
+        "topics": list(consent.topics),
+        "valid_until": consent.valid_until,
+        "in_force": consent.is_valid_on(today),
+        "recorded_by": names.get(consent.recorded_by_id, ""),
+        "recorded_at": consent.recorded_at,
+        "withdrawn_on": consent.withdrawn_on,
+        "withdrawal_note": consent.withdrawal_note,
+    }
+
+
+def version_summary(instrument: Any, version_of: dict[int, int]) -> dict[str, Any]:
+    """Return an instrument version without its content; ``version_of`` maps ids to versions."""
+    return {
+        "id": instrument.pk,
+        "version": instrument.version,
+        "signed": instrument.signed_at is not None,
+        "signed_at": instrument.signed_at,
+        "signed_by": _name(instrument.signed_by) if instrument.signed_by_id else None,
+        "created_by": instrument.created_by.full_name,
+        "created_at": instrument.created_at,
+        "supersedes_version": version_of.get(instrument.supersedes_id),
+        "correction_reason": instrument.correction_reason,
+    }
+
+
+def decision_out(decision: Decision, version_of: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """Return a decision; ``version_of`` maps each kind's instrument ids to version numbers."""
+    rests_on = {
+        kind: version_of.get(kind, {}).get(instrument_id) if instrument_id else None
+        for kind, instrument_id in (
+            ("target_group", decision.target_group_id),
+            ("motivation", decision.motivation_id),
+            ("suitability", decision.suitability_id),
+        )
+    }
+    return {
+        "id": decision.pk,
+        "level": decision.level,
+        "outcome": decision.outcome,
+        "grounds": list(decision.grounds),
+        "reasoning": decision.reasoning,
+        "decided_by": decision.decided_by.full_name,
+        "decided_at": decision.decided_at,
+        "rests_on": rests_on,
+    }
+
+
+def referral_out(referral: Referral, today: date) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "requested_by_person": referral.requested_by_person,
+        "note": referral.note,
+        "referred_by": referral.referred_by.full_name,
+        "referred_at": referral.referred_at,
+        "due_on": referral.due_on,
+        "overdue": referral.final_decision_id is None and referral.due_on < today,
+        "decided": referral.final_decision_id is not None,
+    }
+
+
+def information_request_out(info: InformationRequest) -> dict[str, Any]:
+    return {
+        "id": info.pk,
+        "question": info.question,
+        "asked_by": info.asked_by.full_name,
+        "asked_at": info.asked_at,
+        "answer": info.answer,
+        "answered_by": _name(info.answered_by) if info.answered_by_id else None,
+        "answered_at": info.answered_at,
+    }
+
+
+def _user_names(ids: set[int | None]) -> dict[int, str]:
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    return dict(User.objects.filter(pk__in=wanted).values_list("pk", "full_name"))
+
+
+def process_out(overview: ProcessOverview, today: date) -> dict[str, Any]:
+    """Return the process overview as ProcessOut, in a fixed number of queries."""
+    case = overview.case
+    user_ids: set[int | None] = set()
+    for consent in overview.consents:
+        user_ids |= {consent.recorded_by_id, consent.withdrawal_recorded_by_id}
+    names = _user_names(user_ids)
+    version_of = {
+        item.kind: {v.pk: v.version for v in item.versions} for item in overview.instruments
+    }
+    instruments = []
+    for item in overview.instruments:
+        ids = version_of[item.kind]
+        instruments.append(
+            {
+                "kind": item.kind,
+                "label": str(item.label),
+                "latest": version_summary(item.latest, ids) if item.latest else None,
+                "signed": version_summary(item.signed, ids) if item.signed else None,
+                "draft": version_summary(item.draft, ids) if item.draft else None,
+                "versions": [version_summary(v, ids) for v in item.versions],
+            }
+        )
+    deadline = None
+    if overview.deadline is not None:
+        deadline = {
+            "label": str(overview.deadline_label or ""),
+            "due_on": overview.deadline,
+            "overdue": overview.overdue,
+        }
+    current = next((s.code for s in overview.stages if s.state == "current"), "")
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "track": case.track,
+        "version": case.version,
+        "unit": _unit(case.responsible_unit),
+        "stage": current,
+        "stages": [
+            {"code": s.code, "label": str(s.label), "state": s.state} for s in overview.stages
+        ],
+        "missing": [str(m) for m in overview.missing],
+        "deadline": deadline,
+        "consent_in_force": overview.consent is not None,
+        "consent": consent_out(overview.consent, names, today) if overview.consent else None,
+        "consents": [consent_out(c, names, today) for c in overview.consents],
+        "instruments": instruments,
+        "decisions": [decision_out(d, version_of) for d in overview.decisions],
+        "referral": referral_out(overview.referral, today) if overview.referral else None,
+        "information_requests": [information_request_out(r) for r in overview.information_requests],
+        "actions": dict(overview.actions),
+        "transitions": [
+            {"target": t.target, "label": str(t.label), "reason_required": t.reason_required}
+            for t in overview.transitions
+        ],
+    }
+
+
+def _decision_versions(decision: Decision) -> dict[str, dict[int, int]]:
+    """Return ``version_of`` for the instruments one decision rests on."""
+    result: dict[str, dict[int, int]] = {}
+    for kind, instrument in (
+        ("target_group", decision.target_group),
+        ("motivation", decision.motivation),
+        ("suitability", decision.suitability),
+    ):
+        if instrument is not None:
+            result[kind] = {instrument.pk: instrument.version}
+    return result
+
+
+# --- Inquiry -----------------------------------------------------------------------------
+
+
+def _municipality(value: int | str | None) -> Municipality | None:
+    if value is None:
+        return None
+    qs = Municipality.objects.all()
+    found = qs.filter(pk=value).first() if isinstance(value, int) else None
+    if isinstance(value, str):
+        found = qs.filter(name__iexact=value.strip()).first()
+    if found is None:
+        raise ValidationError({"municipality": _("Unknown municipality.")}, code="municipality")
+    return found
+
+
+def _institution(code: str | None) -> Unit | None:
+    if code is None:
+        return None
+    found = Unit.objects.filter(code=code, kind=UnitKind.INSTITUTION, is_active=True).first()
+    if found is None:
+        raise ValidationError({"institution": _("Unknown institution.")}, code="institution")
+    return found
+
+
+def _conflict(user: Any, *, detail: str, code: str, persons: list[Person]) -> Status[Any]:
+    """Return 409 with the earlier cases of ``persons`` that the user may see (only those)."""
+    earlier = (
+        cases_visible_to(user)
+        .filter(person__in=persons)
+        .select_related("responsible_unit")
+        .order_by("-opened_on", "-id")[:EARLIER_CASES_LIMIT]
+    )
+    return Status(
+        409,
+        {
+            "detail": detail,
+            "code": code,
+            "earlier_cases": [
+                {
+                    "reference": c.reference,
+                    "status": c.status,
+                    "unit": _unit(c.responsible_unit),
+                    "opened_on": c.opened_on,
+                }
+                for c in earlier
+            ],
+        },
+    )
+
+
+@router.post(
+    "/inquiries",
+    auth=REGISTERS.auth,
+    openapi_extra=REGISTERS.policy,
+    response={
+        201: InquiryOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: DuplicateOut,
+        422: ValidationErrorOut,
+    },
+    operation_id="inquiry_register",
+    summary="Register an inquiry",
+)
+def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
+    """Register an inquiry; it is routed to the exit unit of the district (or to DfK).
+
+    409 when the person may already be registered (confirm with confirm_new_person) or
+    has an open case; only earlier cases the caller may see are listed.
+    """
+    user = request.auth  # type: ignore[attr-defined]
+    cpr = payload.cpr or ""
+    try:
+        case = inquiry_register(
+            actor=user,
+            source=payload.source.value,
+            channel=payload.channel.value,
+            received_on=payload.received_on,
+            municipality=_municipality(payload.municipality),
+            in_custody=payload.in_custody,
+            institution=_institution(payload.institution),
+            note=payload.note,
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            birth_date=payload.birth_date,
+            cpr=cpr,
+            phone=payload.phone,
+            confirm_new_person=payload.confirm_new_person,
+        )
+    except PossibleDuplicateError as exc:
+        return _conflict(
+            user, detail=str(exc.message), code="possible_duplicate", persons=exc.candidates
+        )
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "open_case_exists":
+            raise
+        # The service's message names the open case; say it without the reference, and
+        # list it only if the caller may see it.
+        person = person_find_by_cpr(cpr_normalise(cpr)) if cpr else None
+        return _conflict(
+            user,
+            detail=_("The person already has an open case."),
+            code="open_case_exists",
+            persons=[person] if person else [],
+        )
+    try:
+        visible = case_access(user, case) is not None
+    except AccessRuleDenied:
+        visible = False
+    data: dict[str, Any] = {
+        "reference": case.reference,
+        "unit": _unit(case.responsible_unit),
+        "visible": visible,
+        "case": None,
+    }
+    if visible:
+        data["case"] = {
+            **_state(case),
+            "track": case.track,
+            "institution": _unit(case.institution),
+            "opened_on": case.opened_on,
+            "assessment_due_on": case.assessment_due_on,
+        }
+    return Status(201, data)
+
+
+# --- The process overview ------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{reference}/process",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: ProcessOut, **READ_ERRORS},
+    operation_id="process_overview",
+    summary="Show where the case is in the exit process",
+)
+def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+    """Return stage, what is missing, deadline, consent, instruments, decisions and referral,
+    and the actions and transitions the caller may take now (the view is logged)."""
+    access = case_access_of(request)
+    overview = process_overview(access, request.auth)  # type: ignore[attr-defined]
+    _log(request, access, "process")
+    return process_out(overview, timezone.localdate())
+
+
+# --- Consent -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{reference}/consents",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: ConsentOut, **WRITE_ERRORS},
+    operation_id="consent_record",
+    summary="Record the person's consent",
+)
+def consent_new(
+    request: HttpRequest,
+    payload: ConsentIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """Record a consent (samtykkeerklæring): which agencies may share what."""
+    user = request.auth  # type: ignore[attr-defined]
+    consent = consent_record(
+        actor=user,
+        case=case_access_of(request).case,
+        given_on=payload.given_on,
+        method=payload.method.value,
+        agencies=[a.value for a in payload.agencies],
+        topics=[t.value for t in payload.topics],
+        valid_until=payload.valid_until,
+    )
+    return Status(201, consent_out(consent, {user.pk: user.full_name}, timezone.localdate()))
+
+
+@router.post(
+    "/cases/{reference}/consents/{consent_id}/withdrawal",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: ConsentOut, **WRITE_ERRORS},
+    operation_id="consent_withdraw",
+    summary="Record that the person withdrew a consent",
+)
+def consent_withdrawal(
+    request: HttpRequest,
+    payload: ConsentWithdrawalIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    consent_id: int = Path(..., ge=1, le=ID_MAX),
+) -> Any:
+    """Withdraw a consent of this case."""
+    consent = get_object_or_404(Consent, pk=consent_id, case=case_access_of(request).case)
+    consent = consent_withdraw(
+        actor=request.auth,  # type: ignore[attr-defined]
+        consent=consent,
+        withdrawn_on=payload.withdrawn_on,
+        note=payload.note,
+    )
+    names = _user_names({consent.recorded_by_id, consent.withdrawal_recorded_by_id})
+    return consent_out(consent, names, timezone.localdate())
+
+
+# --- Transitions and decisions -------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{reference}/transitions",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: CaseStateOut, **WRITE_ERRORS},
+    operation_id="case_transition",
+    summary="Move the case on (start assessment, withdrawn, dropped, close)",
+)
+def transition(
+    request: HttpRequest,
+    payload: TransitionIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Any:
+    """Make a plain transition. 409 if the case changed since expected_version or the
+    state machine does not allow it; decisions and referral have their own operations."""
+    case = case_transition(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        target=payload.target.value,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _state(case)
+
+
+@router.post(
+    "/cases/{reference}/decision",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: DecisionResultOut, **WRITE_ERRORS},
+    operation_id="unit_decision",
+    summary="Record the unit's decision: admit or refuse",
+)
+def unit_decision(
+    request: HttpRequest,
+    payload: UnitDecisionIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """The unit coordinator (custody staff for custody cases) admits, or refuses on grounds."""
+    decision = decide_admission(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        outcome=payload.outcome,
+        grounds=[g.value for g in payload.grounds],
+        reasoning=payload.reasoning,
+        expected_version=payload.expected_version,
+    )
+    return Status(
+        201,
+        {
+            "decision": decision_out(decision, _decision_versions(decision)),
+            "case": _state_now(decision.case_id),
+        },
+    )
+
+
+@router.post(
+    "/cases/{reference}/referral",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: ReferralResultOut, **WRITE_ERRORS},
+    operation_id="referral_create",
+    summary="Put a refusal before the National Exit Contact Point",
+)
+def referral_new(
+    request: HttpRequest,
+    payload: ReferralIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """Refer the refusal for final decision (needs a consent covering the contact point)."""
+    referral = refer_for_final_decision(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        requested_by_person=payload.requested_by_person,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
+    return Status(
+        201,
+        {
+            "referral": referral_out(referral, timezone.localdate()),
+            "case": _state_now(referral.case_id),
+        },
+    )
+
+
+@router.post(
+    "/cases/{reference}/information-requests",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: InformationRequestOut, **WRITE_ERRORS},
+    operation_id="information_request",
+    summary="Ask the unit for more information on a referred case",
+)
+def information_request_new(
+    request: HttpRequest,
+    payload: InformationRequestIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """The national decision-maker asks the unit a question before deciding."""
+    info = information_request(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        question=payload.question,
+    )
+    return Status(201, information_request_out(info))
+
+
+@router.post(
+    "/cases/{reference}/information-requests/{request_id}/answer",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: InformationRequestOut, **WRITE_ERRORS},
+    operation_id="information_answer",
+    summary="Answer the contact point's request for information",
+)
+def information_answer_new(
+    request: HttpRequest,
+    payload: InformationAnswerIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    request_id: int = Path(..., ge=1, le=ID_MAX),
+) -> Any:
+    """The unit answers a request of this case."""
+    info = get_object_or_404(
+        InformationRequest, pk=request_id, referral__case=case_access_of(request).case
+    )
+    info = information_answer(
+        actor=request.auth,  # type: ignore[attr-defined]
+        request=info,
+        answer=payload.answer,
+    )
+    return information_request_out(info)
+
+
+@router.post(
+    "/cases/{reference}/final-decision",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: DecisionResultOut, **WRITE_ERRORS},
+    operation_id="final_decision",
+    summary="Make the final decision on a referred case",
+)
+def final_decision(
+    request: HttpRequest,
+    payload: FinalDecisionIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """The national decision-maker upholds the refusal or admits (final)."""
+    decision = decide_final(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case_access_of(request).case,
+        outcome=payload.outcome,
+        reasoning=payload.reasoning,
+        expected_version=payload.expected_version,
+    )
+    return Status(
+        201,
+        {
+            "decision": decision_out(decision, _decision_versions(decision)),
+            "case": _state_now(decision.case_id),
+        },
+    )
+
+
+# --- Tasks -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/tasks",
+    auth=VIEWS_CASES.auth,
+    openapi_extra=VIEWS_CASES.policy,
+    response={200: TaskListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="tasks",
+    summary="List your tasks",
+)
+def tasks(request: HttpRequest) -> dict[str, Any]:
+    """Return assessments due, decisions ready, questions to answer and referrals awaiting."""
+    items = tasks_for(request.auth)  # type: ignore[attr-defined]
+    return {
+        "items": [
+            {
+                "kind": t.kind,
+                "label": str(t.label),
+                "reference": t.reference,
+                "status": t.status,
+                "due_on": t.due_on,
+                "overdue": t.overdue,
+            }
+            for t in items
+        ],
+        "overdue": sum(1 for t in items if t.overdue),
+    }
