@@ -136,11 +136,8 @@ def inquiry_register(
         )
     previous = person.cases.order_by("-opened_on", "-id").first()
     if previous is not None and previous.is_open:
-        raise ValidationError(
-            _("The person already has an open case (%(reference)s).")
-            % {"reference": previous.reference},
-            code="open_case_exists",
-        )
+        # No reference here: the registering user may not be allowed to see that case.
+        raise ValidationError(_("The person already has an open case."), code="open_case_exists")
     case = case_create(
         actor=actor,
         person=person,
