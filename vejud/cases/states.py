@@ -61,7 +61,7 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], Transition] = {
 TERMINAL: frozenset[CaseStatus] = frozenset(
     s for s in CaseStatus if not any(t.source == s for t in TABLE)
 )
-# Transitions made only through their own service (which records the decision they rest on).
+# Transitions made only through their own service (which records the decision or closure).
 DECISION_TARGETS: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
     {
         (S.ASSESSMENT, S.ADMITTED),
@@ -69,6 +69,7 @@ DECISION_TARGETS: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
         (S.REFUSED, S.REFERRED),
         (S.REFERRED, S.ADMITTED),
         (S.REFERRED, S.REFUSAL_UPHELD),
+        (S.ADMITTED, S.CLOSED),  # courses.services.case_close records the reason and summary
     }
 )
 
