@@ -1,0 +1,126 @@
+"""``{% followup_panel access %}``: reviews, early warnings and the motivation chart on the case page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django import template
+from django.db.models import Count, prefetch_related_objects
+from django.utils import timezone
+
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.permissions import Part
+from vejud.cases.services import may_act
+from vejud.cases.states import Actor
+from vejud.followup.forms import EVIDENCE_FIELDS
+from vejud.followup.models import CHANGES, EarlyWarning, Review
+from vejud.followup.services import baseline_motivation, review_due_on
+
+register = template.Library()
+
+FOLLOWUP_STATUSES = frozenset({CaseStatus.ADMITTED, CaseStatus.CLOSED})
+REVIEWS_SHOWN = 10
+RESOLVED_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    rating: str
+    evidence: str
+
+
+@dataclass
+class FollowupOverview:
+    """What the follow-up panel shows of one case."""
+
+    case: Case
+    can_review: bool
+    can_resolve: bool
+    due_on: date | None
+    overdue: bool
+    baseline: int | None
+    open_warnings: list[EarlyWarning]
+    resolved_warnings: list[EarlyWarning]
+    latest: list[Review]
+    review_count: int
+    rows: list[Review] = field(default_factory=list)  # chronological, for the chart's table
+
+
+def progress_scaled(review: Review) -> float:
+    """Return the progress as the chart plots it: the ratings' sum scaled to 0-5."""
+    return round(review.progress_total() * 5 / progress_max(review), 2)
+
+
+def progress_max(review: Review) -> int:
+    return 12 if review.custody_behaviour is not None else 9
+
+
+def review_changes(review: Review) -> list[Change]:
+    """Return the rated changes of a review with their evidence (change 4 only when rated)."""
+    changes = []
+    for name in CHANGES:
+        if getattr(review, name) is None:
+            continue
+        changes.append(
+            Change(
+                label=str(getattr(Review._meta.get_field(name), "verbose_name", name)),
+                rating=getattr(review, f"get_{name}_display")(),
+                evidence=getattr(review, EVIDENCE_FIELDS[name]),
+            )
+        )
+    return changes
+
+
+def followup_overview(case: Case, user: Any) -> FollowupOverview:
+    """Collect the follow-up panel in a fixed number of queries, however many reviews there are."""
+    reviews: list[Review] = list(
+        Review.objects.filter(case=case)
+        .select_related("created_by")
+        .annotate(risk_count=Count("risk_events"))
+        .order_by("-reviewed_on", "-id")
+    )
+    latest = reviews[:REVIEWS_SHOWN]
+    prefetch_related_objects(latest, "risk_events")
+    for review in reviews:
+        review.progress_scaled = progress_scaled(review)  # type: ignore[attr-defined]
+        review.progress_max = progress_max(review)  # type: ignore[attr-defined]
+    for review in latest:
+        review.changes = review_changes(review)  # type: ignore[attr-defined]
+    warnings = EarlyWarning.objects.filter(case=case).select_related("review")
+    admitted = case.status == CaseStatus.ADMITTED
+    may_work = may_act(user, case, Actor.CASEWORKER)
+    due_on = review_due_on(case, reviews[0] if reviews else None) if admitted else None
+    return FollowupOverview(
+        case=case,
+        can_review=admitted and may_work,
+        can_resolve=may_work,
+        due_on=due_on,
+        overdue=due_on is not None and due_on < timezone.localdate(),
+        baseline=baseline_motivation(case, None),
+        open_warnings=list(warnings.filter(resolved_at__isnull=True).order_by("raised_at", "id")),
+        resolved_warnings=list(
+            warnings.filter(resolved_at__isnull=False)
+            .select_related("resolved_by")
+            .order_by("-resolved_at", "-id")[:RESOLVED_SHOWN]
+        ),
+        latest=latest,
+        review_count=len(reviews),
+        rows=reviews[::-1],
+    )
+
+
+@register.inclusion_tag("followup/_followup_panel.html", takes_context=True)
+def followup_panel(context: Any, access: Any) -> dict[str, Any]:
+    """Render the follow-up panel for caseworkers (not mentors) on an admitted or closed case."""
+    case = access.case
+    if Part.JOURNAL not in access.parts or case.status not in FOLLOWUP_STATUSES:
+        return {"overview": None}
+    request = context["request"]
+    return {
+        "overview": followup_overview(case, request.user),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

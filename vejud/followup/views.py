@@ -1,0 +1,113 @@
+"""Follow-up pages: record a review, resolve an early warning, and the motivation chart (SVG)."""
+
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vejud.audit.services import log_access
+from vejud.cases.models import CaseStatus, Track
+from vejud.cases.permissions import Part
+from vejud.cases.selectors import CaseAccess
+from vejud.cases.services import may_act
+from vejud.cases.states import Actor
+from vejud.core.gate import case_view
+from vejud.followup.charts import motivation_chart_svg
+from vejud.followup.forms import ReviewForm, RiskEventFormSet, WarningResolveForm, risk_events
+from vejud.followup.models import EarlyWarning, Review
+from vejud.followup.services import baseline_motivation, review_record, warning_resolve
+
+
+def _section(access: CaseAccess) -> str:
+    return f"{access.case.get_absolute_url()}#followup"
+
+
+@case_view(part=Part.JOURNAL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record a follow-up review; any early warnings it raises are shown after saving."""
+    case = access.case
+    if case.status != CaseStatus.ADMITTED or not may_act(request.user, case, Actor.CASEWORKER):
+        messages.error(request, _("Reviews are recorded on an active exit course only."))
+        return redirect(case)
+    custody = case.track == Track.CUSTODY
+    form = ReviewForm(request.POST or None, custody=custody)
+    risks = RiskEventFormSet(request.POST or None, prefix="risk")
+    if request.method == "GET":
+        log_access(
+            user=request.user,
+            part="followup_review_form",
+            person_id=case.person_id,
+            case_id=case.pk,
+            request=request,
+            break_glass=access.break_glass,
+        )
+    elif form.is_valid() & risks.is_valid():  # both validated, so every error shows at once
+        try:
+            review = review_record(
+                actor=request.user,
+                case=case,
+                risk_events=risk_events(risks),
+                **form.service_kwargs(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The review is saved."))
+            raised = [w.get_reason_display() for w in review.warnings.all()]
+            if raised:
+                messages.warning(
+                    request,
+                    _("Early warning raised: %(reasons)s. The coordinator gets a task.")
+                    % {"reasons": "; ".join(raised)},
+                )
+            return redirect(_section(access))
+    context = {"case": case, "form": form, "risks": risks, "custody": custody}
+    return render(request, "followup/review_form.html", context)
+
+
+@case_view(part=Part.JOURNAL)
+@never_cache
+@require_POST
+def warning_resolve_view(request: HttpRequest, access: CaseAccess, warning_id: int) -> HttpResponse:
+    """Record what was done about an early warning."""
+    warning = get_object_or_404(EarlyWarning, pk=warning_id, case=access.case)
+    form = WarningResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done about the warning."))
+        return redirect(_section(access))
+    try:
+        warning_resolve(actor=request.user, warning=warning, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The warning is resolved."))
+    return redirect(_section(access))
+
+
+# django-csp types a view as taking the request only, hence the two ignores.
+@case_view(part=Part.JOURNAL)  # type: ignore[arg-type]
+@never_cache
+@require_GET
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # pygal's inline <style>
+def chart(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Serve the motivation and progress chart as SVG (the view is logged)."""
+    case = access.case
+    log_access(
+        user=request.user,
+        part="followup_chart",
+        person_id=case.person_id,
+        case_id=case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+    reviews = list(Review.objects.filter(case=case))
+    svg = motivation_chart_svg(reviews, baseline=baseline_motivation(case, None))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

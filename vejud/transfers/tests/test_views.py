@@ -1,0 +1,411 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from vejud.audit.models import AccessLog
+from vejud.cases.models import Track
+from vejud.cases.services import mentor_assign
+from vejud.core.testing import CAST, make_admitted_case, make_case, verified_client
+from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.services import (
+    can_receive,
+    release_date_set,
+    release_plans_run,
+    transfer_accept,
+    transfer_request,
+)
+from vejud.transfers.views import receivable_by
+
+
+def to_b(world, case, note="Moves to Aarhus; housing arranged."):
+    return transfer_request(
+        actor=world.member_a, case=case, to_unit=world.unit_b, handover_note=note
+    )
+
+
+def custody_case(world):
+    """Return an admitted case moved to custody in the prison (the arrest track)."""
+    case = make_admitted_case(world)
+    arrest = transfer_request(
+        actor=world.member_a,
+        case=case,
+        to_unit=world.dfk,
+        to_institution=world.prison,
+        handover_note="Arrested",
+    )
+    transfer_accept(actor=world.custody, transfer=arrest)
+    case.refresh_from_db()
+    return case
+
+
+def with_plan(world):
+    case = custody_case(world)
+    release_date_set(
+        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=30)
+    )
+    assert release_plans_run() == 1
+    case.refresh_from_db()
+    return case
+
+
+CASE_ROUTES = ("new", "cancel", "release_plan", "release_date", "release_transfer")
+
+
+def route(name, case, transfer_id=1):
+    kwargs = {"reference": case.reference}
+    if name == "cancel":
+        kwargs["transfer_id"] = transfer_id
+    method = "get" if name in ("new", "release_plan") else "post"
+    return method, reverse(f"transfers:{name}", kwargs=kwargs)
+
+
+# The gate -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(world):
+    return with_plan(world)
+
+
+@pytest.mark.parametrize("name", CASE_ROUTES)
+def test_other_unit_gets_404(world, case, name):
+    method, url = route(name, case)
+    assert getattr(verified_client(world.member_b), method)(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", CASE_ROUTES)
+def test_analyst_gets_403(world, case, name):
+    method, url = route(name, case)
+    assert getattr(verified_client(world.analyst), method)(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", CASE_ROUTES)
+def test_the_case_mentor_gets_404(world, name):
+    case = make_admitted_case(world)
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    method, url = route(name, case)
+    assert getattr(verified_client(world.mentor), method)(url).status_code == 404
+
+
+def test_incoming_page_needs_a_casework_role(world, client):
+    assert verified_client(world.analyst).get(reverse("transfers:incoming")).status_code == 403
+    assert verified_client(world.sysadmin).get(reverse("transfers:incoming")).status_code == 403
+    response = client.get(reverse("transfers:incoming"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_wrong_methods_get_405(world, case):
+    client = verified_client(world.custody)
+    for name in ("release_date", "release_transfer"):
+        assert client.get(route(name, case)[1]).status_code == 405
+    assert client.delete(reverse("transfers:incoming")).status_code == 405
+
+
+def test_receivable_by_agrees_with_can_receive(world):
+    liberty = make_admitted_case(world)
+    other = make_admitted_case(world)
+    national = make_admitted_case(world)
+    transfers = [
+        to_b(world, liberty),
+        transfer_request(
+            actor=world.member_a,
+            case=other,
+            to_unit=world.dfk,
+            to_institution=world.prison,
+            handover_note="Arrested",
+        ),
+        transfer_request(
+            actor=world.member_a, case=national, to_unit=world.national, handover_note="Threats"
+        ),
+    ]
+    for name in [*CAST, "nobody"]:
+        user = getattr(world, name)
+        listed = set(receivable_by(user).values_list("pk", flat=True))
+        assert listed == {t.pk for t in transfers if can_receive(user, t)}, name
+
+
+# Request, answer, cancel ----------------------------------------------------------
+
+
+def test_transfer_through_the_pages_reaches_the_receiver_who_takes_over(world):
+    case = make_admitted_case(world, first_name="Zelda", last_name="Quixwort")
+    member_a = verified_client(world.member_a)
+    response = member_a.post(
+        reverse("transfers:new", kwargs={"reference": case.reference}),
+        {"to_unit": world.unit_b.pk, "to_track": "liberty", "handover_note": "Moves to B."},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "The transfer is requested. You stay responsible until Test Exit Unit B accepts." in html
+    assert "Awaiting the receiver" in html
+    transfer = Transfer.objects.get(case=case, status=TransferStatus.PENDING)
+    assert "Request a transfer" not in html  # one pending transfer at a time
+
+    member_b = verified_client(world.member_b)
+    assert member_b.get(case.get_absolute_url()).status_code == 404
+    tasks = member_b.get(reverse("worklist:tasks")).content.decode()
+    assert f'href="{reverse("transfers:incoming")}">{case.reference}</a>' in tasks
+    incoming = member_b.get(reverse("transfers:incoming")).content.decode()
+    assert case.reference in incoming
+    assert "Moves to B." in incoming
+    assert "Test Exit Unit A" in incoming
+    assert "Quixwort" not in incoming
+    assert "Zelda" not in incoming
+    assert AccessLog.objects.filter(
+        user=world.member_b, case_id=case.pk, part="transfer_handover"
+    ).exists()
+    assert (
+        case.reference
+        not in verified_client(world.coordinator_a)
+        .get(reverse("transfers:incoming"))
+        .content.decode()
+    )
+
+    response = member_b.post(
+        reverse("transfers:incoming"),
+        {"transfer": transfer.pk, "decision": "accept", "note": "Welcome"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == case.get_absolute_url()
+    assert f"You have taken over case {case.reference}." in response.content.decode()
+    case.refresh_from_db()
+    assert case.responsible_unit == world.unit_b
+    assert member_a.get(case.get_absolute_url()).status_code == 404
+
+
+def test_decline_needs_a_note_and_keeps_the_sender_responsible(world):
+    case = make_admitted_case(world)
+    transfer = to_b(world, case)
+    member_b = verified_client(world.member_b)
+    url = reverse("transfers:incoming")
+    response = member_b.post(url, {"transfer": transfer.pk, "decision": "decline", "note": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="answer-note-{transfer.pk}_error"' in html
+    assert "Say why the transfer is declined." in html
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.PENDING
+    response = member_b.post(
+        url,
+        {"transfer": transfer.pk, "decision": "decline", "note": "He stays in A"},
+        follow=True,
+    )
+    assert "the sender stays responsible" in response.content.decode()
+    transfer.refresh_from_db()
+    case.refresh_from_db()
+    assert (transfer.status, case.responsible_unit) == (TransferStatus.DECLINED, world.unit_a)
+    page = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()
+    assert "He stays in A" in page
+    assert "Request a transfer" in page
+
+
+def test_answering_a_transfer_not_addressed_to_you_is_404(world):
+    case = make_admitted_case(world)
+    transfer = to_b(world, case)
+    for user in (world.member_a, world.coordinator_a, world.custody, world.mentor):
+        response = verified_client(user).post(
+            reverse("transfers:incoming"), {"transfer": transfer.pk, "decision": "accept"}
+        )
+        assert response.status_code == 404
+    missing = verified_client(world.member_b).post(
+        reverse("transfers:incoming"), {"transfer": 999999, "decision": "accept"}
+    )
+    assert missing.status_code == 404
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.PENDING
+
+
+def test_an_answered_transfer_cannot_be_answered_again(world):
+    case = make_admitted_case(world)
+    transfer = to_b(world, case)
+    transfer_accept(actor=world.coordinator_b, transfer=transfer)
+    response = verified_client(world.member_b).post(
+        reverse("transfers:incoming"),
+        {"transfer": transfer.pk, "decision": "decline", "note": "late"},
+        follow=True,
+    )
+    assert "The transfer is no longer awaiting an answer." in response.content.decode()
+
+
+def test_a_receiver_who_can_see_the_case_answers_on_the_case_page(world):
+    case = make_admitted_case(world)
+    transfer_request(
+        actor=world.member_a, case=case, to_unit=world.national, handover_note="Serious threats"
+    )
+    adviser_page = verified_client(world.adviser).get(case.get_absolute_url()).content.decode()
+    assert "Accept the transfer" in adviser_page
+    sender_page = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()
+    assert "Accept the transfer" not in sender_page
+    assert "Cancel the transfer request" in sender_page
+
+
+def test_the_sender_cancels(world):
+    case = make_admitted_case(world)
+    transfer = to_b(world, case)
+    url = reverse(
+        "transfers:cancel", kwargs={"reference": case.reference, "transfer_id": transfer.pk}
+    )
+    member_a = verified_client(world.member_a)
+    response = member_a.post(url, follow=True)
+    assert "The transfer request is cancelled." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    again = member_a.post(url, follow=True)
+    assert "The transfer is no longer awaiting an answer." in again.content.decode()
+
+
+def test_cancelling_a_transfer_of_another_case_is_404(world):
+    case = make_admitted_case(world)
+    other = make_admitted_case(world)
+    transfer = to_b(world, other)
+    url = reverse(
+        "transfers:cancel", kwargs={"reference": case.reference, "transfer_id": transfer.pk}
+    )
+    assert verified_client(world.member_a).post(url).status_code == 404
+
+
+def test_missing_consent_is_explained(world):
+    case = make_case(world.member_a, world.unit_a)
+    response = verified_client(world.member_a).post(
+        reverse("transfers:new", kwargs={"reference": case.reference}),
+        {"to_unit": world.unit_b.pk, "to_track": "liberty", "handover_note": "Moves"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No valid consent is recorded for this case" in html
+    assert "Record a consent that covers the receiving agency, then try again." in html
+    assert not Transfer.objects.filter(case=case).exists()
+
+
+def test_custody_track_needs_the_institution(world):
+    case = make_admitted_case(world)
+    response = verified_client(world.member_a).post(
+        reverse("transfers:new", kwargs={"reference": case.reference}),
+        {"to_unit": world.dfk.pk, "to_track": "custody", "handover_note": "Arrested"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_to_institution_error"' in response.content.decode()
+
+
+def test_request_page_with_a_pending_transfer_goes_back(world):
+    case = make_admitted_case(world)
+    to_b(world, case)
+    response = verified_client(world.member_a).get(
+        reverse("transfers:new", kwargs={"reference": case.reference}), follow=True
+    )
+    assert "A transfer cannot be requested on the case right now." in response.content.decode()
+
+
+# Good release ---------------------------------------------------------------------
+
+
+def test_good_release_through_the_pages(world):
+    case = make_admitted_case(world)
+    member_a = verified_client(world.member_a)
+    member_a.post(
+        reverse("transfers:new", kwargs={"reference": case.reference}),
+        {
+            "to_unit": world.dfk.pk,
+            "to_track": "custody",
+            "to_institution": world.prison.pk,
+            "handover_note": "Arrested on new charges; remand in the prison.",
+        },
+    )
+    custody = verified_client(world.custody)
+    incoming = custody.get(reverse("transfers:incoming")).content.decode()
+    assert "Arrested on new charges" in incoming
+    arrest = Transfer.objects.get(case=case, status=TransferStatus.PENDING)
+    custody.post(reverse("transfers:incoming"), {"transfer": arrest.pk, "decision": "accept"})
+    case.refresh_from_db()
+    assert (case.track, case.institution) == (Track.CUSTODY, world.prison)
+
+    release_on = timezone.localdate() + timedelta(days=45)
+    response = custody.post(
+        reverse("transfers:release_date", kwargs={"reference": case.reference}),
+        {"release_on": release_on.isoformat()},
+        follow=True,
+    )
+    assert "The release date is saved." in response.content.decode()
+    assert "The release plan is created automatically 60 days" in response.content.decode()
+    assert release_plans_run() == 1  # the daily job
+
+    page = custody.get(case.get_absolute_url()).content.decode()
+    assert page.count("Missing") >= 5
+    plan_url = reverse("transfers:release_plan", kwargs={"reference": case.reference})
+    form = custody.get(plan_url).content.decode()
+    assert "5 items missing" in form
+    assert "Name the receiving local unit first." in form
+    response = custody.post(
+        plan_url,
+        {
+            "housing": "on",
+            "income": "on",
+            "treatment": "on",
+            "mentor_from_day_one": "on",
+            "receiving_unit": world.unit_a.pk,
+            "note": "Flat in Odense",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "The release plan is saved." in html
+    assert "1 item missing" in html
+    plan = ReleasePlan.objects.get(case=case)
+    assert (plan.receiving_unit, plan.missing()) == (world.unit_a, ["unit_informed"])
+
+    transfer_url = reverse("transfers:release_transfer", kwargs={"reference": case.reference})
+    response = custody.post(transfer_url, {"handover_note": ""})
+    assert response.status_code == 200
+    assert 'id="id_handover_note_error"' in response.content.decode()
+    response = custody.post(
+        transfer_url, {"handover_note": "Released on the date; flat ready."}, follow=True
+    )
+    assert "The transfer to Test Exit Unit A is requested." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.transfer is not None
+
+    incoming = member_a.get(reverse("transfers:incoming")).content.decode()
+    assert "Released on the date; flat ready." in incoming
+    member_a.post(
+        reverse("transfers:incoming"), {"transfer": plan.transfer.pk, "decision": "accept"}
+    )
+    case.refresh_from_db()
+    assert (case.track, case.responsible_unit, case.institution) == (
+        Track.LIBERTY,
+        world.unit_a,
+        None,
+    )
+
+
+def test_release_date_on_a_liberty_case_is_refused_with_a_message(world):
+    case = make_admitted_case(world)
+    response = verified_client(world.member_a).post(
+        reverse("transfers:release_date", kwargs={"reference": case.reference}),
+        {"release_on": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    assert "Only custody cases have a release date." in response.content.decode()
+    case.refresh_from_db()
+    assert case.release_on is None
+
+
+def test_release_plan_page_without_a_plan_goes_back(world):
+    case = custody_case(world)
+    response = verified_client(world.custody).get(
+        reverse("transfers:release_plan", kwargs={"reference": case.reference}), follow=True
+    )
+    assert "There is no release plan to work on." in response.content.decode()
+
+
+def test_release_plan_page_is_logged(world, case):
+    verified_client(world.custody).get(
+        reverse("transfers:release_plan", kwargs={"reference": case.reference})
+    )
+    assert AccessLog.objects.filter(
+        user=world.custody, case_id=case.pk, part="release_plan"
+    ).exists()
