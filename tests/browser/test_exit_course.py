@@ -32,7 +32,7 @@ Open = Callable[..., Session]
 
 def test_plan_and_mentor_then_the_mentor_sees_only_the_mentor_view(
     bworld: World, open_browser: Open
-):
+) -> None:
     case = make_admitted_case(bworld, first_name="Mikkel", last_name="Dahl")
     ref = case.reference
     member = open_browser(bworld.member_a, "en", start=f"/sager/{ref}/")
@@ -68,7 +68,7 @@ def test_plan_and_mentor_then_the_mentor_sees_only_the_mentor_view(
 
 def test_review_with_a_motivation_dip_flags_the_case_and_tasks_the_coordinator(
     bworld: World, open_browser: Open
-):
+) -> None:
     case = make_admitted_case(bworld)  # signed motivation level 4
     ref = case.reference
     member = open_browser(bworld.member_a, "en", start=f"/sager/{ref}/opfoelgning/ny/")
@@ -94,7 +94,7 @@ def test_review_with_a_motivation_dip_flags_the_case_and_tasks_the_coordinator(
 
 def test_custody_case_released_through_a_good_release_plan_and_an_accepted_transfer(
     bworld: World, open_browser: Open
-):
+) -> None:
     case = make_admitted_case(bworld)
     arrest = transfer_request(
         actor=bworld.member_a,

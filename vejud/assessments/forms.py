@@ -71,7 +71,9 @@ class TargetGroupForm(DkfdsForm):
             if hint:
                 self.fields[f"met_{code}"].help_text = _("From the case: %(hint)s") % {"hint": hint}
             self.fields[f"note_{code}"] = forms.CharField(
-                label=_("Note"), required=False, max_length=1000
+                label=_("Note on: %(criterion)s") % {"criterion": text},
+                required=False,
+                max_length=1000,
             )
         self.order_fields(
             [*(n for c, _t in self.criteria for n in (f"met_{c}", f"note_{c}")), "reasoning"]
@@ -165,8 +167,11 @@ class SuitabilityForm(DkfdsForm):
                 getattr(field, "verbose_name", criterion),
                 [(str(v), str(label)) for v, label in Degree.choices],
             )
+            reasoning = SuitabilityAssessment._meta.get_field(f"{criterion}_reasoning")
             self.fields[f"{criterion}_reasoning"] = forms.CharField(
-                label=_("Reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=str(getattr(reasoning, "verbose_name", "")).capitalize(),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.order_fields(
             [

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -32,9 +33,12 @@ from vejud.intake.models import ConsentAgency
 from vejud.intake.selectors import require_consent
 
 GROUND_INSTRUMENT = {
-    RefusalGround.OUTSIDE_TARGET_GROUP: ("target_group", _("the target-group assessment")),
-    RefusalGround.NOT_SUITABLE: ("suitability", _("the suitability assessment")),
-    RefusalGround.NOT_MOTIVATED: ("motivation", _("the motivation assessment")),
+    RefusalGround.OUTSIDE_TARGET_GROUP: (
+        "target_group",
+        gettext_lazy("a signed target-group assessment"),
+    ),
+    RefusalGround.NOT_SUITABLE: ("suitability", gettext_lazy("a signed suitability assessment")),
+    RefusalGround.NOT_MOTIVATED: ("motivation", gettext_lazy("a signed motivation assessment")),
 }
 
 
@@ -62,7 +66,7 @@ def decision_requirements(case: Case, outcome: str, grounds: list[str]) -> list[
         for ground in grounds:
             key, label = GROUND_INSTRUMENT[RefusalGround(ground)]
             if signed[key] is None:
-                missing.append(_("a signed %(instrument)s") % {"instrument": label})
+                missing.append(str(label))
     return missing
 
 

@@ -1,0 +1,167 @@
+"""Helpers for the browser tests: a signed-in user's browser, TOTP codes, the page watch.
+
+Imported by ``conftest.py`` (fixtures) and the test modules (types and helpers).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import translation
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
+
+from vejud.accounts.decorators import REAUTH_AT_KEY
+from vejud.accounts.models import User
+from vejud.core.testing import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+LOCALES = {"da": "da-DK", "en": "en-GB"}
+MUNICIPALITY_A = "Testkommune A"
+
+
+def tr(language: str, msgid: str) -> str:
+    """Return ``msgid`` as the page shows it in ``language`` (works with or without a catalogue)."""
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+def totp_code(user: User) -> str:
+    """Return the next code the user's authenticator would accept, without waiting.
+
+    django-otp refuses a time step it has already accepted, so a second sign-in in the
+    same 30 seconds uses the next step inside the device's tolerance (like a phone whose
+    clock runs a little fast); the device follows the drift. Never an earlier step: if
+    the 30-second boundary passes before the server checks, that one would be too old.
+    """
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    for offset in range(device.tolerance + 1):
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + offset)
+        totp.time = time.time()
+        if totp.t() > device.last_t:
+            return f"{totp.token():0{device.digits}d}"
+    raise AssertionError("no usable TOTP step")  # pragma: no cover - tolerance is at least 1
+
+
+A11Y_PREFIX = "vejud-a11y:"
+
+# Runs in every page the tests load (injected by Playwright, so the page's CSP does not
+# apply to it) and reports what a screen-reader or keyboard user would trip over.
+A11Y_CHECK = """
+document.addEventListener("DOMContentLoaded", () => {
+  const report = (text) => console.error("PREFIX " + location.pathname + ": " + text);
+  if (!document.documentElement.lang) report("<html> has no lang");
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) report(h1 + " <h1> elements");
+  let previous = 0;
+  for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const level = Number(heading.tagName[1]);
+    if (previous && level > previous + 1) report("heading skips to " + heading.tagName + ": " + heading.textContent.trim());
+    previous = level;
+  }
+  const seen = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    if (seen.has(el.id)) report("duplicate id " + el.id);
+    seen.add(el.id);
+  }
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (["hidden", "submit", "button", "reset"].includes(el.type)) continue;
+    const named = el.labels.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.title;
+    if (!named) report("form field without a label: " + (el.name || el.id || el.outerHTML.slice(0, 80)));
+  }
+});
+""".replace("PREFIX", A11Y_PREFIX)
+
+
+@dataclass
+class Problems:
+    """What went wrong in the browser while a test ran."""
+
+    csp: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+    failed_assets: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.add_init_script(A11Y_CHECK)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if "content security policy" in message.text.lower():
+            self.csp.append(message.text)
+        elif message.text.startswith(A11Y_PREFIX):
+            self.accessibility.append(message.text.removeprefix(A11Y_PREFIX).strip())
+
+    def _response(self, response: Response) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.failed_assets.append(f"{response.status} {response.url}")
+
+    def assert_clean(self) -> None:
+        assert not self.csp, f"CSP violations: {self.csp}"
+        assert not self.script_errors, f"script errors: {self.script_errors}"
+        assert not self.failed_assets, f"static assets failed: {self.failed_assets}"
+        assert not self.accessibility, f"accessibility: {sorted(set(self.accessibility))}"
+
+
+@dataclass
+class Session:
+    """One user's browser (own context and cookies) on the live server."""
+
+    user: User
+    language: str
+    context: BrowserContext
+    page: Page
+    base_url: str
+
+    def t(self, msgid: str) -> str:
+        return tr(self.language, msgid)
+
+    def code(self) -> str:
+        return totp_code(self.user)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def login(self, start: str = "/sager/") -> None:
+        """Open ``start``, get sent to sign in (password, then TOTP code) and land back on it."""
+        page, t = self.page, self.t
+        page.goto(self.url(start))
+        expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+        page.get_by_label(t("E-mail address")).fill(self.user.email)
+        page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+        page.get_by_role("button", name=t("Continue")).click()
+        expect(page).to_have_url(re.compile(r"/konto/to-faktor/"))
+        page.get_by_label(t("Code"), exact=True).fill(self.code())
+        page.get_by_role("button", name=t("Sign in"), exact=True).click()
+        expect(page).to_have_url(self.url(start))
+
+    def confirm_identity(self) -> None:
+        """Fill in the re-authentication page (password and a new code)."""
+        page, t = self.page, self.t
+        expect(page).to_have_url(re.compile(r"/konto/bekraeft/"))
+        page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+        page.get_by_label(t("Code"), exact=True).fill(totp_code(self.user))
+        page.get_by_role("button", name=t("Confirm"), exact=True).click()
+
+    def forget_reauthentication(self) -> None:
+        """Make the last password+code check old, as if the user signed in hours ago."""
+        cookie = next(c for c in self.context.cookies() if c["name"] == "sessionid")
+        store = SessionStore(session_key=cookie["value"])
+        store[REAUTH_AT_KEY] = 0
+        store.save()
