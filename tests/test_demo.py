@@ -1,24 +1,69 @@
-"""``vejud seed-demo``: a synthetic dataset made through the services, created once."""
+"""``vejud seed-demo``: a synthetic dataset made through the services, created once.
+
+Seeding takes a few seconds, so the read-only checks share one dataset (``demo``):
+it is made once for this module inside a transaction that is rolled back at the
+end, and each test runs in its own savepoint inside it as usual.
+"""
 
 from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from vejud.accounts.models import Membership, Role, User
+from vejud.assessments.models import (
+    MotivationAssessment,
+    SuitabilityAssessment,
+    TargetGroupAssessment,
+)
+from vejud.audit.models import AuditEvent
 from vejud.audit.services import verify_chain
-from vejud.cases.models import BreakGlassGrant, Case, JournalEntry, Track
+from vejud.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseStatus,
+    CaseTransition,
+    JournalEntry,
+    MentorAssignment,
+    Track,
+)
 from vejud.cases.permissions import scope_for
-from vejud.core.demo import DEMO_DOMAIN, DEMO_PASSWORD, totp_secret_base32
+from vejud.core.demo import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, seed_demo, totp_secret_base32
+from vejud.courses.models import (
+    ActionStatus,
+    CaseClosure,
+    CaseOffer,
+    ClosureReason,
+    ExitAgreement,
+    MentorMeeting,
+    PlanAction,
+    PlanGoal,
+)
+from vejud.decisions.models import (
+    Decision,
+    DecisionLevel,
+    DecisionOutcome,
+    InformationRequest,
+    Referral,
+    RefusalGround,
+)
+from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
+from vejud.followup.services import review_due_on
+from vejud.intake.models import Consent, Inquiry
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import (
     AccessRuleKind,
@@ -27,10 +72,47 @@ from vejud.people.models import (
     PersonAccessRule,
     ProtectedAddress,
 )
+from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.services import release_plans_run
 
 pytestmark = pytest.mark.django_db
 
 SECRET_LINE = re.compile(r"^(\S+@demo\.vejud\.dk)\s+([A-Z2-7]{32})\s", re.MULTILINE)
+BULK = 60  # cases beyond the showcase in the shared dataset
+COUNTED = (
+    User,
+    Membership,
+    TOTPDevice,
+    Unit,
+    Person,
+    Case,
+    CaseTransition,
+    JournalEntry,
+    Inquiry,
+    Consent,
+    TargetGroupAssessment,
+    MotivationAssessment,
+    SuitabilityAssessment,
+    Decision,
+    Referral,
+    InformationRequest,
+    ExitAgreement,
+    PlanGoal,
+    PlanAction,
+    CaseOffer,
+    MentorAssignment,
+    MentorMeeting,
+    Review,
+    RiskEvent,
+    EarlyWarning,
+    Transfer,
+    ReleasePlan,
+    CaseClosure,
+    PersonAccessRule,
+    ProtectedAddress,
+    BreakGlassGrant,
+    AuditEvent,
+)
 
 
 def seed(**options: object) -> str:
@@ -40,36 +122,45 @@ def seed(**options: object) -> str:
 
 
 def counts() -> dict[str, int]:
-    return {
-        "users": User.objects.count(),
-        "memberships": Membership.objects.count(),
-        "devices": TOTPDevice.objects.count(),
-        "units": Unit.objects.count(),
-        "persons": Person.objects.count(),
-        "cases": Case.objects.count(),
-        "journal": JournalEntry.objects.count(),
-    }
+    return {model.__name__: model._default_manager.count() for model in COUNTED}
 
 
-def test_second_run_adds_nothing_and_prints_the_logins_again():
-    first = seed(cases=40)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Seed the showcase and some bulk cases once for the module; roll it all back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed(cases=MIN_CASES + BULK)
+        transaction.set_rollback(True)
+
+
+def test_second_run_adds_nothing_and_prints_the_logins_again(demo: str) -> None:
     before = counts()
-    second = seed(cases=40)
+    second = seed(cases=MIN_CASES + BULK)
 
     assert counts() == before
-    assert before["cases"] == 40
+    assert before["Case"] == MIN_CASES + BULK
     assert "no demo cases added" in second
-    assert SECRET_LINE.findall(first) == SECRET_LINE.findall(second)
+    assert SECRET_LINE.findall(demo) == SECRET_LINE.findall(second)
 
 
-def test_prints_every_demo_user_with_a_working_totp_secret():
-    output = seed(cases=20)
+def test_prints_a_summary_and_the_showcase_cases(demo: str) -> None:
+    assert f"Demo data created: {Person.objects.count()} persons, {MIN_CASES + BULK} cases" in demo
+    summary = next(line for line in demo.splitlines() if "Cases by status:" in line)
+    for status in CaseStatus.values:
+        assert re.search(rf"\b{status} [1-9]", summary), status
+    closures = next(line for line in demo.splitlines() if "Closures:" in line)
+    for reason in ClosureReason.values:
+        assert re.search(rf"\b{reason} [1-9]", closures), reason
+    reopened = next(line for line in demo.splitlines() if "reopened" in line)
+    assert re.search(r"EX-\d{4}-\d{5} \(new attempt EX-\d{4}-\d{5}\)", reopened)
 
-    printed = dict(SECRET_LINE.findall(output))
+
+def test_prints_every_demo_user_with_a_working_totp_secret(demo: str) -> None:
+    printed = dict(SECRET_LINE.findall(demo))
     demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
     assert set(printed) == set(demo_users.values_list("email", flat=True))
-    assert DEMO_PASSWORD in output
-    assert "http://127.0.0.1:8000/" in output
+    assert DEMO_PASSWORD in demo
+    assert "http://127.0.0.1:8000/" in demo
     for user in demo_users:
         assert user.check_password(DEMO_PASSWORD)
         device = TOTPDevice.objects.get(user=user, confirmed=True)
@@ -78,9 +169,7 @@ def test_prints_every_demo_user_with_a_working_totp_secret():
         assert printed[user.email] == totp_secret_base32(user.email)
 
 
-def test_staff_of_every_role_in_the_units_they_belong_to():
-    seed(cases=20)
-
+def test_staff_of_every_role_in_the_units_they_belong_to(demo: str) -> None:
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     for unit in Unit.objects.filter(kind=UnitKind.LOCAL):
@@ -90,61 +179,198 @@ def test_staff_of_every_role_in_the_units_they_belong_to():
     assert scope_for(admin).roles == {Role.SYSTEM_ADMINISTRATOR}
 
 
-def test_persons_are_synthetic_with_valid_cpr_numbers():
-    seed(cases=30)
-
+def test_persons_are_synthetic_with_valid_cpr_numbers(demo: str) -> None:
     for person in Person.objects.all():
         assert stdnum_cpr.is_valid(person.cpr)
         # Generated to fail the old modulus-11 check, away from most real numbers.
         assert stdnum_cpr.checksum(person.cpr) != 0
         assert stdnum_cpr.get_birth_date(person.cpr) == person.birth_date
-    first_notes = JournalEntry.objects.order_by("id").values_list("text", flat=True)[:1]
-    assert "Syntetiske demodata" in first_notes[0]
+    for case in Case.objects.all():
+        first = case.journal_entries.order_by("created_at", "id").first()
+        assert first is not None and "Syntetiske demodata" in first.text, case
 
 
-def test_cases_cover_both_tracks_and_many_districts():
-    seed(cases=120)
+def test_every_status_is_reached_through_the_state_machine(demo: str) -> None:
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    walked: dict[int, str] = {}
+    for step in CaseTransition.objects.order_by("case_id", "at", "id"):
+        assert step.from_status == walked.get(step.case_id, CaseStatus.INQUIRY), step
+        walked[step.case_id] = step.to_status
+    for case in Case.objects.all():
+        assert case.status == walked.get(case.pk, CaseStatus.INQUIRY), case
+    transitions = AuditEvent.objects.filter(action="case.transition").count()
+    assert transitions == CaseTransition.objects.count()
+    assert not AuditEvent.objects.filter(action__startswith="demo.").exists()
 
+
+def test_all_changes_are_in_a_verifiable_audit_trail(demo: str) -> None:
+    result = verify_chain()
+    assert result.ok, result.problems
+    assert result.checked > 500
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "the chain is intact" in out.getvalue()
+
+
+def test_refusals_on_each_ground_and_referrals_upheld_and_overturned(demo: str) -> None:
+    refusals = Decision.objects.filter(level=DecisionLevel.UNIT, outcome=DecisionOutcome.REFUSE)
+    grounds = {g for row in refusals.values_list("grounds", flat=True) for g in row}
+    assert grounds == set(RefusalGround.values)
+    outside = next(d for d in refusals if RefusalGround.OUTSIDE_TARGET_GROUP in d.grounds)
+    assert outside.target_group is not None and outside.target_group.within_target_group is False
+
+    finals = Decision.objects.filter(level=DecisionLevel.FINAL)
+    upheld = finals.get(outcome=DecisionOutcome.UPHOLD)
+    assert upheld.case.status == CaseStatus.REFUSAL_UPHELD
+    overturned = finals.get(outcome=DecisionOutcome.OVERTURN)
+    assert overturned.case.status == CaseStatus.ADMITTED
+    assert overturned.case.referrals.get().information_requests.get().answered_at is not None
+
+    waiting = Referral.objects.filter(final_decision__isnull=True, case__status="referred")
+    assert waiting.count() == 2
+    assert InformationRequest.objects.filter(
+        referral__in=waiting, answered_at__isnull=True
+    ).exists()
+
+
+def test_instruments_drafted_signed_corrected_fear_only_and_parole_only(demo: str) -> None:
+    assessing = Case.objects.filter(status=CaseStatus.ASSESSMENT)
+    assert TargetGroupAssessment.objects.filter(case__in=assessing, signed_at__isnull=True).exists()
+    assert MotivationAssessment.objects.filter(case__in=assessing, signed_at__isnull=False).exists()
+
+    correction = MotivationAssessment.objects.get(supersedes__isnull=False)
+    assert correction.version == 2 and correction.signed_at is not None
+    assert correction.supersedes is not None and correction.supersedes.signed_at is not None
+    assert correction.correction_reason
+
+    fear = MotivationAssessment.objects.get(fear_only=True)
+    assert fear.signed_at is not None and fear.fear_borne
+    parole = MotivationAssessment.objects.get(parole_only_motive=True)
+    assert parole.case.track == Track.CUSTODY
+
+
+def test_active_courses_on_both_tracks_with_plan_offers_and_mentor(demo: str) -> None:
+    today = timezone.localdate()
+    for track in Track.values:
+        courses = Case.objects.filter(
+            status=CaseStatus.ADMITTED,
+            track=track,
+            agreement__isnull=False,
+            plan_goals__isnull=False,
+            plan_actions__isnull=False,
+            offers__isnull=False,
+            mentor_assignments__isnull=False,
+            mentor_meetings__isnull=False,
+        )
+        assert courses.exists(), track
+    open_actions = PlanAction.objects.exclude(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])
+    assert open_actions.filter(deadline__lt=today, case__status=CaseStatus.ADMITTED).exists()
+    assert PlanAction.objects.filter(status=ActionStatus.DONE).exclude(outcome="").exists()
+    flagged = MentorMeeting.objects.get(needs_attention=True)
+    assert flagged.case.status == CaseStatus.ADMITTED
+
+    def has_gap(case: Case) -> bool:
+        motivation = case.motivation_assessments.filter(signed_at__isnull=False).last()
+        given = set(case.offers.values_list("offer_type__code", flat=True))
+        return motivation is not None and bool(set(motivation.help_wishes) - given)
+
+    with_offers = Case.objects.filter(status=CaseStatus.ADMITTED, offers__isnull=False).distinct()
+    assert any(has_gap(case) for case in with_offers)
+
+
+def test_each_closure_reason_and_a_reopened_person(demo: str) -> None:
+    closures = CaseClosure.objects.all()
+    assert set(closures.values_list("reason", flat=True)) == set(ClosureReason.values)
+    assert all(c.case.status == CaseStatus.CLOSED and c.summary for c in closures)
+    reopened = Case.objects.get(previous_case__isnull=False)
+    assert reopened.previous_case is not None
+    assert reopened.previous_case.status == CaseStatus.CLOSED
+    assert reopened.person_id == reopened.previous_case.person_id
+    assert reopened.status == CaseStatus.INQUIRY
+    assert AuditEvent.objects.filter(action="case.reopen", case_id=reopened.pk).exists()
+
+
+def test_follow_up_with_overdue_reviews_and_early_warnings(demo: str) -> None:
+    today = timezone.localdate()
+    reasons = set(EarlyWarning.objects.values_list("reason", flat=True))
+    assert reasons == set(WarningReason.values)
+    dip = EarlyWarning.objects.get(reason=WarningReason.MOTIVATION_DROP)
+    assert dip.review.motivation_level <= 2
+    risk = EarlyWarning.objects.get(reason=WarningReason.RISK_EVENT)
+    assert risk.review.risk_events.exists()
+
+    courses = Case.objects.filter(status=CaseStatus.ADMITTED)
+    due = [review_due_on(case, case.reviews.order_by("reviewed_on").last()) for case in courses]
+    assert any(d is not None and d < today for d in due)
+    assert any(d is not None and d >= today for d in due)
+
+
+def test_pending_transfers_between_local_units_and_from_arrest_to_custody(demo: str) -> None:
+    pending = Transfer.objects.filter(status=TransferStatus.PENDING).select_related(
+        "from_unit", "to_unit"
+    )
+    local = pending.filter(from_unit__kind=UnitKind.LOCAL, to_unit__kind=UnitKind.LOCAL)
+    assert local.filter(from_track=Track.LIBERTY, to_track=Track.LIBERTY).exists()
+    arrest = pending.get(from_track=Track.LIBERTY, to_track=Track.CUSTODY)
+    assert arrest.to_institution is not None and arrest.to_unit.kind == UnitKind.DFK
+    for transfer in pending:
+        # Until the receiver accepts, the sender stays responsible.
+        assert transfer.case.responsible_unit_id == transfer.from_unit_id
+
+
+def test_release_plans_for_custody_cases_released_within_60_days(demo: str) -> None:
+    horizon = timezone.localdate() + timedelta(days=60)
+    plans = ReleasePlan.objects.select_related("case")
+    assert plans.count() == 2
+    for plan in plans:
+        assert plan.case.track == Track.CUSTODY and plan.case.status == CaseStatus.ADMITTED
+        assert plan.release_on == plan.case.release_on and plan.release_on <= horizon
+        assert plan.receiving_unit is not None and plan.receiving_unit.kind == UnitKind.LOCAL
+    missing = plans.get(transfer__isnull=True)
+    assert missing.housing and not missing.income  # an unticked item becomes a task
+    prepared = plans.get(transfer__isnull=False)
+    assert prepared.transfer is not None and prepared.transfer.status == TransferStatus.PENDING
+    assert prepared.transfer.to_track == Track.LIBERTY
+    assert release_plans_run() == 0
+
+
+def test_cases_cover_both_tracks_and_many_districts(demo: str) -> None:
     assert set(Case.objects.values_list("track", flat=True)) == set(Track.values)
     districts = Case.objects.filter(responsible_unit__kind=UnitKind.LOCAL).values(
         "responsible_unit"
     )
     assert districts.distinct().count() >= 6
-    assert Case.objects.values("status").distinct().count() >= 5
-    assert Case.objects.filter(previous_case__isnull=False).exists()
     custody = Case.objects.filter(track=Track.CUSTODY)
     assert not custody.filter(institution__isnull=True).exists()
+    # Cases that have left the inquiry stage have a consent on record.
+    later = Case.objects.exclude(status__in=[CaseStatus.INQUIRY, CaseStatus.WITHDRAWN])
+    assert not later.filter(consents__isnull=True).exists()
 
 
-def test_one_protected_address_with_the_coordinator_as_custodian():
-    seed(cases=20)
-
+def test_one_protected_address_with_the_coordinator_as_custodian(demo: str) -> None:
     address = ProtectedAddress.objects.get()
     custodians = AddressCustodian.objects.filter(address=address)
     assert [c.user.email for c in custodians] == [f"coordinator.koebenhavn@{DEMO_DOMAIN}"]
     assert custodians[0].case.responsible_unit.code == "exit-koebenhavn"
 
 
-def test_one_person_with_a_restriction_list_and_a_break_glass_grant_for_review():
-    seed(cases=20)
-
+def test_one_person_with_a_restriction_list_and_a_break_glass_grant_for_review(
+    demo: str,
+) -> None:
     restricted = PersonAccessRule.objects.filter(kind=AccessRuleKind.RESTRICTION)
     assert restricted.values("person").distinct().count() == 1
+    excluded = PersonAccessRule.objects.get(kind=AccessRuleKind.EXCLUSION)
+    assert excluded.user.email == f"member.fyn@{DEMO_DOMAIN}"
     grant = BreakGlassGrant.objects.get()
     assert grant.reviewed_at is None
     assert grant.user.email == f"member.fyn@{DEMO_DOMAIN}"
 
 
-def test_all_changes_are_in_a_verifiable_audit_trail():
-    seed(cases=20)
-
-    result = verify_chain()
-    assert result.ok, result.problems
-    assert result.checked > 20
-
-
 @override_settings(DEBUG=False, TESTING=False)
-def test_refused_with_debug_off():
+def test_refused_with_debug_off() -> None:
+    before = counts()  # the shared dataset may exist already: nothing may change
     with pytest.raises(CommandError, match="DEBUG off"):
         seed(cases=20)
-    assert not User.objects.exists()
+    with pytest.raises(RuntimeError, match="DEBUG off"):
+        seed_demo(cases=20)
+    assert counts() == before

@@ -10,8 +10,15 @@ Demo users share one published password and have a TOTP secret derived from
 their e-mail address, so a person or a script can log in. That is why
 ``seed_demo`` runs only with DEBUG on (or under the test runner).
 
-All writes to person and case data go through the real services, inside audit
-scopes, so the demo's audit trail verifies like a real one.
+Every case is driven through the real services by the demo staff, so every
+status is reached through the state machine and the audit trail verifies like
+a real one. A few dozen showcase cases walk every path of the exit process
+(each refusal ground, referrals, every closure reason, courses on both tracks,
+transfers, a release plan, early warnings, a reopened person); the rest of the
+requested number are simpler bulk cases. The services refuse future dates but
+take past ones, so inquiries, consents, course starts, meetings and reviews are
+back-dated; what the services stamp "now" (transitions, decisions, closing
+dates) is the day the demo is seeded.
 """
 
 from __future__ import annotations
@@ -19,21 +26,84 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from vejud.accounts.models import Membership, Role, User
-from vejud.audit.services import audit_record, audited
+from vejud.assessments.models import InstrumentBase, MotivationAssessment, SuitabilityJudgement
+from vejud.assessments.services import (
+    criteria_in_force,
+    evaluate_criteria,
+    instrument_correct,
+    instrument_sign,
+    motivation_save,
+    programme_for_case,
+    suitability_save,
+    target_group_save,
+)
+from vejud.audit.services import audited
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.services import break_glass_open, case_open, journal_add, mentor_assign
-from vejud.organisations.models import Agency, Unit, UnitKind
+from vejud.cases.services import (
+    break_glass_open,
+    case_open,
+    case_transition,
+    journal_add,
+    mentor_assign,
+)
+from vejud.courses.models import (
+    ActionStatus,
+    CaseClosure,
+    ClosureReason,
+    LifeArea,
+    MeetingForm,
+    MentorMeeting,
+    OfferStatus,
+    OwnerAgency,
+    Party,
+    PlanAction,
+)
+from vejud.courses.services import (
+    action_add,
+    action_update,
+    agreement_save,
+    case_close,
+    case_reopen,
+    goal_add,
+    meeting_log,
+    offer_add,
+    offer_update,
+)
+from vejud.decisions.models import Decision, DecisionLevel, DecisionOutcome, RefusalGround
+from vejud.decisions.services import (
+    decide_admission,
+    decide_final,
+    information_answer,
+    information_request,
+    refer_for_final_decision,
+)
+from vejud.followup.models import EarlyWarning, Review, RiskKind, WarningReason
+from vejud.followup.services import review_record
+from vejud.intake.models import (
+    ConsentAgency,
+    ConsentMethod,
+    ConsentTopic,
+    InquiryChannel,
+    InquirySource,
+)
+from vejud.intake.services import consent_record, consent_withdraw, inquiry_register
+from vejud.offers.models import OfferType
+from vejud.organisations.models import Agency, Municipality, Unit, UnitKind
 from vejud.organisations.services import reference_load
 from vejud.people.models import (
     AccessRuleKind,
@@ -43,6 +113,14 @@ from vejud.people.models import (
     Person,
 )
 from vejud.people.services import person_access_rule_add, person_create, protected_address_set
+from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.services import (
+    release_date_set,
+    release_plan_update,
+    release_plans_run,
+    release_transfer_request,
+    transfer_request,
+)
 
 DEMO_DOMAIN = "demo.vejud.dk"
 DEMO_PASSWORD = "vejud-demo-adgang"  # noqa: S105 - published on purpose (demo only)
@@ -51,10 +129,10 @@ TOTP_HOW_TO = (
     '.venv/bin/python -c "import base64,sys; from django_otp.oath import totp; '
     "print('%06d' % totp(base64.b32decode(sys.argv[1])))\" SECRET"
 )
-CASES_PER_TRANSACTION = 1000
-# Units whose first case carries a special feature (see _add_special_cases).
-SPECIAL_UNITS = ("exit-koebenhavn", "exit-oestjylland", "exit-fyn", "exit-nordjylland")
-MIN_CASES = 10
+# Cases per audit scope: bounds the audit records buffered before they join the chain.
+CASES_PER_SCOPE = 500
+# Showcase cases plus the reopened person's new case: the smallest dataset.
+MIN_CASES = 39
 
 FIRST_NAMES = (
     "Ahmad",
@@ -146,35 +224,14 @@ NOTES = (
     "Familien er inddraget efter personens ønske.",
 )
 
-# Status of ordinary cases and of earlier, ended attempts (weights sum to 100).
-STATUS_WEIGHTS: tuple[tuple[CaseStatus, int], ...] = (
-    (CaseStatus.INQUIRY, 12),
-    (CaseStatus.ASSESSMENT, 18),
-    (CaseStatus.REFUSED, 5),
-    (CaseStatus.REFERRED, 4),
-    (CaseStatus.ADMITTED, 35),
-    (CaseStatus.REFUSAL_UPHELD, 4),
-    (CaseStatus.WITHDRAWN, 6),
-    (CaseStatus.DROPPED, 9),
-    (CaseStatus.CLOSED, 7),
+# Bulk cases: how often each simple path is taken (weights), and how long ago such a
+# case came in (days, inclusive range). The showcase cases cover the rarer paths.
+BULK_PATHS: tuple[tuple[str, int, tuple[int, int]], ...] = (
+    ("inquiry", 30, (0, 30)),
+    ("assessment", 40, (3, 45)),
+    ("withdrawn", 12, (10, 300)),
+    ("dropped", 18, (30, 400)),
 )
-EARLIER_STATUS_WEIGHTS: tuple[tuple[CaseStatus, int], ...] = (
-    (CaseStatus.DROPPED, 40),
-    (CaseStatus.WITHDRAWN, 25),
-    (CaseStatus.CLOSED, 25),
-    (CaseStatus.REFUSAL_UPHELD, 10),
-)
-ENDED = frozenset(
-    {CaseStatus.REFUSAL_UPHELD, CaseStatus.WITHDRAWN, CaseStatus.DROPPED, CaseStatus.CLOSED}
-)
-# How long ago a case in this status was opened (days, inclusive range).
-OPENED_DAYS_AGO: dict[CaseStatus, tuple[int, int]] = {
-    CaseStatus.INQUIRY: (0, 45),
-    CaseStatus.ASSESSMENT: (10, 120),
-    CaseStatus.REFUSED: (30, 200),
-    CaseStatus.REFERRED: (30, 200),
-    CaseStatus.ADMITTED: (60, 900),
-}
 # Busier districts get more cases; the rest weigh 2.
 UNIT_WEIGHTS = {
     "exit-koebenhavn": 8,
@@ -189,6 +246,69 @@ CUSTODY_INSTITUTIONS = (
     "vestre-faengsel", "arrest-aarhus", "arrest-odense", "arrest-aalborg", "renbaek",
     "soender-omme", "jyderup",
 )  # fmt: skip
+MENTORS = {"exit-koebenhavn": "mentor.koebenhavn", "exit-oestjylland": "mentor.oestjylland"}
+ALL_AGENCIES = list(ConsentAgency.values)
+ALL_TOPICS = list(ConsentTopic.values)
+LIBERTY_SOURCES = (
+    InquirySource.PERSON, InquirySource.PERSON, InquirySource.RELATIVE, InquirySource.POLICE,
+    InquirySource.MUNICIPALITY, InquirySource.ASSOCIATION, InquirySource.PUBLIC_FORM,
+)  # fmt: skip
+REFUSAL_REASONING = {
+    RefusalGround.OUTSIDE_TARGET_GROUP: "Personen er ikke en del af et rocker- eller bandemiljø.",
+    RefusalGround.NOT_SUITABLE: "Personen har endnu ikke taget skridt til at bryde med miljøet.",
+    RefusalGround.NOT_MOTIVATED: "Motivationen er for svag til at bære et exitforløb.",
+}
+SUITABILITY = ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")
+CLOSING_SUMMARIES = {
+    ClosureReason.COMPLETED: "Exitforløbet er gennemført: egen bolig, fast job og ingen kontakt til miljøet.",
+    ClosureReason.INTERRUPTED: "Personen ønskede ikke at fortsætte forløbet og har afbrudt kontakten.",
+    ClosureReason.STOPPED_CRIME: "Forløbet er stoppet efter sigtelse for ny, grov personfarlig kriminalitet.",
+    ClosureReason.STOPPED_AGREEMENT: "Forløbet er stoppet, da exitaftalen gentagne gange er brudt.",
+    ClosureReason.MOVED_ABROAD: "Personen er flyttet til udlandet; forløbet kan ikke fortsætte herfra.",
+    ClosureReason.DECEASED: "Personen er afgået ved døden. Sagen afsluttes.",
+}  # fmt: skip
+# The exit plan of a full course: (life area, goal, actions); an action is
+# (description, owner agency, deadline in days after the course start, status, outcome).
+PLAN: tuple[tuple[str, str, tuple[tuple[str, str, int, str, str], ...]], ...] = (
+    (LifeArea.SAFETY, "Tryghed i hverdagen", (
+        ("Sikkerhedsvurdering hos politiet", OwnerAgency.POLICE, 10, ActionStatus.DONE,
+         "Vurderingen er lavet; ingen akutte trusler."),
+    )),
+    (LifeArea.HOUSING, "Egen bolig uden for det gamle område", (
+        ("Ansøgning om bolig via det boligsociale team", OwnerAgency.MUNICIPALITY, 30,
+         ActionStatus.DONE, "Bolig tilbudt i en anden bydel."),
+        ("Indskud og flytning afklaret", OwnerAgency.MUNICIPALITY, 75, ActionStatus.IN_PROGRESS,
+         ""),
+    )),
+    (LifeArea.WORK_EDUCATION, "I job eller uddannelse", (
+        ("Møde med jobcentret om praktik", OwnerAgency.MUNICIPALITY, 45, ActionStatus.DONE,
+         "Praktik aftalt."),
+        ("Tilmelding til AMU-kursus", OwnerAgency.PERSON, 120, ActionStatus.PLANNED, ""),
+    )),
+    (LifeArea.ECONOMY, "Overblik over gælden", (
+        ("Henvisning til gældsrådgivning", OwnerAgency.MENTOR, 60, ActionStatus.PLANNED, ""),
+        ("Budget lagt sammen med socialrådgiver", OwnerAgency.MUNICIPALITY, 90,
+         ActionStatus.DROPPED, "Erstattet af gældsrådgivningen."),
+    )),
+    (LifeArea.CRIME, "Ingen ny kriminalitet", (
+        ("Opfølgende samtale om netværk og fritid", OwnerAgency.POLICE, 150,
+         ActionStatus.IN_PROGRESS, ""),
+    )),
+)  # fmt: skip
+MEETINGS = (
+    (MeetingForm.IN_PERSON, 60, "Første møde; gennemgang af planen."),
+    (MeetingForm.PHONE, 15, "Kort opfølgning på boligsagen."),
+    (MeetingForm.IN_PERSON, 90, "Tur til jobcentret sammen."),
+    (MeetingForm.MESSAGE, 5, "Bekræftet næste møde."),
+    (MeetingForm.IN_PERSON, 45, "God snak om familien og fremtiden."),
+)
+FLAGGED_MEETING = "Personen fortæller om nye henvendelser fra miljøet. Enheden bør se på det."
+EVIDENCE = {
+    "crime_stopped": "Ingen nye sigtelser siden sidst.",
+    "environment_left": "Har skiftet telefonnummer og undgår de gamle steder.",
+    "lifestyle_changed": "Fast døgnrytme; møder op til praktik.",
+    "custody_behaviour": "Ingen disciplinærsager; deltager i undervisning.",
+}
 
 
 @dataclass(frozen=True)
@@ -216,21 +336,8 @@ class DemoResult:
     logins: list[DemoLogin]
     persons: int = 0
     cases: int = 0
+    summary: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _CaseSpec:
-    unit: Unit
-    actor: User
-    track: str
-    institution: Unit | None
-    status: CaseStatus
-    opened_on: date
-    closed_on: date | None
-    person_key: int
-    earlier: _CaseSpec | None = None
-    case: Case | None = None
 
 
 def totp_key_for(email: str) -> bytes:
@@ -276,7 +383,11 @@ def staff_specs() -> list[StaffSpec]:
 
 
 def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
-    """Create the demo dataset once; on later runs only make sure staff and logins exist."""
+    """Create the demo dataset once; on later runs only make sure staff and logins exist.
+
+    ``cases`` is the total number of cases; the showcase cases are always made, so the
+    dataset never has fewer than ``MIN_CASES``.
+    """
     if not (settings.DEBUG or settings.TESTING):
         raise RuntimeError(
             "The demo data has a published password: it is never seeded with DEBUG off."
@@ -287,14 +398,22 @@ def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
     if Case.objects.exists():
         result.notes.append("Cases exist already: no demo cases added.")
         return result
-    rng = random.Random(seed)
-    specs = _case_specs(rng, staff, max(cases, MIN_CASES))
-    persons = _create_cases(rng, specs)
-    _set_statuses(specs)
-    result.notes.extend(_add_special_cases(specs, staff))
+    seeder = _Seeder(random.Random(seed), staff)
+    showcase = seeder.showcase_specs()
+    # One transaction: a failure leaves no half-made dataset that blocks the next run.
+    with transaction.atomic():
+        seeder.run(showcase + seeder.bulk_specs(max(0, cases - MIN_CASES)))
+        release_plans_run()
+        access_notes = seeder.add_access_features()
+    for spec in showcase:
+        assert spec.case is not None
+        later = f" (new attempt {spec.later_case.reference})" if spec.later_case else ""
+        result.notes.append(f"{spec.label}: {spec.case.reference}{later}")
+    result.notes.extend(access_notes)
     result.created = True
-    result.persons = persons
-    result.cases = len(specs)
+    result.persons = Person.objects.count()
+    result.cases = Case.objects.count()
+    result.summary = demo_summary()
     return result
 
 
@@ -370,207 +489,960 @@ def synthetic_cpr(birth_date: date, rng: random.Random, taken: set[str]) -> str:
             return number
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[CaseStatus, int], ...]) -> CaseStatus:
-    statuses, weights = zip(*weighted, strict=True)
-    return rng.choices(statuses, weights=weights)[0]
+# A path through the process for an opened case; it may return a new attempt it opened.
+Scenario = Callable[["_Seeder", Case], Case | None]
 
 
-def _case_specs(rng: random.Random, staff: dict[str, User], count: int) -> list[_CaseSpec]:
-    """Plan ``count`` cases: units, tracks, statuses, dates; some persons have an earlier attempt."""
-    today = timezone.localdate()
-    units = {u.code: u for u in Unit.objects.all()}
-    local_units = [
-        u
-        for u in units.values()
-        if u.kind == UnitKind.LOCAL and f"coordinator.{u.code.removeprefix('exit-')}" in staff
-    ]
-    local_weights = [UNIT_WEIGHTS.get(u.code, 2) for u in local_units]
-    institutions = [units[code] for code in CUSTODY_INSTITUTIONS if code in units]
+@dataclass
+class _Spec:
+    """A planned case: where the inquiry goes, when it came in, and the path it then takes."""
 
-    def actor_for(unit: Unit) -> User:
-        if unit.kind == UnitKind.DFK:
-            return staff["custody.dfk"]
-        return staff[f"coordinator.{unit.code.removeprefix('exit-')}"]
-
-    specs: list[_CaseSpec] = []
-    # The special cases (protected address, access lists, break glass) need these.
-    for code in SPECIAL_UNITS:
-        opened = today - timedelta(days=rng.randint(200, 600))
-        unit = units[code]
-        specs.append(
-            _CaseSpec(unit, actor_for(unit), Track.LIBERTY, None, CaseStatus.ADMITTED, opened, None,
-                      person_key=len(specs))
-        )  # fmt: skip
-    while len(specs) < count:
-        roll = rng.random()
-        if roll < 0.75:
-            unit = rng.choices(local_units, weights=local_weights)[0]
-        elif roll < 0.80:
-            unit = units["kk-exit"]
-        else:
-            unit = units["dfk"]
-        custody = unit.kind == UnitKind.DFK
-        institution = rng.choice(institutions) if custody else None
-        track = Track.CUSTODY if custody else Track.LIBERTY
-        status = _pick(rng, STATUS_WEIGHTS)
-        person_key = len(specs)
-        earlier = None
-        if rng.random() < 0.1 and len(specs) + 2 <= count:
-            earlier_opened = today - timedelta(days=rng.randint(1100, 2000))
-            earlier_closed = earlier_opened + timedelta(days=rng.randint(20, 300))
-            earlier = _CaseSpec(
-                unit, actor_for(unit), track, institution, _pick(rng, EARLIER_STATUS_WEIGHTS),
-                earlier_opened, earlier_closed, person_key,
-            )  # fmt: skip
-            specs.append(earlier)
-            opened = min(today, earlier_closed + timedelta(days=rng.randint(60, 700)))
-        else:
-            low, high = OPENED_DAYS_AGO.get(status, (30, 1000))
-            opened = today - timedelta(days=rng.randint(low, high))
-        closed = None
-        if status in ENDED:
-            closed = min(today, opened + timedelta(days=rng.randint(10, 400)))
-        specs.append(
-            _CaseSpec(unit, actor_for(unit), track, institution, status, opened, closed,
-                      person_key, earlier)
-        )  # fmt: skip
-    # References are handed out in order, so open the cases in date order.
-    return sorted(specs, key=lambda s: s.opened_on)
+    unit: Unit
+    opened_on: date
+    scenario: Scenario
+    label: str = ""  # showcase cases are listed in the output under this label
+    institution: Unit | None = None
+    municipality: Municipality | None = None
+    in_target_group: bool = True
+    # Showcase cases come in through the intake service (an inquiry record, routed by
+    # municipality); bulk cases are opened directly, which makes a large dataset a
+    # quarter faster to seed.
+    via_inquiry: bool = True
+    case: Case | None = None
+    later_case: Case | None = None  # a new attempt the scenario opened for the same person
 
 
-def _chunks(items: list[_CaseSpec], size: int) -> Iterator[list[_CaseSpec]]:
+def _chunks(items: Sequence[_Spec], size: int) -> Iterator[Sequence[_Spec]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _create_cases(rng: random.Random, specs: list[_CaseSpec]) -> int:
-    """Register the persons and open the cases through the services; return the person count."""
-    groups = list(GangGroup.objects.filter(is_active=True))
-    attachments = list(Attachment.values)
-    taken: set[str] = set()
-    persons: dict[int, Person] = {}
-    today = timezone.localdate()
-    for chunk in _chunks(specs, CASES_PER_TRANSACTION):
-        with audited():
-            for spec in chunk:
-                person = persons.get(spec.person_key)
-                if person is None:
-                    birth = today - timedelta(days=rng.randint(19 * 365, 48 * 365))
-                    if (birth.day, birth.month) == (1, 1):
-                        birth += timedelta(days=1)
-                    person = person_create(
-                        actor=spec.actor,
-                        first_name=rng.choice(FIRST_NAMES),
-                        last_name=rng.choice(LAST_NAMES),
-                        cpr=synthetic_cpr(birth, rng, taken),
-                        gang_group=rng.choice(groups) if groups else None,
-                        gang_role=rng.choice(GANG_ROLES),
-                        gang_since=birth + timedelta(days=rng.randint(15 * 365, 18 * 365)),
-                        attachment=rng.choice(attachments),
-                        threat_notes=THREAT_NOTE if rng.random() < 0.15 else "",
-                    )
-                    persons[spec.person_key] = person
-                spec.case = case_open(
-                    actor=spec.actor,
-                    person=person,
-                    unit=spec.unit,
-                    track=spec.track,
-                    institution=spec.institution,
-                    opened_on=spec.opened_on,
-                    previous_case=spec.earlier.case if spec.earlier is not None else None,
-                )
-                journal_add(actor=spec.actor, case=spec.case, text=FIRST_NOTE)
-                for text in rng.sample(NOTES, k=rng.randint(0, 2)):
-                    journal_add(actor=spec.actor, case=spec.case, text=text)
-    return len(persons)
+class _Seeder:
+    """Drive demo cases through the real services, acting as the demo staff."""
 
+    def __init__(self, rng: random.Random, staff: dict[str, User]) -> None:
+        self.rng = rng
+        self.staff = staff
+        self.today = timezone.localdate()
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.units_by_id = {u.pk: u for u in self.units.values()}
+        self.municipalities: dict[int, list[Municipality]] = {}
+        for municipality in Municipality.objects.order_by("name"):
+            self.municipalities.setdefault(municipality.police_district_id, []).append(municipality)
+        self.groups = list(GangGroup.objects.filter(is_active=True))
+        self.offer_types = {o.code: o for o in OfferType.objects.all()}
+        self.taken: set[str] = set()
+        self.marked: dict[str, Case] = {}
 
-def _set_statuses(specs: list[_CaseSpec]) -> None:
-    """Put the cases in their planned status: the demo's shortcut past the state machine."""
-    for chunk in _chunks(specs, CASES_PER_TRANSACTION):
-        changed = [(s, s.case) for s in chunk if s.case is not None and s.case.status != s.status]
-        if not changed:
-            continue
-        with audited():
-            for spec, case in changed:
-                audit_record(
-                    actor=None,
-                    action="demo.seed_status",
-                    obj=case,
-                    changes={"status": [case.status, spec.status], "closed_on": spec.closed_on},
-                    reason="Synthetic demo data",
-                    person_id=case.person_id,
-                    case_id=case.pk,
-                )
-                case.status = spec.status
-                case.closed_on = spec.closed_on
-            Case.objects.bulk_update([case for _spec, case in changed], ["status", "closed_on"])
+    # --- planning -----------------------------------------------------------------------
 
+    def days_ago(self, days: int) -> date:
+        return self.today - timedelta(days=days)
 
-def _special(specs: list[_CaseSpec], unit_code: str) -> Case:
-    case = next(
-        s.case for s in specs if s.unit.code == unit_code and s.person_key < len(SPECIAL_UNITS)
-    )
-    assert case is not None
-    return case
-
-
-def _add_special_cases(specs: list[_CaseSpec], staff: dict[str, User]) -> list[str]:
-    """Add the protected address, the access lists, mentors and a break-glass grant."""
-    notes: list[str] = []
-    koebenhavn, oestjylland, fyn, nordjylland = (_special(specs, code) for code in SPECIAL_UNITS)
-
-    coordinator = staff["coordinator.koebenhavn"]
-    protected_address_set(
-        actor=coordinator,
-        person=koebenhavn.person,
-        case=koebenhavn,
-        address="Fiktivvej 7, 2. th., 9999 Demoby",
-        cpr_protection=AddressProtectionStatus.CONFIRMED,
-        requested_on=koebenhavn.opened_on + timedelta(days=10),
-        confirmed_on=koebenhavn.opened_on + timedelta(days=20),
-        reason="Personen er flyttet efter trusler (syntetiske demodata).",
-    )
-    notes.append(f"Protected address: {koebenhavn.reference} (custodian {coordinator.email})")
-
-    for name in ("coordinator.oestjylland", "member.oestjylland"):
-        person_access_rule_add(
-            actor=staff["coordinator.oestjylland"],
-            person=oestjylland.person,
-            kind=AccessRuleKind.RESTRICTION,
-            user=staff[name],
-            message="Adgang kun for de navngivne medarbejdere i Østjylland.",
+    def spec(
+        self,
+        label: str,
+        unit_code: str,
+        days_ago: int,
+        scenario: Scenario,
+        *,
+        institution: str | None = None,
+        municipality: str | None = None,
+        in_target_group: bool = True,
+    ) -> _Spec:
+        """Plan a showcase case; ``institution`` makes it a custody case (DfK responsible)."""
+        unit = self.units["dfk"] if institution else self.units[unit_code]
+        return _Spec(
+            unit=unit,
+            opened_on=self.days_ago(days_ago),
+            scenario=scenario,
+            label=label,
+            institution=self.units[institution] if institution else None,
+            municipality=(
+                Municipality.objects.get(name=municipality)
+                if municipality
+                else self.municipality_for(unit)
+            ),
+            in_target_group=in_target_group,
         )
-    notes.append(f"Restriction list: {oestjylland.reference} (coordinator and member, Østjylland)")
 
-    person_access_rule_add(
-        actor=staff["coordinator.fyn"],
-        person=fyn.person,
-        kind=AccessRuleKind.EXCLUSION,
-        user=staff["member.fyn"],
-        message="Du er inhabil i denne sag.",
-    )
-    notes.append(f"Exclusion list: {fyn.reference} (bars member.fyn)")
+    def municipality_for(self, unit: Unit) -> Municipality | None:
+        if unit.police_district_id in self.municipalities:
+            return self.rng.choice(self.municipalities[unit.police_district_id])
+        if unit.kind == UnitKind.DFK:
+            return self.rng.choice(self.rng.choice(list(self.municipalities.values())))
+        return None
 
-    mentors = {
-        "exit-koebenhavn": staff["mentor.koebenhavn"],
-        "exit-oestjylland": staff["mentor.oestjylland"],
-    }
-    with audited():
-        for spec in specs:
-            mentor = mentors.get(spec.unit.code)
-            if (
-                mentor is not None
-                and spec.case is not None
-                and spec.status == CaseStatus.ADMITTED
-                and spec.case != oestjylland
-            ):
-                mentor_assign(actor=spec.actor, case=spec.case, mentor=mentor)
+    def showcase_specs(self) -> list[_Spec]:
+        """Plan the showcase: every status and every path of the exit process at least once."""
+        s = self.spec
+        return [
+            s("Inquiry, not yet assessed", "exit-koebenhavn", 4, _Seeder.sc_inquiry),
+            s("Inquiry from custody", "", 2, _Seeder.sc_inquiry, institution="vestre-faengsel"),
+            s("Assessment, instruments drafted", "exit-nordsjaelland", 12, _Seeder.sc_drafts),
+            s("Assessment, two of three signed", "exit-oestjylland", 20, _Seeder.sc_partly_signed),
+            s("Assessment, corrected motivation (v2)", "exit-koebenhavn", 25, _Seeder.sc_corrected),
+            s("Assessment overdue, fear-only motivation", "exit-fyn", 45, _Seeder.sc_fear_only),
+            s("Custody applicant, parole the only motive", "", 15, _Seeder.sc_parole_only,
+              institution="enner-mark"),
+            s("Assessment, consent withdrawn", "exit-koebenhavns-vestegn", 30,
+              _Seeder.sc_consent_withdrawn),
+            s("Refused: outside the target group", "exit-sydoestjylland", 40,
+              _Seeder.sc_refused_target_group, in_target_group=False),
+            s("Refused: not suitable enough", "exit-midt-vestjylland", 50,
+              _Seeder.sc_refused_suitability),
+            s("Refused: not motivated enough", "exit-nordjylland", 35,
+              _Seeder.sc_refused_motivation),
+            s("Refused, then closed without referral", "exit-syd-soenderjylland", 90,
+              _Seeder.sc_refused_closed),
+            s("Referred, open information request", "exit-koebenhavn", 60,
+              _Seeder.sc_referred_request),
+            s("Referred, awaiting final decision", "exit-oestjylland", 55, _Seeder.sc_referred),
+            s("Refusal upheld", "exit-fyn", 120, _Seeder.sc_upheld),
+            s("Refusal overturned: admitted", "exit-koebenhavns-vestegn", 100,
+              _Seeder.sc_overturned),
+            s("Withdrawn before assessment", "exit-bornholm", 70, _Seeder.sc_withdrawn_inquiry),
+            s("Withdrawn during assessment", "exit-nordsjaelland", 80,
+              _Seeder.sc_withdrawn_assessment),
+            s("Dropped during assessment", "exit-midt-vestsjaelland", 150, _Seeder.sc_dropped),
+            *[
+                s(f"Closed: {reason.value}", unit, days, _Seeder.closer(reason))
+                for reason, unit, days in (
+                    (ClosureReason.COMPLETED, "exit-koebenhavn", 700),
+                    (ClosureReason.INTERRUPTED, "exit-oestjylland", 400),
+                    (ClosureReason.STOPPED_CRIME, "exit-fyn", 500),
+                    (ClosureReason.STOPPED_AGREEMENT, "exit-koebenhavns-vestegn", 450),
+                    (ClosureReason.MOVED_ABROAD, "exit-nordsjaelland", 600),
+                    (ClosureReason.DECEASED, "exit-sydsjaelland-lolland-falster", 800),
+                )
+            ],
+            s("Closed, then reopened as a new attempt", "exit-koebenhavn", 650,
+              _Seeder.sc_reopened),
+            s("Full course: plan, offers gap, mentor log, overdue review", "exit-koebenhavn",
+              430, _Seeder.sc_full_course),
+            s("Course with a motivation dip (early warning)", "exit-koebenhavn", 300,
+              _Seeder.sc_motivation_dip),
+            s("Course with a risk event (early warning)", "exit-oestjylland", 260,
+              _Seeder.sc_risk_event),
+            s("Course with two reviews without progress", "exit-fyn", 380,
+              _Seeder.sc_no_progress),
+            s("New course, review not yet due", "exit-nordjylland", 60, _Seeder.sc_new_course),
+            s("Custody course, release within 60 days", "", 240, _Seeder.sc_custody_release,
+              institution="nyborg", municipality="Odense"),
+            s("Custody course, release transfer requested", "", 300,
+              _Seeder.sc_custody_release_transfer, institution="storstroem",
+              municipality="Aarhus"),
+            s("Custody course, long sentence", "", 200, _Seeder.sc_custody_course,
+              institution="herstedvester"),
+            s("Pending transfer between local units", "exit-koebenhavn", 280,
+              _Seeder.sc_transfer_local),
+            s("Pending transfer: arrested, to custody", "exit-oestjylland", 330,
+              _Seeder.sc_transfer_arrest),
+            s("Course, person on a restriction list", "exit-oestjylland", 350,
+              _Seeder.sc_restricted),
+            s("Course, member.fyn excluded", "exit-fyn", 220, _Seeder.sc_excluded),
+        ]  # fmt: skip
 
-    grant = break_glass_open(
-        actor=staff["member.fyn"],
-        reference=nordjylland.reference,
-        reason="Akut henvendelse uden for kontortid; sagen skal ses nu (demo).",
-    )
-    notes.append(f"Break-glass grant: member.fyn on {grant.case.reference} (awaits review)")
-    return notes
+    def bulk_specs(self, count: int) -> list[_Spec]:
+        """Plan ``count`` simpler cases over the country, in the common statuses."""
+        local = [
+            u
+            for u in self.units.values()
+            if u.kind == UnitKind.LOCAL and f"coordinator.{_short(u)}" in self.staff
+        ]
+        weights = [UNIT_WEIGHTS.get(u.code, 2) for u in local]
+        institutions = [self.units[c] for c in CUSTODY_INSTITUTIONS if c in self.units]
+        paths, path_weights = [p[0] for p in BULK_PATHS], [p[1] for p in BULK_PATHS]
+        ages = {p[0]: p[2] for p in BULK_PATHS}
+        specs: list[_Spec] = []
+        for _ in range(count):
+            path = self.rng.choices(paths, weights=path_weights)[0]
+            roll = self.rng.random()
+            institution = None
+            if roll < 0.75:
+                unit = self.rng.choices(local, weights=weights)[0]
+            elif roll < 0.80:
+                unit = self.units["kk-exit"]
+            else:
+                unit, institution = self.units["dfk"], self.rng.choice(institutions)
+            low, high = ages[path]
+            specs.append(
+                _Spec(
+                    unit=unit,
+                    opened_on=self.days_ago(self.rng.randint(low, high)),
+                    scenario=BULK_SCENARIOS[path],
+                    institution=institution,
+                    via_inquiry=False,
+                )
+            )
+        return specs
+
+    def run(self, specs: list[_Spec]) -> None:
+        """Register the inquiries in date order (references follow time), then drive each case."""
+        ordered = sorted(specs, key=lambda s: s.opened_on)
+        for chunk in _chunks(ordered, CASES_PER_SCOPE):
+            with audited():
+                for spec in chunk:
+                    spec.case = self.open_case(spec)
+        for chunk in _chunks(ordered, CASES_PER_SCOPE):
+            with audited():
+                for spec in chunk:
+                    assert spec.case is not None
+                    later = spec.scenario(self, spec.case)
+                    if isinstance(later, Case):
+                        spec.later_case = later
+
+    # --- actors -------------------------------------------------------------------------
+
+    def worker(self, case: Case) -> User:
+        """Return the caseworker of the case's responsible unit (DfK staff in custody)."""
+        if case.track == Track.CUSTODY:
+            return self.staff["custody.dfk"]
+        return self.staff[f"member.{_short(self.units_by_id[case.responsible_unit_id])}"]
+
+    def decider(self, case: Case) -> User:
+        """Return who makes the unit's decision: the coordinator, or DfK staff in custody."""
+        if case.track == Track.CUSTODY:
+            return self.staff["custody.dfk"]
+        return self.staff[f"coordinator.{_short(self.units_by_id[case.responsible_unit_id])}"]
+
+    # --- intake -------------------------------------------------------------------------
+
+    def open_case(self, spec: _Spec) -> Case:
+        """Register the person, open the case (an inquiry routed by the intake service for
+        showcase cases) and write the first journal note."""
+        custody = spec.institution is not None
+        actor = self.staff["custody.dfk"] if custody else self.staff[f"member.{_short(spec.unit)}"]
+        person = self.person(actor, in_target_group=spec.in_target_group)
+        if not spec.via_inquiry or spec.unit.kind == UnitKind.MUNICIPAL_PROGRAMME:
+            case = case_open(
+                actor=actor,
+                person=person,
+                unit=spec.unit,
+                track=Track.CUSTODY if custody else Track.LIBERTY,
+                institution=spec.institution,
+                opened_on=spec.opened_on,
+            )
+        else:
+            case = inquiry_register(
+                actor=actor,
+                source=InquirySource.PRISON if custody else self.rng.choice(LIBERTY_SOURCES),
+                channel=self.rng.choice(InquiryChannel.values),
+                received_on=spec.opened_on,
+                municipality=spec.municipality,
+                in_custody=custody,
+                institution=spec.institution,
+                person=person,
+            )
+        journal_add(actor=actor, case=case, text=FIRST_NOTE)
+        return case
+
+    def person(self, actor: User, *, in_target_group: bool = True) -> Person:
+        birth = self.today - timedelta(days=self.rng.randint(19 * 365, 48 * 365))
+        if (birth.day, birth.month) == (1, 1):
+            birth += timedelta(days=1)
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        cpr = synthetic_cpr(birth, self.rng, self.taken)
+        if not in_target_group:
+            # No known attachment to a biker or gang environment: outside the target group.
+            return person_create(actor=actor, first_name=first, last_name=last, cpr=cpr)
+        return person_create(
+            actor=actor,
+            first_name=first,
+            last_name=last,
+            cpr=cpr,
+            gang_group=self.rng.choice(self.groups) if self.groups else None,
+            gang_role=self.rng.choice(GANG_ROLES),
+            gang_since=birth + timedelta(days=self.rng.randint(15 * 365, 18 * 365)),
+            attachment=self.rng.choice(Attachment.values),
+            threat_notes=THREAT_NOTE if self.rng.random() < 0.15 else "",
+        )
+
+    def note(self, case: Case, text: str | None = None) -> None:
+        journal_add(actor=self.worker(case), case=case, text=text or self.rng.choice(NOTES))
+
+    def start_assessment(self, case: Case) -> Case:
+        """Record the person's consent (all agencies) and start the assessment."""
+        consent_record(
+            actor=self.worker(case),
+            case=case,
+            given_on=case.opened_on,
+            method=self.rng.choice(ConsentMethod.values),
+            agencies=ALL_AGENCIES,
+            topics=ALL_TOPICS,
+        )
+        return case_transition(actor=self.worker(case), case=case, target=CaseStatus.ASSESSMENT)
+
+    # --- the three instruments ----------------------------------------------------------
+
+    def _sign(self, case: Case, instrument: InstrumentBase, sign: bool) -> InstrumentBase:
+        return (
+            instrument_sign(actor=self.worker(case), instrument=instrument) if sign else instrument
+        )
+
+    def target_group(self, case: Case, *, sign: bool = True) -> InstrumentBase:
+        programme = programme_for_case(case)
+        assert programme is not None, "the assessment reference data is missing"
+        version = criteria_in_force(programme, on=case.opened_on) or criteria_in_force(programme)
+        assert version is not None
+        answers = {
+            code: {"met": bool(result["met"]), "note": str(result["note"])}
+            for code, result in evaluate_criteria(case, version, on=case.opened_on).items()
+        }
+        answers.update({q["code"]: {"met": True, "note": ""} for q in version.questions})
+        within = all(a["met"] for a in answers.values())
+        saved = target_group_save(
+            actor=self.worker(case),
+            case=case,
+            criteria_version=version,
+            answers=answers,
+            reasoning=(
+                "Personen opfylder programmets kriterier."
+                if within
+                else "Ingen kendt tilknytning til et rocker- eller bandemiljø."
+            ),
+        )
+        return self._sign(case, saved, sign)
+
+    def motivation(
+        self,
+        case: Case,
+        *,
+        level: int = 4,
+        push: Sequence[str] = ("disillusion", "prison_fatigue"),
+        pull: Sequence[str] = ("fatherhood", "job"),
+        kind: str = "inner",
+        wishes: Sequence[str] = ("residence", "work_education"),
+        fear_borne: bool = False,
+        parole_only: bool = False,
+        sign: bool = True,
+    ) -> InstrumentBase:
+        saved = motivation_save(
+            actor=self.worker(case),
+            case=case,
+            push_factors=list(push),
+            pull_factors=list(pull),
+            own_explanation="Vil have et liv uden vold, for sin egen og familiens skyld.",
+            help_wishes=list(wishes),
+            fear_borne=fear_borne,
+            fear_note="Frygter repressalier fra gruppen." if fear_borne else "",
+            motivation_kind=kind,
+            parole_only_motive=parole_only,
+            level=level,
+            reasoning=(
+                "Klar, indre motivation." if level >= 4 else "Motivationen er svag og ustabil."
+            ),
+        )
+        return self._sign(case, saved, sign)
+
+    def suitability(self, case: Case, *, degree: int = 4, sign: bool = True) -> InstrumentBase:
+        judgement = (
+            SuitabilityJudgement.SUITABLE
+            if degree >= 4
+            else SuitabilityJudgement.PARTLY
+            if degree == 3
+            else SuitabilityJudgement.NOT_SUITABLE
+        )
+        saved = suitability_save(
+            actor=self.worker(case),
+            case=case,
+            **dict.fromkeys(SUITABILITY, degree),
+            **{f"{c}_reasoning": "Belyst i visitationssamtalerne." for c in SUITABILITY},
+            judgement=judgement,
+            reasoning="Samlet vurdering efter tre samtaler.",
+        )
+        return self._sign(case, saved, sign)
+
+    def sign_all(self, case: Case, *, level: int = 4, degree: int = 4) -> None:
+        self.target_group(case)
+        self.motivation(case, level=level)
+        self.suitability(case, degree=degree)
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def admit(self, case: Case) -> Case:
+        """Assess and admit an inquiry; return the admitted case."""
+        case = self.start_assessment(case)
+        self.sign_all(case)
+        decide_admission(
+            actor=self.decider(case),
+            case=case,
+            outcome=DecisionOutcome.ADMIT,
+            reasoning="Personen er i målgruppen, motiveret og egnet.",
+        )
+        case.refresh_from_db()
+        return case
+
+    def refuse(self, case: Case, ground: str) -> Case:
+        """Assess an inquiry and refuse it on ``ground``; return the refused case."""
+        case = self.start_assessment(case)
+        self.target_group(case)
+        self.motivation(case, level=2 if ground == RefusalGround.NOT_MOTIVATED else 4)
+        self.suitability(case, degree=2 if ground == RefusalGround.NOT_SUITABLE else 4)
+        decide_admission(
+            actor=self.decider(case),
+            case=case,
+            outcome=DecisionOutcome.REFUSE,
+            grounds=[ground],
+            reasoning=REFUSAL_REASONING[RefusalGround(ground)],
+        )
+        case.refresh_from_db()
+        return case
+
+    def refer(self, case: Case, ground: str) -> Case:
+        case = self.refuse(case, ground)
+        refer_for_final_decision(
+            actor=self.worker(case),
+            case=case,
+            requested_by_person=True,
+            note="Personen ønsker afslaget prøvet af Det Nationale Exit-kontaktpunkt.",
+        )
+        case.refresh_from_db()
+        return case
+
+    def final_decision(self, case: Case, outcome: str) -> Case:
+        decide_final(
+            actor=self.staff["decision-maker"],
+            case=case,
+            outcome=outcome,
+            reasoning=(
+                "Kontaktpunktet finder personen egnet; afslaget omgøres."
+                if outcome == DecisionOutcome.OVERTURN
+                else "Kontaktpunktet er enig i enhedens vurdering."
+            ),
+        )
+        case.refresh_from_db()
+        return case
+
+    # --- the exit course ----------------------------------------------------------------
+
+    def agreement(self, case: Case, starts_on: date, *, months: int = 12) -> None:
+        parties: list[str] = [Party.PERSON, Party.POLICE, Party.MUNICIPALITY]
+        if case.track == Track.CUSTODY:
+            parties.append(Party.KRIMINALFORSORGEN)
+        agreement_save(
+            actor=self.worker(case),
+            case=case,
+            parties=parties,
+            starts_on=starts_on,
+            expected_months=months,
+            signed_on=starts_on,
+            terms="Personen bryder med miljøet; myndighederne støtter med bolig, job og mentor.",
+        )
+
+    def course(self, case: Case, start_days_ago: int) -> tuple[Case, date]:
+        """Admit the inquiry and start the exit course ``start_days_ago`` days ago."""
+        case = self.admit(case)
+        start = max(case.opened_on, self.days_ago(start_days_ago))
+        self.agreement(case, start)
+        return case, start
+
+    def plan(self, case: Case, start: date, *, areas: int = len(PLAN)) -> None:
+        """Draw up the exit plan; actions whose deadline has passed and are not done are overdue."""
+        worker = self.worker(case)
+        for life_area, goal_text, actions in PLAN[:areas]:
+            goal = goal_add(actor=worker, case=case, life_area=life_area, goal=goal_text)
+            for description, agency, offset, status, outcome in actions:
+                action = action_add(
+                    actor=worker,
+                    goal=goal,
+                    description=description,
+                    owner_agency=agency,
+                    owner=worker if agency == OwnerAgency.MUNICIPALITY else None,
+                    deadline=start + timedelta(days=offset),
+                )
+                if status != ActionStatus.PLANNED:
+                    action_update(actor=worker, action=action, status=status, outcome=outcome)
+
+    def offers(self, case: Case, start: date) -> None:
+        """Give offers covering some of the wishes (the rest is the visible gap)."""
+        worker = self.worker(case)
+        offer_add(
+            actor=worker,
+            case=case,
+            offer_type=self.offer_types["residence"],
+            provider="Kommunens boligsociale team",
+            starts_on=start + timedelta(days=20),
+            status=OfferStatus.ACTIVE,
+        )
+        financial = offer_add(
+            actor=worker,
+            case=case,
+            offer_type=self.offer_types["financial"],
+            provider="Jobcentret",
+            starts_on=start + timedelta(days=10),
+            ends_on=start + timedelta(days=70),
+            status=OfferStatus.ACTIVE,
+        )
+        offer_update(
+            actor=worker,
+            offer=financial,
+            status=OfferStatus.COMPLETED,
+            result="Hjælp til depositum og første husleje.",
+        )
+        offer_add(
+            actor=worker,
+            case=case,
+            offer_type=self.offer_types["tattoo_removal"],
+            provider="Hudklinik (aftale via kommunen)",
+            status=OfferStatus.PLANNED,
+        )
+
+    def mentor(self, case: Case, start: date, *, meetings: int = 3, flag: bool = False) -> None:
+        unit = self.units_by_id[case.responsible_unit_id]
+        mentor = self.staff[MENTORS.get(unit.code, "mentor.koebenhavn")]
+        mentor_assign(actor=self.worker(case), case=case, mentor=mentor, starts_on=start)
+        span = max(1, (self.today - start).days)
+        for i in range(meetings):
+            form, minutes, text = MEETINGS[i % len(MEETINGS)]
+            last = flag and i == meetings - 1
+            meeting_log(
+                actor=mentor,
+                case=case,
+                met_on=start + timedelta(days=span * (i + 1) // (meetings + 1)),
+                form=MeetingForm.PHONE if last else form,
+                duration_minutes=20 if last else minutes,
+                note=FLAGGED_MEETING if last else text,
+                needs_attention=last,
+            )
+
+    def review(
+        self,
+        case: Case,
+        on: date,
+        progress: tuple[int, int, int],
+        level: int,
+        risk: str | None = None,
+    ) -> None:
+        """Record a follow-up review on the four exit changes (change 4 only in custody)."""
+        custody = case.track == Track.CUSTODY
+        review_record(
+            actor=self.worker(case),
+            case=case,
+            reviewed_on=on,
+            crime_stopped=progress[0],
+            environment_left=progress[1],
+            lifestyle_changed=progress[2],
+            custody_behaviour=progress[1] if custody else None,
+            motivation_level=level,
+            evidence=EVIDENCE,
+            risk_events=(
+                [{"kind": risk, "occurred_on": on - timedelta(days=12), "note": "Se journalen."}]
+                if risk
+                else None
+            ),
+            note="Opfølgning holdt med personen og mentor.",
+        )
+
+    def close(self, case: Case, reason: str) -> None:
+        case_close(
+            actor=self.worker(case),
+            case=case,
+            reason=reason,
+            summary=CLOSING_SUMMARIES[ClosureReason(reason)],
+        )
+
+    def request_transfer(self, case: Case, to_unit: str, note: str, **kwargs: Any) -> None:
+        transfer_request(
+            actor=self.worker(case),
+            case=case,
+            to_unit=self.units[to_unit],
+            handover_note=note,
+            **kwargs,
+        )
+
+    # --- showcase scenarios -------------------------------------------------------------
+
+    def sc_inquiry(self, case: Case) -> None:
+        self.note(case, "Personen har ringet og ønsker et møde om at komme ud af miljøet.")
+
+    def sc_drafts(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case, sign=False)
+        self.motivation(case, sign=False)
+        self.note(case)
+
+    def sc_partly_signed(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        self.motivation(case)
+        self.suitability(case, degree=3, sign=False)
+
+    def sc_corrected(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        first = self.motivation(case, level=3)
+        self.suitability(case)
+        draft = instrument_correct(
+            actor=self.worker(case),
+            instrument=first,
+            reason="Ny samtale: personen er blevet far, motivationen er højere end vurderet.",
+        )
+        assert isinstance(draft, MotivationAssessment)
+        self.motivation(case, level=4, pull=("fatherhood", "partner"))
+
+    def sc_fear_only(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        self.motivation(
+            case,
+            level=2,
+            push=("violence_threats", "fear_for_life"),
+            pull=(),
+            kind="outer",
+            wishes=("temporary_relocation", "residence"),
+            fear_borne=True,
+        )
+
+    def sc_parole_only(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case, sign=False)
+        self.motivation(
+            case,
+            level=2,
+            push=("prison_fatigue",),
+            pull=(),
+            kind="outer",
+            wishes=("work_education",),
+            parole_only=True,
+        )
+
+    def sc_consent_withdrawn(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        consent = case.consents.get()
+        consent_withdraw(
+            actor=self.worker(case),
+            consent=consent,
+            withdrawn_on=self.today,
+            note="Personen har trukket samtykket tilbage efter pres fra familien.",
+        )
+
+    def sc_refused_target_group(self, case: Case) -> None:
+        self.refuse(case, RefusalGround.OUTSIDE_TARGET_GROUP)
+
+    def sc_refused_suitability(self, case: Case) -> None:
+        self.refuse(case, RefusalGround.NOT_SUITABLE)
+
+    def sc_refused_motivation(self, case: Case) -> None:
+        self.refuse(case, RefusalGround.NOT_MOTIVATED)
+
+    def sc_refused_closed(self, case: Case) -> None:
+        case = self.refuse(case, RefusalGround.NOT_MOTIVATED)
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.CLOSED,
+            reason="Klagefristen er udløbet; personen ønskede ikke afslaget prøvet.",
+        )
+
+    def sc_referred_request(self, case: Case) -> None:
+        case = self.refer(case, RefusalGround.NOT_SUITABLE)
+        information_request(
+            actor=self.staff["decision-maker"],
+            case=case,
+            question="Hvilke skridt har personen selv taget siden visitationen?",
+        )
+
+    def sc_referred(self, case: Case) -> None:
+        self.refer(case, RefusalGround.NOT_MOTIVATED)
+
+    def sc_upheld(self, case: Case) -> None:
+        case = self.refer(case, RefusalGround.NOT_MOTIVATED)
+        self.final_decision(case, DecisionOutcome.UPHOLD)
+
+    def sc_overturned(self, case: Case) -> None:
+        case = self.refer(case, RefusalGround.NOT_SUITABLE)
+        request = information_request(
+            actor=self.staff["decision-maker"],
+            case=case,
+            question="Er der sket noget nyt siden afslaget?",
+        )
+        information_answer(
+            actor=self.worker(case),
+            request=request,
+            answer="Personen er flyttet væk fra området og har fået fast praktikplads.",
+        )
+        case = self.final_decision(case, DecisionOutcome.OVERTURN)
+        self.agreement(case, self.days_ago(5))
+
+    def sc_withdrawn_inquiry(self, case: Case) -> None:
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.WITHDRAWN,
+            reason="Personen har meldt tilbage, at han ikke ønsker at gå videre.",
+        )
+
+    def sc_withdrawn_assessment(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.WITHDRAWN,
+            reason="Personen trak sig under visitationen.",
+        )
+
+    def sc_dropped(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        self.target_group(case)
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.DROPPED,
+            reason="Personen er ikke mødt op til tre aftalte samtaler.",
+        )
+
+    @staticmethod
+    def closer(reason: str) -> Scenario:
+        def scenario(seeder: _Seeder, case: Case) -> None:
+            case, start = seeder.course(case, (seeder.today - case.opened_on).days - 40)
+            seeder.review(case, min(seeder.today, start + timedelta(days=90)), (1, 1, 1), 4)
+            seeder.close(case, reason)
+
+        return scenario
+
+    def sc_reopened(self, case: Case) -> Case:
+        case, _start = self.course(case, 600)
+        self.close(case, ClosureReason.INTERRUPTED)
+        case.refresh_from_db()
+        again = case_reopen(
+            actor=self.worker(case), case=case, note="Personen har selv taget kontakt igen."
+        )
+        self.note(again, FIRST_NOTE)
+        self.note(again, "Personen har et tidligere exitforløb; se den tidligere sag.")
+        return again
+
+    def sc_full_course(self, case: Case) -> None:
+        case, start = self.course(case, 400)
+        self.plan(case, start)
+        self.offers(case, start)
+        self.mentor(case, start, meetings=5, flag=True)
+        self.review(case, start + timedelta(days=90), (1, 1, 0), 4)
+        self.review(case, start + timedelta(days=180), (2, 1, 1), 4)
+        self.review(case, start + timedelta(days=270), (2, 2, 1), 5)  # next one is overdue
+        self.marked["protected"] = case
+
+    def sc_motivation_dip(self, case: Case) -> None:
+        case, start = self.course(case, 250)
+        self.plan(case, start, areas=2)
+        self.mentor(case, start)
+        self.review(case, start + timedelta(days=90), (1, 1, 1), 4)
+        self.review(case, start + timedelta(days=180), (2, 1, 1), 2)
+
+    def sc_risk_event(self, case: Case) -> None:
+        case, start = self.course(case, 200)
+        self.plan(case, start, areas=3)
+        self.mentor(case, start)
+        self.review(case, start + timedelta(days=90), (1, 1, 1), 4)
+        self.review(case, start + timedelta(days=170), (2, 1, 1), 4, risk=RiskKind.THREAT)
+
+    def sc_no_progress(self, case: Case) -> None:
+        case, start = self.course(case, 330)
+        self.plan(case, start, areas=2)
+        self.review(case, start + timedelta(days=90), (1, 0, 0), 4)
+        self.review(case, start + timedelta(days=180), (1, 0, 0), 3)
+        self.review(case, start + timedelta(days=270), (1, 0, 0), 3)
+
+    def sc_new_course(self, case: Case) -> None:
+        case, start = self.course(case, 20)
+        self.plan(case, start, areas=3)
+        self.offers(case, start)
+        self.marked["break_glass"] = case
+
+    def sc_custody_release(self, case: Case) -> None:
+        case, start = self.course(case, 200)
+        self.plan(case, start, areas=3)
+        self.offers(case, start)
+        self.mentor(case, start, meetings=2)
+        self.review(case, start + timedelta(days=90), (1, 2, 1), 4)
+        release_date_set(actor=self.worker(case), case=case, release_on=self.today + timedelta(40))
+        release_plans_run()
+        release_plan_update(
+            actor=self.worker(case),
+            plan=ReleasePlan.objects.get(case=case),
+            checklist={"housing": True, "mentor_from_day_one": True},
+            note="Bolig på plads; indkomst og behandling mangler.",
+        )
+
+    def sc_custody_release_transfer(self, case: Case) -> None:
+        case, start = self.course(case, 260)
+        self.plan(case, start, areas=2)
+        self.mentor(case, start, meetings=2)
+        self.review(case, start + timedelta(days=90), (2, 2, 1), 4)
+        release_date_set(actor=self.worker(case), case=case, release_on=self.today + timedelta(18))
+        release_plans_run()
+        plan = release_plan_update(
+            actor=self.worker(case),
+            plan=ReleasePlan.objects.get(case=case),
+            checklist=dict.fromkeys(ReleasePlan.CHECKLIST, True),
+            note="Alt er klar til løsladelsen.",
+        )
+        release_transfer_request(
+            actor=self.worker(case),
+            plan=plan,
+            handover_note="Løslades om 18 dage; bolig, indtægt og mentor er på plads.",
+        )
+
+    def sc_custody_course(self, case: Case) -> None:
+        case, start = self.course(case, 170)
+        self.plan(case, start, areas=2)
+        self.review(case, start + timedelta(days=90), (1, 1, 0), 4)
+
+    def sc_transfer_local(self, case: Case) -> None:
+        case, start = self.course(case, 250)
+        self.plan(case, start, areas=2)
+        self.review(case, start + timedelta(days=90), (1, 1, 1), 4)
+        self.request_transfer(
+            case,
+            "exit-koebenhavns-vestegn",
+            "Personen er flyttet til Hvidovre; forløbet bør fortsætte hos jer.",
+        )
+
+    def sc_transfer_arrest(self, case: Case) -> None:
+        case, start = self.course(case, 300)
+        self.plan(case, start, areas=2)
+        self.mentor(case, start)
+        self.review(case, start + timedelta(days=90), (1, 1, 1), 4)
+        self.request_transfer(
+            case,
+            "dfk",
+            "Personen er anholdt og varetægtsfængslet i Aarhus Arrest.",
+            to_track=Track.CUSTODY,
+            to_institution=self.units["arrest-aarhus"],
+        )
+
+    def sc_restricted(self, case: Case) -> None:
+        case, start = self.course(case, 320)
+        self.plan(case, start, areas=2)
+        self.review(case, start + timedelta(days=90), (1, 1, 1), 4)
+        self.marked["restricted"] = case
+
+    def sc_excluded(self, case: Case) -> None:
+        case, start = self.course(case, 190)
+        self.plan(case, start, areas=1)
+        self.marked["excluded"] = case
+
+    # --- bulk scenarios -----------------------------------------------------------------
+
+    def bulk_assessment(self, case: Case) -> None:
+        self.start_assessment(case)
+
+    def bulk_withdrawn(self, case: Case) -> None:
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.WITHDRAWN,
+            reason="Personen ønsker ikke at gå videre.",
+        )
+
+    def bulk_dropped(self, case: Case) -> None:
+        case = self.start_assessment(case)
+        case_transition(
+            actor=self.worker(case),
+            case=case,
+            target=CaseStatus.DROPPED,
+            reason="Ingen kontakt til personen i visitationsperioden.",
+        )
+
+    # --- access features ----------------------------------------------------------------
+
+    def add_access_features(self) -> list[str]:
+        """Add the protected address, the access lists and a break-glass grant."""
+        notes: list[str] = []
+        full = self.marked["protected"]
+        coordinator = self.staff["coordinator.koebenhavn"]
+        protected_address_set(
+            actor=coordinator,
+            person=full.person,
+            case=full,
+            address="Fiktivvej 7, 2. th., 9999 Demoby",
+            cpr_protection=AddressProtectionStatus.CONFIRMED,
+            requested_on=full.opened_on + timedelta(days=10),
+            confirmed_on=full.opened_on + timedelta(days=20),
+            reason="Personen er flyttet efter trusler (syntetiske demodata).",
+        )
+        notes.append(f"Protected address: {full.reference} (custodian {coordinator.email})")
+
+        restricted = self.marked["restricted"]
+        for name in ("coordinator.oestjylland", "member.oestjylland"):
+            person_access_rule_add(
+                actor=self.staff["coordinator.oestjylland"],
+                person=restricted.person,
+                kind=AccessRuleKind.RESTRICTION,
+                user=self.staff[name],
+                message="Adgang kun for de navngivne medarbejdere i Østjylland.",
+            )
+        notes.append(
+            f"Restriction list: {restricted.reference} (coordinator and member, Østjylland)"
+        )
+
+        excluded = self.marked["excluded"]
+        person_access_rule_add(
+            actor=self.staff["coordinator.fyn"],
+            person=excluded.person,
+            kind=AccessRuleKind.EXCLUSION,
+            user=self.staff["member.fyn"],
+            message="Du er inhabil i denne sag.",
+        )
+        notes.append(f"Exclusion list: {excluded.reference} (bars member.fyn)")
+
+        grant = break_glass_open(
+            actor=self.staff["member.fyn"],
+            reference=self.marked["break_glass"].reference,
+            reason="Akut henvendelse uden for kontortid; sagen skal ses nu (demo).",
+        )
+        notes.append(f"Break-glass grant: member.fyn on {grant.case.reference} (awaits review)")
+        return notes
+
+
+def _short(unit: Unit) -> str:
+    """Return the part of a unit's code that names its demo staff (``member.<short>``)."""
+    return unit.code.removeprefix("exit-")
+
+
+BULK_SCENARIOS: dict[str, Scenario] = {
+    "inquiry": lambda seeder, case: None,
+    "assessment": _Seeder.bulk_assessment,
+    "withdrawn": _Seeder.bulk_withdrawn,
+    "dropped": _Seeder.bulk_dropped,
+}
+
+
+def demo_summary() -> list[str]:
+    """Return a few lines on what the dataset holds, counted from the database."""
+    today = timezone.localdate()
+
+    def counts(qs: Any, field_name: str) -> dict[str, int]:
+        return dict(qs.order_by().values_list(field_name).annotate(n=Count("id")))
+
+    def listing(found: dict[str, int], keys: Sequence[str]) -> str:
+        return ", ".join(f"{key} {found.get(key, 0)}" for key in keys)
+
+    statuses = counts(Case.objects.all(), "status")
+    active = counts(Case.objects.filter(status=CaseStatus.ADMITTED), "track")
+    grounds: Counter[str] = Counter()
+    refusals = Decision.objects.filter(level=DecisionLevel.UNIT, outcome=DecisionOutcome.REFUSE)
+    for row in refusals.values_list("grounds", flat=True):
+        grounds.update(row)
+    finals = counts(Decision.objects.filter(level=DecisionLevel.FINAL), "outcome")
+    open_actions = PlanAction.objects.exclude(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])
+    warnings = counts(EarlyWarning.objects.all(), "reason")
+    return [
+        f"Cases by status: {listing(statuses, CaseStatus.values)}",
+        f"Active exit courses: {listing(active, Track.values)}",
+        f"Refusal grounds: {listing(grounds, RefusalGround.values)}; final decisions: "
+        f"{listing(finals, [DecisionOutcome.UPHOLD, DecisionOutcome.OVERTURN])}",
+        f"Closures: {listing(counts(CaseClosure.objects.all(), 'reason'), ClosureReason.values)}",
+        f"Plans and mentors: {PlanAction.objects.count()} actions "
+        f"({open_actions.filter(deadline__lt=today).count()} overdue), "
+        f"{MentorMeeting.objects.count()} mentor meetings "
+        f"({MentorMeeting.objects.filter(needs_attention=True).count()} flagged)",
+        f"Follow-up: {Review.objects.count()} reviews; early warnings "
+        f"{listing(warnings, WarningReason.values)}",
+        f"Transfers awaiting the receiver: "
+        f"{Transfer.objects.filter(status=TransferStatus.PENDING).count()}; release plans: "
+        f"{ReleasePlan.objects.count()}; cases with an earlier attempt: "
+        f"{Case.objects.filter(previous_case__isnull=False).count()}",
+    ]

@@ -64,9 +64,9 @@ def decision_requirements(case: Case, outcome: str, grounds: list[str]) -> list[
                 missing.append(str(label))
     else:
         for ground in grounds:
-            key, label = GROUND_INSTRUMENT[RefusalGround(ground)]
+            key, needed = GROUND_INSTRUMENT[RefusalGround(ground)]
             if signed[key] is None:
-                missing.append(str(label))
+                missing.append(str(needed))
     return missing
 
 

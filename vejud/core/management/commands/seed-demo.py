@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--cases", type=int, default=300, help=f"How many cases (at least {MIN_CASES})."
+            "--cases",
+            type=int,
+            default=300,
+            help=f"How many cases in all (at least the {MIN_CASES} showcase cases are made).",
         )
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed (same seed, same data)."
@@ -39,6 +42,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo data created: {result.persons} persons, {result.cases} cases ({took:.1f} s)."
             )
+            for line in result.summary:
+                self.stdout.write(f"  {line}")
+            self.stdout.write("")
+            self.stdout.write("Showcase cases (every path of the exit process):")
         for note in result.notes:
             self.stdout.write(f"  {note}")
         self.stdout.write("")
