@@ -77,8 +77,25 @@ def make_user(
     return user
 
 
+def ensure_reference_data() -> None:
+    """Reload the reference data the migrations ship, if a flush emptied it.
+
+    A transactional test (browser, concurrency) ends with a flush of every table, so tests
+    that run after it on the same worker would otherwise find no criteria or catalogue.
+    """
+    from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
+    from vejud.assessments.reference import load_assessment_reference
+    from vejud.offers.models import OfferType
+    from vejud.offers.reference import load_offer_types
+
+    if not Programme.objects.exists() or not OfferType.objects.exists():
+        load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
+        load_offer_types(OfferType)
+
+
 def make_world() -> World:
     """Create units A and B, the national point, DfK with one prison, and the cast of users."""
+    ensure_reference_data()
     district_a, _ = PoliceDistrict.objects.get_or_create(name="Test District A", code="test-a")
     district_b, _ = PoliceDistrict.objects.get_or_create(name="Test District B", code="test-b")
     national = Unit.objects.filter(kind=UnitKind.NATIONAL).first() or Unit.objects.create(
