@@ -23,6 +23,9 @@ Rules (what the table encodes):
   A mentor reaches only the summary, identity and mentor-view parts; other parts → 404.
   The protected address part needs the user to be a named custodian (404 otherwise),
   except registering the first address (``REGISTERS_ADDRESS``).
+- "transfer_receiver" (an answer to a transfer, named by ``transfer_id``): 403 without the
+  capability, then 403 for everyone but the receiving unit's staff (``RECEIVERS``: the
+  filler's transfer goes to unit B).
 - admin (namespace ``admin``): only the system administrator gets content; everyone
   else gets a redirect to a login page, 403, 404 or 405 — never a 200 except the admin
   login form — and no admin page, not even the sysadmin's, shows case content.
@@ -109,6 +112,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
+RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit B)
 
 # Routes without a declared policy that are allowed anyway, with the reason.
 ALLOWLIST = {
@@ -168,6 +172,10 @@ def expect(
         if variant is not None and capability in CASE_SCOPED and basis(role, variant) is None:
             return 404
         return ALLOW
+    if kind == "transfer_receiver":
+        if not can(role, capability):
+            return 403
+        return ALLOW if role in RECEIVERS else 403
     if kind == "case":
         if capability == "view_cases":
             if not (can(role, "view_cases") or can(role, "break_glass")):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -26,11 +28,20 @@ from vejud.api.api import api
 from vejud.assessments.services import motivation_save, suitability_save
 from vejud.cases.models import Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
-from vejud.core.testing import give_consent, make_assessed_case, make_case
+from vejud.core.testing import give_consent, make_admitted_case, make_assessed_case, make_case
+from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
 from vejud.decisions.services import (
     decide_admission,
     information_request,
     refer_for_final_decision,
+)
+from vejud.followup.services import review_record
+from vejud.offers.models import OfferType
+from vejud.transfers.services import (
+    release_date_set,
+    release_plans_run,
+    transfer_accept,
+    transfer_request,
 )
 from vejud.wsgi import application
 
@@ -161,15 +172,93 @@ def process_cases(world: Any) -> dict[str, Any]:
     question = information_request(
         actor=world.decision_maker, case=referred, question="Has he kept the appointments?"
     )
+    course = _course_case(world)
+    course_reference = course.pop("reference")
+    released = _released_case(world)
     return {
-        "references": [assessing.reference, assessed.reference, referred.reference],
+        "references": [
+            assessing.reference,
+            assessed.reference,
+            referred.reference,
+            course_reference,
+            released,
+        ],
         "consent_id": assessed.consents.get().pk,
         "request_id": question.pk,
+        **course,
         "tokens": [
             token_create(user=world.users[name], name="schemathesis")[1]
-            for name in ("member_a", "coordinator_a", "decision_maker")
+            for name in ("member_a", "coordinator_a", "decision_maker", "mentor")
         ],
     }
+
+
+def _course_case(world: Any) -> dict[str, Any]:
+    """Return an admitted case's reference and the ids of its plan, offer, meeting, warning
+    and pending transfer (issue 4: the course operations)."""
+    case = make_admitted_case(world, last_name="Course")
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    today = timezone.localdate()
+    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat.")
+    action = action_add(
+        actor=world.member_a,
+        goal=goal,
+        description="Apply.",
+        owner_agency="municipality",
+        deadline=today,
+    )
+    offer = offer_add(
+        actor=world.member_a, case=case, offer_type=OfferType.objects.get(code="therapy")
+    )
+    meeting = meeting_log(
+        actor=world.mentor,
+        case=case,
+        met_on=today,
+        form="phone",
+        duration_minutes=15,
+        needs_attention=True,
+    )
+    review = review_record(
+        actor=world.member_a,
+        case=case,
+        reviewed_on=today,
+        crime_stopped=1,
+        environment_left=1,
+        lifestyle_changed=1,
+        motivation_level=1,
+    )
+    transfer = transfer_request(
+        actor=world.member_a, case=case, to_unit=world.unit_b, handover_note="Moves to B."
+    )
+    return {
+        "reference": case.reference,
+        "goal_id": goal.pk,
+        "action_id": action.pk,
+        "offer_id": offer.pk,
+        "meeting_id": meeting.pk,
+        "warning_id": review.warnings.get().pk,
+        "transfer_id": transfer.pk,
+    }
+
+
+def _released_case(world: Any) -> str:
+    """Return the reference of a custody case with a release date and a release plan."""
+    case = make_admitted_case(world, last_name="Released")
+    transfer = transfer_request(
+        actor=world.member_a,
+        case=case,
+        to_unit=world.dfk,
+        to_track=Track.CUSTODY,
+        to_institution=world.prison,
+        handover_note="Sentenced.",
+    )
+    transfer_accept(actor=world.custody, transfer=transfer)
+    case.refresh_from_db()
+    release_date_set(
+        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=30)
+    )
+    release_plans_run()
+    return case.reference
 
 
 @pytest.mark.parametrize(
@@ -199,6 +288,62 @@ def test_process_operations_on_real_cases(
         fixed = {"reference": data.draw(st.sampled_from(process_cases["references"]))}
         fixed.update({name: process_cases[name] for name in names - {"reference", "kind"}})
         token = data.draw(st.sampled_from(process_cases["tokens"]))
+        case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=fixed))
+        case.call_and_validate(
+            app=application, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS
+        )
+
+    run()
+
+
+# --- Answering transfers (the receiver's side) ---------------------------------------------
+
+RECEIVER_OPERATIONS = [
+    (path, method.upper())
+    for path, operations in api.get_openapi_schema()["paths"].items()
+    if path.startswith("/api/v1/transfers/")
+    for method in operations
+]
+
+
+@pytest.fixture
+def incoming(world: Any) -> dict[str, Any]:
+    """Return a pending transfer to unit B and tokens of its receivers and of a non-receiver."""
+    course = _course_case(world)
+    return {
+        "transfer_id": course["transfer_id"],
+        "tokens": [
+            token_create(user=world.users[name], name="schemathesis")[1]
+            for name in ("member_b", "coordinator_b", "member_a")
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "mode"),
+    [
+        (path, method, mode)
+        for path, method in RECEIVER_OPERATIONS
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        if method == "POST" or mode == GenerationMode.POSITIVE
+    ],
+    ids=lambda value: str(value),
+)
+def test_receiver_operations_on_a_real_transfer(
+    path: str, method: str, mode: GenerationMode, incoming: dict[str, Any]
+) -> None:
+    operation = schema[path][method]
+    fixed = {"transfer_id": incoming["transfer_id"]} if "{transfer_id}" in path else {}
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        token = data.draw(st.sampled_from(incoming["tokens"]))
         case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=fixed))
         case.call_and_validate(
             app=application, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS

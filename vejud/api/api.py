@@ -19,8 +19,11 @@ from ninja.errors import AuthenticationError
 from vejud.api.auth import BearerAuth, schema_access
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
+from vejud.api.routers.course import router as course_router
+from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
 from vejud.api.routers.process import router as process_router
+from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.selectors import AccessRuleDenied
 from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
@@ -41,6 +44,9 @@ api.add_router("", me_router)
 api.add_router("", cases_router)
 api.add_router("", process_router)
 api.add_router("", assessments_router)
+api.add_router("", course_router)
+api.add_router("", followup_router)
+api.add_router("", transfers_router)
 
 
 @api.exception_handler(AuthenticationError)

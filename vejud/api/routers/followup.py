@@ -1,0 +1,192 @@
+"""Follow-up (opfølgning) through the API: reviews, the next due date, early warnings.
+
+Same services and gate as the follow-up pages (``vejud.followup.views``): casework, the
+journal part of the case (a mentor gets 404). Reads are access-logged with channel "api".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Path, Router, Status
+
+from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.routers.course import log_case_read
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN
+from vejud.api.schemas_course import (
+    ReviewIn,
+    ReviewOut,
+    ReviewsOut,
+    WarningOut,
+    WarningResolutionIn,
+)
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.permissions import Part
+from vejud.cases.services import may_act
+from vejud.cases.states import Actor
+from vejud.followup.models import EarlyWarning, Review
+from vejud.followup.services import review_due_on, review_record, warning_resolve
+
+router = Router(tags=["followup"])
+
+CASEWORK = CaseGate(part=Part.JOURNAL)
+BASE = "/cases/{reference}"
+
+
+def warning_out(warning: EarlyWarning) -> dict[str, Any]:
+    resolver = warning.resolved_by if warning.resolved_by_id else None
+    return {
+        "id": warning.pk,
+        "review_id": warning.review_id,
+        "reason": warning.reason,
+        "label": str(warning.get_reason_display()),
+        "detail": warning.detail,
+        "raised_at": warning.raised_at,
+        "resolved_at": warning.resolved_at,
+        "resolved_by": resolver.full_name if resolver else None,
+        "resolution_note": warning.resolution_note,
+    }
+
+
+def review_out(review: Review) -> dict[str, Any]:
+    """Return a review with its risk events and warnings (prefetched by ``_reviews``)."""
+    return {
+        "id": review.pk,
+        "reviewed_on": review.reviewed_on,
+        "crime_stopped": review.crime_stopped,
+        "crime_stopped_evidence": review.crime_evidence,
+        "environment_left": review.environment_left,
+        "environment_left_evidence": review.environment_evidence,
+        "lifestyle_changed": review.lifestyle_changed,
+        "lifestyle_changed_evidence": review.lifestyle_evidence,
+        "custody_behaviour": review.custody_behaviour,
+        "custody_behaviour_evidence": review.custody_evidence,
+        "motivation_level": review.motivation_level,
+        "note": review.note,
+        "created_by": review.created_by.full_name,
+        "created_at": review.created_at,
+        "risk_events": [
+            {"kind": e.kind, "occurred_on": e.occurred_on, "note": e.note}
+            for e in review.risk_events.all()
+        ],
+        "warnings": [warning_out(w) for w in review.warnings.all()],
+    }
+
+
+def _reviews(case: Case) -> Any:
+    return (
+        Review.objects.filter(case=case)
+        .select_related("created_by")
+        .prefetch_related(
+            "risk_events",
+            Prefetch("warnings", queryset=EarlyWarning.objects.select_related("resolved_by")),
+        )
+        .order_by("-reviewed_on", "-id")
+    )
+
+
+def _next_due(case: Case, last: Review | None) -> date | None:
+    if case.status != CaseStatus.ADMITTED:
+        return None
+    try:
+        return review_due_on(case, last)
+    except OverflowError:  # a course start at the end of the calendar
+        return None
+
+
+@router.get(
+    BASE + "/reviews",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: ReviewsOut, **READ_ERRORS},
+    operation_id="reviews",
+    summary="Show the follow-up reviews, the next due date and open early warnings",
+)
+def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+    """Return every review (newest first) with its risk events and warnings (the view is logged)."""
+    access = case_access_of(request)
+    case = access.case
+    items = list(_reviews(case))
+    due = _next_due(case, items[0] if items else None)
+    open_warnings = sorted(
+        (w for r in items for w in r.warnings.all() if w.resolved_at is None),
+        key=lambda w: (w.raised_at, w.pk),
+    )
+    log_case_read(request, access, "followup")
+    return {
+        "reference": case.reference,
+        "next_due_on": due,
+        "overdue": due is not None and due < timezone.localdate(),
+        "reviews": [review_out(r) for r in items],
+        "open_warnings": [warning_out(w) for w in open_warnings],
+        "can_record": case.status == CaseStatus.ADMITTED
+        and may_act(request.auth, case, Actor.CASEWORKER),  # type: ignore[attr-defined]
+    }
+
+
+@router.post(
+    BASE + "/reviews",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={201: ReviewOut, **WRITE_ERRORS},
+    operation_id="review_record",
+    summary="Record a follow-up review",
+)
+def review_new(
+    request: HttpRequest,
+    payload: ReviewIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """Record the four changes, the motivation level and risk events. The answer lists the
+    early warnings the review raised (a motivation dip, stalled progress, a risk event)."""
+    case = case_access_of(request).case
+    changes = ("crime_stopped", "environment_left", "lifestyle_changed", "custody_behaviour")
+    review = review_record(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case=case,
+        reviewed_on=payload.reviewed_on,
+        crime_stopped=payload.crime_stopped,
+        environment_left=payload.environment_left,
+        lifestyle_changed=payload.lifestyle_changed,
+        custody_behaviour=payload.custody_behaviour,
+        motivation_level=payload.motivation_level,
+        evidence={c: getattr(payload, f"{c}_evidence") for c in changes},
+        risk_events=[
+            {"kind": e.kind.value, "occurred_on": e.occurred_on, "note": e.note}
+            for e in payload.risk_events
+        ],
+        note=payload.note,
+    )
+    return Status(201, review_out(_reviews(case).get(pk=review.pk)))
+
+
+@router.post(
+    BASE + "/warnings/{warning_id}/resolution",
+    auth=CASEWORK.auth,
+    openapi_extra=CASEWORK.policy,
+    response={200: WarningOut, **WRITE_ERRORS},
+    operation_id="warning_resolve",
+    summary="Record what was done about an early warning",
+)
+def warning_resolution(
+    request: HttpRequest,
+    payload: WarningResolutionIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    warning_id: int = Path(..., ge=1, le=ID_MAX),
+) -> Any:
+    """Resolve an early warning of this case."""
+    case = case_access_of(request).case
+    warning = get_object_or_404(EarlyWarning, pk=warning_id, case=case)
+    warning.case = case
+    resolved = warning_resolve(
+        actor=request.auth,  # type: ignore[attr-defined]
+        warning=warning,
+        note=payload.note,
+    )
+    return warning_out(resolved)
