@@ -10,14 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases.models import CaseStatus
 from vejud.cases.permissions import Capability, Part
@@ -26,7 +24,6 @@ from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.core.gate import case_view, requires
 from vejud.intake.selectors import ConsentMissingError
-from vejud.organisations.models import UnitKind
 from vejud.transfers.forms import (
     ReleaseDateForm,
     ReleasePlanForm,
@@ -35,6 +32,7 @@ from vejud.transfers.forms import (
     TransferRequestForm,
 )
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.selectors import receivable_by
 from vejud.transfers.services import (
     OPEN_FOR_TRANSFER,
     release_date_set,
@@ -45,8 +43,6 @@ from vejud.transfers.services import (
     transfer_decline,
     transfer_request,
 )
-
-CUSTODY_KINDS = (UnitKind.DFK, UnitKind.INSTITUTION)
 
 
 def _consent_message(exc: ConsentMissingError) -> str:
@@ -129,28 +125,6 @@ def transfer_cancel_view(
 
 
 # The receiver -------------------------------------------------------------------
-
-
-def receivable_by(user: Any) -> QuerySet[Transfer]:
-    """Return the transfers addressed to the user's units (the rule of ``can_receive``)."""
-    memberships = Membership.objects.active().filter(user_id=user.pk).values_list("unit_id", "role")
-    national, custody, local = set(), set(), set()
-    for unit_id, role in memberships:
-        if role in NATIONAL_ROLES:
-            national.add(unit_id)
-        if role == Role.CUSTODY_STAFF:
-            custody.add(unit_id)
-        if role in UNIT_ROLES:
-            local.add(unit_id)
-    return Transfer.objects.filter(
-        Q(to_unit__kind=UnitKind.NATIONAL, to_unit_id__in=sorted(national))
-        | Q(to_unit__kind__in=CUSTODY_KINDS, to_unit_id__in=sorted(custody))
-        | Q(to_unit__kind__in=CUSTODY_KINDS, to_institution_id__in=sorted(custody))
-        | (
-            ~Q(to_unit__kind__in=[UnitKind.NATIONAL, *CUSTODY_KINDS])
-            & Q(to_unit_id__in=sorted(local))
-        )
-    )
 
 
 def _answer(request: HttpRequest, form: TransferAnswerForm) -> HttpResponse | None:

@@ -13,13 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
 from vejud.api.auth import api_policy
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.routers.course import case_state, field_error, log_case_read
@@ -47,6 +45,7 @@ from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.organisations.models import Unit, UnitKind
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.selectors import receivable_by
 from vejud.transfers.services import (
     OPEN_FOR_TRANSFER,
     can_receive,
@@ -63,7 +62,6 @@ router = Router(tags=["transfers"])
 
 CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
-CUSTODY_KINDS = (UnitKind.DFK, UnitKind.INSTITUTION)
 # The units a case can be handed to (an institution is named with the custody track).
 RECEIVING_KINDS = (UnitKind.LOCAL, UnitKind.MUNICIPAL_PROGRAMME, UnitKind.DFK, UnitKind.NATIONAL)
 TRANSFER_RELATED = (
@@ -374,29 +372,6 @@ def release_transfer(
 
 
 # --- The receiver's side -------------------------------------------------------------------
-
-
-def receivable_by(user: Any) -> QuerySet[Transfer]:
-    """Return the transfers addressed to the user's units: the rule of ``can_receive``."""
-    national, custody, local = set(), set(), set()
-    for unit_id, role in (
-        Membership.objects.active().filter(user_id=user.pk).values_list("unit_id", "role")
-    ):
-        if role in NATIONAL_ROLES:
-            national.add(unit_id)
-        if role == Role.CUSTODY_STAFF:
-            custody.add(unit_id)
-        if role in UNIT_ROLES:
-            local.add(unit_id)
-    return Transfer.objects.filter(
-        Q(to_unit__kind=UnitKind.NATIONAL, to_unit_id__in=sorted(national))
-        | Q(to_unit__kind__in=CUSTODY_KINDS, to_unit_id__in=sorted(custody))
-        | Q(to_unit__kind__in=CUSTODY_KINDS, to_institution_id__in=sorted(custody))
-        | (
-            ~Q(to_unit__kind__in=[UnitKind.NATIONAL, *CUSTODY_KINDS])
-            & Q(to_unit_id__in=sorted(local))
-        )
-    )
 
 
 @router.get(
