@@ -109,6 +109,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_statistics": NATIONAL | {"analyst"},
     "administer": frozenset({"sysadmin"}),
     "use_api": CASEWORK | {"mentor", "analyst"},
+    "view_grants": CASEWORK,
+    "apply_grants": UNIT_A | UNIT_B | {"custody"},
+    "decide_grants": frozenset({"decision_maker"}),
+    "manage_pool": frozenset({"decision_maker", "head"}),
+    "view_pool": NATIONAL | {"analyst"},
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "vejud.followup",
     "vejud.transfers",
     "vejud.worklist",
+    "vejud.pool",
     "vejud.api",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
     "django.contrib.auth",
@@ -264,6 +265,8 @@ VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)
 VEJUD_REVIEW_DAYS = env_int("VEJUD_REVIEW_DAYS", 90)
 VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
+# Largest attachment (quote, invoice) on a grant application to the central pool.
+VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

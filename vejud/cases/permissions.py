@@ -30,6 +30,7 @@ class Part(StrEnum):
     PROTECTED_ADDRESS = "protected_address"  # additionally requires being a named custodian
     ACCESS_RULES = "access_rules"  # the person's exclusion and restriction lists
     MENTOR_VIEW = "mentor_view"  # the plan, offers and own meeting log (exit course)
+    GRANTS = "grants"  # applications to the central pool for the case, and their payments
 
 
 CASEWORK_PARTS = frozenset(
@@ -43,6 +44,7 @@ CASEWORK_PARTS = frozenset(
         Part.PROTECTED_ADDRESS,
         Part.ACCESS_RULES,
         Part.MENTOR_VIEW,
+        Part.GRANTS,
     }
 )
 MENTOR_PARTS = frozenset({Part.SUMMARY, Part.IDENTITY, Part.MENTOR_VIEW})
@@ -79,6 +81,11 @@ class Capability(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     ADMINISTER = "administer"
     USE_API = "use_api"
+    VIEW_GRANTS = "view_grants"  # applications to the central pool on one's own cases
+    APPLY_GRANTS = "apply_grants"
+    DECIDE_GRANTS = "decide_grants"
+    MANAGE_POOL = "manage_pool"  # budgets, guidelines, payments and releases
+    VIEW_POOL = "view_pool"  # the pool's aggregate overview and year-end reports
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -95,6 +102,11 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_STATISTICS: frozenset({Role.ANALYST, *NATIONAL_ROLES}),
     Capability.ADMINISTER: frozenset({Role.SYSTEM_ADMINISTRATOR}),
     Capability.USE_API: frozenset(CASEWORK_ROLES | {Role.MENTOR, Role.ANALYST}),
+    Capability.VIEW_GRANTS: frozenset(CASEWORK_ROLES),
+    Capability.APPLY_GRANTS: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF}),
+    Capability.DECIDE_GRANTS: frozenset({Role.NATIONAL_DECISION_MAKER}),
+    Capability.MANAGE_POOL: frozenset({Role.NATIONAL_DECISION_MAKER, Role.NATIONAL_HEAD}),
+    Capability.VIEW_POOL: frozenset({Role.ANALYST, *NATIONAL_ROLES}),
 }
 
 

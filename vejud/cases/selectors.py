@@ -6,7 +6,7 @@ way to open one. Pages, the API, search, exports and PDFs all go through them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -86,11 +86,16 @@ def _scope_condition(scope: Scope, today: date) -> Q:
     return condition
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """Return the cases ``user`` may see: the only way to list cases."""
+def cases_visible_to(user: Any, *, part: Part = Part.SUMMARY) -> QuerySet[Case]:
+    """Return the cases ``user`` may see (``part`` of): the only way to list cases.
+
+    A part outside what a mentor may see (e.g. grants) drops the mentor basis.
+    """
     scope = scope_for(user)
     if not scope.has(Capability.VIEW_CASES) and not scope.has(Capability.BREAK_GLASS):
         return Case.objects.none()
+    if scope.mentor and part not in BASIS_PARTS[Basis.MENTOR]:
+        scope = replace(scope, mentor=False)
     today = timezone.localdate()
     qs = Case.objects.all()
     if not scope.national:
