@@ -14,6 +14,7 @@ from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import case_create, case_lock, may_act, transition_case
 from vejud.cases.states import TERMINAL, Actor
+from vejud.core.dates import check_plausible_date
 from vejud.courses.models import (
     ActionStatus,
     CaseClosure,
@@ -79,6 +80,7 @@ def agreement_save(
             ),
             code="parties",
         )
+    check_plausible_date(starts_on, label=_("The start date"))
     if not 1 <= expected_months <= 36:
         raise ValidationError(
             _("The expected duration is 1 to 36 months (typically 6-12)."), code="duration"
@@ -144,6 +146,7 @@ def action_add(
         raise ValidationError(_("Choose the owner agency."), code="owner_agency")
     if not description.strip():
         raise ValidationError(_("Describe the action."), code="description")
+    check_plausible_date(deadline, label=_("The deadline"))
     _check_owner(case, owner)
     record = PlanAction.objects.create(
         goal=goal,
@@ -171,6 +174,7 @@ def action_update(
     action.status = status
     action.outcome = outcome.strip()
     if deadline is not None:
+        check_plausible_date(deadline, label=_("The deadline"))
         action.deadline = deadline
     action.updated_at = timezone.now()
     action.save()
@@ -195,6 +199,9 @@ def offer_add(
         raise ValidationError(_("Unknown status."), code="status")
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError(_("The offer cannot end before it starts."), code="period")
+    for day in (starts_on, ends_on):
+        if day is not None:
+            check_plausible_date(day, label=_("The offer's dates"))
     record = CaseOffer.objects.create(
         case=case,
         offer_type=offer_type,
@@ -221,6 +228,7 @@ def offer_update(
     before = snapshot(offer)
     offer.status, offer.result = status, result.strip()
     if ends_on is not None:
+        check_plausible_date(ends_on, label=_("The offer's dates"))
         if offer.starts_on and ends_on < offer.starts_on:
             raise ValidationError(_("The offer cannot end before it starts."), code="period")
         offer.ends_on = ends_on

@@ -24,6 +24,7 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.cases.permissions import Basis, Capability, Part, require, scope_for
 from vejud.cases.selectors import case_access
 from vejud.core.crypto import fernet
+from vejud.core.dates import check_plausible_date
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -46,7 +47,6 @@ from vejud.pool.money import MAX_ORE, format_kroner
 
 # Cases a grant can be applied for: under assessment (e.g. an urgent safehouse) or in a course.
 APPLICABLE_STATUSES = frozenset({CaseStatus.ASSESSMENT, CaseStatus.ADMITTED})
-EARLIEST = date(2000, 1, 1)
 
 
 class InsufficientBudget(ValidationError):
@@ -99,16 +99,6 @@ def _check_amount(amount_ore: int, *, field: str = "amount") -> None:
         raise ValidationError(_("The amount must be more than 0."), code=f"{field}_positive")
     if amount_ore > MAX_ORE:
         raise ValidationError(_("The amount is too large."), code="amount_too_large")
-
-
-def _check_date(day: date, *, label: str) -> None:
-    latest = timezone.localdate() + timedelta(days=3 * 366)
-    if not EARLIEST <= day <= latest:
-        raise ValidationError(
-            _("%(label)s must be between %(start)s and %(end)s.")
-            % {"label": label, "start": EARLIEST.isoformat(), "end": latest.isoformat()},
-            code="date_range",
-        )
 
 
 def _audit(actor: Any, action: str, obj: Any, changes: dict[str, Any], case: Case | None) -> None:
@@ -319,9 +309,9 @@ def guideline_publish(
         raise ValidationError(
             _("Describe the use and the documentation required."), code="description"
         )
-    _check_date(valid_from, label=_("Valid from"))
+    check_plausible_date(valid_from, label=_("Valid from"))
     if valid_to is not None:
-        _check_date(valid_to, label=_("Valid to"))
+        check_plausible_date(valid_to, label=_("Valid to"))
         if valid_to < valid_from:
             raise ValidationError(_("The period ends before it starts."), code="period")
     existing = list(Guideline.objects.select_for_update().filter(category=category))
@@ -433,8 +423,8 @@ def application_submit(
         raise ValidationError(_("Describe what the grant is for."), code="purpose")
     if not supplier.strip():
         raise ValidationError(_("Name the supplier."), code="supplier")
-    _check_date(period_from, label=_("Period from"))
-    _check_date(period_to, label=_("Period to"))
+    check_plausible_date(period_from, label=_("Period from"))
+    check_plausible_date(period_to, label=_("Period to"))
     if period_to < period_from:
         raise ValidationError(_("The period ends before it starts."), code="period")
     if plan_action is not None and plan_action.case_id != case.pk:
@@ -673,7 +663,7 @@ def payment_register(
     _check_amount(amount_ore)
     if paid_on > timezone.localdate():
         raise ValidationError(_("A payment cannot be dated in the future."), code="paid_on")
-    _check_date(paid_on, label=_("Paid on"))
+    check_plausible_date(paid_on, label=_("Paid on"))
     if not invoice_reference.strip():
         raise ValidationError(_("Give the invoice reference."), code="invoice_reference")
     if amount_ore > application.unpaid_ore:

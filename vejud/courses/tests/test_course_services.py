@@ -152,3 +152,39 @@ def test_reopen_creates_a_linked_new_case(world):
     assert new.status == CaseStatus.INQUIRY
     with pytest.raises(ValidationError):
         case_reopen(actor=world.member_a, case=case)
+
+
+def test_course_dates_must_be_plausible(world):
+    """A start date or deadline in year 9999 would overflow the task list's date arithmetic."""
+    from datetime import date
+
+    case = make_admitted_case(world)
+    far = date(9999, 12, 31)
+    with pytest.raises(ValidationError) as raised:
+        agreement_save(
+            actor=world.member_a,
+            case=case,
+            parties=["person", "police", "municipality"],
+            starts_on=far,
+            expected_months=12,
+        )
+    assert raised.value.code == "date_range"
+    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
+    with pytest.raises(ValidationError):
+        action_add(
+            actor=world.member_a,
+            goal=goal,
+            description="Apply",
+            owner_agency="municipality",
+            deadline=far,
+        )
+    with pytest.raises(ValidationError):
+        offer_add(
+            actor=world.member_a,
+            case=case,
+            offer_type=OfferType.objects.order_by("pk")[0],
+            starts_on=date(1899, 1, 1),
+        )
+    case.refresh_from_db()
+    assert case.course_started_on == timezone.localdate()
+    assert not goal.actions.exists()
