@@ -78,7 +78,9 @@ from vejud.transfers.services import release_plans_run
 pytestmark = pytest.mark.django_db
 
 SECRET_LINE = re.compile(r"^(\S+@demo\.vejud\.dk)\s+([A-Z2-7]{32})\s", re.MULTILINE)
-BULK = 60  # cases beyond the showcase in the shared dataset
+# Cases beyond the showcase in the shared dataset: none, so the checks below see exactly the
+# showcase; the bulk cases have their own tests (vejud/core/tests/test_bulkseed.py).
+BULK = 0
 COUNTED = (
     User,
     Membership,
@@ -127,7 +129,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """Seed the showcase and some bulk cases once for the module; roll it all back after."""
+    """Seed the showcase once for the module; roll it all back after."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield seed(cases=MIN_CASES + BULK)
         transaction.set_rollback(True)
@@ -374,3 +376,91 @@ def test_refused_with_debug_off() -> None:
     with pytest.raises(RuntimeError, match="DEBUG off"):
         seed_demo(cases=20)
     assert counts() == before
+
+
+def test_the_central_pool_two_years_every_status_and_a_category_near_its_cap(demo: str) -> None:
+    from django.db.models import Avg, F, Sum
+
+    from vejud.pool.models import (
+        Application,
+        ApplicationStatus,
+        Attachment,
+        BudgetEntry,
+        BudgetYear,
+        CategoryFrame,
+        Guideline,
+        Payment,
+    )
+    from vejud.pool.services import attachment_content, sniff_content_type
+
+    today = timezone.localdate()
+    assert list(BudgetYear.objects.order_by("year").values_list("year", flat=True)) == [
+        today.year - 1,
+        today.year,
+    ]
+    # Last year is closed out: everything committed is paid, and unused money was released.
+    last = BudgetYear.objects.get(year=today.year - 1)
+    assert last.paid_ore == last.committed_ore > 0
+    assert Application.objects.filter(budget_year=last, released_ore__gt=0).exists()
+    assert not Application.objects.filter(
+        budget_year=last, status__in=["submitted", "info_requested"]
+    ).exists()
+    # This year: DKK 2 million in category frames, adjusted by audited entries.
+    this = BudgetYear.objects.get(year=today.year)
+    assert this.budget_ore == 2_000_000 * 100
+    kinds = set(BudgetEntry.objects.filter(budget_year=this).values_list("kind", flat=True))
+    assert kinds == {"allocation", "reallocation"}
+    frames = CategoryFrame.objects.filter(budget_year=this)
+    assert frames.count() == 5
+    assert frames.aggregate(s=Sum("budget_ore"))["s"] < this.budget_ore
+    near = [f for f in frames if 0.9 <= f.committed_ore / f.budget_ore < 1]
+    assert [f.category for f in near] == ["tattoo_removal"]
+    # ... and an application waiting there for more than the frame has left.
+    assert Application.objects.filter(
+        budget_year=this,
+        category="tattoo_removal",
+        status="submitted",
+        amount_ore__gt=near[0].available_ore,
+    ).exists()
+
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        ApplicationStatus.values
+    )
+    granted = Application.objects.filter(status__in=["approved", "partly_approved"])
+    assert granted.filter(paid_ore=0).exists()  # not yet paid
+    partly_paid = granted.filter(paid_ore__gt=0, released_ore=0)
+    assert partly_paid.exclude(paid_ore=F("approved_ore")).exists()
+    assert granted.filter(released_ore__gt=0, budget_year=this).exists()
+    average = granted.aggregate(a=Avg("approved_ore"))["a"] / 100
+    assert 20_000 <= average <= 28_000, average
+    over = Application.objects.get(over_cap=True)
+    assert over.over_cap_reason and over.amount_ore > over.guideline.cap_per_grant_ore
+    assert Application.objects.filter(plan_action__isnull=False).exists()
+    # Several units apply, DfK among them (for a custody case).
+    units = set(Application.objects.values_list("applying_unit__kind", "applying_unit__code"))
+    assert len(units) >= 6 and ("dfk", "dfk") in units
+    # Quotes and invoices are real PDFs, stored encrypted.
+    documents = list(Attachment.objects.all())
+    assert {d.kind for d in documents} == {"quote", "invoice"}
+    for document in documents:
+        data = attachment_content(document)
+        assert sniff_content_type(data) == "application/pdf" == document.content_type
+        assert b"syntetiske demodata" in data
+    # Guidelines for every category; one revised this year, its earlier version ended.
+    assert set(Guideline.objects.values_list("category", flat=True)) == {
+        "relocation",
+        "tattoo_removal",
+        "psychologist",
+        "moving",
+        "other",
+    }
+    ended = Guideline.objects.get(valid_to__isnull=False)
+    assert ended.valid_to == today.replace(month=1, day=1) - timedelta(days=1)
+    assert Payment.objects.filter(paid_on__year=today.year).count() >= 5
+    assert "Central pool: budgets for" in demo
+    assert "tattoo removal 95 % committed" in demo
+
+    before = (Application.objects.count(), Payment.objects.count(), BudgetEntry.objects.count())
+    seed(cases=MIN_CASES + BULK)
+    after = (Application.objects.count(), Payment.objects.count(), BudgetEntry.objects.count())
+    assert after == before

@@ -175,6 +175,7 @@ def process_cases(world: Any) -> dict[str, Any]:
     course = _course_case(world)
     course_reference = course.pop("reference")
     released = _released_case(world)
+    grants = _pool_objects(world, course_reference)
     return {
         "references": [
             assessing.reference,
@@ -186,6 +187,7 @@ def process_cases(world: Any) -> dict[str, Any]:
         "consent_id": assessed.consents.get().pk,
         "request_id": question.pk,
         **course,
+        **grants,
         "tokens": [
             token_create(user=world.users[name], name="schemathesis")[1]
             for name in ("member_a", "coordinator_a", "decision_maker", "mentor")
@@ -239,6 +241,27 @@ def _course_case(world: Any) -> dict[str, Any]:
         "warning_id": review.warnings.get().pk,
         "transfer_id": transfer.pk,
     }
+
+
+def _pool_objects(world: Any, reference: str) -> dict[str, Any]:
+    """Open this year's pool and return the ids of an application awaiting decision on the
+    case and of its document (issue 5: the grant operations)."""
+    from vejud.cases.models import Case
+    from vejud.pool.services import attachment_add
+    from vejud.pool.testing import make_application, make_grant, make_pool
+
+    make_pool(world, budget_kr=200_000)
+    case = Case.objects.get(reference=reference)
+    make_grant(world, case, amount_kr=5_000, category="moving")
+    application = make_application(world, case, amount_kr=8_000)
+    attachment = attachment_add(
+        actor=world.member_a,
+        application=application,
+        kind="quote",
+        filename="quote.pdf",
+        data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    )
+    return {"application_id": application.pk, "attachment_id": attachment.pk}
 
 
 def _released_case(world: Any) -> str:
@@ -344,6 +367,65 @@ def test_receiver_operations_on_a_real_transfer(
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
         token = data.draw(st.sampled_from(incoming["tokens"]))
+        case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=fixed))
+        case.call_and_validate(
+            app=application, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS
+        )
+
+    run()
+
+
+# --- The central pool's own operations (budget years, guidelines, the application list) ----
+
+POOL_OPERATIONS = [
+    (path, method.upper())
+    for path, operations in api.get_openapi_schema()["paths"].items()
+    if path.startswith("/api/v1/pool/")
+    for method in operations
+]
+
+
+@pytest.fixture
+def pool_tokens(world: Any) -> dict[str, Any]:
+    """Return this year (with a budget and applications) and tokens of the pool's managers,
+    an analyst and a unit member."""
+    from vejud.pool.testing import make_application, make_pool, make_pool_case
+
+    year = make_pool(world, budget_kr=500_000)
+    make_application(world, make_pool_case(world), amount_kr=4_000)
+    return {
+        "year": year.year,
+        "tokens": [
+            token_create(user=world.users[name], name="schemathesis")[1]
+            for name in ("head", "decision_maker", "analyst", "member_a")
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "mode"),
+    [
+        (path, method, mode)
+        for path, method in POOL_OPERATIONS
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    ],
+    ids=lambda value: str(value),
+)
+def test_pool_operations(
+    path: str, method: str, mode: GenerationMode, pool_tokens: dict[str, Any]
+) -> None:
+    operation = schema[path][method]
+    fixed = {"year": pool_tokens["year"]} if "{year}" in path else {}
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        token = data.draw(st.sampled_from(pool_tokens["tokens"]))
         case = data.draw(operation.as_strategy(generation_mode=mode, path_parameters=fixed))
         case.call_and_validate(
             app=application, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "vejud.followup",
     "vejud.transfers",
     "vejud.worklist",
+    "vejud.statistics",
     "vejud.pool",
     "vejud.api",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
@@ -110,6 +111,11 @@ MIDDLEWARE = [
     "vejud.core.middleware.AccessRuleDeniedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# bench/run only: the SQL query count of each response as a header, and the Django admin
+# over the cases table as the comparison (vejud.cases.bench_admin). Never on by default.
+if env_bool("VEJUD_BENCH_QUERY_COUNT", default=False):
+    MIDDLEWARE.insert(0, "vejud.core.querycount.QueryCountMiddleware")
+VEJUD_BENCH_ADMIN = env_bool("VEJUD_BENCH_ADMIN", default=False)
 
 ROOT_URLCONF = "vejud.urls"
 WSGI_APPLICATION = "vejud.wsgi.application"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,13 +18,21 @@ urlpatterns = [
     path("sager/", include("vejud.followup.urls")),
     path("", include("vejud.transfers.urls")),  # "sager/<ref>/..." and the receiver's page
     path("sager/", include("vejud.courses.urls")),
+    path("", include("vejud.pool.urls")),  # "puljen/..." and "sager/<ref>/puljen/..."
     path("sager/", include("vejud.cases.urls")),
     path("opgaver/", include("vejud.worklist.urls")),
+    path("statistik/", include("vejud.statistics.urls")),
     path("personer/", include("vejud.people.urls")),
     path("revision/", include("vejud.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+if settings.VEJUD_BENCH_ADMIN:
+    # bench/run's comparison: the admin changelist over the cases table (never by default).
+    from vejud.cases.bench_admin import bench_admin_site
+
+    urlpatterns.append(path("bench-admin/", bench_admin_site.urls))
 
 handler404 = "vejud.core.views.page_not_found"

@@ -22,11 +22,13 @@ from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.course import router as course_router
 from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
+from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
 from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.selectors import AccessRuleDenied
 from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
+from vejud.pool.services import InsufficientBudget, StaleApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ api.add_router("", assessments_router)
 api.add_router("", course_router)
 api.add_router("", followup_router)
 api.add_router("", transfers_router)
+api.add_router("", pool_router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -103,6 +106,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Someone changed the case meanwhile, or the state machine does not allow the step.
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(InsufficientBudget)
+@api.exception_handler(StaleApplicationError)
+def _pool_conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # Not enough budget left for an approval, or someone changed the application meanwhile.
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 
 @api.exception_handler(Exception)

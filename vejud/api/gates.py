@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from vejud.api.auth import BearerAuth, api_policy
+from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
 from vejud.api.schemas import REFERENCE_PATTERN
 from vejud.cases.permissions import Capability, Part, require, scope_for
 from vejud.cases.selectors import CaseAccess, get_case_for
@@ -74,13 +74,23 @@ class CaseGate(_Gate):
     reference is left to the path validation (422).
     """
 
-    def __init__(self, *, part: Part, capability: Capability = Capability.VIEW_CASES) -> None:
+    def __init__(
+        self,
+        *,
+        part: Part,
+        capability: Capability = Capability.VIEW_CASES,
+        alternatives: tuple[Capability, ...] = (),
+    ) -> None:
         self.part = part
         self.capability = capability
+        # Capabilities that serve instead of ``capability`` (any one of them is enough).
+        self.alternatives = alternatives
 
     def check(self, request: HttpRequest, user: Any) -> None:
         if self.capability != Capability.VIEW_CASES:
-            require(user, self.capability)
+            scope = scope_for(user)
+            if not any(scope.has(c) for c in self.alternatives):
+                require(user, self.capability)
         else:
             scope = scope_for(user)
             if not (scope.has(Capability.VIEW_CASES) or scope.has(Capability.BREAK_GLASS)):
@@ -92,7 +102,10 @@ class CaseGate(_Gate):
 
     @property
     def policy(self) -> dict[str, Any]:
-        return api_policy("case", capability=self.capability, part=self.part)
+        policy = api_policy("case", capability=self.capability, part=self.part)
+        if self.alternatives:
+            policy[POLICY_KEY]["alternatives"] = [c.value for c in self.alternatives]
+        return policy
 
 
 def case_access_of(request: HttpRequest) -> CaseAccess:

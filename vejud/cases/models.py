@@ -115,6 +115,12 @@ class Case(models.Model):
             models.Index(fields=["institution", "track", "-id"], name="case_institution"),
             models.Index(fields=["status", "-id"], name="case_status_recent"),
             models.Index(fields=["person", "-id"], name="case_person"),
+            # The task list: cases being assessed, by due date, per unit (worklist.selectors).
+            models.Index(
+                fields=["responsible_unit", "assessment_due_on", "id"],
+                name="case_unit_assessing_due",
+                condition=Q(status__in=["inquiry", "assessment"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -44,22 +44,17 @@ class CaseAccess:
         return part in self.parts
 
 
-def _active_mentor(user_id: int, today: date) -> QuerySet[MentorAssignment]:
-    return MentorAssignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        case=OuterRef("pk"),
-        mentor_id=user_id,
-        starts_on__lte=today,
-    )
-
-
 def _active_grants(user_id: int) -> QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.filter(user_id=user_id, expires_at__gt=timezone.now())
 
 
-def _barred_persons(user_id: int, today: date) -> Q:
-    """Return the condition for cases whose person's access lists bar ``user_id``."""
-    rules = PersonAccessRule.objects.in_force(today).filter(person=OuterRef("person_id"))
+def barred_persons(user_id: int, today: date, person_field: str = "person_id") -> Q:
+    """Return the condition for rows whose person's access lists bar ``user_id``.
+
+    ``person_field`` names the person column from the queried model (``case__person_id``
+    from a row that belongs to a case).
+    """
+    rules = PersonAccessRule.objects.in_force(today).filter(person=OuterRef(person_field))
     excluded = rules.filter(kind=AccessRuleKind.EXCLUSION, user_id=user_id)
     restricted = rules.filter(kind=AccessRuleKind.RESTRICTION)
     named = restricted.filter(user_id=user_id)
@@ -67,7 +62,13 @@ def _barred_persons(user_id: int, today: date) -> Q:
 
 
 def _scope_condition(scope: Scope, today: date) -> Q:
-    """Return the filter for the cases ``scope`` reaches (active break-glass grants included)."""
+    """Return the filter for the cases ``scope`` reaches (active break-glass grants included).
+
+    The cases reached one by one (a mentor's mentees, break-glass grants) are few and
+    fetched as ids first (one query), so the database sees plain column conditions it
+    can answer from the (unit, id) indexes in the caseload's order; a correlated
+    EXISTS in the OR would make it walk the whole table instead.
+    """
     parts: list[Q] = []
     if scope.unit_ids:
         parts.append(Q(responsible_unit_id__in=sorted(scope.unit_ids)))
@@ -77,9 +78,23 @@ def _scope_condition(scope: Scope, today: date) -> Q:
         parts.append(
             Q(track=Track.CUSTODY, institution_id__in=sorted(scope.custody_institution_ids))
         )
+    one_by_one = _active_grants(scope.user_id).values_list("case_id", flat=True)
     if scope.mentor:
-        parts.append(Q(Exists(_active_mentor(scope.user_id, today))))
-    parts.append(Q(Exists(_active_grants(scope.user_id).filter(case=OuterRef("pk")))))
+        mentees = (
+            MentorAssignment.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+                mentor_id=scope.user_id,
+                starts_on__lte=today,
+            )
+            .values_list("case_id", flat=True)
+            .order_by()
+        )
+        one_by_one = one_by_one.order_by().union(mentees)
+    case_ids = sorted(set(one_by_one))
+    if case_ids:
+        parts.append(Q(pk__in=case_ids))
+    if not parts:
+        return Q(pk__in=[])
     condition = parts[0]
     for extra in parts[1:]:
         condition |= extra
@@ -100,7 +115,7 @@ def cases_visible_to(user: Any, *, part: Part = Part.SUMMARY) -> QuerySet[Case]:
     qs = Case.objects.all()
     if not scope.national:
         qs = qs.filter(_scope_condition(scope, today))
-    return qs.exclude(_barred_persons(scope.user_id, today))
+    return qs.exclude(barred_persons(scope.user_id, today))
 
 
 def _basis_for(scope: Scope, case: Case, today: date) -> Basis | None:

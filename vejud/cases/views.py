@@ -153,7 +153,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         if search and search[0] == "reference":
             cases = cases.filter(reference__startswith=search[1])
         elif search:
-            cases = cases.filter(person__name_search__icontains=search[1])
+            # name_search and the search term are both lower case (Person.normalise_name),
+            # so a plain LIKE finds the same rows, and the trigram index can answer it.
+            cases = cases.filter(person__name_search__contains=search[1])
     after = _positive_int(request.GET.get("after"))
     if after:
         cases = cases.filter(pk__lt=after)
@@ -242,22 +244,41 @@ def _format_cpr(cpr: str) -> str:
     return f"{cpr[:6]}-{cpr[6:]}" if len(cpr) == 10 else cpr
 
 
-def _journal(access: CaseAccess) -> list[JournalEntry]:
-    """Return the case's journal, newest first, each entry knowing its correction (one query)."""
-    entries = list(
-        access.case.journal_entries.select_related("author").order_by("-created_at", "-pk")
+JOURNAL_PAGE_SIZE = 20
+
+
+def _journal(access: CaseAccess, before: int | None = None) -> tuple[list[JournalEntry], bool]:
+    """Return one page of the journal, newest first, and whether older notes follow.
+
+    A page is ``JOURNAL_PAGE_SIZE`` notes after the note ``before`` (keyset on
+    written-at and id), so a case with a long history costs the same as a new one.
+    Each entry knows its correction, wherever that is (one query).
+    """
+    entries = access.case.journal_entries.select_related("author", "corrected_by").order_by(
+        "-created_at", "-pk"
     )
-    by_original = {entry.corrects_id: entry for entry in entries if entry.corrects_id}
-    for entry in entries:
-        entry.correction = by_original.get(entry.pk)  # type: ignore[attr-defined]
-    return entries
+    if before is not None:
+        anchor = access.case.journal_entries.filter(pk=before).values_list("created_at").first()
+        if anchor is not None:
+            entries = entries.filter(
+                Q(created_at__lt=anchor[0]) | Q(created_at=anchor[0], pk__lt=before)
+            )
+    page = list(entries[: JOURNAL_PAGE_SIZE + 1])
+    for entry in page:
+        entry.correction = getattr(entry, "corrected_by", None)  # type: ignore[attr-defined]
+    return page[:JOURNAL_PAGE_SIZE], len(page) > JOURNAL_PAGE_SIZE
 
 
 def _journal_context(request: HttpRequest, access: CaseAccess, **extra: Any) -> dict[str, Any]:
+    before = _positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
+    entries, has_older = _journal(access, before)
+    path = access.case.get_absolute_url()
     context: dict[str, Any] = {
         "access": access,
         "case": access.case,
-        "entries": _journal(access),
+        "entries": entries,
+        "journal_older_url": f"{path}?notes_before={entries[-1].pk}#journal" if has_older else "",
+        "journal_newest_url": f"{path}#journal" if before else "",
         "can_write_journal": has_capability(request.user, Capability.WRITE_JOURNAL),
         "note_form": JournalNoteForm(),
     }

@@ -15,7 +15,8 @@ status is reached through the state machine and the audit trail verifies like
 a real one. A few dozen showcase cases walk every path of the exit process
 (each refusal ground, referrals, every closure reason, courses on both tracks,
 transfers, a release plan, early warnings, a reopened person); the rest of the
-requested number are simpler bulk cases. The services refuse future dates but
+requested number are bulk cases simulated and written straight to the tables
+(``vejud.core.bulk``), with the same audit trail. The services refuse future dates but
 take past ones, so inquiries, consents, course starts, meetings and reviews are
 back-dated; what the services stamp "now" (transitions, decisions, closing
 dates) is the day the demo is seeded.
@@ -224,15 +225,7 @@ NOTES = (
     "Familien er inddraget efter personens ønske.",
 )
 
-# Bulk cases: how often each simple path is taken (weights), and how long ago such a
-# case came in (days, inclusive range). The showcase cases cover the rarer paths.
-BULK_PATHS: tuple[tuple[str, int, tuple[int, int]], ...] = (
-    ("inquiry", 30, (0, 30)),
-    ("assessment", 40, (3, 45)),
-    ("withdrawn", 12, (10, 300)),
-    ("dropped", 18, (30, 400)),
-)
-# Busier districts get more cases; the rest weigh 2.
+# Bulk cases (vejud.core.bulk): busier districts get more cases; the rest weigh 2.
 UNIT_WEIGHTS = {
     "exit-koebenhavn": 8,
     "exit-koebenhavns-vestegn": 5,
@@ -382,12 +375,21 @@ def staff_specs() -> list[StaffSpec]:
     return specs
 
 
-def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
+def seed_demo(
+    *,
+    cases: int = 300,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+    full_audit: bool | None = None,
+) -> DemoResult:
     """Create the demo dataset once; on later runs only make sure staff and logins exist.
 
     ``cases`` is the total number of cases; the showcase cases are always made, so the
-    dataset never has fewer than ``MIN_CASES``.
+    dataset never has fewer than ``MIN_CASES``. The bulk cases report to ``progress``;
+    ``full_audit`` chooses their audit trail (default: complete up to 20,000 cases).
     """
+    from vejud.core.bulk import bulk_seed
+
     if not (settings.DEBUG or settings.TESTING):
         raise RuntimeError(
             "The demo data has a published password: it is never seeded with DEBUG off."
@@ -402,14 +404,24 @@ def seed_demo(*, cases: int = 300, seed: int = 1) -> DemoResult:
     showcase = seeder.showcase_specs()
     # One transaction: a failure leaves no half-made dataset that blocks the next run.
     with transaction.atomic():
-        seeder.run(showcase + seeder.bulk_specs(max(0, cases - MIN_CASES)))
+        seeder.run(showcase)
         release_plans_run()
         access_notes = seeder.add_access_features()
+        pool_notes = seed_pool(seeder, showcase)
+    # Committed in batches: a failure part-way leaves the cases written so far.
+    bulk_seed(
+        cases=max(0, cases - MIN_CASES),
+        seed=seed,
+        staff=staff,
+        progress=progress,
+        full_audit=full_audit,
+    )
     for spec in showcase:
         assert spec.case is not None
         later = f" (new attempt {spec.later_case.reference})" if spec.later_case else ""
         result.notes.append(f"{spec.label}: {spec.case.reference}{later}")
     result.notes.extend(access_notes)
+    result.notes.extend(pool_notes)
     result.created = True
     result.persons = Person.objects.count()
     result.cases = Case.objects.count()
@@ -504,10 +516,6 @@ class _Spec:
     institution: Unit | None = None
     municipality: Municipality | None = None
     in_target_group: bool = True
-    # Showcase cases come in through the intake service (an inquiry record, routed by
-    # municipality); bulk cases are opened directly, which makes a large dataset a
-    # quarter faster to seed.
-    via_inquiry: bool = True
     case: Case | None = None
     later_case: Case | None = None  # a new attempt the scenario opened for the same person
 
@@ -643,40 +651,6 @@ class _Seeder:
             s("Course, member.fyn excluded", "exit-fyn", 220, _Seeder.sc_excluded),
         ]  # fmt: skip
 
-    def bulk_specs(self, count: int) -> list[_Spec]:
-        """Plan ``count`` simpler cases over the country, in the common statuses."""
-        local = [
-            u
-            for u in self.units.values()
-            if u.kind == UnitKind.LOCAL and f"coordinator.{_short(u)}" in self.staff
-        ]
-        weights = [UNIT_WEIGHTS.get(u.code, 2) for u in local]
-        institutions = [self.units[c] for c in CUSTODY_INSTITUTIONS if c in self.units]
-        paths, path_weights = [p[0] for p in BULK_PATHS], [p[1] for p in BULK_PATHS]
-        ages = {p[0]: p[2] for p in BULK_PATHS}
-        specs: list[_Spec] = []
-        for _ in range(count):
-            path = self.rng.choices(paths, weights=path_weights)[0]
-            roll = self.rng.random()
-            institution = None
-            if roll < 0.75:
-                unit = self.rng.choices(local, weights=weights)[0]
-            elif roll < 0.80:
-                unit = self.units["kk-exit"]
-            else:
-                unit, institution = self.units["dfk"], self.rng.choice(institutions)
-            low, high = ages[path]
-            specs.append(
-                _Spec(
-                    unit=unit,
-                    opened_on=self.days_ago(self.rng.randint(low, high)),
-                    scenario=BULK_SCENARIOS[path],
-                    institution=institution,
-                    via_inquiry=False,
-                )
-            )
-        return specs
-
     def run(self, specs: list[_Spec]) -> None:
         """Register the inquiries in date order (references follow time), then drive each case."""
         ordered = sorted(specs, key=lambda s: s.opened_on)
@@ -709,12 +683,12 @@ class _Seeder:
     # --- intake -------------------------------------------------------------------------
 
     def open_case(self, spec: _Spec) -> Case:
-        """Register the person, open the case (an inquiry routed by the intake service for
-        showcase cases) and write the first journal note."""
+        """Register the person, open the case (an inquiry routed by the intake service) and
+        write the first journal note."""
         custody = spec.institution is not None
         actor = self.staff["custody.dfk"] if custody else self.staff[f"member.{_short(spec.unit)}"]
         person = self.person(actor, in_target_group=spec.in_target_group)
-        if not spec.via_inquiry or spec.unit.kind == UnitKind.MUNICIPAL_PROGRAMME:
+        if spec.unit.kind == UnitKind.MUNICIPAL_PROGRAMME:
             case = case_open(
                 actor=actor,
                 person=person,
@@ -1324,28 +1298,6 @@ class _Seeder:
         self.plan(case, start, areas=1)
         self.marked["excluded"] = case
 
-    # --- bulk scenarios -----------------------------------------------------------------
-
-    def bulk_assessment(self, case: Case) -> None:
-        self.start_assessment(case)
-
-    def bulk_withdrawn(self, case: Case) -> None:
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.WITHDRAWN,
-            reason="Personen ønsker ikke at gå videre.",
-        )
-
-    def bulk_dropped(self, case: Case) -> None:
-        case = self.start_assessment(case)
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.DROPPED,
-            reason="Ingen kontakt til personen i visitationsperioden.",
-        )
-
     # --- access features ----------------------------------------------------------------
 
     def add_access_features(self) -> list[str]:
@@ -1402,14 +1354,6 @@ def _short(unit: Unit) -> str:
     return unit.code.removeprefix("exit-")
 
 
-BULK_SCENARIOS: dict[str, Scenario] = {
-    "inquiry": lambda seeder, case: None,
-    "assessment": _Seeder.bulk_assessment,
-    "withdrawn": _Seeder.bulk_withdrawn,
-    "dropped": _Seeder.bulk_dropped,
-}
-
-
 def demo_summary() -> list[str]:
     """Return a few lines on what the dataset holds, counted from the database."""
     today = timezone.localdate()
@@ -1445,4 +1389,358 @@ def demo_summary() -> list[str]:
         f"{Transfer.objects.filter(status=TransferStatus.PENDING).count()}; release plans: "
         f"{ReleasePlan.objects.count()}; cases with an earlier attempt: "
         f"{Case.objects.filter(previous_case__isnull=False).count()}",
+    ]
+
+
+# --- The central pool (issue 5) ---------------------------------------------------------------
+#
+# Two budget years: last year closed out (grants paid, one partly released, one refused) and
+# this year's DKK 2 million split into category frames, tattoo removal 95 % committed with an
+# application waiting that would not fit. Applications in every status on showcase cases under
+# assessment or in a course, of several units and DfK; grants average about DKK 24,000.
+
+POOL_BUDGET_KR = 2_000_000
+# Category frames of this year (kr): set aside from the appropriation, then adjusted by entries.
+POOL_FRAMES_KR = {
+    "relocation": 550_000,
+    "tattoo_removal": 150_000,
+    "psychologist": 230_000,
+    "moving": 400_000,
+    "other": 220_000,
+}
+# Guidelines: description, cap per grant and per person per year (kr), documentation.
+POOL_GUIDELINES: dict[str, tuple[str, int, int, str]] = {
+    "relocation": (
+        "Midlertidig genhusning eller skjult ophold, når personen er i akut fare.",
+        60_000, 120_000, "Politiets trusselsvurdering og udlejers tilbud; faktura efter opholdet.",
+    ),
+    "tattoo_removal": (
+        "Fjernelse af tatoveringer med gruppens symboler, så personen kan bryde synligt.",
+        25_000, 40_000, "Klinikkens tilbud med antal behandlinger; faktura efter hver serie.",
+    ),
+    "psychologist": (
+        "Psykologbehandling, når den ikke dækkes af regionen eller kommunen.",
+        20_000, 30_000, "Henvisning eller enhedens begrundelse og psykologens tilbud.",
+    ),
+    "moving": (
+        "Flytning og etablering: depositum, flyttebil og det mest nødvendige indbo.",
+        40_000, 50_000, "Lejekontrakt og tilbud fra flyttefirma; faktura eller kvittering.",
+    ),
+    "other": (
+        "Andre særlige foranstaltninger, der bærer exitforløbet, efter konkret vurdering.",
+        15_000, 25_000, "Enhedens begrundelse og tilbud; faktura eller kvittering.",
+    ),
+}  # fmt: skip
+# The tattoo-removal guideline of last year, ended when this year's was published.
+POOL_EARLIER_TATTOO = (
+    "Fjernelse af synlige tatoveringer med gruppens symboler.",
+    20_000, 35_000, "Klinikkens tilbud; faktura efter behandlingen.",
+)  # fmt: skip
+POOL_SUPPLIERS = {
+    "relocation": "Trygt Ophold ApS",
+    "tattoo_removal": "Hudklinikken Laser & Hud",
+    "psychologist": "Psykologhuset Nord",
+    "moving": "Flyttemand Hansen & Søn",
+    "other": "Netværkshuset",
+}
+POOL_PURPOSES = {
+    "relocation": "Skjult ophold i en anden landsdel efter konkrete trusler.",
+    "tattoo_removal": "Fjernelse af gruppens tatoveringer på underarme og hals.",
+    "psychologist": "Et forløb på ti samtaler om vold og brud med miljøet.",
+    "moving": "Depositum og flytning til egen bolig uden for det gamle område.",
+    "other": "Kørekort, så personen kan tage det tilbudte job.",
+}
+# Showcase cases the grants are for (labels of ``_Seeder.showcase_specs``).
+ON_FULL = "Full course: plan, offers gap, mentor log, overdue review"
+ON_DIP = "Course with a motivation dip (early warning)"
+ON_RISK = "Course with a risk event (early warning)"
+ON_NO_PROGRESS = "Course with two reviews without progress"
+ON_NEW_COURSE = "New course, review not yet due"
+ON_CUSTODY_RELEASE = "Custody course, release within 60 days"
+ON_CUSTODY_LONG = "Custody course, long sentence"
+ON_OVERTURNED = "Refusal overturned: admitted"
+ON_DRAFTS = "Assessment, instruments drafted"
+ON_PARTLY_SIGNED = "Assessment, two of three signed"
+ON_CORRECTED = "Assessment, corrected motivation (v2)"
+ON_FEAR_ONLY = "Assessment overdue, fear-only motivation"
+ON_PAROLE_ONLY = "Custody applicant, parole the only motive"
+
+
+@dataclass(frozen=True)
+class _Grant:
+    """A planned application: what for, and what happens to it.
+
+    ``outcome`` is "approve", "approve_partly" (``approved_kr``), "refuse", "ask",
+    "ask_answer" (asked and answered: awaits decision again), "withdraw" or "" (submitted).
+    ``payments`` are (kr, days ago); ``release`` releases what is unpaid.
+    """
+
+    label: str
+    category: str
+    amount_kr: int
+    outcome: str = ""
+    approved_kr: int = 0
+    payments: tuple[tuple[int, int], ...] = ()
+    release: bool = False
+    over_cap_reason: str = ""
+    document: str = ""  # "quote" or "invoice": a PDF attached
+    plan_action: bool = False  # for the exit plan's latest housing action
+
+
+POOL_LAST_YEAR = (
+    _Grant(ON_FULL, "relocation", 35_000, "approve", payments=((35_000, 0),)),
+    _Grant(ON_FULL, "tattoo_removal", 20_000, "approve", payments=((20_000, 0),)),
+    _Grant(
+        ON_NO_PROGRESS, "psychologist", 18_000, "approve", payments=((12_000, 0),), release=True
+    ),
+    _Grant(ON_NO_PROGRESS, "moving", 26_000, "refuse"),
+)
+POOL_THIS_YEAR = (
+    # Tattoo removal: 142,500 of the 150,000 frame committed (95 %).
+    _Grant(ON_FULL, "tattoo_removal", 25_000, "approve", payments=((25_000, 120),)),
+    _Grant(ON_DIP, "tattoo_removal", 24_000, "approve", payments=((12_000, 60),)),
+    _Grant(ON_RISK, "tattoo_removal", 23_500, "approve", payments=((23_500, 90),)),
+    _Grant(ON_NO_PROGRESS, "tattoo_removal", 25_000, "approve_partly", 22_000, ((22_000, 45),)),
+    _Grant(ON_CUSTODY_RELEASE, "tattoo_removal", 24_000, "approve"),
+    _Grant(ON_OVERTURNED, "tattoo_removal", 24_000, "approve"),
+    _Grant(ON_NEW_COURSE, "tattoo_removal", 20_000),  # more than the frame has left
+    _Grant(
+        ON_CUSTODY_LONG, "relocation", 62_000, "approve", payments=((40_000, 30),),
+        over_cap_reason="Kræver skjult ophold i otte uger ved løsladelsen; truslen er vurderet "
+        "som konkret af politiet.",
+    ),
+    _Grant(
+        ON_FULL, "relocation", 26_000, "approve", payments=((26_000, 150),), document="invoice",
+        plan_action=True,
+    ),
+    _Grant(ON_CORRECTED, "relocation", 30_000, "ask"),
+    _Grant(ON_DIP, "psychologist", 18_000, "approve", payments=((9_000, 20),)),
+    _Grant(ON_DRAFTS, "psychologist", 16_000, "ask_answer"),
+    _Grant(ON_FEAR_ONLY, "psychologist", 20_000, "refuse"),
+    _Grant(ON_RISK, "psychologist", 15_000, "approve", payments=((10_000, 40),), release=True),
+    _Grant(
+        ON_OVERTURNED, "moving", 25_000, "approve", payments=((25_000, 10),), document="invoice",
+    ),
+    _Grant(ON_PARTLY_SIGNED, "moving", 28_000, "withdraw"),
+    _Grant(ON_NO_PROGRESS, "moving", 22_000, "approve"),
+    _Grant(ON_PAROLE_ONLY, "moving", 22_000, document="quote"),
+    _Grant(ON_NEW_COURSE, "other", 12_000, "approve_partly", 8_000),
+)  # fmt: skip
+POOL_REASONS = {
+    "approve_partly": "Bevilget svarende til retningslinjens takst.",
+    "refuse": "Behandlingen dækkes af regionen; puljen dækker ikke det samme to gange.",
+    "ask": "Send venligst tilbuddet og politiets trusselsvurdering.",
+    "answer": "Tilbud og trusselsvurdering er vedhæftet.",
+    "withdraw": "Kommunen betaler flytningen alligevel.",
+    "release": "Behandlingen sluttede før tid; resten frigives.",
+}
+
+
+def demo_pdf(text: str) -> bytes:
+    """Return a small, valid one-page PDF showing ``text`` (ASCII)."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def seed_pool(seeder: _Seeder, showcase: Sequence[_Spec]) -> list[str]:
+    """Seed the central pool on the showcase cases, through the pool's services.
+
+    Runs with the showcase (once, like the rest of the demo) and adds nothing when a budget
+    year exists already. Returns the lines to print.
+    """
+    from vejud.pool.models import Application, BudgetYear, CategoryFrame
+    from vejud.pool.services import (
+        APPLICABLE_STATUSES,
+        application_answer,
+        application_decide,
+        application_submit,
+        application_withdraw,
+        attachment_add,
+        budget_entry_add,
+        budget_year_create,
+        grant_release,
+        guideline_publish,
+        payment_register,
+    )
+
+    if BudgetYear.objects.exists():
+        return ["Central pool: budget years exist already; no pool data added."]
+    head = seeder.staff["head"]
+    decider = seeder.staff["decision-maker"]
+    today = seeder.today
+    this_year, last_year = today.year, today.year - 1
+    cases = {spec.label: spec.case for spec in showcase if spec.case is not None}
+
+    def case_for(label: str) -> Case:
+        case = Case.objects.get(pk=cases[label].pk)
+        assert case.status in APPLICABLE_STATUSES, f"{label}: {case.status}"
+        return case
+
+    with audited():
+        # Guidelines: every category from 1 January last year; tattoo removal revised this year.
+        for category, (text, cap, person_cap, documentation) in POOL_GUIDELINES.items():
+            earlier = POOL_EARLIER_TATTOO if category == "tattoo_removal" else None
+            first = earlier or (text, cap, person_cap, documentation)
+            guideline_publish(
+                actor=head,
+                category=category,
+                description=first[0],
+                cap_per_grant_ore=first[1] * 100,
+                cap_per_person_year_ore=first[2] * 100,
+                required_documentation=first[3],
+                valid_from=date(last_year, 1, 1),
+            )
+            if earlier:
+                guideline_publish(
+                    actor=head,
+                    category=category,
+                    description=text,
+                    cap_per_grant_ore=cap * 100,
+                    cap_per_person_year_ore=person_cap * 100,
+                    required_documentation=documentation,
+                    valid_from=date(this_year, 1, 1),
+                )
+        # Last year: the appropriation, no frames.
+        budget_year_create(
+            actor=head,
+            year=last_year,
+            amount_ore=POOL_BUDGET_KR * 100,
+            reason=f"Finansloven for {last_year}.",
+        )
+        # This year: the appropriation less a later supplement, set aside in frames, adjusted.
+        year = budget_year_create(
+            actor=head,
+            year=this_year,
+            amount_ore=(POOL_BUDGET_KR - 50_000) * 100,
+            reason=f"Finansloven for {this_year}.",
+        )
+        for category, frame_kr in POOL_FRAMES_KR.items():
+            budget_entry_add(
+                actor=head,
+                budget_year=year,
+                kind="reallocation",
+                amount_ore=frame_kr * 100,
+                to_category=category,
+                reason="Årets ramme for kategorien.",
+            )
+        budget_entry_add(
+            actor=head,
+            budget_year=year,
+            kind="reallocation",
+            amount_ore=20_000 * 100,
+            from_category="other",
+            to_category="psychologist",
+            reason="Flere henvisninger til psykolog end ventet.",
+        )
+        budget_entry_add(
+            actor=head,
+            budget_year=year,
+            kind="allocation",
+            amount_ore=50_000 * 100,
+            to_category="relocation",
+            reason="Tillægsbevilling til akutte genhusninger.",
+        )
+
+        def run(grant: _Grant, year_number: int) -> Application:
+            case = case_for(grant.label)
+            worker = seeder.worker(case)
+            first = max(case.opened_on, date(year_number, 1, 1))
+            period_from = min(first, date(year_number, 12, 31))
+            action = None
+            if grant.plan_action:
+                action = (
+                    PlanAction.objects.filter(case=case, goal__life_area=LifeArea.HOUSING)
+                    .order_by("-deadline", "pk")
+                    .first()
+                )
+            application = application_submit(
+                actor=worker,
+                case=case,
+                category=grant.category,
+                amount_ore=grant.amount_kr * 100,
+                purpose=POOL_PURPOSES[grant.category],
+                supplier=POOL_SUPPLIERS[grant.category],
+                period_from=period_from,
+                period_to=min(period_from + timedelta(days=60), date(year_number, 12, 31)),
+                plan_action=action,
+                over_cap_reason=grant.over_cap_reason,
+            )
+            if grant.document:
+                kind = "invoice" if grant.document == "invoice" else "quote"
+                attachment_add(
+                    actor=worker,
+                    application=application,
+                    kind=kind,
+                    filename=f"{'faktura' if kind == 'invoice' else 'tilbud'}.pdf",
+                    data=demo_pdf(
+                        f"{'Faktura' if kind == 'invoice' else 'Tilbud'} "
+                        f"{application.reference} - syntetiske demodata"
+                    ),
+                )
+            if grant.outcome == "withdraw":
+                return application_withdraw(
+                    actor=worker, application=application, reason=POOL_REASONS["withdraw"]
+                )
+            if not grant.outcome:
+                return application
+            outcome = "ask" if grant.outcome.startswith("ask") else grant.outcome
+            application = application_decide(
+                actor=decider,
+                application=application,
+                outcome=outcome,
+                reason=POOL_REASONS.get(outcome, ""),
+                amount_ore=grant.approved_kr * 100 if grant.approved_kr else None,
+            )
+            if grant.outcome == "ask_answer":
+                return application_answer(
+                    actor=worker, application=application, answer=POOL_REASONS["answer"]
+                )
+            for number, (amount_kr, days_ago) in enumerate(grant.payments, start=1):
+                day = min(max(today - timedelta(days=days_ago), period_from), today)
+                if year_number != this_year:
+                    day = min(period_from + timedelta(days=30), date(year_number, 12, 31))
+                payment_register(
+                    actor=head,
+                    application=application,
+                    paid_on=day,
+                    amount_ore=amount_kr * 100,
+                    invoice_reference=f"FAK-{year_number}-{application.pk:04d}-{number}",
+                )
+            if grant.release:
+                application = grant_release(
+                    actor=head, application=application, reason=POOL_REASONS["release"]
+                )
+            return application
+
+        for grant in POOL_LAST_YEAR:
+            run(grant, last_year)
+        made = [run(grant, this_year) for grant in POOL_THIS_YEAR]
+
+    tattoo = CategoryFrame.objects.get(budget_year__year=this_year, category="tattoo_removal")
+    waiting = next(a for a, g in zip(made, POOL_THIS_YEAR, strict=True) if g.label == ON_NEW_COURSE)
+    return [
+        f"Central pool: budgets for {last_year} (closed out) and {this_year}; "
+        f"{Application.objects.count()} applications in every status",
+        f"Central pool: tattoo removal {tattoo.committed_ore * 100 // tattoo.budget_ore} % "
+        f"committed; {waiting.reference} asks for more than is left",
     ]

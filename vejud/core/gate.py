@@ -28,6 +28,7 @@ class Policy:
     kind: str  # "public" | "authenticated" | "capability" | "case"
     capability: Capability | None = None
     part: Part | None = None
+    alternatives: tuple[Capability, ...] = ()  # capabilities that serve instead of ``capability``
 
 
 def public(view: View) -> View:
@@ -59,11 +60,14 @@ def requires(capability: Capability) -> Callable[[View], View]:
 
 
 def case_view(
-    part: Part = Part.SUMMARY, capability: Capability = Capability.VIEW_CASES
+    part: Part = Part.SUMMARY,
+    capability: Capability = Capability.VIEW_CASES,
+    alternatives: tuple[Capability, ...] = (),
 ) -> Callable[[View], View]:
     """Fetch-and-authorise the case named by the ``reference`` URL argument.
 
-    Wrong role → 403; missing case, not yours, or a part you may not see → 404.
+    Wrong role (none of ``capability`` and ``alternatives``) → 403; missing case, not yours,
+    or a part you may not see → 404.
     The view is called as ``view(request, access, **other_kwargs)``.
     """
 
@@ -72,9 +76,14 @@ def case_view(
         def wrapper(
             request: HttpRequest, reference: str, *args: Any, **kwargs: Any
         ) -> HttpResponse:
-            scope = (
-                require(request.user, capability) if capability != Capability.VIEW_CASES else None
-            )
+            from vejud.cases.permissions import scope_for
+
+            if alternatives and any(scope_for(request.user).has(c) for c in alternatives):
+                scope = scope_for(request.user)
+            elif capability != Capability.VIEW_CASES:
+                scope = require(request.user, capability)
+            else:
+                scope = None
             if scope is None:
                 from vejud.cases.permissions import scope_for
 
@@ -84,7 +93,9 @@ def case_view(
             access = get_case_for(request.user, reference, part=part)
             return view(request, access, *args, **kwargs)
 
-        wrapper.vejud_policy = Policy("case", capability=capability, part=part)  # type: ignore[attr-defined]
+        wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]
+            "case", capability=capability, part=part, alternatives=alternatives
+        )
         return wrapper
 
     return decorator

@@ -25,6 +25,9 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Incoming transfers"), "transfers:incoming", Capability.WRITE_JOURNAL),
     (_("New inquiry"), "intake:inquiry_new", Capability.WRITE_JOURNAL),
     (_("Break the glass"), "cases:break_glass", Capability.BREAK_GLASS),
+    (_("Grant applications"), "pool:applications", Capability.VIEW_GRANTS),
+    (_("Central pool"), "pool:overview", Capability.VIEW_POOL),
+    (_("Statistics"), "statistics:overview", Capability.VIEW_STATISTICS),
     (_("Audit trail"), "audit:events", Capability.VIEW_AUDIT),
     (_("Access log"), "audit:access", Capability.VIEW_AUDIT),
     (_("Break-glass reviews"), "audit:break_glass_queue", Capability.REVIEW_BREAK_GLASS),
@@ -36,10 +39,13 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
 def nav_items_for(request: HttpRequest) -> list[NavItem]:
     """Return the navigation entries the signed-in user's roles allow."""
     scope = scope_for(request.user)
-    items = []
-    for label, name, capability in NAV:
-        if capability is not None and not scope.has(capability):
-            continue
-        url = reverse(name)
-        items.append(NavItem(label=label, url=url, active=request.path.startswith(url)))
-    return items
+    entries = [
+        (label, reverse(name))
+        for label, name, capability in NAV
+        if capability is None or scope.has(capability)
+    ]
+    # Only the most specific entry is current ("/puljen/ansoegninger/" is not also "/puljen/").
+    current = max(
+        (url for _label, url in entries if request.path.startswith(url)), key=len, default=None
+    )
+    return [NavItem(label=label, url=url, active=url == current) for label, url in entries]

@@ -10,4 +10,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping/", views.ping, name="ping"),
 ]

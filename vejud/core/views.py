@@ -6,12 +6,13 @@ import re
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from vejud.accounts.models import User
 from vejud.cases.permissions import Capability, has_capability
 from vejud.core.gate import authenticated, public
 from vejud.core.navigation import nav_items_for
@@ -29,6 +30,19 @@ def home(request: HttpRequest) -> HttpResponse:
     exceptional = reverse("cases:break_glass")
     items = [item for item in nav_items_for(request) if item.url != exceptional]
     return redirect(items[0].url if items else reverse("accounts:profile"))
+
+
+@authenticated
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in user's name from one indexed query: the cost of the framework alone.
+
+    ``bench/run`` measures every page against this one (same middleware, same server).
+    """
+    user_id = request.user.pk or 0  # the gate admits signed-in users only
+    name = User.objects.filter(pk=user_id).values_list("full_name", flat=True).first()
+    return render(request, "core/ping.html", {"name": name or ""})
 
 
 @public

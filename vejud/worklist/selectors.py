@@ -1,7 +1,11 @@
 """The task list (arbejdsliste): what is due for the user, computed from the cases themselves.
 
 Nothing is stored: a task disappears the moment the case moves on. Each kind of
-task is one query, so the page costs the same however many cases there are.
+task is one query, so the number of queries is the same however many cases there
+are. Each query names the user's cases by plain conditions on the case row (unit,
+track, institution) rather than ``IN (all my cases)``, takes the most urgent
+``TASK_LIMIT`` in due order (the partial index ``case_unit_assessing_due`` serves
+the assessment kinds), and the page shows the ``TASKS_SHOWN`` most urgent of all.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.permissions import scope_for
-from vejud.cases.selectors import cases_visible_to
+from vejud.cases.permissions import Capability, Scope, scope_for
+from vejud.cases.selectors import barred_persons, cases_visible_to
 from vejud.decisions.models import InformationRequest, Referral
 from vejud.intake.models import Consent
 
@@ -40,6 +44,8 @@ class TaskKind:
     EARLY_WARNING = "early_warning"
     TRANSFER_INCOMING = "transfer_incoming"
     RELEASE_PLAN = "release_plan"
+    GRANT_AWAITING = "grant_awaiting"
+    GRANT_INFORMATION = "grant_information"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -54,10 +60,15 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.EARLY_WARNING: _("Early warning on the course"),
     TaskKind.TRANSFER_INCOMING: _("Transfer awaiting your answer"),
     TaskKind.RELEASE_PLAN: _("Release plan: items missing"),
+    TaskKind.GRANT_AWAITING: _("Grant application awaiting decision"),
+    TaskKind.GRANT_INFORMATION: _("The pool asks for information on a grant application"),
 }
 SOON = timedelta(days=14)
 
-TASK_LIMIT = 200
+# Per kind at most TASK_LIMIT rows are read; the page shows the TASKS_SHOWN most urgent
+# of them all (TASK_LIMIT >= TASKS_SHOWN, so no kind's urgent tasks can be cut off).
+TASK_LIMIT = 100
+TASKS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Task:
     status: str
     due_on: date | None
     overdue: bool
+    application_id: int | None = None  # a grant application to open instead of the case
 
     @property
     def label(self) -> Promise:
@@ -77,19 +89,37 @@ class Task:
         return str(CaseStatus(self.status).label)
 
 
-def casework_cases(user: Any) -> QuerySet[Case]:
-    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
-    scope = scope_for(user)
-    condition = Q(pk__in=[])
+def casework_condition(scope: Scope, prefix: str = "") -> Q:
+    """Return the cases a user works on as unit or custody staff, as a condition.
+
+    ``prefix`` reaches the case from another model (``"case__"``). Mentor and
+    break-glass access are not casework.
+    """
+    condition = Q(**{f"{prefix}pk__in": []})
     if scope.unit_ids:
-        condition |= Q(responsible_unit_id__in=sorted(scope.unit_ids))
+        condition |= Q(**{f"{prefix}responsible_unit_id__in": sorted(scope.unit_ids)})
     if scope.custody_all:
-        condition |= Q(track=Track.CUSTODY)
+        condition |= Q(**{f"{prefix}track": Track.CUSTODY})
     elif scope.custody_institution_ids:
         condition |= Q(
-            track=Track.CUSTODY, institution_id__in=sorted(scope.custody_institution_ids)
+            **{
+                f"{prefix}track": Track.CUSTODY,
+                f"{prefix}institution_id__in": sorted(scope.custody_institution_ids),
+            }
         )
-    return cases_visible_to(user).filter(condition)
+    return condition
+
+
+def casework_cases(user: Any) -> QuerySet[Case]:
+    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
+    return cases_visible_to(user).filter(casework_condition(scope_for(user)))
+
+
+def _mine(scope: Scope, today: date, prefix: str) -> Q:
+    """Casework cases reached through ``prefix``, less those whose person bars the user."""
+    return casework_condition(scope, prefix) & ~barred_persons(
+        scope.user_id, today, f"{prefix}person_id"
+    )
 
 
 def _signed(model: Any) -> Any:
@@ -101,6 +131,8 @@ def tasks_for(user: Any) -> list[Task]:
     today = timezone.localdate()
     scope = scope_for(user)
     tasks: list[Task] = []
+    if not scope.has(Capability.VIEW_CASES):
+        return tasks
     mine = casework_cases(user)
     assessing = mine.filter(status__in=[CaseStatus.INQUIRY, CaseStatus.ASSESSMENT])
     for ref, status, due in assessing.order_by("assessment_due_on", "id").values_list(
@@ -139,7 +171,9 @@ def tasks_for(user: Any) -> list[Task]:
             Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today)
         )
     for ref, status, due in (
-        InformationRequest.objects.filter(answered_at__isnull=True, referral__case__in=mine)
+        InformationRequest.objects.filter(
+            _mine(scope, today, "referral__case__"), answered_at__isnull=True
+        )
         .order_by("referral__due_on", "id")
         .values_list("referral__case__reference", "referral__case__status", "referral__due_on")[
             :TASK_LIMIT
@@ -148,12 +182,14 @@ def tasks_for(user: Any) -> list[Task]:
         tasks.append(Task(TaskKind.INFORMATION_REQUESTED, ref, status, due, due < today))
     if scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles:
         for ref, status, due in (
-            Referral.objects.filter(final_decision__isnull=True, case__in=cases_visible_to(user))
+            Referral.objects.filter(final_decision__isnull=True)
+            .exclude(barred_persons(scope.user_id, today, "case__person_id"))
             .order_by("due_on", "id")
             .values_list("case__reference", "case__status", "due_on")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
     tasks += _course_tasks(user, mine, today)
+    tasks += _grant_tasks(scope, today)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
@@ -175,10 +211,18 @@ def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
         deadline__lte=today + SOON,
         case__status=CaseStatus.ADMITTED,
     )
-    owned = open_actions.filter(Q(owner_id=user.pk) | Q(owner__isnull=True, case__in=mine))
-    for ref, status, due in owned.order_by("deadline", "id").values_list(
-        "case__reference", "case__status", "deadline"
-    )[:TASK_LIMIT]:
+    # The user's own actions, and the unowned ones of their cases: two queries, each in
+    # deadline order on its own index (one query with OR made the database join every
+    # open action of the country to the unit's cases), merged here.
+    due_actions: list[tuple[Any, int, str, str]] = []
+    for part in (
+        open_actions.filter(owner_id=user.pk),
+        open_actions.filter(_mine(scope, today, "case__"), owner__isnull=True),
+    ):
+        due_actions += part.order_by("deadline", "id").values_list(
+            "deadline", "id", "case__reference", "case__status"
+        )[:TASK_LIMIT]
+    for due, _pk, ref, status in sorted(due_actions)[:TASK_LIMIT]:
         tasks.append(Task(TaskKind.ACTION_DUE, ref, status, due, due < today))
     interval = timedelta(days=settings.VEJUD_REVIEW_DAYS)
     courses = (
@@ -195,7 +239,7 @@ def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
             tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
     coordinated = Q(case__responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
     if Role.CUSTODY_STAFF in scope.roles:
-        coordinated |= Q(case__track=Track.CUSTODY, case__in=mine)
+        coordinated |= Q(case__track=Track.CUSTODY) & casework_condition(scope, "case__")
     for ref, status in (
         MentorMeeting.objects.filter(
             coordinated, needs_attention=True, attention_resolved_at__isnull=True
@@ -225,9 +269,36 @@ def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
     for item in ReleasePlan.CHECKLIST:
         missing |= Q(**{item: False})
     for ref, status, due in (
-        ReleasePlan.objects.filter(missing, case__in=mine, case__status=CaseStatus.ADMITTED)
+        ReleasePlan.objects.filter(
+            missing, _mine(scope, today, "case__"), case__status=CaseStatus.ADMITTED
+        )
         .order_by("release_on", "id")
         .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
     ):
         tasks.append(Task(TaskKind.RELEASE_PLAN, ref, status, due, due < today))
+    return tasks
+
+
+def _grant_tasks(scope: Scope, today: date) -> list[Task]:
+    """Tasks of the central pool: applications to decide, and questions from the pool."""
+    from vejud.pool.models import Application, ApplicationStatus
+
+    tasks: list[Task] = []
+    if scope.national and scope.has(Capability.DECIDE_GRANTS):
+        for pk, ref, status in (
+            Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+            .exclude(barred_persons(scope.user_id, today, "case__person_id"))
+            .order_by("submitted_at", "id")
+            .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
+        ):
+            tasks.append(Task(TaskKind.GRANT_AWAITING, ref, status, None, False, pk))
+    if scope.has(Capability.APPLY_GRANTS):
+        for pk, ref, status in (
+            Application.objects.filter(
+                _mine(scope, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
+            )
+            .order_by("updated_at", "id")
+            .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
+        ):
+            tasks.append(Task(TaskKind.GRANT_INFORMATION, ref, status, None, False, pk))
     return tasks

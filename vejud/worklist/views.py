@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from vejud.cases.permissions import Capability
 from vejud.core.gate import requires
-from vejud.worklist.selectors import tasks_for
+from vejud.worklist.selectors import TASKS_SHOWN, tasks_for
 
 
 @requires(Capability.VIEW_CASES)
@@ -16,8 +16,13 @@ from vejud.worklist.selectors import tasks_for
 def tasks(request: HttpRequest) -> HttpResponse:
     """Show the user's tasks: assessments due, decisions ready, referrals, overdue items."""
     items = tasks_for(request.user)
+    shown = items[:TASKS_SHOWN]
     return render(
         request,
         "worklist/tasks.html",
-        {"tasks": items, "overdue": sum(1 for t in items if t.overdue)},
+        {
+            "tasks": shown,
+            "overdue": sum(1 for t in shown if t.overdue),
+            "more": len(items) > TASKS_SHOWN,
+        },
     )

@@ -108,12 +108,31 @@ def test_orm_writes_outside_a_scope_are_refused(world, sensitive):
     assert person.phone == ""
 
 
+def _pool_rows(world):
+    """Give each of the pool's append-only tables a row, through the services."""
+    from django.utils import timezone
+
+    from vejud.pool.services import payment_register
+    from vejud.pool.testing import make_grant, make_pool, make_pool_case
+
+    make_pool(world, budget_kr=10_000)
+    grant = make_grant(world, make_pool_case(world), amount_kr=100)
+    payment_register(
+        actor=world.head,
+        application=grant,
+        paid_on=timezone.localdate(),
+        amount_ore=100,
+        invoice_reference="F-1",
+    )
+
+
 def test_audit_and_access_tables_refuse_update_and_delete(world, sensitive):
     from vejud.audit.guard import APPEND_ONLY_MODELS
     from vejud.audit.models import AccessLog, AuditEvent
     from vejud.audit.services import log_access
 
     log_access(user=world.coordinator_a, part="summary", case_id=sensitive.case.pk)
+    _pool_rows(world)  # budget entries, application events, payments
     assert {AuditEvent, AccessLog} <= set(APPEND_ONLY_MODELS)
     qn = connection.ops.quote_name
     for model in APPEND_ONLY_MODELS:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
+from vejud.cases.views import JOURNAL_PAGE_SIZE
 from vejud.core.testing import make_case, verified_client
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.people.services import person_access_rule_add, protected_address_set
@@ -285,5 +286,33 @@ def test_journal_query_count_does_not_grow_with_notes(world):
         client.get(url(few_case))
     with CaptureQueriesContext(connection) as many:
         response = client.get(url(many_case))
-    assert len(response.context["entries"]) == 41
+    assert len(response.context["entries"]) == JOURNAL_PAGE_SIZE
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_journal_pages_through_every_note_with_the_same_queries(world):
+    case = make_case(world.coordinator_a, world.unit_a, first_name="Jo", last_name="Juhl")
+    for i in range(2 * JOURNAL_PAGE_SIZE + 3):
+        entry = journal_add(actor=world.member_a, case=case, text=f"Note {i}")
+    from vejud.cases.services import journal_correct
+
+    correction = journal_correct(actor=world.member_a, entry=entry, text="Fixed", reason="Typo")
+    client = verified_client(world.member_a)
+    seen: list[int] = []
+    queries: list[int] = []
+    page_url = url(case)
+    while page_url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page_url)
+        queries.append(len(captured.captured_queries))
+        entries = response.context["entries"]
+        if not seen:
+            corrected = next(e for e in entries if e.pk == entry.pk)
+            assert corrected.correction.pk == correction.pk
+        seen += [e.pk for e in entries]
+        page_url = response.context["journal_older_url"].split("#")[0]
+
+    assert len(seen) == len(set(seen)) == 2 * JOURNAL_PAGE_SIZE + 4
+    assert seen == sorted(seen, reverse=True)
+    assert len(queries) == 3
+    assert queries[1] == queries[2]  # a deeper page costs what the second page costs

@@ -109,3 +109,15 @@ def test_htmx_keeps_no_page_snapshots_in_the_browser(world):
     # Names and CPR numbers shown on request must not be cached in localStorage by htmx.
     body = verified_client(world.member_a).get(reverse("cases:caseload")).content.decode()
     assert '"historyCacheSize": 0' in body
+
+
+def test_ping_shows_the_users_own_name(world):
+    response = verified_client(world.member_a).get(reverse("core:ping"))
+    assert response.status_code == 200
+    assert world.member_a.full_name in response.content.decode()
+
+
+def test_ping_sends_a_visitor_to_login(client, db):
+    response = client.get(reverse("core:ping"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -66,3 +66,20 @@ def test_query_count_does_not_grow_with_cases(world):
     with CaptureQueriesContext(connection) as many:
         tasks_for(world.coordinator_a)
     assert len(many) == len(few)
+
+
+def test_the_page_shows_only_the_most_urgent_tasks(world, monkeypatch):
+    from django.urls import reverse
+
+    from vejud.core.testing import verified_client
+    from vejud.worklist import views
+
+    for i in range(3):
+        make_case(world.coordinator_a, world.unit_a, first_name=f"U{i}")
+    monkeypatch.setattr(views, "TASKS_SHOWN", 2)
+
+    response = verified_client(world.coordinator_a).get(reverse("worklist:tasks"))
+
+    assert len(response.context["tasks"]) == 2
+    assert response.context["more"] is True
+    assert "most urgent tasks are shown" in response.content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from vejud.core.bulk import FULL_AUDIT_CASES
 from vejud.core.demo import DEMO_PASSWORD, DEMO_URL, MIN_CASES, TOTP_HOW_TO, seed_demo
 
 
@@ -22,12 +23,25 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=300,
-            help=f"How many cases in all (at least the {MIN_CASES} showcase cases are made).",
+            help=(
+                f"How many cases in all: the {MIN_CASES} showcase cases through the services, "
+                "the rest simulated in bulk (a million load in minutes on PostgreSQL)."
+            ),
         )
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed (same seed, same data)."
         )
         parser.add_argument("--url", default=DEMO_URL, help="The address printed for the demo.")
+        parser.add_argument(
+            "--audit",
+            choices=["auto", "full", "lifecycle"],
+            default="auto",
+            help=(
+                "Audit trail of the bulk cases: every change (full), or each case's life cycle "
+                "without journal notes, instruments and plan items (lifecycle). "
+                f"auto: full up to {FULL_AUDIT_CASES:,} cases."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (settings.DEBUG or settings.TESTING):
@@ -36,7 +50,13 @@ class Command(BaseCommand):
                 "it is refused with DEBUG off."
             )
         started = time.monotonic()
-        result = seed_demo(cases=options["cases"], seed=options["seed"])
+        audit = options["audit"]
+        result = seed_demo(
+            cases=options["cases"],
+            seed=options["seed"],
+            progress=self.stdout.write,
+            full_audit=None if audit == "auto" else audit == "full",
+        )
         took = time.monotonic() - started
         if result.created:
             self.stdout.write(

@@ -1,0 +1,66 @@
+"""Print a ``bench/run`` result file as Markdown tables (for ``bench/RESULTS.md``).
+
+.venv/bin/python -m bench.report bench/results-10000-1000000.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.harness import PAGES
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines: list[str] = []
+    sizes = sorted(result["sizes"].items(), key=lambda item: int(item[0]))
+    for size, data in sizes:
+        lines += [
+            f"### {int(size):,} cases ({data['cases']:,} in `{data['database']}`)",
+            "",
+            f"Unit measured: {data['unit']} ({data['unit_cases']:,} cases in its caseload).",
+            "",
+            "| Page | p50 ms | p95 ms | req/s | × floor p50 | × floor p95 | SQL queries |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name in PAGES:
+            s = data["pages"][name]
+            lines.append(
+                f"| {name} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['throughput_rps']} "
+                f"| {s['ratio_p50']:.2f} | {s['ratio_p95']:.2f} | {s['queries']} |"
+            )
+        lines.append("")
+    if len(sizes) > 1:
+        (small_size, small), (large_size, large) = sizes[0], sizes[-1]
+        lines += [
+            f"### Growth: {int(large_size):,} ÷ {int(small_size):,} cases",
+            "",
+            "| Page | p50 ratio | p95 ratio | queries |",
+            "|---|---:|---:|---|",
+        ]
+        for name in PAGES:
+            a, b = small["pages"][name], large["pages"][name]
+            lines.append(
+                f"| {name} | {b['p50_ms'] / a['p50_ms']:.2f} | {b['p95_ms'] / a['p95_ms']:.2f} "
+                f"| {a['queries']} → {b['queries']} |"
+            )
+        lines.append("")
+    lines += ["### Targets", "", "| Target | Measured | Holds |", "|---|---|---|"]
+    for target in result["targets"]:
+        verdict = {True: "yes", False: "**no**", None: "not evaluated"}[target["holds"]]
+        lines.append(f"| {target['target']} | {target['detail']} | {verdict} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

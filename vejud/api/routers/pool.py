@@ -1,0 +1,793 @@
+"""The central pool through the API: budget years, guidelines, applications, decisions,
+payments, releases and documents (issue 5).
+
+Same services and gate as the pool pages. The year overview and the list of years are
+aggregates for the national staff and analysts (VIEW_POOL): no case and no person appear.
+Applications are listed only through ``applications_visible_to``, so a unit never sees
+another unit's applications; case-scoped operations open the grants part of the case
+(a mentor gets 404). Every read of an application is access-logged with channel "api".
+Service errors become JSON answers in ``vejud.api.api``: ValidationError → 422; not enough
+budget left and a changed application → 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from ninja import File, Form, Path, Query, Router, Status, UploadedFile
+
+from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.pagination import cursor_decode, cursor_encode
+from vejud.api.routers.course import field_error, log_case_read
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ErrorOut
+from vejud.api.schemas_pool import (
+    YEAR_MAX,
+    YEAR_MIN,
+    AnswerIn,
+    ApplicationFilters,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPageOut,
+    AttachmentOut,
+    CaseGrantsOut,
+    DecisionIn,
+    EntryIn,
+    EntryListOut,
+    EntryOut,
+    GuidelineIn,
+    GuidelineListOut,
+    GuidelineOut,
+    PaymentIn,
+    PaymentOut,
+    ReleaseIn,
+    WithdrawIn,
+    YearIn,
+    YearListOut,
+    YearOut,
+    YearOverviewOut,
+)
+from vejud.audit.services import log_access_many
+from vejud.cases.permissions import Basis, Capability, Part, scope_for
+from vejud.cases.selectors import CaseAccess
+from vejud.cases.views import access_entries
+from vejud.courses.models import PlanAction
+from vejud.pool.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    BudgetEntry,
+    BudgetYear,
+    Guideline,
+    Payment,
+)
+from vejud.pool.selectors import (
+    Figures,
+    applications_for_case,
+    applications_visible_to,
+    budget_availability,
+    get_application_for,
+    year_overview,
+)
+from vejud.pool.services import (
+    APPLICABLE_STATUSES,
+    application_answer,
+    application_decide,
+    application_submit,
+    application_withdraw,
+    attachment_add,
+    attachment_content,
+    budget_entry_add,
+    budget_year_create,
+    grant_release,
+    guideline_publish,
+    payment_register,
+)
+
+router = Router(tags=["pool"])
+
+# Aggregates of the pool (national staff and analysts) and its administration.
+VIEWS_POOL = CapabilityGate(Capability.VIEW_POOL)
+MANAGES_POOL = CapabilityGate(Capability.MANAGE_POOL)
+VIEWS_GRANTS = CapabilityGate(Capability.VIEW_GRANTS)
+# A case's grants: reading needs the grants part (a mentor gets 404); acting needs the role.
+GRANTS = CaseGate(part=Part.GRANTS)
+APPLIES = CaseGate(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
+DECIDES = CaseGate(part=Part.GRANTS, capability=Capability.DECIDE_GRANTS)
+MANAGES = CaseGate(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
+ATTACHES = CaseGate(
+    part=Part.GRANTS, capability=Capability.APPLY_GRANTS, alternatives=(Capability.MANAGE_POOL,)
+)
+
+BASE = "/cases/{reference}/grants"
+ONE = BASE + "/{application_id}"
+# The document itself: the sniffed type it was stored as.
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The document (PDF, PNG or JPEG), as an attachment.",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in ("application/pdf", "image/png", "image/jpeg")
+            },
+        }
+    }
+}
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _name(user: Any) -> str | None:
+    return None if user is None else user.full_name
+
+
+# --- Shapes -----------------------------------------------------------------------------------
+
+
+def year_out(year: BudgetYear) -> dict[str, Any]:
+    return {
+        "year": year.year,
+        "budget_ore": year.budget_ore,
+        "committed_ore": year.committed_ore,
+        "paid_ore": year.paid_ore,
+        "available_ore": year.available_ore,
+    }
+
+
+def figures_out(figures: Figures) -> dict[str, Any]:
+    return {
+        "budget_ore": figures.budget_ore,
+        "committed_ore": figures.committed_ore,
+        "paid_ore": figures.paid_ore,
+        "unpaid_ore": figures.unpaid_ore,
+        "pending_ore": figures.pending_ore,
+        "available_ore": figures.available_ore,
+        "applications": figures.applications,
+    }
+
+
+def entry_out(entry: BudgetEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "amount_ore": entry.amount_ore,
+        "from_category": entry.from_category or None,
+        "to_category": entry.to_category or None,
+        "reason": entry.reason,
+        "created_by": entry.created_by.full_name,
+        "created_at": entry.created_at,
+    }
+
+
+def guideline_out(guideline: Guideline) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "id": guideline.pk,
+        "category": guideline.category,
+        "label": str(guideline.get_category_display()),
+        "description": guideline.description,
+        "cap_per_grant_ore": guideline.cap_per_grant_ore,
+        "cap_per_person_year_ore": guideline.cap_per_person_year_ore,
+        "required_documentation": guideline.required_documentation,
+        "valid_from": guideline.valid_from,
+        "valid_to": guideline.valid_to,
+        "in_force": guideline.valid_from <= today
+        and (guideline.valid_to is None or guideline.valid_to >= today),
+    }
+
+
+def item_out(application: Application) -> dict[str, Any]:
+    """An application in a list: the case by reference, no person data."""
+    unit = application.applying_unit
+    return {
+        "id": application.pk,
+        "reference": application.reference,
+        "case_reference": application.case.reference,
+        "unit": {"code": unit.code, "name": unit.name},
+        "year": application.budget_year.year,
+        "category": application.category,
+        "status": application.status,
+        "amount_ore": application.amount_ore,
+        "approved_ore": application.approved_ore,
+        "paid_ore": application.paid_ore,
+        "released_ore": application.released_ore,
+        "over_cap": application.over_cap,
+        "submitted_at": application.submitted_at,
+        "decided_at": application.decided_at,
+    }
+
+
+def payment_out(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "paid_on": payment.paid_on,
+        "amount_ore": payment.amount_ore,
+        "invoice_reference": payment.invoice_reference,
+        "created_by": payment.created_by.full_name,
+        "created_at": payment.created_at,
+    }
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_by": attachment.uploaded_by.full_name,
+        "uploaded_at": attachment.uploaded_at,
+    }
+
+
+def actions_for(user: Any, access: CaseAccess, application: Application) -> dict[str, bool]:
+    """Return what ``user`` may do with the application now (the services decide in the end)."""
+    scope = scope_for(user)
+    national = access.basis == Basis.NATIONAL
+    applicant = scope.has(Capability.APPLY_GRANTS) and access.basis != Basis.BREAK_GLASS
+    manager = scope.has(Capability.MANAGE_POOL) and national
+    payable = application.is_granted and application.unpaid_ore > 0
+    closed = application.status in {ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}
+    return {
+        "decide": scope.has(Capability.DECIDE_GRANTS) and national and application.is_open,
+        "answer": applicant and application.status == ApplicationStatus.INFO_REQUESTED,
+        "withdraw": applicant and application.is_open,
+        "pay": manager and payable,
+        "release": manager and payable,
+        "attach": (applicant or manager) and not closed,
+    }
+
+
+def application_out(user: Any, access: CaseAccess, application_id: int) -> dict[str, Any]:
+    """Return one application of the authorised case with its history, payments, documents."""
+    application = (
+        applications_for_case(access)
+        .select_related("case", "decided_by", "submitted_by")
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+            Prefetch("payments", queryset=Payment.objects.select_related("created_by")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by").defer("content"),
+            ),
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    guideline = application.guideline
+    action = application.plan_action
+    return {
+        **item_out(application),
+        "version": application.version,
+        "purpose": application.purpose,
+        "supplier": application.supplier,
+        "period_from": application.period_from,
+        "period_to": application.period_to,
+        "over_cap_reason": application.over_cap_reason,
+        "guideline": {
+            "id": guideline.pk,
+            "cap_per_grant_ore": guideline.cap_per_grant_ore,
+            "cap_per_person_year_ore": guideline.cap_per_person_year_ore,
+            "valid_from": guideline.valid_from,
+            "valid_to": guideline.valid_to,
+        },
+        "plan_action": None
+        if action is None
+        else {"id": action.pk, "description": action.description},
+        "committed_ore": application.committed_ore,
+        "unpaid_ore": application.unpaid_ore,
+        "decision_reason": application.decision_reason,
+        "decided_by": _name(application.decided_by),
+        "submitted_by": application.submitted_by.full_name,
+        "events": [
+            {
+                "kind": event.kind,
+                "label": str(event.get_kind_display()),
+                "amount_ore": event.amount_ore,
+                "text": event.text,
+                "actor": event.actor.full_name,
+                "at": event.at,
+            }
+            for event in application.events.all()
+        ],
+        "payments": [payment_out(p) for p in application.payments.all()],
+        "attachments": [attachment_out(a) for a in application.attachments.all()],
+        "actions": actions_for(user, access, application),
+    }
+
+
+def _year(year: int) -> BudgetYear:
+    return get_object_or_404(BudgetYear, year=year)
+
+
+YearPath = Path(..., ge=YEAR_MIN, le=YEAR_MAX)
+ApplicationPath = Path(..., ge=1, le=ID_MAX)
+
+
+# --- Budget years -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/pool/years",
+    auth=VIEWS_POOL.auth,
+    openapi_extra=VIEWS_POOL.policy,
+    response={200: YearListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="pool_years",
+    summary="List the pool's budget years with their totals",
+)
+def years(request: HttpRequest) -> Any:
+    """Return every budget year, newest first: budget, committed, paid and available."""
+    return {"items": [year_out(y) for y in BudgetYear.objects.order_by("-year")]}
+
+
+@router.post(
+    "/pool/years",
+    auth=MANAGES_POOL.auth,
+    openapi_extra=MANAGES_POOL.policy,
+    response={201: YearOut, **WRITE_ERRORS},
+    operation_id="pool_year_open",
+    summary="Open a budget year with its first allocation",
+)
+def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
+    """Open the year; 409 if it has a budget already."""
+    if BudgetYear.objects.filter(year=payload.year).exists():
+        return Status(
+            409, {"detail": _("There is already a budget for %(year)s.") % {"year": payload.year}}
+        )
+    year = budget_year_create(
+        actor=_user(request),
+        year=payload.year,
+        amount_ore=payload.amount_ore,
+        reason=payload.reason,
+    )
+    return Status(201, year_out(year))
+
+
+@router.get(
+    "/pool/years/{year}",
+    auth=VIEWS_POOL.auth,
+    openapi_extra=VIEWS_POOL.policy,
+    response={200: YearOverviewOut, **READ_ERRORS},
+    operation_id="pool_year_overview",
+    summary="Show a year's figures per category, per unit and paid per month",
+)
+def year_detail(request: HttpRequest, year: int = YearPath) -> Any:
+    """Aggregates only: budget, committed, paid, pending and available, in total, per
+    category (with its frame) and per applying unit, and what was paid each month."""
+    overview = year_overview(_year(year))
+    return {
+        "year": overview.year.year,
+        "total": figures_out(overview.total),
+        "categories": [
+            {"category": value, "label": label, **figures_out(figures)}
+            for value, label, figures in overview.categories
+        ],
+        "units": [{"unit": name, **figures_out(figures)} for name, figures in overview.units],
+        "months": [{"month": month, "paid_ore": paid} for month, paid in overview.months],
+    }
+
+
+@router.get(
+    "/pool/years/{year}/entries",
+    auth=MANAGES_POOL.auth,
+    openapi_extra=MANAGES_POOL.policy,
+    response={200: EntryListOut, **READ_ERRORS},
+    operation_id="pool_entries",
+    summary="List a year's budget entries",
+)
+def entries(request: HttpRequest, year: int = YearPath) -> Any:
+    """Every allocation, reallocation and reduction of the year, oldest first."""
+    budget_year = _year(year)
+    items = BudgetEntry.objects.filter(budget_year=budget_year).select_related("created_by")
+    return {"year": budget_year.year, "items": [entry_out(e) for e in items]}
+
+
+@router.post(
+    "/pool/years/{year}/entries",
+    auth=MANAGES_POOL.auth,
+    openapi_extra=MANAGES_POOL.policy,
+    response={201: EntryOut, **WRITE_ERRORS},
+    operation_id="pool_entry_add",
+    summary="Allocate, reallocate between categories, or reduce a year's budget",
+)
+def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> Status[Any]:
+    """Add an audited budget entry; 422 if it would leave committed money without budget."""
+    entry = budget_entry_add(
+        actor=_user(request),
+        budget_year=_year(year),
+        kind=payload.kind.value,
+        amount_ore=payload.amount_ore,
+        reason=payload.reason,
+        from_category=payload.from_category.value if payload.from_category else "",
+        to_category=payload.to_category.value if payload.to_category else "",
+    )
+    return Status(201, entry_out(entry))
+
+
+# --- Guidelines -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/pool/guidelines",
+    auth=VIEWS_GRANTS.auth,
+    openapi_extra=VIEWS_GRANTS.policy,
+    response={200: GuidelineListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="pool_guidelines",
+    summary="List the guidelines for flexible use of the pool",
+)
+def guidelines(request: HttpRequest) -> Any:
+    """Every guideline, by category and newest first; ``in_force`` marks today's."""
+    return {
+        "items": [guideline_out(g) for g in Guideline.objects.order_by("category", "-valid_from")]
+    }
+
+
+@router.post(
+    "/pool/guidelines",
+    auth=MANAGES_POOL.auth,
+    openapi_extra=MANAGES_POOL.policy,
+    response={201: GuidelineOut, **WRITE_ERRORS},
+    operation_id="pool_guideline_publish",
+    summary="Publish a guideline for a category",
+)
+def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
+    """The guideline in force for the category until then ends the day before."""
+    guideline = guideline_publish(
+        actor=_user(request),
+        category=payload.category.value,
+        description=payload.description,
+        cap_per_grant_ore=payload.cap_per_grant_ore,
+        cap_per_person_year_ore=payload.cap_per_person_year_ore,
+        required_documentation=payload.required_documentation,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+    )
+    return Status(201, guideline_out(guideline))
+
+
+# --- Applications across cases ----------------------------------------------------------------
+
+
+@router.get(
+    "/pool/applications",
+    auth=VIEWS_GRANTS.auth,
+    openapi_extra=VIEWS_GRANTS.policy,
+    response={200: ApplicationPageOut, 400: ErrorOut, **READ_ERRORS},
+    operation_id="pool_applications",
+    summary="List the applications on the cases you may see",
+)
+def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
+    """One page of the applications on your cases (every case for the national staff),
+    newest first. Cases are named by reference only; each case shown is logged."""
+    user = _user(request)
+    qs = applications_visible_to(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.year:
+        qs = qs.filter(budget_year__year=filters.year)
+    if filters.unit:
+        qs = qs.filter(applying_unit__code=filters.unit)
+    if filters.case:
+        qs = qs.filter(case__reference=filters.case)
+    if filters.over_cap is not None:
+        qs = qs.filter(over_cap=filters.over_cap)
+    if filters.cursor:
+        qs = qs.filter(id__lt=cursor_decode(filters.cursor))
+    rows = list(qs.order_by("-id")[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    if rows:
+        log_access_many(
+            user=user,
+            part=Part.GRANTS.value,
+            entries=access_entries(user, [a.case for a in rows]),
+            request=request,
+            channel="api",
+        )
+    return {
+        "items": [item_out(a) for a in rows],
+        "next_cursor": cursor_encode(rows[-1].pk) if more else None,
+    }
+
+
+# --- A case's grants --------------------------------------------------------------------------
+
+
+@router.get(
+    BASE,
+    auth=GRANTS.auth,
+    openapi_extra=GRANTS.policy,
+    response={200: CaseGrantsOut, **READ_ERRORS},
+    operation_id="case_grants",
+    summary="List the case's applications and what is left of this year's budget",
+)
+def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+    """The case's applications (newest first), this year's availability per category
+    frame, and whether you may apply. The view is logged."""
+    access = case_access_of(request)
+    user = _user(request)
+    items = [item_out(a) for a in applications_for_case(access).select_related("case")]
+    budget_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
+    availability = []
+    if budget_year is not None:
+        availability = [
+            {"category": value, "label": label, "frame_ore": frame, "available_ore": available}
+            for value, label, frame, available in budget_availability(budget_year)
+        ]
+    log_case_read(request, access, Part.GRANTS.value)
+    return {
+        "reference": access.case.reference,
+        "applications": items,
+        "year": budget_year.year if budget_year else None,
+        "year_available_ore": budget_year.available_ore if budget_year else None,
+        "availability": availability,
+        "can_apply": scope_for(user).has(Capability.APPLY_GRANTS)
+        and access.basis != Basis.BREAK_GLASS
+        and access.case.status in APPLICABLE_STATUSES,
+    }
+
+
+@router.post(
+    BASE,
+    auth=APPLIES.auth,
+    openapi_extra=APPLIES.policy,
+    response={201: ApplicationOut, **WRITE_ERRORS},
+    operation_id="grant_apply",
+    summary="Apply for a grant from the central pool",
+)
+def grant_apply(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+) -> Status[Any]:
+    """Apply on a case under assessment or in a course. An amount above the guideline's caps
+    is flagged and needs ``over_cap_reason``."""
+    access = case_access_of(request)
+    user = _user(request)
+    action = None
+    if payload.plan_action_id is not None:
+        action = PlanAction.objects.filter(pk=payload.plan_action_id, case=access.case).first()
+        if action is None:
+            raise field_error("plan_action_id", _("The action is not in this case's exit plan."))
+    application = application_submit(
+        actor=user,
+        case=access.case,
+        category=payload.category.value,
+        amount_ore=payload.amount_ore,
+        purpose=payload.purpose,
+        supplier=payload.supplier,
+        period_from=payload.period_from,
+        period_to=payload.period_to,
+        plan_action=action,
+        over_cap_reason=payload.over_cap_reason,
+    )
+    return Status(201, application_out(user, access, application.pk))
+
+
+@router.get(
+    ONE,
+    auth=GRANTS.auth,
+    openapi_extra=GRANTS.policy,
+    response={200: ApplicationOut, **READ_ERRORS},
+    operation_id="grant_detail",
+    summary="Show one application with its history, payments and documents",
+)
+def grant_detail(
+    request: HttpRequest,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Any:
+    """The application and what you may do with it now. The view is logged."""
+    access = case_access_of(request)
+    application = get_application_for(access, application_id)
+    log_case_read(request, access, Part.GRANTS.value)
+    return application_out(_user(request), access, application.pk)
+
+
+@router.post(
+    ONE + "/decision",
+    auth=DECIDES.auth,
+    openapi_extra=DECIDES.policy,
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    operation_id="grant_decide",
+    summary="Decide on an application (national decision-maker)",
+)
+def grant_decide(
+    request: HttpRequest,
+    payload: DecisionIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Any:
+    """Approve in full or partly, refuse, or ask for more information. An approval never
+    goes above the budget: 409 with what is left when there is not enough."""
+    access = case_access_of(request)
+    user = _user(request)
+    application = application_decide(
+        actor=user,
+        application=get_application_for(access, application_id),
+        outcome=payload.outcome.value,
+        reason=payload.reason,
+        amount_ore=payload.amount_ore,
+        expected_version=payload.expected_version,
+    )
+    return application_out(user, access, application.pk)
+
+
+@router.post(
+    ONE + "/answer",
+    auth=APPLIES.auth,
+    openapi_extra=APPLIES.policy,
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    operation_id="grant_answer",
+    summary="Answer the pool's request for more information",
+)
+def grant_answer(
+    request: HttpRequest,
+    payload: AnswerIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Any:
+    """The application awaits a decision again."""
+    access = case_access_of(request)
+    user = _user(request)
+    application = application_answer(
+        actor=user,
+        application=get_application_for(access, application_id),
+        answer=payload.answer,
+        expected_version=payload.expected_version,
+    )
+    return application_out(user, access, application.pk)
+
+
+@router.post(
+    ONE + "/withdraw",
+    auth=APPLIES.auth,
+    openapi_extra=APPLIES.policy,
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    operation_id="grant_withdraw",
+    summary="Withdraw an application that has not been decided",
+)
+def grant_withdraw(
+    request: HttpRequest,
+    payload: WithdrawIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Any:
+    """Withdraw with a reason."""
+    access = case_access_of(request)
+    user = _user(request)
+    application = application_withdraw(
+        actor=user,
+        application=get_application_for(access, application_id),
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return application_out(user, access, application.pk)
+
+
+@router.post(
+    ONE + "/payments",
+    auth=MANAGES.auth,
+    openapi_extra=MANAGES.policy,
+    response={201: PaymentOut, **WRITE_ERRORS},
+    operation_id="grant_payment",
+    summary="Register a payment against an approved grant",
+)
+def grant_payment(
+    request: HttpRequest,
+    payload: PaymentIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Status[Any]:
+    """Never more than what is left of the approval (422 otherwise)."""
+    access = case_access_of(request)
+    payment = payment_register(
+        actor=_user(request),
+        application=get_application_for(access, application_id),
+        paid_on=payload.paid_on,
+        amount_ore=payload.amount_ore,
+        invoice_reference=payload.invoice_reference,
+    )
+    return Status(201, payment_out(Payment.objects.select_related("created_by").get(pk=payment.pk)))
+
+
+@router.post(
+    ONE + "/release",
+    auth=MANAGES.auth,
+    openapi_extra=MANAGES.policy,
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    operation_id="grant_release",
+    summary="Release approved money that will not be paid back to the budget",
+)
+def grant_release_money(
+    request: HttpRequest,
+    payload: ReleaseIn,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Any:
+    """Release all that is unpaid, or ``amount_ore`` of it."""
+    access = case_access_of(request)
+    user = _user(request)
+    application = grant_release(
+        actor=user,
+        application=get_application_for(access, application_id),
+        reason=payload.reason,
+        amount_ore=payload.amount_ore,
+    )
+    return application_out(user, access, application.pk)
+
+
+@router.post(
+    ONE + "/attachments",
+    auth=ATTACHES.auth,
+    openapi_extra=ATTACHES.policy,
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    operation_id="grant_attach",
+    summary="Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)",
+)
+def grant_attach(
+    request: HttpRequest,
+    kind: Form[AttachmentKind],
+    file: File[UploadedFile],
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+) -> Status[Any]:
+    """multipart/form-data with ``kind`` and ``file``. The file's real type is checked from
+    its content, and its size is limited (422 otherwise)."""
+    access = case_access_of(request)
+    # Read one byte past the limit, so the service can tell a file that is too large.
+    data = file.read(settings.VEJUD_POOL_ATTACHMENT_MAX_BYTES + 1)
+    attachment = attachment_add(
+        actor=_user(request),
+        application=get_application_for(access, application_id),
+        kind=AttachmentKind(kind).value,
+        filename=file.name or "",
+        data=data,
+    )
+    return Status(
+        201, attachment_out(Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
+    )
+
+
+@router.get(
+    ONE + "/attachments/{attachment_id}",
+    auth=GRANTS.auth,
+    openapi_extra={**GRANTS.policy, **FILE_RESPONSE},
+    response={200: None, **READ_ERRORS},
+    operation_id="grant_attachment",
+    summary="Download a document of an application",
+)
+def grant_attachment(
+    request: HttpRequest,
+    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    application_id: int = ApplicationPath,
+    attachment_id: int = Path(..., ge=1, le=ID_MAX),
+) -> HttpResponse:
+    """The document as stored (its type sniffed on upload), as an attachment. Logged."""
+    access = case_access_of(request)
+    application = get_application_for(access, application_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    data = attachment_content(attachment)
+    log_case_read(request, access, "grant_attachment")
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -1,0 +1,42 @@
+"""``{{ ore|kroner }}`` for money, and ``{% grants_panel access %}`` for the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from vejud.cases.permissions import Capability, Part, scope_for
+from vejud.pool.money import format_kroner
+from vejud.pool.selectors import applications_for_case
+from vejud.pool.services import APPLICABLE_STATUSES
+
+register = template.Library()
+
+PANEL_SHOWN = 5
+
+
+@register.filter
+def kroner(ore: Any) -> str:
+    """Return integer øre as Danish kroner ("12.345,50 kr."); "–" for no amount."""
+    if ore is None or ore == "":
+        return "–"
+    return format_kroner(int(ore))
+
+
+@register.inclusion_tag("pool/_grants_panel.html", takes_context=True)
+def grants_panel(context: Any, access: Any) -> dict[str, Any]:
+    """Render the latest grant applications on the case for those who may see its grants."""
+    if Part.GRANTS not in access.parts:
+        return {"panel": False}
+    request = context["request"]
+    rows = list(applications_for_case(access)[: PANEL_SHOWN + 1])
+    case = access.case
+    may_apply = scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
+    return {
+        "panel": True,
+        "case": case,
+        "applications": rows[:PANEL_SHOWN],
+        "more": len(rows) > PANEL_SHOWN,
+        "can_apply": may_apply and case.status in APPLICABLE_STATUSES,
+    }

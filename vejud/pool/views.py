@@ -1,0 +1,973 @@
+"""Pages of the central pool: the national overview and year-end reports, the applications
+list, budgets and guidelines, and the case pages (apply, decide, pay, release, documents).
+
+Each view is thin: gate → form → one service call → redirect. The gate decides the role
+(403) and the case (404); the services check the rest and their ``PermissionDenied`` is a
+403. Every page that shows a case's grants logs the access (part "grants").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from csp.decorators import csp_update
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vejud.audit.services import log_access, log_access_many
+from vejud.cases.models import Case
+from vejud.cases.permissions import Basis, Capability, Part, scope_for
+from vejud.cases.selectors import CaseAccess
+from vejud.core.gate import case_view, requires
+from vejud.courses.models import PlanAction
+from vejud.pool.charts import monthly_paid_svg
+from vejud.pool.documents import (
+    decision_letter_filename,
+    decision_letter_pdf,
+    year_report_filename,
+    year_report_pdf,
+)
+from vejud.pool.forms import (
+    AnswerForm,
+    ApplicationFilterForm,
+    ApplicationForm,
+    AttachmentForm,
+    BudgetEntryForm,
+    BudgetYearForm,
+    DecisionForm,
+    GuidelineForm,
+    PaymentForm,
+    ReleaseForm,
+    WithdrawForm,
+)
+from vejud.pool.models import (
+    GRANTED_STATUSES,
+    OPEN_APPLICATION_STATUSES,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    BudgetEntry,
+    BudgetYear,
+    Category,
+    Guideline,
+)
+from vejud.pool.reports import year_report_filename_xlsx, year_report_xlsx
+from vejud.pool.selectors import (
+    applications_for_case,
+    applications_visible_to,
+    budget_availability,
+    get_application_for,
+    year_overview,
+)
+from vejud.pool.services import (
+    APPLICABLE_STATUSES,
+    StaleApplicationError,
+    application_answer,
+    application_decide,
+    application_submit,
+    application_withdraw,
+    attachment_add,
+    attachment_content,
+    budget_entry_add,
+    budget_year_create,
+    cap_check,
+    grant_release,
+    guideline_in_force,
+    guideline_publish,
+    payment_register,
+)
+
+PAGE_SIZE = 25
+GRANTS = Part.GRANTS.value  # the access log's part for every page showing a case's grants
+GUIDELINE_TARGET = "guideline-panel"
+RESULTS_TARGET = "application-results"
+UNDECIDABLE = frozenset({ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN})
+LETTER_STATUSES = GRANTED_STATUSES | {ApplicationStatus.REFUSED}
+
+# Service error codes that belong to a differently named form field.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "amount_type": ("amount",),
+    "amount_positive": ("amount",),
+    "amount_too_large": ("amount",),
+    "amount_partial": ("amount",),
+    "over_approved": ("amount",),
+    "over_unpaid": ("amount",),
+    "cap_positive": ("cap_per_grant",),
+    "caps": ("cap_per_person_year",),
+    "period": ("period_to", "valid_to"),
+    "action": ("plan_action",),
+    "no_budget_year": ("period_from",),
+    "overlap": ("valid_from",),
+    "description": ("description",),
+    "empty": ("file",),
+    "too_large": ("file",),
+    "file_type": ("file",),
+    "source": ("from_category",),
+    "target": ("to_category",),
+    "same": ("to_category",),
+    "frame_committed": ("from_category",),
+    "unframed": ("amount",),
+    "below_committed": ("amount",),
+    "no_guideline": ("category",),
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _positive_int(raw: str | None) -> int | None:
+    if raw and raw.isdigit() and len(raw) < 19:
+        return int(raw) or None
+    return None
+
+
+def _log(request: HttpRequest, access: CaseAccess) -> None:
+    log_access(
+        user=request.user,
+        part=GRANTS,
+        person_id=access.case.person_id,
+        case_id=access.case.pk,
+        request=request,
+        break_glass=access.break_glass,
+    )
+
+
+def _service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the field it concerns, or above the form."""
+    for error in exc.error_list:
+        code = error.code or ""
+        names = FIELD_ALIASES.get(code, (code,))
+        form.add_error(next((n for n in names if n in form.fields), None), error)
+
+
+def _may_apply(request: HttpRequest, access: CaseAccess) -> bool:
+    return scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
+
+
+def _national(request: HttpRequest, access: CaseAccess, capability: Capability) -> bool:
+    return scope_for(request.user).has(capability) and access.basis == Basis.NATIONAL
+
+
+def _require_applicant_basis(access: CaseAccess) -> None:
+    if access.break_glass:
+        raise PermissionDenied(_("Breaking the glass gives access to read, not to apply."))
+
+
+def _application_url(application: Application, anchor: str = "") -> str:
+    url = reverse(
+        "pool:application",
+        kwargs={"reference": application.case.reference, "application_id": application.pk},
+    )
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _case_grants_url(case: Case) -> str:
+    return reverse("pool:case_grants", kwargs={"reference": case.reference})
+
+
+def _selected_year(raw: str | None, years: list[int]) -> int | None:
+    """Return the year asked for, else this year if it has a budget, else the latest one."""
+    asked = _positive_int(raw)
+    if asked is not None:
+        return asked
+    today = timezone.localdate().year
+    if today in years:
+        return today
+    return years[0] if years else None
+
+
+def _all_years() -> list[int]:
+    return list(BudgetYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+# --- The national overview, the chart and the year-end reports ----------------------------
+
+
+def _case_rows(user: Any, budget_year: BudgetYear) -> list[dict[str, Any]]:
+    """Return the year's figures per case the user may see (national roles only)."""
+    rows = (
+        applications_visible_to(user)
+        .filter(budget_year=budget_year)
+        .values("case_id", "case__reference", "case__person_id")
+        .annotate(
+            committed=Sum(
+                F("approved_ore") - F("released_ore"), filter=Q(status__in=GRANTED_STATUSES)
+            ),
+            paid=Sum("paid_ore"),
+            pending=Sum("amount_ore", filter=Q(status__in=OPEN_APPLICATION_STATUSES)),
+            n=Count("id"),
+        )
+        .order_by("case__reference")
+    )
+    return [dict(row) for row in rows]
+
+
+@requires(Capability.VIEW_POOL)
+@never_cache
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Show a year's budget, committed, paid and available, per category, unit and month.
+
+    National roles also see the figures per case (logged); analysts see aggregates only.
+    """
+    scope = scope_for(request.user)
+    years = _all_years()
+    year = _selected_year(request.GET.get("year"), years)
+    budget_year = BudgetYear.objects.filter(year=year).first() if year else None
+    figures = year_overview(budget_year) if budget_year is not None else None
+    case_rows: list[dict[str, Any]] = []
+    if budget_year is not None and scope.national and scope.has(Capability.VIEW_GRANTS):
+        case_rows = _case_rows(request.user, budget_year)
+        if case_rows:
+            log_access_many(
+                user=request.user,
+                part=GRANTS,
+                entries=[(r["case__person_id"], r["case_id"], False) for r in case_rows],
+                request=request,
+            )
+    context = {
+        "years": years,
+        "year": year,
+        "budget_year": budget_year,
+        "figures": figures,
+        "months": _month_rows(figures.months) if figures else [],
+        "show_cases": scope.national and scope.has(Capability.VIEW_GRANTS),
+        "case_rows": case_rows,
+        "can_manage": scope.has(Capability.MANAGE_POOL),
+    }
+    return render(request, "pool/overview.html", context)
+
+
+def _month_rows(months: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    return [(month, paid) for month, paid in months if paid]
+
+
+# django-csp types a view as taking the request only, hence the two ignores.
+@requires(Capability.VIEW_POOL)  # type: ignore[arg-type]
+@never_cache
+@require_GET
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # pygal's inline <style>
+def chart(request: HttpRequest, year: int) -> HttpResponse:
+    """Serve the year's payments per month as an SVG bar chart (aggregates only)."""
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    svg = monthly_paid_svg(budget_year.year, year_overview(budget_year).months)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@requires(Capability.VIEW_POOL)
+@never_cache
+@require_GET
+def report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """Download the year-end report as a spreadsheet (aggregates only: no case or person)."""
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    response = HttpResponse(
+        year_report_xlsx(year_overview(budget_year)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{year_report_filename_xlsx(budget_year)}"'
+    )
+    return response
+
+
+@requires(Capability.VIEW_POOL)
+@never_cache
+@require_GET
+def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """Download the year-end report as PDF (aggregates only: no case or person)."""
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    response = HttpResponse(
+        year_report_pdf(year_overview(budget_year)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{year_report_filename(budget_year)}"'
+    return response
+
+
+# --- The applications list ----------------------------------------------------------------
+
+
+@requires(Capability.VIEW_GRANTS)
+@never_cache
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    """List the applications on the user's cases, with filters and the budget available."""
+    years = _all_years()
+    form = ApplicationFilterForm(request.GET or None, years=years)
+    rows = applications_visible_to(request.user)
+    if form.is_bound:
+        form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
+        data = form.cleaned_data
+        if data.get("status"):
+            rows = rows.filter(status=data["status"])
+        if data.get("year"):
+            rows = rows.filter(budget_year__year=data["year"])
+        if data.get("category"):
+            rows = rows.filter(category=data["category"])
+    after = _positive_int(request.GET.get("after"))
+    if after:
+        rows = rows.filter(pk__lt=after)
+    page = list(rows.order_by("-pk")[: PAGE_SIZE + 1])
+    has_next, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
+    if page:
+        cases = {a.case_id: a.case.person_id for a in page}
+        log_access_many(
+            user=request.user,
+            part=GRANTS,
+            entries=[(person_id, case_id, False) for case_id, person_id in cases.items()],
+            request=request,
+        )
+    params = request.GET.copy()
+    params.pop("after", None)
+    first_url = f"?{params.urlencode()}" if after else None
+    next_url = None
+    if has_next:
+        params["after"] = str(page[-1].pk)
+        next_url = f"?{params.urlencode()}"
+    this_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
+    context = {
+        "form": form,
+        "applications": page,
+        "next_url": next_url,
+        "first_url": first_url,
+        "this_year": this_year,
+        "availability": budget_availability(this_year) if this_year is not None else [],
+    }
+    template = "pool/applications.html"
+    if _is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
+        template = "pool/_application_results.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+# --- Budgets and guidelines ---------------------------------------------------------------
+
+
+@requires(Capability.MANAGE_POOL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest) -> HttpResponse:
+    """Show the budget years with their frames and entries; open a year or change a budget."""
+    posted = request.POST.get("form") if request.method == "POST" else None
+    years = list(BudgetYear.objects.prefetch_related("frames").order_by("-year"))
+    selected = _selected_year(request.GET.get("year"), [y.year for y in years])
+    year_form = BudgetYearForm(
+        request.POST if posted == "year" else None,
+        prefix="year",
+        initial={"year": timezone.localdate().year},
+    )
+    entry_form = BudgetEntryForm(request.POST if posted == "entry" else None, prefix="entry")
+    target = next((y for y in years if y.year == selected), None)
+    if posted == "year" and year_form.is_valid():
+        data = year_form.cleaned_data
+        try:
+            created = budget_year_create(
+                actor=request.user,
+                year=data["year"],
+                amount_ore=data["amount"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            _service_error(year_form, exc)
+        else:
+            messages.success(request, _("The budget year is opened."))
+            return redirect(f"{reverse('pool:budget')}?year={created.year}")
+    elif posted == "entry" and target is not None and entry_form.is_valid():
+        data = entry_form.cleaned_data
+        try:
+            budget_entry_add(
+                actor=request.user,
+                budget_year=target,
+                kind=data["kind"],
+                amount_ore=data["amount"],
+                from_category=data["from_category"],
+                to_category=data["to_category"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            _service_error(entry_form, exc)
+        else:
+            messages.success(request, _("The budget is changed."))
+            return redirect(f"{reverse('pool:budget')}?year={target.year}")
+    entries = (
+        list(
+            BudgetEntry.objects.filter(budget_year=target)
+            .select_related("created_by")
+            .order_by("created_at", "id")
+        )
+        if target is not None
+        else []
+    )
+    labels = dict(Category.choices)
+    frames = (
+        [(str(labels.get(f.category, f.category)), f) for f in target.frames.all()]
+        if target is not None
+        else []
+    )
+    context = {
+        "years": years,
+        "target": target,
+        "frames": frames,
+        "entries": entries,
+        "year_form": year_form,
+        "entry_form": entry_form,
+    }
+    return render(request, "pool/budget.html", context)
+
+
+@requires(Capability.VIEW_GRANTS)
+@never_cache
+@require_GET
+def guidelines(request: HttpRequest) -> HttpResponse:
+    """Show the guideline in force per category, and the earlier and coming ones."""
+    today = timezone.localdate()
+    rows = list(Guideline.objects.order_by("category", "-valid_from", "-id"))
+    by_category = []
+    for value, label in Category.choices:
+        mine = [g for g in rows if g.category == value]
+        in_force = next(
+            (
+                g
+                for g in mine
+                if g.valid_from <= today and (g.valid_to is None or g.valid_to >= today)
+            ),
+            None,
+        )
+        others = [g for g in mine if g is not in_force]
+        by_category.append({"value": value, "label": label, "in_force": in_force, "others": others})
+    context = {
+        "categories": by_category,
+        "can_publish": scope_for(request.user).has(Capability.MANAGE_POOL),
+    }
+    return render(request, "pool/guidelines.html", context)
+
+
+@requires(Capability.MANAGE_POOL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def guideline_new(request: HttpRequest) -> HttpResponse:
+    """Publish a guideline; the one in force for the category ends the day before."""
+    form = GuidelineForm(
+        _data(request),
+        initial={"category": request.GET.get("category", ""), "valid_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guideline_publish(
+                actor=request.user,
+                category=data["category"],
+                description=data["description"],
+                cap_per_grant_ore=data["cap_per_grant"],
+                cap_per_person_year_ore=data["cap_per_person_year"],
+                required_documentation=data["required_documentation"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("The guideline is published."))
+            return redirect("pool:guidelines")
+    context = {
+        "form": form,
+        "title": _("Publish a guideline"),
+        "submit": _("Publish"),
+        "cancel_url": reverse("pool:guidelines"),
+        "back_url": reverse("pool:guidelines"),
+        "back_label": _("Back to the guidelines"),
+    }
+    return render(request, "pool/form_page.html", context)
+
+
+# --- A case's grants ----------------------------------------------------------------------
+
+
+@case_view(part=Part.GRANTS)
+@never_cache
+@require_GET
+def case_grants(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """List the grant applications on a case with their totals."""
+    case = access.case
+    _log(request, access)
+    rows = list(applications_for_case(access))
+    granted = [a for a in rows if a.is_granted]
+    context = {
+        "case": case,
+        "applications": rows,
+        "approved_ore": sum(a.committed_ore for a in granted),
+        "paid_ore": sum(a.paid_ore for a in granted),
+        "pending_ore": sum(a.amount_ore for a in rows if a.is_open),
+        "can_apply": _may_apply(request, access) and case.status in APPLICABLE_STATUSES,
+    }
+    return render(request, "pool/case_grants.html", context)
+
+
+def _guideline_context(case: Case, category: str) -> dict[str, Any]:
+    """Return what the apply page shows about ``category``: its guideline and what is left."""
+    if category not in Category.values:
+        return {"category": "", "guideline": None}
+    year = timezone.localdate().year
+    guideline = guideline_in_force(category)
+    used = None
+    if guideline is not None:
+        used = cap_check(case=case, category=category, amount_ore=0, year=year)
+    budget_year = BudgetYear.objects.filter(year=year).first()
+    frame_available = None
+    if budget_year is not None:
+        frame_available = next(
+            (row[3] for row in budget_availability(budget_year) if row[0] == category), None
+        )
+    return {
+        "category": category,
+        "category_label": Category(category).label,
+        "guideline": guideline,
+        "person_year_ore": used.person_year_before_ore if used else None,
+        "year": year,
+        "budget_year": budget_year,
+        "frame_available_ore": frame_available,
+    }
+
+
+@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Apply for a grant; the guideline in force for the chosen category is shown alongside."""
+    case = access.case
+    _require_applicant_basis(access)
+    if case.status not in APPLICABLE_STATUSES:
+        messages.error(
+            request,
+            _("Grants can be applied for on cases under assessment or in an exit course."),
+        )
+        return redirect(_case_grants_url(case))
+    source = request.POST if request.method == "POST" else request.GET
+    category = source.get("category", "")
+    if request.method == "GET" and _is_htmx(request):
+        _log(request, access)
+        panel = {"case": case, **_guideline_context(case, category)}
+        response = render(request, "pool/_guideline.html", panel)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    today = timezone.localdate()
+    form = ApplicationForm(
+        _data(request),
+        actions=PlanAction.objects.filter(case=case).order_by("deadline", "id"),
+        initial={"category": category, "period_from": today, "period_to": today},
+    )
+    form.fields["category"].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-trigger": "change",
+            "hx-target": f"#{GUIDELINE_TARGET}",
+            "hx-swap": "outerHTML",
+        }
+    )
+    if request.method == "GET":
+        _log(request, access)
+    elif form.is_valid():
+        try:
+            application = application_submit(actor=request.user, case=case, **form.service_kwargs())
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The application is sent to the National Exit Contact Point. "
+                    "Attach the quote or other documentation below."
+                ),
+            )
+            return redirect(_application_url(application))
+    context = {"case": case, "form": form, **_guideline_context(case, category)}
+    response = render(request, "pool/apply.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- One application ----------------------------------------------------------------------
+
+
+@dataclass
+class Panel:
+    """The action forms the user may use on an application (None: not offered)."""
+
+    decide: DecisionForm | None = None
+    answer: AnswerForm | None = None
+    withdraw: WithdrawForm | None = None
+    attach: AttachmentForm | None = None
+    payment: PaymentForm | None = None
+    release: ReleaseForm | None = None
+
+
+def _may_decide(application: Application) -> bool:
+    return application.is_open
+
+
+def _may_answer(application: Application) -> bool:
+    return application.status == ApplicationStatus.INFO_REQUESTED
+
+
+def _may_attach(application: Application) -> bool:
+    return application.status not in UNDECIDABLE
+
+
+def _may_pay(application: Application) -> bool:
+    return application.is_granted and application.unpaid_ore > 0
+
+
+def _panel(request: HttpRequest, access: CaseAccess, application: Application) -> Panel:
+    version = {"version": application.version}
+    panel = Panel()
+    if _may_apply(request, access):
+        if _may_answer(application):
+            panel.answer = AnswerForm(initial=version, prefix="answer")
+        if application.is_open:
+            panel.withdraw = WithdrawForm(initial=version, prefix="withdraw")
+    may_attach = _may_apply(request, access) or _national(request, access, Capability.MANAGE_POOL)
+    if may_attach and _may_attach(application):
+        panel.attach = AttachmentForm(prefix="attachment")
+    if _national(request, access, Capability.DECIDE_GRANTS) and _may_decide(application):
+        panel.decide = DecisionForm(initial=version, prefix="decide")
+    if _national(request, access, Capability.MANAGE_POOL) and _may_pay(application):
+        panel.payment = PaymentForm(initial={"paid_on": timezone.localdate()}, prefix="payment")
+        panel.release = ReleaseForm(prefix="release")
+    return panel
+
+
+def _budget_context(application: Application) -> dict[str, Any]:
+    """Return the year's and the category's available budget (for the decision-maker)."""
+    year = application.budget_year
+    frame = next((row for row in budget_availability(year) if row[0] == application.category), None)
+    return {
+        "year_available_ore": year.available_ore,
+        "frame_available_ore": frame[3] if frame else None,
+    }
+
+
+def _application_context(
+    request: HttpRequest, access: CaseAccess, application: Application
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "case": access.case,
+        "application": application,
+        "events": list(application.events.select_related("actor").order_by("at", "id")),
+        "attachments": list(
+            Attachment.objects.filter(application=application)
+            .defer("content")
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "id")
+        ),
+        "payments": list(application.payments.order_by("paid_on", "id")),
+        "has_letter": application.status in LETTER_STATUSES,
+    }
+    if _national(request, access, Capability.DECIDE_GRANTS) and application.is_open:
+        context.update(_budget_context(application))
+    return context
+
+
+@case_view(part=Part.GRANTS)
+@never_cache
+@require_GET
+def application_detail(
+    request: HttpRequest, access: CaseAccess, application_id: int
+) -> HttpResponse:
+    """Show an application: its history, documents, decision and payments, and the actions."""
+    application = get_application_for(access, application_id)
+    _log(request, access)
+    context = _application_context(request, access, application)
+    context["panel"] = _panel(request, access, application)
+    return render(request, "pool/application.html", context)
+
+
+@dataclass
+class Step:
+    """One action on an application: its form, when it is possible, and what it runs."""
+
+    form: forms.Form
+    possible: Callable[[Application], bool]
+    title: str
+    submit: str
+    run: Callable[[dict[str, Any]], Any]
+    success: str
+    anchor: str
+    multipart: bool = False
+
+
+def _step(
+    request: HttpRequest, access: CaseAccess, application: Application, step: Step
+) -> HttpResponse:
+    """Show the step's form; on a valid POST run the service and go back to the application."""
+    if not step.possible(application):
+        messages.error(request, _("This is not possible on the application now."))
+        return redirect(_application_url(application))
+    if request.method == "GET":
+        _log(request, access)
+    elif step.form.is_valid():
+        try:
+            step.run(step.form.cleaned_data)
+        except StaleApplicationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_application_url(application))
+        except ValidationError as exc:
+            _service_error(step.form, exc)
+        else:
+            messages.success(request, step.success)
+            return redirect(_application_url(application, step.anchor))
+    context = _application_context(request, access, application)
+    context.update(
+        {
+            "form": step.form,
+            "title": step.title,
+            "submit": step.submit,
+            "multipart": step.multipart,
+            "action_url": request.path,
+            "cancel_url": _application_url(application),
+            "back_url": _application_url(application),
+            "back_label": _("Back to %(reference)s") % {"reference": application.reference},
+        }
+    )
+    return render(request, "pool/application_action.html", context)
+
+
+@case_view(part=Part.GRANTS, capability=Capability.DECIDE_GRANTS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Approve in full or in part, refuse, or ask the unit for more information."""
+    application = get_application_for(access, application_id)
+    form = DecisionForm(_data(request), initial={"version": application.version}, prefix="decide")
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=_may_decide,
+            title=_("Decide on the application"),
+            submit=_("Record the decision"),
+            run=lambda d: application_decide(
+                actor=request.user,
+                application=application,
+                outcome=d["outcome"],
+                reason=d["reason"],
+                amount_ore=d["amount"],
+                expected_version=d["version"],
+            ),
+            success=_("The decision is recorded. The applying unit sees it on the application."),
+            anchor="decision",
+        ),
+    )
+
+
+@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Answer the pool's request for more information."""
+    _require_applicant_basis(access)
+    application = get_application_for(access, application_id)
+    form = AnswerForm(_data(request), initial={"version": application.version}, prefix="answer")
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=_may_answer,
+            title=_("Answer the National Exit Contact Point"),
+            submit=_("Send the answer"),
+            run=lambda d: application_answer(
+                actor=request.user,
+                application=application,
+                answer=d["answer"],
+                expected_version=d["version"],
+            ),
+            success=_("The answer is sent; the application awaits decision again."),
+            anchor="history",
+        ),
+    )
+
+
+@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Withdraw an application that has not been decided."""
+    _require_applicant_basis(access)
+    application = get_application_for(access, application_id)
+    form = WithdrawForm(_data(request), initial={"version": application.version}, prefix="withdraw")
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=lambda a: a.is_open,
+            title=_("Withdraw the application"),
+            submit=_("Withdraw"),
+            run=lambda d: application_withdraw(
+                actor=request.user,
+                application=application,
+                reason=d["reason"],
+                expected_version=d["version"],
+            ),
+            success=_("The application is withdrawn."),
+            anchor="history",
+        ),
+    )
+
+
+@case_view(
+    part=Part.GRANTS,
+    capability=Capability.APPLY_GRANTS,
+    alternatives=(Capability.MANAGE_POOL,),  # the national point attaches invoices it pays
+)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def attachment_upload(
+    request: HttpRequest, access: CaseAccess, application_id: int
+) -> HttpResponse:
+    """Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)."""
+    _require_applicant_basis(access)
+    application = get_application_for(access, application_id)
+    form = AttachmentForm(
+        _data(request), request.FILES if request.method == "POST" else None, prefix="attachment"
+    )
+
+    def run(data: dict[str, Any]) -> Attachment:
+        upload = data["file"]
+        return attachment_add(
+            actor=request.user,
+            application=application,
+            kind=data["kind"],
+            filename=upload.name or "",
+            data=upload.read(),
+        )
+
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=_may_attach,
+            title=_("Attach a document"),
+            submit=_("Attach"),
+            run=run,
+            success=_("The document is attached."),
+            anchor="documents",
+            multipart=True,
+        ),
+    )
+
+
+@case_view(part=Part.GRANTS)
+@never_cache
+@require_GET
+def attachment_download(
+    request: HttpRequest, access: CaseAccess, application_id: int, attachment_id: int
+) -> HttpResponse:
+    """Download a document of an application (the download is logged)."""
+    application = get_application_for(access, application_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    _log(request, access)
+    response = HttpResponse(attachment_content(attachment), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def payment(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Register a payment against the approved grant."""
+    application = get_application_for(access, application_id)
+    form = PaymentForm(_data(request), initial={"paid_on": timezone.localdate()}, prefix="payment")
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=_may_pay,
+            title=_("Register a payment"),
+            submit=_("Register the payment"),
+            run=lambda d: payment_register(
+                actor=request.user,
+                application=application,
+                paid_on=d["paid_on"],
+                amount_ore=d["amount"],
+                invoice_reference=d["invoice_reference"],
+            ),
+            success=_("The payment is registered."),
+            anchor="payments",
+        ),
+    )
+
+
+@case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def release(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Release approved money that will not be paid back to the budget."""
+    application = get_application_for(access, application_id)
+    form = ReleaseForm(_data(request), prefix="release")
+    return _step(
+        request,
+        access,
+        application,
+        Step(
+            form=form,
+            possible=_may_pay,
+            title=_("Release unused money"),
+            submit=_("Release"),
+            run=lambda d: grant_release(
+                actor=request.user,
+                application=application,
+                reason=d["reason"],
+                amount_ore=d["amount"],
+            ),
+            success=_("The money is released to the budget."),
+            anchor="payments",
+        ),
+    )
+
+
+@case_view(part=Part.GRANTS)
+@never_cache
+@require_GET
+def letter(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+    """Download the decision letter to the applying unit as PDF (the download is logged)."""
+    application = get_application_for(access, application_id)
+    if application.status not in LETTER_STATUSES:
+        messages.error(request, _("The application has not been decided yet."))
+        return redirect(_application_url(application))
+    _log(request, access)
+    response = HttpResponse(decision_letter_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{decision_letter_filename(application)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

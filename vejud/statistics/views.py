@@ -1,0 +1,20 @@
+"""The national overview page: anonymised counts, never a person."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from vejud.cases.permissions import Capability
+from vejud.core.gate import requires
+from vejud.statistics.selectors import national_overview
+
+
+@requires(Capability.VIEW_STATISTICS)
+@never_cache
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Show cases by status, track and unit, events by month and open early warnings."""
+    return render(request, "statistics/overview.html", {"overview": national_overview()})
