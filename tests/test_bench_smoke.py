@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 
 from bench.harness import PAGES, psql
+from vejud.core.testing import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,8 @@ def tiny_database(transactional_db, django_db_blocker):
         credentials += ":" + quote(s["PASSWORD"], safe="")
     server = f"postgres://{credentials}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
     name = f"{s['NAME']}_bench_smoke"
+    # An earlier transactional test on this worker may have flushed the shipped reference data.
+    ensure_reference_data()
     connection.close()  # a template database must have no other session
     psql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql(server, f'CREATE DATABASE "{name}" TEMPLATE "{s["NAME"]}"')
