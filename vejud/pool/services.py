@@ -170,6 +170,22 @@ def _frame(year: BudgetYear, category: str) -> CategoryFrame:
     return CategoryFrame.objects.create(budget_year=year, category=category)
 
 
+def _take_from_frame(year: BudgetYear, category: str, amount_ore: int) -> None:
+    """Take ``amount_ore`` out of a category frame, never below what it has committed."""
+    source = _frame(year, category)
+    if source.budget_ore - amount_ore < source.committed_ore:
+        raise ValidationError(
+            _("Only %(available)s of the frame for %(category)s is not committed.")
+            % {
+                "available": format_kroner(source.available_ore),
+                "category": Category(category).label,
+            },
+            code="frame_committed",
+        )
+    source.budget_ore -= amount_ore
+    source.save(update_fields=["budget_ore"])
+
+
 def _apply_entry(
     *,
     actor: Any,
@@ -206,18 +222,7 @@ def _apply_entry(
                 _("A reallocation moves money between two different places."), code="same"
             )
         if from_category:
-            source = _frame(year, from_category)
-            if source.budget_ore - amount_ore < source.committed_ore:
-                raise ValidationError(
-                    _("Only %(available)s of the frame for %(category)s is not committed.")
-                    % {
-                        "available": format_kroner(source.available_ore),
-                        "category": Category(from_category).label,
-                    },
-                    code="frame_committed",
-                )
-            source.budget_ore -= amount_ore
-            source.save(update_fields=["budget_ore"])
+            _take_from_frame(year, from_category, amount_ore)
         elif year.budget_ore - framed < amount_ore:
             raise ValidationError(
                 _("Only %(available)s of the year's budget is outside the category frames.")
@@ -232,18 +237,7 @@ def _apply_entry(
         if to_category:
             raise ValidationError(_("A reduction removes money; it has no target."), code="target")
         if from_category:
-            source = _frame(year, from_category)
-            if source.budget_ore - amount_ore < source.committed_ore:
-                raise ValidationError(
-                    _("Only %(available)s of the frame for %(category)s is not committed.")
-                    % {
-                        "available": format_kroner(source.available_ore),
-                        "category": Category(from_category).label,
-                    },
-                    code="frame_committed",
-                )
-            source.budget_ore -= amount_ore
-            source.save(update_fields=["budget_ore"])
+            _take_from_frame(year, from_category, amount_ore)
             framed -= amount_ore
         if year.budget_ore - amount_ore < max(year.committed_ore, framed):
             raise ValidationError(
@@ -562,6 +556,16 @@ def _commit(application: Application, amount_ore: int) -> None:
         )
 
 
+def _lock_totals(application: Application) -> None:
+    """Lock the application's budget year and category frame rows (after the application)."""
+    BudgetYear.objects.select_for_update().get(pk=application.budget_year_id)
+    list(
+        CategoryFrame.objects.select_for_update().filter(
+            budget_year_id=application.budget_year_id, category=application.category
+        )
+    )
+
+
 def _move(application: Application, *, committed: int = 0, paid: int = 0) -> None:
     """Change the running totals of the application's year and frame (rows already locked)."""
     changes = {"committed_ore": F("committed_ore") + committed, "paid_ore": F("paid_ore") + paid}
@@ -672,12 +676,7 @@ def payment_register(
             % {"left": format_kroner(application.unpaid_ore)},
             code="over_approved",
         )
-    BudgetYear.objects.select_for_update().get(pk=application.budget_year_id)
-    list(
-        CategoryFrame.objects.select_for_update().filter(
-            budget_year_id=application.budget_year_id, category=application.category
-        )
-    )
+    _lock_totals(application)
     payment = Payment.objects.create(
         application=application,
         paid_on=paid_on,
@@ -718,12 +717,7 @@ def grant_release(
         )
     if not reason.strip():
         raise ValidationError(_("Give the reason for releasing the money."), code="reason")
-    BudgetYear.objects.select_for_update().get(pk=application.budget_year_id)
-    list(
-        CategoryFrame.objects.select_for_update().filter(
-            budget_year_id=application.budget_year_id, category=application.category
-        )
-    )
+    _lock_totals(application)
     application.released_ore += amount
     _touch(application, ["released_ore"])
     _move(application, committed=-amount)
