@@ -26,6 +26,7 @@ from django.utils import timezone
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.core.crypto import EncryptedTextField, keyed_hash
+from vejud.core.request_cache import request_cache_clear
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,6 +95,8 @@ def audited() -> Iterator[None]:
             state.depth -= 1
             if outermost:
                 state.buffer.clear()
+                # Permission answers remembered for this request may have changed.
+                request_cache_clear()
 
 
 def audited_service(func: Callable[P, R]) -> Callable[P, R]:

@@ -100,6 +100,15 @@ class Case(models.Model):
         blank=True,
         help_text=_("Custody cases: the expected release date."),
     )
+    # Kept by the course and follow-up services for the task list (worklist.selectors), so
+    # it finds what is due without reading every course of the unit. ``review_from``: the
+    # latest follow-up review, else the start of the exit course; ``action_due_on``: the
+    # earliest deadline of the open plan actions nobody owns. Stored as the dates they are,
+    # not as due dates, so a changed review interval or horizon never leaves them stale.
+    review_from = models.DateField(_("reviews counted from"), null=True, blank=True, editable=False)
+    action_due_on = models.DateField(
+        _("next unowned plan action due"), null=True, blank=True, editable=False
+    )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -120,6 +129,18 @@ class Case(models.Model):
                 fields=["responsible_unit", "assessment_due_on", "id"],
                 name="case_unit_assessing_due",
                 condition=Q(status__in=["inquiry", "assessment"]),
+            ),
+            # The task list: courses by the date reviews count from, and by the next
+            # deadline of an action nobody owns, per unit (worklist.selectors).
+            models.Index(
+                fields=["responsible_unit", "review_from", "id"],
+                name="case_unit_review_from",
+                condition=Q(status="admitted", review_from__isnull=False),
+            ),
+            models.Index(
+                fields=["responsible_unit", "action_due_on", "id"],
+                name="case_unit_action_due",
+                condition=Q(status="admitted", action_due_on__isnull=False),
             ),
         ]
         constraints = [

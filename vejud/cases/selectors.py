@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from vejud.cases.models import BreakGlassGrant, Case, MentorAssignment, Track
 from vejud.cases.permissions import BASIS_PARTS, Basis, Capability, Part, Scope, scope_for
+from vejud.core.request_cache import request_cached
 from vejud.people.models import AccessRuleKind, PersonAccessRule
 
 
@@ -144,7 +145,10 @@ def _basis_for(scope: Scope, case: Case, today: date) -> Basis | None:
 def check_person_rules(*, user_id: int, person_id: int, today: date | None = None) -> None:
     """Raise AccessRuleDenied if the person's exclusion or restriction list bars the user."""
     day = today or timezone.localdate()
-    rules = list(PersonAccessRule.objects.in_force(day).filter(person_id=person_id))
+    rules: list[PersonAccessRule] = request_cached(
+        ("person_rules", person_id, day),
+        lambda: list(PersonAccessRule.objects.in_force(day).filter(person_id=person_id)),
+    )
     for rule in rules:
         if rule.kind == AccessRuleKind.EXCLUSION and rule.user_id == user_id:
             raise AccessRuleDenied(rule.message or _("You are barred from this person's cases."))
@@ -160,7 +164,11 @@ def case_access(user: Any, case: Case) -> CaseAccess | None:
     if not scope.has(Capability.VIEW_CASES) and not scope.has(Capability.BREAK_GLASS):
         return None
     today = timezone.localdate()
-    basis = _basis_for(scope, case, today)
+    basis = request_cached(
+        ("case_basis", scope.user_id, case.pk, case.responsible_unit_id, case.track,
+         case.institution_id, today),
+        lambda: _basis_for(scope, case, today),
+    )  # fmt: skip
     if basis is None:
         return None
     check_person_rules(user_id=scope.user_id, person_id=case.person_id, today=today)

@@ -271,3 +271,36 @@ def make_admitted_case(world: World, **kwargs: Any) -> Case:
     )
     case.refresh_from_db()
     return case
+
+
+def course_dates_from_rows(case_ids: list[int]) -> dict[int, tuple[date | None, date | None]]:
+    """Return what ``Case.review_from`` and ``Case.action_due_on`` should hold, from the rows.
+
+    Recomputed in Python from the reviews and plan actions, to check the stored dates.
+    """
+    from vejud.courses.models import ActionStatus, PlanAction
+    from vejud.followup.models import Review
+
+    started = dict(Case.objects.filter(id__in=case_ids).values_list("id", "course_started_on"))
+    latest: dict[int, date] = {}
+    for case_id, day in Review.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "reviewed_on"
+    ):
+        latest[case_id] = max(day, latest.get(case_id, day))
+    due: dict[int, date] = {}
+    for case_id, day, status, owner in PlanAction.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "deadline", "status", "owner_id"
+    ):
+        if owner is None and status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS):
+            due[case_id] = min(day, due.get(case_id, day))
+    return {pk: (latest.get(pk, start), due.get(pk)) for pk, start in started.items()}
+
+
+def stored_course_dates(case_ids: list[int]) -> dict[int, tuple[date | None, date | None]]:
+    """Return ``Case.review_from`` and ``Case.action_due_on`` as stored, by case id."""
+    return {
+        pk: (review_from, action_due_on)
+        for pk, review_from, action_due_on in Case.objects.filter(id__in=case_ids).values_list(
+            "id", "review_from", "action_due_on"
+        )
+    }

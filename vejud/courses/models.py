@@ -104,6 +104,9 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
 @guarded
 class PlanAction(models.Model):
     """An action towards a goal: who owns it, by when, and how it went."""
@@ -144,7 +147,7 @@ class PlanAction(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS}
+        return self.status in OPEN_ACTION_STATUSES
 
 
 class OfferStatus(models.TextChoices):

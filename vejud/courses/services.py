@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from vejud.cases.services import case_create, case_lock, may_act, transition_cas
 from vejud.cases.states import TERMINAL, Actor
 from vejud.core.dates import check_plausible_date
 from vejud.courses.models import (
+    OPEN_ACTION_STATUSES,
     ActionStatus,
     CaseClosure,
     CaseOffer,
@@ -39,6 +40,32 @@ def require_course_worker(actor: Any, case: Case) -> None:
         raise PermissionDenied
     if case.status != CaseStatus.ADMITTED:
         raise ValidationError(_("The case has no active exit course."), code="not_admitted")
+
+
+def lock_case_row(case_id: int) -> None:
+    """Lock the case row until the transaction ends, before reading what a stored date sums up.
+
+    Two transactions changing one case's actions (or reviews) then refresh its stored date one
+    after the other, the second seeing the first's change. ``no_key``: rows that refer to the
+    case (a new action, say) need not wait.
+    """
+    list(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk"))
+
+
+def refresh_action_due(*, case_id: int) -> None:
+    """Store on the case the earliest deadline of its open plan actions that nobody owns.
+
+    Call in the transaction that adds an action or changes its deadline, owner or status.
+    """
+    lock_case_row(case_id)
+    earliest = (
+        PlanAction.objects.filter(
+            case_id=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES, owner__isnull=True
+        )
+        .order_by("deadline")
+        .values("deadline")[:1]
+    )
+    Case.objects.filter(pk=case_id).update(action_due_on=Subquery(earliest))
 
 
 def _audit(
@@ -103,6 +130,9 @@ def agreement_save(
         locked.course_started_on = starts_on
         locked.updated_at = timezone.now()
         locked.save(update_fields=["course_started_on", "updated_at"])
+        from vejud.followup.services import refresh_review_from  # followup builds on courses
+
+        refresh_review_from(case_id=locked.pk)
     _audit(actor, "agreement.save", agreement, case, diff(before, snapshot(agreement)))
     return agreement
 
@@ -156,6 +186,7 @@ def action_add(
         owner=owner,
         deadline=deadline,
     )
+    refresh_action_due(case_id=case.pk)
     _audit(actor, "plan.action_add", record, case, snapshot(record))
     return record
 
@@ -178,6 +209,7 @@ def action_update(
         action.deadline = deadline
     action.updated_at = timezone.now()
     action.save()
+    refresh_action_due(case_id=action.case_id)
     _audit(actor, "plan.action_update", action, case, diff(before, snapshot(action)))
     return action
 

@@ -23,7 +23,7 @@ from vejud.assessments.services import EDITABLE_STATUSES
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.selectors import CaseAccess
 from vejud.cases.services import may_act
-from vejud.cases.states import DECISION_TARGETS, Actor, transitions_from
+from vejud.cases.states import DECISION_TARGETS, TABLE, Actor, transitions_from
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.intake.models import Consent, ConsentAgency
 from vejud.intake.selectors import consent_in_force
@@ -95,6 +95,20 @@ def _stages(status: str) -> list[Stage]:
     ]
 
 
+def _decided_statuses() -> frozenset[str]:
+    """The statuses a case can only reach through a unit's decision (the state table is a DAG:
+    a case before its decision has no decision and no referral, and nothing to query)."""
+    reached = {t.target for t in TABLE if t.actor == Actor.UNIT_DECIDER}
+    while True:
+        more = {t.target for t in TABLE if t.source in reached} - reached
+        if not more:
+            return frozenset(reached)
+        reached |= more
+
+
+DECIDED_STATUSES = _decided_statuses()
+
+
 def process_overview(access: CaseAccess, user: Any) -> ProcessOverview:
     """Return everything the process panel shows, in a fixed number of queries."""
     case = access.case
@@ -121,14 +135,23 @@ def process_overview(access: CaseAccess, user: Any) -> ProcessOverview:
                 versions,
             )
         )
-    decisions = list(
-        Decision.objects.filter(case=case).select_related("decided_by").order_by("decided_at", "id")
+    decided = case.status in DECIDED_STATUSES
+    decisions = (
+        list(
+            Decision.objects.filter(case=case)
+            .select_related("decided_by")
+            .order_by("decided_at", "id")
+        )
+        if decided
+        else []
     )
     referral = (
         Referral.objects.filter(case=case)
         .select_related("referred_by")
         .order_by("-referred_at")
         .first()
+        if decided
+        else None
     )
     requests = (
         list(

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,7 @@ from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
-from vejud.courses.services import require_course_worker
+from vejud.courses.services import lock_case_row, require_course_worker
 from vejud.followup.models import (
     CHANGES,
     EarlyWarning,
@@ -37,11 +39,31 @@ def baseline_motivation(case: Case, before: Review | None) -> int | None:
 
 
 def review_due_on(case: Case, last: Review | None) -> date | None:
-    """Return when the next review is due (default every 90 days from the course start)."""
+    """Return when the next review is due (default every 90 days from the course start).
+
+    The date counted from is what ``refresh_review_from`` stores as ``Case.review_from``;
+    this takes the latest review the caller already holds, so it needs no query.
+    """
     start = last.reviewed_on if last is not None else case.course_started_on
     if start is None:
         return None
     return start + timedelta(days=settings.VEJUD_REVIEW_DAYS)
+
+
+def refresh_review_from(*, case_id: int) -> None:
+    """Store on the case the date its next review counts from: the latest review, else the start.
+
+    Call in the transaction that records a review or changes the course start.
+    """
+    lock_case_row(case_id)
+    latest = (
+        Review.objects.filter(case_id=OuterRef("pk"))
+        .order_by("-reviewed_on")
+        .values("reviewed_on")[:1]
+    )
+    Case.objects.filter(pk=case_id).update(
+        review_from=Coalesce(Subquery(latest), F("course_started_on"))
+    )
 
 
 def _without_progress(review: Review, previous: Review | None) -> bool:
@@ -129,6 +151,7 @@ def review_record(
         **ratings,
         **{f"{prefixes[c]}_evidence": evidence.get(c, "").strip() for c in CHANGES},
     )
+    refresh_review_from(case_id=case.pk)
     events = []
     for item in risk_events or []:
         kind, occurred = item.get("kind"), item.get("occurred_on")

@@ -1,11 +1,14 @@
 """The task list (arbejdsliste): what is due for the user, computed from the cases themselves.
 
-Nothing is stored: a task disappears the moment the case moves on. Each kind of
-task is one query, so the number of queries is the same however many cases there
-are. Each query names the user's cases by plain conditions on the case row (unit,
-track, institution) rather than ``IN (all my cases)``, takes the most urgent
-``TASK_LIMIT`` in due order (the partial index ``case_unit_assessing_due`` serves
-the assessment kinds), and the page shows the ``TASKS_SHOWN`` most urgent of all.
+No task is stored: a task disappears the moment the case moves on. Each kind of
+task is one query (plan actions three), so the number of queries is the same however
+many cases there are. Each query names the user's cases by plain conditions on the
+case row (unit, track, institution) rather than ``IN (all my cases)`` and takes the
+most urgent ``TASK_LIMIT`` in due order from a partial index on the case row
+(``case_unit_assessing_due`` for the assessment kinds; for reviews and unowned plan
+actions ``case_unit_review_from`` and ``case_unit_action_due``, over two dates the
+course and follow-up services keep on the case), and the page shows the
+``TASKS_SHOWN`` most urgent of all.
 """
 
 from __future__ import annotations
@@ -197,46 +200,50 @@ def tasks_for(user: Any) -> list[Task]:
 def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
     """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
     from django.conf import settings
-    from django.db.models import Max
 
-    from vejud.courses.models import ActionStatus, MentorMeeting, PlanAction
+    from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
     from vejud.followup.models import EarlyWarning
     from vejud.organisations.models import UnitKind
     from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 
     scope = scope_for(user)
     tasks: list[Task] = []
-    open_actions = PlanAction.objects.filter(
-        status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
-        deadline__lte=today + SOON,
-        case__status=CaseStatus.ADMITTED,
+    horizon = today + SOON
+    open_actions = PlanAction.objects.filter(status__in=OPEN_ACTION_STATUSES, deadline__lte=horizon)
+    # The user's own actions, and the unowned ones of their cases, each in deadline order on
+    # its own index, merged here. The unowned ones are reached through the cases: the
+    # TASK_LIMIT courses whose stored earliest unowned deadline (``Case.action_due_on``)
+    # comes first hold the TASK_LIMIT most urgent unowned actions, so the database reads
+    # those courses from an index and never the unit's other courses.
+    due_actions: list[tuple[Any, int, str, str]] = list(
+        open_actions.filter(owner_id=user.pk, case__status=CaseStatus.ADMITTED)
+        .order_by("deadline", "id")
+        .values_list("deadline", "id", "case__reference", "case__status")[:TASK_LIMIT]
     )
-    # The user's own actions, and the unowned ones of their cases: two queries, each in
-    # deadline order on its own index (one query with OR made the database join every
-    # open action of the country to the unit's cases), merged here.
-    due_actions: list[tuple[Any, int, str, str]] = []
-    for part in (
-        open_actions.filter(owner_id=user.pk),
-        open_actions.filter(_mine(scope, today, "case__"), owner__isnull=True),
+    courses = {
+        pk: (ref, status)
+        for pk, ref, status in mine.filter(status=CaseStatus.ADMITTED, action_due_on__lte=horizon)
+        .order_by("action_due_on", "id")
+        .values_list("id", "reference", "status")[:TASK_LIMIT]
+    }
+    for due, pk, case_id in (
+        open_actions.filter(case_id__in=sorted(courses), owner__isnull=True)
+        .order_by("deadline", "id")
+        .values_list("deadline", "id", "case_id")[:TASK_LIMIT]
     ):
-        due_actions += part.order_by("deadline", "id").values_list(
-            "deadline", "id", "case__reference", "case__status"
-        )[:TASK_LIMIT]
+        due_actions.append((due, pk, *courses[case_id]))
     for due, _pk, ref, status in sorted(due_actions)[:TASK_LIMIT]:
         tasks.append(Task(TaskKind.ACTION_DUE, ref, status, due, due < today))
+    # Reviews: the stored date the next review counts from (``Case.review_from``), in order.
     interval = timedelta(days=settings.VEJUD_REVIEW_DAYS)
-    courses = (
-        mine.filter(status=CaseStatus.ADMITTED, course_started_on__isnull=False)
-        .annotate(last_review=Max("reviews__reviewed_on"))
-        .values_list("reference", "status", "course_started_on", "last_review")
-    )
-    for ref, status, started, last in courses[:TASK_LIMIT]:
-        start = last or started
-        if start is None:
-            continue
+    for ref, status, start in (
+        mine.filter(status=CaseStatus.ADMITTED, review_from__lte=horizon - interval)
+        .order_by("review_from", "id")
+        .values_list("reference", "status", "review_from")[:TASK_LIMIT]
+    ):
+        assert start is not None  # the condition on review_from leaves out NULL
         due = start + interval
-        if due <= today + SOON:
-            tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
+        tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
     coordinated = Q(case__responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
     if Role.CUSTODY_STAFF in scope.roles:
         coordinated |= Q(case__track=Track.CUSTODY) & casework_condition(scope, "case__")

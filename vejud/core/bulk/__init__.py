@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from random import Random
 
@@ -32,6 +33,9 @@ FLUSH_ROWS = {"postgresql": 400_000, "sqlite": 100_000}
 # plan item, review or grant step, so a million cases stay near thirty million rows.
 FULL_AUDIT_CASES = 20_000
 MAX_CASES = 2_500_000
+# From this many cases on (PostgreSQL, own connection) the secondary indexes and foreign
+# keys of the written tables are built after the load instead of row by row during it.
+DEFER_INDEXES_CASES = 50_000
 PROGRESS_SECONDS = 10.0
 
 
@@ -55,6 +59,7 @@ def bulk_seed(
     progress: Callable[[str], None] | None = None,
     flush_rows: int | None = None,
     full_audit: bool | None = None,
+    defer_indexes: bool | None = None,
 ) -> BulkResult:
     """Add ``cases`` simulated cases (persons, journals, instruments, decisions, courses,
     reviews, audit trail and access log) acting as the demo ``staff``.
@@ -73,6 +78,8 @@ def bulk_seed(
         # Spread over more than ~30 years, birth dates would leave the CPR number's range.
         raise ValueError(f"At most {MAX_CASES:,} bulk cases.")
     connection = connections[DEFAULT_DB_ALIAS]
+    if defer_indexes is None:
+        defer_indexes = cases >= DEFER_INDEXES_CASES
     writer = BulkWriter(DEFAULT_DB_ALIAS, TABLES)
     started = time.monotonic()
     last_report = [started]
@@ -114,11 +121,13 @@ def bulk_seed(
             # Inside the caller's transaction (tests): a second connection would not see it.
             generator.run(COVERAGE)
         else:
-            sink = generator.sink = ThreadedSink(writer, generator.labels)
-            try:
-                generator.run(COVERAGE)
-            finally:
-                sink.close()
+            deferring = writer.deferred_indexes(progress) if defer_indexes else nullcontext()
+            with deferring:
+                sink = generator.sink = ThreadedSink(writer, generator.labels)
+                try:
+                    generator.run(COVERAGE)
+                finally:
+                    sink.close()
     finally:
         if collecting:
             gc.enable()

@@ -44,6 +44,7 @@ from vejud.cases.models import (
     Track,
 )
 from vejud.core import demo
+from vejud.core.bulk import names
 from vejud.core.bulk.grants import GRANT_DECIDE, GRANT_PAY, GrantSteps
 from vejud.core.bulk.tables import (
     ACTION,
@@ -85,6 +86,7 @@ from vejud.core.bulk.writer import (
 )
 from vejud.core.crypto import encrypt_text, keyed_hash
 from vejud.courses.models import (
+    OPEN_ACTION_STATUSES,
     ClosureReason,
     OfferStatus,
     OwnerAgency,
@@ -185,11 +187,11 @@ class CaseState:
     """What the steps of one case share while it runs."""
 
     __slots__ = (
-        "actions_done", "agreement_start", "assignment_id", "case_id", "closed_on", "custody",
-        "decider", "facts", "ground", "instruments", "last_review", "level", "mentor",
+        "action_due", "actions_done", "agreement_start", "assignment_id", "case_id", "closed_on",
+        "custody", "decider", "facts", "ground", "instruments", "last_review", "level", "mentor",
         "motivation_signed", "offers_done", "person_id", "reference", "referral", "refusal_id",
-        "release_on", "signed", "slot", "status", "status_changed", "unit", "updated", "version",
-        "worker",
+        "release_on", "review_from", "signed", "slot", "status", "status_changed", "unit",
+        "updated", "version", "worker",
     )  # fmt: skip
 
     def __init__(self, slot: Slot, unit: UnitInfo) -> None:
@@ -214,6 +216,8 @@ class CaseState:
         self.level = 4
         self.motivation_signed = False
         self.agreement_start: int | None = None
+        self.review_from: int | None = None  # Case.review_from and .action_due_on (days)
+        self.action_due: int | None = None
         self.release_on: int | None = None
         self.status: str = S.INQUIRY
         self.status_changed = 0
@@ -647,6 +651,7 @@ class Generator(GrantSteps):
     def _settle(self, state: CaseState, steps: list[tuple[int, int, tuple[Any, ...]]]) -> None:
         """Record what the case looks like today, for the rows written when it opens."""
         transitions = 0
+        goals: list[tuple[int, int, int]] = []
         for t, kind, args in steps:
             if kind in TRANSITIONS_OF:
                 transitions += 1
@@ -662,8 +667,12 @@ class Generator(GrantSteps):
             elif kind == AGREE:
                 state.agreement_start = args[0]
                 state.updated = max(state.updated, t)
+            elif kind == GOAL_ADD:
+                goals.append((t, args[0], args[1]))
             elif kind == ACTION_DONE:
                 state.actions_done[(args[0], args[1])] = t
+            elif kind == REVIEW_ADD:
+                state.review_from = t // DAY_US
             elif kind == OFFER_DONE:
                 state.offers_done[args[0]] = t
             elif kind == RELEASE:
@@ -672,8 +681,30 @@ class Generator(GrantSteps):
             elif kind in (GRANT_DECIDE, GRANT_PAY):
                 self.settle_grant(state, kind, t, args)
         state.version = 1 + transitions
+        if state.review_from is None:
+            state.review_from = state.agreement_start
+        state.action_due = self._action_due(state, goals)
         final = state.status
         self.statuses[(Track.CUSTODY if state.custody else Track.LIBERTY, final)] += 1
+
+    @staticmethod
+    def _action_due(state: CaseState, goals: list[tuple[int, int, int]]) -> int | None:
+        """The earliest deadline of the case's open unowned actions, as ``s_goal`` writes them."""
+        due: int | None = None
+        for t, goal_index, area in goals:
+            start = state.agreement_start if state.agreement_start is not None else t // DAY_US
+            for action_index, (_text, agency, offset, status, _outcome) in enumerate(
+                demo.PLAN[area][2]
+            ):
+                if agency == OwnerAgency.MUNICIPALITY:  # owned by the case's worker
+                    continue
+                if (goal_index, action_index) in state.actions_done and (
+                    status not in OPEN_ACTION_STATUSES
+                ):
+                    continue
+                if due is None or start + offset < due:
+                    due = start + offset
+        return due
 
     # --- writing helpers ----------------------------------------------------------------
 
@@ -808,6 +839,8 @@ class Generator(GrantSteps):
                 previous, due,
                 clock.day(state.agreement_start) if state.agreement_start is not None else None,
                 clock.day(state.release_on) if state.release_on is not None else None,
+                clock.day(state.review_from) if state.review_from is not None else None,
+                clock.day(state.action_due) if state.action_due is not None else None,
                 clock.db(state.status_changed or t), state.version, now_db,
                 clock.db(max(state.updated, t)),
             )
@@ -834,6 +867,8 @@ class Generator(GrantSteps):
                     "assessment_due_on": due,
                     "course_started_on": None,
                     "release_on": None,
+                    "review_from": None,
+                    "action_due_on": None,
                     "status_changed_at": now_json,
                     "version": 1,
                     "created_at": now_json,
@@ -899,7 +934,13 @@ class Generator(GrantSteps):
             birth_day += 1
             birth = date_of(birth_day)
         cpr = self._cpr(birth)
-        first, last = self.pick(demo.FIRST_NAMES), self.pick(demo.LAST_NAMES)
+        rand, pick = self.rand, self.pick
+        first = pick(
+            names.FIRST_NAMES_WOMEN if rand() < names.WOMEN_SHARE else names.FIRST_NAMES_MEN
+        )
+        if rand() < names.MIDDLE_NAME_SHARE:
+            first = f"{first} {pick(names.MIDDLE_NAMES)}"
+        last = pick(names.LAST_NAMES)
         version = self.version_for(self._programme(state), day)
         outside = state.slot.outcome in (REFUSED_CLOSED, UPHELD, OVERTURNED) and (
             state.ground == RefusalGround.OUTSIDE_TARGET_GROUP

@@ -33,7 +33,12 @@ from vejud.cases.states import TRANSITIONS
 from vejud.core import demo
 from vejud.core.bulk import BulkResult, bulk_seed
 from vejud.core.bulk.tables import TABLES
-from vejud.core.testing import ensure_reference_data, verified_client
+from vejud.core.testing import (
+    course_dates_from_rows,
+    ensure_reference_data,
+    stored_course_dates,
+    verified_client,
+)
 from vejud.courses.models import CaseClosure, ExitAgreement, PlanAction
 from vejud.decisions.models import Decision, DecisionLevel, Referral
 from vejud.followup.models import Review
@@ -179,6 +184,19 @@ def test_records_fit_each_case_status(bulk: Seeded) -> None:
     assert not custody_reviews.filter(custody_behaviour__isnull=True).exists()
 
 
+def test_the_task_list_dates_on_each_case_match_its_reviews_and_actions(bulk: Seeded) -> None:
+    stored = stored_course_dates(bulk.case_ids)
+    assert stored == course_dates_from_rows(bulk.case_ids)
+    admitted = set(
+        Case.objects.filter(id__in=bulk.case_ids, status=CaseStatus.ADMITTED).values_list(
+            "id", flat=True
+        )
+    )
+    assert any(stored[pk][0] is not None for pk in admitted)
+    assert any(stored[pk][1] is not None for pk in admitted)
+    assert Review.objects.filter(case_id__in=admitted).exists()
+
+
 def test_persons_are_synthetic_with_valid_unique_cpr_numbers(bulk: Seeded) -> None:
     persons = Person.objects.filter(cases__id__in=bulk.case_ids).distinct()
     numbers = set()
@@ -237,6 +255,7 @@ def test_lifecycle_audit_for_large_datasets_still_verifies(bulk: Seeded) -> None
     result = bulk_seed(cases=40, seed=4, staff=bulk.staff, full_audit=False)
     new = list(Case.objects.filter(id__gt=last_case).values_list("id", flat=True))
     assert len(new) == result.cases == 40
+    assert stored_course_dates(new) == course_dates_from_rows(new)
     events = AuditEvent.objects.filter(case_id__in=new)
     assert events.filter(action="case.open").count() == 40
     assert not events.filter(action="journal.add").exists()

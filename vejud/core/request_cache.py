@@ -1,0 +1,53 @@
+"""Answers that hold for one request: a page asks the same permission question once.
+
+The case page asks "may this user act on this case?" from several panels, and each
+answer needs the person's access rules. Inside a request (``RequestCacheMiddleware``)
+``request_cached`` keeps the first answer; outside one (tests, commands, tasks) it
+computes every time. Any audited write clears it (``vejud.audit.services.audited``),
+so a request that changes access rules or moves a case never reads a stale answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from django.http import HttpRequest, HttpResponseBase
+
+T = TypeVar("T")
+
+_store: ContextVar[dict[Hashable, Any] | None] = ContextVar("vejud_request_cache", default=None)
+
+
+def request_cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """Return the value of ``key`` computed earlier in this request, or compute it now."""
+    store = _store.get()
+    if store is None:
+        return compute()
+    try:
+        value: T = store[key]
+    except KeyError:
+        value = store[key] = compute()
+    return value
+
+
+def request_cache_clear() -> None:
+    """Forget every answer of this request (called after each audited write)."""
+    store = _store.get()
+    if store is not None:
+        store.clear()
+
+
+class RequestCacheMiddleware:
+    """Give each request its own empty cache, dropped when the response is made."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        token = _store.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _store.reset(token)
