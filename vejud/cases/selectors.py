@@ -6,10 +6,13 @@ way to open one. Pages, the API, search, exports and PDFs all go through them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -190,3 +193,41 @@ def get_case_for(user: Any, reference: str, *, part: Part = Part.SUMMARY) -> Cas
     if access is None or part not in access.parts:
         raise Http404
     return access
+
+
+# A word of a name: letters and digits, hyphenated parts kept together ("el-amin").
+NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+MAX_NAME_WORDS = 5
+
+
+def name_search_words(term: str) -> list[str]:
+    """Return the words of a name search (lower case, at most ``MAX_NAME_WORDS``)."""
+    return NAME_WORD.findall(term.lower())[:MAX_NAME_WORDS]
+
+
+def filter_by_name(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
+    """Keep the cases whose person has, for every word of ``term``, a name word starting so.
+
+    "ren mik" finds René Mikkelsen and René Holm Mikkelsen. On PostgreSQL a full-text
+    index over the name's words answers it (the lists of persons per word are short and
+    only the few named by every word are read: index ``person_name_words``, people
+    migration 0002, built on the same expression); SQLite compares the words directly.
+    """
+    words = name_search_words(term)
+    if not words:
+        return cases.none()
+    if connections[cases.db].vendor == "postgresql":
+        query = SearchQuery(
+            " & ".join(f"'{word}':*" for word in words), config="simple", search_type="raw"
+        )
+        return cases.annotate(
+            person_name_words=SearchVector("person__name_search", config="simple")
+        ).filter(person_name_words=query)
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(person__name_search__startswith=word)
+            | Q(person__name_search__contains=f" {word}")
+            | Q(person__name_search__contains=f"-{word}")
+        )
+    return cases.filter(condition)
