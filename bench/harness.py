@@ -4,11 +4,12 @@ For each data size: a PostgreSQL database holding that many cases (seeded with
 ``vejud seed-demo --cases N``, or reused), migrated; the benchmark's users and
 cases prepared (``bench.prepare``); gunicorn started as the README's production
 section runs it (``DEBUG=0``, keys generated for the run, hashed static files);
-the users logged in through the real login and TOTP pages; then every page
-driven by concurrent clients, one page at a time. The floor (``/ping/``: a tiny
-template from one indexed query, same middleware, same server) is measured in
-rounds alternating with each page, and each page's figures are printed as a
-ratio to the floor measured alongside it. The server sends
+the users logged in through the real login and TOTP pages. With every size's
+server up, every page is driven by concurrent clients, one page and one size at a
+time, in rounds in which each size measures the floor (``/ping/``: a tiny template
+from one indexed query, same middleware, same server) and then the page: each
+page's figures are printed as a ratio to the floor measured alongside it, and the
+sizes are compared from the same minutes. The server sends
 each response's SQL query count in a header (``VEJUD_BENCH_QUERY_COUNT=1``).
 
 Writes a JSON result file and prints whether each target of issue 6 holds.
@@ -474,7 +475,32 @@ def summarise(m: Measurement) -> dict[str, Any]:
     }
 
 
-def measure_size(target: Target, args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
+@dataclass
+class Live:
+    """One data size being measured: its database, its server and its signed-in users."""
+
+    target: Target
+    prepared: dict[str, Any]
+    server: Server
+    sessions: dict[str, Session]
+    csrf: dict[str, str]
+    checks: dict[str, Any]
+    measured: dict[str, Measurement] = field(default_factory=dict)
+    paired: dict[str, Measurement] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> dict[str, dict[str, Any]]:
+        pages: dict[str, dict[str, Any]] = self.prepared["pages"]
+        return pages
+
+    def drive_page(self, name: str, count: int, concurrency: int) -> Measurement:
+        page = self.pages[name]
+        user = page["user"]
+        return drive(self.sessions[user], page, count, concurrency, self.csrf[user])
+
+
+def start_size(target: Target, args: argparse.Namespace, var_dir: Path) -> Live:
+    """Seed (or reuse) the database, prepare it, start its server and sign the users in."""
     ensure_seeded(target, fresh=args.fresh)
     keys = generated_keys()
     env = clean_env(
@@ -499,7 +525,6 @@ def measure_size(target: Target, args: argparse.Namespace, var_dir: Path) -> dic
     prepared = json.loads(
         run([str(PYTHON), "-m", "bench.prepare", json.dumps({"history": args.history})], env)
     )
-    pages: dict[str, dict[str, Any]] = prepared["pages"]
     log(
         f"{target.name}: {prepared['cases']} cases; unit {prepared['unit']!r} sees {prepared['unit_cases']}"
     )
@@ -509,57 +534,63 @@ def measure_size(target: Target, args: argparse.Namespace, var_dir: Path) -> dic
         csrf = {name: s.cookies.get("csrftoken", "") for name, s in sessions.items()}
         checks = {}
         for name in PAGES:
-            page = pages[name]
+            page = prepared["pages"][name]
             checks[name] = check_page(name, sessions[page["user"]], page, csrf[page["user"]])
-        # Each page is measured in rounds that alternate with the floor, so its ratio is
-        # taken against the floor of the same minutes: on a shared machine the load drifts.
-        measured: dict[str, Measurement] = {}
-        paired: dict[str, Measurement] = {}
-        floor_page = pages["floor"]
-        floor_session = sessions[floor_page["user"]]
-        floor_csrf = csrf[floor_page["user"]]
-        drive(floor_session, floor_page, args.warmup, args.concurrency, floor_csrf)
-        rounds = max(1, min(args.rounds, args.requests))
-        for name in PAGES[1:]:
-            page = pages[name]
-            session = sessions[page["user"]]
-            drive(session, page, args.warmup, args.concurrency, csrf[page["user"]])
-            measured[name], paired[name] = Measurement(), Measurement()
-            for index in range(rounds):
-                share = args.requests // rounds + (index < args.requests % rounds)
-                paired[name].merge(
-                    drive(floor_session, floor_page, share, args.concurrency, floor_csrf)
-                )
-                measured[name].merge(
-                    drive(session, page, share, args.concurrency, csrf[page["user"]])
-                )
-            s, f = summarise(measured[name]), summarise(paired[name])
+    except BaseException:
+        server.stop()
+        raise
+    live = Live(target, prepared, server, sessions, csrf, checks)
+    live.drive_page("floor", args.warmup, args.concurrency)
+    return live
+
+
+def measure(lives: list[Live], args: argparse.Namespace) -> None:
+    """Measure every page at every size in the same minutes.
+
+    Each page is measured in rounds; in each round every size measures the floor and then
+    the page (the sizes take turns going first). A page's ratio is taken against the floor
+    of the same minutes and its growth compares sizes measured in the same minutes, so
+    the machine's drift (a shared host runs faster and slower by the minute) cancels out.
+    """
+    rounds = max(1, min(args.rounds, args.requests))
+    for name in PAGES[1:]:
+        for live in lives:
+            live.drive_page(name, args.warmup, args.concurrency)
+            live.measured[name], live.paired[name] = Measurement(), Measurement()
+        for index in range(rounds):
+            share = args.requests // rounds + (index < args.requests % rounds)
+            for live in lives if index % 2 == 0 else lives[::-1]:
+                live.paired[name].merge(live.drive_page("floor", share, args.concurrency))
+                live.measured[name].merge(live.drive_page(name, share, args.concurrency))
+        for live in lives:
+            s, f = summarise(live.measured[name]), summarise(live.paired[name])
             log(
-                f"{target.name}: {name:<18} p50 {s['p50_ms']:>8} ms  p95 {s['p95_ms']:>8} ms"
+                f"{live.target.name}: {name:<18} p50 {s['p50_ms']:>8} ms  p95 {s['p95_ms']:>8} ms"
                 f"  (floor p50 {f['p50_ms']} p95 {f['p95_ms']})"
             )
-    finally:
-        server.stop()
+
+
+def size_result(live: Live) -> dict[str, Any]:
     floor_all = Measurement()
-    for m in paired.values():
+    for m in live.paired.values():
         floor_all.merge(m)
     results = {"floor": summarise(floor_all)}
     results["floor"].update(ratio_p50=1.0, ratio_p95=1.0)
-    for name, m in measured.items():
+    for name, m in live.measured.items():
         summary = summarise(m)
-        floor = summarise(paired[name])
+        floor = summarise(live.paired[name])
         summary["floor_p50_ms"] = floor["p50_ms"]
         summary["floor_p95_ms"] = floor["p95_ms"]
         summary["ratio_p50"] = round(summary["p50_ms"] / floor["p50_ms"], 2)
         summary["ratio_p95"] = round(summary["p95_ms"] / floor["p95_ms"], 2)
         results[name] = summary
     return {
-        "database": target.name,
-        "cases": prepared["cases"],
-        "unit": prepared["unit"],
-        "unit_cases": prepared["unit_cases"],
-        "paths": {name: pages[name]["path"] for name in PAGES},
-        "checks": checks,
+        "database": live.target.name,
+        "cases": live.prepared["cases"],
+        "unit": live.prepared["unit"],
+        "unit_cases": live.prepared["unit_cases"],
+        "paths": {name: live.pages[name]["path"] for name in PAGES},
+        "checks": live.checks,
         "pages": results,
     }
 
@@ -717,9 +748,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vejud-bench-") as tmp:
         var_dir = args.var_dir or Path(tmp)
         var_dir.mkdir(parents=True, exist_ok=True)
-        for index, cases in enumerate(args.cases):
-            target = database_for(args, index, cases)
-            result["sizes"][str(cases)] = measure_size(target, args, var_dir)
+        lives: list[Live] = []
+        try:
+            for index, cases in enumerate(args.cases):
+                lives.append(start_size(database_for(args, index, cases), args, var_dir))
+            measure(lives, args)
+        finally:
+            for live in lives:
+                live.server.stop()
+        for cases, live in zip(args.cases, lives, strict=True):
+            result["sizes"][str(cases)] = size_result(live)
     if args.compare:
         earlier = json.loads(args.compare.read_text())
         for size, data in earlier["sizes"].items():
