@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -192,6 +193,53 @@ def _filter_units(scope: Scope) -> QuerySet[Unit]:
     return units.filter(condition)
 
 
+@dataclass(frozen=True)
+class SelectFilter:
+    """One select of the caseload's filter form, ready to print (see ``filter_selects``)."""
+
+    name: str
+    id: str
+    label: str
+    options: list[tuple[str, str, bool]]  # (value, label, selected)
+    error: str
+
+
+def filter_selects(form: CaseloadFilterForm, *, with_unit: bool) -> list[SelectFilter]:
+    """The status, track and unit selects of the filter form as plain values.
+
+    The markup is what ``components/field.html`` and Django's Select widget print (label,
+    error message, ``aria-invalid`` and ``aria-describedby`` on an invalid choice), but
+    printed by the caseload template directly: rendering each option through the widget
+    templates cost as much as the rest of the page.
+    """
+    names = ["status", "track", *(["unit"] if with_unit else [])]
+    errors = form.errors if form.is_bound else {}
+    selects = []
+    for name in names:
+        bound = form[name]
+        field = form.fields[name]
+        current = str(form.data.get(name, "")) if form.is_bound else ""
+        choices: list[tuple[Any, Any]]
+        if isinstance(field, forms.ModelChoiceField):
+            assert field.queryset is not None  # CaseloadFilterForm sets the units
+            choices = [("", field.empty_label or "")]
+            choices += list(field.queryset.values_list("pk", "name"))
+        else:
+            choices = list(field.choices)  # type: ignore[attr-defined]
+        selects.append(
+            SelectFilter(
+                name=name,
+                id=bound.auto_id,
+                label=str(field.label),
+                options=[
+                    (str(value), str(label), str(value) == current) for value, label in choices
+                ],
+                error=" ".join(str(e) for e in errors.get(name, ())),
+            )
+        )
+    return selects
+
+
 def _positive_int(raw: str | None) -> int | None:
     if raw and raw.isdigit() and len(raw) < 19:
         return int(raw) or None
@@ -248,8 +296,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "cases": caseload_rows(rows),
         "next_url": next_url,
         "first_url": first_url,
-        "show_unit_filter": bool(
-            scope.national or scope.unit_ids or scope.custody_all or scope.custody_institution_ids
+        "filter_selects": filter_selects(
+            form,
+            with_unit=bool(
+                scope.national
+                or scope.unit_ids
+                or scope.custody_all
+                or scope.custody_institution_ids
+            ),
         ),
         "case_ids": " ".join(str(case.pk) for case in rows),
         "name_search": bool(search and search[0] == "name"),

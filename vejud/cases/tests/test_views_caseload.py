@@ -352,3 +352,21 @@ def test_protected_address_never_in_list_search_or_names_even_for_custodian(worl
         body = response.content.decode()
         assert "Skjultvej" not in body
         assert "Ingenby" not in body
+
+
+def test_filter_selects_keep_the_choice_and_report_an_invalid_one_accessibly(world, cases):
+    client = verified_client(world.member_a)
+    body = client.get(URL, {"status": "assessment", "track": "bogus"}).content.decode()
+    # The chosen status stays selected; the labels are the status names.
+    assert '<option value="assessment" selected>Assessment</option>' in body
+    assert '<option value="inquiry">Inquiry</option>' in body
+    # The invalid track is reported next to its select, which points to the message.
+    assert 'class="form-group form-error"' in body
+    assert '<span class="form-error-message" id="id_track_error">' in body
+    assert 'id="id_track" aria-invalid="true" aria-describedby="id_track_error"' in body
+    assert 'id="id_status" aria-invalid' not in body
+    # Each select has its label.
+    for name in ("status", "track", "unit"):
+        assert f'<label class="form-label" for="id_{name}">' in body
+    # The unit filter offers "All" first, then the units in scope only.
+    assert f'<option value="" selected>All</option><option value="{world.unit_a.pk}">' in body
