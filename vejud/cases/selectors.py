@@ -48,6 +48,23 @@ class CaseAccess:
         return part in self.parts
 
 
+def log_case_access(
+    *, user: Any, access: CaseAccess, part: str, request: Any = None, channel: str = "web"
+) -> None:
+    """Write the access-log record of a view of ``part`` of the opened case (break-glass marked)."""
+    from vejud.audit.services import log_access
+
+    log_access(
+        user=user,
+        part=part,
+        person_id=access.case.person_id,
+        case_id=access.case.pk,
+        request=request,
+        channel=channel,
+        break_glass=access.break_glass,
+    )
+
+
 def _active_grants(user_id: int) -> QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.filter(user_id=user_id, expires_at__gt=timezone.now())
 

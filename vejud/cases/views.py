@@ -33,6 +33,7 @@ from django_htmx.http import reswap, retarget
 from vejud.accounts.decorators import reauth_required
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases import services
+from vejud.cases.badges import status_badge_class
 from vejud.cases.forms import (
     BreakGlassForm,
     CaseloadFilterForm,
@@ -71,17 +72,6 @@ CASE_UNIT_KINDS = (
 )
 RESULTS_TARGET = "caseload-results"
 
-# The DKFDS badge of each status (components/status_badge.html, decided once here).
-STATUS_BADGES: dict[str, str] = {
-    CaseStatus.ADMITTED: " badge-success",
-    CaseStatus.INQUIRY: " badge-info",
-    CaseStatus.ASSESSMENT: " badge-info",
-    CaseStatus.REFERRED: " badge-info",
-    CaseStatus.REFUSED: " badge-warning",
-    CaseStatus.REFUSAL_UPHELD: " badge-warning",
-    CaseStatus.DROPPED: " badge-warning",
-}
-
 
 @dataclass(frozen=True)
 class CaseRow:
@@ -119,7 +109,7 @@ def caseload_rows(cases: Iterable[Case]) -> list[CaseRow]:
                 reference=case.reference,
                 url=f"{head}{quote(case.reference, safe='')}{tail}",
                 status_label=statuses[case.status],
-                badge=STATUS_BADGES.get(case.status, ""),
+                badge=status_badge_class(case.status),
                 track_label=tracks[case.track],
                 unit=case.responsible_unit.name,
                 institution=case.institution.name if case.institution is not None else "",

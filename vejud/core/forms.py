@@ -1,10 +1,12 @@
-"""Form helpers shared by the apps: DKFDS widget classes and a date input."""
+"""Form helpers shared by the apps: DKFDS widget classes, a date input, service errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
@@ -50,3 +52,17 @@ class VersionForm(DkfdsForm):
     """Carries the case version the user saw, so a concurrent change is caught."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def service_error(
+    form: forms.Form, exc: ValidationError, aliases: Mapping[str, tuple[str, ...]] | None = None
+) -> None:
+    """Show a service's ValidationError on the field it concerns, or above the form.
+
+    The error's code names the field; ``aliases`` maps a code to the form fields it may
+    concern (the first the form has wins).
+    """
+    for error in exc.error_list:
+        code = error.code or ""
+        names = (aliases or {}).get(code, (code,))
+        form.add_error(next((n for n in names if n in form.fields), None), error)

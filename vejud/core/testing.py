@@ -278,7 +278,7 @@ def course_dates_from_rows(case_ids: list[int]) -> dict[int, tuple[date | None, 
 
     Recomputed in Python from the reviews and plan actions, to check the stored dates.
     """
-    from vejud.courses.models import ActionStatus, PlanAction
+    from vejud.courses.models import OPEN_ACTION_STATUSES, PlanAction
     from vejud.followup.models import Review
 
     started = dict(Case.objects.filter(id__in=case_ids).values_list("id", "course_started_on"))
@@ -291,7 +291,7 @@ def course_dates_from_rows(case_ids: list[int]) -> dict[int, tuple[date | None, 
     for case_id, day, status, owner in PlanAction.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "deadline", "status", "owner_id"
     ):
-        if owner is None and status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS):
+        if owner is None and status in OPEN_ACTION_STATUSES:
             due[case_id] = min(day, due.get(case_id, day))
     return {pk: (latest.get(pk, start), due.get(pk)) for pk, start in started.items()}
 

@@ -23,12 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from vejud.audit.services import log_access
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.permissions import Basis, Part
-from vejud.cases.selectors import CaseAccess
+from vejud.cases.selectors import CaseAccess, log_case_access
 from vejud.cases.services import StaleCaseError, may_act, mentor_assign
 from vejud.cases.states import Actor, IllegalTransitionError
+from vejud.core.forms import service_error
 from vejud.core.gate import case_view
 from vejud.courses import services
 from vejud.courses.documents import agreement_filename, agreement_pdf
@@ -81,25 +81,6 @@ def _back(request: HttpRequest, case: Case, message: str, section: str = "") -> 
     return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
 
 
-def _log(request: HttpRequest, access: CaseAccess, part: str) -> None:
-    log_access(
-        user=request.user,
-        part=part,
-        person_id=access.case.person_id,
-        case_id=access.case.pk,
-        request=request,
-        break_glass=access.break_glass,
-    )
-
-
-def _service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the field it concerns, or above the form."""
-    for error in exc.error_list:
-        code = error.code or ""
-        names = FIELD_ALIASES.get(code, (code,))
-        form.add_error(next((n for n in names if n in form.fields), None), error)
-
-
 def _section(request: HttpRequest, access: CaseAccess, section: str, message: str) -> HttpResponse:
     """Render one refreshed section of the course panel in place of the htmx form."""
     course = course_overview(access, request.user)
@@ -138,14 +119,16 @@ def _form_step(request: HttpRequest, access: CaseAccess, step: Step) -> HttpResp
             raise PermissionDenied(_("You may not change the exit course."))
         return _back(request, case, _("This is not possible on the case right now."), step.section)
     if request.method == "GET":
-        _log(request, access, f"course_{step.section}")
+        log_case_access(
+            user=request.user, request=request, access=access, part=f"course_{step.section}"
+        )
     if request.method == "POST" and step.form.is_valid():
         try:
             result = step.run(step.form.cleaned_data)
         except (StaleCaseError, IllegalTransitionError) as exc:
             return _back(request, case, str(exc))
         except ValidationError as exc:
-            _service_error(step.form, exc)
+            service_error(step.form, exc, FIELD_ALIASES)
         else:
             if step.done is not None:
                 messages.success(request, step.success)
@@ -233,7 +216,7 @@ def agreement_document(request: HttpRequest, access: CaseAccess) -> HttpResponse
     )
     if agreement is None:
         return _back(request, case, _("The case has no exit agreement yet."), "agreement")
-    _log(request, access, "exit_agreement")
+    log_case_access(user=request.user, request=request, access=access, part="exit_agreement")
     response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{agreement_filename(agreement)}"'
     return response
@@ -541,7 +524,7 @@ def mentor_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                     needs_attention=data["needs_attention"],
                 )
             except ValidationError as exc:
-                _service_error(form, exc)
+                service_error(form, exc, FIELD_ALIASES)
             else:
                 message = _("The meeting is logged.")
                 if not _is_htmx(request):
@@ -549,7 +532,9 @@ def mentor_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                     return redirect(reverse("courses:mentor_view", args=[case.reference]))
                 form = MeetingLogForm(initial=today, prefix="meeting")
     else:
-        _log(request, access, Part.MENTOR_VIEW.value)
+        log_case_access(
+            user=request.user, request=request, access=access, part=Part.MENTOR_VIEW.value
+        )
     context = {
         "case": case,
         "person_name": case.person.full_name,

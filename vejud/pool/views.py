@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vejud.audit.services import log_access, log_access_many
+from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.cases.permissions import Basis, Capability, Part, scope_for
-from vejud.cases.selectors import CaseAccess
+from vejud.cases.selectors import CaseAccess, log_case_access
+from vejud.core.forms import service_error
 from vejud.core.gate import case_view, requires
 from vejud.courses.models import PlanAction
 from vejud.pool.charts import monthly_paid_svg
@@ -137,25 +138,6 @@ def _positive_int(raw: str | None) -> int | None:
     if raw and raw.isdigit() and len(raw) < 19:
         return int(raw) or None
     return None
-
-
-def _log(request: HttpRequest, access: CaseAccess) -> None:
-    log_access(
-        user=request.user,
-        part=GRANTS,
-        person_id=access.case.person_id,
-        case_id=access.case.pk,
-        request=request,
-        break_glass=access.break_glass,
-    )
-
-
-def _service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the field it concerns, or above the form."""
-    for error in exc.error_list:
-        code = error.code or ""
-        names = FIELD_ALIASES.get(code, (code,))
-        form.add_error(next((n for n in names if n in form.fields), None), error)
 
 
 def _may_apply(request: HttpRequest, access: CaseAccess) -> bool:
@@ -386,7 +368,7 @@ def budget(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _service_error(year_form, exc)
+            service_error(year_form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("The budget year is opened."))
             return redirect(f"{reverse('pool:budget')}?year={created.year}")
@@ -403,7 +385,7 @@ def budget(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _service_error(entry_form, exc)
+            service_error(entry_form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("The budget is changed."))
             return redirect(f"{reverse('pool:budget')}?year={target.year}")
@@ -483,7 +465,7 @@ def guideline_new(request: HttpRequest) -> HttpResponse:
                 valid_to=data["valid_to"],
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            service_error(form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("The guideline is published."))
             return redirect("pool:guidelines")
@@ -507,7 +489,7 @@ def guideline_new(request: HttpRequest) -> HttpResponse:
 def case_grants(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """List the grant applications on a case with their totals."""
     case = access.case
-    _log(request, access)
+    log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     rows = list(applications_for_case(access))
     granted = [a for a in rows if a.is_granted]
     context = {
@@ -563,7 +545,7 @@ def apply(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     category = source.get("category", "")
     if request.method == "GET" and _is_htmx(request):
-        _log(request, access)
+        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
         panel = {"case": case, **_guideline_context(case, category)}
         response = render(request, "pool/_guideline.html", panel)
         patch_vary_headers(response, ["HX-Request"])
@@ -583,12 +565,12 @@ def apply(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         }
     )
     if request.method == "GET":
-        _log(request, access)
+        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     elif form.is_valid():
         try:
             application = application_submit(actor=request.user, case=case, **form.service_kwargs())
         except ValidationError as exc:
-            _service_error(form, exc)
+            service_error(form, exc, FIELD_ALIASES)
         else:
             messages.success(
                 request,
@@ -693,7 +675,7 @@ def application_detail(
 ) -> HttpResponse:
     """Show an application: its history, documents, decision and payments, and the actions."""
     application = get_application_for(access, application_id)
-    _log(request, access)
+    log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     context = _application_context(request, access, application)
     context["panel"] = _panel(request, access, application)
     return render(request, "pool/application.html", context)
@@ -721,7 +703,7 @@ def _step(
         messages.error(request, _("This is not possible on the application now."))
         return redirect(_application_url(application))
     if request.method == "GET":
-        _log(request, access)
+        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     elif step.form.is_valid():
         try:
             step.run(step.form.cleaned_data)
@@ -729,7 +711,7 @@ def _step(
             messages.error(request, " ".join(exc.messages))
             return redirect(_application_url(application))
         except ValidationError as exc:
-            _service_error(step.form, exc)
+            service_error(step.form, exc, FIELD_ALIASES)
         else:
             messages.success(request, step.success)
             return redirect(_application_url(application, step.anchor))
@@ -890,7 +872,7 @@ def attachment_download(
     """Download a document of an application (the download is logged)."""
     application = get_application_for(access, application_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
-    _log(request, access)
+    log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     response = HttpResponse(attachment_content(attachment), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"
@@ -964,7 +946,7 @@ def letter(request: HttpRequest, access: CaseAccess, application_id: int) -> Htt
     if application.status not in LETTER_STATUSES:
         messages.error(request, _("The application has not been decided yet."))
         return redirect(_application_url(application))
-    _log(request, access)
+    log_case_access(user=request.user, request=request, access=access, part=GRANTS)
     response = HttpResponse(decision_letter_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{decision_letter_filename(application)}"'

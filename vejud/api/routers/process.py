@@ -45,10 +45,14 @@ from vejud.api.schemas import (
     UnitDecisionIn,
     ValidationErrorOut,
 )
-from vejud.audit.services import log_access
 from vejud.cases.models import Case
 from vejud.cases.permissions import Capability, Part
-from vejud.cases.selectors import AccessRuleDenied, CaseAccess, case_access, cases_visible_to
+from vejud.cases.selectors import (
+    AccessRuleDenied,
+    case_access,
+    cases_visible_to,
+    log_case_access,
+)
 from vejud.cases.services import case_transition
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview
@@ -103,21 +107,6 @@ def _state_now(case_id: int) -> dict[str, Any]:
 
 def _name(user: User | None) -> str | None:
     return None if user is None else user.full_name
-
-
-def _log(request: HttpRequest, access: CaseAccess, part: str) -> None:
-    log_access(
-        user=request.auth,  # type: ignore[attr-defined]
-        part=part,
-        person_id=access.case.person_id,
-        case_id=access.case.pk,
-        request=request,
-        channel="api",
-        break_glass=access.break_glass,
-    )
-
-
-# --- Shapes ------------------------------------------------------------------------------
 
 
 def consent_out(consent: Consent, names: dict[int, str], today: date) -> dict[str, Any]:
@@ -421,7 +410,13 @@ def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
     and the actions and transitions the caller may take now (the view is logged)."""
     access = case_access_of(request)
     overview = process_overview(access, request.auth)  # type: ignore[attr-defined]
-    _log(request, access, "process")
+    log_case_access(
+        user=request.auth,  # type: ignore[attr-defined]
+        request=request,
+        channel="api",
+        access=access,
+        part="process",
+    )
     return process_out(overview, timezone.localdate())
 
 

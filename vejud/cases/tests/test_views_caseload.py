@@ -370,3 +370,10 @@ def test_filter_selects_keep_the_choice_and_report_an_invalid_one_accessibly(wor
         assert f'<label class="form-label" for="id_{name}">' in body
     # The unit filter offers "All" first, then the units in scope only.
     assert f'<option value="" selected>All</option><option value="{world.unit_a.pk}">' in body
+
+
+def test_status_badges_are_the_same_on_the_caseload_and_the_case_page(world, cases):
+    client = verified_client(world.member_a)
+    badge = '<span class="badge badge-info">Inquiry</span>'
+    assert badge in client.get(URL).content.decode()
+    assert badge in client.get(cases[0].get_absolute_url()).content.decode()

@@ -15,3 +15,11 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     if not isinstance(mapping, dict):
         return key
     return mapping.get(key, key)
+
+
+@register.filter
+def case_status_badge(status: str) -> str:
+    """Return the classes of a case status badge (``vejud.cases.badges``)."""
+    from vejud.cases.badges import status_badge_class
+
+    return status_badge_class(status)
