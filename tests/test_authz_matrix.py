@@ -2,7 +2,7 @@
 
 Routes come from Django's resolver and operations from the OpenAPI schema, so a new
 route is covered the moment it is added. A page route must declare its gate
-(``view.vejud_policy`` from ``vejud.core.gate``) or be on the short allowlist below;
+(``view.vejud_policy`` from ``vejud.access.gate``) or be on the short allowlist below;
 an API operation must declare ``x-vejud-policy``. The expected answer for each role is
 computed here from an independent table of the intended role rules (``CAPABILITIES``,
 ``basis``), never by asking the gate, so a gate that drifts from the rules fails.
@@ -65,18 +65,18 @@ from django.urls import (
 )
 from django.urls.resolvers import RegexPattern
 
+from vejud.access.gate import Policy
+from vejud.access.rules import Capability, Part
 from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import Membership, Role, UserSession
 from vejud.accounts.tokens import token_create
 from vejud.cases.models import Track
-from vejud.cases.permissions import Capability, Part
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
-from vejud.core.gate import Policy
 from vejud.core.testing import make_case, make_user, verified_client
 from vejud.organisations.models import Agency
 from vejud.people.services import protected_address_set
 
-# --- The cast and the intended role rules (independent of vejud.cases.permissions) ---------
+# --- The cast and the intended role rules (independent of vejud.access.rules) ---------
 
 ROLES = (
     "anonymous",
@@ -828,7 +828,7 @@ def route_failures(route: Route, matrix: Matrix) -> list[str]:
     if policy is None:
         return [
             "declares no gate: wrap its view in public, authenticated, requires(...) or "
-            "case_view(...) from vejud.core.gate"
+            "case_view(...) from vejud.access.gate"
         ]
     spec = {
         "kind": policy.kind,
@@ -999,7 +999,7 @@ def test_matrix_fails_a_route_without_declared_gate(matrix: Matrix) -> None:
         route = next(r for r in page_routes() if r.name == "matrix_undeclared")
         assert route_failures(route, matrix) == [
             "declares no gate: wrap its view in public, authenticated, requires(...) or "
-            "case_view(...) from vejud.core.gate"
+            "case_view(...) from vejud.access.gate"
         ]
     finally:
         clear_url_caches()

@@ -24,6 +24,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
+from vejud.access.rules import scope_for
 from vejud.accounts.models import Membership, Role, User
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -41,7 +42,6 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.permissions import scope_for
 from vejud.core.demo import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, seed_demo, totp_secret_base32
 from vejud.courses.models import (
     ActionStatus,

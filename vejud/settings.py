@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "vejud.accounts",
     "vejud.people",
     "vejud.cases",
+    "vejud.access",
     "vejud.audit",
     "vejud.offers",
     "vejud.intake",

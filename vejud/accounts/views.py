@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vejud.access.gate import authenticated, public
 from vejud.accounts.decorators import mark_reauthenticated, reauth_required
 from vejud.accounts.forms import (
     CodeForm,
@@ -61,7 +62,6 @@ from vejud.accounts.services import (
     user_sessions_end_others,
 )
 from vejud.accounts.tokens import token_create, token_revoke
-from vejud.core.gate import authenticated, public
 
 
 def _user(request: HttpRequest) -> User:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from vejud.access.cases import AccessRuleDenied
 from vejud.api.auth import BearerAuth, schema_access
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
@@ -25,7 +26,6 @@ from vejud.api.routers.me import router as me_router
 from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
 from vejud.api.routers.transfers import router as transfers_router
-from vejud.cases.selectors import AccessRuleDenied
 from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
 from vejud.pool.services import InsufficientBudget, StaleApplicationError

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
+from vejud.access.gate import Policy
+from vejud.access.rules import Capability, Part, has_capability
 from vejud.accounts.tokens import user_for_token
-from vejud.cases.permissions import Capability, Part, has_capability
-from vejud.core.gate import Policy
 
 POLICY_KEY = "x-vejud-policy"
 

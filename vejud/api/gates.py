@@ -15,10 +15,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+from vejud.access.cases import CaseAccess, get_case_for
+from vejud.access.gate import require_case_role
+from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
 from vejud.api.schemas import REFERENCE_PATTERN
-from vejud.cases.permissions import Capability, Part, require, scope_for
-from vejud.cases.selectors import CaseAccess, get_case_for
 
 _ACCESS_ATTR = "vejud_case_access"
 _REFERENCE = re.compile(REFERENCE_PATTERN)
@@ -53,7 +54,7 @@ class _Gate:
 
 
 class CapabilityGate(_Gate):
-    """Require a role capability (403 without it), like ``vejud.core.gate.requires``."""
+    """Require a role capability (403 without it), like ``vejud.access.gate.requires``."""
 
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
@@ -67,7 +68,7 @@ class CapabilityGate(_Gate):
 
 
 class CaseGate(_Gate):
-    """Open the case named by ``{reference}`` as ``vejud.core.gate.case_view`` does.
+    """Open the case named by ``{reference}`` as ``vejud.access.gate.case_view`` does.
 
     Wrong role → 403; missing case, not yours, or a part you may not see → 404. The
     ``CaseAccess`` is kept on the request for the view (``case_access_of``). A malformed
@@ -87,14 +88,7 @@ class CaseGate(_Gate):
         self.alternatives = alternatives
 
     def check(self, request: HttpRequest, user: Any) -> None:
-        if self.capability != Capability.VIEW_CASES:
-            scope = scope_for(user)
-            if not any(scope.has(c) for c in self.alternatives):
-                require(user, self.capability)
-        else:
-            scope = scope_for(user)
-            if not (scope.has(Capability.VIEW_CASES) or scope.has(Capability.BREAK_GLASS)):
-                require(user, Capability.VIEW_CASES)
+        require_case_role(user, self.capability, self.alternatives)
         match = request.resolver_match
         reference = match.kwargs.get("reference") if match is not None else None
         if isinstance(reference, str) and _REFERENCE.fullmatch(reference):

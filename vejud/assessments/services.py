@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.cases import case_access
+from vejud.access.rules import Basis, Capability, Part, require
 from vejud.assessments.models import (
     CriteriaVersion,
     InstrumentBase,
@@ -23,8 +25,6 @@ from vejud.assessments.models import (
 )
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.permissions import Basis, Capability, Part, require
-from vejud.cases.selectors import case_access
 from vejud.offers.models import OfferType
 
 InstrumentT = TypeVar("InstrumentT", bound=InstrumentBase)

@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from vejud.access.cases import CaseAccess
+from vejud.access.gate import case_view
+from vejud.access.rules import Part
 from vejud.assessments.forms import (
     CorrectionForm,
     MotivationForm,
@@ -32,9 +35,6 @@ from vejud.assessments.services import (
 )
 from vejud.audit.services import log_access
 from vejud.cases.models import Case, Track
-from vejud.cases.permissions import Part
-from vejud.cases.selectors import CaseAccess
-from vejud.core.gate import case_view
 from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
 

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vejud.access.gate import requires
+from vejud.access.rules import Capability
 from vejud.audit import selectors
 from vejud.audit.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
-from vejud.cases.permissions import Capability
 from vejud.cases.services import break_glass_review
-from vejud.core.gate import requires
 
 
 def _cursor(request: HttpRequest, name: str) -> int | None:

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.cases import case_access, check_person_rules
+from vejud.access.rules import Basis, Capability, Part, require, scope_for
 from vejud.accounts.models import Role
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
@@ -22,8 +24,6 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.permissions import Basis, Capability, Part, require, scope_for
-from vejud.cases.selectors import case_access, check_person_rules
 from vejud.cases.states import TERMINAL, Actor, Transition, check_transition
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person

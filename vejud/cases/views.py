@@ -1,6 +1,6 @@
 """Caseworker pages: caseload, case page, journal, protected address and break the glass.
 
-Every view is wrapped by one gate decorator from ``vejud.core.gate``; reads go
+Every view is wrapped by one gate decorator from ``vejud.access.gate``; reads go
 through ``cases_visible_to``/``get_case_for`` and writes through the services.
 Every view of a person's data writes an access-log record.
 """
@@ -30,6 +30,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from vejud.access.cases import AccessRuleDenied, CaseAccess, cases_visible_to
+from vejud.access.gate import case_view, requires
+from vejud.access.rules import Capability, Part, Scope, has_capability, scope_for
 from vejud.accounts.decorators import reauth_required
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases import services
@@ -52,9 +55,7 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.permissions import Capability, Part, Scope, has_capability, scope_for
-from vejud.cases.selectors import AccessRuleDenied, CaseAccess, cases_visible_to, filter_by_name
-from vejud.core.gate import case_view, requires
+from vejud.cases.selectors import filter_by_name
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (

@@ -31,7 +31,7 @@ class AccessRuleDeniedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         from django.shortcuts import render
 
-        from vejud.cases.selectors import AccessRuleDenied
+        from vejud.access.cases import AccessRuleDenied
 
         if isinstance(exception, AccessRuleDenied):
             return render(

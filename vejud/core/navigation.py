@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vejud.cases.permissions import Capability, scope_for
+from vejud.access.rules import Capability, scope_for
 
 
 @dataclass(frozen=True)

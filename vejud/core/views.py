@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from vejud.access.gate import authenticated, public
+from vejud.access.rules import Capability, has_capability
 from vejud.accounts.models import User
-from vejud.cases.permissions import Capability, has_capability
-from vejud.core.gate import authenticated, public
 from vejud.core.navigation import nav_items_for
 
 REFERENCE_IN_PATH = re.compile(r"/(EX-[0-9]{4}-[0-9]{5})/")

@@ -153,7 +153,7 @@ def goal_add(*, actor: Any, case: Case, life_area: str, goal: str) -> PlanGoal:
 
 
 def _check_owner(case: Case, owner: Any) -> None:
-    from vejud.cases.selectors import case_access
+    from vejud.access.cases import case_access
 
     if owner is not None and case_access(owner, case) is None:
         raise ValidationError(_("The owner must be someone who can see the case."), code="owner")

@@ -23,13 +23,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.gate import case_view
+from vejud.access.rules import Basis, Part
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.permissions import Basis, Part
-from vejud.cases.selectors import CaseAccess, log_case_access
 from vejud.cases.services import StaleCaseError, may_act, mentor_assign
 from vejud.cases.states import Actor, IllegalTransitionError
 from vejud.core.forms import service_error
-from vejud.core.gate import case_view
 from vejud.courses import services
 from vejud.courses.documents import agreement_filename, agreement_pdf
 from vejud.courses.forms import (

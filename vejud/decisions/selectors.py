@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from vejud.access.cases import CaseAccess
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -21,7 +22,6 @@ from vejud.assessments.models import (
 )
 from vejud.assessments.services import EDITABLE_STATUSES
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.selectors import CaseAccess
 from vejud.cases.services import may_act
 from vejud.cases.states import DECISION_TARGETS, TABLE, Actor, transitions_from
 from vejud.decisions.models import Decision, InformationRequest, Referral

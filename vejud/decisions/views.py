@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from vejud.access.cases import CaseAccess
+from vejud.access.gate import case_view
+from vejud.access.rules import Part
 from vejud.audit.services import log_access
-from vejud.cases.permissions import Part
-from vejud.cases.selectors import CaseAccess
 from vejud.cases.services import StaleCaseError, case_transition
 from vejud.cases.states import IllegalTransitionError
-from vejud.core.gate import case_view
 from vejud.decisions.forms import (
     FinalDecisionForm,
     InformationAnswerForm,

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vejud.access.cases import CaseAccess
+from vejud.access.gate import case_view
+from vejud.access.rules import Part
 from vejud.audit.services import log_access
 from vejud.cases.models import CaseStatus, Track
-from vejud.cases.permissions import Part
-from vejud.cases.selectors import CaseAccess
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
-from vejud.core.gate import case_view
 from vejud.followup.charts import motivation_chart_svg
 from vejud.followup.forms import ReviewForm, RiskEventFormSet, WarningResolveForm, risk_events
 from vejud.followup.models import EarlyWarning, Review

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.cases import case_access
+from vejud.access.rules import Capability, Part, require
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
-from vejud.cases.permissions import Capability, Part, require
-from vejud.cases.selectors import case_access
 from vejud.cases.services import case_create
 from vejud.intake.models import (
     Consent,
@@ -169,7 +169,7 @@ def inquiry_register(
 
 
 def _require_caseworker(actor: Any, case: Case) -> None:
-    from vejud.cases.permissions import Basis
+    from vejud.access.rules import Basis
 
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)

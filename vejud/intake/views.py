@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vejud.cases.permissions import Capability, Part
-from vejud.cases.selectors import CaseAccess, case_access, cases_visible_to
-from vejud.core.gate import case_view, requires
+from vejud.access.cases import CaseAccess, case_access, cases_visible_to
+from vejud.access.gate import case_view, requires
+from vejud.access.rules import Capability, Part
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
 from vejud.intake.models import Consent
 from vejud.intake.services import (

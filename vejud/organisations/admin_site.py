@@ -28,9 +28,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from vejud.access.gate import Policy
+from vejud.access.rules import Capability, has_capability
 from vejud.audit.services import audit_record, audited
-from vejud.cases.permissions import Capability, has_capability
-from vejud.core.gate import Policy
 
 logger = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from vejud.access.cases import case_access, cases_visible_to
+from vejud.access.gate import requires
+from vejud.access.rules import Capability, has_capability, scope_for
 from vejud.audit.services import log_access
 from vejud.cases.models import Case
-from vejud.cases.permissions import Capability, has_capability, scope_for
-from vejud.cases.selectors import case_access, cases_visible_to
 from vejud.cases.views import break_glass_case_ids
-from vejud.core.gate import requires
 from vejud.people.forms import AccessRuleForm
 from vejud.people.models import Person
 from vejud.people.services import person_access_rule_add

@@ -14,8 +14,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from vejud.cases.permissions import Capability, Part, scope_for
-from vejud.cases.selectors import CaseAccess, cases_visible_to
+from vejud.access.cases import CaseAccess, cases_visible_to
+from vejud.access.rules import Capability, Part, scope_for
 from vejud.pool.models import (
     GRANTED_STATUSES,
     OPEN_APPLICATION_STATUSES,

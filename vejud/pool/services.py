@@ -19,10 +19,10 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.cases import case_access
+from vejud.access.rules import Basis, Capability, Part, require, scope_for
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.permissions import Basis, Capability, Part, require, scope_for
-from vejud.cases.selectors import case_access
 from vejud.core.crypto import fernet
 from vejud.core.dates import check_plausible_date
 from vejud.courses.models import PlanAction

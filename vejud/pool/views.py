@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.gate import case_view, requires
+from vejud.access.rules import Basis, Capability, Part, scope_for
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
-from vejud.cases.permissions import Basis, Capability, Part, scope_for
-from vejud.cases.selectors import CaseAccess, log_case_access
 from vejud.core.forms import service_error
-from vejud.core.gate import case_view, requires
 from vejud.courses.models import PlanAction
 from vejud.pool.charts import monthly_paid_svg
 from vejud.pool.documents import (

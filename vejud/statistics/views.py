@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vejud.cases.permissions import Capability
-from vejud.core.gate import requires
+from vejud.access.gate import requires
+from vejud.access.rules import Capability
 from vejud.statistics.selectors import national_overview
 
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vejud.access.cases import CaseAccess
+from vejud.access.gate import case_view, requires
+from vejud.access.rules import Capability, Part
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases.models import CaseStatus
-from vejud.cases.permissions import Capability, Part
-from vejud.cases.selectors import CaseAccess
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
-from vejud.core.gate import case_view, requires
 from vejud.intake.selectors import ConsentMissingError
 from vejud.transfers.forms import (
     ReleaseDateForm,

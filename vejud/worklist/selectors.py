@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from vejud.access.cases import barred_persons, cases_visible_to
+from vejud.access.rules import Capability, Scope, scope_for
 from vejud.accounts.models import Role
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -29,8 +31,6 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.permissions import Capability, Scope, scope_for
-from vejud.cases.selectors import barred_persons, cases_visible_to
 from vejud.decisions.models import InformationRequest, Referral
 from vejud.intake.models import Consent
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from vejud.cases.permissions import Capability
-from vejud.core.gate import requires
+from vejud.access.gate import requires
+from vejud.access.rules import Capability
 from vejud.worklist.selectors import TASKS_SHOWN, tasks_for
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.rules import Part
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS, version_summary
 from vejud.api.schemas import (
@@ -51,7 +52,6 @@ from vejud.assessments.services import (
 )
 from vejud.audit.services import log_access
 from vejud.cases.models import Case
-from vejud.cases.permissions import Part
 from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
 

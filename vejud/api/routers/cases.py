@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for
+from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import api_policy
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.schemas import (
@@ -19,8 +21,6 @@ from vejud.api.schemas import (
 )
 from vejud.audit.services import log_access
 from vejud.cases.models import Case, JournalEntry
-from vejud.cases.permissions import Capability, Part, require
-from vejud.cases.selectors import CaseAccess, cases_visible_to, get_case_for
 from vejud.organisations.models import Unit
 
 router = Router(tags=["cases"])

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.cases import CaseAccess, cases_visible_to
+from vejud.access.rules import Basis, Part
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN
@@ -46,8 +48,6 @@ from vejud.api.schemas_course import (
 )
 from vejud.audit.services import log_access
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.permissions import Basis, Part
-from vejud.cases.selectors import CaseAccess, cases_visible_to
 from vejud.cases.services import mentor_assign
 from vejud.courses.models import (
     CaseClosure,

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Router, Status
 
+from vejud.access.rules import Part
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
@@ -27,7 +28,6 @@ from vejud.api.schemas_course import (
     WarningResolutionIn,
 )
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.permissions import Part
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.followup.models import EarlyWarning, Review

@@ -23,6 +23,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
+from vejud.access.cases import CaseAccess
+from vejud.access.rules import Basis, Capability, Part, scope_for
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error, log_case_read
@@ -55,8 +57,6 @@ from vejud.api.schemas_pool import (
     YearOverviewOut,
 )
 from vejud.audit.services import log_access_many
-from vejud.cases.permissions import Basis, Capability, Part, scope_for
-from vejud.cases.selectors import CaseAccess
 from vejud.cases.views import access_entries
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (

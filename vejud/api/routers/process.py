@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.cases import AccessRuleDenied, case_access, cases_visible_to, log_case_access
+from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.schemas import (
@@ -46,13 +48,6 @@ from vejud.api.schemas import (
     ValidationErrorOut,
 )
 from vejud.cases.models import Case
-from vejud.cases.permissions import Capability, Part
-from vejud.cases.selectors import (
-    AccessRuleDenied,
-    case_access,
-    cases_visible_to,
-    log_case_access,
-)
 from vejud.cases.services import case_transition
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.rules import Capability, Part
 from vejud.api.auth import api_policy
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.routers.course import case_state, field_error, log_case_read
@@ -40,7 +41,6 @@ from vejud.api.schemas_course import (
 )
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
-from vejud.cases.permissions import Capability, Part
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.organisations.models import Unit, UnitKind

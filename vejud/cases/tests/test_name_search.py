@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from vejud.cases.selectors import cases_visible_to, filter_by_name, name_search_words
+from vejud.access.cases import cases_visible_to
+from vejud.cases.selectors import filter_by_name, name_search_words
 from vejud.core.testing import make_case
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vejud.cases.permissions import Basis, Part
+from vejud.access.rules import Basis, Part
 from vejud.cases.states import TERMINAL
 from vejud.courses.selectors import COURSE_STATUSES, course_actions, course_overview
 

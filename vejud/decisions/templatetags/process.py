@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vejud.cases.permissions import Part
+from vejud.access.rules import Part
 from vejud.decisions.selectors import process_overview
 
 register = template.Library()

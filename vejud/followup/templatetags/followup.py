@@ -10,8 +10,8 @@ from django import template
 from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
+from vejud.access.rules import Part
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.permissions import Part
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.followup.forms import EVIDENCE_FIELDS

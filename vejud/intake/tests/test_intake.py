@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from vejud.access.cases import cases_visible_to
 from vejud.cases.models import CaseStatus, Track
-from vejud.cases.selectors import cases_visible_to
 from vejud.cases.services import case_transition
 from vejud.intake.models import Inquiry
 from vejud.intake.selectors import consent_covers, consent_in_force

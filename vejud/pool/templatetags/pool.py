@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vejud.cases.permissions import Capability, Part, scope_for
+from vejud.access.rules import Capability, Part, scope_for
 from vejud.pool.money import format_kroner
 from vejud.pool.selectors import applications_for_case
 from vejud.pool.services import APPLICABLE_STATUSES

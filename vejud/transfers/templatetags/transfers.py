@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from vejud.access.rules import Part
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.permissions import Part
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus

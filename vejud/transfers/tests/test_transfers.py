@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from vejud.access.cases import cases_visible_to
 from vejud.cases.models import Track
-from vejud.cases.selectors import cases_visible_to
 from vejud.core.testing import give_consent, make_admitted_case, make_case
 from vejud.intake.selectors import ConsentMissingError
 from vejud.transfers.models import ReleasePlan, TransferStatus

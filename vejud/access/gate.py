@@ -15,8 +15,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 
-from vejud.cases.permissions import Capability, Part, require
-from vejud.cases.selectors import get_case_for
+from vejud.access.cases import get_case_for
+from vejud.access.rules import Capability, Part, require, scope_for
 
 View = Callable[..., HttpResponse]
 
@@ -59,6 +59,23 @@ def requires(capability: Capability) -> Callable[[View], View]:
     return decorator
 
 
+def require_case_role(
+    user: Any, capability: Capability, alternatives: tuple[Capability, ...] = ()
+) -> None:
+    """The role half of a case gate, shared by pages and the API: 403 unless a role fits.
+
+    ``alternatives`` serve instead of ``capability``. A case-reading gate
+    (``VIEW_CASES``) also admits those who may only break the glass: their reach is
+    then decided case by case (404 outside it).
+    """
+    scope = scope_for(user)
+    if any(scope.has(c) for c in alternatives):
+        return
+    if capability == Capability.VIEW_CASES and scope.has(Capability.BREAK_GLASS):
+        return
+    require(user, capability)
+
+
 def case_view(
     part: Part = Part.SUMMARY,
     capability: Capability = Capability.VIEW_CASES,
@@ -76,20 +93,7 @@ def case_view(
         def wrapper(
             request: HttpRequest, reference: str, *args: Any, **kwargs: Any
         ) -> HttpResponse:
-            from vejud.cases.permissions import scope_for
-
-            if alternatives and any(scope_for(request.user).has(c) for c in alternatives):
-                scope = scope_for(request.user)
-            elif capability != Capability.VIEW_CASES:
-                scope = require(request.user, capability)
-            else:
-                scope = None
-            if scope is None:
-                from vejud.cases.permissions import scope_for
-
-                s = scope_for(request.user)
-                if not (s.has(Capability.VIEW_CASES) or s.has(Capability.BREAK_GLASS)):
-                    require(request.user, Capability.VIEW_CASES)
+            require_case_role(request.user, capability, alternatives)
             access = get_case_for(request.user, reference, part=part)
             return view(request, access, *args, **kwargs)
 

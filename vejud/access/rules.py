@@ -1,7 +1,7 @@
 """The need-to-know rules: who may do what, and which parts of a case they may see.
 
 This module is the one place where roles turn into permissions. Pages, the API,
-search, exports and PDFs ask it (through ``cases.selectors``); nothing else
+search, exports and PDFs ask it (through ``vejud.access.cases``); nothing else
 checks ``membership.role`` directly.
 """
 

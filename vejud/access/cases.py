@@ -1,0 +1,209 @@
+"""The need-to-know gate for cases: which cases a user reaches, and on what basis.
+
+``cases_visible_to`` is the only way to list cases and ``get_case_for`` the only
+way to open one. Pages, the API, search, exports and PDFs all go through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vejud.access.rules import BASIS_PARTS, Basis, Capability, Part, Scope, scope_for
+from vejud.cases.models import BreakGlassGrant, Case, MentorAssignment, Track
+from vejud.core.request_cache import request_cached
+from vejud.people.models import AccessRuleKind, PersonAccessRule
+
+
+class AccessRuleDenied(Exception):
+    """The person's exclusion or restriction list bars this user (shown as 403 with a message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """An opened case and what the user may see of it."""
+
+    case: Case
+    basis: Basis
+    parts: frozenset[Part]
+
+    @property
+    def break_glass(self) -> bool:
+        return self.basis == Basis.BREAK_GLASS
+
+    def can_see(self, part: Part) -> bool:
+        return part in self.parts
+
+
+def log_case_access(
+    *, user: Any, access: CaseAccess, part: str, request: Any = None, channel: str = "web"
+) -> None:
+    """Write the access-log record of a view of ``part`` of the opened case (break-glass marked)."""
+    from vejud.audit.services import log_access
+
+    log_access(
+        user=user,
+        part=part,
+        person_id=access.case.person_id,
+        case_id=access.case.pk,
+        request=request,
+        channel=channel,
+        break_glass=access.break_glass,
+    )
+
+
+def _active_grants(user_id: int) -> QuerySet[BreakGlassGrant]:
+    return BreakGlassGrant.objects.filter(user_id=user_id, expires_at__gt=timezone.now())
+
+
+def barred_persons(user_id: int, today: date, person_field: str = "person_id") -> Q:
+    """Return the condition for rows whose person's access lists bar ``user_id``.
+
+    ``person_field`` names the person column from the queried model (``case__person_id``
+    from a row that belongs to a case).
+    """
+    rules = PersonAccessRule.objects.in_force(today).filter(person=OuterRef(person_field))
+    excluded = rules.filter(kind=AccessRuleKind.EXCLUSION, user_id=user_id)
+    restricted = rules.filter(kind=AccessRuleKind.RESTRICTION)
+    named = restricted.filter(user_id=user_id)
+    return Q(Exists(excluded)) | (Q(Exists(restricted)) & ~Q(Exists(named)))
+
+
+def _scope_condition(scope: Scope, today: date) -> Q:
+    """Return the filter for the cases ``scope`` reaches (active break-glass grants included).
+
+    The cases reached one by one (a mentor's mentees, break-glass grants) are few and
+    fetched as ids first (one query), so the database sees plain column conditions it
+    can answer from the (unit, id) indexes in the caseload's order; a correlated
+    EXISTS in the OR would make it walk the whole table instead.
+    """
+    parts: list[Q] = []
+    if scope.unit_ids:
+        parts.append(Q(responsible_unit_id__in=sorted(scope.unit_ids)))
+    if scope.custody_all:
+        parts.append(Q(track=Track.CUSTODY))
+    elif scope.custody_institution_ids:
+        parts.append(
+            Q(track=Track.CUSTODY, institution_id__in=sorted(scope.custody_institution_ids))
+        )
+    one_by_one = _active_grants(scope.user_id).values_list("case_id", flat=True)
+    if scope.mentor:
+        mentees = (
+            MentorAssignment.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+                mentor_id=scope.user_id,
+                starts_on__lte=today,
+            )
+            .values_list("case_id", flat=True)
+            .order_by()
+        )
+        one_by_one = one_by_one.order_by().union(mentees)
+    case_ids = sorted(set(one_by_one))
+    if case_ids:
+        parts.append(Q(pk__in=case_ids))
+    if not parts:
+        return Q(pk__in=[])
+    condition = parts[0]
+    for extra in parts[1:]:
+        condition |= extra
+    return condition
+
+
+def cases_visible_to(user: Any, *, part: Part = Part.SUMMARY) -> QuerySet[Case]:
+    """Return the cases ``user`` may see (``part`` of): the only way to list cases.
+
+    A part outside what a mentor may see (e.g. grants) drops the mentor basis.
+    """
+    scope = scope_for(user)
+    if not scope.has(Capability.VIEW_CASES) and not scope.has(Capability.BREAK_GLASS):
+        return Case.objects.none()
+    if scope.mentor and part not in BASIS_PARTS[Basis.MENTOR]:
+        scope = replace(scope, mentor=False)
+    today = timezone.localdate()
+    qs = Case.objects.all()
+    if not scope.national:
+        qs = qs.filter(_scope_condition(scope, today))
+    return qs.exclude(barred_persons(scope.user_id, today))
+
+
+def _basis_for(scope: Scope, case: Case, today: date) -> Basis | None:
+    if scope.national:
+        return Basis.NATIONAL
+    if case.responsible_unit_id in scope.unit_ids:
+        return Basis.UNIT
+    if case.track == Track.CUSTODY and (
+        scope.custody_all or case.institution_id in scope.custody_institution_ids
+    ):
+        return Basis.CUSTODY
+    if scope.mentor and (
+        MentorAssignment.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            case=case,
+            mentor_id=scope.user_id,
+            starts_on__lte=today,
+        ).exists()
+    ):
+        return Basis.MENTOR
+    if _active_grants(scope.user_id).filter(case=case).exists():
+        return Basis.BREAK_GLASS
+    return None
+
+
+def check_person_rules(*, user_id: int, person_id: int, today: date | None = None) -> None:
+    """Raise AccessRuleDenied if the person's exclusion or restriction list bars the user."""
+    day = today or timezone.localdate()
+    rules: list[PersonAccessRule] = request_cached(
+        ("person_rules", person_id, day),
+        lambda: list(PersonAccessRule.objects.in_force(day).filter(person_id=person_id)),
+    )
+    for rule in rules:
+        if rule.kind == AccessRuleKind.EXCLUSION and rule.user_id == user_id:
+            raise AccessRuleDenied(rule.message or _("You are barred from this person's cases."))
+    restrictions = [r for r in rules if r.kind == AccessRuleKind.RESTRICTION]
+    if restrictions and all(r.user_id != user_id for r in restrictions):
+        message = next((r.message for r in restrictions if r.message), "")
+        raise AccessRuleDenied(message or _("Access to this person is restricted to named users."))
+
+
+def case_access(user: Any, case: Case) -> CaseAccess | None:
+    """Return what ``user`` may see of ``case``, or None if it is outside their scope."""
+    scope = scope_for(user)
+    if not scope.has(Capability.VIEW_CASES) and not scope.has(Capability.BREAK_GLASS):
+        return None
+    today = timezone.localdate()
+    basis = request_cached(
+        ("case_basis", scope.user_id, case.pk, case.responsible_unit_id, case.track,
+         case.institution_id, today),
+        lambda: _basis_for(scope, case, today),
+    )  # fmt: skip
+    if basis is None:
+        return None
+    check_person_rules(user_id=scope.user_id, person_id=case.person_id, today=today)
+    return CaseAccess(case=case, basis=basis, parts=BASIS_PARTS[basis])
+
+
+def get_case_for(user: Any, reference: str, *, part: Part = Part.SUMMARY) -> CaseAccess:
+    """Fetch a case and authorise ``part``: 404 for missing, not yours, or a part not yours."""
+    case = (
+        Case.objects.select_related(
+            "person", "person__gang_group", "responsible_unit", "institution"
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    access = case_access(user, case)
+    if access is None or part not in access.parts:
+        raise Http404
+    return access
