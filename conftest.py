@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: the standard cast (see vejud.core.testing)."""
+"""Shared pytest fixtures: the standard cast (see vejud.testing)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,6 @@ def _english_unless_a_test_says_otherwise(settings):
 
 @pytest.fixture
 def world(db):
-    from vejud.core.testing import make_world
+    from vejud.testing import make_world
 
     return make_world()

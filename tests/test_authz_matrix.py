@@ -72,9 +72,9 @@ from vejud.accounts.models import Membership, Role, UserSession
 from vejud.accounts.tokens import token_create
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
-from vejud.core.testing import make_case, make_user, verified_client
 from vejud.organisations.models import Agency
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case, make_user, verified_client
 
 # --- The cast and the intended role rules (independent of vejud.access.rules) ---------
 
@@ -208,7 +208,7 @@ def test_role_table_covers_every_capability() -> None:
 
 
 def test_cast_matches_roles() -> None:
-    from vejud.core.testing import CAST
+    from vejud.testing import CAST
 
     assert set(ROLES) == {*CAST, "nobody", "anonymous"}
 
@@ -582,7 +582,7 @@ def _pool_year(m: Matrix) -> Any:
     from django.utils import timezone
 
     from vejud.pool.models import BudgetYear
-    from vejud.pool.testing import make_pool
+    from vejud.testing.pool import make_pool
 
     existing = BudgetYear.objects.filter(year=timezone.localdate().year).first()
     return existing if existing is not None else make_pool(m.world)

@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from bench.harness import PAGES, psql
-from vejud.core.testing import ensure_reference_data
+from vejud.testing import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parent.parent
 

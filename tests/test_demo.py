@@ -42,7 +42,6 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.core.demo import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, seed_demo, totp_secret_base32
 from vejud.courses.models import (
     ActionStatus,
     CaseClosure,
@@ -61,6 +60,7 @@ from vejud.decisions.models import (
     Referral,
     RefusalGround,
 )
+from vejud.demo.showcase import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, seed_demo, totp_secret_base32
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
 from vejud.followup.services import review_due_on
 from vejud.intake.models import Consent, Inquiry
@@ -79,7 +79,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET_LINE = re.compile(r"^(\S+@demo\.vejud\.dk)\s+([A-Z2-7]{32})\s", re.MULTILINE)
 # Cases beyond the showcase in the shared dataset: none, so the checks below see exactly the
-# showcase; the bulk cases have their own tests (vejud/core/tests/test_bulkseed.py).
+# showcase; the bulk cases have their own tests (vejud/demo/tests/test_bulkseed.py).
 BULK = 0
 COUNTED = (
     User,

@@ -28,7 +28,6 @@ from vejud.api.api import api
 from vejud.assessments.services import motivation_save, suitability_save
 from vejud.cases.models import Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
-from vejud.core.testing import give_consent, make_admitted_case, make_assessed_case, make_case
 from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
 from vejud.decisions.services import (
     decide_admission,
@@ -37,6 +36,7 @@ from vejud.decisions.services import (
 )
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
+from vejud.testing import give_consent, make_admitted_case, make_assessed_case, make_case
 from vejud.transfers.services import (
     release_date_set,
     release_plans_run,
@@ -248,7 +248,7 @@ def _pool_objects(world: Any, reference: str) -> dict[str, Any]:
     case and of its document (issue 5: the grant operations)."""
     from vejud.cases.models import Case
     from vejud.pool.services import attachment_add
-    from vejud.pool.testing import make_application, make_grant, make_pool
+    from vejud.testing.pool import make_application, make_grant, make_pool
 
     make_pool(world, budget_kr=200_000)
     case = Case.objects.get(reference=reference)
@@ -389,7 +389,7 @@ POOL_OPERATIONS = [
 def pool_tokens(world: Any) -> dict[str, Any]:
     """Return this year (with a budget and applications) and tokens of the pool's managers,
     an analyst and a unit member."""
-    from vejud.pool.testing import make_application, make_pool, make_pool_case
+    from vejud.testing.pool import make_application, make_pool, make_pool_case
 
     year = make_pool(world, budget_kr=500_000)
     make_application(world, make_pool_case(world), amount_kr=4_000)

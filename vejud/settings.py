@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vejud.statistics",
     "vejud.pool",
     "vejud.api",
+    "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,10 +29,10 @@ from vejud.accounts.models import User
 from vejud.accounts.services import user_language_set
 from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
 from vejud.assessments.reference import load_assessment_reference
-from vejud.core.testing import World, make_world
 from vejud.offers.models import OfferType
 from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Municipality, Unit
+from vejud.testing import World, make_world
 
 
 @pytest.fixture(scope="module")

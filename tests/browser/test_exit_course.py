@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from vejud_browser import Session
 
 from vejud.cases.models import Case, Track
-from vejud.core.testing import World, make_admitted_case
 from vejud.courses.models import PlanAction, PlanGoal
 from vejud.followup.models import EarlyWarning
+from vejud.testing import World, make_admitted_case
 from vejud.transfers.models import ReleasePlan, TransferStatus
 from vejud.transfers.services import (
     release_date_set,

@@ -21,11 +21,11 @@ from vejud_browser import Session
 from vejud.assessments.models import CriteriaVersion, MotivationFactor
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus
-from vejud.core.testing import World
 from vejud.decisions.models import Decision, DecisionOutcome, RefusalGround
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Municipality
 from vejud.people.services import protected_address_set
+from vejud.testing import World
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from vejud_browser import Problems, Session
 
 from vejud.audit.models import AccessLog
 from vejud.cases.models import BreakGlassGrant, JournalEntry
-from vejud.core.testing import PASSWORD, World, make_case
+from vejud.testing import PASSWORD, World, make_case
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from vejud_browser import Session
 
-from vejud.core.testing import World
 from vejud.pool.models import Application, ApplicationStatus, Attachment, BudgetYear, Payment
-from vejud.pool.testing import KR, make_pool, make_pool_case
+from vejud.testing import World
+from vejud.testing.pool import KR, make_pool, make_pool_case
 
 pytestmark = pytest.mark.browser
 

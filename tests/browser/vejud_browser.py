@@ -17,7 +17,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, 
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import User
-from vejud.core.testing import PASSWORD
+from vejud.testing import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.accounts.models import User
-from vejud.core.testing import PASSWORD
+from vejud.testing import PASSWORD
 
 START = datetime(2025, 3, 3, 8, 0, 0, tzinfo=UTC)
 

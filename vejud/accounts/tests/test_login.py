@@ -128,7 +128,7 @@ def test_offsite_next_is_ignored(client, world, clock):
 
 
 def test_signed_in_user_visiting_login_goes_on(world):
-    from vejud.core.testing import verified_client
+    from vejud.testing import verified_client
 
     client = verified_client(world.member_a)
     response = client.get(reverse("accounts:login"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from vejud.core.testing import CAST, verified_client
+from vejud.testing import CAST, verified_client
 
 PROFILE = "/konto/profil/"
 LANGUAGE = "/konto/profil/sprog/"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from vejud.accounts.models import ApiToken
 from vejud.accounts.tests.conftest import code_for, enrol, wrong_code_for
-from vejud.core.testing import PASSWORD, verified_client
+from vejud.testing import PASSWORD, verified_client
 
 REAUTH = "/konto/bekraeft/"
 TOKEN_NEW = "/konto/api-noegler/ny/"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from vejud.accounts.models import UserSession
 from vejud.accounts.tests.conftest import enrol
 from vejud.audit.models import AuditEvent
-from vejud.core.testing import verified_client
+from vejud.testing import verified_client
 
 PROFILE = "/konto/profil/"
 SESSIONS = "/konto/sessioner/"

@@ -14,7 +14,7 @@ from vejud.accounts.models import ApiToken
 from vejud.accounts.tests.conftest import enrol
 from vejud.accounts.tokens import token_create, user_for_token
 from vejud.audit.models import AuditEvent
-from vejud.core.testing import verified_client
+from vejud.testing import verified_client
 
 TOKENS = "/konto/api-noegler/"
 TOKEN_NEW = "/konto/api-noegler/ny/"

@@ -11,8 +11,8 @@ from django.test import Client
 from vejud.accounts.tokens import token_create
 from vejud.cases.models import Track
 from vejud.cases.services import journal_add, mentor_assign
-from vejud.core.testing import make_case
 from vejud.people.models import Attachment, GangGroup, GroupKind
+from vejud.testing import make_case
 
 
 def token_for(user: Any) -> str:

@@ -9,9 +9,9 @@ from django.utils import timezone
 from vejud.api.tests.process_support import JsonApi, case_url
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case
-from vejud.core.testing import make_admitted_case
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.followup.models import EarlyWarning, Review
+from vejud.testing import make_admitted_case
 from vejud.transfers.models import ReleasePlan, Transfer
 
 __all__ = ["CourseApi", "case_url", "course_state", "review_body", "today"]

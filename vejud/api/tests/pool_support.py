@@ -22,7 +22,7 @@ from vejud.pool.models import (
     Guideline,
     Payment,
 )
-from vejud.pool.testing import KR
+from vejud.testing.pool import KR
 
 __all__ = ["KR", "PDF", "PoolApi", "application_body", "grants_url", "png", "pool_state"]
 

@@ -14,8 +14,8 @@ from vejud.accounts.tokens import token_create, token_revoke
 from vejud.api.pagination import cursor_encode
 from vejud.api.tests.conftest import ApiClient
 from vejud.cases.models import Track
-from vejud.core.testing import make_case
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case
 
 URL = "/api/v1/cases"
 LIST_KEYS = {"reference", "status", "track", "unit", "institution", "opened_on", "closed_on"}
@@ -184,7 +184,7 @@ def test_malformed_or_unknown_token_is_401(world, cases):
 
 
 def test_session_login_is_not_enough(world, cases):
-    from vejud.core.testing import verified_client
+    from vejud.testing import verified_client
 
     assert verified_client(world.member_a).get(URL).status_code == 401
 

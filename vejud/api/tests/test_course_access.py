@@ -20,13 +20,13 @@ from vejud.api.tests.course_support import (
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
-from vejud.core.testing import make_user
 from vejud.courses.models import MentorMeeting
 from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
 from vejud.followup.models import EarlyWarning
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
 from vejud.people.services import protected_address_set
+from vejud.testing import make_user
 from vejud.transfers.services import transfer_request
 
 MISSING = "EX-1999-99999"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from vejud.api.tests.course_support import CourseApi, case_url, review_body, today
 from vejud.api.tests.process_support import version
 from vejud.cases.models import Case, CaseStatus
-from vejud.core.testing import make_assessed_case
 from vejud.courses.models import CaseClosure
+from vejud.testing import make_assessed_case
 
 
 def _tasks(client: CourseApi, kind: str) -> list[str]:

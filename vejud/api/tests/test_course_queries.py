@@ -13,7 +13,6 @@ from vejud.accounts.models import Role
 from vejud.api.tests.course_support import CourseApi, admitted, case_url
 from vejud.cases.models import Case
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import make_user
 from vejud.courses.services import (
     action_add,
     goal_add,
@@ -23,6 +22,7 @@ from vejud.courses.services import (
 )
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
+from vejud.testing import make_user
 from vejud.transfers.services import transfer_cancel, transfer_decline, transfer_request
 
 LIFE_AREAS = ("housing", "economy", "work_education", "family_network", "health")

@@ -19,9 +19,9 @@ from vejud.api.tests.course_support import (
 )
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import give_consent, make_case
 from vejud.courses.services import action_add, goal_add, offer_add
 from vejud.offers.models import OfferType
+from vejud.testing import give_consent, make_case
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import release_plans_run, transfer_accept, transfer_request
 

@@ -12,7 +12,7 @@ from django.test import Client
 from vejud.api.api import api
 from vejud.api.auth import POLICY_KEY
 from vejud.api.tests.conftest import ApiClient, token_for
-from vejud.core.testing import verified_client
+from vejud.testing import verified_client
 
 
 def test_me_returns_account_and_memberships(world, api_client):

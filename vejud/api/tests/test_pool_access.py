@@ -20,11 +20,11 @@ from vejud.api.tests.pool_support import (
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open, case_transition, journal_add, mentor_assign
-from vejud.core.testing import give_consent, make_case
 from vejud.people.services import protected_address_set
 from vejud.pool.models import ApplicationStatus
 from vejud.pool.services import attachment_add, payment_register
-from vejud.pool.testing import make_application, make_grant, make_pool, make_pool_case
+from vejud.testing import give_consent, make_case
+from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_custody_staff_reach_the_custody_case_only(world, grants):
 
 def test_break_the_glass_reads_but_cannot_apply(world, grants):
     from vejud.accounts.models import Role
-    from vejud.core.testing import make_user
+    from vejud.testing import make_user
 
     outsider = make_user("glass@test.vejud.dk", "Glass Breaker", world.unit_b, Role.UNIT_MEMBER)
     case = grants["case"]

@@ -19,7 +19,6 @@ from vejud.api.tests.pool_support import (
     png,
     pool_state,
 )
-from vejud.core.testing import make_admitted_case, make_case
 from vejud.courses.services import action_add, goal_add
 from vejud.pool.models import (
     Application,
@@ -31,7 +30,8 @@ from vejud.pool.models import (
     Payment,
 )
 from vejud.pool.services import budget_entry_add
-from vejud.pool.testing import make_application, make_grant, make_pool, make_pool_case
+from vejud.testing import make_admitted_case, make_case
+from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 

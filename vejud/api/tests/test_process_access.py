@@ -14,10 +14,10 @@ from vejud.api.tests.process_support import (
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.models import Case
 from vejud.cases.services import break_glass_open, mentor_assign
-from vejud.core.testing import make_assessed_case
 from vejud.decisions.models import Decision
 from vejud.intake.models import Consent
 from vejud.people.services import protected_address_set
+from vejud.testing import make_assessed_case
 
 MISSING = "EX-1999-99999"
 

@@ -7,13 +7,13 @@ from django.test.utils import CaptureQueriesContext
 
 from vejud.api.tests.process_support import JsonApi, case_url
 from vejud.assessments.services import INSTRUMENTS, instrument_correct, instrument_sign
-from vejud.core.testing import give_consent, make_assessed_case
 from vejud.decisions.services import (
     decide_admission,
     information_answer,
     information_request,
     refer_for_final_decision,
 )
+from vejud.testing import give_consent, make_assessed_case
 
 
 def _count(client: JsonApi, url: str) -> int:

@@ -17,9 +17,9 @@ from vejud.assessments.models import MotivationAssessment, SuitabilityAssessment
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_transition
-from vejud.core.testing import give_consent, make_assessed_case, make_case
 from vejud.decisions.models import Decision, Referral
 from vejud.intake.models import Consent
+from vejud.testing import give_consent, make_assessed_case, make_case
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from vejud.assessments.services import (
 )
 from vejud.audit.services import audited
 from vejud.cases.services import case_transition
-from vejud.core.testing import make_case, sign_all_instruments
+from vejud.testing import make_case, sign_all_instruments
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.db import connection
 
 from vejud.audit.guard import MODE_CLOSED, MODE_MAINTENANCE
 from vejud.cases.models import Case
-from vejud.core.testing import make_case
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case
 
 NAME_FIRST = "Zebulon"
 NAME_LAST = "Quixotesen"

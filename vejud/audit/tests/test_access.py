@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 
 from vejud.audit.services import log_access
 from vejud.audit.tests.conftest import ADDRESS, CPR, NAME_FIRST, NAME_LAST
-from vejud.core.testing import CAST, verified_client
+from vejud.testing import CAST, verified_client
 
 URL = reverse_lazy("audit:access")
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -11,7 +11,7 @@ from vejud.audit.models import AuditEvent
 from vejud.audit.tests.conftest import ADDRESS, CPR, NAME_FIRST, NAME_LAST, THREATS
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_open
-from vejud.core.testing import CAST, make_case, verified_client
+from vejud.testing import CAST, make_case, verified_client
 
 URL = reverse_lazy("audit:break_glass_queue")
 NOT_AUDITORS = sorted(set(CAST) - {"auditor"} | {"nobody"})

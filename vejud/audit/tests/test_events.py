@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 
 from vejud.audit.tests.conftest import ADDRESS, CPR, NAME_FIRST, NAME_LAST, THREATS
-from vejud.core.testing import CAST, make_case, verified_client
 from vejud.people.services import person_update
+from vejud.testing import CAST, make_case, verified_client
 
 URL = reverse_lazy("audit:events")
 CPH = ZoneInfo("Europe/Copenhagen")

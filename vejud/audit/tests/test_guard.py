@@ -5,8 +5,8 @@ from django.db import IntegrityError, connection, transaction
 
 from vejud.audit.guard import GUARDED_MODELS, missing_triggers
 from vejud.audit.services import AuditMissingError, audited, verify_chain
-from vejud.core.testing import make_case
 from vejud.people.models import Person
+from vejud.testing import make_case
 
 
 def test_every_guarded_table_has_its_triggers(db):
@@ -113,7 +113,7 @@ def _pool_rows(world):
     from django.utils import timezone
 
     from vejud.pool.services import payment_register
-    from vejud.pool.testing import make_grant, make_pool, make_pool_case
+    from vejud.testing.pool import make_grant, make_pool, make_pool_case
 
     make_pool(world, budget_kr=10_000)
     grant = make_grant(world, make_pool_case(world), amount_kr=100)

@@ -12,7 +12,7 @@ from django.db import connection
 
 from vejud.audit.models import AuditEvent
 from vejud.audit.tests.conftest import around_the_triggers
-from vejud.core.testing import make_case
+from vejud.testing import make_case
 
 
 def run_verify(*args: str) -> tuple[str, str]:

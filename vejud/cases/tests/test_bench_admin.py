@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import Resolver404, clear_url_caches, resolve, reverse
 
-from vejud.core.testing import make_case, verified_client
+from vejud.testing import make_case, verified_client
 
 
 def test_the_bench_admin_is_not_mounted_by_default():

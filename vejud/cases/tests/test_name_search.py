@@ -10,7 +10,7 @@ import pytest
 
 from vejud.access.cases import cases_visible_to
 from vejud.cases.selectors import filter_by_name, name_search_words
-from vejud.core.testing import make_case
+from vejud.testing import make_case
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from vejud.cases.models import CaseStatus, CaseTransition
 from vejud.cases.services import StaleCaseError, case_transition
 from vejud.cases.states import TABLE, TERMINAL, IllegalTransitionError, check_transition
-from vejud.core.testing import make_case
+from vejud.testing import make_case
 
 ALLOWED = {(t.source, t.target) for t in TABLE}
 

@@ -12,8 +12,8 @@ from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import User
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.models import BreakGlassGrant
-from vejud.core.testing import make_case, verified_client
 from vejud.people.services import person_access_rule_add
+from vejud.testing import make_case, verified_client
 
 
 @pytest.fixture(autouse=True)

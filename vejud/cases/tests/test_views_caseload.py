@@ -13,8 +13,8 @@ from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open
-from vejud.core.testing import make_case, verified_client
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case, verified_client
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
 from vejud.cases.views import JOURNAL_PAGE_SIZE
-from vejud.core.testing import make_case, verified_client
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.people.services import person_access_rule_add, protected_address_set
+from vejud.testing import make_case, verified_client
 
 
 @pytest.fixture(autouse=True)

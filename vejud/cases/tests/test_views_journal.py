@@ -9,7 +9,7 @@ from vejud.accounts.models import User
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add, journal_correct, mentor_assign
-from vejud.core.testing import make_case, verified_client
+from vejud.testing import make_case, verified_client
 
 
 @pytest.fixture(autouse=True)

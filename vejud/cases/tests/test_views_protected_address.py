@@ -12,9 +12,9 @@ from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import User
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import make_case, verified_client
 from vejud.people.models import AddressCustodian, AddressProtectionStatus, ProtectedAddress
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case, verified_client
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from vejud.cases.models import Case
-from vejud.core.testing import make_case
 from vejud.people.services import protected_address_set
+from vejud.testing import make_case
 
 CPR = "0101901234"
 THREATS = "Threatened by the Kestrel crew after the March incident"

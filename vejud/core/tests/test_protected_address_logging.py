@@ -9,10 +9,10 @@ from django.db import connection
 from django.urls import reverse
 
 from vejud.audit.services import log_access
-from vejud.core.testing import verified_client
 from vejud.core.tests.conftest import ADDRESS, make_protected, raw_address
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import protected_address_set
+from vejud.testing import verified_client
 
 NEW_ADDRESS = "Skjult Vænge 12, 5000 Odense C"
 LOGGERS = ("", "django", "django.db.backends", "django.request", "django.server", "vejud")

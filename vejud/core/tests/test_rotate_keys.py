@@ -42,7 +42,7 @@ def _decrypts_with(key: str, token: str) -> str:
 
 
 def test_the_command_is_named_rotate_keys():
-    assert get_commands()["rotate-keys"] == "vejud.core"
+    assert get_commands()["rotate-keys"] == "vejud.audit"
 
 
 def test_values_are_re_encrypted_under_the_newest_key(settings, under_old_key):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from vejud.accounts.models import User
-from vejud.core.testing import verified_client
+from vejud.testing import verified_client
 
 
 @pytest.fixture(autouse=True)

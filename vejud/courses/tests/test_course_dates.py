@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from vejud.core.testing import course_dates_from_rows, make_admitted_case, stored_course_dates
 from vejud.courses.services import action_add, action_update, agreement_save, goal_add
 from vejud.followup.services import review_record
+from vejud.testing import course_dates_from_rows, make_admitted_case, stored_course_dates
 
 
 def _record_review(world, case, reviewed_on):

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from vejud.cases.models import CaseStatus
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import make_admitted_case, make_case
 from vejud.courses.models import CaseClosure
 from vejud.courses.services import (
     action_add,
@@ -22,6 +21,7 @@ from vejud.courses.services import (
     offer_add,
 )
 from vejud.offers.models import OfferType
+from vejud.testing import make_admitted_case, make_case
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 

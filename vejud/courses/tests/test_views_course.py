@@ -18,12 +18,6 @@ from vejud.accounts.models import Membership, Role
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import StaleCaseError, break_glass_open, mentor_assign
-from vejud.core.testing import (
-    make_admitted_case,
-    make_assessed_case,
-    make_user,
-    verified_client,
-)
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
@@ -43,6 +37,12 @@ from vejud.decisions.services import decide_admission
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Agency
 from vejud.people.services import protected_address_set
+from vejud.testing import (
+    make_admitted_case,
+    make_assessed_case,
+    make_user,
+    verified_client,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"

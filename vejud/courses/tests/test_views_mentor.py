@@ -11,11 +11,11 @@ from django.utils import timezone
 from vejud.accounts.models import Role
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
-from vejud.core.testing import make_admitted_case, make_user, verified_client
 from vejud.courses.models import MentorMeeting
 from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
 from vejud.offers.models import OfferType
 from vejud.people.services import protected_address_set
+from vejud.testing import make_admitted_case, make_user, verified_client
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CPR = "0101901234"

@@ -8,7 +8,6 @@ from django.db import connection
 
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import StaleCaseError
-from vejud.core.testing import give_consent, make_assessed_case, make_case
 from vejud.decisions.models import Decision, DecisionOutcome, Referral
 from vejud.decisions.services import (
     decide_admission,
@@ -19,6 +18,7 @@ from vejud.decisions.services import (
 )
 from vejud.intake.selectors import ConsentMissingError
 from vejud.intake.services import consent_withdraw
+from vejud.testing import give_consent, make_assessed_case, make_case
 
 
 def test_admission_rests_on_the_signed_assessments(world):
@@ -139,7 +139,7 @@ def test_referral_is_refused_without_consent_covering_the_national_point(world):
 def test_concurrent_decisions_exactly_one_wins():
     if connection.vendor != "postgresql":
         pytest.skip("row locking is tested on PostgreSQL")
-    from vejud.core.testing import make_world
+    from vejud.testing import make_world
 
     world = make_world()
     case = make_assessed_case(world)

@@ -6,11 +6,11 @@ from datetime import date
 from django.utils import translation
 from pypdf import PdfReader
 
-from vejud.core.testing import make_assessed_case
 from vejud.decisions.letters import letter_pdf
 from vejud.decisions.models import RefusalGround
 from vejud.decisions.services import decide_admission, decide_final, refer_for_final_decision
 from vejud.people.services import protected_address_set
+from vejud.testing import make_assessed_case
 
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
 

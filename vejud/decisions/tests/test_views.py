@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus
-from vejud.core.testing import make_assessed_case, make_case, verified_client
 from vejud.decisions.models import Decision
 from vejud.organisations.models import Municipality
+from vejud.testing import make_assessed_case, make_case, verified_client
 
 
 def test_walk_from_inquiry_to_admission_through_the_pages(world):

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from vejud.core.testing import make_admitted_case
 from vejud.followup.charts import motivation_chart_svg
 from vejud.followup.models import EarlyWarning, Review, WarningReason
 from vejud.followup.services import review_due_on, review_record, warning_resolve
+from vejud.testing import make_admitted_case
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 
 from vejud.audit.models import AccessLog
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import make_admitted_case, make_case, verified_client
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
 from vejud.followup.services import review_record
+from vejud.testing import make_admitted_case, make_case, verified_client
 from vejud.transfers.services import transfer_accept, transfer_request
 
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vejud.core.testing import make_admitted_case, verified_client
 from vejud.followup.services import review_record
+from vejud.testing import make_admitted_case, verified_client
 from vejud.transfers.services import transfer_cancel, transfer_request
 
 

@@ -19,9 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vejud.accounts.models import Membership, Role, User
 from vejud.audit.models import AuditEvent
 from vejud.audit.services import verify_chain
-from vejud.core.testing import CAST, verified_client
 from vejud.organisations.admin_site import ADMIN_POLICY
 from vejud.organisations.models import Agency, Unit
+from vejud.testing import CAST, verified_client
 
 pytestmark = pytest.mark.django_db
 

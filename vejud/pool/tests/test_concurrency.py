@@ -11,7 +11,7 @@ from vejud.audit.models import AuditEvent
 from vejud.audit.services import verify_chain
 from vejud.pool.models import Application, ApplicationEvent, ApplicationStatus, BudgetYear
 from vejud.pool.services import InsufficientBudget, application_decide
-from vejud.pool.testing import KR, make_application, make_pool, make_pool_case
+from vejud.testing.pool import KR, make_application, make_pool, make_pool_case
 
 APPROVERS = 50
 AMOUNT_KR = 5_000
@@ -24,7 +24,7 @@ def test_fifty_simultaneous_approvals_never_exceed_the_budget():
     if connection.vendor != "postgresql":
         pytest.skip("row locking under real concurrency is tested on PostgreSQL")
     from vejud.accounts.models import User
-    from vejud.core.testing import make_world
+    from vejud.testing import make_world
 
     world = make_world()
     year = make_pool(world, budget_kr=BUDGET_KR, cap_kr=AMOUNT_KR, person_cap_kr=10 * BUDGET_KR)

@@ -11,13 +11,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from vejud.core.testing import verified_client
 from vejud.pool.documents import year_report_html
 from vejud.pool.models import Category, EntryKind
 from vejud.pool.reports import kroner, year_report_xlsx
 from vejud.pool.selectors import year_overview
 from vejud.pool.services import budget_entry_add, grant_release, payment_register
-from vejud.pool.testing import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing import verified_client
+from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 

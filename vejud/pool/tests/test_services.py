@@ -36,7 +36,7 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
-from vejud.pool.testing import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 
@@ -288,7 +288,7 @@ def test_applying_needs_an_active_case_a_budget_year_and_the_case_unit(world, po
 
 
 def test_an_inquiry_is_not_yet_an_active_case(world, pool):
-    from vejud.core.testing import make_case
+    from vejud.testing import make_case
 
     inquiry = make_case(world.coordinator_a, world.unit_a)
     with pytest.raises(ValidationError) as raised:

@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, mentor_assign
-from vejud.core.testing import make_case, verified_client
 from vejud.pool.models import (
     Application,
     ApplicationStatus,
@@ -21,7 +20,8 @@ from vejud.pool.models import (
     Payment,
 )
 from vejud.pool.services import application_decide, attachment_add, payment_register
-from vejud.pool.testing import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing import make_case, verified_client
+from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vejud.audit.models import AccessLog
-from vejud.core.testing import verified_client
 from vejud.pool import views
 from vejud.pool.models import (
     ApplicationStatus,
@@ -23,7 +22,8 @@ from vejud.pool.models import (
     Guideline,
 )
 from vejud.pool.services import application_decide, budget_entry_add, payment_register
-from vejud.pool.testing import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing import verified_client
+from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
 

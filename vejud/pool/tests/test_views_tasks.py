@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vejud.core.testing import verified_client
 from vejud.pool.services import application_answer, application_decide
-from vejud.pool.testing import make_application, make_pool, make_pool_case
+from vejud.testing import verified_client
+from vejud.testing.pool import make_application, make_pool, make_pool_case
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import case_transition
-from vejud.core.testing import World, make_case, make_person
 from vejud.followup.models import EarlyWarning, Review
 from vejud.statistics.models import OPEN_EARLY_WARNINGS, CaseCount, MonthCount, Tally
 from vejud.statistics.services import counters_check, counters_rebuild
 from vejud.statistics.triggers import missing_triggers
+from vejud.testing import World, make_case, make_person
 
 
 class _Rollback(Exception):

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from vejud.cases.models import CaseStatus, Track
 from vejud.cases.services import case_transition
-from vejud.core.testing import make_case, verified_client
 from vejud.statistics.selectors import MONTHS_SHOWN, national_overview
+from vejud.testing import make_case, verified_client
 
 URL = reverse("statistics:overview")
 

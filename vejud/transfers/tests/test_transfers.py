@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from vejud.access.cases import cases_visible_to
 from vejud.cases.models import Track
-from vejud.core.testing import give_consent, make_admitted_case, make_case
 from vejud.intake.selectors import ConsentMissingError
+from vejud.testing import give_consent, make_admitted_case, make_case
 from vejud.transfers.models import ReleasePlan, TransferStatus
 from vejud.transfers.services import (
     release_date_set,

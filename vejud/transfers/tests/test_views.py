@@ -9,7 +9,7 @@ from django.utils import timezone
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import mentor_assign
-from vejud.core.testing import CAST, make_admitted_case, make_case, verified_client
+from vejud.testing import CAST, make_admitted_case, make_case, verified_client
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     can_receive,

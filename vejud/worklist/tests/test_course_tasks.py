@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vejud.core.testing import make_admitted_case
 from vejud.courses.services import action_add, agreement_save, case_close, goal_add
 from vejud.followup.services import review_record
+from vejud.testing import make_admitted_case
 from vejud.worklist import selectors
 from vejud.worklist.selectors import TaskKind, tasks_for
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vejud.core.testing import make_assessed_case, make_case
 from vejud.decisions.services import decide_admission, information_request, refer_for_final_decision
+from vejud.testing import make_assessed_case, make_case
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 
@@ -71,7 +71,7 @@ def test_query_count_does_not_grow_with_cases(world):
 def test_the_page_shows_only_the_most_urgent_tasks(world, monkeypatch):
     from django.urls import reverse
 
-    from vejud.core.testing import verified_client
+    from vejud.testing import verified_client
     from vejud.worklist import views
 
     for i in range(3):

@@ -1,6 +1,6 @@
 """Synthetic names for the bulk demo data, spread like real ones.
 
-The showcase data (``vejud.core.demo``) draws from a few dozen first and last
+The showcase data (``vejud.demo.showcase``) draws from a few dozen first and last
 names. At a million persons that would give each full name some nine hundred
 bearers, a population no country has, and would make every name search return a
 crowd. Here first names, middle names (about two in five people carry one, as in

@@ -16,7 +16,7 @@ a real one. A few dozen showcase cases walk every path of the exit process
 (each refusal ground, referrals, every closure reason, courses on both tracks,
 transfers, a release plan, early warnings, a reopened person); the rest of the
 requested number are bulk cases simulated and written straight to the tables
-(``vejud.core.bulk``), with the same audit trail. The services refuse future dates but
+(``vejud.demo.bulk``), with the same audit trail. The services refuse future dates but
 take past ones, so inquiries, consents, course starts, meetings and reviews are
 back-dated; what the services stamp "now" (transitions, decisions, closing
 dates) is the day the demo is seeded.
@@ -225,7 +225,7 @@ NOTES = (
     "Familien er inddraget efter personens ønske.",
 )
 
-# Bulk cases (vejud.core.bulk): busier districts get more cases; the rest weigh 2.
+# Bulk cases (vejud.demo.bulk): busier districts get more cases; the rest weigh 2.
 UNIT_WEIGHTS = {
     "exit-koebenhavn": 8,
     "exit-koebenhavns-vestegn": 5,
@@ -388,7 +388,7 @@ def seed_demo(
     dataset never has fewer than ``MIN_CASES``. The bulk cases report to ``progress``;
     ``full_audit`` chooses their audit trail (default: complete up to 20,000 cases).
     """
-    from vejud.core.bulk import bulk_seed
+    from vejud.demo.bulk import bulk_seed
 
     if not (settings.DEBUG or settings.TESTING):
         raise RuntimeError(

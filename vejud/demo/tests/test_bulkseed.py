@@ -1,4 +1,4 @@
-"""Bulk demo cases (``vejud.core.bulk``): realistic shapes, a verifiable audit trail.
+"""Bulk demo cases (``vejud.demo.bulk``): realistic shapes, a verifiable audit trail.
 
 Seeding is shared by the module (``bulk``): made once inside a transaction that is
 rolled back at the end, each test running in its own savepoint inside it.
@@ -30,22 +30,22 @@ from vejud.audit.models import AccessLog, AuditEvent
 from vejud.audit.services import verify_chain
 from vejud.cases.models import Case, CaseStatus, CaseTransition, JournalEntry, Track
 from vejud.cases.states import TRANSITIONS
-from vejud.core import demo
-from vejud.core.bulk import BulkResult, bulk_seed
-from vejud.core.bulk.tables import TABLES
-from vejud.core.testing import (
-    course_dates_from_rows,
-    ensure_reference_data,
-    stored_course_dates,
-    verified_client,
-)
 from vejud.courses.models import CaseClosure, ExitAgreement, PlanAction
 from vejud.decisions.models import Decision, DecisionLevel, Referral
+from vejud.demo import showcase as demo
+from vejud.demo.bulk import BulkResult, bulk_seed
+from vejud.demo.bulk.tables import TABLES
 from vejud.followup.models import Review
 from vejud.intake.models import Consent, Inquiry
 from vejud.organisations.services import reference_load
 from vejud.people.models import Person
 from vejud.pool.models import Application, BudgetYear, Payment
+from vejud.testing import (
+    course_dates_from_rows,
+    ensure_reference_data,
+    stored_course_dates,
+    verified_client,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -43,10 +43,19 @@ from vejud.cases.models import (
     CaseStatus,
     Track,
 )
-from vejud.core import demo
-from vejud.core.bulk import names
-from vejud.core.bulk.grants import GRANT_DECIDE, GRANT_PAY, GrantSteps
-from vejud.core.bulk.tables import (
+from vejud.core.crypto import encrypt_text, keyed_hash
+from vejud.courses.models import (
+    OPEN_ACTION_STATUSES,
+    ClosureReason,
+    OfferStatus,
+    OwnerAgency,
+    Party,
+)
+from vejud.decisions.models import RefusalGround
+from vejud.demo import showcase as demo
+from vejud.demo.bulk import names
+from vejud.demo.bulk.grants import GRANT_DECIDE, GRANT_PAY, GrantSteps
+from vejud.demo.bulk.tables import (
     ACTION,
     AGREEMENT,
     CASE,
@@ -70,7 +79,7 @@ from vejud.core.bulk.tables import (
     TRANSITION,
     WARNING,
 )
-from vejud.core.bulk.writer import (
+from vejud.demo.bulk.writer import (
     DAY_US,
     US,
     Batch,
@@ -84,15 +93,6 @@ from vejud.core.bulk.writer import (
     date_of,
     day_number,
 )
-from vejud.core.crypto import encrypt_text, keyed_hash
-from vejud.courses.models import (
-    OPEN_ACTION_STATUSES,
-    ClosureReason,
-    OfferStatus,
-    OwnerAgency,
-    Party,
-)
-from vejud.decisions.models import RefusalGround
 from vejud.followup.models import RiskKind, WarningReason
 from vejud.intake.models import ConsentMethod, InquiryChannel, InquirySource
 from vejud.offers.models import OfferType

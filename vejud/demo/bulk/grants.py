@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
-from vejud.core import demo
-from vejud.core.bulk.writer import (
+from vejud.demo import showcase as demo
+from vejud.demo.bulk.writer import (
     DAY_US,
     Batch,
     BulkWriter,
@@ -43,7 +43,7 @@ from vejud.pool.models import (
 )
 
 if TYPE_CHECKING:
-    from vejud.core.bulk.generator import CaseState
+    from vejud.demo.bulk.generator import CaseState
 
 BUDGET_YEAR = Table(
     BudgetYear,

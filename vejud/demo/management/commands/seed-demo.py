@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vejud.core.bulk import FULL_AUDIT_CASES
-from vejud.core.demo import DEMO_PASSWORD, DEMO_URL, MIN_CASES, TOTP_HOW_TO, seed_demo
+from vejud.demo.bulk import FULL_AUDIT_CASES
+from vejud.demo.showcase import DEMO_PASSWORD, DEMO_URL, MIN_CASES, TOTP_HOW_TO, seed_demo
 
 
 class Command(BaseCommand):

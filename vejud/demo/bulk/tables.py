@@ -9,8 +9,6 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.cases.models import Case, CaseTransition, JournalEntry, MentorAssignment
-from vejud.core.bulk.grants import GRANT_TABLES
-from vejud.core.bulk.writer import Table
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
@@ -20,6 +18,8 @@ from vejud.courses.models import (
     PlanGoal,
 )
 from vejud.decisions.models import Decision, Referral
+from vejud.demo.bulk.grants import GRANT_TABLES
+from vejud.demo.bulk.writer import Table
 from vejud.followup.models import EarlyWarning, Review, RiskEvent
 from vejud.intake.models import Consent, Inquiry
 from vejud.people.models import Person

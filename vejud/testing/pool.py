@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from vejud.cases.models import Case
 from vejud.cases.services import case_transition
-from vejud.core.testing import World, give_consent, make_case
 from vejud.pool.models import Application, BudgetYear, Category, Guideline
 from vejud.pool.services import (
     application_decide,
@@ -17,6 +16,7 @@ from vejud.pool.services import (
     budget_year_create,
     guideline_publish,
 )
+from vejud.testing import World, give_consent, make_case
 
 KR = 100  # øre per krone
 

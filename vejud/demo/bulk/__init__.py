@@ -1,7 +1,7 @@
 """Bulk demo data: many realistic cases fast, for demos and performance work.
 
 ``vejud seed-demo --cases N`` makes the showcase cases through the real services
-(``vejud.core.demo``) and the rest here: the exit process is simulated day by
+(``vejud.demo.showcase``) and the rest here: the exit process is simulated day by
 day and the rows are written straight to the tables (COPY on PostgreSQL), each
 batch in one transaction with its audit records chained exactly as the services
 chain them, so ``vejud audit verify`` checks the whole trail.
@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from vejud.accounts.models import User
-from vejud.core.bulk.generator import COVERAGE, Generator
-from vejud.core.bulk.tables import TABLES
-from vejud.core.bulk.writer import BulkWriter, ThreadedSink
+from vejud.demo.bulk.generator import COVERAGE, Generator
+from vejud.demo.bulk.tables import TABLES
+from vejud.demo.bulk.writer import BulkWriter, ThreadedSink
 from vejud.statistics.services import counters_rebuild
 
 # Rows per transaction: large enough for COPY to stream, small enough to keep memory flat.

@@ -12,8 +12,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
-from vejud.core.bulk.tables import TABLES
-from vejud.core.bulk.writer import BulkWriter
+from vejud.demo.bulk.tables import TABLES
+from vejud.demo.bulk.writer import BulkWriter
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
