@@ -153,7 +153,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
+    # dj_database_url.parse has put CONN_MAX_AGE=0 there already: assign, do not setdefault.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,7 +186,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions: idle timeout 30 minutes (renewed on every request), absolute 12 hours.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("VEJUD_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed when the session is saved: MFARequiredMiddleware marks it
+# changed at most once a minute (vejud_last_seen_at), not an UPDATE on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 VEJUD_SESSION_ABSOLUTE_SECONDS = env_int("VEJUD_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 VEJUD_REAUTH_SECONDS = env_int("VEJUD_REAUTH_SECONDS", 5 * 60)

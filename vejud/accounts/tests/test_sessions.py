@@ -148,3 +148,27 @@ def test_session_ends_at_the_absolute_limit_despite_activity(world, login, clock
         assert client.get(PROFILE).status_code == 200, elapsed
     clock.shift(settings.VEJUD_SESSION_ABSOLUTE_SECONDS - elapsed + 1)
     assert _signed_out(client)
+
+
+def _expiry(client) -> object:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_renews_the_idle_expiry_at_most_once_a_minute(world, login, clock):
+    client = login(world.member_a, enrol(world.member_a))
+    assert client.get(PROFILE).status_code == 200  # the first page marks the user as seen
+    first = _expiry(client)
+    clock.shift(20)
+    assert client.get(PROFILE).status_code == 200
+    assert _expiry(client) == first  # no session write within the minute
+    clock.shift(50)
+    assert client.get(PROFILE).status_code == 200
+    assert _expiry(client) > first  # renewed once the minute has passed
+
+
+def test_activity_keeps_a_session_alive_past_the_idle_limit(world, login, clock):
+    client = login(world.member_a, enrol(world.member_a))
+    for _ in range(3):
+        clock.shift(settings.SESSION_COOKIE_AGE - 120)
+        assert client.get(PROFILE).status_code == 200
+    assert not _signed_out(client)
