@@ -30,9 +30,9 @@ from vejud.cases.models import Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
 from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
 from vejud.decisions.services import (
-    decide_admission,
-    information_request,
-    refer_for_final_decision,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
@@ -160,16 +160,16 @@ def process_cases(world: Any) -> dict[str, Any]:
     suitability_save(actor=world.member_a, case=assessing, steps_taken=2)
     assessed = make_assessed_case(world, last_name="Assessed")
     referred = make_assessed_case(world, last_name="Referred")
-    decide_admission(
+    unit_decision_record(
         actor=world.coordinator_a,
         case=referred,
         outcome="refuse",
         grounds=["not_suitable"],
         reasoning="Not ready.",
     )
-    refer_for_final_decision(actor=world.member_a, case=referred, note="He asks for it.")
+    referral_create(actor=world.member_a, case=referred, note="He asks for it.")
     referred.refresh_from_db()
-    question = information_request(
+    question = information_request_create(
         actor=world.decision_maker, case=referred, question="Has he kept the appointments?"
     )
     course = _course_case(world)

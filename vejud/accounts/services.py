@@ -146,7 +146,7 @@ def recovery_codes_left(*, user: User) -> int:
     ).count()
 
 
-def format_recovery_code(code: str) -> str:
+def recovery_code_format(code: str) -> str:
     """Return a recovery code split in two halves for reading aloud and typing."""
     half = len(code) // 2
     return f"{code[:half]}-{code[half:]}"

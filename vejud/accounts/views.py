@@ -52,7 +52,7 @@ from vejud.accounts.selectors import (
 from vejud.accounts.services import (
     CodeRejected,
     code_verify,
-    format_recovery_code,
+    recovery_code_format,
     recovery_codes_generate,
     recovery_codes_left,
     totp_enrolment_confirm,
@@ -225,7 +225,7 @@ def _render_recovery_codes(
     request: HttpRequest, codes: list[str], next_url: str, *, enrolled: bool
 ) -> HttpResponse:
     context = {
-        "codes": [format_recovery_code(code) for code in codes],
+        "codes": [recovery_code_format(code) for code in codes],
         "next": next_url,
         "enrolled": enrolled,
     }

@@ -78,7 +78,7 @@ def _age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def evaluate_criteria(
+def criteria_evaluate(
     case: Case, version: CriteriaVersion, *, on: date
 ) -> dict[str, dict[str, Any]]:
     """Return the criteria the system can evaluate from the case (age, attachment, environment)."""
@@ -178,7 +178,7 @@ def target_group_save(
             _("This criteria version was not in force when the inquiry was received."),
             code="criteria_version",
         )
-    evaluated = evaluate_criteria(case, criteria_version, on=on)
+    evaluated = criteria_evaluate(case, criteria_version, on=on)
     merged: dict[str, dict[str, Any]] = {}
     known = set(evaluated) | {q["code"] for q in criteria_version.questions}
     for code in known:

@@ -24,8 +24,8 @@ from vejud.assessments.forms import (
 from vejud.assessments.models import CriteriaVersion, MotivationFactor
 from vejud.assessments.services import (
     INSTRUMENTS,
+    criteria_evaluate,
     criteria_in_force,
-    evaluate_criteria,
     instrument_correct,
     instrument_sign,
     motivation_save,
@@ -66,7 +66,7 @@ def _build_form(kind: str, case: Case, data: Any, draft: Any, request: HttpReque
         version = _criteria_version(
             case, draft, request.GET.get("criteria") or (data or {}).get("criteria_version")
         )
-        auto = evaluate_criteria(case, version, on=case.opened_on)
+        auto = criteria_evaluate(case, version, on=case.opened_on)
         if not initial:
             initial = {f"met_{c}": "yes" if a["met"] else "no" for c, a in auto.items()}
         return TargetGroupForm(data, initial=initial, version=version, auto=auto)

@@ -347,7 +347,7 @@ def _apply_transition(*, actor: Any, case: Case, transition: Transition, reason:
     return case
 
 
-def transition_case(
+def case_transition_nested(
     *, actor: Any, case: Case, target: str, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """Check and make one transition; for use by services that already run in an audit scope."""
@@ -373,6 +373,6 @@ def case_transition(
         raise ValidationError(
             _("This change is made by recording the decision, not directly."), code="use_decision"
         )
-    return transition_case(
+    return case_transition_nested(
         actor=actor, case=case, target=target, reason=reason, expected_version=expected_version
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.services import case_create, case_lock, may_act, transition_case
+from vejud.cases.services import case_create, case_lock, case_transition_nested, may_act
 from vejud.cases.states import TERMINAL, Actor
 from vejud.core.dates import check_plausible_date
 from vejud.courses.models import (
@@ -42,7 +42,7 @@ def require_course_worker(actor: Any, case: Case) -> None:
         raise ValidationError(_("The case has no active exit course."), code="not_admitted")
 
 
-def lock_case_row(case_id: int) -> None:
+def case_row_lock(case_id: int) -> None:
     """Lock the case row until the transaction ends, before reading what a stored date sums up.
 
     Two transactions changing one case's actions (or reviews) then refresh its stored date one
@@ -52,12 +52,12 @@ def lock_case_row(case_id: int) -> None:
     list(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk"))
 
 
-def refresh_action_due(*, case_id: int) -> None:
+def action_due_refresh(*, case_id: int) -> None:
     """Store on the case the earliest deadline of its open plan actions that nobody owns.
 
     Call in the transaction that adds an action or changes its deadline, owner or status.
     """
-    lock_case_row(case_id)
+    case_row_lock(case_id)
     earliest = (
         PlanAction.objects.filter(
             case_id=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES, owner__isnull=True
@@ -130,9 +130,9 @@ def agreement_save(
         locked.course_started_on = starts_on
         locked.updated_at = timezone.now()
         locked.save(update_fields=["course_started_on", "updated_at"])
-        from vejud.followup.services import refresh_review_from  # followup builds on courses
+        from vejud.followup.services import review_from_refresh  # followup builds on courses
 
-        refresh_review_from(case_id=locked.pk)
+        review_from_refresh(case_id=locked.pk)
     _audit(actor, "agreement.save", agreement, case, diff(before, snapshot(agreement)))
     return agreement
 
@@ -186,7 +186,7 @@ def action_add(
         owner=owner,
         deadline=deadline,
     )
-    refresh_action_due(case_id=case.pk)
+    action_due_refresh(case_id=case.pk)
     _audit(actor, "plan.action_add", record, case, snapshot(record))
     return record
 
@@ -209,7 +209,7 @@ def action_update(
         action.deadline = deadline
     action.updated_at = timezone.now()
     action.save()
-    refresh_action_due(case_id=action.case_id)
+    action_due_refresh(case_id=action.case_id)
     _audit(actor, "plan.action_update", action, case, diff(before, snapshot(action)))
     return action
 
@@ -353,7 +353,7 @@ def case_close(
     if not summary.strip():
         raise ValidationError(_("Write the closing summary."), code="summary")
     locked = case_lock(case=case, expected_version=expected_version)
-    transition_case(
+    case_transition_nested(
         actor=actor, case=locked, target=CaseStatus.CLOSED, reason=str(ClosureReason(reason).label)
     )
     closure = CaseClosure.objects.create(

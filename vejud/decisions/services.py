@@ -19,7 +19,7 @@ from vejud.assessments.models import (
 from vejud.assessments.services import latest_signed
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import case_lock, may_act, transition_case
+from vejud.cases.services import case_lock, case_transition_nested, may_act
 from vejud.cases.states import Actor
 from vejud.decisions.models import (
     Decision,
@@ -71,7 +71,7 @@ def decision_requirements(case: Case, outcome: str, grounds: list[str]) -> list[
 
 
 @audited_service
-def decide_admission(
+def unit_decision_record(
     *,
     actor: Any,
     case: Case,
@@ -105,7 +105,7 @@ def decide_admission(
             code="assessments_missing",
         )
     target = CaseStatus.ADMITTED if outcome == DecisionOutcome.ADMIT else CaseStatus.REFUSED
-    transition_case(actor=actor, case=locked, target=target, reason=reasoning)
+    case_transition_nested(actor=actor, case=locked, target=target, reason=reasoning)
     signed = _signed_instruments(locked)
     decision = Decision.objects.create(
         case=locked,
@@ -130,7 +130,7 @@ def decide_admission(
 
 
 @audited_service
-def refer_for_final_decision(
+def referral_create(
     *,
     actor: Any,
     case: Case,
@@ -148,7 +148,7 @@ def refer_for_final_decision(
     ).last()
     if refusal is None:
         raise ValidationError(_("There is no refusal to refer."), code="no_refusal")
-    transition_case(actor=actor, case=locked, target=CaseStatus.REFERRED, reason=note)
+    case_transition_nested(actor=actor, case=locked, target=CaseStatus.REFERRED, reason=note)
     referral = Referral.objects.create(
         case=locked,
         refusal=refusal,
@@ -176,7 +176,7 @@ def _open_referral(case: Case) -> Referral:
 
 
 @audited_service
-def information_request(*, actor: Any, case: Case, question: str) -> InformationRequest:
+def information_request_create(*, actor: Any, case: Case, question: str) -> InformationRequest:
     """The national decision-maker asks the unit for more information on a referred case."""
     if not may_act(actor, case, Actor.NATIONAL_DECIDER):
         raise PermissionDenied
@@ -201,7 +201,7 @@ def information_request(*, actor: Any, case: Case, question: str) -> Information
 
 
 @audited_service
-def information_answer(
+def information_request_answer(
     *, actor: Any, request: InformationRequest, answer: str
 ) -> InformationRequest:
     """The unit answers the contact point's request for information."""
@@ -233,7 +233,7 @@ def information_answer(
 
 
 @audited_service
-def decide_final(
+def final_decision_record(
     *, actor: Any, case: Case, outcome: str, reasoning: str, expected_version: int | None = None
 ) -> Decision:
     """The national contact point's final decision: uphold the refusal, or admit (overturn)."""
@@ -249,7 +249,7 @@ def decide_final(
     target = (
         CaseStatus.ADMITTED if outcome == DecisionOutcome.OVERTURN else CaseStatus.REFUSAL_UPHELD
     )
-    transition_case(actor=actor, case=locked, target=target, reason=reasoning)
+    case_transition_nested(actor=actor, case=locked, target=target, reason=reasoning)
     refusal = referral.refusal
     decision = Decision.objects.create(
         case=locked,

@@ -30,12 +30,12 @@ from vejud.decisions.letters import letter_filename, letter_pdf
 from vejud.decisions.models import Decision, InformationRequest
 from vejud.decisions.selectors import process_overview
 from vejud.decisions.services import (
-    decide_admission,
-    decide_final,
     decision_requirements,
-    information_answer,
-    information_request,
-    refer_for_final_decision,
+    final_decision_record,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 
 PROCESS_ERRORS = (StaleCaseError, IllegalTransitionError)
@@ -96,7 +96,7 @@ def unit_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         action="decide",
         title=_("The unit's decision"),
         template="decisions/unit_decision.html",
-        run=lambda d: decide_admission(
+        run=lambda d: unit_decision_record(
             actor=request.user,
             case=case,
             outcome=d["outcome"],
@@ -122,7 +122,7 @@ def referral_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         action="refer",
         title=_("Refer for final decision"),
         template="decisions/action_form.html",
-        run=lambda d: refer_for_final_decision(
+        run=lambda d: referral_create(
             actor=request.user,
             case=case,
             requested_by_person=d["requested_by_person"],
@@ -146,7 +146,7 @@ def final_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         action="final_decide",
         title=_("Final decision"),
         template="decisions/action_form.html",
-        run=lambda d: decide_final(
+        run=lambda d: final_decision_record(
             actor=request.user,
             case=case,
             outcome=d["outcome"],
@@ -170,7 +170,9 @@ def information_request_new(request: HttpRequest, access: CaseAccess) -> HttpRes
         action="ask_information",
         title=_("Ask the unit for information"),
         template="decisions/action_form.html",
-        run=lambda d: information_request(actor=request.user, case=case, question=d["question"]),
+        run=lambda d: information_request_create(
+            actor=request.user, case=case, question=d["question"]
+        ),
         success=_("The question is sent to the unit."),
     )
 
@@ -191,7 +193,9 @@ def information_answer_view(
         action="answer_information",
         title=_("Answer the contact point"),
         template="decisions/action_form.html",
-        run=lambda d: information_answer(actor=request.user, request=info, answer=d["answer"]),
+        run=lambda d: information_request_answer(
+            actor=request.user, request=info, answer=d["answer"]
+        ),
         success=_("The answer is sent to the National Exit Contact Point."),
         extra={"question": info},
     )

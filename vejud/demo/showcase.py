@@ -44,8 +44,8 @@ from stdnum.dk import cpr as stdnum_cpr
 from vejud.accounts.models import Membership, Role, User
 from vejud.assessments.models import InstrumentBase, MotivationAssessment, SuitabilityJudgement
 from vejud.assessments.services import (
+    criteria_evaluate,
     criteria_in_force,
-    evaluate_criteria,
     instrument_correct,
     instrument_sign,
     motivation_save,
@@ -87,11 +87,11 @@ from vejud.courses.services import (
 )
 from vejud.decisions.models import Decision, DecisionLevel, DecisionOutcome, RefusalGround
 from vejud.decisions.services import (
-    decide_admission,
-    decide_final,
-    information_answer,
-    information_request,
-    refer_for_final_decision,
+    final_decision_record,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 from vejud.followup.models import EarlyWarning, Review, RiskKind, WarningReason
 from vejud.followup.services import review_record
@@ -761,7 +761,7 @@ class _Seeder:
         assert version is not None
         answers = {
             code: {"met": bool(result["met"]), "note": str(result["note"])}
-            for code, result in evaluate_criteria(case, version, on=case.opened_on).items()
+            for code, result in criteria_evaluate(case, version, on=case.opened_on).items()
         }
         answers.update({q["code"]: {"met": True, "note": ""} for q in version.questions})
         within = all(a["met"] for a in answers.values())
@@ -838,7 +838,7 @@ class _Seeder:
         """Assess and admit an inquiry; return the admitted case."""
         case = self.start_assessment(case)
         self.sign_all(case)
-        decide_admission(
+        unit_decision_record(
             actor=self.decider(case),
             case=case,
             outcome=DecisionOutcome.ADMIT,
@@ -853,7 +853,7 @@ class _Seeder:
         self.target_group(case)
         self.motivation(case, level=2 if ground == RefusalGround.NOT_MOTIVATED else 4)
         self.suitability(case, degree=2 if ground == RefusalGround.NOT_SUITABLE else 4)
-        decide_admission(
+        unit_decision_record(
             actor=self.decider(case),
             case=case,
             outcome=DecisionOutcome.REFUSE,
@@ -865,7 +865,7 @@ class _Seeder:
 
     def refer(self, case: Case, ground: str) -> Case:
         case = self.refuse(case, ground)
-        refer_for_final_decision(
+        referral_create(
             actor=self.worker(case),
             case=case,
             requested_by_person=True,
@@ -875,7 +875,7 @@ class _Seeder:
         return case
 
     def final_decision(self, case: Case, outcome: str) -> Case:
-        decide_final(
+        final_decision_record(
             actor=self.staff["decision-maker"],
             case=case,
             outcome=outcome,
@@ -1112,7 +1112,7 @@ class _Seeder:
 
     def sc_referred_request(self, case: Case) -> None:
         case = self.refer(case, RefusalGround.NOT_SUITABLE)
-        information_request(
+        information_request_create(
             actor=self.staff["decision-maker"],
             case=case,
             question="Hvilke skridt har personen selv taget siden visitationen?",
@@ -1127,12 +1127,12 @@ class _Seeder:
 
     def sc_overturned(self, case: Case) -> None:
         case = self.refer(case, RefusalGround.NOT_SUITABLE)
-        request = information_request(
+        request = information_request_create(
             actor=self.staff["decision-maker"],
             case=case,
             question="Er der sket noget nyt siden afslaget?",
         )
-        information_answer(
+        information_request_answer(
             actor=self.worker(case),
             request=request,
             answer="Personen er flyttet væk fra området og har fået fast praktikplads.",

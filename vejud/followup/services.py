@@ -18,7 +18,7 @@ from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
-from vejud.courses.services import lock_case_row, require_course_worker
+from vejud.courses.services import case_row_lock, require_course_worker
 from vejud.followup.models import (
     CHANGES,
     EarlyWarning,
@@ -41,7 +41,7 @@ def baseline_motivation(case: Case, before: Review | None) -> int | None:
 def review_due_on(case: Case, last: Review | None) -> date | None:
     """Return when the next review is due (default every 90 days from the course start).
 
-    The date counted from is what ``refresh_review_from`` stores as ``Case.review_from``;
+    The date counted from is what ``review_from_refresh`` stores as ``Case.review_from``;
     this takes the latest review the caller already holds, so it needs no query.
     """
     start = last.reviewed_on if last is not None else case.course_started_on
@@ -50,12 +50,12 @@ def review_due_on(case: Case, last: Review | None) -> date | None:
     return start + timedelta(days=settings.VEJUD_REVIEW_DAYS)
 
 
-def refresh_review_from(*, case_id: int) -> None:
+def review_from_refresh(*, case_id: int) -> None:
     """Store on the case the date its next review counts from: the latest review, else the start.
 
     Call in the transaction that records a review or changes the course start.
     """
-    lock_case_row(case_id)
+    case_row_lock(case_id)
     latest = (
         Review.objects.filter(case_id=OuterRef("pk"))
         .order_by("-reviewed_on")
@@ -151,7 +151,7 @@ def review_record(
         **ratings,
         **{f"{prefixes[c]}_evidence": evidence.get(c, "").strip() for c in CHANGES},
     )
-    refresh_review_from(case_id=case.pk)
+    review_from_refresh(case_id=case.pk)
     events = []
     for item in risk_events or []:
         kind, occurred = item.get("kind"), item.get("occurred_on")

@@ -44,7 +44,7 @@ class PossibleDuplicateError(ValidationError):
         self.candidates = candidates
 
 
-def route(
+def inquiry_route(
     *, municipality: Municipality | None, in_custody: bool, institution: Unit | None
 ) -> tuple[Unit, str, Unit | None]:
     """Return (responsible unit, track, institution) for an inquiry.
@@ -114,7 +114,7 @@ def inquiry_register(
         raise ValidationError(
             _("The inquiry cannot be received in the future."), code="received_on"
         )
-    unit, track, institution = route(
+    unit, track, institution = inquiry_route(
         municipality=municipality, in_custody=in_custody, institution=institution
     )
     if person is None and cpr.strip():

@@ -184,8 +184,8 @@ def give_consent(actor: User, case: Case, agencies: list[str] | None = None) -> 
 def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> dict[str, Any]:
     """Fill in and sign the three instruments through the services."""
     from vejud.assessments.services import (
+        criteria_evaluate,
         criteria_in_force,
-        evaluate_criteria,
         instrument_sign,
         motivation_save,
         programme_for_case,
@@ -199,7 +199,7 @@ def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> 
     assert version is not None
     answers = {
         code: {"met": True, "note": "checked"}
-        for code in evaluate_criteria(case, version, on=case.opened_on)
+        for code in criteria_evaluate(case, version, on=case.opened_on)
     }
     answers.update({q["code"]: {"met": True, "note": ""} for q in version.questions})
     tg = target_group_save(
@@ -257,10 +257,12 @@ def make_admitted_case(world: World, **kwargs: Any) -> Case:
     from django.utils import timezone
 
     from vejud.courses.services import agreement_save
-    from vejud.decisions.services import decide_admission
+    from vejud.decisions.services import unit_decision_record
 
     case = make_assessed_case(world, **kwargs)
-    decide_admission(actor=world.coordinator_a, case=case, outcome="admit", reasoning="Admitted.")
+    unit_decision_record(
+        actor=world.coordinator_a, case=case, outcome="admit", reasoning="Admitted."
+    )
     case.refresh_from_db()
     agreement_save(
         actor=world.member_a,

@@ -41,8 +41,8 @@ from vejud.assessments.models import (
 )
 from vejud.assessments.services import (
     INSTRUMENTS,
+    criteria_evaluate,
     criteria_in_force,
-    evaluate_criteria,
     instrument_correct,
     instrument_sign,
     motivation_save,
@@ -139,7 +139,7 @@ def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[
     for version in programme.criteria_versions.all():
         if not (version.in_force_on(case.opened_on) or version.in_force_on(today)):
             continue
-        auto = evaluate_criteria(case, version, on=case.opened_on)
+        auto = criteria_evaluate(case, version, on=case.opened_on)
         criteria = [
             {"code": code, "text": str(AUTO_LABELS[code]), "auto_met": answer["met"]}
             for code, answer in auto.items()

@@ -52,11 +52,11 @@ from vejud.cases.services import case_transition
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview
 from vejud.decisions.services import (
-    decide_admission,
-    decide_final,
-    information_answer,
-    information_request,
-    refer_for_final_decision,
+    final_decision_record,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 from vejud.intake.models import Consent
 from vejud.intake.services import (
@@ -513,7 +513,7 @@ def unit_decision(
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
 ) -> Status[Any]:
     """The unit coordinator (custody staff for custody cases) admits, or refuses on grounds."""
-    decision = decide_admission(
+    decision = unit_decision_record(
         actor=request.auth,  # type: ignore[attr-defined]
         case=case_access_of(request).case,
         outcome=payload.outcome,
@@ -544,7 +544,7 @@ def referral_new(
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
 ) -> Status[Any]:
     """Refer the refusal for final decision (needs a consent covering the contact point)."""
-    referral = refer_for_final_decision(
+    referral = referral_create(
         actor=request.auth,  # type: ignore[attr-defined]
         case=case_access_of(request).case,
         requested_by_person=payload.requested_by_person,
@@ -574,7 +574,7 @@ def information_request_new(
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
 ) -> Status[Any]:
     """The national decision-maker asks the unit a question before deciding."""
-    info = information_request(
+    info = information_request_create(
         actor=request.auth,  # type: ignore[attr-defined]
         case=case_access_of(request).case,
         question=payload.question,
@@ -600,7 +600,7 @@ def information_answer_new(
     info = get_object_or_404(
         InformationRequest, pk=request_id, referral__case=case_access_of(request).case
     )
-    info = information_answer(
+    info = information_request_answer(
         actor=request.auth,  # type: ignore[attr-defined]
         request=info,
         answer=payload.answer,
@@ -622,7 +622,7 @@ def final_decision(
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
 ) -> Status[Any]:
     """The national decision-maker upholds the refusal or admits (final)."""
-    decision = decide_final(
+    decision = final_decision_record(
         actor=request.auth,  # type: ignore[attr-defined]
         case=case_access_of(request).case,
         outcome=payload.outcome,

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from vejud.api.tests.process_support import JsonApi, case_url
 from vejud.assessments.services import INSTRUMENTS, instrument_correct, instrument_sign
 from vejud.decisions.services import (
-    decide_admission,
-    information_answer,
-    information_request,
-    refer_for_final_decision,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 from vejud.testing import give_consent, make_assessed_case
 
@@ -40,23 +40,23 @@ def test_process_overview_is_constant_in_rows(world):
 
 def test_referral_requests_do_not_add_queries(world):
     case = make_assessed_case(world)
-    decide_admission(
+    unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="refuse",
         grounds=["not_suitable"],
         reasoning="Not ready.",
     )
-    refer_for_final_decision(actor=world.member_a, case=case)
+    referral_create(actor=world.member_a, case=case)
     case.refresh_from_db()
     client = JsonApi(world.decision_maker)
     url = case_url(case, "/process")
-    first = information_request(actor=world.decision_maker, case=case, question="One?")
-    information_answer(actor=world.member_a, request=first, answer="Yes.")
+    first = information_request_create(actor=world.decision_maker, case=case, question="One?")
+    information_request_answer(actor=world.member_a, request=first, answer="Yes.")
     client.get(url)
     few = _count(client, url)
     for i in range(4):
-        information_request(actor=world.decision_maker, case=case, question=f"More {i}?")
+        information_request_create(actor=world.decision_maker, case=case, question=f"More {i}?")
     assert _count(client, url) == few
 
 

@@ -33,7 +33,7 @@ from vejud.courses.services import (
     meeting_log,
     offer_add,
 )
-from vejud.decisions.services import decide_admission
+from vejud.decisions.services import unit_decision_record
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Agency
 from vejud.people.services import protected_address_set
@@ -160,7 +160,7 @@ def test_agreement_pdf_has_the_reference_and_the_plan_but_no_cpr_or_address(worl
 
 def test_agreement_pdf_without_an_agreement_goes_back_to_the_case(world):
     case = make_assessed_case(world)
-    decide_admission(actor=world.coordinator_a, case=case, outcome="admit", reasoning="Yes.")
+    unit_decision_record(actor=world.coordinator_a, case=case, outcome="admit", reasoning="Yes.")
     client = verified_client(world.member_a)
     response = client.get(url("agreement_pdf", case))
     assert response.status_code == 302

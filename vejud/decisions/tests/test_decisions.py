@@ -10,11 +10,11 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import StaleCaseError
 from vejud.decisions.models import Decision, DecisionOutcome, Referral
 from vejud.decisions.services import (
-    decide_admission,
-    decide_final,
-    information_answer,
-    information_request,
-    refer_for_final_decision,
+    final_decision_record,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
 )
 from vejud.intake.selectors import ConsentMissingError
 from vejud.intake.services import consent_withdraw
@@ -23,7 +23,7 @@ from vejud.testing import give_consent, make_assessed_case, make_case
 
 def test_admission_rests_on_the_signed_assessments(world):
     case = make_assessed_case(world)
-    decision = decide_admission(
+    decision = unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="admit",
@@ -43,7 +43,7 @@ def test_only_the_coordinator_decides(world):
     case = make_assessed_case(world)
     for user in (world.member_a, world.coordinator_b, world.adviser, world.mentor):
         with pytest.raises(PermissionDenied):
-            decide_admission(actor=user, case=case, outcome="admit", reasoning="x")
+            unit_decision_record(actor=user, case=case, outcome="admit", reasoning="x")
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSESSMENT
 
@@ -54,9 +54,9 @@ def test_refusal_needs_a_ground_and_the_signed_instrument_for_it(world):
 
     case = case_transition(actor=world.member_a, case=case, target="assessment")
     with pytest.raises(ValidationError):
-        decide_admission(actor=world.coordinator_a, case=case, outcome="refuse", reasoning="x")
+        unit_decision_record(actor=world.coordinator_a, case=case, outcome="refuse", reasoning="x")
     with pytest.raises(ValidationError, match="motivation"):
-        decide_admission(
+        unit_decision_record(
             actor=world.coordinator_a,
             case=case,
             outcome="refuse",
@@ -68,7 +68,7 @@ def test_refusal_needs_a_ground_and_the_signed_instrument_for_it(world):
 
 def _refused(world):
     case = make_assessed_case(world)
-    decide_admission(
+    unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="refuse",
@@ -81,23 +81,21 @@ def _refused(world):
 
 def test_refusal_referral_and_overturn(world):
     case = _refused(world)
-    referral = refer_for_final_decision(
-        actor=world.member_a, case=case, note="The person asks for it."
-    )
+    referral = referral_create(actor=world.member_a, case=case, note="The person asks for it.")
     assert referral.due_on > referral.referred_at.date()
     case.refresh_from_db()
     assert case.status == CaseStatus.REFERRED
-    question = information_request(
+    question = information_request_create(
         actor=world.decision_maker, case=case, question="How is the family situation?"
     )
     with pytest.raises(PermissionDenied):
-        information_answer(actor=world.member_b, request=question, answer="x")
-    information_answer(
+        information_request_answer(actor=world.member_b, request=question, answer="x")
+    information_request_answer(
         actor=world.member_a, request=question, answer="Stable; partner supports him."
     )
     with pytest.raises(PermissionDenied):
-        decide_final(actor=world.adviser, case=case, outcome="overturn", reasoning="x")
-    decision = decide_final(
+        final_decision_record(actor=world.adviser, case=case, outcome="overturn", reasoning="x")
+    decision = final_decision_record(
         actor=world.decision_maker, case=case, outcome="overturn", reasoning="Motivation is real."
     )
     case.refresh_from_db()
@@ -108,9 +106,9 @@ def test_refusal_referral_and_overturn(world):
 
 def test_upheld_refusal_closes_the_case(world):
     case = _refused(world)
-    refer_for_final_decision(actor=world.member_a, case=case)
+    referral_create(actor=world.member_a, case=case)
     case.refresh_from_db()
-    decision = decide_final(
+    decision = final_decision_record(
         actor=world.decision_maker, case=case, outcome="uphold", reasoning="Agree with the unit."
     )
     case.refresh_from_db()
@@ -126,10 +124,10 @@ def test_referral_is_refused_without_consent_covering_the_national_point(world):
         actor=world.member_a, consent=consent, withdrawn_on=consent.given_on, note="Withdrawn"
     )
     with pytest.raises(ConsentMissingError, match="consent"):
-        refer_for_final_decision(actor=world.member_a, case=case)
+        referral_create(actor=world.member_a, case=case)
     give_consent(world.member_a, case, agencies=["police", "municipality"])
     with pytest.raises(ConsentMissingError, match="National"):
-        refer_for_final_decision(actor=world.member_a, case=case)
+        referral_create(actor=world.member_a, case=case)
     case.refresh_from_db()
     assert case.status == CaseStatus.REFUSED
 
@@ -153,7 +151,7 @@ def test_concurrent_decisions_exactly_one_wins():
         try:
             barrier.wait()
             kwargs = {"grounds": ["not_motivated"]} if outcome == "refuse" else {}
-            decide_admission(
+            unit_decision_record(
                 actor=world.coordinator_a,
                 case=Case.objects.get(pk=case.pk),
                 outcome=outcome,

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from vejud.decisions.letters import letter_pdf
 from vejud.decisions.models import RefusalGround
-from vejud.decisions.services import decide_admission, decide_final, refer_for_final_decision
+from vejud.decisions.services import final_decision_record, referral_create, unit_decision_record
 from vejud.people.services import protected_address_set
 from vejud.testing import make_assessed_case
 
@@ -28,7 +28,7 @@ def test_refusal_letter_has_reference_grounds_and_how_to_refer_but_no_cpr_or_add
         address=ADDRESS,
         reason="Relocated after threats",
     )
-    decision = decide_admission(
+    decision = unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="refuse",
@@ -47,16 +47,16 @@ def test_refusal_letter_has_reference_grounds_and_how_to_refer_but_no_cpr_or_add
 
 def test_final_overturn_letter_says_final(world):
     case = make_assessed_case(world)
-    decide_admission(
+    unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="refuse",
         grounds=["not_suitable"],
         reasoning="Not suitable.",
     )
-    refer_for_final_decision(actor=world.member_a, case=case)
+    referral_create(actor=world.member_a, case=case)
     case.refresh_from_db()
-    decision = decide_final(
+    decision = final_decision_record(
         actor=world.decision_maker, case=case, outcome="overturn", reasoning="Suitable after all."
     )
     text = _text(letter_pdf(decision))

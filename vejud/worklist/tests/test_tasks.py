@@ -7,7 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vejud.decisions.services import decide_admission, information_request, refer_for_final_decision
+from vejud.decisions.services import (
+    information_request_create,
+    referral_create,
+    unit_decision_record,
+)
 from vejud.testing import make_assessed_case, make_case
 from vejud.worklist.selectors import TaskKind, tasks_for
 
@@ -41,18 +45,20 @@ def test_ready_for_decision_reaches_the_coordinator_only(world):
 
 def test_referral_reaches_the_decision_maker_and_questions_reach_the_unit(world):
     case = make_assessed_case(world)
-    decide_admission(
+    unit_decision_record(
         actor=world.coordinator_a,
         case=case,
         outcome="refuse",
         grounds=["not_motivated"],
         reasoning="Not motivated.",
     )
-    refer_for_final_decision(actor=world.member_a, case=case)
+    referral_create(actor=world.member_a, case=case)
     assert (TaskKind.REFERRAL_AWAITING, case.reference) in _kinds(world.decision_maker)
     assert (TaskKind.REFERRAL_AWAITING, case.reference) not in _kinds(world.adviser)
     case.refresh_from_db()
-    information_request(actor=world.decision_maker, case=case, question="More about the family?")
+    information_request_create(
+        actor=world.decision_maker, case=case, question="More about the family?"
+    )
     assert (TaskKind.INFORMATION_REQUESTED, case.reference) in _kinds(world.member_a)
 
 
