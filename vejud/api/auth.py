@@ -16,11 +16,12 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja.errors import AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 
 from vejud.access.gate import Policy
 from vejud.access.rules import Capability, Part, has_capability
+from vejud.accounts.models import User
 from vejud.accounts.tokens import user_for_token
 
 POLICY_KEY = "x-vejud-policy"
@@ -33,6 +34,14 @@ def bearer_token(request: HttpRequest) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def api_user(request: HttpRequest) -> User:
+    """Return the user the API's bearer token authenticated (``request.auth``, typed)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user
 
 
 class BearerAuth(HttpBearer):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
 from vejud.access.rules import Part
+from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS, version_summary
 from vejud.api.schemas import (
@@ -188,7 +189,7 @@ def assessment_versions(
         related.append("criteria_version__programme")
     versions = list(model.objects.filter(case=case).select_related(*related).order_by("-version"))
     log_access(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=api_user(request),
         part=f"assessment_{kind.value}",
         person_id=case.person_id,
         case_id=case.pk,
@@ -248,7 +249,7 @@ def target_group_draft(
             {"criteria_version": _("Unknown criteria version.")}, code="criteria_version"
         )
     saved = target_group_save(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case,
         criteria_version=version,
         answers={code: answer.model_dump() for code, answer in payload.answers.items()},
@@ -274,7 +275,7 @@ def motivation_draft(
     fields = payload.model_dump()
     fields["motivation_kind"] = payload.motivation_kind.value if payload.motivation_kind else ""
     saved = motivation_save(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         **fields,
     )
@@ -298,7 +299,7 @@ def suitability_draft(
     fields = payload.model_dump()
     fields["judgement"] = payload.judgement.value if payload.judgement else ""
     saved = suitability_save(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         **fields,
     )
@@ -323,7 +324,7 @@ def assessment_sign(
     draft = INSTRUMENTS[kind.value].objects.filter(case=case, signed_at__isnull=True).first()
     if draft is None:
         return Status(409, {"detail": _("There is no draft to sign.")})
-    signed = instrument_sign(actor=request.auth, instrument=draft)  # type: ignore[attr-defined]
+    signed = instrument_sign(actor=api_user(request), instrument=draft)
     return _single(kind.value, signed)
 
 
@@ -352,7 +353,7 @@ def assessment_correct(
     if latest is None:
         return Status(409, {"detail": _("There is no signed assessment to correct.")})
     new = instrument_correct(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         instrument=latest,
         reason=payload.reason,
     )

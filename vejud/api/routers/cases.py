@@ -9,7 +9,7 @@ from ninja import Path, Query, Router
 
 from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for
 from vejud.access.rules import Capability, Part, require
-from vejud.api.auth import api_policy
+from vejud.api.auth import api_policy, api_user
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.schemas import (
     REFERENCE_PATTERN,
@@ -62,10 +62,8 @@ def _summary(case: Case) -> dict[str, Any]:
 )
 def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
     """Return one page of the caller's visible cases, newest first."""
-    require(request.auth, Capability.VIEW_CASES)  # type: ignore[attr-defined]
-    qs = cases_visible_to(request.auth).select_related(  # type: ignore[attr-defined]
-        "responsible_unit", "institution"
-    )
+    require(api_user(request), Capability.VIEW_CASES)
+    qs = cases_visible_to(api_user(request)).select_related("responsible_unit", "institution")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.track:
@@ -145,7 +143,7 @@ def cases_detail(
     request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)
 ) -> dict[str, Any]:
     """Return a case with the parts the caller may see; log each part shown."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     require(user, Capability.VIEW_CASES)
     access = get_case_for(user, reference, part=Part.SUMMARY)
     data = _detail(access)

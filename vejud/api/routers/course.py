@@ -21,6 +21,7 @@ from ninja import Path, Router, Status
 
 from vejud.access.cases import CaseAccess, cases_visible_to
 from vejud.access.rules import Basis, Part
+from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN
@@ -93,7 +94,7 @@ MEETINGS_SHOWN = 100
 def log_case_read(request: HttpRequest, access: CaseAccess, part: str) -> None:
     """Log a read of the case through the API."""
     log_access(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=api_user(request),
         part=part,
         person_id=access.case.person_id,
         case_id=access.case.pk,
@@ -311,7 +312,7 @@ def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PA
     and the actions the caller may take. A mentor gets only the mentor view (view "mentor").
     The view is logged."""
     access = case_access_of(request)
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     if access.basis == Basis.MENTOR:
         data = mentor_course_out(access, user)
         log_case_read(request, access, Part.MENTOR_VIEW.value)
@@ -339,7 +340,7 @@ def agreement(
 ) -> Any:
     """Save the exit agreement (exitaftale); its start date starts the course."""
     saved = agreement_save(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         parties=[p.value for p in payload.parties],
         starts_on=payload.starts_on,
@@ -365,7 +366,7 @@ def goal_new(
 ) -> Status[Any]:
     """Add a goal for one life area."""
     goal = goal_add(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         life_area=payload.life_area.value,
         goal=payload.goal,
@@ -397,7 +398,7 @@ def action_new(
         if owner is None:
             raise field_error("owner", _("The owner must be someone who can see the case."))
     action = action_add(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         goal=goal,
         description=payload.description,
         owner_agency=payload.owner_agency.value,
@@ -426,7 +427,7 @@ def action_change(
     action = get_object_or_404(PlanAction, pk=action_id, case=case)
     action.case = case
     updated = action_update(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         action=action,
         status=payload.status.value if payload.status else action.status,
         outcome=action.outcome if payload.outcome is None else payload.outcome,
@@ -456,7 +457,7 @@ def offer_new(
     if offer_type is None:
         raise field_error("offer_type", _("Unknown offer."))
     offer = offer_add(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         offer_type=offer_type,
         provider=payload.provider,
@@ -488,7 +489,7 @@ def offer_change(
     )
     offer.case = case
     updated = offer_update(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         offer=offer,
         status=payload.status.value if payload.status else offer.status,
         result=offer.result if payload.result is None else payload.result,
@@ -520,7 +521,7 @@ def mentor_new(
     if mentor is None:
         raise field_error("mentor", _("Choose a mentor of the case's unit."))
     assignment = mentor_assign(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case,
         mentor=mentor,
         starts_on=payload.starts_on,
@@ -544,7 +545,7 @@ def meeting_new(
     """The case's mentor logs a meeting; needs_attention raises a task for the coordinator.
     Anyone else is answered 403."""
     meeting = meeting_log(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         met_on=payload.met_on,
         form=payload.form.value,
@@ -574,7 +575,7 @@ def meeting_resolution(
     meeting = get_object_or_404(MentorMeeting, pk=meeting_id, case=case)
     meeting.case = case
     resolved = meeting_attention_resolve(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         meeting=meeting,
         note=payload.note,
     )
@@ -603,7 +604,7 @@ def closure(
 ) -> Status[Any]:
     """Close the course. 409 if the case changed since expected_version or cannot close."""
     closed = case_close(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         reason=payload.reason.value,
         summary=payload.summary,
@@ -628,7 +629,7 @@ def reopen(
     """Open a new case for the same person, linked to the earlier attempts."""
     case = case_access_of(request).case
     new = case_reopen(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case,
         note=payload.note,
     )

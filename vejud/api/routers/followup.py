@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Path, Router, Status
 
 from vejud.access.rules import Part
+from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
@@ -126,7 +127,7 @@ def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
         "reviews": [review_out(r) for r in items],
         "open_warnings": [warning_out(w) for w in open_warnings],
         "can_record": case.status == CaseStatus.ADMITTED
-        and may_act(request.auth, case, Actor.CASEWORKER),  # type: ignore[attr-defined]
+        and may_act(api_user(request), case, Actor.CASEWORKER),
     }
 
 
@@ -148,7 +149,7 @@ def review_new(
     case = case_access_of(request).case
     changes = ("crime_stopped", "environment_left", "lifestyle_changed", "custody_behaviour")
     review = review_record(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case,
         reviewed_on=payload.reviewed_on,
         crime_stopped=payload.crime_stopped,
@@ -185,7 +186,7 @@ def warning_resolution(
     warning = get_object_or_404(EarlyWarning, pk=warning_id, case=case)
     warning.case = case
     resolved = warning_resolve(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         warning=warning,
         note=payload.note,
     )

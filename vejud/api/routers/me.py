@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from vejud.accounts.models import Membership
-from vejud.api.auth import api_policy
+from vejud.api.auth import api_policy, api_user
 from vejud.api.schemas import ErrorOut, MeOut
 
 router = Router(tags=["account"])
@@ -23,7 +23,7 @@ router = Router(tags=["account"])
 )
 def me(request: HttpRequest) -> dict[str, Any]:
     """Return the token owner's e-mail, name and active memberships."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     memberships = Membership.objects.active().filter(user=user).select_related("unit")
     return {
         "email": user.email,

@@ -25,6 +25,7 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from vejud.access.cases import CaseAccess
 from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error, log_case_read
@@ -122,10 +123,6 @@ FILE_RESPONSE = {
         }
     }
 }
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _name(user: Any) -> str | None:
@@ -348,7 +345,7 @@ def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
             409, {"detail": _("There is already a budget for %(year)s.") % {"year": payload.year}}
         )
     year = budget_year_create(
-        actor=_user(request),
+        actor=api_user(request),
         year=payload.year,
         amount_ore=payload.amount_ore,
         reason=payload.reason,
@@ -406,7 +403,7 @@ def entries(request: HttpRequest, year: int = YearPath) -> Any:
 def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> Status[Any]:
     """Add an audited budget entry; 422 if it would leave committed money without budget."""
     entry = budget_entry_add(
-        actor=_user(request),
+        actor=api_user(request),
         budget_year=_year(year),
         kind=payload.kind.value,
         amount_ore=payload.amount_ore,
@@ -446,7 +443,7 @@ def guidelines(request: HttpRequest) -> Any:
 def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
     """The guideline in force for the category until then ends the day before."""
     guideline = guideline_publish(
-        actor=_user(request),
+        actor=api_user(request),
         category=payload.category.value,
         description=payload.description,
         cap_per_grant_ore=payload.cap_per_grant_ore,
@@ -472,7 +469,7 @@ def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
 def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     """One page of the applications on your cases (every case for the national staff),
     newest first. Cases are named by reference only; each case shown is logged."""
-    user = _user(request)
+    user = api_user(request)
     qs = applications_visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -520,7 +517,7 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
     """The case's applications (newest first), this year's availability per category
     frame, and whether you may apply. The view is logged."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     items = [item_out(a) for a in applications_for_case(access).select_related("case")]
     budget_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
     availability = []
@@ -558,7 +555,7 @@ def grant_apply(
     """Apply on a case under assessment or in a course. An amount above the guideline's caps
     is flagged and needs ``over_cap_reason``."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     action = None
     if payload.plan_action_id is not None:
         action = PlanAction.objects.filter(pk=payload.plan_action_id, case=access.case).first()
@@ -596,7 +593,7 @@ def grant_detail(
     access = case_access_of(request)
     application = get_application_for(access, application_id)
     log_case_read(request, access, Part.GRANTS.value)
-    return application_out(_user(request), access, application.pk)
+    return application_out(api_user(request), access, application.pk)
 
 
 @router.post(
@@ -616,7 +613,7 @@ def grant_decide(
     """Approve in full or partly, refuse, or ask for more information. An approval never
     goes above the budget: 409 with what is left when there is not enough."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     application = application_decide(
         actor=user,
         application=get_application_for(access, application_id),
@@ -644,7 +641,7 @@ def grant_answer(
 ) -> Any:
     """The application awaits a decision again."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     application = application_answer(
         actor=user,
         application=get_application_for(access, application_id),
@@ -670,7 +667,7 @@ def grant_withdraw(
 ) -> Any:
     """Withdraw with a reason."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     application = application_withdraw(
         actor=user,
         application=get_application_for(access, application_id),
@@ -697,7 +694,7 @@ def grant_payment(
     """Never more than what is left of the approval (422 otherwise)."""
     access = case_access_of(request)
     payment = payment_register(
-        actor=_user(request),
+        actor=api_user(request),
         application=get_application_for(access, application_id),
         paid_on=payload.paid_on,
         amount_ore=payload.amount_ore,
@@ -722,7 +719,7 @@ def grant_release_money(
 ) -> Any:
     """Release all that is unpaid, or ``amount_ore`` of it."""
     access = case_access_of(request)
-    user = _user(request)
+    user = api_user(request)
     application = grant_release(
         actor=user,
         application=get_application_for(access, application_id),
@@ -753,7 +750,7 @@ def grant_attach(
     # Read one byte past the limit, so the service can tell a file that is too large.
     data = file.read(settings.VEJUD_POOL_ATTACHMENT_MAX_BYTES + 1)
     attachment = attachment_add(
-        actor=_user(request),
+        actor=api_user(request),
         application=get_application_for(access, application_id),
         kind=AttachmentKind(kind).value,
         filename=file.name or "",

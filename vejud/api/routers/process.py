@@ -21,6 +21,7 @@ from ninja import Path, Router, Status
 from vejud.access.cases import AccessRuleDenied, case_access, cases_visible_to, log_case_access
 from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
+from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.schemas import (
     ID_MAX,
@@ -333,7 +334,7 @@ def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
     409 when the person may already be registered (confirm with confirm_new_person) or
     has an open case; only earlier cases the caller may see are listed.
     """
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     cpr = payload.cpr or ""
     try:
         case = inquiry_register(
@@ -404,9 +405,9 @@ def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
     """Return stage, what is missing, deadline, consent, instruments, decisions and referral,
     and the actions and transitions the caller may take now (the view is logged)."""
     access = case_access_of(request)
-    overview = process_overview(access, request.auth)  # type: ignore[attr-defined]
+    overview = process_overview(access, api_user(request))
     log_case_access(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=api_user(request),
         request=request,
         channel="api",
         access=access,
@@ -432,7 +433,7 @@ def consent_new(
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
 ) -> Status[Any]:
     """Record a consent (samtykkeerklæring): which agencies may share what."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     consent = consent_record(
         actor=user,
         case=case_access_of(request).case,
@@ -462,7 +463,7 @@ def consent_withdrawal(
     """Withdraw a consent of this case."""
     consent = get_object_or_404(Consent, pk=consent_id, case=case_access_of(request).case)
     consent = consent_withdraw(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         consent=consent,
         withdrawn_on=payload.withdrawn_on,
         note=payload.note,
@@ -490,7 +491,7 @@ def transition(
     """Make a plain transition. 409 if the case changed since expected_version or the
     state machine does not allow it; decisions and referral have their own operations."""
     case = case_transition(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         target=payload.target.value,
         reason=payload.reason,
@@ -514,7 +515,7 @@ def unit_decision(
 ) -> Status[Any]:
     """The unit coordinator (custody staff for custody cases) admits, or refuses on grounds."""
     decision = unit_decision_record(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         outcome=payload.outcome,
         grounds=[g.value for g in payload.grounds],
@@ -545,7 +546,7 @@ def referral_new(
 ) -> Status[Any]:
     """Refer the refusal for final decision (needs a consent covering the contact point)."""
     referral = referral_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         requested_by_person=payload.requested_by_person,
         note=payload.note,
@@ -575,7 +576,7 @@ def information_request_new(
 ) -> Status[Any]:
     """The national decision-maker asks the unit a question before deciding."""
     info = information_request_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         question=payload.question,
     )
@@ -601,7 +602,7 @@ def information_answer_new(
         InformationRequest, pk=request_id, referral__case=case_access_of(request).case
     )
     info = information_request_answer(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         request=info,
         answer=payload.answer,
     )
@@ -623,7 +624,7 @@ def final_decision(
 ) -> Status[Any]:
     """The national decision-maker upholds the refusal or admits (final)."""
     decision = final_decision_record(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         outcome=payload.outcome,
         reasoning=payload.reasoning,
@@ -651,7 +652,7 @@ def final_decision(
 )
 def tasks(request: HttpRequest) -> dict[str, Any]:
     """Return assessments due, decisions ready, questions to answer and referrals awaiting."""
-    items = tasks_for(request.auth)  # type: ignore[attr-defined]
+    items = tasks_for(api_user(request))
     return {
         "items": [
             {

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
 from vejud.access.rules import Capability, Part
-from vejud.api.auth import api_policy
+from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.routers.course import case_state, field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
@@ -196,7 +196,7 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
         "items": [transfer_out(t) for t in items],
         "can_request": case.status in OPEN_FOR_TRANSFER
         and not pending
-        and may_act(request.auth, case, Actor.CASEWORKER),  # type: ignore[attr-defined]
+        and may_act(api_user(request), case, Actor.CASEWORKER),
     }
 
 
@@ -216,7 +216,7 @@ def transfer_new(
     """Request a transfer; the sender stays responsible until the receiver accepts. 422 if
     no consent in force covers the receiving agency."""
     transfer = transfer_request(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         to_unit=_unit_by_code(payload.to_unit, RECEIVING_KINDS, "to_unit"),
         to_track=payload.to_track.value if payload.to_track else None,
@@ -247,7 +247,7 @@ def transfer_withdraw(
     case = case_access_of(request).case
     transfer = get_object_or_404(Transfer, pk=transfer_id, case=case)
     transfer.case = case
-    transfer_cancel(actor=request.auth, transfer=transfer)  # type: ignore[attr-defined]
+    transfer_cancel(actor=api_user(request), transfer=transfer)
     return _transfer(transfer.pk)
 
 
@@ -269,7 +269,7 @@ def release_date(
 ) -> Any:
     """The release date drives good-release planning (a plan N days before)."""
     case = release_date_set(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         case=case_access_of(request).case,
         release_on=payload.release_on,
     )
@@ -331,7 +331,7 @@ def release_plan_change(
     plan.case = case
     checklist = payload.checklist.model_dump(exclude_none=True) if payload.checklist else {}
     release_plan_update(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         plan=plan,
         checklist=checklist,
         receiving_unit=(
@@ -364,7 +364,7 @@ def release_transfer(
         return Status(409, {"detail": _("There is no release plan yet.")})
     plan.case = case
     transfer = release_transfer_request(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         plan=plan,
         handover_note=payload.handover_note,
     )
@@ -385,7 +385,7 @@ def release_transfer(
 def incoming(request: HttpRequest) -> Any:
     """Return each pending transfer to your units: reference, units and hand-over note only.
     Each hand-over note shown is logged."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     items = list(
         receivable_by(user)
         .filter(status=TransferStatus.PENDING)
@@ -449,7 +449,7 @@ def accept(
     """Take the case over: its unit, track and institution change now. 422 if no consent in
     force covers your agency or the transfer no longer awaits an answer."""
     transfer = transfer_accept(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         transfer=_receiving(request),
         note=payload.note,
     )
@@ -471,7 +471,7 @@ def decline(
 ) -> Any:
     """Decline with a reason; the sender stays responsible."""
     transfer = transfer_decline(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         transfer=_receiving(request),
         note=payload.note,
     )
