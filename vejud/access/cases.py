@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.rules import BASIS_PARTS, Basis, Capability, Part, Scope, scope_for
+from vejud.accounts.models import User
 from vejud.cases.models import BreakGlassGrant, Case, MentorAssignment, Track
 from vejud.core.request_cache import request_cached
 from vejud.people.models import AccessRuleKind, PersonAccessRule
@@ -46,7 +47,7 @@ class CaseAccess:
 
 
 def log_case_access(
-    *, user: Any, access: CaseAccess, part: str, request: Any = None, channel: str = "web"
+    *, user: User, access: CaseAccess, part: str, request: Any = None, channel: str = "web"
 ) -> None:
     """Write the access-log record of a view of ``part`` of the opened case (break-glass marked)."""
     from vejud.audit.services import log_access
@@ -119,7 +120,7 @@ def _scope_condition(scope: Scope, today: date) -> Q:
     return condition
 
 
-def cases_visible_to(user: Any, *, part: Part = Part.SUMMARY) -> QuerySet[Case]:
+def cases_visible_to(user: User, *, part: Part = Part.SUMMARY) -> QuerySet[Case]:
     """Return the cases ``user`` may see (``part`` of): the only way to list cases.
 
     A part outside what a mentor may see (e.g. grants) drops the mentor basis.
@@ -175,7 +176,7 @@ def check_person_rules(*, user_id: int, person_id: int, today: date | None = Non
         raise AccessRuleDenied(message or _("Access to this person is restricted to named users."))
 
 
-def case_access(user: Any, case: Case) -> CaseAccess | None:
+def case_access(user: User, case: Case) -> CaseAccess | None:
     """Return what ``user`` may see of ``case``, or None if it is outside their scope."""
     scope = scope_for(user)
     if not scope.has(Capability.VIEW_CASES) and not scope.has(Capability.BREAK_GLASS):
@@ -192,7 +193,7 @@ def case_access(user: Any, case: Case) -> CaseAccess | None:
     return CaseAccess(case=case, basis=basis, parts=BASIS_PARTS[basis])
 
 
-def get_case_for(user: Any, reference: str, *, part: Part = Part.SUMMARY) -> CaseAccess:
+def get_case_for(user: User, reference: str, *, part: Part = Part.SUMMARY) -> CaseAccess:
     """Fetch a case and authorise ``part``: 404 for missing, not yours, or a part not yours."""
     case = (
         Case.objects.select_related(

@@ -17,8 +17,19 @@ from django.http import HttpRequest, HttpResponse
 
 from vejud.access.cases import get_case_for
 from vejud.access.rules import Capability, Part, require, scope_for
+from vejud.accounts.models import User
 
 View = Callable[..., HttpResponse]
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a gated (non-public) page receives: its user is signed in.
+
+    For typing only: annotate a gated view's ``request`` with it so ``request.user``
+    is the user model, not ``User | AnonymousUser``.
+    """
+
+    user: User
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ def requires(capability: Capability) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             require(request.user, capability)
             return view(request, *args, **kwargs)
 
@@ -60,7 +71,7 @@ def requires(capability: Capability) -> Callable[[View], View]:
 
 
 def require_case_role(
-    user: Any, capability: Capability, alternatives: tuple[Capability, ...] = ()
+    user: User, capability: Capability, alternatives: tuple[Capability, ...] = ()
 ) -> None:
     """The role half of a case gate, shared by pages and the API: 403 unless a role fits.
 
@@ -91,7 +102,7 @@ def case_view(
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(
-            request: HttpRequest, reference: str, *args: Any, **kwargs: Any
+            request: AuthenticatedRequest, reference: str, *args: Any, **kwargs: Any
         ) -> HttpResponse:
             require_case_role(request.user, capability, alternatives)
             access = get_case_for(request.user, reference, part=part)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
+from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
 from vejud.organisations.models import UnitKind
 
 
@@ -131,7 +131,7 @@ class Scope:
 EMPTY_SCOPE_ROLES: frozenset[Role] = frozenset()
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: User | AnonymousUser) -> Scope:
     """Return the user's scope (cached on the user object for the request)."""
     cached = getattr(user, "_vejud_scope", None)
     if cached is not None:
@@ -170,11 +170,11 @@ def scope_for(user: Any) -> Scope:
             custody_institution_ids=institution_ids,
             mentor=Role.MENTOR in roles,
         )
-    user._vejud_scope = scope
+    user._vejud_scope = scope  # type: ignore[union-attr]
     return scope
 
 
-def require(user: Any, capability: Capability) -> Scope:
+def require(user: User | AnonymousUser, capability: Capability) -> Scope:
     """Return the user's scope, or raise 403 if no role of theirs grants ``capability``."""
     scope = scope_for(user)
     if not scope.has(capability):
@@ -182,6 +182,6 @@ def require(user: Any, capability: Capability) -> Scope:
     return scope
 
 
-def has_capability(user: Any, capability: Capability) -> bool:
+def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     """Return True if the user's roles grant ``capability``."""
     return scope_for(user).has(capability)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from vejud.access.cases import CaseAccess, get_case_for
 from vejud.access.gate import require_case_role
 from vejud.access.rules import Capability, Part, require
+from vejud.accounts.models import User
 from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
 from vejud.api.schemas import REFERENCE_PATTERN
 
@@ -37,7 +38,7 @@ class _Gate:
         self.check(request, user)
         return user
 
-    def check(self, request: HttpRequest, user: Any) -> None:
+    def check(self, request: HttpRequest, user: User) -> None:
         raise NotImplementedError
 
     @property
@@ -59,7 +60,7 @@ class CapabilityGate(_Gate):
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
 
-    def check(self, request: HttpRequest, user: Any) -> None:
+    def check(self, request: HttpRequest, user: User) -> None:
         require(user, self.capability)
 
     @property
@@ -87,7 +88,7 @@ class CaseGate(_Gate):
         # Capabilities that serve instead of ``capability`` (any one of them is enough).
         self.alternatives = alternatives
 
-    def check(self, request: HttpRequest, user: Any) -> None:
+    def check(self, request: HttpRequest, user: User) -> None:
         require_case_role(user, self.capability, self.alternatives)
         match = request.resolver_match
         reference = match.kwargs.get("reference") if match is not None else None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
 from vejud.access.rules import Basis, Capability, Part, require
+from vejud.accounts.models import User
 from vejud.assessments.models import (
     CriteriaVersion,
     InstrumentBase,
@@ -39,7 +40,7 @@ INSTRUMENTS: dict[str, type[InstrumentBase]] = {
 }
 
 
-def _require_assessor(actor: Any, case: Case) -> None:
+def _require_assessor(actor: User, case: Case) -> None:
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)
     if access is None or access.basis == Basis.MENTOR or Part.JOURNAL not in access.parts:
@@ -126,7 +127,7 @@ def _next_version(model: type[InstrumentBase], case: Case) -> int:
 
 
 def _save_draft(
-    actor: Any, case: Case, model: type[InstrumentT], fields: dict[str, Any], action: str
+    actor: User, case: Case, model: type[InstrumentT], fields: dict[str, Any], action: str
 ) -> InstrumentT:
     draft = _current_draft(model, case)
     created = draft is None
@@ -162,7 +163,7 @@ def _save_draft(
 @audited_service
 def target_group_save(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     criteria_version: CriteriaVersion,
     answers: dict[str, dict[str, Any]],
@@ -234,7 +235,7 @@ def fear_only(push: list[str], pull: list[str], fear_borne: bool) -> bool:
 @audited_service
 def motivation_save(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     push_factors: list[str],
     pull_factors: list[str],
@@ -294,7 +295,7 @@ def motivation_save(
 
 
 @audited_service
-def suitability_save(*, actor: Any, case: Case, **fields: Any) -> SuitabilityAssessment:
+def suitability_save(*, actor: User, case: Case, **fields: Any) -> SuitabilityAssessment:
     """Save the suitability draft: the four criteria with reasoning, and the overall judgement."""
     _require_assessor(actor, case)
     allowed = set()
@@ -347,7 +348,7 @@ def _missing_for_signing(instrument: InstrumentBase) -> list[str]:
 
 
 @audited_service
-def instrument_sign(*, actor: Any, instrument: InstrumentT) -> InstrumentT:
+def instrument_sign(*, actor: User, instrument: InstrumentT) -> InstrumentT:
     """Sign a draft; from then on it cannot change (a correction is a new version)."""
     model = type(instrument)
     case = Case.objects.get(pk=instrument.case_id)
@@ -377,7 +378,7 @@ def instrument_sign(*, actor: Any, instrument: InstrumentT) -> InstrumentT:
 
 
 @audited_service
-def instrument_correct(*, actor: Any, instrument: InstrumentT, reason: str) -> InstrumentT:
+def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> InstrumentT:
     """Start a correction: a new draft version that copies the signed one and points at it."""
     model = type(instrument)
     case = Case.objects.get(pk=instrument.case_id)

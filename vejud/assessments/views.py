@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vejud.access.cases import CaseAccess
-from vejud.access.gate import case_view
+from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.assessments.forms import (
     CorrectionForm,
@@ -60,7 +60,7 @@ def _criteria_version(case: Case, draft: Any, requested: str | None) -> Criteria
     return version
 
 
-def _build_form(kind: str, case: Case, data: Any, draft: Any, request: HttpRequest) -> Any:
+def _build_form(kind: str, case: Case, data: Any, draft: Any, request: AuthenticatedRequest) -> Any:
     initial = initial_from(draft, kind)
     if kind == "target_group":
         version = _criteria_version(
@@ -75,7 +75,7 @@ def _build_form(kind: str, case: Case, data: Any, draft: Any, request: HttpReque
     return SuitabilityForm(data, initial=initial)
 
 
-def _save(kind: str, request: HttpRequest, case: Case, form: Any) -> Any:
+def _save(kind: str, request: AuthenticatedRequest, case: Case, form: Any) -> Any:
     if kind == "target_group":
         return target_group_save(
             actor=request.user,
@@ -91,7 +91,7 @@ def _save(kind: str, request: HttpRequest, case: Case, form: Any) -> Any:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def instrument_edit(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+def instrument_edit(request: AuthenticatedRequest, access: CaseAccess, kind: str) -> HttpResponse:
     """Show the latest version; fill in and save the draft."""
     case = access.case
     model = _model(kind)
@@ -148,7 +148,9 @@ def instrument_edit(request: HttpRequest, access: CaseAccess, kind: str) -> Http
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["POST"])
-def instrument_sign_view(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+def instrument_sign_view(
+    request: AuthenticatedRequest, access: CaseAccess, kind: str
+) -> HttpResponse:
     """Sign the draft: from now on it cannot change."""
     case = access.case
     draft = _model(kind).objects.filter(case=case, signed_at__isnull=True).first()
@@ -166,7 +168,9 @@ def instrument_sign_view(request: HttpRequest, access: CaseAccess, kind: str) ->
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["POST"])
-def instrument_correct_view(request: HttpRequest, access: CaseAccess, kind: str) -> HttpResponse:
+def instrument_correct_view(
+    request: AuthenticatedRequest, access: CaseAccess, kind: str
+) -> HttpResponse:
     """Start a correction of the newest signed version."""
     case = access.case
     latest = (

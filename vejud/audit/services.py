@@ -23,6 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 
+from vejud.accounts.models import User
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.core.crypto import EncryptedTextField, keyed_hash
@@ -110,7 +111,7 @@ def audited_service(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _label(actor: Any) -> str:
+def _label(actor: User | None) -> str:
     if actor is None:
         return "system"
     return f"{getattr(actor, 'full_name', '')} <{getattr(actor, 'email', actor.pk)}>"
@@ -123,7 +124,7 @@ def _jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -267,7 +268,7 @@ def _client_ip(request: HttpRequest | None) -> str | None:
 
 def log_access(
     *,
-    user: Any,
+    user: User,
     part: str,
     person_id: int | None = None,
     case_id: int | None = None,
@@ -291,7 +292,7 @@ def log_access(
 
 def log_access_many(
     *,
-    user: Any,
+    user: User,
     part: str,
     entries: Iterable[tuple[int | None, int | None, bool]],
     request: HttpRequest | None = None,

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vejud.access.gate import requires
+from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability
+from vejud.accounts.models import User
 from vejud.audit import selectors
 from vejud.audit.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_review
 
 
-def _cursor(request: HttpRequest, name: str) -> int | None:
+def _cursor(request: AuthenticatedRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
 
 
-def _query_without_cursors(request: HttpRequest) -> str:
+def _query_without_cursors(request: AuthenticatedRequest) -> str:
     query: QueryDict = request.GET.copy()
     for name in ("after", "before"):
         query.pop(name, None)
@@ -33,7 +32,7 @@ def _query_without_cursors(request: HttpRequest) -> str:
 
 @requires(Capability.VIEW_AUDIT)
 @require_GET
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthenticatedRequest) -> HttpResponse:
     """Search the audit trail by person or case, user, action and time."""
     form = EventSearchForm(request.GET or None)
     page = None
@@ -58,7 +57,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_AUDIT)
 @require_GET
-def access(request: HttpRequest) -> HttpResponse:
+def access(request: AuthenticatedRequest) -> HttpResponse:
     """Search the access log by person or case, user, time, and break-the-glass."""
     form = AccessSearchForm(request.GET or None)
     page = None
@@ -83,7 +82,7 @@ def access(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.REVIEW_BREAK_GLASS)
 @require_http_methods(["GET", "POST"])
-def break_glass_queue(request: HttpRequest) -> HttpResponse:
+def break_glass_queue(request: AuthenticatedRequest) -> HttpResponse:
     """List break-the-glass access awaiting review (or reviewed) and record a review."""
     reviewed_tab = request.GET.get("tab") == "reviewed"
     failed: BreakGlassReviewForm | None = None
@@ -132,7 +131,7 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _review_form(
-    grant: BreakGlassGrant, user: Any, failed: BreakGlassReviewForm | None
+    grant: BreakGlassGrant, user: User, failed: BreakGlassReviewForm | None
 ) -> BreakGlassReviewForm | None:
     """Return the review form for a queued grant; none for the auditor's own access."""
     if grant.user_id == user.pk:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access, check_person_rules
 from vejud.access.rules import Basis, Capability, Part, require, scope_for
-from vejud.accounts.models import Role
+from vejud.accounts.models import Role, User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
     BreakGlassGrant,
@@ -57,7 +57,7 @@ def _check_unit_for_track(unit: Unit, track: str, institution: Unit | None) -> N
 
 def case_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     unit: Unit,
     track: str,
@@ -98,7 +98,7 @@ def case_create(
 @audited_service
 def case_open(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     unit: Unit,
     track: str = Track.LIBERTY,
@@ -132,14 +132,14 @@ def case_open(
     )
 
 
-def _require_casework_access(actor: Any, case: Case, part: Part) -> None:
+def _require_casework_access(actor: User, case: Case, part: Part) -> None:
     access = case_access(actor, case)
     if access is None or part not in access.parts:
         raise PermissionDenied
 
 
 @audited_service
-def journal_add(*, actor: Any, case: Case, text: str) -> JournalEntry:
+def journal_add(*, actor: User, case: Case, text: str) -> JournalEntry:
     """Write a journal note on the case."""
     require(actor, Capability.WRITE_JOURNAL)
     _require_casework_access(actor, case, Part.JOURNAL)
@@ -159,7 +159,7 @@ def journal_add(*, actor: Any, case: Case, text: str) -> JournalEntry:
 
 
 @audited_service
-def journal_correct(*, actor: Any, entry: JournalEntry, text: str, reason: str) -> JournalEntry:
+def journal_correct(*, actor: User, entry: JournalEntry, text: str, reason: str) -> JournalEntry:
     """Correct a journal note with a new entry that points at the old; the old stays."""
     require(actor, Capability.WRITE_JOURNAL)
     case = entry.case
@@ -187,7 +187,7 @@ def journal_correct(*, actor: Any, entry: JournalEntry, text: str, reason: str) 
 
 
 @audited_service
-def break_glass_open(*, actor: Any, reference: str, reason: str) -> BreakGlassGrant:
+def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassGrant:
     """Give ``actor`` one hour's access to a case outside their scope, on a written reason."""
     require(actor, Capability.BREAK_GLASS)
     reason = reason.strip()
@@ -223,7 +223,7 @@ def break_glass_open(*, actor: Any, reference: str, reason: str) -> BreakGlassGr
 
 
 @audited_service
-def break_glass_review(*, actor: Any, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
+def break_glass_review(*, actor: User, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
     """Mark a break-glass access as reviewed by an auditor, with the auditor's note."""
     require(actor, Capability.REVIEW_BREAK_GLASS)
     grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
@@ -247,7 +247,7 @@ def break_glass_review(*, actor: Any, grant: BreakGlassGrant, note: str) -> Brea
 
 @audited_service
 def mentor_assign(
-    *, actor: Any, case: Case, mentor: Any, starts_on: date | None = None
+    *, actor: User, case: Case, mentor: Any, starts_on: date | None = None
 ) -> MentorAssignment:
     """Assign a mentor to the case, ending the previous mentor's period."""
     require(actor, Capability.WRITE_JOURNAL)
@@ -289,7 +289,7 @@ class StaleCaseError(Exception):
         super().__init__(_("The case was changed by someone else. Reload the page and try again."))
 
 
-def may_act(actor: Any, case: Case, who: Actor) -> bool:
+def may_act(actor: User, case: Case, who: Actor) -> bool:
     """Return True if ``actor`` may make a transition of kind ``who`` on ``case``."""
     access = case_access(actor, case)
     if access is None or access.basis in {Basis.MENTOR}:
@@ -314,7 +314,7 @@ def case_lock(*, case: Case, expected_version: int | None) -> Case:
     return locked
 
 
-def _apply_transition(*, actor: Any, case: Case, transition: Transition, reason: str) -> Case:
+def _apply_transition(*, actor: User, case: Case, transition: Transition, reason: str) -> Case:
     """Move a locked case along ``transition`` and record it; callers hold the lock."""
     now = timezone.now()
     previous = case.status
@@ -348,7 +348,7 @@ def _apply_transition(*, actor: Any, case: Case, transition: Transition, reason:
 
 
 def case_transition_nested(
-    *, actor: Any, case: Case, target: str, reason: str = "", expected_version: int | None = None
+    *, actor: User, case: Case, target: str, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """Check and make one transition; for use by services that already run in an audit scope."""
     locked = case_lock(case=case, expected_version=expected_version)
@@ -363,7 +363,7 @@ def case_transition_nested(
 
 @audited_service
 def case_transition(
-    *, actor: Any, case: Case, target: str, reason: str = "", expected_version: int | None = None
+    *, actor: User, case: Case, target: str, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """Make a plain transition (one not resting on a decision record) on the case."""
     from vejud.cases.states import DECISION_TARGETS

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,9 +31,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from vejud.access.cases import AccessRuleDenied, CaseAccess, cases_visible_to
-from vejud.access.gate import case_view, requires
+from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part, Scope, has_capability, scope_for
 from vejud.accounts.decorators import reauth_required
+from vejud.accounts.models import User
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases import services
 from vejud.cases.badges import status_badge_class
@@ -120,7 +121,7 @@ def caseload_rows(cases: Iterable[Case]) -> list[CaseRow]:
     return rows
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
@@ -133,7 +134,7 @@ def _in_own_scope(scope: Scope, case: Case) -> bool:
     )
 
 
-def break_glass_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
+def break_glass_case_ids(user: User, cases: Iterable[Case]) -> set[int]:
     """Return the ids of ``cases`` the user sees only through break-the-glass.
 
     Runs at most two queries whatever the number of cases, and none when all
@@ -160,7 +161,7 @@ def break_glass_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
     return granted - set(mentored)
 
 
-def access_entries(user: Any, cases: list[Case]) -> list[tuple[int | None, int | None, bool]]:
+def access_entries(user: User, cases: list[Case]) -> list[tuple[int | None, int | None, bool]]:
     """Return one ``(person_id, case_id, break_glass)`` access-log entry per person."""
     via_glass = break_glass_case_ids(user, cases)
     seen: dict[int, tuple[int | None, int | None, bool]] = {}
@@ -240,7 +241,7 @@ def _positive_int(raw: str | None) -> int | None:
 @requires(Capability.VIEW_CASES)
 @never_cache
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     """List the user's visible cases with filters, search and keyset pagination."""
     scope = scope_for(request.user)
     form = CaseloadFilterForm(request.GET or None, units=_filter_units(scope))
@@ -310,7 +311,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_CASES)
 @never_cache
 @require_POST
-def reveal_names(request: HttpRequest) -> HttpResponse:
+def reveal_names(request: AuthenticatedRequest) -> HttpResponse:
     """Show the names of the cases on the caseload page; one access-log record per person."""
     form = RevealNamesForm(request.POST)
     if not form.is_valid():
@@ -380,7 +381,9 @@ def _journal(access: CaseAccess, before: int | None = None) -> tuple[list[Journa
     return page[:JOURNAL_PAGE_SIZE], len(page) > JOURNAL_PAGE_SIZE
 
 
-def _journal_context(request: HttpRequest, access: CaseAccess, **extra: Any) -> dict[str, Any]:
+def _journal_context(
+    request: AuthenticatedRequest, access: CaseAccess, **extra: Any
+) -> dict[str, Any]:
     before = _positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
     entries, has_older = _journal(access, before)
     path = access.case.get_absolute_url()
@@ -404,7 +407,7 @@ def _journal_context(request: HttpRequest, access: CaseAccess, **extra: Any) -> 
 
 
 def _case_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     access: CaseAccess,
     *,
     reveal_cpr: bool = False,
@@ -472,7 +475,7 @@ def _case_page(
 @case_view(part=Part.SUMMARY)
 @never_cache
 @require_GET
-def detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def detail(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the case page (each view is logged)."""
     return _case_page(request, access)
 
@@ -480,7 +483,7 @@ def detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.CPR)
 @never_cache
 @require_POST
-def reveal_cpr(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def reveal_cpr(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the full CPR number (logged)."""
     person = access.case.person
     log_access(
@@ -500,7 +503,7 @@ def reveal_cpr(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.THREATS)
 @never_cache
 @require_POST
-def reveal_threats(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def reveal_threats(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the threats against the person (logged)."""
     person = access.case.person
     log_access(
@@ -520,7 +523,7 @@ def reveal_threats(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 # The journal ------------------------------------------------------------------
 
 
-def _require_write(request: HttpRequest) -> None:
+def _require_write(request: AuthenticatedRequest) -> None:
     if not has_capability(request.user, Capability.WRITE_JOURNAL):
         raise PermissionDenied(_("Your role does not give access to this."))
 
@@ -528,7 +531,7 @@ def _require_write(request: HttpRequest) -> None:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_POST
-def journal_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def journal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Add a note to the journal; htmx gets the refreshed journal back."""
     _require_write(request)
     form = JournalNoteForm(request.POST)
@@ -558,7 +561,9 @@ def journal_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def journal_correct(request: HttpRequest, access: CaseAccess, entry_id: int) -> HttpResponse:
+def journal_correct(
+    request: AuthenticatedRequest, access: CaseAccess, entry_id: int
+) -> HttpResponse:
     """Correct a journal note with a new entry; the original stays and links to it."""
     _require_write(request)
     entry = get_object_or_404(
@@ -601,7 +606,7 @@ def _custodians_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(
-        request: HttpRequest, access: CaseAccess, *args: Any, **kwargs: Any
+        request: AuthenticatedRequest, access: CaseAccess, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         if not user_is_address_custodian(user=request.user, person_id=access.case.person_id):
             raise Http404
@@ -627,7 +632,7 @@ def _address_form(record: ProtectedAddress) -> ProtectedAddressForm:
 @reauth_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def protected_address(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def protected_address(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the protected address to a custodian after a written reason (logged with it)."""
     form = ReasonForm(request.POST or None)
     context: dict[str, Any] = {"case": access.case, "access": access, "form": form}
@@ -654,7 +659,13 @@ def protected_address(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 def _address_form_page(
-    request: HttpRequest, access: CaseAccess, form: Any, *, heading: str, action: str, submit: str
+    request: AuthenticatedRequest,
+    access: CaseAccess,
+    form: Any,
+    *,
+    heading: str,
+    action: str,
+    submit: str,
 ) -> HttpResponse:
     context = {
         "case": access.case,
@@ -666,7 +677,9 @@ def _address_form_page(
     return render(request, "cases/protected_address_form.html", context)
 
 
-def _save_address(request: HttpRequest, access: CaseAccess, form: ProtectedAddressForm) -> bool:
+def _save_address(
+    request: AuthenticatedRequest, access: CaseAccess, form: ProtectedAddressForm
+) -> bool:
     """Record the address through the service; return False with the error on the form."""
     data = form.cleaned_data
     try:
@@ -698,7 +711,7 @@ def _save_address(request: HttpRequest, access: CaseAccess, form: ProtectedAddre
 @reauth_required
 @never_cache
 @require_POST
-def protected_address_edit(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def protected_address_edit(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Change the protected address and its CPR-register protection (custodians only)."""
     form = ProtectedAddressForm(request.POST)
     if form.is_valid() and _save_address(request, access, form):
@@ -718,7 +731,7 @@ def protected_address_edit(request: HttpRequest, access: CaseAccess) -> HttpResp
 @reauth_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def protected_address_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def protected_address_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Register a protected address for the case's person; the user becomes its custodian."""
     if user_is_address_custodian(user=request.user, person_id=access.case.person_id):
         return redirect("cases:protected_address", reference=access.case.reference)
@@ -741,7 +754,7 @@ def protected_address_new(request: HttpRequest, access: CaseAccess) -> HttpRespo
 @reauth_required
 @never_cache
 @require_POST
-def custodian_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def custodian_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Name another user as custodian of the protected address."""
     form = CustodianAddForm(request.POST)
     if form.is_valid():
@@ -780,7 +793,7 @@ BREAK_GLASS_FIELD = {
 @reauth_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest) -> HttpResponse:
     """Open a case outside the user's scope for a limited time on a written reason."""
     initial = {"reference": request.GET.get("reference", "")[:20]}
     form = BreakGlassForm(request.POST or None, initial=initial)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -178,7 +177,7 @@ def current_assignment(assignments: list[MentorAssignment], today: date) -> Ment
     )
 
 
-def course_overview(access: CaseAccess, user: Any) -> CourseOverview:
+def course_overview(access: CaseAccess, user: User) -> CourseOverview:
     """Return the course panel's content for a user with casework access to the case."""
     case = access.case
     plan = course_plan(case)
@@ -211,7 +210,7 @@ def course_overview(access: CaseAccess, user: Any) -> CourseOverview:
     return overview
 
 
-def course_actions(case: Case, user: Any) -> dict[str, bool]:
+def course_actions(case: Case, user: User) -> dict[str, bool]:
     """Return which course actions ``user`` may take on ``case`` now."""
     worker = may_act(user, case, Actor.CASEWORKER)
     active = worker and case.status == CaseStatus.ADMITTED
@@ -226,7 +225,7 @@ def course_actions(case: Case, user: Any) -> dict[str, bool]:
     }
 
 
-def mentor_meetings(case: Case, user: Any, *, own_only: bool) -> list[MentorMeeting]:
+def mentor_meetings(case: Case, user: User, *, own_only: bool) -> list[MentorMeeting]:
     """Return the case's meeting log: only the user's own meetings when ``own_only``."""
     meetings = MentorMeeting.objects.filter(case=case).select_related(
         "assignment__mentor", "attention_resolved_by"

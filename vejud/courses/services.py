@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import case_create, case_lock, case_transition_nested, may_act
@@ -34,7 +35,7 @@ from vejud.courses.models import (
 from vejud.offers.models import OfferType
 
 
-def require_course_worker(actor: Any, case: Case) -> None:
+def require_course_worker(actor: User, case: Case) -> None:
     """Allow unit/custody/national staff of the case while the course is active."""
     if not may_act(actor, case, Actor.CASEWORKER):
         raise PermissionDenied
@@ -69,7 +70,7 @@ def action_due_refresh(*, case_id: int) -> None:
 
 
 def _audit(
-    actor: Any, action: str, obj: Any, case: Case, changes: dict[str, Any], reason: str = ""
+    actor: User, action: str, obj: Any, case: Case, changes: dict[str, Any], reason: str = ""
 ) -> None:
     audit_record(
         actor=actor,
@@ -85,7 +86,7 @@ def _audit(
 @audited_service
 def agreement_save(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     parties: list[str],
     starts_on: date,
@@ -138,7 +139,7 @@ def agreement_save(
 
 
 @audited_service
-def goal_add(*, actor: Any, case: Case, life_area: str, goal: str) -> PlanGoal:
+def goal_add(*, actor: User, case: Case, life_area: str, goal: str) -> PlanGoal:
     """Add a goal to the exit plan for one life area."""
     require_course_worker(actor, case)
     if life_area not in LifeArea.values:
@@ -162,7 +163,7 @@ def _check_owner(case: Case, owner: Any) -> None:
 @audited_service
 def action_add(
     *,
-    actor: Any,
+    actor: User,
     goal: PlanGoal,
     description: str,
     owner_agency: str,
@@ -193,7 +194,7 @@ def action_add(
 
 @audited_service
 def action_update(
-    *, actor: Any, action: PlanAction, status: str, outcome: str = "", deadline: date | None = None
+    *, actor: User, action: PlanAction, status: str, outcome: str = "", deadline: date | None = None
 ) -> PlanAction:
     """Change an action's status, outcome note or deadline."""
     case = action.case
@@ -217,7 +218,7 @@ def action_update(
 @audited_service
 def offer_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     offer_type: OfferType,
     provider: str = "",
@@ -249,7 +250,7 @@ def offer_add(
 
 @audited_service
 def offer_update(
-    *, actor: Any, offer: CaseOffer, status: str, result: str = "", ends_on: date | None = None
+    *, actor: User, offer: CaseOffer, status: str, result: str = "", ends_on: date | None = None
 ) -> CaseOffer:
     """Change an offer's status, result or end date."""
     case = offer.case
@@ -283,7 +284,7 @@ def active_assignment(case: Case, mentor: Any, on: date | None = None) -> Mentor
 @audited_service
 def meeting_log(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     met_on: date,
     form: str,
@@ -327,7 +328,7 @@ def meeting_log(
 
 @audited_service
 def meeting_attention_resolve(
-    *, actor: Any, meeting: MentorMeeting, note: str = ""
+    *, actor: User, meeting: MentorMeeting, note: str = ""
 ) -> MentorMeeting:
     """The unit has looked at a meeting the mentor flagged."""
     case = meeting.case
@@ -345,7 +346,7 @@ def meeting_attention_resolve(
 
 @audited_service
 def case_close(
-    *, actor: Any, case: Case, reason: str, summary: str, expected_version: int | None = None
+    *, actor: User, case: Case, reason: str, summary: str, expected_version: int | None = None
 ) -> CaseClosure:
     """Close an exit course with a reason and a closing summary."""
     if reason not in ClosureReason.values:
@@ -364,7 +365,7 @@ def case_close(
 
 
 @audited_service
-def case_reopen(*, actor: Any, case: Case, note: str = "") -> Case:
+def case_reopen(*, actor: User, case: Case, note: str = "") -> Case:
     """Reopen: a new case (a new attempt) for the same person, linked to the earlier one."""
     if not may_act(actor, case, Actor.CASEWORKER):
         raise PermissionDenied

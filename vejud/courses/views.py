@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from vejud.access.cases import CaseAccess, log_case_access
-from vejud.access.gate import case_view
+from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Basis, Part
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import StaleCaseError, may_act, mentor_assign
@@ -65,7 +65,7 @@ SECTIONS = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
@@ -74,14 +74,18 @@ def _case_url(case: Case, section: str = "") -> str:
     return f"{url}#course-{section}" if section else url
 
 
-def _back(request: HttpRequest, case: Case, message: str, section: str = "") -> HttpResponse:
+def _back(
+    request: AuthenticatedRequest, case: Case, message: str, section: str = ""
+) -> HttpResponse:
     """Return to the case page with an error message (a full reload for htmx)."""
     messages.error(request, message)
     url = _case_url(case, section)
     return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
 
 
-def _section(request: HttpRequest, access: CaseAccess, section: str, message: str) -> HttpResponse:
+def _section(
+    request: AuthenticatedRequest, access: CaseAccess, section: str, message: str
+) -> HttpResponse:
     """Render one refreshed section of the course panel in place of the htmx form."""
     course = course_overview(access, request.user)
     context = {
@@ -110,7 +114,7 @@ class Step:
     intro: str = ""
 
 
-def _form_step(request: HttpRequest, access: CaseAccess, step: Step) -> HttpResponse:
+def _form_step(request: AuthenticatedRequest, access: CaseAccess, step: Step) -> HttpResponse:
     """Show the step's form; on a valid POST run the service and go back to the case."""
     case = access.case
     allowed = course_actions(case, request.user)
@@ -152,7 +156,7 @@ def _form_step(request: HttpRequest, access: CaseAccess, step: Step) -> HttpResp
     return render(request, "courses/form_page.html", context)
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: AuthenticatedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
@@ -162,7 +166,7 @@ def _data(request: HttpRequest) -> Any:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def agreement_edit(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Draw up or change the exit agreement."""
     case = access.case
     agreement = ExitAgreement.objects.filter(case=case).first()
@@ -206,7 +210,7 @@ def agreement_edit(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_GET
-def agreement_document(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def agreement_document(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Download the exit agreement as PDF (the download is logged)."""
     case = access.case
     agreement = (
@@ -228,7 +232,7 @@ def agreement_document(request: HttpRequest, access: CaseAccess) -> HttpResponse
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def goal_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def goal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Add a goal for a life area to the exit plan."""
     case = access.case
     return _form_step(
@@ -251,7 +255,7 @@ def goal_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def action_add(request: HttpRequest, access: CaseAccess, goal_id: int) -> HttpResponse:
+def action_add(request: AuthenticatedRequest, access: CaseAccess, goal_id: int) -> HttpResponse:
     """Add an action to a goal."""
     case = access.case
     goal = get_object_or_404(PlanGoal.objects.select_related("case"), pk=goal_id, case=case)
@@ -282,7 +286,9 @@ def action_add(request: HttpRequest, access: CaseAccess, goal_id: int) -> HttpRe
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def action_update(request: HttpRequest, access: CaseAccess, action_id: int) -> HttpResponse:
+def action_update(
+    request: AuthenticatedRequest, access: CaseAccess, action_id: int
+) -> HttpResponse:
     """Change an action's status, outcome or deadline."""
     case = access.case
     action = get_object_or_404(PlanAction.objects.select_related("case"), pk=action_id, case=case)
@@ -319,7 +325,7 @@ def action_update(request: HttpRequest, access: CaseAccess, action_id: int) -> H
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def offer_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def offer_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Give an offer from the catalogue on the case."""
     case = access.case
     return _form_step(
@@ -348,7 +354,7 @@ def offer_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def offer_update(request: HttpRequest, access: CaseAccess, offer_id: int) -> HttpResponse:
+def offer_update(request: AuthenticatedRequest, access: CaseAccess, offer_id: int) -> HttpResponse:
     """Change an offer's status, result or end date."""
     case = access.case
     offer = get_object_or_404(
@@ -387,7 +393,7 @@ def offer_update(request: HttpRequest, access: CaseAccess, offer_id: int) -> Htt
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def mentor_assign_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def mentor_assign_view(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Assign a mentor or change the mentor (the previous period ends)."""
     case = access.case
     form = MentorAssignForm(_data(request), mentors=mentor_candidates(case), prefix="mentor")
@@ -411,7 +417,9 @@ def mentor_assign_view(request: HttpRequest, access: CaseAccess) -> HttpResponse
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def meeting_resolve(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def meeting_resolve(
+    request: AuthenticatedRequest, access: CaseAccess, meeting_id: int
+) -> HttpResponse:
     """Mark a meeting the mentor flagged as looked at by the unit."""
     case = access.case
     meeting = get_object_or_404(
@@ -441,7 +449,7 @@ def meeting_resolve(request: HttpRequest, access: CaseAccess, meeting_id: int) -
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def course_close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def course_close(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Close the exit course with a reason and a closing summary."""
     case = access.case
     form = CloseForm(_data(request), initial={"version": case.version})
@@ -469,7 +477,7 @@ def course_close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def course_reopen(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def course_reopen(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Reopen an ended case as a new attempt for the same person, linked to this one."""
     case = access.case
     return _form_step(
@@ -495,7 +503,7 @@ def course_reopen(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.MENTOR_VIEW)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def mentor_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def mentor_view(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """The mentor's page: the person's name, the plan, the offers and the own meeting log.
 
     Staff with casework access may open it read-only and see every mentor's meetings.

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
+from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -109,7 +110,7 @@ def _decided_statuses() -> frozenset[str]:
 DECIDED_STATUSES = _decided_statuses()
 
 
-def process_overview(access: CaseAccess, user: Any) -> ProcessOverview:
+def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
     """Return everything the process panel shows, in a fixed number of queries."""
     case = access.case
     today = timezone.localdate()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -73,7 +74,7 @@ def decision_requirements(case: Case, outcome: str, grounds: list[str]) -> list[
 @audited_service
 def unit_decision_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     outcome: str,
     reasoning: str,
@@ -132,7 +133,7 @@ def unit_decision_record(
 @audited_service
 def referral_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     requested_by_person: bool = True,
     note: str = "",
@@ -176,7 +177,7 @@ def _open_referral(case: Case) -> Referral:
 
 
 @audited_service
-def information_request_create(*, actor: Any, case: Case, question: str) -> InformationRequest:
+def information_request_create(*, actor: User, case: Case, question: str) -> InformationRequest:
     """The national decision-maker asks the unit for more information on a referred case."""
     if not may_act(actor, case, Actor.NATIONAL_DECIDER):
         raise PermissionDenied
@@ -202,7 +203,7 @@ def information_request_create(*, actor: Any, case: Case, question: str) -> Info
 
 @audited_service
 def information_request_answer(
-    *, actor: Any, request: InformationRequest, answer: str
+    *, actor: User, request: InformationRequest, answer: str
 ) -> InformationRequest:
     """The unit answers the contact point's request for information."""
     request = (
@@ -234,7 +235,7 @@ def information_request_answer(
 
 @audited_service
 def final_decision_record(
-    *, actor: Any, case: Case, outcome: str, reasoning: str, expected_version: int | None = None
+    *, actor: User, case: Case, outcome: str, reasoning: str, expected_version: int | None = None
 ) -> Decision:
     """The national contact point's final decision: uphold the refusal, or admit (overturn)."""
     reasoning = reasoning.strip()

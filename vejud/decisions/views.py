@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vejud.access.cases import CaseAccess
-from vejud.access.gate import case_view
+from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.audit.services import log_access
 from vejud.cases.services import StaleCaseError, case_transition
@@ -42,7 +42,7 @@ PROCESS_ERRORS = (StaleCaseError, IllegalTransitionError)
 
 
 def _action_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     access: CaseAccess,
     *,
     form: Any,
@@ -85,7 +85,7 @@ def _action_page(
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def unit_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def unit_decision(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """The unit's decision: admit or refuse with grounds."""
     case = access.case
     form = UnitDecisionForm(request.POST or None, initial={"version": case.version})
@@ -111,7 +111,7 @@ def unit_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def referral_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Put the refusal before the National Exit Contact Point."""
     case = access.case
     form = ReferralForm(request.POST or None, initial={"version": case.version})
@@ -135,7 +135,7 @@ def referral_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def final_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def final_decision(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """The National Exit Contact Point's final decision (access is logged by the case gate)."""
     case = access.case
     form = FinalDecisionForm(request.POST or None, initial={"version": case.version})
@@ -159,7 +159,7 @@ def final_decision(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def information_request_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def information_request_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Ask the unit for more information before the final decision."""
     case = access.case
     form = InformationRequestForm(request.POST or None, initial={"version": case.version})
@@ -180,7 +180,7 @@ def information_request_new(request: HttpRequest, access: CaseAccess) -> HttpRes
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
 def information_answer_view(
-    request: HttpRequest, access: CaseAccess, request_id: int
+    request: AuthenticatedRequest, access: CaseAccess, request_id: int
 ) -> HttpResponse:
     """The unit answers a request for information."""
     case = access.case
@@ -203,7 +203,7 @@ def information_answer_view(
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["POST"])
-def transition(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def transition(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Make a plain transition (start assessment, withdrawn, dropped, close)."""
     case = access.case
     form = TransitionForm(request.POST)
@@ -228,7 +228,7 @@ def transition(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET"])
-def letter(request: HttpRequest, access: CaseAccess, decision_id: int) -> HttpResponse:
+def letter(request: AuthenticatedRequest, access: CaseAccess, decision_id: int) -> HttpResponse:
     """Download a decision letter as PDF (the download is logged)."""
     case = access.case
     decision = get_object_or_404(

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.accounts.models import User
 from vejud.assessments.models import MotivationAssessment
 from vejud.assessments.services import latest_signed
 from vejud.audit.services import audit_record, audited_service, snapshot
@@ -100,7 +101,7 @@ def early_warnings_for(case: Case, review: Review, risk_count: int) -> list[tupl
 @audited_service
 def review_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     reviewed_on: date,
     crime_stopped: int,
@@ -190,7 +191,7 @@ def review_record(
 
 
 @audited_service
-def warning_resolve(*, actor: Any, warning: EarlyWarning, note: str) -> EarlyWarning:
+def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWarning:
     """The coordinator (or a caseworker) records what was done about an early warning."""
     case = warning.case
     if not may_act(actor, case, Actor.CASEWORKER):

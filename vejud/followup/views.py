@@ -5,14 +5,14 @@ from __future__ import annotations
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vejud.access.cases import CaseAccess
-from vejud.access.gate import case_view
+from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.audit.services import log_access
 from vejud.cases.models import CaseStatus, Track
@@ -31,7 +31,7 @@ def _section(access: CaseAccess) -> str:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def review_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def review_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Record a follow-up review; any early warnings it raises are shown after saving."""
     case = access.case
     if case.status != CaseStatus.ADMITTED or not may_act(request.user, case, Actor.CASEWORKER):
@@ -76,7 +76,9 @@ def review_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_POST
-def warning_resolve_view(request: HttpRequest, access: CaseAccess, warning_id: int) -> HttpResponse:
+def warning_resolve_view(
+    request: AuthenticatedRequest, access: CaseAccess, warning_id: int
+) -> HttpResponse:
     """Record what was done about an early warning."""
     warning = get_object_or_404(EarlyWarning, pk=warning_id, case=access.case)
     form = WarningResolveForm(request.POST)
@@ -97,7 +99,7 @@ def warning_resolve_view(request: HttpRequest, access: CaseAccess, warning_id: i
 @never_cache
 @require_GET
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # pygal's inline <style>
-def chart(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def chart(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Serve the motivation and progress chart as SVG (the view is logged)."""
     case = access.case
     log_access(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
 from vejud.access.rules import Capability, Part, require
+from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import case_create
@@ -83,7 +83,7 @@ def inquiry_route(
 @audited_service
 def inquiry_register(
     *,
-    actor: Any,
+    actor: User,
     source: str,
     channel: str,
     received_on: date,
@@ -168,7 +168,7 @@ def inquiry_register(
     return case
 
 
-def _require_caseworker(actor: Any, case: Case) -> None:
+def _require_caseworker(actor: User, case: Case) -> None:
     from vejud.access.rules import Basis
 
     require(actor, Capability.WRITE_JOURNAL)
@@ -180,7 +180,7 @@ def _require_caseworker(actor: Any, case: Case) -> None:
 @audited_service
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     given_on: date,
     method: str,
@@ -223,7 +223,7 @@ def consent_record(
 
 
 @audited_service
-def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: date, note: str) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, note: str) -> Consent:
     """Record that the person withdrew the consent."""
     case = consent.case
     _require_caseworker(actor, case)

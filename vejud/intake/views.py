@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vejud.access.cases import CaseAccess, case_access, cases_visible_to
-from vejud.access.gate import case_view, requires
+from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
 from vejud.intake.models import Consent
@@ -24,7 +24,7 @@ from vejud.intake.services import (
 
 @requires(Capability.WRITE_JOURNAL)
 @require_http_methods(["GET", "POST"])
-def inquiry_new(request: HttpRequest) -> HttpResponse:
+def inquiry_new(request: AuthenticatedRequest) -> HttpResponse:
     """Register an inquiry; it is routed to the unit of the person's district (or DfK)."""
     form = InquiryForm(request.POST or None)
     duplicates = None
@@ -75,7 +75,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def consent_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Record the person's consent (samtykkeerklæring)."""
     case = access.case
     form = ConsentForm(
@@ -95,7 +95,7 @@ def consent_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(part=Part.JOURNAL)
 @require_http_methods(["GET", "POST"])
 def consent_withdraw_view(
-    request: HttpRequest, access: CaseAccess, consent_id: int
+    request: AuthenticatedRequest, access: CaseAccess, consent_id: int
 ) -> HttpResponse:
     """Record that the person withdrew a consent."""
     case = access.case

@@ -28,7 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from vejud.access.gate import Policy
+from vejud.access.gate import AuthenticatedRequest, Policy
 from vejud.access.rules import Capability, has_capability
 from vejud.audit.services import audit_record, audited
 
@@ -119,7 +119,7 @@ def _declare_policy(patterns: Sequence[URLPattern | URLResolver]) -> None:
 def _audit(request: HttpRequest, action: str, obj: models.Model, message: Any) -> None:
     with audited():
         audit_record(
-            actor=request.user,
+            actor=cast(AuthenticatedRequest, request).user,
             action=f"admin.{action}",
             obj=obj,
             changes={"object": str(obj), "message": message},

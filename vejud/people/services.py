@@ -13,6 +13,7 @@ from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from vejud.access.rules import Capability, Part, require
+from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.core.crypto import keyed_hash
 from vejud.people.models import (
@@ -71,7 +72,7 @@ def persons_with_same_name_and_birth_date(
 @audited_service
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     first_name: str,
     last_name: str,
     birth_date: date | None = None,
@@ -150,7 +151,7 @@ PERSON_EDITABLE = (
 
 
 @audited_service
-def person_update(*, actor: Any, person: Person, reason: str = "", **changes: Any) -> Person:
+def person_update(*, actor: User, person: Person, reason: str = "", **changes: Any) -> Person:
     """Change a person's editable fields; the audit record holds before and after."""
     require(actor, Capability.WRITE_JOURNAL)
     unknown = set(changes) - set(PERSON_EDITABLE)
@@ -180,7 +181,7 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **changes: An
 @audited_service
 def protected_address_set(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     case: Any,
     address: str,
@@ -231,7 +232,7 @@ def protected_address_set(
 
 
 @audited_service
-def address_custodian_add(*, actor: Any, case: Any, user: Any, reason: str) -> AddressCustodian:
+def address_custodian_add(*, actor: User, case: Any, user: User, reason: str) -> AddressCustodian:
     """Name ``user`` as a custodian of the case person's protected address."""
     from vejud.access.cases import case_access
 
@@ -256,7 +257,7 @@ def address_custodian_add(*, actor: Any, case: Any, user: Any, reason: str) -> A
     return custodian
 
 
-def user_is_address_custodian(*, user: Any, person_id: int) -> bool:
+def user_is_address_custodian(*, user: User, person_id: int) -> bool:
     """Return True if ``user`` is named as custodian of the person's protected address."""
     return AddressCustodian.objects.filter(address__person_id=person_id, user_id=user.pk).exists()
 
@@ -264,10 +265,10 @@ def user_is_address_custodian(*, user: Any, person_id: int) -> bool:
 @audited_service
 def person_access_rule_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: str,
-    user: Any,
+    user: User,
     valid_from: date | None = None,
     valid_to: date | None = None,
     message: str = "",

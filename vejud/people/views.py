@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from vejud.access.cases import case_access, cases_visible_to
-from vejud.access.gate import requires
+from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability, has_capability, scope_for
+from vejud.accounts.models import User
 from vejud.audit.services import log_access
 from vejud.cases.models import Case
 from vejud.cases.views import break_glass_case_ids
@@ -26,7 +27,7 @@ from vejud.people.models import Person
 from vejud.people.services import person_access_rule_add
 
 
-def _visible_person(user: Any, public_id: UUID) -> tuple[Person, list[Case]]:
+def _visible_person(user: User, public_id: UUID) -> tuple[Person, list[Case]]:
     """Return the person and their cases the user may see; 404 unless at least one.
 
     A user in scope whose access the person's lists bar gets the list's message
@@ -52,7 +53,7 @@ def _visible_person(user: Any, public_id: UUID) -> tuple[Person, list[Case]]:
     return person, cases
 
 
-def _can_manage(user: Any, cases: list[Case]) -> bool:
+def _can_manage(user: User, cases: list[Case]) -> bool:
     """Return True if the user may edit the person's access lists (as the service allows)."""
     if not has_capability(user, Capability.MANAGE_PERSON_ACCESS):
         return False
@@ -61,7 +62,7 @@ def _can_manage(user: Any, cases: list[Case]) -> bool:
 
 
 def _person_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     person: Person,
     cases: list[Case],
     *,
@@ -96,7 +97,7 @@ def _person_page(
 @requires(Capability.VIEW_CASES)
 @never_cache
 @require_GET
-def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Show a person with all their cases the user may see (each view is logged)."""
     person, cases = _visible_person(request.user, public_id)
     return _person_page(request, person, cases)
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @requires(Capability.MANAGE_PERSON_ACCESS)
 @never_cache
 @require_POST
-def access_rule_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def access_rule_add(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Add a user to the person's exclusion or restriction list."""
     person, cases = _visible_person(request.user, public_id)
     form = AccessRuleForm(request.POST)

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from vejud.access.cases import CaseAccess, cases_visible_to
 from vejud.access.rules import Capability, Part, scope_for
+from vejud.accounts.models import User
 from vejud.pool.models import (
     GRANTED_STATUSES,
     OPEN_APPLICATION_STATUSES,
@@ -27,7 +28,7 @@ from vejud.pool.models import (
 )
 
 
-def applications_visible_to(user: Any) -> QuerySet[Application]:
+def applications_visible_to(user: User) -> QuerySet[Application]:
     """Return the applications on cases whose grants ``user`` may see."""
     if not scope_for(user).has(Capability.VIEW_GRANTS):
         return Application.objects.none()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
 from vejud.access.rules import Basis, Capability, Part, require, scope_for
+from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
 from vejud.core.crypto import fernet
@@ -66,7 +67,7 @@ class StaleApplicationError(ValidationError):
 # --- Permission helpers -------------------------------------------------------------------
 
 
-def _require_case_part(actor: Any, case: Case) -> Basis:
+def _require_case_part(actor: User, case: Case) -> Basis:
     """Return the actor's basis for ``case``; 403 without a basis that shows grants."""
     access = case_access(actor, case)
     if access is None or not access.can_see(Part.GRANTS):
@@ -74,19 +75,19 @@ def _require_case_part(actor: Any, case: Case) -> Basis:
     return access.basis
 
 
-def _require_applicant(actor: Any, case: Case) -> None:
+def _require_applicant(actor: User, case: Case) -> None:
     require(actor, Capability.APPLY_GRANTS)
     if _require_case_part(actor, case) == Basis.BREAK_GLASS:
         raise PermissionDenied(_("Breaking the glass gives access to read, not to apply."))
 
 
-def _require_national(actor: Any, capability: Capability, case: Case) -> None:
+def _require_national(actor: User, capability: Capability, case: Case) -> None:
     require(actor, capability)
     if _require_case_part(actor, case) != Basis.NATIONAL:
         raise PermissionDenied(_("Only the National Exit Contact Point can do this."))
 
 
-def _require_pool_manager(actor: Any) -> None:
+def _require_pool_manager(actor: User) -> None:
     scope = require(actor, Capability.MANAGE_POOL)
     if not scope.national:
         raise PermissionDenied(_("Only the National Exit Contact Point can do this."))
@@ -101,7 +102,7 @@ def _check_amount(amount_ore: int, *, field: str = "amount") -> None:
         raise ValidationError(_("The amount is too large."), code="amount_too_large")
 
 
-def _audit(actor: Any, action: str, obj: Any, changes: dict[str, Any], case: Case | None) -> None:
+def _audit(actor: User, action: str, obj: Any, changes: dict[str, Any], case: Case | None) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -116,7 +117,7 @@ def _audit(actor: Any, action: str, obj: Any, changes: dict[str, Any], case: Cas
 
 
 @audited_service
-def budget_year_create(*, actor: Any, year: int, amount_ore: int, reason: str) -> BudgetYear:
+def budget_year_create(*, actor: User, year: int, amount_ore: int, reason: str) -> BudgetYear:
     """Open a budget year with its first allocation."""
     _require_pool_manager(actor)
     if not 2000 <= year <= 2199:
@@ -141,7 +142,7 @@ def budget_year_create(*, actor: Any, year: int, amount_ore: int, reason: str) -
 @audited_service
 def budget_entry_add(
     *,
-    actor: Any,
+    actor: User,
     budget_year: BudgetYear,
     kind: str,
     amount_ore: int,
@@ -188,7 +189,7 @@ def _take_from_frame(year: BudgetYear, category: str, amount_ore: int) -> None:
 
 def _apply_entry(
     *,
-    actor: Any,
+    actor: User,
     budget_year: BudgetYear,
     kind: str,
     amount_ore: int,
@@ -279,7 +280,7 @@ def guideline_in_force(category: str, day: date | None = None) -> Guideline | No
 @audited_service
 def guideline_publish(
     *,
-    actor: Any,
+    actor: User,
     category: str,
     description: str,
     cap_per_grant_ore: int,
@@ -391,7 +392,7 @@ def cap_check(
 @audited_service
 def application_submit(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     category: str,
     amount_ore: int,
@@ -481,7 +482,7 @@ def _touch(application: Application, fields: list[str]) -> None:
 
 @audited_service
 def application_withdraw(
-    *, actor: Any, application: Application, reason: str, expected_version: int | None = None
+    *, actor: User, application: Application, reason: str, expected_version: int | None = None
 ) -> Application:
     """Withdraw an application that has not been decided."""
     _require_applicant(actor, application.case)
@@ -504,7 +505,7 @@ def application_withdraw(
 
 @audited_service
 def application_answer(
-    *, actor: Any, application: Application, answer: str, expected_version: int | None = None
+    *, actor: User, application: Application, answer: str, expected_version: int | None = None
 ) -> Application:
     """Answer the pool's request for more information; the application awaits decision again."""
     _require_applicant(actor, application.case)
@@ -578,7 +579,7 @@ def _move(application: Application, *, committed: int = 0, paid: int = 0) -> Non
 @audited_service
 def application_decide(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     outcome: str,
     reason: str = "",
@@ -653,7 +654,7 @@ def application_decide(
 @audited_service
 def payment_register(
     *,
-    actor: Any,
+    actor: User,
     application: Application,
     paid_on: date,
     amount_ore: int,
@@ -700,7 +701,7 @@ def payment_register(
 
 @audited_service
 def grant_release(
-    *, actor: Any, application: Application, reason: str, amount_ore: int | None = None
+    *, actor: User, application: Application, reason: str, amount_ore: int | None = None
 ) -> Application:
     """Release approved money that will not be paid back to the budget (all of it by default)."""
     _require_national(actor, Capability.MANAGE_POOL, application.case)
@@ -782,7 +783,7 @@ def _safe_filename(name: str, content_type: str) -> str:
 
 @audited_service
 def attachment_add(
-    *, actor: Any, application: Application, kind: str, filename: str, data: bytes
+    *, actor: User, application: Application, kind: str, filename: str, data: bytes
 ) -> Attachment:
     """Attach a quote, invoice or other document (PDF, PNG or JPEG; size-limited, sniffed)."""
     scope = scope_for(actor)

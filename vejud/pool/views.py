@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vejud.access.cases import CaseAccess, log_case_access
-from vejud.access.gate import case_view, requires
+from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.accounts.models import User
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
@@ -126,11 +127,11 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: AuthenticatedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
@@ -140,11 +141,11 @@ def _positive_int(raw: str | None) -> int | None:
     return None
 
 
-def _may_apply(request: HttpRequest, access: CaseAccess) -> bool:
+def _may_apply(request: AuthenticatedRequest, access: CaseAccess) -> bool:
     return scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
 
 
-def _national(request: HttpRequest, access: CaseAccess, capability: Capability) -> bool:
+def _national(request: AuthenticatedRequest, access: CaseAccess, capability: Capability) -> bool:
     return scope_for(request.user).has(capability) and access.basis == Basis.NATIONAL
 
 
@@ -183,7 +184,7 @@ def _all_years() -> list[int]:
 # --- The national overview, the chart and the year-end reports ----------------------------
 
 
-def _case_rows(user: Any, budget_year: BudgetYear) -> list[dict[str, Any]]:
+def _case_rows(user: User, budget_year: BudgetYear) -> list[dict[str, Any]]:
     """Return the year's figures per case the user may see (national roles only)."""
     rows = (
         applications_visible_to(user)
@@ -205,7 +206,7 @@ def _case_rows(user: Any, budget_year: BudgetYear) -> list[dict[str, Any]]:
 @requires(Capability.VIEW_POOL)
 @never_cache
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     """Show a year's budget, committed, paid and available, per category, unit and month.
 
     National roles also see the figures per case (logged); analysts see aggregates only.
@@ -247,7 +248,7 @@ def _month_rows(months: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
 @never_cache
 @require_GET
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # pygal's inline <style>
-def chart(request: HttpRequest, year: int) -> HttpResponse:
+def chart(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Serve the year's payments per month as an SVG bar chart (aggregates only)."""
     budget_year = get_object_or_404(BudgetYear, year=year)
     svg = monthly_paid_svg(budget_year.year, year_overview(budget_year).months)
@@ -257,7 +258,7 @@ def chart(request: HttpRequest, year: int) -> HttpResponse:
 @requires(Capability.VIEW_POOL)
 @never_cache
 @require_GET
-def report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+def report_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Download the year-end report as a spreadsheet (aggregates only: no case or person)."""
     budget_year = get_object_or_404(BudgetYear, year=year)
     response = HttpResponse(
@@ -273,7 +274,7 @@ def report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 @requires(Capability.VIEW_POOL)
 @never_cache
 @require_GET
-def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Download the year-end report as PDF (aggregates only: no case or person)."""
     budget_year = get_object_or_404(BudgetYear, year=year)
     response = HttpResponse(
@@ -289,7 +290,7 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
 @requires(Capability.VIEW_GRANTS)
 @never_cache
 @require_GET
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: AuthenticatedRequest) -> HttpResponse:
     """List the applications on the user's cases, with filters and the budget available."""
     years = _all_years()
     form = ApplicationFilterForm(request.GET or None, years=years)
@@ -346,7 +347,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 @requires(Capability.MANAGE_POOL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def budget(request: HttpRequest) -> HttpResponse:
+def budget(request: AuthenticatedRequest) -> HttpResponse:
     """Show the budget years with their frames and entries; open a year or change a budget."""
     posted = request.POST.get("form") if request.method == "POST" else None
     years = list(BudgetYear.objects.prefetch_related("frames").order_by("-year"))
@@ -418,7 +419,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_GRANTS)
 @never_cache
 @require_GET
-def guidelines(request: HttpRequest) -> HttpResponse:
+def guidelines(request: AuthenticatedRequest) -> HttpResponse:
     """Show the guideline in force per category, and the earlier and coming ones."""
     today = timezone.localdate()
     rows = list(Guideline.objects.order_by("category", "-valid_from", "-id"))
@@ -445,7 +446,7 @@ def guidelines(request: HttpRequest) -> HttpResponse:
 @requires(Capability.MANAGE_POOL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def guideline_new(request: HttpRequest) -> HttpResponse:
+def guideline_new(request: AuthenticatedRequest) -> HttpResponse:
     """Publish a guideline; the one in force for the category ends the day before."""
     form = GuidelineForm(
         _data(request),
@@ -486,7 +487,7 @@ def guideline_new(request: HttpRequest) -> HttpResponse:
 @case_view(part=Part.GRANTS)
 @never_cache
 @require_GET
-def case_grants(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def case_grants(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """List the grant applications on a case with their totals."""
     case = access.case
     log_case_access(user=request.user, request=request, access=access, part=GRANTS)
@@ -532,7 +533,7 @@ def _guideline_context(case: Case, category: str) -> dict[str, Any]:
 @case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Apply for a grant; the guideline in force for the chosen category is shown alongside."""
     case = access.case
     _require_applicant_basis(access)
@@ -617,7 +618,7 @@ def _may_pay(application: Application) -> bool:
     return application.is_granted and application.unpaid_ore > 0
 
 
-def _panel(request: HttpRequest, access: CaseAccess, application: Application) -> Panel:
+def _panel(request: AuthenticatedRequest, access: CaseAccess, application: Application) -> Panel:
     version = {"version": application.version}
     panel = Panel()
     if _may_apply(request, access):
@@ -647,7 +648,7 @@ def _budget_context(application: Application) -> dict[str, Any]:
 
 
 def _application_context(
-    request: HttpRequest, access: CaseAccess, application: Application
+    request: AuthenticatedRequest, access: CaseAccess, application: Application
 ) -> dict[str, Any]:
     context: dict[str, Any] = {
         "case": access.case,
@@ -671,7 +672,7 @@ def _application_context(
 @never_cache
 @require_GET
 def application_detail(
-    request: HttpRequest, access: CaseAccess, application_id: int
+    request: AuthenticatedRequest, access: CaseAccess, application_id: int
 ) -> HttpResponse:
     """Show an application: its history, documents, decision and payments, and the actions."""
     application = get_application_for(access, application_id)
@@ -696,7 +697,7 @@ class Step:
 
 
 def _step(
-    request: HttpRequest, access: CaseAccess, application: Application, step: Step
+    request: AuthenticatedRequest, access: CaseAccess, application: Application, step: Step
 ) -> HttpResponse:
     """Show the step's form; on a valid POST run the service and go back to the application."""
     if not step.possible(application):
@@ -734,7 +735,7 @@ def _step(
 @case_view(part=Part.GRANTS, capability=Capability.DECIDE_GRANTS)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def decide(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
     """Approve in full or in part, refuse, or ask the unit for more information."""
     application = get_application_for(access, application_id)
     form = DecisionForm(_data(request), initial={"version": application.version}, prefix="decide")
@@ -764,7 +765,7 @@ def decide(request: HttpRequest, access: CaseAccess, application_id: int) -> Htt
 @case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
     """Answer the pool's request for more information."""
     _require_applicant_basis(access)
     application = get_application_for(access, application_id)
@@ -793,7 +794,9 @@ def answer(request: HttpRequest, access: CaseAccess, application_id: int) -> Htt
 @case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def withdraw(
+    request: AuthenticatedRequest, access: CaseAccess, application_id: int
+) -> HttpResponse:
     """Withdraw an application that has not been decided."""
     _require_applicant_basis(access)
     application = get_application_for(access, application_id)
@@ -827,7 +830,7 @@ def withdraw(request: HttpRequest, access: CaseAccess, application_id: int) -> H
 @never_cache
 @require_http_methods(["GET", "POST"])
 def attachment_upload(
-    request: HttpRequest, access: CaseAccess, application_id: int
+    request: AuthenticatedRequest, access: CaseAccess, application_id: int
 ) -> HttpResponse:
     """Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)."""
     _require_applicant_basis(access)
@@ -867,7 +870,7 @@ def attachment_upload(
 @never_cache
 @require_GET
 def attachment_download(
-    request: HttpRequest, access: CaseAccess, application_id: int, attachment_id: int
+    request: AuthenticatedRequest, access: CaseAccess, application_id: int, attachment_id: int
 ) -> HttpResponse:
     """Download a document of an application (the download is logged)."""
     application = get_application_for(access, application_id)
@@ -883,7 +886,7 @@ def attachment_download(
 @case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def payment(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def payment(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
     """Register a payment against the approved grant."""
     application = get_application_for(access, application_id)
     form = PaymentForm(_data(request), initial={"paid_on": timezone.localdate()}, prefix="payment")
@@ -912,7 +915,7 @@ def payment(request: HttpRequest, access: CaseAccess, application_id: int) -> Ht
 @case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def release(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def release(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
     """Release approved money that will not be paid back to the budget."""
     application = get_application_for(access, application_id)
     form = ReleaseForm(_data(request), prefix="release")
@@ -940,7 +943,7 @@ def release(request: HttpRequest, access: CaseAccess, application_id: int) -> Ht
 @case_view(part=Part.GRANTS)
 @never_cache
 @require_GET
-def letter(request: HttpRequest, access: CaseAccess, application_id: int) -> HttpResponse:
+def letter(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
     """Download the decision letter to the applying unit as PDF (the download is logged)."""
     application = get_application_for(access, application_id)
     if application.status not in LETTER_STATUSES:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from vejud.accounts.models import User
 from vejud.cases.models import Case
 from vejud.cases.services import case_transition
 from vejud.pool.models import Application, BudgetYear, Category, Guideline
@@ -67,7 +68,7 @@ def make_application(
     *,
     amount_kr: int = 10_000,
     category: str = Category.TATTOO_REMOVAL,
-    actor: Any = None,
+    actor: User | None = None,
     **kwargs: Any,
 ) -> Application:
     """Apply for a grant for ``case`` (by the case unit's member unless ``actor`` is given)."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
+from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
 from vejud.organisations.models import UnitKind
 from vejud.transfers.models import Transfer
 
 CUSTODY_KINDS = (UnitKind.DFK, UnitKind.INSTITUTION)
 
 
-def receivable_by(user: Any) -> QuerySet[Transfer]:
+def receivable_by(user: User) -> QuerySet[Transfer]:
     """Return the transfers addressed to the user's units (the rule of ``can_receive``)."""
     memberships = Membership.objects.active().filter(user_id=user.pk).values_list("unit_id", "role")
     national, custody, local = set(), set(), set()

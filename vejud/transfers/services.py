@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role
+from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
 from vejud.audit.services import AuditMissingError, audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import may_act
@@ -33,7 +33,7 @@ OPEN_FOR_TRANSFER = frozenset(
 )
 
 
-def can_receive(user: Any, transfer: Transfer) -> bool:
+def can_receive(user: User, transfer: Transfer) -> bool:
     """Return True if ``user`` works in the receiving unit (custody staff for custody units)."""
     unit = transfer.to_unit
     receiving = [unit.pk] + ([transfer.to_institution_id] if transfer.to_institution_id else [])
@@ -52,7 +52,7 @@ def can_receive(user: Any, transfer: Transfer) -> bool:
 @audited_service
 def transfer_request(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     to_unit: Unit,
     handover_note: str,
@@ -110,7 +110,7 @@ def transfer_request(
     return transfer
 
 
-def _decide(actor: Any, transfer: Transfer, status: str, note: str) -> Transfer:
+def _decide(actor: User, transfer: Transfer, status: str, note: str) -> Transfer:
     transfer = Transfer.objects.select_for_update().select_related("to_unit").get(pk=transfer.pk)
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(
@@ -127,7 +127,7 @@ def _decide(actor: Any, transfer: Transfer, status: str, note: str) -> Transfer:
 
 
 @audited_service
-def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Transfer:
+def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Transfer:
     """The receiver takes over: the case's unit, track and institution change now."""
     transfer = _decide(actor, transfer, TransferStatus.ACCEPTED, note)
     case = Case.objects.select_for_update().get(pk=transfer.case_id)
@@ -164,7 +164,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Transf
 
 
 @audited_service
-def transfer_decline(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
+def transfer_decline(*, actor: User, transfer: Transfer, note: str) -> Transfer:
     """The receiver declines; the sender stays responsible."""
     if not note.strip():
         raise ValidationError(_("Say why the transfer is declined."), code="note")
@@ -182,7 +182,7 @@ def transfer_decline(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
 
 
 @audited_service
-def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
+def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
     """The sender withdraws a transfer request that is still pending."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if not may_act(actor, transfer.case, Actor.CASEWORKER):
@@ -207,7 +207,7 @@ def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
 
 
 @audited_service
-def release_date_set(*, actor: Any, case: Case, release_on: date | None) -> Case:
+def release_date_set(*, actor: User, case: Case, release_on: date | None) -> Case:
     """Record the expected release date of a custody case (drives good-release planning)."""
     if not may_act(actor, case, Actor.CASEWORKER):
         raise PermissionDenied
@@ -286,7 +286,7 @@ def release_plans_run(*, today: date | None = None) -> int:
 @audited_service
 def release_plan_update(
     *,
-    actor: Any,
+    actor: User,
     plan: ReleasePlan,
     checklist: dict[str, bool],
     receiving_unit: Unit | None = None,
@@ -325,7 +325,7 @@ def release_plan_update(
 
 
 @audited_service
-def release_transfer_request(*, actor: Any, plan: ReleasePlan, handover_note: str) -> Transfer:
+def release_transfer_request(*, actor: User, plan: ReleasePlan, handover_note: str) -> Transfer:
     """Request the prepared transfer to the receiving local unit from the release plan."""
     if plan.receiving_unit is None:
         raise ValidationError(_("Name the receiving local unit first."), code="receiving_unit")

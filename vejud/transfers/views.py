@@ -10,14 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vejud.access.cases import CaseAccess
-from vejud.access.gate import case_view, requires
+from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
 from vejud.audit.services import log_access, log_access_many
 from vejud.cases.models import CaseStatus
@@ -61,7 +61,7 @@ def _errors(exc: ValidationError) -> str:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def transfer_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def transfer_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Ask another unit, track or the national contact point to take the case over."""
     case = access.case
     pending = Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists()
@@ -111,7 +111,7 @@ def transfer_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @never_cache
 @require_POST
 def transfer_cancel_view(
-    request: HttpRequest, access: CaseAccess, transfer_id: int
+    request: AuthenticatedRequest, access: CaseAccess, transfer_id: int
 ) -> HttpResponse:
     """Withdraw a transfer request that still awaits the receiver."""
     transfer = get_object_or_404(Transfer, pk=transfer_id, case=access.case)
@@ -127,7 +127,7 @@ def transfer_cancel_view(
 # The receiver -------------------------------------------------------------------
 
 
-def _answer(request: HttpRequest, form: TransferAnswerForm) -> HttpResponse | None:
+def _answer(request: AuthenticatedRequest, form: TransferAnswerForm) -> HttpResponse | None:
     """Carry out a valid answer; return the redirect, or None to show the form's errors."""
     transfer = get_object_or_404(
         receivable_by(request.user).select_related("case", "to_unit"),
@@ -159,7 +159,7 @@ def _answer(request: HttpRequest, form: TransferAnswerForm) -> HttpResponse | No
 @requires(Capability.VIEW_CASES)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def incoming(request: HttpRequest) -> HttpResponse:
+def incoming(request: AuthenticatedRequest) -> HttpResponse:
     """List the transfers awaiting the user's unit, with accept and decline."""
     form = TransferAnswerForm(request.POST or None)
     if request.method == "POST":
@@ -206,7 +206,7 @@ def _release_section(access: CaseAccess) -> str:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_POST
-def release_date(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def release_date(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Record or clear the expected release date of a custody case."""
     form = ReleaseDateForm(request.POST)
     if not form.is_valid():
@@ -234,7 +234,7 @@ def _plan_for(access: CaseAccess) -> ReleasePlan | None:
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def release_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def release_plan(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Tick off the good-release checklist, name the receiving unit and request the transfer."""
     case = access.case
     plan = _plan_for(access)
@@ -305,7 +305,7 @@ def _plan_context(
 @case_view(part=Part.JOURNAL)
 @never_cache
 @require_POST
-def release_transfer(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def release_transfer(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Request the prepared transfer to the receiving local unit."""
     case = access.case
     plan = _plan_for(access)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import barred_persons, cases_visible_to
 from vejud.access.rules import Capability, Scope, scope_for
-from vejud.accounts.models import Role
+from vejud.accounts.models import Role, User
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -113,7 +113,7 @@ def casework_condition(scope: Scope, prefix: str = "") -> Q:
     return condition
 
 
-def casework_cases(user: Any) -> QuerySet[Case]:
+def casework_cases(user: User) -> QuerySet[Case]:
     """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
     return cases_visible_to(user).filter(casework_condition(scope_for(user)))
 
@@ -129,7 +129,7 @@ def _signed(model: Any) -> Any:
     return Exists(model.objects.filter(case=OuterRef("pk"), signed_at__isnull=False))
 
 
-def tasks_for(user: Any) -> list[Task]:
+def tasks_for(user: User) -> list[Task]:
     """Return the user's tasks, overdue first, then by due date."""
     today = timezone.localdate()
     scope = scope_for(user)
@@ -197,7 +197,7 @@ def tasks_for(user: Any) -> list[Task]:
     return tasks
 
 
-def _course_tasks(user: Any, mine: QuerySet[Case], today: date) -> list[Task]:
+def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
     from django.conf import settings
 

@@ -21,6 +21,7 @@ from ninja import Path, Router, Status
 
 from vejud.access.cases import CaseAccess, cases_visible_to
 from vejud.access.rules import Basis, Part
+from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
@@ -231,7 +232,7 @@ def _people(users: Any) -> list[dict[str, str]]:
     return [{"email": u.email, "name": u.full_name} for u in users.only("email", "full_name")]
 
 
-def course_out(access: CaseAccess, user: Any) -> dict[str, Any]:
+def course_out(access: CaseAccess, user: User) -> dict[str, Any]:
     """Return the unit's view of the course, in a fixed number of queries."""
     case = access.case
     overview = course_overview(access, user)
@@ -279,7 +280,7 @@ def course_out(access: CaseAccess, user: Any) -> dict[str, Any]:
     }
 
 
-def mentor_course_out(access: CaseAccess, user: Any) -> dict[str, Any]:
+def mentor_course_out(access: CaseAccess, user: User) -> dict[str, Any]:
     """Return the mentor's view: name, plan, offers, own meetings; nothing else."""
     case = access.case
     plan = course_plan(case)

@@ -25,6 +25,7 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from vejud.access.cases import CaseAccess
 from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.pagination import cursor_decode, cursor_encode
@@ -125,7 +126,7 @@ FILE_RESPONSE = {
 }
 
 
-def _name(user: Any) -> str | None:
+def _name(user: User | None) -> str | None:
     return None if user is None else user.full_name
 
 
@@ -228,7 +229,7 @@ def attachment_out(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def actions_for(user: Any, access: CaseAccess, application: Application) -> dict[str, bool]:
+def actions_for(user: User, access: CaseAccess, application: Application) -> dict[str, bool]:
     """Return what ``user`` may do with the application now (the services decide in the end)."""
     scope = scope_for(user)
     national = access.basis == Basis.NATIONAL
@@ -246,7 +247,7 @@ def actions_for(user: Any, access: CaseAccess, application: Application) -> dict
     }
 
 
-def application_out(user: Any, access: CaseAccess, application_id: int) -> dict[str, Any]:
+def application_out(user: User, access: CaseAccess, application_id: int) -> dict[str, Any]:
     """Return one application of the authorised case with its history, payments, documents."""
     application = (
         applications_for_case(access)

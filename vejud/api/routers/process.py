@@ -287,7 +287,7 @@ def _institution(code: str | None) -> Unit | None:
     return found
 
 
-def _conflict(user: Any, *, detail: str, code: str, persons: list[Person]) -> Status[Any]:
+def _conflict(user: User, *, detail: str, code: str, persons: list[Person]) -> Status[Any]:
     """Return 409 with the earlier cases of ``persons`` that the user may see (only those)."""
     earlier = (
         cases_visible_to(user)

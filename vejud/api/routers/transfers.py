@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
 from vejud.access.rules import Capability, Part
+from vejud.accounts.models import User
 from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.routers.course import case_state, field_error, log_case_read
@@ -83,7 +84,7 @@ class ReceiverGate(CapabilityGate):
     def __init__(self) -> None:
         super().__init__(Capability.VIEW_CASES)
 
-    def check(self, request: HttpRequest, user: Any) -> None:
+    def check(self, request: HttpRequest, user: User) -> None:
         super().check(request, user)
         match = request.resolver_match
         raw = match.kwargs.get("transfer_id") if match is not None else None

@@ -11,6 +11,7 @@ from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
 from vejud.access.rules import Part
+from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
@@ -74,7 +75,7 @@ def review_changes(review: Review) -> list[Change]:
     return changes
 
 
-def followup_overview(case: Case, user: Any) -> FollowupOverview:
+def followup_overview(case: Case, user: User) -> FollowupOverview:
     """Collect the follow-up panel in a fixed number of queries, however many reviews there are."""
     reviews: list[Review] = list(
         Review.objects.filter(case=case)

@@ -9,6 +9,7 @@ from django import template
 from django.conf import settings
 
 from vejud.access.rules import Part
+from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
@@ -36,7 +37,7 @@ class TransfersOverview:
     plan_days: int
 
 
-def transfers_overview(case: Case, user: Any) -> TransfersOverview:
+def transfers_overview(case: Case, user: User) -> TransfersOverview:
     """Collect the panel in a fixed number of queries, however many transfers there are."""
     transfers = list(
         Transfer.objects.filter(case=case).select_related(
