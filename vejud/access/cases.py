@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.rules import BASIS_PARTS, Basis, Capability, Part, Scope, scope_for
 from vejud.accounts.models import User
+from vejud.audit.services import log_access
 from vejud.cases.models import BreakGlassGrant, Case, MentorAssignment, Track
 from vejud.core.request_cache import request_cached
 from vejud.people.models import AccessRuleKind, PersonAccessRule
@@ -47,11 +47,15 @@ class CaseAccess:
 
 
 def log_case_access(
-    *, user: User, access: CaseAccess, part: str, request: Any = None, channel: str = "web"
+    *,
+    user: User,
+    access: CaseAccess,
+    part: str,
+    request: HttpRequest | None = None,
+    channel: str = "web",
+    reason: str = "",
 ) -> None:
     """Write the access-log record of a view of ``part`` of the opened case (break-glass marked)."""
-    from vejud.audit.services import log_access
-
     log_access(
         user=user,
         part=part,
@@ -60,6 +64,7 @@ def log_case_access(
         request=request,
         channel=channel,
         break_glass=access.break_glass,
+        reason=reason,
     )
 
 

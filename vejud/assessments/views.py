@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vejud.access.cases import CaseAccess
+from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.assessments.forms import (
@@ -33,7 +33,6 @@ from vejud.assessments.services import (
     suitability_save,
     target_group_save,
 )
-from vejud.audit.services import log_access
 from vejud.cases.models import Case, Track
 from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
@@ -102,13 +101,11 @@ def instrument_edit(request: AuthenticatedRequest, access: CaseAccess, kind: str
     )
     draft = next((v for v in versions if v.signed_at is None), None)
     latest = versions[0] if versions else None
-    log_access(
+    log_case_access(
         user=request.user,
+        access=access,
         part=f"assessment_{kind}",
-        person_id=case.person_id,
-        case_id=case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     form = None
     if latest is None or draft is not None:

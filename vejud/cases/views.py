@@ -30,12 +30,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from vejud.access.cases import AccessRuleDenied, CaseAccess, cases_visible_to
+from vejud.access.cases import AccessRuleDenied, CaseAccess, cases_visible_to, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part, Scope, has_capability, scope_for
 from vejud.accounts.decorators import reauth_required
 from vejud.accounts.models import User
-from vejud.audit.services import log_access, log_access_many
+from vejud.audit.services import log_access_many
 from vejud.cases import services
 from vejud.cases.badges import status_badge_class
 from vejud.cases.forms import (
@@ -417,13 +417,11 @@ def _case_page(
     """Log the view of the case and render the case page with what ``access`` allows."""
     user, case = request.user, access.case
     person = case.person
-    log_access(
+    log_case_access(
         user=user,
+        access=access,
         part="case",
-        person_id=person.pk,
-        case_id=case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -486,13 +484,11 @@ def detail(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
 def reveal_cpr(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the full CPR number (logged)."""
     person = access.case.person
-    log_access(
+    log_case_access(
         user=request.user,
+        access=access,
         part=Part.CPR.value,
-        person_id=person.pk,
-        case_id=access.case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     if _is_htmx(request):
         context = {"case": access.case, "show_cpr": True, "cpr": _format_cpr(person.cpr)}
@@ -506,13 +502,11 @@ def reveal_cpr(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespons
 def reveal_threats(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the threats against the person (logged)."""
     person = access.case.person
-    log_access(
+    log_case_access(
         user=request.user,
+        access=access,
         part=Part.THREATS.value,
-        person_id=person.pk,
-        case_id=access.case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     if _is_htmx(request):
         context = {"case": access.case, "threats": person.threat_notes}
@@ -638,13 +632,11 @@ def protected_address(request: AuthenticatedRequest, access: CaseAccess) -> Http
     context: dict[str, Any] = {"case": access.case, "access": access, "form": form}
     if request.method == "POST" and form.is_valid():
         record = ProtectedAddress.objects.get(person_id=access.case.person_id)
-        log_access(
+        log_case_access(
             user=request.user,
+            access=access,
             part=Part.PROTECTED_ADDRESS.value,
-            person_id=access.case.person_id,
-            case_id=access.case.pk,
             request=request,
-            break_glass=access.break_glass,
             reason=form.cleaned_data["reason"],
         )
         context.update(

@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vejud.access.cases import CaseAccess
+from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
-from vejud.audit.services import log_access
 from vejud.cases.services import StaleCaseError, case_transition
 from vejud.cases.states import IllegalTransitionError
 from vejud.decisions.forms import (
@@ -57,13 +56,11 @@ def _action_page(
     case = access.case
     overview = process_overview(access, request.user)
     if request.method == "GET":
-        log_access(
+        log_case_access(
             user=request.user,
+            access=access,
             part=f"process_{action}",
-            person_id=case.person_id,
-            case_id=case.pk,
             request=request,
-            break_glass=access.break_glass,
         )
     if not overview.actions.get(action):
         messages.error(request, _("This action is not possible on the case right now."))
@@ -236,13 +233,11 @@ def letter(request: AuthenticatedRequest, access: CaseAccess, decision_id: int) 
         pk=decision_id,
         case=case,
     )
-    log_access(
+    log_case_access(
         user=request.user,
+        access=access,
         part="decision_letter",
-        person_id=case.person_id,
-        case_id=case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     response = HttpResponse(letter_pdf(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(decision)}"'

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vejud.access.cases import CaseAccess
+from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
-from vejud.audit.services import log_access
 from vejud.cases.models import CaseStatus, Track
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
@@ -41,13 +40,11 @@ def review_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespons
     form = ReviewForm(request.POST or None, custody=custody)
     risks = RiskEventFormSet(request.POST or None, prefix="risk")
     if request.method == "GET":
-        log_access(
+        log_case_access(
             user=request.user,
+            access=access,
             part="followup_review_form",
-            person_id=case.person_id,
-            case_id=case.pk,
             request=request,
-            break_glass=access.break_glass,
         )
     elif form.is_valid() & risks.is_valid():  # both validated, so every error shows at once
         try:
@@ -102,13 +99,11 @@ def warning_resolve_view(
 def chart(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Serve the motivation and progress chart as SVG (the view is logged)."""
     case = access.case
-    log_access(
+    log_case_access(
         user=request.user,
+        access=access,
         part="followup_chart",
-        person_id=case.person_id,
-        case_id=case.pk,
         request=request,
-        break_glass=access.break_glass,
     )
     reviews = list(Review.objects.filter(case=case))
     svg = motivation_chart_svg(reviews, baseline=baseline_motivation(case, None))

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vejud.access.cases import CaseAccess
+from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
-from vejud.audit.services import log_access, log_access_many
+from vejud.audit.services import log_access_many
 from vejud.cases.models import CaseStatus
 from vejud.cases.services import may_act
 from vejud.cases.states import Actor
@@ -74,13 +74,11 @@ def transfer_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespo
         return redirect(f"{case.get_absolute_url()}#transfers")
     form = TransferRequestForm(request.POST or None)
     if request.method == "GET":
-        log_access(
+        log_case_access(
             user=request.user,
+            access=access,
             part="transfer_form",
-            person_id=case.person_id,
-            case_id=case.pk,
             request=request,
-            break_glass=access.break_glass,
         )
     elif form.is_valid():
         data = form.cleaned_data
@@ -247,13 +245,11 @@ def release_plan(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespo
         return redirect(_release_section(access))
     form = ReleasePlanForm(request.POST or None, initial=_plan_initial(plan))
     if request.method == "GET":
-        log_access(
+        log_case_access(
             user=request.user,
+            access=access,
             part="release_plan",
-            person_id=case.person_id,
-            case_id=case.pk,
             request=request,
-            break_glass=access.break_glass,
         )
     elif form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.cases import log_case_access
 from vejud.access.rules import Part
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
@@ -51,7 +52,6 @@ from vejud.assessments.services import (
     suitability_save,
     target_group_save,
 )
-from vejud.audit.services import log_access
 from vejud.cases.models import Case
 from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
@@ -188,14 +188,12 @@ def assessment_versions(
     if model is TargetGroupAssessment:
         related.append("criteria_version__programme")
     versions = list(model.objects.filter(case=case).select_related(*related).order_by("-version"))
-    log_access(
+    log_case_access(
         user=api_user(request),
+        access=access,
         part=f"assessment_{kind.value}",
-        person_id=case.person_id,
-        case_id=case.pk,
         request=request,
         channel="api",
-        break_glass=access.break_glass,
     )
     version_of = {v.pk: v.version for v in versions}
     data: dict[str, Any] = {

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for
+from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for, log_case_access
 from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import api_policy, api_user
 from vejud.api.pagination import cursor_decode, cursor_encode
@@ -19,7 +19,6 @@ from vejud.api.schemas import (
     ErrorOut,
     ValidationErrorOut,
 )
-from vejud.audit.services import log_access
 from vejud.cases.models import Case, JournalEntry
 from vejud.organisations.models import Unit
 
@@ -149,13 +148,11 @@ def cases_detail(
     data = _detail(access)
     for part in DISCLOSED_PARTS:
         if access.can_see(part):
-            log_access(
+            log_case_access(
                 user=user,
+                access=access,
                 part=part.value,
-                person_id=access.case.person_id,
-                case_id=access.case.pk,
                 request=request,
                 channel="api",
-                break_glass=access.break_glass,
             )
     return data

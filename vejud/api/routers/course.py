@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from vejud.access.cases import CaseAccess, cases_visible_to
+from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access
 from vejud.access.rules import Basis, Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
@@ -48,7 +48,6 @@ from vejud.api.schemas_course import (
     ReopenOut,
     ResolutionIn,
 )
-from vejud.audit.services import log_access
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import mentor_assign
 from vejud.courses.models import (
@@ -94,14 +93,12 @@ MEETINGS_SHOWN = 100
 
 def log_case_read(request: HttpRequest, access: CaseAccess, part: str) -> None:
     """Log a read of the case through the API."""
-    log_access(
+    log_case_access(
         user=api_user(request),
+        access=access,
         part=part,
-        person_id=access.case.person_id,
-        case_id=access.case.pk,
         request=request,
         channel="api",
-        break_glass=access.break_glass,
     )
 
 
