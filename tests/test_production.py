@@ -229,4 +229,4 @@ def test_a_case_page_sends_a_visitor_to_the_login(production: Server):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_health_check_answers_without_login(production: Server):
-    assert production.get(reverse("core:healthz")).status == 200
+    assert production.get(reverse("portal:healthz")).status == 200

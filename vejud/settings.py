@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vejud.worklist",
     "vejud.statistics",
     "vejud.pool",
+    "vejud.portal",
     "vejud.api",
     "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
@@ -111,7 +112,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "vejud.core.middleware.AccessRuleDeniedMiddleware",
+    "vejud.access.middleware.AccessRuleDeniedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # bench/run only: the SQL query count of each response as a header, and the Django admin
@@ -135,7 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vejud.core.context_processors.csp_nonce",
-                "vejud.core.context_processors.navigation",
+                "vejud.portal.context_processors.navigation",
             ],
             "debug": DEBUG,
         },
@@ -180,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: idle timeout 30 minutes (renewed on every request), absolute 12 hours.

@@ -9,7 +9,7 @@ from django.urls import include, path
 from vejud.api.api import api
 
 urlpatterns = [
-    path("", include("vejud.core.urls")),
+    path("", include("vejud.portal.urls")),
     path("konto/", include("vejud.accounts.urls")),
     # Process pages share the case prefix; they come first so "ny-henvendelse/" is not a reference.
     path("sager/", include("vejud.intake.urls")),
@@ -35,4 +35,4 @@ if settings.VEJUD_BENCH_ADMIN:
 
     urlpatterns.append(path("bench-admin/", bench_admin_site.urls))
 
-handler404 = "vejud.core.views.page_not_found"
+handler404 = "vejud.portal.views.page_not_found"

@@ -17,24 +17,3 @@ class VejudLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
-
-
-class AccessRuleDeniedMiddleware:
-    """Show a person's exclusion/restriction message as a 403 page."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
-        from django.shortcuts import render
-
-        from vejud.access.cases import AccessRuleDenied
-
-        if isinstance(exception, AccessRuleDenied):
-            return render(
-                request, "403_access_rule.html", {"message": exception.message}, status=403
-            )
-        return None

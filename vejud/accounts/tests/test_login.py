@@ -124,7 +124,7 @@ def test_offsite_next_is_ignored(client, world, clock):
         {"code": code_for(device), "next": "https://evil.example/steal"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_signed_in_user_visiting_login_goes_on(world):
@@ -133,7 +133,7 @@ def test_signed_in_user_visiting_login_goes_on(world):
     client = verified_client(world.member_a)
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_logout_is_post_only_and_ends_the_session(world, login):

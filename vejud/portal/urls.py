@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from vejud.core import views
+from vejud.portal import views
 
-app_name = "core"
+app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

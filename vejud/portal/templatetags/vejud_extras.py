@@ -1,10 +1,12 @@
-"""Small template helpers."""
+"""Small template helpers (``{% load vejud_extras %}``), some of which know the domain apps."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+
+from vejud.cases.badges import status_badge_class
 
 register = template.Library()
 
@@ -20,6 +22,4 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 @register.filter
 def case_status_badge(status: str) -> str:
     """Return the classes of a case status badge (``vejud.cases.badges``)."""
-    from vejud.cases.badges import status_badge_class
-
     return status_badge_class(status)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_safe
 from vejud.access.gate import authenticated, public
 from vejud.access.rules import Capability, has_capability
 from vejud.accounts.models import User
-from vejud.core.navigation import nav_items_for
+from vejud.portal.navigation import nav_items_for
 
 REFERENCE_IN_PATH = re.compile(r"/(EX-[0-9]{4}-[0-9]{5})/")
 
@@ -42,7 +42,7 @@ def ping(request: HttpRequest) -> HttpResponse:
     """
     user_id = request.user.pk or 0  # the gate admits signed-in users only
     name = User.objects.filter(pk=user_id).values_list("full_name", flat=True).first()
-    return render(request, "core/ping.html", {"name": name or ""})
+    return render(request, "portal/ping.html", {"name": name or ""})
 
 
 @public

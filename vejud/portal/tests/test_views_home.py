@@ -64,7 +64,7 @@ def test_healthz_is_public_and_checks_the_database(client, db):
 def test_healthz_reports_a_database_failure(client, db, monkeypatch):
     from django.db import DatabaseError
 
-    from vejud.core import views
+    from vejud.portal import views
 
     class Broken:
         def cursor(self):
@@ -112,12 +112,12 @@ def test_htmx_keeps_no_page_snapshots_in_the_browser(world):
 
 
 def test_ping_shows_the_users_own_name(world):
-    response = verified_client(world.member_a).get(reverse("core:ping"))
+    response = verified_client(world.member_a).get(reverse("portal:ping"))
     assert response.status_code == 200
     assert world.member_a.full_name in response.content.decode()
 
 
 def test_ping_sends_a_visitor_to_login(client, db):
-    response = client.get(reverse("core:ping"))
+    response = client.get(reverse("portal:ping"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))

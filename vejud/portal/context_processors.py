@@ -1,0 +1,17 @@
+"""Template context of the site shell: the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from vejud.portal.navigation import nav_items_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Return the navigation entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": nav_items_for(request)}
