@@ -23,7 +23,7 @@ urlpatterns = [
     path("opgaver/", include("vejud.worklist.urls")),
     path("statistik/", include("vejud.statistics.urls")),
     path("personer/", include("vejud.people.urls")),
-    path("revision/", include("vejud.audit.urls")),
+    path("revision/", include("vejud.auditor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

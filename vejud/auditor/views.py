@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability
 from vejud.accounts.models import User
-from vejud.audit import selectors
-from vejud.audit.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
+from vejud.auditor import selectors
+from vejud.auditor.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_review
 

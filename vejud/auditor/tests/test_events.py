@@ -155,7 +155,7 @@ def test_end_before_start_is_a_field_error(world):
 
 
 def test_keyset_pages_walk_the_trail_both_ways(world, sensitive, monkeypatch):
-    from vejud.audit import selectors
+    from vejud.auditor import selectors
 
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     client = verified_client(world.auditor)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vejud.audit.selectors import Subject, subject_resolve, user_id_for_email
+from vejud.auditor.selectors import Subject, subject_resolve, user_id_for_email
 
 
 class AccessibleForm(forms.Form):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from vejud.audit import views
+from vejud.auditor import views
 
-app_name = "audit"
+app_name = "audit"  # the URL names stay audit:events, audit:access, ...
 urlpatterns: list[URLPattern] = [
     path("", views.events, name="events"),
     path("adgang/", views.access, name="access"),

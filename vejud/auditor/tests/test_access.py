@@ -107,7 +107,7 @@ def test_unknown_subject_is_a_field_error(world, views):
 
 
 def test_keyset_pages(world, views, monkeypatch):
-    from vejud.audit import selectors
+    from vejud.auditor import selectors
 
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     client = verified_client(world.auditor)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vejud.audit.selectors import HIDDEN, Change, changes_for_auditor, subject_resolve
+from vejud.auditor.selectors import HIDDEN, Change, changes_for_auditor, subject_resolve
 
 
 def test_person_fields_outside_the_allowlist_are_hidden():

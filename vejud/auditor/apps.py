@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditorConfig(AppConfig):
+    name = "vejud.auditor"
+    label = "auditor"
+    verbose_name = "Auditor"
