@@ -22,7 +22,7 @@ urlpatterns = [
     path("sager/", include("vejud.cases.urls")),
     path("opgaver/", include("vejud.worklist.urls")),
     path("statistik/", include("vejud.statistics.urls")),
-    path("personer/", include("vejud.people.urls")),
+    path("personer/", include("vejud.cases.person_urls")),
     path("revision/", include("vejud.auditor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.models import User
-from vejud.cases.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm
 from vejud.people.models import AccessRuleKind
 
 

@@ -1,10 +1,10 @@
-"""Person pages under /personer/."""
+"""Person pages under /personer/: a person with the cases the user may see (URL names people:*)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from vejud.people import views
+from vejud.cases import person_views as views
 
 app_name = "people"
 urlpatterns = [

@@ -1,4 +1,7 @@
-"""The person page: a candidate's visible cases and, for managers, their access lists."""
+"""The person page: a candidate's visible cases and, for managers, their access lists.
+
+It lists cases, so it lives with them, above ``vejud.people`` (the person records).
+"""
 
 from __future__ import annotations
 
