@@ -3,7 +3,7 @@
 The admin site opens only for users with an active system-administrator
 membership (and MFA), so the first administrator of a new installation gets that
 membership at the National Exit Contact Point here. Django's own command is
-shadowed because this app comes before ``django.contrib.auth`` in INSTALLED_APPS.
+shadowed because vejud.accounts comes before ``django.contrib.auth`` in INSTALLED_APPS.
 """
 
 from __future__ import annotations
