@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vejud.worklist",
     "vejud.statistics",
     "vejud.pool",
+    "vejud.reference",
     "vejud.auditor",
     "vejud.portal",
     "vejud.api",

@@ -105,7 +105,6 @@ from vejud.intake.models import (
 from vejud.intake.services import consent_record, consent_withdraw, inquiry_register
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Agency, Municipality, Unit, UnitKind
-from vejud.organisations.services import reference_load
 from vejud.people.models import (
     AccessRuleKind,
     AddressProtectionStatus,
@@ -114,6 +113,7 @@ from vejud.people.models import (
     Person,
 )
 from vejud.people.services import person_access_rule_add, person_create, protected_address_set
+from vejud.reference.services import reference_load
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     release_date_set,

@@ -37,9 +37,9 @@ from vejud.demo.bulk import BulkResult, bulk_seed
 from vejud.demo.bulk.tables import TABLES
 from vejud.followup.models import Review
 from vejud.intake.models import Consent, Inquiry
-from vejud.organisations.services import reference_load
 from vejud.people.models import Person
 from vejud.pool.models import Application, BudgetYear, Payment
+from vejud.reference.services import reference_load
 from vejud.testing import (
     course_dates_from_rows,
     ensure_reference_data,

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from vejud.organisations.models import InstitutionType, Municipality, PoliceDistrict, Unit, UnitKind
-from vejud.organisations.services import REFERENCE_DIR, ReferenceDataError, reference_load
 from vejud.people.models import GangGroup
+from vejud.reference.services import REFERENCE_DIR, ReferenceDataError, reference_load
 
 pytestmark = pytest.mark.django_db
 

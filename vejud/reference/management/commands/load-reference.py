@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vejud.organisations.services import REFERENCE_DIR, ReferenceDataError, reference_load
+from vejud.reference.services import REFERENCE_DIR, ReferenceDataError, reference_load
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Loading the reference data the system ships (``organisations/reference/*.csv``).
+"""Loading the reference data the system ships (``vejud/reference/data/*.csv``).
 
 The files are the source; rows are matched by their key (a code, or a name where
 the model has no code) and created or updated, never duplicated or deleted.
@@ -17,7 +17,7 @@ from django.db import models, transaction
 from vejud.organisations.models import Municipality, PoliceDistrict, Unit, UnitKind
 from vejud.people.models import GangGroup
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent / "data"
 
 
 class ReferenceDataError(ValueError):
