@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import case_access
 from vejud.access.rules import Basis, Capability, Part, require
@@ -37,6 +39,11 @@ INSTRUMENTS: dict[str, type[InstrumentBase]] = {
     "target_group": TargetGroupAssessment,
     "motivation": MotivationAssessment,
     "suitability": SuitabilityAssessment,
+}
+INSTRUMENT_LABELS: dict[str, Promise] = {
+    "target_group": gettext_lazy("Target group"),
+    "motivation": gettext_lazy("Motivation"),
+    "suitability": gettext_lazy("Suitability"),
 }
 
 

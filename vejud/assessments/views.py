@@ -23,6 +23,7 @@ from vejud.assessments.forms import (
 )
 from vejud.assessments.models import CriteriaVersion, MotivationFactor
 from vejud.assessments.services import (
+    INSTRUMENT_LABELS,
     INSTRUMENTS,
     criteria_evaluate,
     criteria_in_force,
@@ -34,7 +35,6 @@ from vejud.assessments.services import (
     target_group_save,
 )
 from vejud.cases.models import Case, Track
-from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
 
 

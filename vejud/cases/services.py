@@ -314,6 +314,24 @@ def case_lock(*, case: Case, expected_version: int | None) -> Case:
     return locked
 
 
+def case_row_lock(case_id: int) -> None:
+    """Lock the case row until the transaction ends, before reading what a stored date sums up.
+
+    Two transactions changing one case's actions (or reviews) then refresh its stored date one
+    after the other, the second seeing the first's change. ``no_key``: rows that refer to the
+    case (a new action, say) need not wait.
+    """
+    list(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk"))
+
+
+def require_course_worker(actor: User, case: Case) -> None:
+    """Allow unit/custody/national staff of the case while the course is active."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    if case.status != CaseStatus.ADMITTED:
+        raise ValidationError(_("The case has no active exit course."), code="not_admitted")
+
+
 def _apply_transition(*, actor: User, case: Case, transition: Transition, reason: str) -> Case:
     """Move a locked case along ``transition`` and record it; callers hold the lock."""
     now = timezone.now()

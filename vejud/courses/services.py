@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.services import case_create, case_lock, case_transition_nested, may_act
+from vejud.cases.services import (
+    case_create,
+    case_lock,
+    case_row_lock,
+    case_transition_nested,
+    may_act,
+    require_course_worker,
+)
 from vejud.cases.states import TERMINAL, Actor
 from vejud.core.dates import check_plausible_date
 from vejud.courses.models import (
@@ -32,25 +39,8 @@ from vejud.courses.models import (
     PlanAction,
     PlanGoal,
 )
+from vejud.followup.services import review_from_refresh
 from vejud.offers.models import OfferType
-
-
-def require_course_worker(actor: User, case: Case) -> None:
-    """Allow unit/custody/national staff of the case while the course is active."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
-    if case.status != CaseStatus.ADMITTED:
-        raise ValidationError(_("The case has no active exit course."), code="not_admitted")
-
-
-def case_row_lock(case_id: int) -> None:
-    """Lock the case row until the transaction ends, before reading what a stored date sums up.
-
-    Two transactions changing one case's actions (or reviews) then refresh its stored date one
-    after the other, the second seeing the first's change. ``no_key``: rows that refer to the
-    case (a new action, say) need not wait.
-    """
-    list(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk"))
 
 
 def action_due_refresh(*, case_id: int) -> None:
@@ -131,8 +121,6 @@ def agreement_save(
         locked.course_started_on = starts_on
         locked.updated_at = timezone.now()
         locked.save(update_fields=["course_started_on", "updated_at"])
-        from vejud.followup.services import review_from_refresh  # followup builds on courses
-
         review_from_refresh(case_id=locked.pk)
     _audit(actor, "agreement.save", agreement, case, diff(before, snapshot(agreement)))
     return agreement

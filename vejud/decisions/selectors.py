@@ -21,7 +21,7 @@ from vejud.assessments.models import (
     SuitabilityAssessment,
     TargetGroupAssessment,
 )
-from vejud.assessments.services import EDITABLE_STATUSES
+from vejud.assessments.services import EDITABLE_STATUSES, INSTRUMENT_LABELS
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import may_act
 from vejud.cases.states import DECISION_TARGETS, TABLE, Actor, transitions_from
@@ -45,11 +45,6 @@ INSTRUMENT_MODELS = {
     "target_group": TargetGroupAssessment,
     "motivation": MotivationAssessment,
     "suitability": SuitabilityAssessment,
-}
-INSTRUMENT_LABELS: dict[str, Promise] = {
-    "target_group": _("Target group"),
-    "motivation": _("Motivation"),
-    "suitability": _("Suitability"),
 }
 
 

@@ -17,9 +17,8 @@ from vejud.assessments.models import MotivationAssessment
 from vejud.assessments.services import latest_signed
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
-from vejud.cases.services import may_act
+from vejud.cases.services import case_row_lock, may_act, require_course_worker
 from vejud.cases.states import Actor
-from vejud.courses.services import case_row_lock, require_course_worker
 from vejud.followup.models import (
     CHANGES,
     EarlyWarning,

@@ -42,6 +42,7 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.assessments.services import (
+    INSTRUMENT_LABELS,
     INSTRUMENTS,
     criteria_evaluate,
     criteria_in_force,
@@ -53,7 +54,6 @@ from vejud.assessments.services import (
     target_group_save,
 )
 from vejud.cases.models import Case
-from vejud.decisions.selectors import INSTRUMENT_LABELS
 from vejud.offers.models import OfferType
 
 router = Router(tags=["assessments"])
