@@ -60,7 +60,8 @@ from vejud.decisions.models import (
     Referral,
     RefusalGround,
 )
-from vejud.demo.showcase import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, seed_demo, totp_secret_base32
+from vejud.demo.seed import seed_demo
+from vejud.demo.showcase import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, totp_secret_base32
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
 from vejud.followup.services import review_due_on
 from vejud.intake.models import Consent, Inquiry

@@ -8,7 +8,7 @@ journal note says the data is synthetic.
 
 Demo users share one published password and have a TOTP secret derived from
 their e-mail address, so a person or a script can log in. That is why
-``seed_demo`` runs only with DEBUG on (or under the test runner).
+``seed_demo`` (``vejud.demo.seed``) runs only with DEBUG on (or under the test runner).
 
 Every case is driven through the real services by the demo staff, so every
 status is reached through the state machine and the audit trail verifies like
@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -113,7 +111,20 @@ from vejud.people.models import (
     Person,
 )
 from vejud.people.services import person_access_rule_add, person_create, protected_address_set
-from vejud.reference.services import reference_load
+from vejud.pool.models import Application, BudgetYear, CategoryFrame
+from vejud.pool.services import (
+    APPLICABLE_STATUSES,
+    application_answer,
+    application_decide,
+    application_submit,
+    application_withdraw,
+    attachment_add,
+    budget_entry_add,
+    budget_year_create,
+    grant_release,
+    guideline_publish,
+    payment_register,
+)
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     release_date_set,
@@ -375,60 +386,6 @@ def staff_specs() -> list[StaffSpec]:
     return specs
 
 
-def seed_demo(
-    *,
-    cases: int = 300,
-    seed: int = 1,
-    progress: Callable[[str], None] | None = None,
-    full_audit: bool | None = None,
-) -> DemoResult:
-    """Create the demo dataset once; on later runs only make sure staff and logins exist.
-
-    ``cases`` is the total number of cases; the showcase cases are always made, so the
-    dataset never has fewer than ``MIN_CASES``. The bulk cases report to ``progress``;
-    ``full_audit`` chooses their audit trail (default: complete up to 20,000 cases).
-    """
-    from vejud.demo.bulk import bulk_seed
-
-    if not (settings.DEBUG or settings.TESTING):
-        raise RuntimeError(
-            "The demo data has a published password: it is never seeded with DEBUG off."
-        )
-    reference_load(missing_only=True)
-    staff = _ensure_staff()
-    result = DemoResult(created=False, logins=demo_logins())
-    if Case.objects.exists():
-        result.notes.append("Cases exist already: no demo cases added.")
-        return result
-    seeder = _Seeder(random.Random(seed), staff)
-    showcase = seeder.showcase_specs()
-    # One transaction: a failure leaves no half-made dataset that blocks the next run.
-    with transaction.atomic():
-        seeder.run(showcase)
-        release_plans_run()
-        access_notes = seeder.add_access_features()
-        pool_notes = seed_pool(seeder, showcase)
-    # Committed in batches: a failure part-way leaves the cases written so far.
-    bulk_seed(
-        cases=max(0, cases - MIN_CASES),
-        seed=seed,
-        staff=staff,
-        progress=progress,
-        full_audit=full_audit,
-    )
-    for spec in showcase:
-        assert spec.case is not None
-        later = f" (new attempt {spec.later_case.reference})" if spec.later_case else ""
-        result.notes.append(f"{spec.label}: {spec.case.reference}{later}")
-    result.notes.extend(access_notes)
-    result.notes.extend(pool_notes)
-    result.created = True
-    result.persons = Person.objects.count()
-    result.cases = Case.objects.count()
-    result.summary = demo_summary()
-    return result
-
-
 def demo_logins() -> list[DemoLogin]:
     """Return the login of every demo user, national staff first."""
     memberships = Membership.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").select_related(
@@ -455,7 +412,7 @@ def _name_stream(rng: random.Random) -> Iterator[str]:
             yield name
 
 
-def _ensure_staff() -> dict[str, User]:
+def ensure_staff() -> dict[str, User]:
     """Create (or find) every demo user with membership and confirmed TOTP device."""
     units = {u.code: u for u in Unit.objects.all()}
     password = make_password(DEMO_PASSWORD)
@@ -502,7 +459,7 @@ def synthetic_cpr(birth_date: date, rng: random.Random, taken: set[str]) -> str:
 
 
 # A path through the process for an opened case; it may return a new attempt it opened.
-Scenario = Callable[["_Seeder", Case], Case | None]
+Scenario = Callable[["Seeder", Case], Case | None]
 
 
 @dataclass
@@ -525,7 +482,7 @@ def _chunks(items: Sequence[_Spec], size: int) -> Iterator[Sequence[_Spec]]:
         yield items[start : start + size]
 
 
-class _Seeder:
+class Seeder:
     """Drive demo cases through the real services, acting as the demo staff."""
 
     def __init__(self, rng: random.Random, staff: dict[str, User]) -> None:
@@ -585,36 +542,36 @@ class _Seeder:
         """Plan the showcase: every status and every path of the exit process at least once."""
         s = self.spec
         return [
-            s("Inquiry, not yet assessed", "exit-koebenhavn", 4, _Seeder.sc_inquiry),
-            s("Inquiry from custody", "", 2, _Seeder.sc_inquiry, institution="vestre-faengsel"),
-            s("Assessment, instruments drafted", "exit-nordsjaelland", 12, _Seeder.sc_drafts),
-            s("Assessment, two of three signed", "exit-oestjylland", 20, _Seeder.sc_partly_signed),
-            s("Assessment, corrected motivation (v2)", "exit-koebenhavn", 25, _Seeder.sc_corrected),
-            s("Assessment overdue, fear-only motivation", "exit-fyn", 45, _Seeder.sc_fear_only),
-            s("Custody applicant, parole the only motive", "", 15, _Seeder.sc_parole_only,
+            s("Inquiry, not yet assessed", "exit-koebenhavn", 4, Seeder.sc_inquiry),
+            s("Inquiry from custody", "", 2, Seeder.sc_inquiry, institution="vestre-faengsel"),
+            s("Assessment, instruments drafted", "exit-nordsjaelland", 12, Seeder.sc_drafts),
+            s("Assessment, two of three signed", "exit-oestjylland", 20, Seeder.sc_partly_signed),
+            s("Assessment, corrected motivation (v2)", "exit-koebenhavn", 25, Seeder.sc_corrected),
+            s("Assessment overdue, fear-only motivation", "exit-fyn", 45, Seeder.sc_fear_only),
+            s("Custody applicant, parole the only motive", "", 15, Seeder.sc_parole_only,
               institution="enner-mark"),
             s("Assessment, consent withdrawn", "exit-koebenhavns-vestegn", 30,
-              _Seeder.sc_consent_withdrawn),
+              Seeder.sc_consent_withdrawn),
             s("Refused: outside the target group", "exit-sydoestjylland", 40,
-              _Seeder.sc_refused_target_group, in_target_group=False),
+              Seeder.sc_refused_target_group, in_target_group=False),
             s("Refused: not suitable enough", "exit-midt-vestjylland", 50,
-              _Seeder.sc_refused_suitability),
+              Seeder.sc_refused_suitability),
             s("Refused: not motivated enough", "exit-nordjylland", 35,
-              _Seeder.sc_refused_motivation),
+              Seeder.sc_refused_motivation),
             s("Refused, then closed without referral", "exit-syd-soenderjylland", 90,
-              _Seeder.sc_refused_closed),
+              Seeder.sc_refused_closed),
             s("Referred, open information request", "exit-koebenhavn", 60,
-              _Seeder.sc_referred_request),
-            s("Referred, awaiting final decision", "exit-oestjylland", 55, _Seeder.sc_referred),
-            s("Refusal upheld", "exit-fyn", 120, _Seeder.sc_upheld),
+              Seeder.sc_referred_request),
+            s("Referred, awaiting final decision", "exit-oestjylland", 55, Seeder.sc_referred),
+            s("Refusal upheld", "exit-fyn", 120, Seeder.sc_upheld),
             s("Refusal overturned: admitted", "exit-koebenhavns-vestegn", 100,
-              _Seeder.sc_overturned),
-            s("Withdrawn before assessment", "exit-bornholm", 70, _Seeder.sc_withdrawn_inquiry),
+              Seeder.sc_overturned),
+            s("Withdrawn before assessment", "exit-bornholm", 70, Seeder.sc_withdrawn_inquiry),
             s("Withdrawn during assessment", "exit-nordsjaelland", 80,
-              _Seeder.sc_withdrawn_assessment),
-            s("Dropped during assessment", "exit-midt-vestsjaelland", 150, _Seeder.sc_dropped),
+              Seeder.sc_withdrawn_assessment),
+            s("Dropped during assessment", "exit-midt-vestsjaelland", 150, Seeder.sc_dropped),
             *[
-                s(f"Closed: {reason.value}", unit, days, _Seeder.closer(reason))
+                s(f"Closed: {reason.value}", unit, days, Seeder.closer(reason))
                 for reason, unit, days in (
                     (ClosureReason.COMPLETED, "exit-koebenhavn", 700),
                     (ClosureReason.INTERRUPTED, "exit-oestjylland", 400),
@@ -625,30 +582,30 @@ class _Seeder:
                 )
             ],
             s("Closed, then reopened as a new attempt", "exit-koebenhavn", 650,
-              _Seeder.sc_reopened),
+              Seeder.sc_reopened),
             s("Full course: plan, offers gap, mentor log, overdue review", "exit-koebenhavn",
-              430, _Seeder.sc_full_course),
+              430, Seeder.sc_full_course),
             s("Course with a motivation dip (early warning)", "exit-koebenhavn", 300,
-              _Seeder.sc_motivation_dip),
+              Seeder.sc_motivation_dip),
             s("Course with a risk event (early warning)", "exit-oestjylland", 260,
-              _Seeder.sc_risk_event),
+              Seeder.sc_risk_event),
             s("Course with two reviews without progress", "exit-fyn", 380,
-              _Seeder.sc_no_progress),
-            s("New course, review not yet due", "exit-nordjylland", 60, _Seeder.sc_new_course),
-            s("Custody course, release within 60 days", "", 240, _Seeder.sc_custody_release,
+              Seeder.sc_no_progress),
+            s("New course, review not yet due", "exit-nordjylland", 60, Seeder.sc_new_course),
+            s("Custody course, release within 60 days", "", 240, Seeder.sc_custody_release,
               institution="nyborg", municipality="Odense"),
             s("Custody course, release transfer requested", "", 300,
-              _Seeder.sc_custody_release_transfer, institution="storstroem",
+              Seeder.sc_custody_release_transfer, institution="storstroem",
               municipality="Aarhus"),
-            s("Custody course, long sentence", "", 200, _Seeder.sc_custody_course,
+            s("Custody course, long sentence", "", 200, Seeder.sc_custody_course,
               institution="herstedvester"),
             s("Pending transfer between local units", "exit-koebenhavn", 280,
-              _Seeder.sc_transfer_local),
+              Seeder.sc_transfer_local),
             s("Pending transfer: arrested, to custody", "exit-oestjylland", 330,
-              _Seeder.sc_transfer_arrest),
+              Seeder.sc_transfer_arrest),
             s("Course, person on a restriction list", "exit-oestjylland", 350,
-              _Seeder.sc_restricted),
-            s("Course, member.fyn excluded", "exit-fyn", 220, _Seeder.sc_excluded),
+              Seeder.sc_restricted),
+            s("Course, member.fyn excluded", "exit-fyn", 220, Seeder.sc_excluded),
         ]  # fmt: skip
 
     def run(self, specs: list[_Spec]) -> None:
@@ -1170,7 +1127,7 @@ class _Seeder:
 
     @staticmethod
     def closer(reason: str) -> Scenario:
-        def scenario(seeder: _Seeder, case: Case) -> None:
+        def scenario(seeder: Seeder, case: Case) -> None:
             case, start = seeder.course(case, (seeder.today - case.opened_on).days - 40)
             seeder.review(case, min(seeder.today, start + timedelta(days=90)), (1, 1, 1), 4)
             seeder.close(case, reason)
@@ -1450,7 +1407,7 @@ POOL_PURPOSES = {
     "moving": "Depositum og flytning til egen bolig uden for det gamle område.",
     "other": "Kørekort, så personen kan tage det tilbudte job.",
 }
-# Showcase cases the grants are for (labels of ``_Seeder.showcase_specs``).
+# Showcase cases the grants are for (labels of ``Seeder.showcase_specs``).
 ON_FULL = "Full course: plan, offers gap, mentor log, overdue review"
 ON_DIP = "Course with a motivation dip (early warning)"
 ON_RISK = "Course with a risk event (early warning)"
@@ -1562,27 +1519,12 @@ def demo_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def seed_pool(seeder: _Seeder, showcase: Sequence[_Spec]) -> list[str]:
+def seed_pool(seeder: Seeder, showcase: Sequence[_Spec]) -> list[str]:
     """Seed the central pool on the showcase cases, through the pool's services.
 
     Runs with the showcase (once, like the rest of the demo) and adds nothing when a budget
     year exists already. Returns the lines to print.
     """
-    from vejud.pool.models import Application, BudgetYear, CategoryFrame
-    from vejud.pool.services import (
-        APPLICABLE_STATUSES,
-        application_answer,
-        application_decide,
-        application_submit,
-        application_withdraw,
-        attachment_add,
-        budget_entry_add,
-        budget_year_create,
-        grant_release,
-        guideline_publish,
-        payment_register,
-    )
-
     if BudgetYear.objects.exists():
         return ["Central pool: budget years exist already; no pool data added."]
     head = seeder.staff["head"]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 from math import ceil
@@ -55,6 +54,7 @@ from vejud.decisions.models import RefusalGround
 from vejud.demo import showcase as demo
 from vejud.demo.bulk import names
 from vejud.demo.bulk.grants import GRANT_DECIDE, GRANT_PAY, GrantSteps
+from vejud.demo.bulk.state import CaseState, Slot, UnitInfo
 from vejud.demo.bulk.tables import (
     ACTION,
     AGREEMENT,
@@ -162,81 +162,6 @@ ACCESS_IPS = tuple(f"10.20.{a}.{b}" for a in range(1, 4) for b in range(10, 40))
     DROP, DECIDE, REFER, FINAL, CLOSE_REFUSED, AGREE, GOAL_ADD, ACTION_DONE, OFFER_ADD,
     OFFER_DONE, MENTOR_ADD, MEET, RELEASE, REVIEW_ADD, CLOSE,
 ) = range(25)  # fmt: skip
-
-
-@dataclass(slots=True)
-class Slot:
-    """A case to be opened: when, where, and where its path leads."""
-
-    day: int
-    custody: bool
-    unit: int  # index into the generator's units
-    institution_id: int | None
-    outcome: int
-    ground: str
-    source: Slot | None = None  # an earlier withdrawn/dropped case of the same person
-    steps: list[tuple[int, int, tuple[Any, ...]]] | None = None  # pre-planned (coverage)
-    # Filled in when the case opens, for a later attempt by the same person.
-    person_id: int = 0
-    case_id: int = 0
-    reference: str = ""
-    person: dict[str, Any] | None = None
-
-
-class CaseState:
-    """What the steps of one case share while it runs."""
-
-    __slots__ = (
-        "action_due", "actions_done", "agreement_start", "assignment_id", "case_id", "closed_on",
-        "custody", "decider", "facts", "ground", "instruments", "last_review", "level", "mentor",
-        "motivation_signed", "offers_done", "person_id", "reference", "referral", "refusal_id",
-        "release_on", "review_from", "signed", "slot", "status", "status_changed", "unit",
-        "updated", "version", "worker",
-    )  # fmt: skip
-
-    def __init__(self, slot: Slot, unit: UnitInfo) -> None:
-        self.slot = slot
-        self.unit = unit
-        self.custody = slot.custody
-        self.ground = slot.ground
-        self.worker = unit.worker
-        self.decider = unit.decider
-        self.mentor = unit.mentor
-        self.person_id = 0
-        self.case_id = 0
-        self.reference = ""
-        self.instruments: dict[int, int] = {}
-        self.signed: dict[int, int] = {}  # instrument step kind -> time signed
-        self.refusal_id = 0
-        self.referral: list[Any] | None = None
-        self.assignment_id = 0
-        self.actions_done: dict[tuple[int, int], int] = {}
-        self.offers_done: dict[int, int] = {}
-        self.last_review: tuple[int, int] | None = None
-        self.level = 4
-        self.motivation_signed = False
-        self.agreement_start: int | None = None
-        self.review_from: int | None = None  # Case.review_from and .action_due_on (days)
-        self.action_due: int | None = None
-        self.release_on: int | None = None
-        self.status: str = S.INQUIRY
-        self.status_changed = 0
-        self.updated = 0
-        self.closed_on: int | None = None
-        self.version = 1
-        self.facts: dict[Any, Any] = {}
-
-
-@dataclass
-class UnitInfo:
-    id: int
-    code: str
-    custody: bool
-    worker: int
-    decider: int
-    mentor: int | None
-    municipalities: list[int]
-    programme: str
 
 
 class Generator(GrantSteps):

@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
 from vejud.demo import showcase as demo
+from vejud.demo.bulk.state import CaseState
 from vejud.demo.bulk.writer import (
     DAY_US,
     Batch,
@@ -41,9 +42,6 @@ from vejud.pool.models import (
     Guideline,
     Payment,
 )
-
-if TYPE_CHECKING:
-    from vejud.demo.bulk.generator import CaseState
 
 BUDGET_YEAR = Table(
     BudgetYear,

@@ -71,7 +71,7 @@ def bulk(django_db_setup: None, django_db_blocker: Any) -> Iterator[Seeded]:
     with django_db_blocker.unblock(), transaction.atomic():
         reference_load(missing_only=True)
         ensure_reference_data()
-        staff = demo._ensure_staff()
+        staff = demo.ensure_staff()
         before = _counts()
         last_case = Case.objects.aggregate(m=Max("id"))["m"] or 0
         progress: list[str] = []

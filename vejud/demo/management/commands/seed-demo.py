@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vejud.demo.bulk import FULL_AUDIT_CASES
-from vejud.demo.showcase import DEMO_PASSWORD, DEMO_URL, MIN_CASES, TOTP_HOW_TO, seed_demo
+from vejud.demo.seed import seed_demo
+from vejud.demo.showcase import DEMO_PASSWORD, DEMO_URL, MIN_CASES, TOTP_HOW_TO
 
 
 class Command(BaseCommand):

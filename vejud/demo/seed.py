@@ -1,0 +1,80 @@
+"""``seed_demo``: the showcase cases through the services (``showcase``), then the bulk cases.
+
+It sits above ``vejud.demo.showcase`` and ``vejud.demo.bulk`` (the bulk generator draws on
+the showcase's texts), so neither imports the other's caller.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from vejud.cases.models import Case
+from vejud.demo.bulk import bulk_seed
+from vejud.demo.showcase import (
+    MIN_CASES,
+    DemoResult,
+    Seeder,
+    demo_logins,
+    demo_summary,
+    ensure_staff,
+    seed_pool,
+)
+from vejud.people.models import Person
+from vejud.reference.services import reference_load
+from vejud.transfers.services import release_plans_run
+
+
+def seed_demo(
+    *,
+    cases: int = 300,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+    full_audit: bool | None = None,
+) -> DemoResult:
+    """Create the demo dataset once; on later runs only make sure staff and logins exist.
+
+    ``cases`` is the total number of cases; the showcase cases are always made, so the
+    dataset never has fewer than ``MIN_CASES``. The bulk cases report to ``progress``;
+    ``full_audit`` chooses their audit trail (default: complete up to 20,000 cases).
+    """
+    if not (settings.DEBUG or settings.TESTING):
+        raise RuntimeError(
+            "The demo data has a published password: it is never seeded with DEBUG off."
+        )
+    reference_load(missing_only=True)
+    staff = ensure_staff()
+    result = DemoResult(created=False, logins=demo_logins())
+    if Case.objects.exists():
+        result.notes.append("Cases exist already: no demo cases added.")
+        return result
+    seeder = Seeder(random.Random(seed), staff)
+    showcase = seeder.showcase_specs()
+    # One transaction: a failure leaves no half-made dataset that blocks the next run.
+    with transaction.atomic():
+        seeder.run(showcase)
+        release_plans_run()
+        access_notes = seeder.add_access_features()
+        pool_notes = seed_pool(seeder, showcase)
+    # Committed in batches: a failure part-way leaves the cases written so far.
+    bulk_seed(
+        cases=max(0, cases - MIN_CASES),
+        seed=seed,
+        staff=staff,
+        progress=progress,
+        full_audit=full_audit,
+    )
+    for spec in showcase:
+        assert spec.case is not None
+        later = f" (new attempt {spec.later_case.reference})" if spec.later_case else ""
+        result.notes.append(f"{spec.label}: {spec.case.reference}{later}")
+    result.notes.extend(access_notes)
+    result.notes.extend(pool_notes)
+    result.created = True
+    result.persons = Person.objects.count()
+    result.cases = Case.objects.count()
+    result.summary = demo_summary()
+    return result
