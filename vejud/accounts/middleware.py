@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from vejud.accounts.models import UserSession
+
 LOGIN_AT_KEY = "vejud_login_at"
 LAST_SEEN_KEY = "vejud_last_seen_at"
 
@@ -64,8 +66,6 @@ class MFARequiredMiddleware:
 
     @staticmethod
     def _touch(request: HttpRequest) -> None:
-        from vejud.accounts.models import UserSession
-
         now = time.time()
         last = float(request.session.get(LAST_SEEN_KEY, 0))
         if now - last > 60 and request.session.session_key:

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.accounts.models import User, UserSession
+from vejud.accounts.selectors import active_sessions_for
 from vejud.audit.services import audit_record, audited
 
 TOTP_DEVICE_NAME = "default"
@@ -213,8 +214,6 @@ def user_session_end(*, actor: User, session: UserSession) -> None:
 
 def user_sessions_end_others(*, actor: User, current_key: str | None) -> int:
     """End all of the actor's sessions except ``current_key``; return how many."""
-    from vejud.accounts.selectors import active_sessions_for
-
     sessions = list(active_sessions_for(actor).exclude(session_key=current_key or ""))
     if not sessions:
         return 0

@@ -7,13 +7,13 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import connections
 
+from vejud.audit.guard import missing_triggers
+
 
 @register(Tags.database)
 def triggers_present(
     app_configs: Any = None, databases: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    from vejud.audit.guard import missing_triggers
-
     errors: list[CheckMessage] = []
     for alias in databases or []:
         for table in missing_triggers(connections[alias]):

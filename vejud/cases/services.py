@@ -24,7 +24,7 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.states import TERMINAL, Actor, Transition, check_transition
+from vejud.cases.states import DECISION_TARGETS, TERMINAL, Actor, Transition, check_transition
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 
@@ -384,8 +384,6 @@ def case_transition(
     *, actor: User, case: Case, target: str, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """Make a plain transition (one not resting on a decision record) on the case."""
-    from vejud.cases.states import DECISION_TARGETS
-
     current = Case.objects.only("status").get(pk=case.pk).status
     if (current, target) in DECISION_TARGETS:
         raise ValidationError(

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.cases import case_access
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
@@ -142,8 +143,6 @@ def goal_add(*, actor: User, case: Case, life_area: str, goal: str) -> PlanGoal:
 
 
 def _check_owner(case: Case, owner: Any) -> None:
-    from vejud.access.cases import case_access
-
     if owner is not None and case_access(owner, case) is None:
         raise ValidationError(_("The owner must be someone who can see the case."), code="owner")
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
-from vejud.access.rules import Capability, Part, require
+from vejud.access.rules import Basis, Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
@@ -169,8 +169,6 @@ def inquiry_register(
 
 
 def _require_caseworker(actor: User, case: Case) -> None:
-    from vejud.access.rules import Basis
-
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)
     if access is None or access.basis == Basis.MENTOR or Part.JOURNAL not in access.parts:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from vejud.access.cases import case_access
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
@@ -192,8 +193,6 @@ def protected_address_set(
     reason: str,
 ) -> ProtectedAddress:
     """Record or change a person's protected address; the actor becomes a custodian."""
-    from vejud.access.cases import case_access
-
     access = case_access(actor, case)
     if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
         raise PermissionDenied
@@ -234,8 +233,6 @@ def protected_address_set(
 @audited_service
 def address_custodian_add(*, actor: User, case: Any, user: User, reason: str) -> AddressCustodian:
     """Name ``user`` as a custodian of the case person's protected address."""
-    from vejud.access.cases import case_access
-
     if not user_is_address_custodian(user=actor, person_id=case.person_id):
         raise PermissionDenied
     user_access = case_access(user, case)

@@ -14,8 +14,26 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.accounts.models import Membership, Role, User
+from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
+from vejud.assessments.reference import load_assessment_reference
+from vejud.assessments.services import (
+    criteria_evaluate,
+    criteria_in_force,
+    instrument_sign,
+    motivation_save,
+    programme_for_case,
+    suitability_save,
+    target_group_save,
+)
 from vejud.cases.models import Case, Track
-from vejud.cases.services import case_open
+from vejud.cases.services import case_open, case_transition
+from vejud.courses.models import OPEN_ACTION_STATUSES, PlanAction
+from vejud.courses.services import agreement_save
+from vejud.decisions.services import unit_decision_record
+from vejud.followup.models import Review
+from vejud.intake.services import consent_record
+from vejud.offers.models import OfferType
+from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Agency, InstitutionType, PoliceDistrict, Unit, UnitKind
 from vejud.people.models import Person
 from vejud.people.services import person_create
@@ -83,11 +101,6 @@ def ensure_reference_data() -> None:
     A transactional test (browser, concurrency) ends with a flush of every table, so tests
     that run after it on the same worker would otherwise find no criteria or catalogue.
     """
-    from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
-    from vejud.assessments.reference import load_assessment_reference
-    from vejud.offers.models import OfferType
-    from vejud.offers.reference import load_offer_types
-
     if not Programme.objects.exists() or not OfferType.objects.exists():
         load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
         load_offer_types(OfferType)
@@ -169,8 +182,6 @@ def verified_client(user: User, client: Client | None = None) -> Client:
 
 def give_consent(actor: User, case: Case, agencies: list[str] | None = None) -> Any:
     """Record a consent covering all agencies (or the given ones) through the service."""
-    from vejud.intake.services import consent_record
-
     return consent_record(
         actor=actor,
         case=case,
@@ -183,16 +194,6 @@ def give_consent(actor: User, case: Case, agencies: list[str] | None = None) -> 
 
 def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> dict[str, Any]:
     """Fill in and sign the three instruments through the services."""
-    from vejud.assessments.services import (
-        criteria_evaluate,
-        criteria_in_force,
-        instrument_sign,
-        motivation_save,
-        programme_for_case,
-        suitability_save,
-        target_group_save,
-    )
-
     programme = programme_for_case(case)
     assert programme is not None
     version = criteria_in_force(programme, on=case.opened_on)
@@ -242,8 +243,6 @@ def sign_all_instruments(actor: User, case: Case, *, motivated: bool = True) -> 
 
 def make_assessed_case(world: World, **kwargs: Any) -> Case:
     """Return a unit A case in assessment with consent and all three instruments signed."""
-    from vejud.cases.services import case_transition
-
     case = make_case(world.coordinator_a, world.unit_a, attachment="member", **kwargs)
     give_consent(world.member_a, case)
     case = case_transition(actor=world.member_a, case=case, target="assessment")
@@ -255,9 +254,6 @@ def make_assessed_case(world: World, **kwargs: Any) -> Case:
 def make_admitted_case(world: World, **kwargs: Any) -> Case:
     """Return a unit A case admitted to an exit course, with an exit agreement starting today."""
     from django.utils import timezone
-
-    from vejud.courses.services import agreement_save
-    from vejud.decisions.services import unit_decision_record
 
     case = make_assessed_case(world, **kwargs)
     unit_decision_record(
@@ -280,8 +276,6 @@ def course_dates_from_rows(case_ids: list[int]) -> dict[int, tuple[date | None, 
 
     Recomputed in Python from the reviews and plan actions, to check the stored dates.
     """
-    from vejud.courses.models import OPEN_ACTION_STATUSES, PlanAction
-    from vejud.followup.models import Review
 
     started = dict(Case.objects.filter(id__in=case_ids).values_list("id", "course_started_on"))
     latest: dict[int, date] = {}

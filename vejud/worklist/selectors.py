@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -31,8 +32,13 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.cases.models import Case, CaseStatus, Track
+from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
 from vejud.decisions.models import InformationRequest, Referral
+from vejud.followup.models import EarlyWarning
 from vejud.intake.models import Consent
+from vejud.organisations.models import UnitKind
+from vejud.pool.models import Application, ApplicationStatus
+from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 
 
 class TaskKind:
@@ -199,13 +205,6 @@ def tasks_for(user: User) -> list[Task]:
 
 def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
-    from django.conf import settings
-
-    from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
-    from vejud.followup.models import EarlyWarning
-    from vejud.organisations.models import UnitKind
-    from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-
     scope = scope_for(user)
     tasks: list[Task] = []
     horizon = today + SOON
@@ -288,8 +287,6 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
 
 def _grant_tasks(scope: Scope, today: date) -> list[Task]:
     """Tasks of the central pool: applications to decide, and questions from the pool."""
-    from vejud.pool.models import Application, ApplicationStatus
-
     tasks: list[Task] = []
     if scope.national and scope.has(Capability.DECIDE_GRANTS):
         for pk, ref, status in (

@@ -60,6 +60,7 @@ from vejud.courses.models import (
 )
 from vejud.courses.selectors import (
     AreaPlan,
+    add_months,
     course_overview,
     course_plan,
     mentor_candidates,
@@ -117,8 +118,6 @@ def case_state(case_id: int) -> dict[str, Any]:
 
 
 def _expected_end(agreement: ExitAgreement) -> date | None:
-    from vejud.courses.selectors import add_months
-
     try:
         return add_months(agreement.starts_on, agreement.expected_months)
     except (ValueError, OverflowError):  # a start date at the end of the calendar
