@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 
-from vejud.accounts.models import User
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.core.crypto import EncryptedTextField, keyed_hash
@@ -111,7 +111,9 @@ def audited_service(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _label(actor: User | None) -> str:
+# The trail sits below every app (accounts records through it), so actors are typed as Django's
+# base user class: vejud.accounts.models.User is one.
+def _label(actor: AbstractBaseUser | None) -> str:
     if actor is None:
         return "system"
     return f"{getattr(actor, 'full_name', '')} <{getattr(actor, 'email', actor.pk)}>"
@@ -124,7 +126,7 @@ def _jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -268,7 +270,7 @@ def _client_ip(request: HttpRequest | None) -> str | None:
 
 def log_access(
     *,
-    user: User,
+    user: AbstractBaseUser,
     part: str,
     person_id: int | None = None,
     case_id: int | None = None,
@@ -292,7 +294,7 @@ def log_access(
 
 def log_access_many(
     *,
-    user: User,
+    user: AbstractBaseUser,
     part: str,
     entries: Iterable[tuple[int | None, int | None, bool]],
     request: HttpRequest | None = None,
