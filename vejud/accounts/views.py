@@ -156,20 +156,24 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, accepted.device)
             mark_reauthenticated(request)
-            if accepted.recovery_codes_left is not None:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "You used a recovery code. %(count)d is left: make new ones on your "
-                        "profile.",
-                        "You used a recovery code. %(count)d are left: make new ones on your "
-                        "profile.",
-                        accepted.recovery_codes_left,
-                    )
-                    % {"count": accepted.recovery_codes_left},
-                )
+            _warn_recovery_codes_left(request, accepted.recovery_codes_left)
             return redirect(next_url)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+def _warn_recovery_codes_left(request: HttpRequest, left: int | None) -> None:
+    """After a recovery code was used (``left`` is not None), say how many are left."""
+    if left is None:
+        return
+    messages.warning(
+        request,
+        ngettext(
+            "You used a recovery code. %(count)d is left: make new ones on your profile.",
+            "You used a recovery code. %(count)d are left: make new ones on your profile.",
+            left,
+        )
+        % {"count": left},
+    )
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -209,16 +213,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             mark_reauthenticated(request)
             return _render_recovery_codes(request, codes, next_url, enrolled=True)
-    return render(
-        request,
-        "accounts/otp_setup.html",
-        {
-            "form": form,
-            "next": next_url,
-            "qr_data_uri": _qr_data_uri(device),
-            "secret": _secret_groups(device),
-        },
-    )
+    context = {"form": form, "next": next_url}
+    context.update(qr_data_uri=_qr_data_uri(device), secret=_secret_groups(device))
+    return render(request, "accounts/otp_setup.html", context)
 
 
 def _render_recovery_codes(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
@@ -88,22 +90,11 @@ def break_glass_queue(request: AuthenticatedRequest) -> HttpResponse:
     failed: BreakGlassReviewForm | None = None
     failed_grant: BreakGlassGrant | None = None
     if request.method == "POST":
-        grant_id = request.POST.get("grant", "")
-        if not grant_id.isdigit():
-            raise Http404
-        grant = selectors.break_glass_grant_unreviewed(int(grant_id))
-        if grant is None:
-            raise Http404
-        form = BreakGlassReviewForm(request.POST, grant_id=grant.pk)
-        if form.is_valid():
-            try:
-                break_glass_review(actor=request.user, grant=grant, note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The access has been marked as reviewed."))
+        failed_grant = _posted_grant(request)
+        failed = BreakGlassReviewForm(request.POST, grant_id=failed_grant.pk)
+        if failed.is_valid():
+            _review(request, failed_grant, failed.cleaned_data["note"])
             return redirect("audit:break_glass_queue")
-        failed, failed_grant = form, grant
         reviewed_tab = False
     page = selectors.break_glass_grants(
         reviewed=reviewed_tab,
@@ -111,23 +102,46 @@ def break_glass_queue(request: AuthenticatedRequest) -> HttpResponse:
         before=_cursor(request, "before"),
         size=selectors.PAGE_SIZE,
     )
-    rows = (
-        [(grant, _review_form(grant, request.user, failed)) for grant in page.rows]
-        if not reviewed_tab
-        else [(grant, None) for grant in page.rows]
-    )
-    return render(
-        request,
-        "audit/break_glass_queue.html",
-        {
-            "page": page,
-            "rows": rows,
-            "reviewed_tab": reviewed_tab,
-            "failed": failed,
-            "failed_grant": failed_grant,
-            "query": "tab=reviewed" if reviewed_tab else "",
-        },
-    )
+    context = {
+        "page": page,
+        "rows": _queue_rows(page.rows, request.user, failed, reviewed=reviewed_tab),
+        "reviewed_tab": reviewed_tab,
+        "failed": failed,
+        "failed_grant": failed_grant,
+        "query": "tab=reviewed" if reviewed_tab else "",
+    }
+    return render(request, "audit/break_glass_queue.html", context)
+
+
+def _posted_grant(request: AuthenticatedRequest) -> BreakGlassGrant:
+    """Return the unreviewed grant the POST names; 404 for anything else."""
+    grant_id = request.POST.get("grant", "")
+    grant = selectors.break_glass_grant_unreviewed(int(grant_id)) if grant_id.isdigit() else None
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def _review(request: AuthenticatedRequest, grant: BreakGlassGrant, note: str) -> None:
+    try:
+        break_glass_review(actor=request.user, grant=grant, note=note)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The access has been marked as reviewed."))
+
+
+def _queue_rows(
+    grants: Iterable[BreakGlassGrant],
+    user: User,
+    failed: BreakGlassReviewForm | None,
+    *,
+    reviewed: bool,
+) -> list[tuple[BreakGlassGrant, BreakGlassReviewForm | None]]:
+    """Pair each grant with its review form (none on the reviewed tab)."""
+    if reviewed:
+        return [(grant, None) for grant in grants]
+    return [(grant, _review_form(grant, user, failed)) for grant in grants]
 
 
 def _review_form(

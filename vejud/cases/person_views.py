@@ -80,16 +80,15 @@ def _person_page(
         request=request,
         break_glass=len(via_glass) == len(cases),
     )
-    can_manage = _can_manage(request.user, cases)
-    today = timezone.localdate()
     context: dict[str, Any] = {
         "person": person,
         "cases": cases,
-        "can_manage": can_manage,
+        "can_manage": False,
         "rules": [],
-        "today": today,
+        "today": timezone.localdate(),
     }
-    if can_manage:
+    if _can_manage(request.user, cases):
+        context["can_manage"] = True
         context["rules"] = list(
             person.access_rules.select_related("user").order_by("kind", "valid_from", "pk")
         )

@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from vejud.cases.models import Case
+from vejud.organisations.models import Unit
 
 # A word of a name: letters and digits, hyphenated parts kept together ("el-amin").
 NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -46,3 +47,30 @@ def filter_by_name(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
             | Q(person__name_search__contains=f"-{word}")
         )
     return cases.filter(condition)
+
+
+def caseload_filter(
+    cases: QuerySet[Case],
+    *,
+    status: str | None = None,
+    track: str | None = None,
+    unit: Unit | None = None,
+) -> QuerySet[Case]:
+    """Keep the cases with ``status`` and ``track`` held by ``unit`` or placed in it."""
+    if status:
+        cases = cases.filter(status=status)
+    if track:
+        cases = cases.filter(track=track)
+    if unit:
+        cases = cases.filter(Q(responsible_unit=unit) | Q(institution=unit))
+    return cases
+
+
+def caseload_search(cases: QuerySet[Case], search: tuple[str, str] | None) -> QuerySet[Case]:
+    """Keep the cases whose reference starts with, or whose person is named by, ``search``."""
+    if search is None:
+        return cases
+    kind, term = search
+    if kind == "reference":
+        return cases.filter(reference__startswith=term)
+    return filter_by_name(cases, term)

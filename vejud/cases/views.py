@@ -56,7 +56,7 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.selectors import filter_by_name
+from vejud.cases.selectors import caseload_filter, caseload_search
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (
@@ -205,37 +205,78 @@ def filter_selects(form: CaseloadFilterForm, *, with_unit: bool) -> list[SelectF
     templates cost as much as the rest of the page.
     """
     names = ["status", "track", *(["unit"] if with_unit else [])]
-    errors = form.errors if form.is_bound else {}
-    selects = []
-    for name in names:
-        bound = form[name]
-        field = form.fields[name]
-        current = str(form.data.get(name, "")) if form.is_bound else ""
-        choices: list[tuple[Any, Any]]
-        if isinstance(field, forms.ModelChoiceField):
-            assert field.queryset is not None  # CaseloadFilterForm sets the units
-            choices = [("", field.empty_label or "")]
-            choices += list(field.queryset.values_list("pk", "name"))
-        else:
-            choices = list(field.choices)  # type: ignore[attr-defined]
-        selects.append(
-            SelectFilter(
-                name=name,
-                id=bound.auto_id,
-                label=str(field.label),
-                options=[
-                    (str(value), str(label), str(value) == current) for value, label in choices
-                ],
-                error=" ".join(str(e) for e in errors.get(name, ())),
-            )
-        )
-    return selects
+    return [_select_filter(form, name) for name in names]
+
+
+def _select_filter(form: CaseloadFilterForm, name: str) -> SelectFilter:
+    field = form.fields[name]
+    current = str(form.data.get(name, "")) if form.is_bound else ""
+    errors = form.errors.get(name, ()) if form.is_bound else ()
+    return SelectFilter(
+        name=name,
+        id=form[name].auto_id,
+        label=str(field.label),
+        options=[
+            (str(value), str(label), str(value) == current)
+            for value, label in _select_choices(field)
+        ],
+        error=" ".join(str(e) for e in errors),
+    )
+
+
+def _select_choices(field: forms.Field) -> list[tuple[Any, Any]]:
+    if isinstance(field, forms.ModelChoiceField):
+        assert field.queryset is not None  # CaseloadFilterForm sets the units
+        return [("", field.empty_label or ""), *field.queryset.values_list("pk", "name")]
+    return list(field.choices)  # type: ignore[attr-defined]
 
 
 def _positive_int(raw: str | None) -> int | None:
     if raw and raw.isdigit() and len(raw) < 19:
         return int(raw) or None
     return None
+
+
+def _filtered_cases(
+    user: User, form: CaseloadFilterForm
+) -> tuple[QuerySet[Case], tuple[str, str] | None]:
+    """Return the user's visible cases narrowed by the form, and the search it asks for."""
+    cases = cases_visible_to(user).select_related("responsible_unit", "institution")
+    if not form.is_bound:
+        return cases, None
+    form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
+    data = form.cleaned_data
+    search = form.search_kind() if "q" in data else None
+    cases = caseload_filter(
+        cases, status=data.get("status"), track=data.get("track"), unit=data.get("unit")
+    )
+    return caseload_search(cases, search), search
+
+
+def _keyset_page(
+    request: AuthenticatedRequest, cases: QuerySet[Case]
+) -> tuple[list[Case], str | None, str | None]:
+    """Return one page of ``cases`` (newest first, after ``?after=``) and its first/next URLs."""
+    after = _positive_int(request.GET.get("after"))
+    if after:
+        cases = cases.filter(pk__lt=after)
+    size = settings.VEJUD_CASELOAD_PAGE_SIZE
+    rows = list(cases.order_by("-pk")[: size + 1])
+    has_next, rows = len(rows) > size, rows[:size]
+    params = request.GET.copy()
+    params.pop("after", None)
+    first_url = f"?{params.urlencode()}" if after else None
+    next_url = None
+    if has_next:
+        params["after"] = str(rows[-1].pk)
+        next_url = f"?{params.urlencode()}"
+    return rows, first_url, next_url
+
+
+def _has_unit_filter(scope: Scope) -> bool:
+    return bool(
+        scope.national or scope.unit_ids or scope.custody_all or scope.custody_institution_ids
+    )
 
 
 @requires(Capability.VIEW_CASES)
@@ -245,60 +286,21 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     """List the user's visible cases with filters, search and keyset pagination."""
     scope = scope_for(request.user)
     form = CaseloadFilterForm(request.GET or None, units=_filter_units(scope))
-    cases = cases_visible_to(request.user).select_related("responsible_unit", "institution")
-    search = None
-    if form.is_bound:
-        form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
-        data = form.cleaned_data
-        if data.get("status"):
-            cases = cases.filter(status=data["status"])
-        if data.get("track"):
-            cases = cases.filter(track=data["track"])
-        if data.get("unit"):
-            cases = cases.filter(Q(responsible_unit=data["unit"]) | Q(institution=data["unit"]))
-        if "q" in data:
-            search = form.search_kind()
-        if search and search[0] == "reference":
-            cases = cases.filter(reference__startswith=search[1])
-        elif search:
-            cases = filter_by_name(cases, search[1])
-    after = _positive_int(request.GET.get("after"))
-    if after:
-        cases = cases.filter(pk__lt=after)
-    size = settings.VEJUD_CASELOAD_PAGE_SIZE
-    rows = list(cases.order_by("-pk")[: size + 1])
-    has_next, rows = len(rows) > size, rows[:size]
-    if search and search[0] == "name" and rows:
+    cases, search = _filtered_cases(request.user, form)
+    rows, first_url, next_url = _keyset_page(request, cases)
+    name_search = bool(search and search[0] == "name")
+    if name_search and rows:
         # A name search tells the user who is a candidate, so each person found is logged.
-        log_access_many(
-            user=request.user,
-            part="name_search",
-            entries=access_entries(request.user, rows),
-            request=request,
-        )
-    params = request.GET.copy()
-    params.pop("after", None)
-    first_url = f"?{params.urlencode()}" if after else None
-    next_url = None
-    if has_next:
-        params["after"] = str(rows[-1].pk)
-        next_url = f"?{params.urlencode()}"
+        entries = access_entries(request.user, rows)
+        log_access_many(user=request.user, part="name_search", entries=entries, request=request)
     context = {
         "form": form,
         "cases": caseload_rows(rows),
         "next_url": next_url,
         "first_url": first_url,
-        "filter_selects": filter_selects(
-            form,
-            with_unit=bool(
-                scope.national
-                or scope.unit_ids
-                or scope.custody_all
-                or scope.custody_institution_ids
-            ),
-        ),
+        "filter_selects": filter_selects(form, with_unit=_has_unit_filter(scope)),
         "case_ids": " ".join(str(case.pk) for case in rows),
-        "name_search": bool(search and search[0] == "name"),
+        "name_search": name_search,
     }
     template = "cases/caseload.html"
     if _is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
@@ -316,9 +318,25 @@ def reveal_names(request: AuthenticatedRequest) -> HttpResponse:
     form = RevealNamesForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Invalid list of cases."))
-    cases = list(
-        cases_visible_to(request.user)
-        .filter(pk__in=form.cleaned_data["ids"])
+    cases = _named_cases(request.user, form.cleaned_data["ids"])
+    if cases:
+        log_access_many(
+            user=request.user,
+            part=Part.IDENTITY.value,
+            entries=access_entries(request.user, cases),
+            request=request,
+        )
+    template = "cases/reveal_names.html"
+    if _is_htmx(request):
+        template += "#names"
+    return render(request, template, {"cases": cases})
+
+
+def _named_cases(user: User, ids: list[int]) -> list[Case]:
+    """Return the user's visible cases among ``ids`` with what their names need, newest first."""
+    return list(
+        cases_visible_to(user)
+        .filter(pk__in=ids)
         .select_related("person")
         .only(
             "pk",
@@ -332,17 +350,6 @@ def reveal_names(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("-pk")
     )
-    if cases:
-        log_access_many(
-            user=request.user,
-            part=Part.IDENTITY.value,
-            entries=access_entries(request.user, cases),
-            request=request,
-        )
-    template = "cases/reveal_names.html"
-    if _is_htmx(request):
-        template += "#names"
-    return render(request, template, {"cases": cases})
 
 
 # The case page ----------------------------------------------------------------
@@ -415,59 +422,72 @@ def _case_page(
     note_form: JournalNoteForm | None = None,
 ) -> HttpResponse:
     """Log the view of the case and render the case page with what ``access`` allows."""
-    user, case = request.user, access.case
-    person = case.person
-    log_case_access(
-        user=user,
-        access=access,
-        part="case",
-        request=request,
-    )
-    today = timezone.localdate()
+    log_case_access(user=request.user, access=access, part="case", request=request)
     context: dict[str, Any] = {
         "access": access,
-        "case": case,
-        "person": person,
-        "age": _age(person.birth_date, today),
-        "show_identity": access.can_see(Part.IDENTITY),
-        "show_cpr": access.can_see(Part.CPR) and bool(person.cpr),
-        "cpr_masked": f"{person.cpr[:6]}-xxxx" if access.can_see(Part.CPR) and person.cpr else "",
-        "cpr": _format_cpr(person.cpr) if reveal_cpr else "",
-        "show_gang": access.can_see(Part.GANG),
-        "show_threats": access.can_see(Part.THREATS),
-        "threats": person.threat_notes if reveal_threats else None,
-        "show_journal": access.can_see(Part.JOURNAL),
-        "can_view_person": has_capability(user, Capability.VIEW_CASES),
-        "earlier_cases": list(
-            cases_visible_to(user)
-            .filter(person_id=person.pk)
-            .exclude(pk=case.pk)
-            .select_related("responsible_unit")
-            .order_by("-opened_on", "-pk")
-        ),
-        "mentors": list(case.mentor_assignments.select_related("mentor").order_by("-starts_on")),
-        "is_custodian": access.can_see(Part.PROTECTED_ADDRESS)
-        and user_is_address_custodian(user=user, person_id=person.pk),
-        "grant": None,
+        "case": access.case,
+        **_person_context(access, reveal_cpr=reveal_cpr, reveal_threats=reveal_threats),
+        **_case_links_context(request.user, access),
     }
-    context["can_register_address"] = (
-        access.can_see(Part.PROTECTED_ADDRESS)
-        and not context["is_custodian"]
-        and has_capability(user, Capability.MANAGE_PERSON_ACCESS)
-    )
-    if access.break_glass:
-        context["grant"] = (
-            case.break_glass_grants.filter(
-                user_id=scope_for(user).user_id, expires_at__gt=timezone.now()
-            )
-            .order_by("-expires_at")
-            .first()
-        )
     if context["show_journal"]:
         context.update(_journal_context(request, access))
         if note_form is not None:
             context["note_form"] = note_form
     return render(request, "cases/detail.html", context)
+
+
+def _person_context(
+    access: CaseAccess, *, reveal_cpr: bool, reveal_threats: bool
+) -> dict[str, Any]:
+    """What the case page shows of the person: each part only as far as ``access`` allows."""
+    person = access.case.person
+    show_cpr = access.can_see(Part.CPR) and bool(person.cpr)
+    return {
+        "person": person,
+        "age": _age(person.birth_date, timezone.localdate()),
+        "show_identity": access.can_see(Part.IDENTITY),
+        "show_cpr": show_cpr,
+        "cpr_masked": f"{person.cpr[:6]}-xxxx" if show_cpr else "",
+        "cpr": _format_cpr(person.cpr) if reveal_cpr else "",
+        "show_gang": access.can_see(Part.GANG),
+        "show_threats": access.can_see(Part.THREATS),
+        "threats": person.threat_notes if reveal_threats else None,
+        "show_journal": access.can_see(Part.JOURNAL),
+    }
+
+
+def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
+    """The case page's earlier cases, mentors, protected-address links and break-the-glass."""
+    case = access.case
+    is_custodian = access.can_see(Part.PROTECTED_ADDRESS) and user_is_address_custodian(
+        user=user, person_id=case.person_id
+    )
+    return {
+        "can_view_person": has_capability(user, Capability.VIEW_CASES),
+        "earlier_cases": list(
+            cases_visible_to(user)
+            .filter(person_id=case.person_id)
+            .exclude(pk=case.pk)
+            .select_related("responsible_unit")
+            .order_by("-opened_on", "-pk")
+        ),
+        "mentors": list(case.mentor_assignments.select_related("mentor").order_by("-starts_on")),
+        "is_custodian": is_custodian,
+        "can_register_address": access.can_see(Part.PROTECTED_ADDRESS)
+        and not is_custodian
+        and has_capability(user, Capability.MANAGE_PERSON_ACCESS),
+        "grant": _break_glass_grant(user, access) if access.break_glass else None,
+    }
+
+
+def _break_glass_grant(user: User, access: CaseAccess) -> BreakGlassGrant | None:
+    return (
+        access.case.break_glass_grants.filter(
+            user_id=scope_for(user).user_id, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
 
 
 @case_view(part=Part.SUMMARY)
@@ -566,30 +586,37 @@ def journal_correct(
     form = JournalCorrectForm(
         request.POST or None, initial={"text": entry.text}, prefix=f"correct-{entry.pk}"
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.journal_correct(
-                actor=request.user,
-                entry=entry,
-                text=form.cleaned_data["text"],
-                reason=form.cleaned_data["reason"],
+    if request.method == "POST" and form.is_valid() and _correct_entry(request, entry, form):
+        if _is_htmx(request):
+            response = render(
+                request,
+                "cases/detail.html#journal",
+                _journal_context(request, access, journal_message=_("The note was corrected.")),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            if _is_htmx(request):
-                response = render(
-                    request,
-                    "cases/detail.html#journal",
-                    _journal_context(request, access, journal_message=_("The note was corrected.")),
-                )
-                return reswap(retarget(response, "#journal"), "outerHTML")
-            messages.success(request, _("The note was corrected."))
-            return redirect(f"{access.case.get_absolute_url()}#entry-{entry.pk}")
+            return reswap(retarget(response, "#journal"), "outerHTML")
+        messages.success(request, _("The note was corrected."))
+        return redirect(f"{access.case.get_absolute_url()}#entry-{entry.pk}")
     context = {"case": access.case, "entry": entry, "form": form}
     if _is_htmx(request):
         return render(request, "cases/journal_correct.html#correct_form", context)
     return render(request, "cases/journal_correct.html", context)
+
+
+def _correct_entry(
+    request: AuthenticatedRequest, entry: JournalEntry, form: JournalCorrectForm
+) -> bool:
+    """Correct ``entry`` through the service; return False with the error on the form."""
+    try:
+        services.journal_correct(
+            actor=request.user,
+            entry=entry,
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return False
+    return True
 
 
 # The protected address -----------------------------------------------------------

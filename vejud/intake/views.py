@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from vejud.access.cases import CaseAccess, case_access, cases_visible_to
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
+from vejud.accounts.models import User
+from vejud.cases.models import Case
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
 from vejud.intake.models import Consent
 from vejud.intake.services import (
@@ -19,6 +23,24 @@ from vejud.intake.services import (
     consent_record,
     consent_withdraw,
     inquiry_register,
+)
+from vejud.people.models import Person
+
+# The form's fields that ``inquiry_register`` takes as they are.
+INQUIRY_FIELDS = (
+    "source",
+    "channel",
+    "received_on",
+    "municipality",
+    "in_custody",
+    "institution",
+    "note",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "cpr",
+    "phone",
+    "confirm_new_person",
 )
 
 
@@ -29,48 +51,42 @@ def inquiry_new(request: AuthenticatedRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None)
     duplicates = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        fields = {name: form.cleaned_data[name] for name in INQUIRY_FIELDS}
         try:
-            case = inquiry_register(
-                actor=request.user,
-                source=data["source"],
-                channel=data["channel"],
-                received_on=data["received_on"],
-                municipality=data["municipality"],
-                in_custody=data["in_custody"],
-                institution=data["institution"],
-                note=data["note"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-                cpr=data["cpr"],
-                phone=data["phone"],
-                confirm_new_person=data["confirm_new_person"],
-            )
+            case = inquiry_register(actor=request.user, **fields)
         except PossibleDuplicateError as exc:
             form.add_error(None, exc.message)
-            # Earlier attempts are shown only to those allowed to see them.
-            duplicates = list(
-                cases_visible_to(request.user)
-                .filter(person__in=exc.candidates)
-                .select_related("responsible_unit")
-                .order_by("-opened_on")
-            )
+            duplicates = _visible_duplicates(request.user, exc.candidates)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if case_access(request.user, case) is not None:
-                messages.success(
-                    request, _("The inquiry is registered as %(ref)s.") % {"ref": case.reference}
-                )
-                return redirect(case)
-            messages.success(
-                request,
-                _("The inquiry is registered as %(ref)s and routed to %(unit)s.")
-                % {"ref": case.reference, "unit": case.responsible_unit.name},
-            )
-            return redirect("cases:caseload")
+            return _registered(request, case)
     return render(request, "intake/inquiry_form.html", {"form": form, "duplicates": duplicates})
+
+
+def _visible_duplicates(user: User, candidates: Iterable[Person]) -> list[Case]:
+    """Return the cases of the possible duplicates: earlier attempts the user may see."""
+    return list(
+        cases_visible_to(user)
+        .filter(person__in=candidates)
+        .select_related("responsible_unit")
+        .order_by("-opened_on")
+    )
+
+
+def _registered(request: AuthenticatedRequest, case: Case) -> HttpResponse:
+    """Go to the new case if the user may open it, otherwise back to the caseload."""
+    if case_access(request.user, case) is not None:
+        messages.success(
+            request, _("The inquiry is registered as %(ref)s.") % {"ref": case.reference}
+        )
+        return redirect(case)
+    messages.success(
+        request,
+        _("The inquiry is registered as %(ref)s and routed to %(unit)s.")
+        % {"ref": case.reference, "unit": case.responsible_unit.name},
+    )
+    return redirect("cases:caseload")
 
 
 @case_view(part=Part.JOURNAL)
