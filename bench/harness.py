@@ -510,6 +510,7 @@ def start_size(target: Target, args: argparse.Namespace, var_dir: Path) -> Live:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         VEJUD_BENCH_QUERY_COUNT="1",
         VEJUD_BENCH_ADMIN="1",
+        VEJUD_SSL_REDIRECT="0",  # plain HTTP on the loopback, no TLS proxy in front
         **keys,
     )
     if args.smoke:

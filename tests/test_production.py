@@ -91,6 +91,27 @@ def test_debug_off_with_real_keys_starts():
     assert result.returncode == 0, result.stderr
 
 
+def test_check_deploy_with_production_settings_gives_no_warning():
+    env = clean_env(
+        DEBUG="0",
+        ALLOWED_HOSTS="vejud.example.dk",
+        VEJUD_VAR_DIR=str(ROOT / "var"),
+        **real_secrets(),
+    )
+    result = subprocess.run(
+        [str(BIN / "vejud"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
 def database_url() -> str:
     """Return the URL of the test database this test session uses."""
     s = connection.settings_dict
@@ -113,9 +134,14 @@ class Server:
     port: int
     static_root: Path
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, *, https: bool = True
+    ) -> http.client.HTTPResponse:
+        """GET ``path`` as the TLS-terminating proxy forwards it (``https=False``: plain HTTP)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request("GET", path, headers=headers or {})
+        sent = {"X-Forwarded-Proto": "https"} if https else {}
+        sent.update(headers or {})
+        conn.request("GET", path, headers=sent)
         response = conn.getresponse()
         response.body = response.read()  # type: ignore[attr-defined]
         conn.close()
@@ -143,7 +169,7 @@ def production(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) 
         ALLOWED_HOSTS="127.0.0.1,localhost",
         **real_secrets(),
     )
-    run([str(BIN / "vejud"), "check", "--deploy", "--fail-level", "ERROR"], env)
+    run([str(BIN / "vejud"), "check", "--deploy", "--fail-level", "WARNING"], env)
     run([str(BIN / "vejud"), "collectstatic", "--noinput", "-v0"], env)
     log = (var_dir / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -183,6 +209,12 @@ def test_login_page_answers_with_security_headers(production: Server):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
+    assert "no-store" in response.headers["Cache-Control"]
     cookies = response.headers.get_all("Set-Cookie") or []
     assert cookies
     assert all("Secure" in cookie and "HttpOnly" in cookie for cookie in cookies)
@@ -230,3 +262,24 @@ def test_a_case_page_sends_a_visitor_to_the_login(production: Server):
 @pytest.mark.django_db
 def test_health_check_answers_without_login(production: Server):
     assert production.get(reverse("portal:healthz")).status == 200
+    # The load balancer probes over plain HTTP: no redirect for the health check.
+    assert production.get(reverse("portal:healthz"), https=False).status == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(production: Server):
+    response = production.get(reverse("accounts:login"), https=False)
+
+    assert response.status == 301
+    assert response.headers["Location"].startswith("https://")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_api_forbids_storing_its_answers(production: Server):
+    response = production.get("/api/v1/me", headers={"Authorization": "Bearer nope"})
+
+    assert response.status == 401
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "camera=()" in response.headers["Permissions-Policy"]

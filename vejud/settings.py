@@ -99,9 +99,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vejud.core.headers.PrivateResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "vejud.core.request_cache.RequestCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware, except that a failed save never turns a committed write
+    # into an error (vejud.core.outage).
+    "vejud.core.outage.CommittedSessionMiddleware",
     "vejud.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,8 +207,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("VEJUD_SSL_REDIRECT", default=False)
+# HTTPS only in production: plain HTTP is redirected (the proxy sets X-Forwarded-Proto), except
+# the health check a load balancer probes over plain HTTP. HSTS as Django's deployment
+# checklist recommends: a year, every subdomain, ready for the browsers' preload list.
+SECURE_SSL_REDIRECT = env_bool("VEJUD_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("VEJUD_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VEJUD_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("VEJUD_HSTS_PRELOAD", default=True)
+# Browser features no page uses, switched off (vejud.core.headers.PrivateResponseMiddleware).
+VEJUD_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Login throttling (django-axes): per account and per client address, separately.

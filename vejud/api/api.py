@@ -28,6 +28,7 @@ from vejud.api.routers.process import router as process_router
 from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
+from vejud.core.outage import is_database_outage, outage_response
 from vejud.pool.services import InsufficientBudget, StaleApplicationError
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ def _pool_conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_database_outage(exc):
+        # PostgreSQL is down or restarting: 503 with Retry-After and a problem body, not 500.
+        logger.warning("Database unavailable in %s %s: %s", request.method, request.path, exc)
+        return outage_response(request)
     # ninja's default sends the traceback to the client when DEBUG is on; keep it in the log.
     logger.error("API error in %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, {"detail": _("Server error.")}, status=500)
