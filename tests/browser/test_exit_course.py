@@ -17,12 +17,11 @@ from vejud.cases.models import Case, Track
 from vejud.courses.models import PlanAction, PlanGoal
 from vejud.followup.models import EarlyWarning
 from vejud.testing import World, make_admitted_case
+from vejud.testing.builders import make_custody_case
 from vejud.transfers.models import ReleasePlan, TransferStatus
 from vejud.transfers.services import (
     release_date_set,
     release_plans_run,
-    transfer_accept,
-    transfer_request,
 )
 
 pytestmark = pytest.mark.browser
@@ -95,16 +94,7 @@ def test_review_with_a_motivation_dip_flags_the_case_and_tasks_the_coordinator(
 def test_custody_case_released_through_a_good_release_plan_and_an_accepted_transfer(
     bworld: World, open_browser: Open
 ) -> None:
-    case = make_admitted_case(bworld)
-    arrest = transfer_request(
-        actor=bworld.member_a,
-        case=case,
-        to_unit=bworld.dfk,
-        to_institution=bworld.prison,
-        handover_note="Arrested",
-    )
-    transfer_accept(actor=bworld.custody, transfer=arrest)
-    case.refresh_from_db()
+    case = make_custody_case(bworld)
     release_date_set(
         actor=bworld.custody, case=case, release_on=timezone.localdate() + timedelta(days=30)
     )

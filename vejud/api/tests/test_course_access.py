@@ -6,101 +6,40 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from vejud.accounts.models import Role
 from vejud.api.tests.course_support import (
     CourseApi,
-    admitted,
     case_url,
     course_state,
     review_body,
     today,
 )
 from vejud.audit.models import AccessLog
-from vejud.cases.models import Case
-from vejud.cases.services import break_glass_open, journal_add, mentor_assign
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.courses.models import MentorMeeting
-from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
-from vejud.followup.models import EarlyWarning
-from vejud.followup.services import review_record
-from vejud.offers.models import OfferType
-from vejud.people.services import protected_address_set
 from vejud.testing import make_user
+from vejud.testing.builders import complete_course, make_full_course, make_sensitive_case
 from vejud.transfers.services import transfer_request
 
 MISSING = "EX-1999-99999"
 SECRETS = ("Hemmelig", "Skjulested", "1705951113", "170595", "Threatened by", "Journal secret")
 
 
-def _course(world: Any, **kwargs: Any) -> dict[str, Any]:
-    """An admitted case with a plan, an offer, a mentor with a flagged meeting, a review with
-    an open warning and a pending transfer; return the case and the objects' ids."""
-    case = admitted(world, **kwargs)
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
-    action = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Apply",
-        owner_agency="municipality",
-        deadline=timezone.localdate(),
-    )
-    offer = offer_add(
-        actor=world.member_a, case=case, offer_type=OfferType.objects.get(code="residence")
-    )
-    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
-    meeting = meeting_log(
-        actor=world.mentor,
-        case=case,
-        met_on=timezone.localdate(),
-        form="phone",
-        duration_minutes=20,
-        needs_attention=True,
-    )
-    review = review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=timezone.localdate(),
-        crime_stopped=1,
-        environment_left=1,
-        lifestyle_changed=1,
-        motivation_level=1,
-    )
-    transfer = transfer_request(
-        actor=world.member_a, case=case, to_unit=world.national, handover_note="To the NEC."
-    )
-    case.refresh_from_db()
-    return {
-        "case": case,
-        "goal": goal.pk,
-        "action": action.pk,
-        "offer": offer.pk,
-        "meeting": meeting.pk,
-        "warning": EarlyWarning.objects.get(review=review).pk,
-        "transfer": transfer.pk,
-    }
-
-
 @pytest.fixture
 def course(world):
-    data = _course(
+    case = make_sensitive_case(
         world,
+        stage=CaseStatus.ADMITTED,
         cpr="1705951113",
         first_name="Zelda",
         last_name="Quixwort",
         threat_notes="Threatened by former associates.",
-    )
-    case = data["case"]
-    journal_add(actor=world.member_a, case=case, text="Journal secret.")
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
         address="Hemmelig Allé 7, 9999 Skjulested",
-        reason="Relocated after threats.",
+        journal="Journal secret.",
     )
-    case.refresh_from_db()
-    return data
+    return complete_course(world, case).ids()
 
 
 def casework(ids: dict[str, Any]) -> list[tuple[str, str, object]]:
@@ -246,7 +185,7 @@ def test_custody_staff_cannot_reach_a_liberty_course(world, course):
 
 
 def test_objects_of_another_case_are_404(world, course):
-    other = _course(world, first_name="Other", last_name="Case")
+    other = make_full_course(world, first_name="Other", last_name="Case").ids()
     case = course["case"]
     client = CourseApi(world.member_a)
     before = course_state(other["case"])
@@ -325,7 +264,7 @@ def test_reads_never_show_cpr_threats_journal_or_protected_address(world, course
 @pytest.fixture
 def to_b(world):
     """A pending transfer of an admitted unit-A case to unit B."""
-    data = _course(world, first_name="Moving", last_name="Person")
+    data = make_full_course(world, first_name="Moving", last_name="Person").ids()
     case = data["case"]
     CourseApi(world.member_a).post(case_url(case, f"/transfers/{data['transfer']}/cancel"))
     return transfer_request(
@@ -396,7 +335,7 @@ def test_decline_keeps_the_sender_responsible(world, to_b):
 
 
 def test_custody_staff_receive_a_transfer_to_their_institution(world):
-    data = _course(world, first_name="Arrested", last_name="Person")
+    data = make_full_course(world, first_name="Arrested", last_name="Person").ids()
     case = data["case"]
     member = CourseApi(world.member_a)
     member.post(case_url(case, f"/transfers/{data['transfer']}/cancel"))

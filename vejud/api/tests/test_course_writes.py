@@ -17,13 +17,14 @@ from vejud.api.tests.course_support import (
     review_body,
     today,
 )
-from vejud.cases.models import Case, CaseStatus, Track
+from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import mentor_assign
 from vejud.courses.services import action_add, goal_add, offer_add
 from vejud.offers.models import OfferType
 from vejud.testing import give_consent, make_case
+from vejud.testing.builders import move_to_custody
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-from vejud.transfers.services import release_plans_run, transfer_accept, transfer_request
+from vejud.transfers.services import release_plans_run
 
 FAR = "9999-12-31"
 
@@ -366,23 +367,8 @@ def test_review_with_a_risk_event_raises_a_warning(world, case):
     )
 
 
-def _to_custody(world: Any, case: Case) -> Case:
-    """Move the case to the prison's custody track through the transfer services."""
-    transfer = transfer_request(
-        actor=world.member_a,
-        case=case,
-        to_unit=world.dfk,
-        to_track=Track.CUSTODY,
-        to_institution=world.prison,
-        handover_note="Arrested.",
-    )
-    transfer_accept(actor=world.custody, transfer=transfer)
-    case.refresh_from_db()
-    return case
-
-
 def test_custody_review_rates_change_four(world):
-    case = _to_custody(world, admitted(world, last_name="Custody"))
+    case = move_to_custody(world, admitted(world, last_name="Custody"))
     member = CourseApi(world.custody)
     _refused(member.post(case_url(case, "/reviews"), review_body()), "custody_behaviour")
     saved = member.post(case_url(case, "/reviews"), review_body(custody_behaviour=3))

@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from django.db import connection
 
 from vejud.audit.guard import MODE_CLOSED, MODE_MAINTENANCE
 from vejud.cases.models import Case
-from vejud.people.services import protected_address_set
 from vejud.testing import make_case
+from vejud.testing.builders import ADDRESS, CPR, THREATS, make_sensitive_case
+
+__all__ = ["ADDRESS", "CPR", "THREATS", "around_the_triggers", "sensitive"]
 
 NAME_FIRST = "Zebulon"
 NAME_LAST = "Quixotesen"
-CPR = "0101901234"
-THREATS = "Threatened by the Kestrel crew after the March incident"
-ADDRESS = "Hemmelig Allé 7, 8000 Aarhus C"
 
 
 @dataclass
@@ -31,22 +29,7 @@ class Sensitive:
 @pytest.fixture
 def sensitive(world) -> Sensitive:
     """Return a unit A case with name, CPR, threat notes and a protected address, and a unit B case."""
-    case = make_case(
-        world.coordinator_a,
-        world.unit_a,
-        first_name=NAME_FIRST,
-        last_name=NAME_LAST,
-        cpr=CPR,
-        birth_date=date(1990, 1, 1),
-        threat_notes=THREATS,
-    )
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address=ADDRESS,
-        reason="Relocated after threats",
-    )
+    case = make_sensitive_case(world, first_name=NAME_FIRST, last_name=NAME_LAST)
     other = make_case(world.coordinator_b, world.unit_b, first_name="Other", last_name="Person")
     return Sensitive(case=case, other_case=other)
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from django.db import connection
 
 from vejud.cases.models import Case
-from vejud.people.services import protected_address_set
-from vejud.testing import make_case
+from vejud.testing.builders import ADDRESS, CPR, THREATS, make_sensitive_case
 
-CPR = "0101901234"
-THREATS = "Threatened by the Kestrel crew after the March incident"
-ADDRESS = "Hemmelig Allé 7, 8000 Aarhus C"
+__all__ = ["ADDRESS", "CPR", "THREATS", "make_protected", "protected", "raw_row"]
 
 
 @dataclass
@@ -34,23 +30,7 @@ def protected(world) -> Protected:
 
 def make_protected(world) -> Protected:
     """Open a case for a person with a CPR number, threat notes and a protected address."""
-    case = make_case(
-        world.coordinator_a,
-        world.unit_a,
-        first_name="Vera",
-        last_name="Hemmelig",
-        cpr=CPR,
-        birth_date=date(1990, 1, 1),
-        threat_notes=THREATS,
-    )
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address=ADDRESS,
-        reason="Relocated after threats",
-    )
-    return Protected(case=case)
+    return Protected(case=make_sensitive_case(world, first_name="Vera", last_name="Hemmelig"))
 
 
 def raw_row(table: str, columns: list[str], pk_column: str, pk: int) -> tuple:

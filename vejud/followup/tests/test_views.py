@@ -12,7 +12,7 @@ from vejud.cases.services import mentor_assign
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
 from vejud.followup.services import review_record
 from vejud.testing import make_admitted_case, make_case, verified_client
-from vejud.transfers.services import transfer_accept, transfer_request
+from vejud.testing.builders import make_custody_case
 
 
 def review_data(level=4, progress=(1, 1, 1), **extra):
@@ -29,21 +29,6 @@ def review_data(level=4, progress=(1, 1, 1), **extra):
     }
     data.update(extra)
     return data
-
-
-def custody_case(world):
-    """Return an admitted case moved to custody in the prison (the arrest track)."""
-    case = make_admitted_case(world)
-    arrest = transfer_request(
-        actor=world.member_a,
-        case=case,
-        to_unit=world.dfk,
-        to_institution=world.prison,
-        handover_note="Arrested",
-    )
-    transfer_accept(actor=world.custody, transfer=arrest)
-    case.refresh_from_db()
-    return case
 
 
 def urls(case, warning_id=1):
@@ -203,7 +188,7 @@ def test_change_four_is_asked_only_in_custody(world):
         reverse("followup:review_new", kwargs={"reference": liberty.reference})
     )
     assert 'name="custody_behaviour"' not in form.content.decode()
-    case = custody_case(world)
+    case = make_custody_case(world)
     custody = verified_client(world.custody)
     url = reverse("followup:review_new", kwargs={"reference": case.reference})
     assert 'name="custody_behaviour"' in custody.get(url).content.decode()

@@ -10,6 +10,7 @@ from vejud.access.cases import cases_visible_to
 from vejud.cases.models import Track
 from vejud.intake.selectors import ConsentMissingError
 from vejud.testing import give_consent, make_admitted_case, make_case
+from vejud.testing.builders import make_custody_case
 from vejud.transfers.models import ReleasePlan, TransferStatus
 from vejud.transfers.services import (
     release_date_set,
@@ -88,16 +89,7 @@ def test_only_one_pending_transfer(world):
 
 def test_good_release_plan_is_created_and_leads_to_an_accepted_transfer(world):
     # Arrest: the unit A course moves to custody in the prison.
-    case = make_admitted_case(world)
-    arrest = transfer_request(
-        actor=world.member_a,
-        case=case,
-        to_unit=world.dfk,
-        to_institution=world.prison,
-        handover_note="Arrested",
-    )
-    transfer_accept(actor=world.custody, transfer=arrest)
-    case.refresh_from_db()
+    case = make_custody_case(world)
     assert (case.track, case.institution) == (Track.CUSTODY, world.prison)
     release_date_set(
         actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=90)

@@ -10,10 +10,10 @@ from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import mentor_assign
 from vejud.testing import CAST, make_admitted_case, make_case, verified_client
+from vejud.testing.builders import make_custody_case, make_release_case
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     can_receive,
-    release_date_set,
     release_plans_run,
     transfer_accept,
     transfer_request,
@@ -25,31 +25,6 @@ def to_b(world, case, note="Moves to Aarhus; housing arranged."):
     return transfer_request(
         actor=world.member_a, case=case, to_unit=world.unit_b, handover_note=note
     )
-
-
-def custody_case(world):
-    """Return an admitted case moved to custody in the prison (the arrest track)."""
-    case = make_admitted_case(world)
-    arrest = transfer_request(
-        actor=world.member_a,
-        case=case,
-        to_unit=world.dfk,
-        to_institution=world.prison,
-        handover_note="Arrested",
-    )
-    transfer_accept(actor=world.custody, transfer=arrest)
-    case.refresh_from_db()
-    return case
-
-
-def with_plan(world):
-    case = custody_case(world)
-    release_date_set(
-        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=30)
-    )
-    assert release_plans_run() == 1
-    case.refresh_from_db()
-    return case
 
 
 CASE_ROUTES = ("new", "cancel", "release_plan", "release_date", "release_transfer")
@@ -68,7 +43,7 @@ def route(name, case, transfer_id=1):
 
 @pytest.fixture
 def case(world):
-    return with_plan(world)
+    return make_release_case(world)
 
 
 @pytest.mark.parametrize("name", CASE_ROUTES)
@@ -395,7 +370,7 @@ def test_release_date_on_a_liberty_case_is_refused_with_a_message(world):
 
 
 def test_release_plan_page_without_a_plan_goes_back(world):
-    case = custody_case(world)
+    case = make_custody_case(world)
     response = verified_client(world.custody).get(
         reverse("transfers:release_plan", kwargs={"reference": case.reference}), follow=True
     )

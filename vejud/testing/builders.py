@@ -1,0 +1,263 @@
+"""Shared case builders: a case at each stage, in custody, with a full course, with secrets.
+
+Every case belongs to unit A of the standard cast (``vejud.testing.make_world``) and is
+made through the real services, in the order the exit process takes. Keyword arguments
+the builders do not name go to the person (``first_name``, ``cpr``, ``threat_notes``, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.services import case_transition, journal_add, mentor_assign
+from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
+from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
+from vejud.decisions.services import referral_create, unit_decision_record
+from vejud.followup.models import EarlyWarning
+from vejud.followup.services import review_record
+from vejud.offers.models import OfferType
+from vejud.people.models import ProtectedAddress
+from vejud.people.services import protected_address_set
+from vejud.testing import World, give_consent, make_admitted_case, make_assessed_case, make_case
+from vejud.transfers.models import Transfer
+from vejud.transfers.services import (
+    release_date_set,
+    release_plans_run,
+    transfer_accept,
+    transfer_request,
+)
+
+# What a sensitive case's person carries (see ``make_sensitive_case``).
+CPR = "0101901234"
+THREATS = "Threatened by the Kestrel crew after the March incident"
+ADDRESS = "Hemmelig Allé 7, 8000 Aarhus C"
+ADDRESS_REASON = "Relocated after threats"
+JOURNAL = "Journal secret."
+
+# The stages ``make_case_at`` builds, in the order of the exit process.
+STAGES = (
+    CaseStatus.INQUIRY,
+    CaseStatus.ASSESSMENT,
+    CaseStatus.REFUSED,
+    CaseStatus.REFERRED,
+    CaseStatus.ADMITTED,
+    CaseStatus.CLOSED,
+)
+
+
+def make_assessment_case(world: World, **person: Any) -> Case:
+    """Return a unit A case in assessment, with consent, no instrument signed yet."""
+    case = make_case(world.coordinator_a, world.unit_a, **person)
+    give_consent(world.member_a, case)
+    return case_transition(actor=world.member_a, case=case, target=CaseStatus.ASSESSMENT)
+
+
+def make_refused_case(world: World, **person: Any) -> Case:
+    """Return an assessed unit A case that the unit refused (not motivated, not suitable)."""
+    case = make_assessed_case(world, **person)
+    unit_decision_record(
+        actor=world.coordinator_a,
+        case=case,
+        outcome="refuse",
+        grounds=["not_motivated", "not_suitable"],
+        reasoning="Motivation carried by outer pressure only.",
+    )
+    case.refresh_from_db()
+    return case
+
+
+def make_referred_case(world: World, **person: Any) -> Case:
+    """Return a refused unit A case referred, on the person's request, for a final decision."""
+    case = make_refused_case(world, **person)
+    referral_create(actor=world.member_a, case=case)
+    case.refresh_from_db()
+    return case
+
+
+def make_closed_case(world: World, **person: Any) -> Case:
+    """Return a unit A case whose exit course ended (completed) today."""
+    case = make_admitted_case(world, **person)
+    case_close(actor=world.member_a, case=case, reason="completed", summary="Done.")
+    case.refresh_from_db()
+    return case
+
+
+ASSESSED = "assessed"  # in assessment with consent and the three instruments signed
+
+BUILDERS: dict[str, Any] = {
+    CaseStatus.INQUIRY: lambda world, **person: make_case(
+        world.coordinator_a, world.unit_a, **person
+    ),
+    CaseStatus.ASSESSMENT: make_assessment_case,
+    ASSESSED: make_assessed_case,
+    CaseStatus.REFUSED: make_refused_case,
+    CaseStatus.REFERRED: make_referred_case,
+    CaseStatus.ADMITTED: make_admitted_case,
+    CaseStatus.CLOSED: make_closed_case,
+}
+
+
+def make_case_at(world: World, stage: str, **person: Any) -> Case:
+    """Return a unit A case that has reached ``stage`` (one of ``STAGES`` or ``ASSESSED``)."""
+    case = BUILDERS[stage](world, **person)
+    assert case.status == (CaseStatus.ASSESSMENT if stage == ASSESSED else stage), case.status
+    return case
+
+
+def move_to_custody(world: World, case: Case) -> Case:
+    """Move a unit A case to custody in the prison (an arrest: a transfer custody accepts)."""
+    arrest = transfer_request(
+        actor=world.member_a,
+        case=case,
+        to_unit=world.dfk,
+        to_institution=world.prison,
+        handover_note="Arrested",
+    )
+    transfer_accept(actor=world.custody, transfer=arrest)
+    case.refresh_from_db()
+    return case
+
+
+def make_custody_case(world: World, **person: Any) -> Case:
+    """Return an admitted case moved to custody in the prison (the arrest track)."""
+    return move_to_custody(world, make_admitted_case(world, **person))
+
+
+def make_release_case(world: World, *, days: int = 30, **person: Any) -> Case:
+    """Return a custody case released in ``days`` days, its release plan made by the daily job."""
+    case = make_custody_case(world, **person)
+    release_date_set(
+        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=days)
+    )
+    assert release_plans_run() == 1
+    case.refresh_from_db()
+    return case
+
+
+def protect_address(
+    world: World, case: Case, address: str = ADDRESS, reason: str = ADDRESS_REASON, **extra: Any
+) -> ProtectedAddress:
+    """Register a protected address for the case's person (unit A's coordinator is custodian)."""
+    return protected_address_set(
+        actor=world.coordinator_a,
+        person=case.person,
+        case=case,
+        address=address,
+        reason=reason,
+        **extra,
+    )
+
+
+def make_sensitive_case(
+    world: World,
+    *,
+    stage: str = CaseStatus.INQUIRY,
+    address: str = ADDRESS,
+    journal: str = "",
+    **person: Any,
+) -> Case:
+    """Return a unit A case whose person has a CPR number, threat notes and a protected address.
+
+    A given ``cpr`` goes with the default birth date of ``make_person``; ``journal`` adds
+    a journal note with that text.
+    """
+    defaults: dict[str, Any] = {"threat_notes": THREATS}
+    if "cpr" not in person:
+        defaults.update(cpr=CPR, birth_date=date(1990, 1, 1))
+    case = make_case_at(world, stage, **{**defaults, **person})
+    protect_address(world, case, address)
+    if journal:
+        journal_add(actor=world.member_a, case=case, text=journal)
+    case.refresh_from_db()
+    return case
+
+
+def add_plan(world: World, case: Case, *, offer: str = "therapy") -> tuple[PlanAction, CaseOffer]:
+    """Give an admitted case a housing goal with one action due today and an offer."""
+    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
+    action = action_add(
+        actor=world.member_a,
+        goal=goal,
+        description="Apply",
+        owner_agency="municipality",
+        deadline=timezone.localdate(),
+    )
+    case_offer = offer_add(
+        actor=world.member_a, case=case, offer_type=OfferType.objects.get(code=offer)
+    )
+    return action, case_offer
+
+
+def log_flagged_meeting(world: World, case: Case, *, minutes: int = 20) -> MentorMeeting:
+    """The standard mentor logs a phone meeting today that needs the caseworker's attention."""
+    return meeting_log(
+        actor=world.mentor,
+        case=case,
+        met_on=timezone.localdate(),
+        form="phone",
+        duration_minutes=minutes,
+        needs_attention=True,
+    )
+
+
+@dataclass
+class Course:
+    """A full exit course (see ``make_full_course``)."""
+
+    case: Case
+    goal: PlanGoal
+    action: PlanAction
+    offer: CaseOffer
+    meeting: MentorMeeting
+    warning: EarlyWarning
+    transfer: Transfer
+
+    def ids(self) -> dict[str, Any]:
+        """The case and the primary keys of its course's objects, by name."""
+        return {
+            "case": self.case,
+            **{
+                name: getattr(self, name).pk
+                for name in ("goal", "action", "offer", "meeting", "warning", "transfer")
+            },
+        }
+
+
+def make_full_course(world: World, **person: Any) -> Course:
+    """An admitted unit A case with everything a course holds (see ``complete_course``)."""
+    return complete_course(world, make_admitted_case(world, **person))
+
+
+def complete_course(world: World, case: Case, *, offer: str = "residence") -> Course:
+    """Give an admitted case a plan, an offer, a mentor with a flagged meeting, a review with
+    an open warning and a pending transfer to the national contact point."""
+    action, case_offer = add_plan(world, case, offer=offer)
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    meeting = log_flagged_meeting(world, case)
+    review = review_record(
+        actor=world.member_a,
+        case=case,
+        reviewed_on=timezone.localdate(),
+        crime_stopped=1,
+        environment_left=1,
+        lifestyle_changed=1,
+        motivation_level=1,
+    )
+    transfer = transfer_request(
+        actor=world.member_a, case=case, to_unit=world.national, handover_note="To the NEC."
+    )
+    case.refresh_from_db()
+    return Course(
+        case=case,
+        goal=action.goal,
+        action=action,
+        offer=case_offer,
+        meeting=meeting,
+        warning=EarlyWarning.objects.get(review=review),
+        transfer=transfer,
+    )
