@@ -24,8 +24,8 @@ Rules (what the table encodes):
   The protected address part needs the user to be a named custodian (404 otherwise),
   except registering the first address (``REGISTERS_ADDRESS``).
 - "transfer_receiver" (an answer to a transfer, named by ``transfer_id``): 403 without the
-  capability, then 403 for everyone but the receiving unit's staff (``RECEIVERS``: the
-  filler's transfer goes to unit B).
+  capability, then 404 for everyone but the receiving unit's staff (``RECEIVERS``: the
+  filler's transfer goes to unit B), as for a transfer that does not exist.
 - admin (namespace ``admin``): only the system administrator gets content; everyone
   else gets a redirect to a login page, 403, 404 or 405 — never a 200 except the admin
   login form — and no admin page, not even the sysadmin's, shows case content.
@@ -180,7 +180,7 @@ def expect(
     if kind == "transfer_receiver":
         if not can(role, capability):
             return 403
-        return ALLOW if role in RECEIVERS else 403
+        return ALLOW if role in RECEIVERS else 404
     if kind == "case":
         if capability == "view_cases":
             if not (can(role, "view_cases") or can(role, "break_glass")):

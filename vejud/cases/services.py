@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access, check_person_rules
+from vejud.access.casework import Actor, may_act, may_open_case
 from vejud.access.rules import Basis, Capability, Part, require, scope_for
-from vejud.accounts.models import Role, User
+from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
     BreakGlassGrant,
@@ -24,7 +25,7 @@ from vejud.cases.models import (
     MentorAssignment,
     Track,
 )
-from vejud.cases.states import DECISION_TARGETS, TERMINAL, Actor, Transition, check_transition
+from vejud.cases.states import DECISION_TARGETS, TERMINAL, Transition, check_transition
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 
@@ -107,19 +108,8 @@ def case_open(
     previous_case: Case | None = None,
 ) -> Case:
     """Open a new case (exit attempt) for ``person`` with ``unit`` responsible."""
-    scope = require(actor, Capability.WRITE_JOURNAL)
-    in_scope = (
-        scope.national
-        or unit.pk in scope.unit_ids
-        or (
-            track == Track.CUSTODY
-            and (
-                scope.custody_all
-                or (institution is not None and institution.pk in scope.custody_institution_ids)
-            )
-        )
-    )
-    if not in_scope:
+    require(actor, Capability.WRITE_JOURNAL)
+    if not may_open_case(actor, unit=unit, track=track, institution=institution):
         raise PermissionDenied(_("You cannot open cases for this unit."))
     return case_create(
         actor=actor,
@@ -287,23 +277,6 @@ class StaleCaseError(Exception):
 
     def __init__(self) -> None:
         super().__init__(_("The case was changed by someone else. Reload the page and try again."))
-
-
-def may_act(actor: User, case: Case, who: Actor) -> bool:
-    """Return True if ``actor`` may make a transition of kind ``who`` on ``case``."""
-    access = case_access(actor, case)
-    if access is None or access.basis in {Basis.MENTOR}:
-        return False
-    scope = scope_for(actor)
-    if who == Actor.CASEWORKER:
-        return scope.has(Capability.WRITE_JOURNAL)
-    if who == Actor.UNIT_DECIDER:
-        if case.track == Track.CUSTODY:
-            return Role.CUSTODY_STAFF in scope.roles and access.basis == Basis.CUSTODY
-        return case.responsible_unit_id in scope.coordinator_unit_ids
-    if who == Actor.NATIONAL_DECIDER:
-        return scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles
-    return False
 
 
 def case_lock(*, case: Case, expected_version: int | None) -> Case:

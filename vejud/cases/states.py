@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vejud.access.casework import Actor
 from vejud.cases.models import CaseStatus
 
 S = CaseStatus
-
-
-class Actor(StrEnum):
-    """Who may make a transition (resolved against the case in ``cases.services``)."""
-
-    CASEWORKER = "caseworker"  # staff of the responsible unit / institution, or national staff
-    UNIT_DECIDER = "unit_decider"  # the unit coordinator; custody staff for custody cases
-    NATIONAL_DECIDER = "national_decider"  # the national decision-maker
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from vejud.access.cases import CaseAccess
+from vejud.access.casework import may_act
 from vejud.access.rules import CASEWORK_ROLES
 from vejud.accounts.models import Membership, Role, User
 from vejud.assessments.models import MotivationAssessment
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.services import may_act
 from vejud.cases.states import TERMINAL, Actor
 from vejud.courses.models import (
     CaseClosure,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
+from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
@@ -19,7 +20,6 @@ from vejud.cases.services import (
     case_lock,
     case_row_lock,
     case_transition_nested,
-    may_act,
     require_course_worker,
 )
 from vejud.cases.states import TERMINAL, Actor

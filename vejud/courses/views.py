@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.casework import may_act
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Basis, Part
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import StaleCaseError, may_act, mentor_assign
+from vejud.cases.services import StaleCaseError, mentor_assign
 from vejud.cases.states import Actor, IllegalTransitionError
 from vejud.core.forms import service_error
 from vejud.courses import services

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
+from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -23,7 +24,6 @@ from vejud.assessments.models import (
 )
 from vejud.assessments.services import EDITABLE_STATUSES, INSTRUMENT_LABELS
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import may_act
 from vejud.cases.states import DECISION_TARGETS, TABLE, Actor, transitions_from
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.intake.models import Consent, ConsentAgency

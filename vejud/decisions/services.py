@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -20,7 +21,7 @@ from vejud.assessments.models import (
 from vejud.assessments.services import latest_signed
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import case_lock, case_transition_nested, may_act
+from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
 from vejud.decisions.models import (
     Decision,

@@ -12,12 +12,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.assessments.models import MotivationAssessment
 from vejud.assessments.services import latest_signed
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
-from vejud.cases.services import case_row_lock, may_act, require_course_worker
+from vejud.cases.services import case_row_lock, require_course_worker
 from vejud.cases.states import Actor
 from vejud.followup.models import (
     CHANGES,

@@ -12,10 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.casework import may_act
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.cases.models import CaseStatus, Track
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.followup.charts import motivation_chart_svg
 from vejud.followup.forms import ReviewForm, RiskEventFormSet, WarningResolveForm, risk_events

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
+from vejud.access.casework import may_act
+from vejud.access.transfers import can_receive, transfer_receivers_barred
+from vejud.accounts.models import User
 from vejud.audit.services import AuditMissingError, audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.intake.models import ConsentAgency
 from vejud.intake.selectors import require_consent
@@ -31,22 +32,6 @@ RECEIVING_AGENCIES: dict[str, tuple[str, ...]] = {
 OPEN_FOR_TRANSFER = frozenset(
     {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.REFUSED, CaseStatus.ADMITTED}
 )
-
-
-def can_receive(user: User, transfer: Transfer) -> bool:
-    """Return True if ``user`` works in the receiving unit (custody staff for custody units)."""
-    unit = transfer.to_unit
-    receiving = [unit.pk] + ([transfer.to_institution_id] if transfer.to_institution_id else [])
-    roles = set(
-        Membership.objects.active()
-        .filter(user_id=user.pk, unit_id__in=receiving)
-        .values_list("role", flat=True)
-    )
-    if unit.kind == UnitKind.NATIONAL:
-        return bool(roles & NATIONAL_ROLES)
-    if unit.kind in {UnitKind.DFK, UnitKind.INSTITUTION}:
-        return Role.CUSTODY_STAFF in roles
-    return bool(roles & UNIT_ROLES)
 
 
 @audited_service
@@ -84,6 +69,14 @@ def transfer_request(
         raise ValidationError(_("Write a hand-over note for the receiver."), code="note")
     for agency in RECEIVING_AGENCIES[to_unit.kind]:
         require_consent(case, agency)
+    if transfer_receivers_barred(case=case, to_unit=to_unit, to_institution=to_institution):
+        raise ValidationError(
+            _(
+                "The person's access lists bar everyone who would receive the case there. "
+                "Ask the list's owner to add a receiver to the list first."
+            ),
+            code="receivers_barred",
+        )
     if Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
         raise ValidationError(
             _("A transfer of this case is already awaiting the receiver."), code="pending"

@@ -17,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.casework import may_act
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
+from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.audit.services import log_access_many
 from vejud.cases.models import CaseStatus
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.intake.selectors import ConsentMissingError
 from vejud.transfers.forms import (
@@ -32,7 +33,6 @@ from vejud.transfers.forms import (
     TransferRequestForm,
 )
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-from vejud.transfers.selectors import receivable_by
 from vejud.transfers.services import (
     OPEN_FOR_TRANSFER,
     release_date_set,
@@ -127,10 +127,7 @@ def transfer_cancel_view(
 
 def _answer(request: AuthenticatedRequest, form: TransferAnswerForm) -> HttpResponse | None:
     """Carry out a valid answer; return the redirect, or None to show the form's errors."""
-    transfer = get_object_or_404(
-        receivable_by(request.user).select_related("case", "to_unit"),
-        pk=form.cleaned_data["transfer"],
-    )
+    transfer = transfer_for_receiver(request.user, form.cleaned_data["transfer"])
     note = form.cleaned_data["note"]
     try:
         if form.cleaned_data["decision"] == "accept":
@@ -167,8 +164,7 @@ def incoming(request: AuthenticatedRequest) -> HttpResponse:
             messages.error(request, _("The answer was incomplete. Try again."))
             return redirect("transfers:incoming")
     transfers = list(
-        receivable_by(request.user)
-        .filter(status=TransferStatus.PENDING)
+        awaiting_answer(request.user)
         .select_related(
             "case", "from_unit", "from_institution", "to_unit", "to_institution", "requested_by"
         )

@@ -23,22 +23,30 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vejud.access.cases import barred_persons, cases_visible_to
-from vejud.access.rules import Capability, Scope, scope_for
-from vejud.accounts.models import Role, User
+from vejud.access.cases import barred_persons
+from vejud.access.casework import (
+    acts_nationally,
+    casework_cases,
+    coordinates_condition,
+    is_national_decider,
+    my_casework,
+    unit_decider_condition,
+)
+from vejud.access.rules import Capability, has_capability
+from vejud.access.transfers import awaiting_answer
+from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
     TargetGroupAssessment,
 )
-from vejud.cases.models import Case, CaseStatus, Track
+from vejud.cases.models import Case, CaseStatus
 from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
 from vejud.decisions.models import InformationRequest, Referral
 from vejud.followup.models import EarlyWarning
 from vejud.intake.models import Consent
-from vejud.organisations.models import UnitKind
 from vejud.pool.models import Application, ApplicationStatus
-from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.models import ReleasePlan
 
 
 class TaskKind:
@@ -98,39 +106,6 @@ class Task:
         return str(CaseStatus(self.status).label)
 
 
-def casework_condition(scope: Scope, prefix: str = "") -> Q:
-    """Return the cases a user works on as unit or custody staff, as a condition.
-
-    ``prefix`` reaches the case from another model (``"case__"``). Mentor and
-    break-glass access are not casework.
-    """
-    condition = Q(**{f"{prefix}pk__in": []})
-    if scope.unit_ids:
-        condition |= Q(**{f"{prefix}responsible_unit_id__in": sorted(scope.unit_ids)})
-    if scope.custody_all:
-        condition |= Q(**{f"{prefix}track": Track.CUSTODY})
-    elif scope.custody_institution_ids:
-        condition |= Q(
-            **{
-                f"{prefix}track": Track.CUSTODY,
-                f"{prefix}institution_id__in": sorted(scope.custody_institution_ids),
-            }
-        )
-    return condition
-
-
-def casework_cases(user: User) -> QuerySet[Case]:
-    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
-    return cases_visible_to(user).filter(casework_condition(scope_for(user)))
-
-
-def _mine(scope: Scope, today: date, prefix: str) -> Q:
-    """Casework cases reached through ``prefix``, less those whose person bars the user."""
-    return casework_condition(scope, prefix) & ~barred_persons(
-        scope.user_id, today, f"{prefix}person_id"
-    )
-
-
 def _signed(model: Any) -> Any:
     return Exists(model.objects.filter(case=OuterRef("pk"), signed_at__isnull=False))
 
@@ -138,9 +113,8 @@ def _signed(model: Any) -> Any:
 def tasks_for(user: User) -> list[Task]:
     """Return the user's tasks, overdue first, then by due date."""
     today = timezone.localdate()
-    scope = scope_for(user)
     tasks: list[Task] = []
-    if not scope.has(Capability.VIEW_CASES):
+    if not has_capability(user, Capability.VIEW_CASES):
         return tasks
     mine = casework_cases(user)
     assessing = mine.filter(status__in=[CaseStatus.INQUIRY, CaseStatus.ASSESSMENT])
@@ -169,10 +143,8 @@ def tasks_for(user: User) -> list[Task]:
         _signed(MotivationAssessment),
         _signed(SuitabilityAssessment),
     )
-    decides_liberty = Q(responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
-    decides_custody = Q(track=Track.CUSTODY) if Role.CUSTODY_STAFF in scope.roles else Q(pk__in=[])
     for ref, status, due in (
-        deciders.filter(decides_liberty | decides_custody)
+        deciders.filter(unit_decider_condition(user))
         .order_by("assessment_due_on", "id")
         .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
     ):
@@ -181,7 +153,7 @@ def tasks_for(user: User) -> list[Task]:
         )
     for ref, status, due in (
         InformationRequest.objects.filter(
-            _mine(scope, today, "referral__case__"), answered_at__isnull=True
+            my_casework(user, today, "referral__case__"), answered_at__isnull=True
         )
         .order_by("referral__due_on", "id")
         .values_list("referral__case__reference", "referral__case__status", "referral__due_on")[
@@ -189,23 +161,22 @@ def tasks_for(user: User) -> list[Task]:
         ]
     ):
         tasks.append(Task(TaskKind.INFORMATION_REQUESTED, ref, status, due, due < today))
-    if scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles:
+    if is_national_decider(user):
         for ref, status, due in (
             Referral.objects.filter(final_decision__isnull=True)
-            .exclude(barred_persons(scope.user_id, today, "case__person_id"))
+            .exclude(barred_persons(user.pk, today, "case__person_id"))
             .order_by("due_on", "id")
             .values_list("case__reference", "case__status", "due_on")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
     tasks += _course_tasks(user, mine, today)
-    tasks += _grant_tasks(scope, today)
+    tasks += _grant_tasks(user, today)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
 
 def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
-    scope = scope_for(user)
     tasks: list[Task] = []
     horizon = today + SOON
     open_actions = PlanAction.objects.filter(status__in=OPEN_ACTION_STATUSES, deadline__lte=horizon)
@@ -216,6 +187,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     # those courses from an index and never the unit's other courses.
     due_actions: list[tuple[Any, int, str, str]] = list(
         open_actions.filter(owner_id=user.pk, case__status=CaseStatus.ADMITTED)
+        .exclude(barred_persons(user.pk, today, "case__person_id"))
         .order_by("deadline", "id")
         .values_list("deadline", "id", "case__reference", "case__status")[:TASK_LIMIT]
     )
@@ -243,9 +215,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
         assert start is not None  # the condition on review_from leaves out NULL
         due = start + interval
         tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
-    coordinated = Q(case__responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
-    if Role.CUSTODY_STAFF in scope.roles:
-        coordinated |= Q(case__track=Track.CUSTODY) & casework_condition(scope, "case__")
+    coordinated = coordinates_condition(user, today)
     for ref, status in (
         MentorMeeting.objects.filter(
             coordinated, needs_attention=True, attention_resolved_at__isnull=True
@@ -260,13 +230,10 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
         .values_list("case__reference", "case__status")[:TASK_LIMIT]
     ):
         tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, True))
-    receives = Q(to_unit_id__in=sorted(scope.unit_ids))
-    if Role.CUSTODY_STAFF in scope.roles:
-        receives |= Q(to_unit__kind__in=[UnitKind.DFK, UnitKind.INSTITUTION])
-    if scope.national:
-        receives |= Q(to_unit__kind=UnitKind.NATIONAL)
+    # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
+    # the person's lists do not bar the user.
     for ref, status in (
-        Transfer.objects.filter(receives, status=TransferStatus.PENDING)
+        awaiting_answer(user, today=today)
         .order_by("requested_at", "id")
         .values_list("case__reference", "case__status")[:TASK_LIMIT]
     ):
@@ -276,7 +243,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
         missing |= Q(**{item: False})
     for ref, status, due in (
         ReleasePlan.objects.filter(
-            missing, _mine(scope, today, "case__"), case__status=CaseStatus.ADMITTED
+            missing, my_casework(user, today, "case__"), case__status=CaseStatus.ADMITTED
         )
         .order_by("release_on", "id")
         .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
@@ -285,21 +252,21 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     return tasks
 
 
-def _grant_tasks(scope: Scope, today: date) -> list[Task]:
+def _grant_tasks(user: User, today: date) -> list[Task]:
     """Tasks of the central pool: applications to decide, and questions from the pool."""
     tasks: list[Task] = []
-    if scope.national and scope.has(Capability.DECIDE_GRANTS):
+    if acts_nationally(user, Capability.DECIDE_GRANTS):
         for pk, ref, status in (
             Application.objects.filter(status=ApplicationStatus.SUBMITTED)
-            .exclude(barred_persons(scope.user_id, today, "case__person_id"))
+            .exclude(barred_persons(user.pk, today, "case__person_id"))
             .order_by("submitted_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.GRANT_AWAITING, ref, status, None, False, pk))
-    if scope.has(Capability.APPLY_GRANTS):
+    if has_capability(user, Capability.APPLY_GRANTS):
         for pk, ref, status in (
             Application.objects.filter(
-                _mine(scope, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
+                my_casework(user, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
             )
             .order_by("updated_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Router, Status
 
+from vejud.access.casework import may_act
 from vejud.access.rules import Part
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
@@ -29,7 +30,6 @@ from vejud.api.schemas_course import (
     WarningResolutionIn,
 )
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.followup.models import EarlyWarning, Review
 from vejud.followup.services import review_due_on, review_record, warning_resolve

@@ -4,21 +4,22 @@ side under /transfers/.
 Same services as the transfer pages (``vejud.transfers.views``). The sender works on the
 case (casework: the journal part; a mentor gets 404). The receiver cannot open the case
 until accepting, so they list what awaits their units (reference, units and hand-over note
-only) and answer a transfer by its id: the ``ReceiverGate`` answers 404 for a transfer that
-does not exist and 403 for one addressed to someone else, before the body is read.
+only) and answer a transfer by its id: the ``ReceiverGate`` answers 404 alike for a transfer
+that does not exist and one addressed to someone else, before the body is read.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from vejud.access.casework import may_act
 from vejud.access.rules import Capability, Part
+from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.accounts.models import User
 from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
@@ -42,14 +43,11 @@ from vejud.api.schemas_course import (
 )
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.organisations.models import Unit, UnitKind
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-from vejud.transfers.selectors import receivable_by
 from vejud.transfers.services import (
     OPEN_FOR_TRANSFER,
-    can_receive,
     release_date_set,
     release_plan_update,
     release_transfer_request,
@@ -78,8 +76,9 @@ _TRANSFER_ATTR = "vejud_transfer"
 
 
 class ReceiverGate(CapabilityGate):
-    """Answer a transfer: VIEW_CASES (403), the transfer exists (404), the caller receives it
-    (``can_receive``, 403). The transfer is kept on the request for the view."""
+    """Answer a transfer: VIEW_CASES (403), then the transfer must be one the caller receives
+    (404 alike for one that does not exist and one that is not theirs). The transfer is kept
+    on the request for the view."""
 
     def __init__(self) -> None:
         super().__init__(Capability.VIEW_CASES)
@@ -90,16 +89,7 @@ class ReceiverGate(CapabilityGate):
         raw = match.kwargs.get("transfer_id") if match is not None else None
         if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 18):
             return  # left to the path validation (422)
-        transfer = (
-            Transfer.objects.select_related("case", "from_unit", "to_unit")
-            .filter(pk=int(raw))
-            .first()
-        )
-        if transfer is None:
-            raise Http404
-        if not can_receive(user, transfer):
-            raise PermissionDenied(_("Only the receiving unit answers a transfer."))
-        setattr(request, _TRANSFER_ATTR, transfer)
+        setattr(request, _TRANSFER_ATTR, transfer_for_receiver(user, int(raw)))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -388,8 +378,7 @@ def incoming(request: HttpRequest) -> Any:
     Each hand-over note shown is logged."""
     user = api_user(request)
     items = list(
-        receivable_by(user)
-        .filter(status=TransferStatus.PENDING)
+        awaiting_answer(user)
         .select_related("case", "from_unit", "to_unit")
         .order_by("requested_at", "id")
     )

@@ -10,10 +10,10 @@ from django import template
 from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
+from vejud.access.casework import may_act
 from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.followup.forms import EVIDENCE_FIELDS
 from vejud.followup.models import CHANGES, EarlyWarning, Review

@@ -8,13 +8,14 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from vejud.access.casework import may_act
 from vejud.access.rules import Part
+from vejud.access.transfers import can_receive
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.services import may_act
 from vejud.cases.states import Actor
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-from vejud.transfers.services import OPEN_FOR_TRANSFER, can_receive
+from vejud.transfers.services import OPEN_FOR_TRANSFER
 
 register = template.Library()
 

@@ -1,0 +1,127 @@
+"""Casework: who works on a case (not only sees it), and who decides on it.
+
+``may_act`` answers "may this user make a transition of this kind on this case now" for
+services, selectors, panels and the API alike. The conditions below name the cases a
+user works on as unit or custody staff (mentor and break-glass access are not
+casework), for the task list and other "my work" lists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vejud.access.cases import barred_persons, case_access, cases_visible_to
+from vejud.access.rules import Basis, Capability, scope_for
+from vejud.accounts.models import Role, User
+from vejud.cases.models import Case, Track
+from vejud.organisations.models import Unit
+
+
+class Actor(StrEnum):
+    """Who may make a transition (resolved against the case by ``may_act``)."""
+
+    CASEWORKER = "caseworker"  # staff of the responsible unit / institution, or national staff
+    UNIT_DECIDER = "unit_decider"  # the unit coordinator; custody staff for custody cases
+    NATIONAL_DECIDER = "national_decider"  # the national decision-maker
+
+
+def may_act(actor: User, case: Case, who: Actor) -> bool:
+    """Return True if ``actor`` may make a transition of kind ``who`` on ``case``."""
+    access = case_access(actor, case)
+    if access is None or access.basis == Basis.MENTOR:
+        return False
+    scope = scope_for(actor)
+    if who == Actor.CASEWORKER:
+        return scope.has(Capability.WRITE_JOURNAL)
+    if who == Actor.UNIT_DECIDER:
+        if case.track == Track.CUSTODY:
+            return Role.CUSTODY_STAFF in scope.roles and access.basis == Basis.CUSTODY
+        return case.responsible_unit_id in scope.coordinator_unit_ids
+    if who == Actor.NATIONAL_DECIDER:
+        return is_national_decider(actor)
+    return False
+
+
+def is_national_decider(user: User) -> bool:
+    """Return True if ``user`` takes final decisions at the national contact point."""
+    scope = scope_for(user)
+    return scope.national and Role.NATIONAL_DECISION_MAKER in scope.roles
+
+
+def acts_nationally(user: User, capability: Capability) -> bool:
+    """Return True if ``user`` holds ``capability`` as staff of the national contact point."""
+    scope = scope_for(user)
+    return scope.national and scope.has(capability)
+
+
+def may_open_case(user: User, *, unit: Unit, track: str, institution: Unit | None) -> bool:
+    """Return True if ``user`` may open a case with ``unit`` responsible (``track``, institution)."""
+    scope = scope_for(user)
+    if not scope.has(Capability.WRITE_JOURNAL):
+        return False
+    if scope.national or unit.pk in scope.unit_ids:
+        return True
+    return track == Track.CUSTODY and (
+        scope.custody_all
+        or (institution is not None and institution.pk in scope.custody_institution_ids)
+    )
+
+
+def casework_condition(user: User, prefix: str = "") -> Q:
+    """Return the cases ``user`` works on as unit or custody staff, as a condition.
+
+    ``prefix`` reaches the case from another model (``"case__"``). Mentor and
+    break-glass access are not casework. The person's lists are not applied here
+    (``my_casework`` applies them).
+    """
+    scope = scope_for(user)
+    condition = Q(**{f"{prefix}pk__in": []})
+    if scope.unit_ids:
+        condition |= Q(**{f"{prefix}responsible_unit_id__in": sorted(scope.unit_ids)})
+    if scope.custody_all:
+        condition |= Q(**{f"{prefix}track": Track.CUSTODY})
+    elif scope.custody_institution_ids:
+        condition |= Q(
+            **{
+                f"{prefix}track": Track.CUSTODY,
+                f"{prefix}institution_id__in": sorted(scope.custody_institution_ids),
+            }
+        )
+    return condition
+
+
+def my_casework(user: User, today: date | None = None, prefix: str = "") -> Q:
+    """Casework cases reached through ``prefix``, less those whose person bars the user."""
+    day = today or timezone.localdate()
+    return casework_condition(user, prefix) & ~barred_persons(user.pk, day, f"{prefix}person_id")
+
+
+def casework_cases(user: User) -> QuerySet[Case]:
+    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
+    return cases_visible_to(user).filter(casework_condition(user))
+
+
+def unit_decider_condition(user: User) -> Q:
+    """Return the condition (on ``Case``, within the user's casework) for the unit's decision:
+    the coordinator's own units; custody cases for custody staff."""
+    scope = scope_for(user)
+    condition = Q(responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
+    if Role.CUSTODY_STAFF in scope.roles:
+        condition |= Q(track=Track.CUSTODY)
+    return condition
+
+
+def coordinates_condition(user: User, today: date | None = None, prefix: str = "case__") -> Q:
+    """Return the cases (through ``prefix``) whose mentor flags and warnings ``user`` handles:
+    the coordinator's units, and custody cases in a custody officer's casework. The person's
+    lists apply."""
+    day = today or timezone.localdate()
+    scope = scope_for(user)
+    condition = Q(**{f"{prefix}responsible_unit_id__in": sorted(scope.coordinator_unit_ids)})
+    if Role.CUSTODY_STAFF in scope.roles:
+        condition |= Q(**{f"{prefix}track": Track.CUSTODY}) & casework_condition(user, prefix)
+    return condition & ~barred_persons(user.pk, day, f"{prefix}person_id")
