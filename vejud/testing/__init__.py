@@ -5,6 +5,7 @@ Data is created through the real services wherever a service exists.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import Membership, Role, User
 from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
 from vejud.assessments.reference import load_assessment_reference
@@ -176,6 +178,15 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def reauthed_client(user: User) -> Client:
+    """Return a verified client that has just re-entered its password (past ``reauth_required``)."""
+    client = verified_client(user)
+    session = client.session
+    session[REAUTH_AT_KEY] = time.time()
     session.save()
     return client
 

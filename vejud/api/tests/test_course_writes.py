@@ -19,10 +19,8 @@ from vejud.api.tests.course_support import (
 )
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import mentor_assign
-from vejud.courses.services import action_add, goal_add, offer_add
-from vejud.offers.models import OfferType
 from vejud.testing import give_consent, make_case
-from vejud.testing.builders import move_to_custody
+from vejud.testing.builders import add_plan, move_to_custody
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import release_plans_run
 
@@ -39,18 +37,8 @@ def case(world):
 
 @pytest.fixture
 def ids(world, case):
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
-    action = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Apply",
-        owner_agency="municipality",
-        deadline=timezone.localdate(),
-    )
-    offer = offer_add(
-        actor=world.member_a, case=case, offer_type=OfferType.objects.get(code="therapy")
-    )
-    return {"goal": goal.pk, "action": action.pk, "offer": offer.pk}
+    action, offer = add_plan(world, case)
+    return {"goal": action.goal_id, "action": action.pk, "offer": offer.pk}
 
 
 # --- Closure and reopening -----------------------------------------------------------------

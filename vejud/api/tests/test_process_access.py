@@ -16,24 +16,24 @@ from vejud.cases.models import Case
 from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.decisions.models import Decision
 from vejud.intake.models import Consent
-from vejud.people.services import protected_address_set
 from vejud.testing import make_assessed_case
+from vejud.testing.builders import ASSESSED, make_sensitive_case
 
 MISSING = "EX-1999-99999"
 
 
 @pytest.fixture
 def case(world):
-    """A unit-A case in assessment, all instruments signed, with a mentor and an address."""
-    case = make_assessed_case(world, cpr="1705951113", first_name="Zelda", last_name="Quixwort")
-    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
+    """A sensitive unit-A case in assessment, all instruments signed, with a mentor."""
+    case = make_sensitive_case(
+        world,
+        stage=ASSESSED,
+        cpr="1705951113",
+        first_name="Zelda",
+        last_name="Quixwort",
         address="Hemmelig Allé 7, 9999 Skjulested",
-        reason="Relocated after threats.",
     )
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
     case.refresh_from_db()
     return case
 

@@ -10,10 +10,9 @@ from vejud.assessments.services import INSTRUMENTS, instrument_correct, instrume
 from vejud.decisions.services import (
     information_request_answer,
     information_request_create,
-    referral_create,
-    unit_decision_record,
 )
 from vejud.testing import give_consent, make_assessed_case
+from vejud.testing.builders import make_referred_case
 
 
 def _count(client: JsonApi, url: str) -> int:
@@ -39,16 +38,7 @@ def test_process_overview_is_constant_in_rows(world):
 
 
 def test_referral_requests_do_not_add_queries(world):
-    case = make_assessed_case(world)
-    unit_decision_record(
-        actor=world.coordinator_a,
-        case=case,
-        outcome="refuse",
-        grounds=["not_suitable"],
-        reasoning="Not ready.",
-    )
-    referral_create(actor=world.member_a, case=case)
-    case.refresh_from_db()
+    case = make_referred_case(world)
     client = JsonApi(world.decision_maker)
     url = case_url(case, "/process")
     first = information_request_create(actor=world.decision_maker, case=case, question="One?")

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.urls import reverse
 
-from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.accounts.models import User
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.models import BreakGlassGrant
 from vejud.people.services import person_access_rule_add
-from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
-
+from vejud.testing import make_case, reauthed_client, verified_client
 
 URL = reverse("cases:break_glass")
 REASON = "The person was arrested in our district tonight"
-
-
-def reauthed(user):
-    client = verified_client(user)
-    session = client.session
-    session[REAUTH_AT_KEY] = time.time()
-    session.save()
-    return client
 
 
 @pytest.fixture
@@ -46,18 +28,18 @@ def test_form_needs_recent_reauthentication(world):
 
 
 def test_form_warns_that_access_is_logged_and_reviewed(world):
-    response = reauthed(world.member_b).get(URL)
+    response = reauthed_client(world.member_b).get(URL)
     assert response.status_code == 200
     assert "reviewed by the auditor" in response.content.decode()
 
 
 def test_reference_can_be_prefilled(world):
-    response = reauthed(world.member_b).get(URL, {"reference": "EX-2026-00001"})
+    response = reauthed_client(world.member_b).get(URL, {"reference": "EX-2026-00001"})
     assert 'value="EX-2026-00001"' in response.content.decode()
 
 
 def test_break_the_glass_opens_the_case_for_a_limited_time(world, case):
-    client = reauthed(world.member_b)
+    client = reauthed_client(world.member_b)
     response = client.post(
         URL, {"reference": case.reference.lower(), "reason": REASON, "confirm": "on"}
     )
@@ -73,11 +55,11 @@ def test_break_the_glass_opens_the_case_for_a_limited_time(world, case):
 
 
 def test_auditor_may_break_the_glass(world, case):
-    response = reauthed(world.auditor).post(
+    response = reauthed_client(world.auditor).post(
         URL, {"reference": case.reference, "reason": REASON, "confirm": "on"}
     )
     assert response.status_code == 302
-    assert reauthed(world.auditor).get(case.get_absolute_url()).status_code == 200
+    assert reauthed_client(world.auditor).get(case.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -90,14 +72,14 @@ def test_auditor_may_break_the_glass(world, case):
 )
 def test_invalid_requests_are_refused(world, case, data, field):
     data = {"reference": case.reference, **data}
-    response = reauthed(world.member_b).post(URL, data)
+    response = reauthed_client(world.member_b).post(URL, data)
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not BreakGlassGrant.objects.exists()
 
 
 def test_a_case_already_in_scope_is_refused(world, case):
-    response = reauthed(world.member_a).post(
+    response = reauthed_client(world.member_a).post(
         URL, {"reference": case.reference, "reason": REASON, "confirm": "on"}
     )
     assert response.status_code == 200
@@ -113,7 +95,7 @@ def test_a_barred_user_cannot_break_the_glass(world, case):
         user=world.member_b,
         message="Barred: conflict of interest.",
     )
-    response = reauthed(world.member_b).post(
+    response = reauthed_client(world.member_b).post(
         URL, {"reference": case.reference, "reason": REASON, "confirm": "on"}
     )
     assert response.status_code == 403
@@ -123,11 +105,11 @@ def test_a_barred_user_cannot_break_the_glass(world, case):
 
 @pytest.mark.parametrize("role", ["analyst", "sysadmin", "mentor", "adviser", "nobody"])
 def test_wrong_role_403(world, role):
-    assert reauthed(getattr(world, role)).get(URL).status_code == 403
+    assert reauthed_client(getattr(world, role)).get(URL).status_code == 403
 
 
 def test_put_is_not_allowed(world):
-    assert reauthed(world.member_b).put(URL).status_code == 405
+    assert reauthed_client(world.member_b).put(URL).status_code == 405
 
 
 # The not-found page -----------------------------------------------------------------

@@ -9,19 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open
 from vejud.people.services import protected_address_set
 from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
-
 
 URL = reverse("cases:caseload")
 SECRET_ADDRESS = "Skjultvej 13, 9999 Ingenby"

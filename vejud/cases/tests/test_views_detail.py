@@ -9,20 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, journal_add, mentor_assign
 from vejud.cases.views import JOURNAL_PAGE_SIZE
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.people.services import person_access_rule_add, protected_address_set
 from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
-
+from vejud.testing.builders import protect_address
 
 CPR = "1705951234"
 
@@ -224,15 +217,13 @@ def test_reveal_threats_other_unit_404_mentor_404_wrong_role_403(world, case):
 
 @pytest.fixture
 def protected(world, case):
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address="Gemtvej 4, 9990 Intetsted",
+    protect_address(
+        world,
+        case,
+        "Gemtvej 4, 9990 Intetsted",
         cpr_protection="confirmed",
         requested_on=date(2026, 1, 2),
         confirmed_on=date(2026, 1, 9),
-        reason="Relocated after threats",
     )
     return case
 

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from vejud.accounts.models import User
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add, journal_correct, mentor_assign
 from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
 
 
 @pytest.fixture

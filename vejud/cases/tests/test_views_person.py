@@ -9,18 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vejud.accounts.models import User
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.people.models import AccessRuleKind, PersonAccessRule
 from vejud.people.services import person_access_rule_add, protected_address_set
 from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
 
 
 @pytest.fixture

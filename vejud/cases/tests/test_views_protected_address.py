@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.accounts.models import User
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.services import mentor_assign
 from vejud.people.models import AddressCustodian, AddressProtectionStatus, ProtectedAddress
-from vejud.people.services import protected_address_set
-from vejud.testing import make_case, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Let the assertions read the English msgids, whatever the Danish catalogue says."""
-    User.objects.update(language="en")
-
+from vejud.testing import make_case, reauthed_client, verified_client
+from vejud.testing.builders import protect_address
 
 ADDRESS = "Gemmestien 8, 9998 Skjulested"
-
-
-def reauthed(user):
-    client = verified_client(user)
-    session = client.session
-    session[REAUTH_AT_KEY] = time.time()
-    session.save()
-    return client
 
 
 @pytest.fixture
 def case(world):
     case = make_case(world.coordinator_a, world.unit_a, first_name="Mads", last_name="Mose")
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address=ADDRESS,
+    protect_address(
+        world,
+        case,
+        ADDRESS,
         cpr_protection=AddressProtectionStatus.REQUESTED,
         requested_on=date(2026, 2, 1),
-        reason="Relocated after threats",
     )
     return case
 
@@ -54,7 +34,7 @@ def url(case, name="cases:protected_address"):
 
 
 def test_custodian_must_give_a_reason_before_seeing_it(world, case):
-    client = reauthed(world.coordinator_a)
+    client = reauthed_client(world.coordinator_a)
     response = client.get(url(case))
     assert response.status_code == 200
     assert "Gemmestien" not in response.content.decode()
@@ -66,7 +46,9 @@ def test_custodian_must_give_a_reason_before_seeing_it(world, case):
 
 
 def test_custodian_sees_address_and_protection_dates_and_it_is_logged(world, case):
-    response = reauthed(world.coordinator_a).post(url(case), {"reason": "Planning a home visit"})
+    response = reauthed_client(world.coordinator_a).post(
+        url(case), {"reason": "Planning a home visit"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert ADDRESS in body
@@ -88,7 +70,7 @@ def test_without_recent_reauthentication_the_custodian_is_sent_to_reauth(world, 
 
 
 def test_non_custodian_of_the_same_unit_gets_404(world, case):
-    client = reauthed(world.member_a)
+    client = reauthed_client(world.member_a)
     assert client.get(url(case)).status_code == 404
     assert client.post(url(case), {"reason": "Curious"}).status_code == 404
     assert not AccessLog.objects.exists()
@@ -99,22 +81,22 @@ def test_non_custodian_gets_404_before_any_reauth_prompt(world, case):
 
 
 def test_other_unit_404(world, case):
-    assert reauthed(world.member_b).get(url(case)).status_code == 404
+    assert reauthed_client(world.member_b).get(url(case)).status_code == 404
 
 
 def test_mentor_404(world, case):
     mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
-    assert reauthed(world.mentor).get(url(case)).status_code == 404
+    assert reauthed_client(world.mentor).get(url(case)).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["analyst", "sysadmin"])
 def test_wrong_role_403(world, case, role):
-    assert reauthed(getattr(world, role)).get(url(case)).status_code == 403
+    assert reauthed_client(getattr(world, role)).get(url(case)).status_code == 403
 
 
 def test_a_custodian_of_another_persons_address_gets_404(world, case):
     other = make_case(world.coordinator_a, world.unit_a, first_name="Nina", last_name="Nord")
-    assert reauthed(world.coordinator_a).get(url(other)).status_code == 404
+    assert reauthed_client(world.coordinator_a).get(url(other)).status_code == 404
 
 
 def _edit_data(**overrides):
@@ -131,7 +113,7 @@ def _edit_data(**overrides):
 
 
 def test_custodian_changes_the_address(world, case):
-    response = reauthed(world.coordinator_a).post(
+    response = reauthed_client(world.coordinator_a).post(
         url(case, "cases:protected_address_edit"), _edit_data()
     )
     assert response.status_code == 302
@@ -145,7 +127,7 @@ def test_custodian_changes_the_address(world, case):
 
 
 def test_confirmed_without_date_is_refused(world, case):
-    response = reauthed(world.coordinator_a).post(
+    response = reauthed_client(world.coordinator_a).post(
         url(case, "cases:protected_address_edit"), _edit_data(**{"address-confirmed_on": ""})
     )
     assert response.status_code == 200
@@ -154,7 +136,7 @@ def test_confirmed_without_date_is_refused(world, case):
 
 
 def test_non_custodian_cannot_change_the_address(world, case):
-    response = reauthed(world.member_a).post(
+    response = reauthed_client(world.member_a).post(
         url(case, "cases:protected_address_edit"), _edit_data()
     )
     assert response.status_code == 404
@@ -163,23 +145,23 @@ def test_non_custodian_cannot_change_the_address(world, case):
 
 def test_edit_wrong_role_403_and_get_405(world, case):
     edit = url(case, "cases:protected_address_edit")
-    assert reauthed(world.analyst).post(edit, _edit_data()).status_code == 403
-    assert reauthed(world.coordinator_a).get(edit).status_code == 405
+    assert reauthed_client(world.analyst).post(edit, _edit_data()).status_code == 403
+    assert reauthed_client(world.coordinator_a).get(edit).status_code == 405
 
 
 def test_custodian_names_another_custodian(world, case):
-    response = reauthed(world.coordinator_a).post(
+    response = reauthed_client(world.coordinator_a).post(
         url(case, "cases:custodian_add"),
         {"custodian-email": world.member_a.email, "custodian-reason": "Covers the holidays"},
     )
     assert response.status_code == 302
     assert AddressCustodian.objects.filter(user=world.member_a).exists()
-    response = reauthed(world.member_a).post(url(case), {"reason": "Holiday cover visit"})
+    response = reauthed_client(world.member_a).post(url(case), {"reason": "Holiday cover visit"})
     assert ADDRESS in response.content.decode()
 
 
 def test_a_user_who_cannot_see_the_case_cannot_be_custodian(world, case):
-    response = reauthed(world.coordinator_a).post(
+    response = reauthed_client(world.coordinator_a).post(
         url(case, "cases:custodian_add"),
         {"custodian-email": world.member_b.email, "custodian-reason": "Wrong person"},
     )
@@ -190,7 +172,7 @@ def test_a_user_who_cannot_see_the_case_cannot_be_custodian(world, case):
 
 def test_a_mentor_cannot_be_custodian(world, case):
     mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
-    response = reauthed(world.coordinator_a).post(
+    response = reauthed_client(world.coordinator_a).post(
         url(case, "cases:custodian_add"),
         {"custodian-email": world.mentor.email, "custodian-reason": "Mentor"},
     )
@@ -199,7 +181,7 @@ def test_a_mentor_cannot_be_custodian(world, case):
 
 
 def test_non_custodian_cannot_add_custodians(world, case):
-    response = reauthed(world.member_a).post(
+    response = reauthed_client(world.member_a).post(
         url(case, "cases:custodian_add"),
         {"custodian-email": world.member_a.email, "custodian-reason": "Let me in"},
     )
@@ -212,7 +194,7 @@ def test_non_custodian_cannot_add_custodians(world, case):
 
 def test_coordinator_registers_an_address_and_becomes_custodian(world):
     case = make_case(world.coordinator_a, world.unit_a, first_name="Ole", last_name="Ørn")
-    client = reauthed(world.coordinator_a)
+    client = reauthed_client(world.coordinator_a)
     assert client.get(url(case, "cases:protected_address_new")).status_code == 200
     response = client.post(
         url(case, "cases:protected_address_new"),
@@ -229,7 +211,9 @@ def test_coordinator_registers_an_address_and_becomes_custodian(world):
 
 
 def test_registering_over_an_existing_address_is_refused_for_non_custodians(world, case):
-    response = reauthed(world.head).post(url(case, "cases:protected_address_new"), _edit_data())
+    response = reauthed_client(world.head).post(
+        url(case, "cases:protected_address_new"), _edit_data()
+    )
     assert response.status_code == 200
     assert "cannot be recorded" in response.content.decode()
     assert ProtectedAddress.objects.get(person=case.person).address == ADDRESS
@@ -237,19 +221,27 @@ def test_registering_over_an_existing_address_is_refused_for_non_custodians(worl
 
 
 def test_register_page_sends_a_custodian_to_the_address(world, case):
-    response = reauthed(world.coordinator_a).get(url(case, "cases:protected_address_new"))
+    response = reauthed_client(world.coordinator_a).get(url(case, "cases:protected_address_new"))
     assert response.status_code == 302
     assert response["Location"] == url(case)
 
 
 def test_register_needs_the_manage_capability(world, case):
-    assert reauthed(world.member_a).get(url(case, "cases:protected_address_new")).status_code == 403
-    assert reauthed(world.analyst).get(url(case, "cases:protected_address_new")).status_code == 403
+    assert (
+        reauthed_client(world.member_a).get(url(case, "cases:protected_address_new")).status_code
+        == 403
+    )
+    assert (
+        reauthed_client(world.analyst).get(url(case, "cases:protected_address_new")).status_code
+        == 403
+    )
 
 
 def test_register_other_unit_404(world, case):
     assert (
-        reauthed(world.coordinator_b).get(url(case, "cases:protected_address_new")).status_code
+        reauthed_client(world.coordinator_b)
+        .get(url(case, "cases:protected_address_new"))
+        .status_code
         == 404
     )
 
@@ -271,10 +263,10 @@ def test_changes_other_unit_404_mentor_404_wrong_role_403(world, case, name):
         "custodian-email": world.member_b.email,
         "custodian-reason": "x",
     }
-    assert reauthed(world.member_b).post(url(case, name), data).status_code == 404
-    assert reauthed(world.coordinator_b).post(url(case, name), data).status_code == 404
-    assert reauthed(world.mentor).post(url(case, name), data).status_code == 404
-    assert reauthed(world.analyst).post(url(case, name), data).status_code == 403
-    assert reauthed(world.sysadmin).post(url(case, name), data).status_code == 403
+    assert reauthed_client(world.member_b).post(url(case, name), data).status_code == 404
+    assert reauthed_client(world.coordinator_b).post(url(case, name), data).status_code == 404
+    assert reauthed_client(world.mentor).post(url(case, name), data).status_code == 404
+    assert reauthed_client(world.analyst).post(url(case, name), data).status_code == 403
+    assert reauthed_client(world.sysadmin).post(url(case, name), data).status_code == 403
     assert ProtectedAddress.objects.get(person=case.person).address == ADDRESS
     assert AddressCustodian.objects.count() == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from vejud.accounts.models import Role
 from vejud.audit.models import AccessLog
-from vejud.cases.services import break_glass_open, journal_add, mentor_assign
+from vejud.cases.models import CaseStatus
+from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.courses.models import MentorMeeting
 from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
 from vejud.offers.models import OfferType
-from vejud.people.services import protected_address_set
 from vejud.testing import make_admitted_case, make_user, verified_client
+from vejud.testing.builders import CPR, make_sensitive_case
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-CPR = "0101901234"
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
 
 
@@ -30,22 +30,15 @@ def mentor_url(case) -> str:
 def case(world):
     """An admitted case with CPR, threats, a protected address, a journal, a plan and an offer,
     with the standard mentor assigned since last week."""
-    case = make_admitted_case(
+    case = make_sensitive_case(
         world,
+        stage=CaseStatus.ADMITTED,
         first_name="Zelda",
         last_name="Quixwort",
-        cpr=CPR,
-        birth_date=date(1990, 1, 1),
         threat_notes="Threatened by the Vest group.",
-    )
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
         address=ADDRESS,
-        reason="Relocated after threats",
+        journal="Secret journal note.",
     )
-    journal_add(actor=world.member_a, case=case, text="Secret journal note.")
     goal = goal_add(actor=world.member_a, case=case, life_area="leisure", goal="Join a club")
     action_add(
         actor=world.member_a,

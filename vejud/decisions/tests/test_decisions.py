@@ -19,6 +19,7 @@ from vejud.decisions.services import (
 from vejud.intake.selectors import ConsentMissingError
 from vejud.intake.services import consent_withdraw
 from vejud.testing import give_consent, make_assessed_case, make_case
+from vejud.testing.builders import make_refused_case
 
 
 def test_admission_rests_on_the_signed_assessments(world):
@@ -66,21 +67,8 @@ def test_refusal_needs_a_ground_and_the_signed_instrument_for_it(world):
     assert not Decision.objects.filter(case=case).exists()
 
 
-def _refused(world):
-    case = make_assessed_case(world)
-    unit_decision_record(
-        actor=world.coordinator_a,
-        case=case,
-        outcome="refuse",
-        grounds=["not_motivated", "not_suitable"],
-        reasoning="Motivation carried by outer pressure only.",
-    )
-    case.refresh_from_db()
-    return case
-
-
 def test_refusal_referral_and_overturn(world):
-    case = _refused(world)
+    case = make_refused_case(world)
     referral = referral_create(actor=world.member_a, case=case, note="The person asks for it.")
     assert referral.due_on > referral.referred_at.date()
     case.refresh_from_db()
@@ -105,7 +93,7 @@ def test_refusal_referral_and_overturn(world):
 
 
 def test_upheld_refusal_closes_the_case(world):
-    case = _refused(world)
+    case = make_refused_case(world)
     referral_create(actor=world.member_a, case=case)
     case.refresh_from_db()
     decision = final_decision_record(
@@ -118,7 +106,7 @@ def test_upheld_refusal_closes_the_case(world):
 
 
 def test_referral_is_refused_without_consent_covering_the_national_point(world):
-    case = _refused(world)
+    case = make_refused_case(world)
     consent = case.consents.get()
     consent_withdraw(
         actor=world.member_a, consent=consent, withdrawn_on=consent.given_on, note="Withdrawn"

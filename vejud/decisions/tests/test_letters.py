@@ -8,9 +8,10 @@ from pypdf import PdfReader
 
 from vejud.decisions.letters import letter_pdf
 from vejud.decisions.models import RefusalGround
-from vejud.decisions.services import final_decision_record, referral_create, unit_decision_record
+from vejud.decisions.services import final_decision_record, unit_decision_record
 from vejud.people.services import protected_address_set
 from vejud.testing import make_assessed_case
+from vejud.testing.builders import make_referred_case
 
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
 
@@ -46,16 +47,7 @@ def test_refusal_letter_has_reference_grounds_and_how_to_refer_but_no_cpr_or_add
 
 
 def test_final_overturn_letter_says_final(world):
-    case = make_assessed_case(world)
-    unit_decision_record(
-        actor=world.coordinator_a,
-        case=case,
-        outcome="refuse",
-        grounds=["not_suitable"],
-        reasoning="Not suitable.",
-    )
-    referral_create(actor=world.member_a, case=case)
-    case.refresh_from_db()
+    case = make_referred_case(world)
     decision = final_decision_record(
         actor=world.decision_maker, case=case, outcome="overturn", reasoning="Suitable after all."
     )
