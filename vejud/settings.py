@@ -117,7 +117,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "vejud.access.middleware.AccessRuleDeniedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # bench/run only: the SQL query count of each response as a header, and the Django admin

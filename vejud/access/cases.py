@@ -22,8 +22,14 @@ from vejud.core.request_cache import request_cached
 from vejud.people.models import AccessRuleKind, PersonAccessRule
 
 
-class AccessRuleDenied(Exception):
-    """The person's exclusion or restriction list bars this user (shown as 403 with a message)."""
+class AccessRuleDenied(Http404):
+    """The person's exclusion or restriction list bars this user: answered as "does not exist".
+
+    Decision (issue 11, hole 9): a barred user gets the same 404 as for a case that does
+    not exist, on pages and in the API, because the existence of a case is itself
+    sensitive; a 403 with the list's message would confirm it. The message stays on the
+    exception for the code that catches it, and is never shown to the barred user.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from vejud.access.cases import AccessRuleDenied
 from vejud.api.auth import BearerAuth, schema_access
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
@@ -66,11 +65,6 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     message = str(exc) or _("Your role does not give access to this.")
     return api.create_response(request, {"detail": message}, status=403)
-
-
-@api.exception_handler(AccessRuleDenied)
-def _access_rule(request: HttpRequest, exc: AccessRuleDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=403)
 
 
 @api.exception_handler(Http404)

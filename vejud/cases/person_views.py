@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from vejud.access.cases import case_access, cases_visible_to
+from vejud.access.cases import cases_visible_to
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability, has_capability, scope_for
 from vejud.accounts.models import User
@@ -33,8 +33,8 @@ from vejud.people.services import person_access_rule_add
 def _visible_person(user: User, public_id: UUID) -> tuple[Person, list[Case]]:
     """Return the person and their cases the user may see; 404 unless at least one.
 
-    A user in scope whose access the person's lists bar gets the list's message
-    (403) from ``case_access``, as on the case page.
+    A user whose access the person's lists bar sees no case, so gets 404 like anyone
+    else outside scope (issue 11, hole 9).
     """
     person = (
         Person.objects.filter(public_id=public_id)
@@ -49,9 +49,7 @@ def _visible_person(user: User, public_id: UUID) -> tuple[Person, list[Case]]:
         .select_related("responsible_unit", "institution")
         .order_by("-opened_on", "-pk")
     )
-    if not cases:
-        for case in Case.objects.filter(person_id=person.pk):
-            case_access(user, case)  # raises AccessRuleDenied (403) if in scope but barred
+    if not cases:  # none visible: missing, not yours and barred all read "does not exist"
         raise Http404
     return person, cases
 

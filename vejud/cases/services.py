@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.cases import case_access, check_person_rules
+from vejud.access.cases import AccessRuleDenied, case_access, check_person_rules
 from vejud.access.casework import Actor, may_act, may_open_case
 from vejud.access.rules import Basis, Capability, Part, require, scope_for
 from vejud.accounts.models import User
@@ -186,12 +186,16 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
             _("Describe the reason in at least 15 characters."), code="reason_too_short"
         )
     case = Case.objects.filter(reference=reference.strip().upper()).first()
+    not_found = ValidationError(_("No case can be opened with this reference."), code="not_found")
     if case is None:
-        raise ValidationError(_("No case can be opened with this reference."), code="not_found")
+        raise not_found
+    try:  # a barred user hears the same as for a reference that does not exist
+        check_person_rules(user_id=actor.pk, person_id=case.person_id)
+    except AccessRuleDenied:
+        raise not_found from None
     existing = case_access(actor, case)
     if existing is not None and existing.basis != Basis.BREAK_GLASS:
         raise ValidationError(_("You already have access to this case."), code="in_scope")
-    check_person_rules(user_id=actor.pk, person_id=case.person_id)
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         user=actor,

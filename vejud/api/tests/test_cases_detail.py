@@ -122,7 +122,7 @@ def test_break_glass_access_is_flagged_in_log(world, cases, api_client):
     assert all(log.break_glass for log in logs)
 
 
-def test_exclusion_list_gives_403_with_message(world, cases, api_client):
+def test_exclusion_list_gives_404_like_missing(world, cases, api_client):
     person_access_rule_add(
         actor=world.coordinator_a,
         person=cases["a"].person,
@@ -132,8 +132,8 @@ def test_exclusion_list_gives_403_with_message(world, cases, api_client):
     )
     client = api_client(world.member_a)
     response = client.get(url(cases["a"]))
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Conflict of interest: ask the coordinator."}
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
     assert "Quixwort" not in response.content.decode()
     assert cases["a"].reference not in [
         i["reference"] for i in client.get("/api/v1/cases").json()["items"]

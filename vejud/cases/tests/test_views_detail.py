@@ -132,7 +132,7 @@ def test_no_banner_in_normal_access(world, case):
     assert "reviewed by the auditor" not in body
 
 
-def test_exclusion_list_gives_403_with_its_message(world, case):
+def test_exclusion_list_gives_404_without_its_message(world, case):
     person_access_rule_add(
         actor=world.coordinator_a,
         person=case.person,
@@ -141,8 +141,8 @@ def test_exclusion_list_gives_403_with_its_message(world, case):
         message="Family relation: handled by another caseworker.",
     )
     response = verified_client(world.member_a).get(url(case))
-    assert response.status_code == 403
-    assert "Family relation" in response.content.decode()
+    assert response.status_code == 404
+    assert "Family relation" not in response.content.decode()
     assert not AccessLog.objects.exists()
 
 

@@ -78,7 +78,7 @@ def test_break_glass_view_is_flagged(world, case):
     assert AccessLog.objects.get(user=world.member_b, part="person").break_glass
 
 
-def test_exclusion_gives_403_with_the_message(world, case):
+def test_exclusion_gives_404_without_the_message(world, case):
     person_access_rule_add(
         actor=world.coordinator_a,
         person=case.person,
@@ -87,8 +87,8 @@ def test_exclusion_gives_403_with_the_message(world, case):
         message="Handled by another caseworker.",
     )
     response = verified_client(world.member_a).get(url(case.person))
-    assert response.status_code == 403
-    assert "Handled by another caseworker." in response.content.decode()
+    assert response.status_code == 404
+    assert "Handled by another caseworker." not in response.content.decode()
 
 
 def test_restriction_bars_everyone_else_but_not_the_named(world, case):
@@ -101,9 +101,9 @@ def test_restriction_bars_everyone_else_but_not_the_named(world, case):
     )
     assert verified_client(world.coordinator_a).get(url(case.person)).status_code == 200
     response = verified_client(world.member_a).get(url(case.person))
-    assert response.status_code == 403
-    assert "Restricted case." in response.content.decode()
-    # Outside scope the answer stays 404: the rule's message must not reveal the person.
+    assert response.status_code == 404
+    assert "Restricted case." not in response.content.decode()
+    # Outside scope the answer is 404 too: the rule's message must not reveal the person.
     assert verified_client(world.member_b).get(url(case.person)).status_code == 404
 
 

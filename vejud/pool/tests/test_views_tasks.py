@@ -86,4 +86,4 @@ def test_no_grant_task_on_a_person_who_bars_the_user(world, application):
             kwargs={"reference": application.case.reference, "application_id": application.pk},
         )
     )
-    assert response.status_code == 403  # the exclusion list's answer, as on the case page
+    assert response.status_code == 404  # barred reads as "does not exist", as on the case page
