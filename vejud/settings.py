@@ -6,6 +6,7 @@ Safe defaults make the local demo work with no configuration at all. With
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -222,14 +223,24 @@ VEJUD_PERMISSIONS_POLICY = (
 )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Login throttling (django-axes): per account and per client address, separately.
+# The proxies in front (addresses or networks, comma-separated): behind them the client's
+# address is taken from X-Forwarded-For (vejud.core.clientip); from anywhere else it is ignored.
+VEJUD_TRUSTED_PROXIES = env_list("VEJUD_TRUSTED_PROXIES", [])
+for _proxy in VEJUD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"VEJUD_TRUSTED_PROXIES: {_proxy!r} is not an address") from _exc
+
+# Login throttling (django-axes): per account and client address together, so failures from
+# one office behind a shared address lock out only the account that failed, from there.
 AXES_ENABLED = env_bool("VEJUD_AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("VEJUD_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("VEJUD_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "vejud.core.clientip.client_ip"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "vejud.accounts.views.lockout"
 

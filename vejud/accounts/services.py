@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vejud.accounts.models import User, UserSession
 from vejud.accounts.selectors import active_sessions_for
 from vejud.audit.services import audit_record, audited
+from vejud.core.clientip import client_ip
 
 TOTP_DEVICE_NAME = "default"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -157,9 +158,7 @@ def recovery_code_format(code: str) -> str:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    return client_ip(request) or None
 
 
 def user_session_start(*, request: HttpRequest, user: User) -> UserSession:
