@@ -15,6 +15,21 @@ from vejud.accounts.models import User
 CODE_MAX_LENGTH = 20
 
 
+class ActiveUserField(forms.EmailField):
+    """An e-mail address that cleans to the active user who has it (any case)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> User:
+        email = str(super().clean(value)).strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user has this e-mail."), code="unknown_user")
+        return user
+
+
 class DesignSystemForm(forms.Form):
     """Give text inputs the design system's class (labels and errors are in the template)."""
 

@@ -195,20 +195,25 @@ def _delete_django_session(session_key: str) -> None:
     store().delete(session_key)
 
 
+def _session_end(actor: User, session: UserSession, now: datetime) -> None:
+    """Delete the Django session behind ``session``, mark it ended and audit it."""
+    _delete_django_session(session.session_key)
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    audit_record(
+        actor=actor,
+        action="account.session_end",
+        obj=session,
+        changes={"ip_address": session.ip_address, "created_at": session.created_at},
+    )
+
+
 def user_session_end(*, actor: User, session: UserSession) -> None:
     """End one of the actor's sessions: it is logged out at its next request."""
     if session.user_id != actor.pk:
         raise ValidationError(_("Not your session."), code="owner")
     with audited():
-        _delete_django_session(session.session_key)
-        session.ended_at = timezone.now()
-        session.save(update_fields=["ended_at"])
-        audit_record(
-            actor=actor,
-            action="account.session_end",
-            obj=session,
-            changes={"ip_address": session.ip_address, "created_at": session.created_at},
-        )
+        _session_end(actor, session, timezone.now())
 
 
 def user_sessions_end_others(*, actor: User, current_key: str | None) -> int:
@@ -219,15 +224,7 @@ def user_sessions_end_others(*, actor: User, current_key: str | None) -> int:
     with audited():
         now = timezone.now()
         for session in sessions:
-            _delete_django_session(session.session_key)
-            session.ended_at = now
-            session.save(update_fields=["ended_at"])
-            audit_record(
-                actor=actor,
-                action="account.session_end",
-                obj=session,
-                changes={"ip_address": session.ip_address, "created_at": session.created_at},
-            )
+            _session_end(actor, session, now)
     return len(sessions)
 
 

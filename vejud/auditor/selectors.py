@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
@@ -251,24 +251,49 @@ def audit_events_search(
         qs = qs.filter(actor_id=actor_id)
     if action:
         qs = qs.filter(action__startswith=action.strip())
-    qs = _time_range(qs, date_from, date_to)
-    events, previous_cursor, next_cursor = _keyset_page(
-        qs, "seq", after=after, before=before, size=size
+    return _search_page(
+        qs, "seq", _event_row, dates=(date_from, date_to), after=after, before=before, size=size
     )
-    persons, cases = _labels((e.person_id for e in events), (e.case_id for e in events))
+
+
+def _event_row(e: AuditEvent, person_uuid: str | None, case_reference: str | None) -> EventRow:
+    return EventRow(
+        seq=e.seq,
+        at=e.at,
+        actor_label=e.actor_label,
+        action=e.action,
+        object_label=f"{e.object_type}:{e.object_id}",
+        person_uuid=person_uuid,
+        case_reference=case_reference,
+        changes=changes_for_auditor(e.object_type, e.changes),
+        reason=e.reason,
+    )
+
+
+def _search_page(
+    qs: QuerySet[Any],
+    key: str,
+    row: Callable[[Any, str | None, str | None], T],
+    *,
+    dates: tuple[date | None, date | None],
+    after: int | None,
+    before: int | None,
+    size: int,
+) -> Page[T]:
+    """One keyset page of ``qs`` in the date range; ``row`` makes each row with the record's
+    person id and case reference (looked up for the whole page at once)."""
+    qs = _time_range(qs, *dates)
+    items, previous_cursor, next_cursor = _keyset_page(
+        qs, key, after=after, before=before, size=size
+    )
+    persons, cases = _labels((i.person_id for i in items), (i.case_id for i in items))
     rows = [
-        EventRow(
-            seq=e.seq,
-            at=e.at,
-            actor_label=e.actor_label,
-            action=e.action,
-            object_label=f"{e.object_type}:{e.object_id}",
-            person_uuid=persons.get(e.person_id) if e.person_id is not None else None,
-            case_reference=cases.get(e.case_id) if e.case_id is not None else None,
-            changes=changes_for_auditor(e.object_type, e.changes),
-            reason=e.reason,
+        row(
+            item,
+            persons.get(item.person_id) if item.person_id is not None else None,
+            cases.get(item.case_id) if item.case_id is not None else None,
         )
-        for e in events
+        for item in items
     ]
     return Page(rows=rows, previous_cursor=previous_cursor, next_cursor=next_cursor)
 
@@ -311,27 +336,24 @@ def access_log_search(
         qs = qs.filter(user_id=user_id)
     if break_glass_only:
         qs = qs.filter(break_glass=True)
-    qs = _time_range(qs, date_from, date_to)
-    entries, previous_cursor, next_cursor = _keyset_page(
-        qs, "id", after=after, before=before, size=size
+    return _search_page(
+        qs, "id", _access_row, dates=(date_from, date_to), after=after, before=before, size=size
     )
-    persons, cases = _labels((a.person_id for a in entries), (a.case_id for a in entries))
-    rows = [
-        AccessRow(
-            id=a.pk,
-            at=a.at,
-            user_label=_user_label(a.user),
-            person_uuid=persons.get(a.person_id) if a.person_id is not None else None,
-            case_reference=cases.get(a.case_id) if a.case_id is not None else None,
-            part=a.part,
-            channel=a.channel,
-            break_glass=a.break_glass,
-            reason=a.reason,
-            ip_address=a.ip_address,
-        )
-        for a in entries
-    ]
-    return Page(rows=rows, previous_cursor=previous_cursor, next_cursor=next_cursor)
+
+
+def _access_row(a: AccessLog, person_uuid: str | None, case_reference: str | None) -> AccessRow:
+    return AccessRow(
+        id=a.pk,
+        at=a.at,
+        user_label=_user_label(a.user),
+        person_uuid=person_uuid,
+        case_reference=case_reference,
+        part=a.part,
+        channel=a.channel,
+        break_glass=a.break_glass,
+        reason=a.reason,
+        ip_address=a.ip_address,
+    )
 
 
 def break_glass_grants(

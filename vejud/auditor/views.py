@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
@@ -19,6 +21,8 @@ from vejud.auditor.forms import AccessSearchForm, BreakGlassReviewForm, EventSea
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_review
 
+DATES = {"date_from": "date_from", "date_to": "date_to"}
+
 
 def _cursor(request: AuthenticatedRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
@@ -32,28 +36,39 @@ def _query_without_cursors(request: AuthenticatedRequest) -> str:
     return query.urlencode()
 
 
-@requires(Capability.VIEW_AUDIT)
-@require_GET
-def events(request: AuthenticatedRequest) -> HttpResponse:
-    """Search the audit trail by person or case, user, action and time."""
-    form = EventSearchForm(request.GET or None)
+def _search_page(
+    request: AuthenticatedRequest,
+    form: forms.Form,
+    template: str,
+    search: Callable[..., Any],
+    **fields: str,
+) -> HttpResponse:
+    """Render a search page: ``search`` gets the form's ``fields`` (its keyword: the form
+    field) and the page cursors; an invalid form shows its errors and no page."""
     page = None
     if not form.is_bound or form.is_valid():
+        # Unbound: the first page of everything (the search's defaults).
         data = form.cleaned_data if form.is_bound else {}
-        page = selectors.audit_events_search(
-            subject=data.get("subject"),
-            actor_id=data.get("user"),
-            action=data.get("action", ""),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+        page = search(
+            **{keyword: data[name] for keyword, name in fields.items() if name in data},
             after=_cursor(request, "after"),
             before=_cursor(request, "before"),
             size=selectors.PAGE_SIZE,
         )
-    return render(
+    context = {"form": form, "page": page, "query": _query_without_cursors(request)}
+    return render(request, template, context)
+
+
+@requires(Capability.VIEW_AUDIT)
+@require_GET
+def events(request: AuthenticatedRequest) -> HttpResponse:
+    """Search the audit trail by person or case, user, action and time."""
+    return _search_page(
         request,
+        EventSearchForm(request.GET or None),
         "audit/events.html",
-        {"form": form, "page": page, "query": _query_without_cursors(request)},
+        selectors.audit_events_search,
+        **{**DATES, "subject": "subject", "actor_id": "user", "action": "action"},
     )
 
 
@@ -61,24 +76,17 @@ def events(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def access(request: AuthenticatedRequest) -> HttpResponse:
     """Search the access log by person or case, user, time, and break-the-glass."""
-    form = AccessSearchForm(request.GET or None)
-    page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        page = selectors.access_log_search(
-            subject=data.get("subject"),
-            user_id=data.get("user"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            break_glass_only=data.get("break_glass_only", False),
-            after=_cursor(request, "after"),
-            before=_cursor(request, "before"),
-            size=selectors.PAGE_SIZE,
-        )
-    return render(
+    return _search_page(
         request,
+        AccessSearchForm(request.GET or None),
         "audit/access.html",
-        {"form": form, "page": page, "query": _query_without_cursors(request)},
+        selectors.access_log_search,
+        **{
+            **DATES,
+            "subject": "subject",
+            "user_id": "user",
+            "break_glass_only": "break_glass_only",
+        },
     )
 
 

@@ -7,46 +7,16 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.models import User
+from vejud.accounts.forms import ActiveUserField
 from vejud.cases.models import CaseStatus, Track
+from vejud.core.forms import DateInput, DkfdsForm
 from vejud.organisations.models import Unit
 from vejud.people.models import AddressProtectionStatus
 
-WIDGET_CLASSES = {
-    forms.Select: "form-select",
-    forms.CheckboxInput: "form-checkbox",
-    forms.Textarea: "form-input",
-    Input: "form-input",
-}
-
 REFERENCE_PREFIX = re.compile(r"^(EX-?)?[0-9]{1,4}(-[0-9]{0,5})?$|^EX-?$")
 MAX_REVEAL = 100
-
-
-class DkfdsForm(forms.Form):
-    """A form whose widgets carry the design system's classes (rendered by components/field.html)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            for widget_type, css in WIDGET_CLASSES.items():
-                if isinstance(widget, widget_type):
-                    existing = widget.attrs.get("class", "")
-                    widget.attrs["class"] = f"{existing} {css}".strip()
-                    break
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
@@ -196,12 +166,5 @@ class ProtectedAddressForm(DkfdsForm):
 
 class CustodianAddForm(DkfdsForm):
     prefix = "custodian"
-    email = forms.EmailField(label=_("E-mail of the new custodian"), max_length=254)
+    email = ActiveUserField(label=_("E-mail of the new custodian"))
     reason = forms.CharField(label=_("Reason"), max_length=1000)
-
-    def clean_email(self) -> User:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user has this e-mail."), code="unknown_user")
-        return user

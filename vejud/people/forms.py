@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.models import User
+from vejud.accounts.forms import ActiveUserField
 from vejud.core.forms import DateInput, DkfdsForm
 from vejud.people.models import AccessRuleKind
 
@@ -25,7 +25,7 @@ class AccessRuleForm(DkfdsForm):
             "or you lose access."
         ),
     )
-    email = forms.EmailField(label=_("E-mail of the user"), max_length=254)
+    email = ActiveUserField(label=_("E-mail of the user"))
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     message = forms.CharField(
@@ -34,13 +34,6 @@ class AccessRuleForm(DkfdsForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def clean_email(self) -> User:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user has this e-mail."), code="unknown_user")
-        return user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,9 +21,9 @@ MONTHS_SHOWN = 12
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    label: Promise | str
-    is_open: bool
+class TrackCounts:
+    """Cases on the liberty track and on the custody track, and both."""
+
     liberty: int
     custody: int
 
@@ -33,14 +33,14 @@ class StatusRow:
 
 
 @dataclass(frozen=True)
-class UnitRow:
-    name: str
-    liberty: int
-    custody: int
+class StatusRow(TrackCounts):
+    label: Promise | str
+    is_open: bool
 
-    @property
-    def total(self) -> int:
-        return self.liberty + self.custody
+
+@dataclass(frozen=True)
+class UnitRow(TrackCounts):
+    name: str
 
 
 @dataclass(frozen=True)
