@@ -22,12 +22,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.base import ModelBase
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from vejud.access.adminsite import admin_view_on_site
 from vejud.access.gate import AuthenticatedRequest, Policy
 from vejud.access.rules import Capability, has_capability
 from vejud.audit.services import audit_record, audited
@@ -97,6 +98,13 @@ class VejudAdminSite(admin.AdminSite):
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if isinstance(pattern, URLPattern) and pattern.name == "view_on_site":
+                urls[index] = path(
+                    "r/<int:content_type_id>/<path:object_id>/",
+                    self.admin_view(admin_view_on_site),
+                    name="view_on_site",
+                )
         _declare_policy(urls)
         return urls
 
