@@ -246,6 +246,18 @@ AXES_LOCKOUT_CALLABLE = "vejud.accounts.views.lockout"
 
 OTP_TOTP_ISSUER = "vejud"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Wrong second-factor codes double the wait (1, 2, 4 ... s) up to this cap, so someone who knows
+# a password cannot keep its owner out of the second factor for long (vejud.accounts.services).
+VEJUD_MFA_THROTTLE_MAX_SECONDS = env_int("VEJUD_MFA_THROTTLE_MAX_SECONDS", 300)
+
+# Personal API tokens: the lifetime offered by default, and the longest the operator allows
+# (enforced when a token is created and when it is used, so lowering it shortens old ones too).
+VEJUD_API_TOKEN_DAYS = env_int("VEJUD_API_TOKEN_DAYS", 30)
+VEJUD_API_TOKEN_MAX_DAYS = env_int("VEJUD_API_TOKEN_MAX_DAYS", 90)
+if not 1 <= VEJUD_API_TOKEN_DAYS <= VEJUD_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "VEJUD_API_TOKEN_DAYS must be between 1 and VEJUD_API_TOKEN_MAX_DAYS."
+    )
 
 # Content security policy: no inline script or style, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

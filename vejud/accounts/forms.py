@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.forms.widgets import Input
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -146,8 +147,16 @@ class TokenCreateForm(DesignSystemForm):
     days = forms.IntegerField(
         label=_("Valid for (days)"),
         min_value=1,
-        max_value=366,
-        initial=90,
-        help_text=_("At most one year."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The operator's limits (VEJUD_API_TOKEN_DAYS, VEJUD_API_TOKEN_MAX_DAYS), read per form.
+        longest = settings.VEJUD_API_TOKEN_MAX_DAYS
+        days = self.fields["days"]
+        days.initial = settings.VEJUD_API_TOKEN_DAYS
+        days.max_value = longest  # type: ignore[attr-defined]
+        days.validators.append(MaxValueValidator(longest))
+        days.widget.attrs["max"] = str(longest)
+        days.help_text = _("At most %(days)d days.") % {"days": longest}

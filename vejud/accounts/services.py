@@ -6,6 +6,7 @@ recovery codes, ending a session) go into the audit trail; the secrets never do.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
@@ -46,15 +47,36 @@ class CodeAccepted:
     recovery_codes_left: int | None  # None when the code came from the authenticator app
 
 
+def mfa_throttle_max_failures() -> int:
+    """The failure count at which django-otp's doubling wait reaches the cap, and stays.
+
+    django-otp waits ``factor * 2 ** (failures - 1)`` seconds after a wrong code; the count
+    is held at this value so the wait never exceeds ``VEJUD_MFA_THROTTLE_MAX_SECONDS``.
+    """
+    factor = max(1, int(settings.OTP_TOTP_THROTTLE_FACTOR))
+    cap = max(factor, settings.VEJUD_MFA_THROTTLE_MAX_SECONDS)
+    return int(math.log2(cap / factor)) + 1
+
+
+def _cap_throttle(device: TOTPDevice | StaticDevice) -> None:
+    highest = mfa_throttle_max_failures()
+    if device.throttling_failure_count > highest:
+        device.throttling_failure_count = highest
+        device.save(update_fields=["throttling_failure_count"])
+
+
 def _check_device(device: TOTPDevice | StaticDevice, code: str) -> bool:
-    """Verify ``code`` on ``device`` under django-otp's throttling; raise if throttled."""
+    """Verify ``code`` on ``device`` under django-otp's throttling (capped); raise if throttled."""
+    _cap_throttle(device)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         locked_until = (info or {}).get("locked_until")
         raise CodeRejected(
             _("Too many wrong codes. Wait a moment and try again."), locked_until=locked_until
         )
-    return bool(device.verify_token(code))
+    ok = bool(device.verify_token(code))
+    _cap_throttle(device)
+    return ok
 
 
 def code_verify(*, user: User, code: str) -> CodeAccepted:

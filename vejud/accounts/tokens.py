@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,25 @@ from vejud.audit.services import audit_record, audited
 def token_create(
     *, user: User, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it and the raw secret (never stored)."""
+    """Create a token for ``user``; return it and the raw secret (never stored).
+
+    Without ``expires_at`` it lives ``VEJUD_API_TOKEN_DAYS``; it may not outlive
+    ``VEJUD_API_TOKEN_MAX_DAYS``.
+    """
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the token a name."), code="name_required")
-    if expires_at is not None and expires_at <= timezone.now():
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(days=settings.VEJUD_API_TOKEN_DAYS)
+    if expires_at <= now:
         raise ValidationError(_("The expiry must be in the future."), code="expiry")
+    if expires_at > now + timedelta(days=settings.VEJUD_API_TOKEN_MAX_DAYS):
+        raise ValidationError(
+            _("A token may live at most %(days)d days.")
+            % {"days": settings.VEJUD_API_TOKEN_MAX_DAYS},
+            code="expiry",
+        )
     raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
     with audited():
         token = ApiToken.objects.create(
@@ -62,10 +76,11 @@ def user_for_token(raw: str) -> Any:
     """Return the active user owning a usable token ``raw``, or None."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
+    oldest = timezone.now() - timedelta(days=settings.VEJUD_API_TOKEN_MAX_DAYS)
     token = (
         ApiToken.objects.usable()
         .select_related("user")
-        .filter(token_hash=ApiToken.hash_token(raw))
+        .filter(token_hash=ApiToken.hash_token(raw), created_at__gt=oldest)
         .first()
     )
     if token is None or not token.user.is_active:

@@ -6,12 +6,19 @@ import base64
 import re
 from base64 import b32encode
 
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.accounts.services import RECOVERY_CODE_COUNT, recovery_codes_generate
+from vejud.accounts.services import (
+    RECOVERY_CODE_COUNT,
+    CodeRejected,
+    code_verify,
+    recovery_codes_generate,
+)
 from vejud.accounts.tests.conftest import code_for, enrol, password_login, wrong_code_for
 
 PROFILE = "/konto/profil/"
@@ -50,6 +57,29 @@ def test_wrong_codes_are_throttled_with_a_clear_message(client, world, clock):
     response = client.post(VERIFY, {"code": code_for(device)})
     assert response.status_code == 302
     assert _is_verified(client)
+
+
+def test_the_wait_after_wrong_codes_is_capped(world, clock, settings):
+    settings.VEJUD_MFA_THROTTLE_MAX_SECONDS = 300
+    device = enrol(world.member_a)
+    waits = []
+    for _ in range(20):  # someone who knows the password keeps entering wrong codes
+        with pytest.raises(CodeRejected):
+            code_verify(user=world.member_a, code=wrong_code_for(device))
+        with pytest.raises(CodeRejected) as refused:
+            code_verify(user=world.member_a, code=code_for(device))
+        assert refused.value.locked_until is not None
+        seconds = round((refused.value.locked_until - timezone.now()).total_seconds())
+        waits.append(seconds)
+        clock.shift(seconds)
+
+    assert waits[:4] == [1, 2, 4, 8]
+    assert max(waits) == 256  # doubling stops below the cap (it was 2**19 s after 20 codes)
+    assert waits[-5:] == [256] * 5
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 9
+    # After at most the capped wait the owner gets in with the right code.
+    assert code_verify(user=world.member_a, code=code_for(device)).device == device
 
 
 def test_a_code_cannot_be_used_twice(world, clock):

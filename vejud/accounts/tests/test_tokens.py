@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -143,3 +144,54 @@ def test_command_refuses_another_users_hint(world):
 def test_command_refuses_an_unknown_user(world):
     with pytest.raises(CommandError):
         call_command("token", "create", "--user", "nobody-at-all@test.vejud.dk")
+
+
+def test_a_token_lives_the_default_lifetime_unless_told_otherwise(world, settings, clock):
+    settings.VEJUD_API_TOKEN_DAYS = 30
+    token, _raw = token_create(user=world.member_a, name="Default")
+
+    assert token.expires_at == timezone.now() + timedelta(days=30)
+
+
+def test_a_token_may_not_outlive_the_operators_maximum(world, settings):
+    settings.VEJUD_API_TOKEN_MAX_DAYS = 90
+    with pytest.raises(ValidationError, match="at most 90 days"):
+        token_create(
+            user=world.member_a, name="Long", expires_at=timezone.now() + timedelta(days=91)
+        )
+    assert not ApiToken.objects.exists()
+
+
+def test_the_form_offers_the_operators_limits(world, login, settings, clock):
+    settings.VEJUD_API_TOKEN_DAYS = 14
+    settings.VEJUD_API_TOKEN_MAX_DAYS = 60
+    client = login(world.member_a, enrol(world.member_a))
+
+    page = client.get(TOKEN_NEW).content.decode()
+    too_long = client.post(TOKEN_NEW, {"name": "Script", "days": 61})
+
+    assert 'value="14"' in page
+    assert 'max="60"' in page
+    assert "At most 60 days." in page
+    assert too_long.status_code == 200
+    assert not ApiToken.objects.exists()
+    assert client.post(TOKEN_NEW, {"name": "Script", "days": 60}).status_code == 200
+    assert ApiToken.objects.get().expires_at == timezone.now() + timedelta(days=60)
+
+
+def test_lowering_the_maximum_ends_older_tokens(world, settings):
+    token, raw = token_create(user=world.member_a, name="Old")
+    ApiToken.objects.filter(pk=token.pk).update(created_at=timezone.now() - timedelta(days=40))
+
+    settings.VEJUD_API_TOKEN_MAX_DAYS = 60
+    assert user_for_token(raw) == world.member_a
+    settings.VEJUD_API_TOKEN_MAX_DAYS = 30
+    assert user_for_token(raw) is None
+
+
+def test_the_command_refuses_a_lifetime_over_the_maximum(world, settings):
+    settings.VEJUD_API_TOKEN_MAX_DAYS = 90
+    with pytest.raises(CommandError, match="at most 90 days"):
+        call_command(
+            "token", "create", "--user", world.member_a.email, "--days", "366", stdout=StringIO()
+        )

@@ -27,7 +27,12 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Create a token and print it once.")
         create.add_argument("--user", required=True, help="The owner's e-mail address.")
         create.add_argument("--name", default="CLI", help="What the token is for.")
-        create.add_argument("--days", type=int, default=None, help="Expire after N days.")
+        create.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Expire after N days (default VEJUD_API_TOKEN_DAYS, at most VEJUD_API_TOKEN_MAX_DAYS).",
+        )
         listing = sub.add_parser("list", help="List a user's tokens (never the secrets).")
         listing.add_argument("--user", required=True, help="The owner's e-mail address.")
         revoke = sub.add_parser("revoke", help="Revoke a token by the start of its value.")
@@ -54,7 +59,7 @@ class Command(BaseCommand):
     def _create(self, user: User, name: str, days: int | None) -> None:
         if days is not None and days < 1:
             raise CommandError("--days must be at least 1.")
-        expires_at = timezone.now() + timedelta(days=days) if days else None
+        expires_at = timezone.now() + timedelta(days=days) if days else None  # None: the default
         try:
             token, raw = token_create(user=user, name=name, expires_at=expires_at)
         except ValidationError as exc:
