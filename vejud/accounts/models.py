@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Agency, Unit
 
 
@@ -122,10 +123,7 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "unit", "role", "valid_from"], name="membership_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="membership_period_valid",
-            ),
+            end_not_before_start("valid_to", "valid_from", name="membership_period_valid"),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded, signed_immutable
 from vejud.cases.models import Case
+from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Unit
 
 
@@ -80,10 +81,7 @@ class CriteriaVersion(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "valid_from"], name="criteria_start_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="criteria_period_valid",
-            ),
+            end_not_before_start("valid_to", "valid_from", name="criteria_period_valid"),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True)
                 | Q(max_age__isnull=True)

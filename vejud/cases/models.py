@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
+from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Unit
 from vejud.people.models import Person
 
@@ -149,10 +150,7 @@ class Case(models.Model):
                 | Q(track="custody", institution__isnull=False),
                 name="case_custody_has_institution",
             ),
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
-                name="case_closed_after_opened",
-            ),
+            end_not_before_start("closed_on", "opened_on", name="case_closed_after_opened"),
             models.CheckConstraint(
                 condition=Q(reference__regex=r"^EX-[0-9]{4}-[0-9]{5}$"),
                 name="case_reference_format",
@@ -217,10 +215,7 @@ class MentorAssignment(models.Model):
         ordering = ["-starts_on"]
         indexes = [models.Index(fields=["mentor", "ends_on"], name="mentor_active")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="mentor_period_valid",
-            ),
+            end_not_before_start("ends_on", "starts_on", name="mentor_period_valid"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case, MentorAssignment
+from vejud.core.constraints import end_not_before_start
 from vejud.offers.models import OfferType
 
 
@@ -183,11 +184,8 @@ class CaseOffer(models.Model):
         verbose_name_plural = _("offers on cases")
         indexes = [models.Index(fields=["case", "status"], name="caseoffer_case_status")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True)
-                | Q(starts_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-                name="caseoffer_period_valid",
+            end_not_before_start(
+                "ends_on", "starts_on", name="caseoffer_period_valid", open_start=True
             ),
         ]
 

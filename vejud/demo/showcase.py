@@ -702,7 +702,11 @@ class Seeder:
             agencies=ALL_AGENCIES,
             topics=ALL_TOPICS,
         )
-        return case_transition(actor=self.worker(case), case=case, target=CaseStatus.ASSESSMENT)
+        return self.transition(case, CaseStatus.ASSESSMENT)
+
+    def transition(self, case: Case, target: CaseStatus, reason: str = "") -> Case:
+        """Move the case to ``target`` as its caseworker (``reason``: why, in Danish)."""
+        return case_transition(actor=self.worker(case), case=case, target=target, reason=reason)
 
     # --- the three instruments ----------------------------------------------------------
 
@@ -1060,11 +1064,10 @@ class Seeder:
 
     def sc_refused_closed(self, case: Case) -> None:
         case = self.refuse(case, RefusalGround.NOT_MOTIVATED)
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.CLOSED,
-            reason="Klagefristen er udløbet; personen ønskede ikke afslaget prøvet.",
+        self.transition(
+            case,
+            CaseStatus.CLOSED,
+            "Klagefristen er udløbet; personen ønskede ikke afslaget prøvet.",
         )
 
     def sc_referred_request(self, case: Case) -> None:
@@ -1098,31 +1101,22 @@ class Seeder:
         self.agreement(case, self.days_ago(5))
 
     def sc_withdrawn_inquiry(self, case: Case) -> None:
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.WITHDRAWN,
-            reason="Personen har meldt tilbage, at han ikke ønsker at gå videre.",
+        self.transition(
+            case,
+            CaseStatus.WITHDRAWN,
+            "Personen har meldt tilbage, at han ikke ønsker at gå videre.",
         )
 
     def sc_withdrawn_assessment(self, case: Case) -> None:
         case = self.start_assessment(case)
         self.target_group(case)
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.WITHDRAWN,
-            reason="Personen trak sig under visitationen.",
-        )
+        self.transition(case, CaseStatus.WITHDRAWN, "Personen trak sig under visitationen.")
 
     def sc_dropped(self, case: Case) -> None:
         case = self.start_assessment(case)
         self.target_group(case)
-        case_transition(
-            actor=self.worker(case),
-            case=case,
-            target=CaseStatus.DROPPED,
-            reason="Personen er ikke mødt op til tre aftalte samtaler.",
+        self.transition(
+            case, CaseStatus.DROPPED, "Personen er ikke mødt op til tre aftalte samtaler."
         )
 
     @staticmethod
@@ -1576,32 +1570,31 @@ def seed_pool(seeder: Seeder, showcase: Sequence[_Spec]) -> list[str]:
             amount_ore=(POOL_BUDGET_KR - 50_000) * 100,
             reason=f"Finansloven for {this_year}.",
         )
-        for category, frame_kr in POOL_FRAMES_KR.items():
+        # (kind, kroner, from category, to category, reason)
+        entries = [
+            ("reallocation", frame_kr, "", category, "Årets ramme for kategorien.")
+            for category, frame_kr in POOL_FRAMES_KR.items()
+        ]
+        entries += [
+            (
+                "reallocation",
+                20_000,
+                "other",
+                "psychologist",
+                "Flere henvisninger til psykolog end ventet.",
+            ),
+            ("allocation", 50_000, "", "relocation", "Tillægsbevilling til akutte genhusninger."),
+        ]
+        for kind, kroner, source, target, reason in entries:
             budget_entry_add(
                 actor=head,
                 budget_year=year,
-                kind="reallocation",
-                amount_ore=frame_kr * 100,
-                to_category=category,
-                reason="Årets ramme for kategorien.",
+                kind=kind,
+                amount_ore=kroner * 100,
+                from_category=source,
+                to_category=target,
+                reason=reason,
             )
-        budget_entry_add(
-            actor=head,
-            budget_year=year,
-            kind="reallocation",
-            amount_ore=20_000 * 100,
-            from_category="other",
-            to_category="psychologist",
-            reason="Flere henvisninger til psykolog end ventet.",
-        )
-        budget_entry_add(
-            actor=head,
-            budget_year=year,
-            kind="allocation",
-            amount_ore=50_000 * 100,
-            to_category="relocation",
-            reason="Tillægsbevilling til akutte genhusninger.",
-        )
 
         def run(grant: _Grant, year_number: int) -> Application:
             case = case_for(grant.label)

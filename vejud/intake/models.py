@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case
+from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Municipality
 
 
@@ -118,14 +119,8 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         indexes = [models.Index(fields=["case", "-given_on"], name="consent_case_recent")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
-                name="consent_withdrawn_after_given",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
-                name="consent_valid_after_given",
-            ),
+            end_not_before_start("withdrawn_on", "given_on", name="consent_withdrawn_after_given"),
+            end_not_before_start("valid_until", "given_on", name="consent_valid_after_given"),
         ]
 
     def __str__(self) -> str:

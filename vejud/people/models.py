@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import guarded
+from vejud.core.constraints import end_not_before_start
 from vejud.core.crypto import EncryptedTextField
 
 
@@ -197,10 +198,7 @@ class PersonAccessRule(models.Model):
         verbose_name_plural = _("access rules")
         indexes = [models.Index(fields=["person", "kind"]), models.Index(fields=["user", "kind"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="access_rule_period_valid",
-            ),
+            end_not_before_start("valid_to", "valid_from", name="access_rule_period_valid"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.audit.guard import append_only, guarded
 from vejud.cases.models import Case
+from vejud.core.constraints import end_not_before_start
 from vejud.courses.models import PlanAction
 from vejud.organisations.models import Unit
 
@@ -187,10 +188,7 @@ class Guideline(models.Model):
                 condition=Q(cap_per_grant_ore__gt=0) & Q(cap_per_person_year_ore__gt=0),
                 name="pool_guideline_caps_positive",
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="pool_guideline_period",
-            ),
+            end_not_before_start("valid_to", "valid_from", name="pool_guideline_period"),
         ]
         indexes = [models.Index(fields=["category", "valid_from"], name="pool_guideline_lookup")]
 
