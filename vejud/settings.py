@@ -319,6 +319,9 @@ VEJUD_REVIEW_DAYS = env_int("VEJUD_REVIEW_DAYS", 90)
 VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Largest image (pixels) an attachment may decode to: a photographed quote is far below it, a
+# decompression bomb (a tiny file claiming 50,000 x 50,000 pixels) far above.
+VEJUD_IMAGE_MAX_PIXELS = env_int("VEJUD_IMAGE_MAX_PIXELS", 40_000_000)
 
 LOGGING = {
     "version": 1,

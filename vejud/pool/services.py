@@ -9,8 +9,10 @@ totals are also bounded by check constraints, so no code path can commit more th
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from vejud.access.cases import case_access
 from vejud.access.rules import Basis, Capability, Part, require, scope_for
@@ -749,26 +752,45 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 
 def sniff_content_type(data: bytes) -> str | None:
-    """Return the content type the bytes really are (PDF, PNG or JPEG), or None."""
+    """Return the content type the bytes really are (PDF, PNG or JPEG), or None.
+
+    An image must decode completely within ``VEJUD_IMAGE_MAX_PIXELS``: a bomb (a small file
+    that claims 50,000 x 50,000 pixels), a truncated or corrupt image, or any other decoder
+    error raises ValidationError (a 4xx), never a server error.
+    """
     for signature, content_type in _SIGNATURES:
         if data.startswith(signature):
             if content_type == "application/pdf":
                 return content_type if b"%%EOF" in data[-2048:] else None
-            return content_type if _image_ok(data) else None
+            _check_image(data)
+            return content_type
     return None
 
 
-def _image_ok(data: bytes) -> bool:
-    from io import BytesIO
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
+def _check_image(data: bytes) -> None:
+    """Decode the image fully, after checking its claimed size; raise ValidationError if not."""
+    limit = settings.VEJUD_IMAGE_MAX_PIXELS
+    too_large = ValidationError(
+        _("The image is larger than %(mp)s megapixels.") % {"mp": limit // 1_000_000},
+        code="image_too_large",
+    )
+    unreadable = ValidationError(_("The image cannot be read."), code="image_unreadable")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise too_large
+                image.verify()
+            with Image.open(BytesIO(data)) as image:
+                image.load()  # verify() reads no pixel data: decode it all, within the limit
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_large from None
+        except Exception:
+            raise unreadable from None
 
 
 def _safe_filename(name: str, content_type: str) -> str:
