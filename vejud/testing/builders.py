@@ -18,7 +18,7 @@ from vejud.cases.services import case_transition, journal_add, mentor_assign
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
 from vejud.decisions.services import referral_create, unit_decision_record
-from vejud.followup.models import EarlyWarning
+from vejud.followup.models import EarlyWarning, Review
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
 from vejud.people.models import ProtectedAddress
@@ -205,6 +205,31 @@ def log_flagged_meeting(world: World, case: Case, *, minutes: int = 20) -> Mento
     )
 
 
+def record_review(
+    world: World,
+    case: Case,
+    *,
+    level: int = 3,
+    progress: tuple[int, int, int] = (1, 1, 1),
+    on: date | None = None,
+    days_ago: int = 0,
+    **extra: Any,
+) -> Review:
+    """Unit A's member records a review (today, or ``on``, less ``days_ago``): motivation
+    ``level`` and the crime / environment / lifestyle ratings ``progress``."""
+    crime, environment, lifestyle = progress
+    return review_record(
+        actor=world.member_a,
+        case=case,
+        reviewed_on=(on or timezone.localdate()) - timedelta(days=days_ago),
+        crime_stopped=crime,
+        environment_left=environment,
+        lifestyle_changed=lifestyle,
+        motivation_level=level,
+        **extra,
+    )
+
+
 @dataclass
 class Course:
     """A full exit course (see ``make_full_course``)."""
@@ -239,15 +264,7 @@ def complete_course(world: World, case: Case, *, offer: str = "residence") -> Co
     action, case_offer = add_plan(world, case, offer=offer)
     mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
     meeting = log_flagged_meeting(world, case)
-    review = review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=timezone.localdate(),
-        crime_stopped=1,
-        environment_left=1,
-        lifestyle_changed=1,
-        motivation_level=1,
-    )
+    review = record_review(world, case, level=1)
     transfer = transfer_request(
         actor=world.member_a, case=case, to_unit=world.national, handover_note="To the NEC."
     )

@@ -20,9 +20,9 @@ from vejud.courses.services import (
     meeting_log,
     offer_add,
 )
-from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
 from vejud.testing import make_user
+from vejud.testing.builders import record_review
 from vejud.transfers.services import transfer_cancel, transfer_decline, transfer_request
 
 LIFE_AREAS = ("housing", "economy", "work_education", "family_network", "health")
@@ -99,14 +99,11 @@ def test_reviews_are_constant_in_reviews_and_warnings(world):
     url = case_url(case, "/reviews")
 
     def review(level: int) -> None:
-        review_record(
-            actor=world.member_a,
-            case=case,
-            reviewed_on=timezone.localdate(),
-            crime_stopped=0,
-            environment_left=0,
-            lifestyle_changed=0,
-            motivation_level=level,
+        record_review(
+            world,
+            case,
+            level=level,
+            progress=(0, 0, 0),
             risk_events=[{"kind": "threat", "occurred_on": timezone.localdate()}],
         )
 

@@ -7,20 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from vejud.courses.services import action_add, action_update, agreement_save, goal_add
-from vejud.followup.services import review_record
 from vejud.testing import course_dates_from_rows, make_admitted_case, stored_course_dates
-
-
-def _record_review(world, case, reviewed_on):
-    return review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=reviewed_on,
-        crime_stopped=1,
-        environment_left=1,
-        lifestyle_changed=1,
-        motivation_level=3,
-    )
+from vejud.testing.builders import record_review
 
 
 def _restart(world, case, starts_on):
@@ -88,9 +76,9 @@ def test_the_services_keep_both_dates_equal_to_what_the_rows_say(world):
     started = today - timedelta(days=120)
     _restart(world, case, started)
     check(started, late.deadline)  # a moved course start, before any review
-    _record_review(world, case, today - timedelta(days=20))
+    record_review(world, case, on=today - timedelta(days=20))
     check(today - timedelta(days=20), late.deadline)
-    _record_review(world, case, today - timedelta(days=60))  # recorded late, dated earlier
+    record_review(world, case, on=today - timedelta(days=60))  # recorded late, dated earlier
     check(today - timedelta(days=20), late.deadline)
     _restart(world, case, today - timedelta(days=10))
     check(today - timedelta(days=20), late.deadline)  # a review counts, not the start

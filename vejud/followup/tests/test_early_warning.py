@@ -8,21 +8,15 @@ from django.utils import timezone
 
 from vejud.followup.charts import motivation_chart_svg
 from vejud.followup.models import EarlyWarning, Review, WarningReason
-from vejud.followup.services import review_due_on, review_record, warning_resolve
+from vejud.followup.services import review_due_on, warning_resolve
 from vejud.testing import make_admitted_case
+from vejud.testing.builders import record_review
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 
 def _review(world, case, days_ago, level, progress=(1, 1, 1), risks=None):
-    return review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=timezone.localdate() - timedelta(days=days_ago),
-        crime_stopped=progress[0],
-        environment_left=progress[1],
-        lifestyle_changed=progress[2],
-        motivation_level=level,
-        risk_events=risks,
+    return record_review(
+        world, case, days_ago=days_ago, level=level, progress=progress, risk_events=risks
     )
 
 
@@ -81,16 +75,7 @@ def test_risk_event_raises_a_warning_and_resolution_clears_the_task(world):
 def test_custody_change_four_is_for_custody_only(world):
     case = make_admitted_case(world)
     with pytest.raises(ValidationError):
-        review_record(
-            actor=world.member_a,
-            case=case,
-            reviewed_on=timezone.localdate(),
-            crime_stopped=1,
-            environment_left=1,
-            lifestyle_changed=1,
-            custody_behaviour=1,
-            motivation_level=3,
-        )
+        record_review(world, case, custody_behaviour=1)
     assert not Review.objects.filter(case=case).exists()
 
 

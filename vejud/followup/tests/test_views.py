@@ -10,9 +10,8 @@ from django.utils.formats import date_format
 from vejud.audit.models import AccessLog
 from vejud.cases.services import mentor_assign
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
-from vejud.followup.services import review_record
 from vejud.testing import make_admitted_case, make_case, verified_client
-from vejud.testing.builders import make_custody_case
+from vejud.testing.builders import make_custody_case, record_review
 
 
 def review_data(level=4, progress=(1, 1, 1), **extra):
@@ -50,15 +49,7 @@ def case(world):
 
 @pytest.fixture
 def warning(world, case):
-    review = review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=timezone.localdate(),
-        crime_stopped=1,
-        environment_left=1,
-        lifestyle_changed=1,
-        motivation_level=2,
-    )
+    review = record_review(world, case, level=2)
     return review.warnings.get()
 
 
@@ -239,14 +230,12 @@ def test_opening_the_review_form_is_logged(world, case):
 
 def test_panel_shows_due_date_overdue_and_the_reviews_newest_first(world, case):
     for days_ago, evidence in ((130, "Older evidence"), (100, "Newer evidence")):
-        review_record(
-            actor=world.member_a,
-            case=case,
-            reviewed_on=timezone.localdate() - timedelta(days=days_ago),
-            crime_stopped=2,
-            environment_left=1,
-            lifestyle_changed=1,
-            motivation_level=4,
+        record_review(
+            world,
+            case,
+            days_ago=days_ago,
+            level=4,
+            progress=(2, 1, 1),
             evidence={"crime_stopped": evidence},
         )
     html = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()

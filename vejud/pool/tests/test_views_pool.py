@@ -22,7 +22,7 @@ from vejud.pool.models import (
     Guideline,
 )
 from vejud.pool.services import application_decide, budget_entry_add, payment_register
-from vejud.testing import verified_client
+from vejud.testing import CAST, verified_client
 from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
 
 pytestmark = pytest.mark.django_db
@@ -39,49 +39,19 @@ def year_url(name, year):
 
 # --- Gates ----------------------------------------------------------------------------------
 
+# Everyone who works on cases: both units, the national point and custody.
+CASEWORK = {*CAST} - {"mentor", "analyst", "sysadmin", "auditor"}
 ALLOWED = {
     "overview": {"adviser", "decision_maker", "head", "analyst"},
-    "applications": {
-        "member_a",
-        "coordinator_a",
-        "member_b",
-        "coordinator_b",
-        "adviser",
-        "decision_maker",
-        "head",
-        "custody",
-    },
+    "applications": CASEWORK,
     "budget": {"decision_maker", "head"},
-    "guidelines": {
-        "member_a",
-        "coordinator_a",
-        "member_b",
-        "coordinator_b",
-        "adviser",
-        "decision_maker",
-        "head",
-        "custody",
-    },
+    "guidelines": CASEWORK,
     "guideline_new": {"decision_maker", "head"},
     "chart": {"adviser", "decision_maker", "head", "analyst"},
     "report_xlsx": {"adviser", "decision_maker", "head", "analyst"},
     "report_pdf": {"adviser", "decision_maker", "head", "analyst"},
 }
-USERS = (
-    "member_a",
-    "coordinator_a",
-    "member_b",
-    "coordinator_b",
-    "adviser",
-    "decision_maker",
-    "head",
-    "custody",
-    "mentor",
-    "analyst",
-    "sysadmin",
-    "auditor",
-    "nobody",
-)
+USERS = (*CAST, "nobody")
 
 
 @pytest.mark.parametrize("name", sorted(ALLOWED))

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from vejud.courses.services import action_add, agreement_save, case_close, goal_add
-from vejud.followup.services import review_record
 from vejud.testing import make_admitted_case
+from vejud.testing.builders import record_review
 from vejud.worklist import selectors
 from vejud.worklist.selectors import TaskKind, tasks_for
 
@@ -47,15 +47,7 @@ def _action(world, case, in_days, owner=None):
 
 
 def _review(world, case):
-    review_record(
-        actor=world.member_a,
-        case=case,
-        reviewed_on=timezone.localdate(),
-        crime_stopped=1,
-        environment_left=1,
-        lifestyle_changed=1,
-        motivation_level=3,
-    )
+    record_review(world, case)
 
 
 def test_a_review_falls_due_before_the_interval_ends_and_goes_with_the_review(world):
