@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vejud.core.exports import safe_row
 from vejud.pool.models import BudgetYear
 from vejud.pool.selectors import Figures, YearOverview
 
@@ -55,14 +56,19 @@ def _figures_row(label: str, figures: Figures) -> list[Any]:
     ]
 
 
+def _append(sheet: Worksheet, row: list[Any]) -> None:
+    """Append a row, every text cell neutralised against formulas (a unit named "=...")."""
+    sheet.append(safe_row(row))
+
+
 def _sheet(sheet: Worksheet, headers: list[str], rows: list[list[Any]], total: list[Any]) -> None:
-    sheet.append(headers)
+    _append(sheet, headers)
     for cell in sheet[1]:
         cell.font = BOLD
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     if total:
-        sheet.append(total)
+        _append(sheet, total)
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
     for row in sheet.iter_rows(min_row=2):
@@ -99,7 +105,7 @@ def year_report_xlsx(overview: YearOverview) -> bytes:
         [],
     )
     summary.append([])
-    summary.append([_("Printed"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")])
+    _append(summary, [_("Printed"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")])
 
     categories = book.create_sheet(_("Categories"))
     _sheet(
