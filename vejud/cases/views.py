@@ -670,6 +670,9 @@ def protected_address(request: AuthenticatedRequest, access: CaseAccess) -> Http
             {
                 "record": record,
                 "custodians": list(record.custodians.select_related("user").order_by("added_at")),
+                "reports": list(
+                    record.reports.select_related("reported_by", "case").order_by("-reported_at")
+                ),
                 "edit_form": _address_form(record),
                 "custodian_form": CustodianAddForm(),
             }
@@ -756,7 +759,8 @@ def protected_address_new(request: AuthenticatedRequest, access: CaseAccess) -> 
         return redirect("cases:protected_address", reference=access.case.reference)
     form = ProtectedAddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _save_address(request, access, form):
-        messages.success(request, _("The protected address was saved. You are its custodian."))
+        # The same answer whether or not the person already had an address (hole 6).
+        messages.success(request, _("The protected address was recorded."))
         return redirect(access.case)
     return _address_form_page(
         request,

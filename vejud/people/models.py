@@ -163,6 +163,37 @@ class AddressCustodian(models.Model):
         return f"Custodian {self.user_id} of address {self.address_id}"
 
 
+@guarded
+class ProtectedAddressReport(models.Model):
+    """An address a non-custodian registered while one already existed: for the custodians.
+
+    The registering user gets the same answer as if none existed (issue 11, hole 6); the
+    custodians see the report on the protected-address page and decide what to do with it.
+    """
+
+    address = models.ForeignKey(ProtectedAddress, on_delete=models.CASCADE, related_name="reports")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="address_reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="address_reports"
+    )
+    reported_address = EncryptedTextField(_("reported address"))
+    cpr_protection = models.CharField(
+        _("CPR-register protection"),
+        max_length=20,
+        choices=AddressProtectionStatus.choices,
+        default=AddressProtectionStatus.NONE,
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reported protected address")
+        verbose_name_plural = _("reported protected addresses")
+
+    def __str__(self) -> str:
+        # Never the address itself: this string can reach logs and admin pages.
+        return f"Address report {self.pk} on person address {self.address_id}"
+
+
 class AccessRuleKind(models.TextChoices):
     EXCLUSION = "exclusion", _("Exclusion: the named user is barred")
     RESTRICTION = "restriction", _("Restriction: only the named users are allowed")

@@ -26,6 +26,7 @@ from vejud.people.models import (
     Person,
     PersonAccessRule,
     ProtectedAddress,
+    ProtectedAddressReport,
 )
 
 
@@ -191,8 +192,12 @@ def protected_address_set(
     confirmed_on: date | None = None,
     lifted_on: date | None = None,
     reason: str,
-) -> ProtectedAddress:
-    """Record or change a person's protected address; the actor becomes a custodian."""
+) -> ProtectedAddress | None:
+    """Record or change a person's protected address; the actor becomes a custodian.
+
+    Returns None when the actor is not a custodian and an address exists: theirs is then
+    reported to the custodians (``protected_address_report``) and nothing else changes.
+    """
     access = case_access(actor, case)
     if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
         raise PermissionDenied
@@ -206,8 +211,18 @@ def protected_address_set(
         person=person, defaults={"address": address.strip()}
     )
     if not created and not user_is_address_custodian(user=actor, person_id=person.pk):
-        # Only a named custodian may change an existing address (and so become able to read it).
-        raise PermissionDenied
+        # Only a named custodian may change an existing address (and so become able to read
+        # it). A non-custodian's address goes to the custodians as a report, and the caller
+        # answers exactly as for a new address: they must not learn that one exists.
+        protected_address_report(
+            actor=actor,
+            record=record,
+            case=case,
+            address=address,
+            cpr_protection=cpr_protection,
+            reason=reason,
+        )
+        return None
     before = {} if created else snapshot(record)
     record.address = address.strip()
     record.cpr_protection = cpr_protection
@@ -228,6 +243,35 @@ def protected_address_set(
         case_id=case.pk,
     )
     return record
+
+
+def protected_address_report(
+    *,
+    actor: User,
+    record: ProtectedAddress,
+    case: Any,
+    address: str,
+    cpr_protection: str,
+    reason: str,
+) -> ProtectedAddressReport:
+    """Hand a non-custodian's address for a person who has one to the custodians (audited)."""
+    report = ProtectedAddressReport.objects.create(
+        address=record,
+        case=case,
+        reported_by=actor,
+        reported_address=address.strip(),
+        cpr_protection=cpr_protection,
+    )
+    audit_record(
+        actor=actor,
+        action="protected_address.report",
+        obj=report,
+        changes={"cpr_protection": cpr_protection},
+        reason=reason,
+        person_id=record.person_id,
+        case_id=case.pk,
+    )
+    return report
 
 
 @audited_service

@@ -143,7 +143,7 @@ def protect_address(
     world: World, case: Case, address: str = ADDRESS, reason: str = ADDRESS_REASON, **extra: Any
 ) -> ProtectedAddress:
     """Register a protected address for the case's person (unit A's coordinator is custodian)."""
-    return protected_address_set(
+    record = protected_address_set(
         actor=world.coordinator_a,
         person=case.person,
         case=case,
@@ -151,6 +151,8 @@ def protect_address(
         reason=reason,
         **extra,
     )
+    assert record is not None, "unit A's coordinator is not the custodian of the address"
+    return record
 
 
 def make_sensitive_case(

@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from vejud.audit.models import AccessLog, AuditEvent
 from vejud.cases.services import mentor_assign
-from vejud.people.models import AddressCustodian, AddressProtectionStatus, ProtectedAddress
+from vejud.people.models import (
+    AddressCustodian,
+    AddressProtectionStatus,
+    ProtectedAddress,
+    ProtectedAddressReport,
+)
 from vejud.testing import make_case, reauthed_client, verified_client
 from vejud.testing.builders import protect_address
 
@@ -210,12 +215,13 @@ def test_coordinator_registers_an_address_and_becomes_custodian(world):
     assert AddressCustodian.objects.filter(user=world.coordinator_a, case=case).exists()
 
 
-def test_registering_over_an_existing_address_is_refused_for_non_custodians(world, case):
+def test_registering_over_an_existing_address_goes_to_the_custodians(world, case):
     response = reauthed_client(world.head).post(
         url(case, "cases:protected_address_new"), _edit_data()
     )
-    assert response.status_code == 200
-    assert "cannot be recorded" in response.content.decode()
+    assert response.status_code == 302  # as for a first address (hole 6)
+    report = ProtectedAddressReport.objects.get(address__person=case.person)
+    assert (report.reported_by, report.reported_address) == (world.head, "Nyvej 2, 9997 Andetsted")
     assert ProtectedAddress.objects.get(person=case.person).address == ADDRESS
     assert not AddressCustodian.objects.filter(user=world.head).exists()
 
