@@ -10,12 +10,14 @@ from django.utils import timezone
 from vejud.accounts.models import User
 from vejud.cases.models import Case
 from vejud.cases.services import case_transition
-from vejud.pool.models import Application, BudgetYear, Category, Guideline
+from vejud.pool.models import Application, BudgetEntry, BudgetYear, Category, Guideline, Payment
 from vejud.pool.services import (
     application_decide,
     application_submit,
+    budget_entry_add,
     budget_year_create,
     guideline_publish,
+    payment_register,
 )
 from vejud.testing import World, give_consent, make_case
 
@@ -92,4 +94,39 @@ def make_grant(world: World, case: Case, *, amount_kr: int = 10_000, **kwargs: A
     application = make_application(world, case, amount_kr=amount_kr, **kwargs)
     return application_decide(
         actor=world.decision_maker, application=application, outcome="approve"
+    )
+
+
+def add_entry(
+    world: World,
+    year: BudgetYear,
+    kind: str,
+    amount_kr: int,
+    reason: str,
+    *,
+    from_category: str = "",
+    to_category: str = "",
+) -> BudgetEntry:
+    """The head of the national point books a budget entry of ``amount_kr`` kroner."""
+    return budget_entry_add(
+        actor=world.head,
+        budget_year=year,
+        kind=kind,
+        amount_ore=amount_kr * KR,
+        reason=reason,
+        from_category=from_category,
+        to_category=to_category,
+    )
+
+
+def pay(
+    world: World, grant: Application, amount_kr: int, *, invoice: str, on: date | None = None
+) -> Payment:
+    """The head of the national point pays ``amount_kr`` kroner of a grant (today, or ``on``)."""
+    return payment_register(
+        actor=world.head,
+        application=grant,
+        paid_on=on or timezone.localdate(),
+        amount_ore=amount_kr * KR,
+        invoice_reference=invoice,
     )

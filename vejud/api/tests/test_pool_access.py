@@ -22,9 +22,9 @@ from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open, case_transition, journal_add, mentor_assign
 from vejud.people.services import protected_address_set
 from vejud.pool.models import ApplicationStatus
-from vejud.pool.services import attachment_add, payment_register
+from vejud.pool.services import attachment_add
 from vejud.testing import give_consent, make_case
-from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,7 @@ def grants(world: Any) -> dict[str, Any]:
         reason="Relocated after threats.",
     )
     grant = make_grant(world, case_a, amount_kr=20_000)
-    payment_register(
-        actor=world.head,
-        application=grant,
-        paid_on=timezone.localdate(),
-        amount_ore=5_000 * KR,
-        invoice_reference="F-1",
-    )
+    pay(world, grant, 5_000, invoice="F-1")
     attachment = attachment_add(
         actor=world.member_a, application=grant, kind="quote", filename="quote.pdf", data=PDF
     )

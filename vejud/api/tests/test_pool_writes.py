@@ -29,9 +29,15 @@ from vejud.pool.models import (
     Guideline,
     Payment,
 )
-from vejud.pool.services import budget_entry_add
 from vejud.testing import make_admitted_case, make_case
-from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import (
+    add_entry,
+    make_application,
+    make_grant,
+    make_pool,
+    make_pool_case,
+    pay,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,24 +172,10 @@ def test_a_year_without_a_budget_is_404(world, pool):
 
 
 def test_the_overview_adds_up_per_category_unit_and_month(world, pool, case):
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind="reallocation",
-        amount_ore=50_000 * KR,
-        reason="Frame.",
-        to_category="tattoo_removal",
-    )
+    add_entry(world, pool, "reallocation", 50_000, "Frame.", to_category="tattoo_removal")
     grant = make_grant(world, case, amount_kr=10_000)
-    from vejud.pool.services import payment_register
 
-    payment_register(
-        actor=world.head,
-        application=grant,
-        paid_on=timezone.localdate(),
-        amount_ore=4_000 * KR,
-        invoice_reference="F-1",
-    )
+    pay(world, grant, 4_000, invoice="F-1")
     make_application(world, case, amount_kr=2_000, category="psychologist")
     data = PoolApi(world.adviser).get(f"{YEARS}/{this_year()}").json()
     assert data["total"] == {
@@ -439,14 +431,7 @@ def test_approve_partly_refuse_and_ask_then_answer(world, case):
 
 
 def test_not_enough_budget_is_409_with_the_clear_message_and_changes_nothing(world, pool, case):
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind="reallocation",
-        amount_ore=20_000 * KR,
-        reason="Frame.",
-        to_category="tattoo_removal",
-    )
+    add_entry(world, pool, "reallocation", 20_000, "Frame.", to_category="tattoo_removal")
     make_grant(world, case, amount_kr=15_000)
     over = make_application(world, case, amount_kr=8_000)
     before = pool_state()
@@ -698,14 +683,7 @@ def test_the_list_pages_with_a_cursor_and_filters(world, case):
 
 
 def test_the_case_view_lists_applications_and_what_is_left(world, pool, case):
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind="reallocation",
-        amount_ore=20_000 * KR,
-        reason="Frame.",
-        to_category="tattoo_removal",
-    )
+    add_entry(world, pool, "reallocation", 20_000, "Frame.", to_category="tattoo_removal")
     grant = make_grant(world, case, amount_kr=5_000)
     data = PoolApi(world.member_a).get(grants_url(case)).json()
     assert [a["id"] for a in data["applications"]] == [grant.pk]

@@ -15,9 +15,17 @@ from vejud.pool.documents import year_report_html
 from vejud.pool.models import Category, EntryKind
 from vejud.pool.reports import kroner, year_report_xlsx
 from vejud.pool.selectors import year_overview
-from vejud.pool.services import budget_entry_add, grant_release, payment_register
+from vejud.pool.services import grant_release, payment_register
 from vejud.testing import verified_client
-from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import (
+    KR,
+    add_entry,
+    make_application,
+    make_grant,
+    make_pool,
+    make_pool_case,
+    pay,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +41,13 @@ def ore(value) -> int:
 def spent(world):
     """A year with a frame, grants in two units, payments, a release and a pending application."""
     year = make_pool(world, budget_kr=500_000)
-    budget_entry_add(
-        actor=world.head,
-        budget_year=year,
-        kind=EntryKind.REALLOCATION,
-        amount_ore=100_000 * KR,
+    add_entry(
+        world,
+        year,
+        EntryKind.REALLOCATION,
+        100_000,
+        "Frame for safehouses.",
         to_category=Category.RELOCATION,
-        reason="Frame for safehouses.",
     )
     case_a = make_pool_case(world, first_name="Zelda", last_name="Quixwort")
     case_b = make_pool_case(world, unit="b", first_name="Yannick", last_name="Brumbeck")
@@ -54,13 +62,7 @@ def spent(world):
         amount_ore=15_000 * KR + 33,
         invoice_reference="F-100",
     )
-    payment_register(
-        actor=world.head,
-        application=tattoo,
-        paid_on=today,
-        amount_ore=2_000 * KR,
-        invoice_reference="F-101",
-    )
+    pay(world, tattoo, 2_000, invoice="F-101", on=today)
     grant_release(
         actor=world.head, application=tattoo, reason="Fewer sessions.", amount_ore=345 * KR
     )

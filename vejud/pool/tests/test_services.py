@@ -36,7 +36,15 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
-from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import (
+    KR,
+    add_entry,
+    make_application,
+    make_grant,
+    make_pool,
+    make_pool_case,
+    pay,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,37 +116,25 @@ def test_amounts_come_back_as_int(world, case):
 
 
 def test_budget_entries_allocate_reallocate_and_reduce(world, pool):
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind=EntryKind.REALLOCATION,
-        amount_ore=30_000 * KR,
+    add_entry(
+        world,
+        pool,
+        EntryKind.REALLOCATION,
+        30_000,
+        "Frame for safehouses.",
         to_category=Category.RELOCATION,
-        reason="Frame for safehouses.",
     )
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind=EntryKind.REALLOCATION,
-        amount_ore=5_000 * KR,
+    add_entry(
+        world,
+        pool,
+        EntryKind.REALLOCATION,
+        5_000,
+        "Move to psychologist.",
         from_category=Category.RELOCATION,
         to_category=Category.PSYCHOLOGIST,
-        reason="Move to psychologist.",
     )
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind=EntryKind.ALLOCATION,
-        amount_ore=20_000 * KR,
-        reason="Extra appropriation.",
-    )
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind=EntryKind.REDUCTION,
-        amount_ore=1_000 * KR,
-        reason="Savings.",
-    )
+    add_entry(world, pool, EntryKind.ALLOCATION, 20_000, "Extra appropriation.")
+    add_entry(world, pool, EntryKind.REDUCTION, 1_000, "Savings.")
     year = _year(pool)
     assert year.budget_ore == 119_000 * KR
     frames = {f.category: f.budget_ore for f in CategoryFrame.objects.filter(budget_year=year)}
@@ -149,13 +145,8 @@ def test_budget_entries_allocate_reallocate_and_reduce(world, pool):
 
 def test_reallocation_cannot_take_more_than_is_unframed(world, pool):
     with pytest.raises(ValidationError) as raised:
-        budget_entry_add(
-            actor=world.head,
-            budget_year=pool,
-            kind=EntryKind.REALLOCATION,
-            amount_ore=100_001 * KR,
-            to_category=Category.OTHER,
-            reason="Too much.",
+        add_entry(
+            world, pool, EntryKind.REALLOCATION, 100_001, "Too much.", to_category=Category.OTHER
         )
     assert raised.value.code == "unframed"
     assert not CategoryFrame.objects.exists()
@@ -164,13 +155,7 @@ def test_reallocation_cannot_take_more_than_is_unframed(world, pool):
 def test_reduction_cannot_go_below_committed(world, case, pool):
     make_grant(world, case, amount_kr=40_000)
     with pytest.raises(ValidationError) as raised:
-        budget_entry_add(
-            actor=world.head,
-            budget_year=pool,
-            kind=EntryKind.REDUCTION,
-            amount_ore=60_001 * KR,
-            reason="Cut.",
-        )
+        add_entry(world, pool, EntryKind.REDUCTION, 60_001, "Cut.")
     assert raised.value.code == "below_committed"
     assert _year(pool).budget_ore == 100_000 * KR
 
@@ -376,13 +361,13 @@ def test_an_approval_never_goes_above_the_year(world, case, pool):
 
 
 def test_an_approval_never_goes_above_the_category_frame(world, case, pool):
-    budget_entry_add(
-        actor=world.head,
-        budget_year=pool,
-        kind=EntryKind.REALLOCATION,
-        amount_ore=5_000 * KR,
+    add_entry(
+        world,
+        pool,
+        EntryKind.REALLOCATION,
+        5_000,
+        "Small frame.",
         to_category=Category.TATTOO_REMOVAL,
-        reason="Small frame.",
     )
     application = make_application(world, case, amount_kr=5_001)
     with pytest.raises(InsufficientBudget):
@@ -430,13 +415,7 @@ def test_a_stale_version_is_refused(world, case):
 def test_payments_can_never_exceed_the_approval(world, case, pool):
     grant = make_grant(world, case, amount_kr=10_000)
     today = timezone.localdate()
-    payment_register(
-        actor=world.head,
-        application=grant,
-        paid_on=today,
-        amount_ore=6_000 * KR,
-        invoice_reference="F-1001",
-    )
+    pay(world, grant, 6_000, invoice="F-1001", on=today)
     with pytest.raises(ValidationError) as raised:
         payment_register(
             actor=world.head,
@@ -491,13 +470,7 @@ def test_payments_only_on_approved_grants_and_never_in_the_future(world, case):
 
 def test_releasing_unused_money_returns_it_to_the_budget(world, case, pool):
     grant = make_grant(world, case, amount_kr=10_000)
-    payment_register(
-        actor=world.head,
-        application=grant,
-        paid_on=timezone.localdate(),
-        amount_ore=7_000 * KR,
-        invoice_reference="F-7",
-    )
+    pay(world, grant, 7_000, invoice="F-7")
     released = grant_release(actor=world.head, application=grant, reason="Treatment ended early.")
     assert released.released_ore == 3_000 * KR
     assert released.unpaid_ore == 0
@@ -570,13 +543,7 @@ def test_every_change_is_in_the_audit_trail(world, case, pool):
         amount_ore=8_000 * KR,
         reason="Cap.",
     )
-    payment_register(
-        actor=world.head,
-        application=application,
-        paid_on=timezone.localdate(),
-        amount_ore=5_000 * KR,
-        invoice_reference="F-9",
-    )
+    pay(world, application, 5_000, invoice="F-9")
     grant_release(actor=world.head, application=application, reason="Done.")
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)[before:])
     assert actions == [

@@ -19,9 +19,9 @@ from vejud.pool.models import (
     Category,
     Payment,
 )
-from vejud.pool.services import application_decide, attachment_add, payment_register
+from vejud.pool.services import application_decide, attachment_add
 from vejud.testing import make_case, verified_client
-from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case
+from vejud.testing.pool import KR, make_application, make_grant, make_pool, make_pool_case, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -552,13 +552,7 @@ def test_decision_letter_is_a_danish_pdf_for_decided_applications(world, applica
 
 def test_case_grants_page_and_the_case_page_panel(world, case):
     grant = make_grant(world, case, amount_kr=5_000)
-    payment_register(
-        actor=world.head,
-        application=grant,
-        paid_on=grant.decided_at.date(),
-        amount_ore=1_000 * KR,
-        invoice_reference="F-9",
-    )
+    pay(world, grant, 1_000, invoice="F-9", on=grant.decided_at.date())
     make_application(world, case, amount_kr=2_000)
     client = verified_client(world.member_a)
     html = client.get(url("case_grants", case)).content.decode()
