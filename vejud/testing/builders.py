@@ -179,16 +179,36 @@ def make_sensitive_case(
     return case
 
 
-def add_plan(world: World, case: Case, *, offer: str = "therapy") -> tuple[PlanAction, CaseOffer]:
-    """Give an admitted case a housing goal with one action due today and an offer."""
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
-    action = action_add(
+def add_goal(
+    world: World, case: Case, life_area: str = "housing", goal: str = "A flat"
+) -> PlanGoal:
+    """Unit A's member adds a goal to the exit plan of an admitted case."""
+    return goal_add(actor=world.member_a, case=case, life_area=life_area, goal=goal)
+
+
+def add_action(
+    world: World,
+    goal: PlanGoal,
+    description: str = "Apply",
+    *,
+    due_in: int = 0,
+    owner_agency: str = "municipality",
+    **extra: Any,
+) -> PlanAction:
+    """Unit A's member adds an action to ``goal``, due in ``due_in`` days (negative: overdue)."""
+    return action_add(
         actor=world.member_a,
         goal=goal,
-        description="Apply",
-        owner_agency="municipality",
-        deadline=timezone.localdate(),
+        description=description,
+        owner_agency=owner_agency,
+        deadline=timezone.localdate() + timedelta(days=due_in),
+        **extra,
     )
+
+
+def add_plan(world: World, case: Case, *, offer: str = "therapy") -> tuple[PlanAction, CaseOffer]:
+    """Give an admitted case a housing goal with one action due today and an offer."""
+    action = add_action(world, add_goal(world, case))
     case_offer = offer_add(
         actor=world.member_a, case=case, offer_type=OfferType.objects.get(code=offer)
     )

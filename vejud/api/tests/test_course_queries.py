@@ -14,7 +14,6 @@ from vejud.api.tests.course_support import CourseApi, admitted, case_url
 from vejud.cases.models import Case
 from vejud.cases.services import mentor_assign
 from vejud.courses.services import (
-    action_add,
     goal_add,
     meeting_attention_resolve,
     meeting_log,
@@ -22,7 +21,7 @@ from vejud.courses.services import (
 )
 from vejud.offers.models import OfferType
 from vejud.testing import make_user
-from vejud.testing.builders import record_review
+from vejud.testing.builders import add_action, record_review
 from vejud.transfers.services import transfer_cancel, transfer_decline, transfer_request
 
 LIFE_AREAS = ("housing", "economy", "work_education", "family_network", "health")
@@ -44,14 +43,7 @@ def _grow(world: Any, case: Case, n: int, *, mentors: list[Any]) -> None:
             actor=world.member_a, case=case, life_area=LIFE_AREAS[i % 5], goal=f"Goal {i}"
         )
         for owner in (world.coordinator_a, None):
-            action_add(
-                actor=world.member_a,
-                goal=goal,
-                description=f"Action {i}",
-                owner_agency="municipality",
-                owner=owner,
-                deadline=today,
-            )
+            add_action(world, goal, f"Action {i}", owner=owner)
         offer_add(actor=world.member_a, case=case, offer_type=types[i % len(types)])
     for mentor in mentors:
         for i in range(n):

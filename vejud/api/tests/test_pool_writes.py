@@ -19,7 +19,6 @@ from vejud.api.tests.pool_support import (
     png,
     pool_state,
 )
-from vejud.courses.services import action_add, goal_add
 from vejud.pool.models import (
     Application,
     ApplicationStatus,
@@ -30,6 +29,7 @@ from vejud.pool.models import (
     Payment,
 )
 from vejud.testing import make_admitted_case, make_case
+from vejud.testing.builders import add_action, add_goal
 from vejud.testing.pool import (
     add_entry,
     make_application,
@@ -301,23 +301,11 @@ def test_apply_above_the_cap_needs_a_reason_and_is_flagged(world, case):
 
 def test_apply_for_an_exit_plan_action_of_the_case_only(world, pool):
     case = make_admitted_case(world)
-    goal = goal_add(actor=world.member_a, case=case, life_area="safety", goal="Stay safe.")
-    action = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Remove the tattoos.",
-        owner_agency="municipality",
-        deadline=timezone.localdate(),
-    )
+    goal = add_goal(world, case, "safety", "Stay safe.")
+    action = add_action(world, goal, "Remove the tattoos.")
     other = make_admitted_case(world, last_name="Other")
-    other_goal = goal_add(actor=world.member_a, case=other, life_area="safety", goal="Safe.")
-    other_action = action_add(
-        actor=world.member_a,
-        goal=other_goal,
-        description="Not this case.",
-        owner_agency="police",
-        deadline=timezone.localdate(),
-    )
+    other_goal = add_goal(world, other, "safety", "Safe.")
+    other_action = add_action(world, other_goal, "Not this case.", owner_agency="police")
     client = PoolApi(world.member_a)
     before = pool_state()
     wrong = client.post(grants_url(case), application_body(plan_action_id=other_action.pk))

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from vejud.courses.services import action_add, action_update, agreement_save, goal_add
+from vejud.courses.services import action_update, agreement_save
 from vejud.testing import course_dates_from_rows, make_admitted_case, stored_course_dates
-from vejud.testing.builders import record_review
+from vejud.testing.builders import add_action, add_goal, record_review
 
 
 def _restart(world, case, starts_on):
@@ -32,31 +32,12 @@ def test_the_services_keep_both_dates_equal_to_what_the_rows_say(world):
         assert stored_course_dates([case.pk])[case.pk] == (review_from, action_due_on)
 
     check(today, None)  # the course started: reviews count from its start
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
-    owned = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Owned",
-        owner_agency="municipality",
-        owner=world.member_a,
-        deadline=today - timedelta(days=5),
-    )
+    goal = add_goal(world, case, "housing", "A flat")
+    owned = add_action(world, goal, "Owned", due_in=-5, owner=world.member_a)
     check(today, None)  # an owned action is its owner's task, not the unit's
-    late = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Unowned, later",
-        owner_agency="police",
-        deadline=today + timedelta(days=30),
-    )
+    late = add_action(world, goal, "Unowned, later", due_in=30, owner_agency="police")
     check(today, late.deadline)
-    soon = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Unowned, sooner",
-        owner_agency="police",
-        deadline=today + timedelta(days=3),
-    )
+    soon = add_action(world, goal, "Unowned, sooner", due_in=3, owner_agency="police")
     check(today, soon.deadline)
     action_update(actor=world.member_a, action=soon, status="in_progress")
     check(today, soon.deadline)  # in progress is still open

@@ -22,6 +22,7 @@ from vejud.courses.services import (
 )
 from vejud.offers.models import OfferType
 from vejud.testing import make_admitted_case, make_case
+from vejud.testing.builders import add_action, add_goal
 from vejud.worklist.selectors import TaskKind, tasks_for
 
 
@@ -74,14 +75,7 @@ def test_action_owner_must_see_the_case(world):
         actor=world.member_a, case=case, life_area="work_education", goal="Finish school"
     )
     with pytest.raises(ValidationError):
-        action_add(
-            actor=world.member_a,
-            goal=goal,
-            description="x",
-            owner_agency="police",
-            owner=world.member_b,
-            deadline=timezone.localdate(),
-        )
+        add_action(world, goal, "x", owner_agency="police", owner=world.member_b)
 
 
 def test_mentor_logs_meetings_and_a_flag_reaches_the_coordinator(world):
@@ -169,7 +163,7 @@ def test_course_dates_must_be_plausible(world):
             expected_months=12,
         )
     assert raised.value.code == "date_range"
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
+    goal = add_goal(world, case, "housing", "A flat")
     with pytest.raises(ValidationError):
         action_add(
             actor=world.member_a,

@@ -43,6 +43,7 @@ from vejud.testing import (
     make_user,
     verified_client,
 )
+from vejud.testing.builders import add_action, add_goal
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
@@ -135,14 +136,8 @@ def test_agreement_pdf_has_the_reference_and_the_plan_but_no_cpr_or_address(worl
         address=ADDRESS,
         reason="Relocated after threats",
     )
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="Own flat")
-    action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Apply for housing",
-        owner_agency="municipality",
-        deadline=timezone.localdate() + timedelta(days=30),
-    )
+    goal = add_goal(world, case, "housing", "Own flat")
+    add_action(world, goal, "Apply for housing", due_in=30)
     response = verified_client(world.member_a).get(url("agreement_pdf", case))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -231,7 +226,7 @@ def test_invalid_htmx_form_comes_back_with_its_errors_in_place(world, case):
 
 
 def test_action_owner_refused_by_the_service_is_a_field_error(world, case):
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="Flat")
+    goal = add_goal(world, case, "housing", "Flat")
     outsider = make_user(
         "outsider@test.vejud.dk", "Out Sider", world.unit_b, Role.UNIT_MEMBER, Agency.POLICE
     )
@@ -249,21 +244,9 @@ def test_action_owner_refused_by_the_service_is_a_field_error(world, case):
 
 
 def test_overdue_action_has_a_badge_and_a_done_one_has_not(world, case):
-    goal = goal_add(actor=world.member_a, case=case, life_area="economy", goal="Pay the debt")
-    late = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Meet the debt counsellor",
-        owner_agency="municipality",
-        deadline=timezone.localdate() - timedelta(days=3),
-    )
-    soon = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Budget",
-        owner_agency="person",
-        deadline=timezone.localdate() + timedelta(days=3),
-    )
+    goal = add_goal(world, case, "economy", "Pay the debt")
+    late = add_action(world, goal, "Meet the debt counsellor", due_in=-3)
+    soon = add_action(world, goal, "Budget", due_in=3, owner_agency="person")
     html = page(verified_client(world.member_a), case)
 
     def row(action: PlanAction) -> str:
@@ -462,7 +445,7 @@ def test_course_pages_on_a_closed_course_go_back_with_a_message(world, case):
 
 def test_mentor_gets_a_link_to_the_mentor_view_and_no_course_panel(world, case):
     mentor_assign(actor=world.member_a, case=case, mentor=world.mentor)
-    goal_add(actor=world.member_a, case=case, life_area="housing", goal="Own flat")
+    add_goal(world, case, "housing", "Own flat")
     html = page(verified_client(world.mentor), case)
     assert url("mentor_view", case) in html
     assert 'id="course-plan"' not in html
@@ -476,14 +459,8 @@ def test_mentor_gets_a_link_to_the_mentor_view_and_no_course_panel(world, case):
 def _objects(world, case):
     """Create one of each object so every route has real arguments."""
     mentor_assign(actor=world.member_a, case=case, mentor=world.mentor)
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="Flat")
-    action = action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Apply",
-        owner_agency="municipality",
-        deadline=timezone.localdate(),
-    )
+    goal = add_goal(world, case, "housing", "Flat")
+    action = add_action(world, goal, "Apply")
     offer = offer_add(
         actor=world.member_a, case=case, offer_type=OfferType.objects.get(code="therapy")
     )

@@ -13,10 +13,10 @@ from vejud.audit.models import AccessLog
 from vejud.cases.models import CaseStatus
 from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.courses.models import MentorMeeting
-from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
+from vejud.courses.services import case_close, meeting_log, offer_add
 from vejud.offers.models import OfferType
 from vejud.testing import make_admitted_case, make_user, verified_client
-from vejud.testing.builders import CPR, make_sensitive_case
+from vejud.testing.builders import CPR, add_action, add_goal, make_sensitive_case
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
@@ -39,14 +39,8 @@ def case(world):
         address=ADDRESS,
         journal="Secret journal note.",
     )
-    goal = goal_add(actor=world.member_a, case=case, life_area="leisure", goal="Join a club")
-    action_add(
-        actor=world.member_a,
-        goal=goal,
-        description="Visit the boxing club",
-        owner_agency="mentor",
-        deadline=timezone.localdate() + timedelta(days=7),
-    )
+    goal = add_goal(world, case, "leisure", "Join a club")
+    add_action(world, goal, "Visit the boxing club", due_in=7, owner_agency="mentor")
     offer_add(
         actor=world.member_a,
         case=case,

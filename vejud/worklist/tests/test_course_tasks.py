@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vejud.courses.services import action_add, agreement_save, case_close, goal_add
+from vejud.courses.services import action_add, agreement_save, case_close
 from vejud.testing import make_admitted_case
-from vejud.testing.builders import record_review
+from vejud.testing.builders import add_goal, record_review
 from vejud.worklist import selectors
 from vejud.worklist.selectors import TaskKind, tasks_for
 
@@ -35,7 +35,7 @@ def _course(world, name, *, started_days_ago=0):
 
 
 def _action(world, case, in_days, owner=None):
-    goal = goal_add(actor=world.member_a, case=case, life_area="housing", goal="A flat")
+    goal = add_goal(world, case, "housing", "A flat")
     return action_add(
         actor=world.member_a,
         goal=goal,
