@@ -29,6 +29,7 @@ from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
 from vejud.core.outage import is_database_outage, outage_response
 from vejud.pool.services import InsufficientBudget, StaleApplicationError
+from vejud.pool.states import IllegalApplicationTransition
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +106,10 @@ def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(InsufficientBudget)
 @api.exception_handler(StaleApplicationError)
+@api.exception_handler(IllegalApplicationTransition)
 def _pool_conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # Not enough budget left for an approval, or someone changed the application meanwhile.
+    # Not enough budget left for an approval, someone changed the application meanwhile, or
+    # its state table does not allow the status change.
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 

@@ -209,6 +209,8 @@ OPEN_APPLICATION_STATUSES = frozenset(
     {ApplicationStatus.SUBMITTED, ApplicationStatus.INFO_REQUESTED}
 )
 GRANTED_STATUSES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.PARTLY_APPROVED})
+# The statuses a decision sets; the transitions between statuses are in ``pool.states``.
+DECIDED_STATUSES = GRANTED_STATUSES | {ApplicationStatus.REFUSED}
 
 
 @guarded
@@ -274,6 +276,24 @@ class Application(models.Model):
         verbose_name = _("grant application")
         verbose_name_plural = _("grant applications")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="pool_app_status_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=sorted(DECIDED_STATUSES))
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                )
+                | (
+                    ~Q(status__in=sorted(DECIDED_STATUSES))
+                    & Q(decided_by__isnull=True, decided_at__isnull=True, decision_reason="")
+                ),
+                name="pool_app_decided_exactly_when_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["partly_approved", "refused"]) | ~Q(decision_reason=""),
+                name="pool_app_decision_has_reason",
+            ),
             models.CheckConstraint(condition=Q(amount_ore__gt=0), name="pool_app_amount_positive"),
             models.CheckConstraint(
                 condition=Q(period_to__gte=F("period_from")), name="pool_app_period"

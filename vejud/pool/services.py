@@ -48,6 +48,7 @@ from vejud.pool.models import (
     Payment,
 )
 from vejud.pool.money import MAX_ORE, format_kroner
+from vejud.pool.states import NO_DOCUMENTS, OUTCOME_TARGETS, check_transition
 
 # Cases a grant can be applied for: under assessment (e.g. an urgent safehouse) or in a course.
 APPLICABLE_STATUSES = frozenset({CaseStatus.ASSESSMENT, CaseStatus.ADMITTED})
@@ -490,8 +491,7 @@ def application_withdraw(
     """Withdraw an application that has not been decided."""
     _require_applicant(actor, application.case)
     application = _lock(application, expected_version)
-    if application.status not in OPEN_APPLICATION_STATUSES:
-        raise ValidationError(_("Only an undecided application can be withdrawn."), code="status")
+    check_transition(application.status, ApplicationStatus.WITHDRAWN)
     if not reason.strip():
         raise ValidationError(_("Give the reason for withdrawing."), code="reason")
     application.status = ApplicationStatus.WITHDRAWN
@@ -513,8 +513,7 @@ def application_answer(
     """Answer the pool's request for more information; the application awaits decision again."""
     _require_applicant(actor, application.case)
     application = _lock(application, expected_version)
-    if application.status != ApplicationStatus.INFO_REQUESTED:
-        raise ValidationError(_("No information has been requested."), code="status")
+    check_transition(application.status, ApplicationStatus.SUBMITTED)
     if not answer.strip():
         raise ValidationError(_("Write the answer."), code="answer")
     application.status = ApplicationStatus.SUBMITTED
@@ -596,11 +595,10 @@ def application_decide(
     """
     _require_national(actor, Capability.DECIDE_GRANTS, application.case)
     application = _lock(application, expected_version)
-    if application.status not in OPEN_APPLICATION_STATUSES:
-        raise ValidationError(_("The application has already been decided."), code="status")
-    reason = reason.strip()
     if outcome not in DecisionOutcome.values:
         raise ValidationError(_("Choose a decision."), code="outcome")
+    check_transition(application.status, OUTCOME_TARGETS[DecisionOutcome(outcome)])
+    reason = reason.strip()
     if outcome != DecisionOutcome.APPROVE and not reason:
         raise ValidationError(_("Give the reason (or, when asking, the question)."), code="reason")
     if outcome == DecisionOutcome.ASK:
@@ -814,7 +812,7 @@ def attachment_add(
     else:
         _require_applicant(actor, application.case)
     application = _lock(application, None)
-    if application.status in {ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}:
+    if application.status in NO_DOCUMENTS:
         raise ValidationError(
             _("Documents cannot be added to a refused or withdrawn application."), code="status"
         )

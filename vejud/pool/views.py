@@ -91,12 +91,19 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
+from vejud.pool.states import (
+    IllegalApplicationTransition,
+    may_answer,
+    may_decide,
+    may_pay,
+    may_withdraw,
+)
+from vejud.pool.states import may_attach as pool_may_attach
 
 PAGE_SIZE = 25
 GRANTS = Part.GRANTS.value  # the access log's part for every page showing a case's grants
 GUIDELINE_TARGET = "guideline-panel"
 RESULTS_TARGET = "application-results"
-UNDECIDABLE = frozenset({ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN})
 LETTER_STATUSES = GRANTED_STATUSES | {ApplicationStatus.REFUSED}
 
 # Service error codes that belong to a differently named form field.
@@ -602,36 +609,20 @@ class Panel:
     release: ReleaseForm | None = None
 
 
-def _may_decide(application: Application) -> bool:
-    return application.is_open
-
-
-def _may_answer(application: Application) -> bool:
-    return application.status == ApplicationStatus.INFO_REQUESTED
-
-
-def _may_attach(application: Application) -> bool:
-    return application.status not in UNDECIDABLE
-
-
-def _may_pay(application: Application) -> bool:
-    return application.is_granted and application.unpaid_ore > 0
-
-
 def _panel(request: AuthenticatedRequest, access: CaseAccess, application: Application) -> Panel:
     version = {"version": application.version}
     panel = Panel()
     if _may_apply(request, access):
-        if _may_answer(application):
+        if may_answer(application):
             panel.answer = AnswerForm(initial=version, prefix="answer")
-        if application.is_open:
+        if may_withdraw(application):
             panel.withdraw = WithdrawForm(initial=version, prefix="withdraw")
     may_attach = _may_apply(request, access) or _national(request, access, Capability.MANAGE_POOL)
-    if may_attach and _may_attach(application):
+    if may_attach and pool_may_attach(application):
         panel.attach = AttachmentForm(prefix="attachment")
-    if _national(request, access, Capability.DECIDE_GRANTS) and _may_decide(application):
+    if _national(request, access, Capability.DECIDE_GRANTS) and may_decide(application):
         panel.decide = DecisionForm(initial=version, prefix="decide")
-    if _national(request, access, Capability.MANAGE_POOL) and _may_pay(application):
+    if _national(request, access, Capability.MANAGE_POOL) and may_pay(application):
         panel.payment = PaymentForm(initial={"paid_on": timezone.localdate()}, prefix="payment")
         panel.release = ReleaseForm(prefix="release")
     return panel
@@ -708,7 +699,7 @@ def _step(
     elif step.form.is_valid():
         try:
             step.run(step.form.cleaned_data)
-        except StaleApplicationError as exc:
+        except (StaleApplicationError, IllegalApplicationTransition) as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(_application_url(application))
         except ValidationError as exc:
@@ -745,7 +736,7 @@ def decide(request: AuthenticatedRequest, access: CaseAccess, application_id: in
         application,
         Step(
             form=form,
-            possible=_may_decide,
+            possible=may_decide,
             title=_("Decide on the application"),
             submit=_("Record the decision"),
             run=lambda d: application_decide(
@@ -776,7 +767,7 @@ def answer(request: AuthenticatedRequest, access: CaseAccess, application_id: in
         application,
         Step(
             form=form,
-            possible=_may_answer,
+            possible=may_answer,
             title=_("Answer the National Exit Contact Point"),
             submit=_("Send the answer"),
             run=lambda d: application_answer(
@@ -807,7 +798,7 @@ def withdraw(
         application,
         Step(
             form=form,
-            possible=lambda a: a.is_open,
+            possible=may_withdraw,
             title=_("Withdraw the application"),
             submit=_("Withdraw"),
             run=lambda d: application_withdraw(
@@ -855,7 +846,7 @@ def attachment_upload(
         application,
         Step(
             form=form,
-            possible=_may_attach,
+            possible=pool_may_attach,
             title=_("Attach a document"),
             submit=_("Attach"),
             run=run,
@@ -896,7 +887,7 @@ def payment(request: AuthenticatedRequest, access: CaseAccess, application_id: i
         application,
         Step(
             form=form,
-            possible=_may_pay,
+            possible=may_pay,
             title=_("Register a payment"),
             submit=_("Register the payment"),
             run=lambda d: payment_register(
@@ -925,7 +916,7 @@ def release(request: AuthenticatedRequest, access: CaseAccess, application_id: i
         application,
         Step(
             form=form,
-            possible=_may_pay,
+            possible=may_pay,
             title=_("Release unused money"),
             submit=_("Release"),
             run=lambda d: grant_release(

@@ -64,7 +64,6 @@ from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     Application,
     ApplicationEvent,
-    ApplicationStatus,
     Attachment,
     AttachmentKind,
     BudgetEntry,
@@ -94,6 +93,7 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
+from vejud.pool.states import may_answer, may_attach, may_decide, may_pay, may_withdraw
 
 router = Router(tags=["pool"])
 
@@ -235,15 +235,13 @@ def actions_for(user: User, access: CaseAccess, application: Application) -> dic
     national = access.basis == Basis.NATIONAL
     applicant = scope.has(Capability.APPLY_GRANTS) and access.basis != Basis.BREAK_GLASS
     manager = scope.has(Capability.MANAGE_POOL) and national
-    payable = application.is_granted and application.unpaid_ore > 0
-    closed = application.status in {ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}
     return {
-        "decide": scope.has(Capability.DECIDE_GRANTS) and national and application.is_open,
-        "answer": applicant and application.status == ApplicationStatus.INFO_REQUESTED,
-        "withdraw": applicant and application.is_open,
-        "pay": manager and payable,
-        "release": manager and payable,
-        "attach": (applicant or manager) and not closed,
+        "decide": scope.has(Capability.DECIDE_GRANTS) and national and may_decide(application),
+        "answer": applicant and may_answer(application),
+        "withdraw": applicant and may_withdraw(application),
+        "pay": manager and may_pay(application),
+        "release": manager and may_pay(application),
+        "attach": (applicant or manager) and may_attach(application),
     }
 
 
