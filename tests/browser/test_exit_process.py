@@ -24,8 +24,8 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.decisions.models import Decision, DecisionOutcome, RefusalGround
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Municipality
-from vejud.people.services import protected_address_set
 from vejud.testing import World
+from vejud.testing.builders import protect_address
 
 pytestmark = pytest.mark.browser
 
@@ -343,14 +343,13 @@ def test_refusal_referral_and_overturned_final_decision(
         fear=True,
     )
     # The person's address is protected (registered by the coordinator, its custodian).
-    protected_address_set(
-        actor=bworld.coordinator_a,
-        person=case.person,
-        case=case,
-        address=PROTECTED_ADDRESS,
+    protect_address(
+        bworld,
+        case,
+        PROTECTED_ADDRESS,
+        reason="Threatened by the group.",
         cpr_protection="requested",
         requested_on=date.today(),
-        reason="Threatened by the group.",
     )
 
     coordinator = open_browser(bworld.coordinator_a, language="en", start=f"/sager/{reference}/")

@@ -7,7 +7,8 @@ import pytest
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open
 from vejud.people.models import AccessRuleKind
-from vejud.people.services import person_access_rule_add, protected_address_set
+from vejud.people.services import person_access_rule_add
+from vejud.testing.builders import protect_address
 
 
 def url(case) -> str:
@@ -38,13 +39,7 @@ def test_unit_member_sees_all_casework_parts(world, cases, api_client):
 
 
 def test_never_shows_cpr_or_protected_address_even_to_custodian(world, cases, api_client):
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=cases["a"].person,
-        case=cases["a"],
-        address="Hemmelig Allé 7, 9999 Skjulested",
-        reason="Relocated after threats.",
-    )
+    protect_address(world, cases["a"], "Hemmelig Allé 7, 9999 Skjulested")
     response = api_client(world.coordinator_a).get(url(cases["a"]))
     body = response.content.decode()
     assert response.status_code == 200

@@ -14,8 +14,8 @@ from vejud.accounts.tokens import token_create, token_revoke
 from vejud.api.pagination import cursor_encode
 from vejud.api.tests.conftest import ApiClient
 from vejud.cases.models import Track
-from vejud.people.services import protected_address_set
 from vejud.testing import make_case
+from vejud.testing.builders import protect_address
 
 URL = "/api/v1/cases"
 LIST_KEYS = {"reference", "status", "track", "unit", "institution", "opened_on", "closed_on"}
@@ -53,13 +53,7 @@ def test_mentor_sees_only_mentees(world, cases, api_client):
 
 
 def test_items_carry_no_name_cpr_or_address(world, cases, api_client):
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=cases["a"].person,
-        case=cases["a"],
-        address="Hemmelig Allé 7, 9999 Skjulested",
-        reason="Relocated after threats.",
-    )
+    protect_address(world, cases["a"], "Hemmelig Allé 7, 9999 Skjulested")
     response = api_client(world.coordinator_a).get(URL)
     body = response.content.decode()
     for item in response.json()["items"]:

@@ -20,10 +20,10 @@ from vejud.api.tests.pool_support import (
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open, case_transition, journal_add, mentor_assign
-from vejud.people.services import protected_address_set
 from vejud.pool.models import ApplicationStatus
 from vejud.pool.services import attachment_add
 from vejud.testing import give_consent, make_case
+from vejud.testing.builders import protect_address
 from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case, pay
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +40,7 @@ def grants(world: Any) -> dict[str, Any]:
     case_a = make_pool_case(world, first_name="Zelda", last_name="Quixwort", cpr="1705951113")
     journal_add(actor=world.member_a, case=case_a, text="Journal secret.")
     mentor_assign(actor=world.coordinator_a, case=case_a, mentor=world.mentor)
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case_a.person,
-        case=case_a,
-        address="Hemmelig Allé 7, 9999 Skjulested",
-        reason="Relocated after threats.",
-    )
+    protect_address(world, case_a, "Hemmelig Allé 7, 9999 Skjulested")
     grant = make_grant(world, case_a, amount_kr=20_000)
     pay(world, grant, 5_000, invoice="F-1")
     attachment = attachment_add(

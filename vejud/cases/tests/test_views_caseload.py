@@ -12,8 +12,8 @@ from django.urls import reverse
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open
-from vejud.people.services import protected_address_set
 from vejud.testing import make_case, verified_client
+from vejud.testing.builders import protect_address
 
 URL = reverse("cases:caseload")
 SECRET_ADDRESS = "Skjultvej 13, 9999 Ingenby"
@@ -321,14 +321,8 @@ def test_reveal_names_get_is_not_allowed(world):
 
 def test_protected_address_never_in_list_search_or_names_even_for_custodian(world, cases):
     a1 = cases[0]
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=a1.person,
-        case=a1,
-        address=SECRET_ADDRESS,
-        requested_on=date(2026, 1, 5),
-        cpr_protection="requested",
-        reason="Relocated after threats",
+    protect_address(
+        world, a1, SECRET_ADDRESS, requested_on=date(2026, 1, 5), cpr_protection="requested"
     )
     client = verified_client(world.coordinator_a)  # a custodian
     pages = [

@@ -12,8 +12,9 @@ from django.urls import reverse
 from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.people.models import AccessRuleKind, PersonAccessRule
-from vejud.people.services import person_access_rule_add, protected_address_set
+from vejud.people.services import person_access_rule_add
 from vejud.testing import make_case, verified_client
+from vejud.testing.builders import protect_address
 
 
 @pytest.fixture
@@ -108,13 +109,7 @@ def test_restriction_bars_everyone_else_but_not_the_named(world, case):
 
 
 def test_protected_address_never_on_the_person_page(world, case):
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address="Lønlig Allé 3, 9996 Væk",
-        reason="Relocated",
-    )
+    protect_address(world, case, "Lønlig Allé 3, 9996 Væk", reason="Relocated")
     body = verified_client(world.coordinator_a).get(url(case.person)).content.decode()
     assert "Lønlig" not in body
 

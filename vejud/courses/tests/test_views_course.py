@@ -36,14 +36,13 @@ from vejud.courses.services import (
 from vejud.decisions.services import unit_decision_record
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Agency
-from vejud.people.services import protected_address_set
 from vejud.testing import (
     make_admitted_case,
     make_assessed_case,
     make_user,
     verified_client,
 )
-from vejud.testing.builders import add_action, add_goal
+from vejud.testing.builders import add_action, add_goal, protect_address
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
@@ -129,13 +128,7 @@ def test_agreement_refused_by_the_service_is_shown_on_the_form(world, case):
 
 def test_agreement_pdf_has_the_reference_and_the_plan_but_no_cpr_or_address(world):
     case = make_admitted_case(world, cpr=CPR, birth_date=date(1990, 1, 1), last_name="Skov")
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address=ADDRESS,
-        reason="Relocated after threats",
-    )
+    protect_address(world, case, ADDRESS)
     goal = add_goal(world, case, "housing", "Own flat")
     add_action(world, goal, "Apply for housing", due_in=30)
     response = verified_client(world.member_a).get(url("agreement_pdf", case))

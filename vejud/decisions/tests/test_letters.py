@@ -9,9 +9,8 @@ from pypdf import PdfReader
 from vejud.decisions.letters import letter_pdf
 from vejud.decisions.models import RefusalGround
 from vejud.decisions.services import final_decision_record, unit_decision_record
-from vejud.people.services import protected_address_set
 from vejud.testing import make_assessed_case
-from vejud.testing.builders import make_referred_case
+from vejud.testing.builders import make_referred_case, protect_address
 
 ADDRESS = "Hemmeligvej 7, 9999 Skjulby"
 
@@ -22,13 +21,7 @@ def _text(pdf: bytes) -> str:
 
 def test_refusal_letter_has_reference_grounds_and_how_to_refer_but_no_cpr_or_address(world):
     case = make_assessed_case(world, cpr="0101901234", birth_date=date(1990, 1, 1))
-    protected_address_set(
-        actor=world.coordinator_a,
-        person=case.person,
-        case=case,
-        address=ADDRESS,
-        reason="Relocated after threats",
-    )
+    protect_address(world, case, ADDRESS)
     decision = unit_decision_record(
         actor=world.coordinator_a,
         case=case,
