@@ -21,7 +21,6 @@ BEING_REPLACED = {
     ("courses/views.py", "agreement_edit"),
     ("courses/views.py", "mentor_view"),
     ("courses/views.py", "offer_update"),
-    ("decisions/views.py", "_action_page"),
     ("followup/views.py", "review_new"),
     ("pool/views.py", "_step"),
     ("pool/views.py", "applications"),

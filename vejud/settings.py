@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vejud.offers",
     "vejud.intake",
     "vejud.assessments",
+    "vejud.actions",
     "vejud.decisions",
     "vejud.courses",
     "vejud.followup",

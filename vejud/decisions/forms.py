@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import VersionForm
+from vejud.core.forms import DkfdsForm, VersionForm
 from vejud.decisions.models import RefusalGround
 
 
@@ -57,13 +57,13 @@ class FinalDecisionForm(VersionForm):
     reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class InformationRequestForm(VersionForm):
+class InformationRequestForm(DkfdsForm):
     question = forms.CharField(
         label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class InformationAnswerForm(VersionForm):
+class InformationAnswerForm(DkfdsForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -1,7 +1,7 @@
 """What the case page shows about the exit process: stage, what is missing, deadlines, actions.
 
-``process_overview`` offers exactly the actions the user may take now, by asking the
-same rules the services enforce (state table + ``cases.services.may_act``).
+``process_overview`` offers exactly the actions the user may take now: the decision
+actions ask their declared table (``decisions/actions.py``), as their pages and API do.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
-from vejud.access.casework import may_act
 from vejud.accounts.models import User
+from vejud.actions.declare import Acting, possible_now
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -103,6 +103,8 @@ def _decided_statuses() -> frozenset[str]:
 
 
 DECIDED_STATUSES = _decided_statuses()
+# The declared actions (decisions/actions.py) the panel offers.
+PANEL_ACTIONS = ("decide", "refer", "ask_information", "answer_information", "final_decide")
 
 
 def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
@@ -195,28 +197,18 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
         referral=referral,
         information_requests=requests,
     )
-    caseworker = may_act(user, case, Actor.CASEWORKER)
-    unit_decider = may_act(user, case, Actor.UNIT_DECIDER)
-    national_decider = may_act(user, case, Actor.NATIONAL_DECIDER)
-    allowed = {
-        Actor.CASEWORKER: caseworker,
-        Actor.UNIT_DECIDER: unit_decider,
-        Actor.NATIONAL_DECIDER: national_decider,
-    }
+    acting = Acting(user, case)
+    caseworker = acting(Actor.CASEWORKER)
     overview.transitions = [
         t
         for t in transitions_from(status)
-        if (t.source, t.target) not in DECISION_TARGETS and allowed[t.actor]
+        if (t.source, t.target) not in DECISION_TARGETS and acting(t.actor)
     ]
     overview.actions = {
         "consent": caseworker
         and status in {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.REFUSED},
         "assess": caseworker and status in EDITABLE_STATUSES,
-        "decide": unit_decider and status == CaseStatus.ASSESSMENT,
-        "refer": caseworker and status == CaseStatus.REFUSED,
-        "ask_information": national_decider and status == CaseStatus.REFERRED,
-        "answer_information": caseworker and any(r.answered_at is None for r in requests),
-        "final_decide": national_decider and status == CaseStatus.REFERRED,
-        "letters": caseworker or national_decider,
+        **possible_now(PANEL_ACTIONS, user, case, acting),
+        "letters": caseworker or acting(Actor.NATIONAL_DECIDER),
     }
     return overview

@@ -23,6 +23,7 @@ from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.schemas import (
     ID_MAX,
     REFERENCE_PATTERN,
@@ -49,16 +50,16 @@ from vejud.api.schemas import (
     ValidationErrorOut,
 )
 from vejud.cases.models import Case
-from vejud.cases.services import case_transition
+from vejud.decisions.actions import (
+    ANSWER_INFORMATION,
+    ASK_INFORMATION,
+    DECIDE,
+    FINAL_DECIDE,
+    REFER,
+    TRANSITION,
+)
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview
-from vejud.decisions.services import (
-    final_decision_record,
-    information_request_answer,
-    information_request_create,
-    referral_create,
-    unit_decision_record,
-)
 from vejud.intake.models import Consent
 from vejud.intake.services import (
     PossibleDuplicateError,
@@ -472,171 +473,82 @@ def consent_withdrawal(
     return consent_out(consent, names, timezone.localdate())
 
 
-# --- Transitions and decisions -------------------------------------------------------------
+# --- Transitions and decisions: the declared actions of decisions/actions.py ---------------
 
 
-@router.post(
-    "/cases/{reference}/transitions",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: CaseStateOut, **WRITE_ERRORS},
-    operation_id="case_transition",
-    summary="Move the case on (start assessment, withdrawn, dropped, close)",
+def _decision_result(decision: Decision) -> dict[str, Any]:
+    return {
+        "decision": decision_out(decision, _decision_versions(decision)),
+        "case": _state_now(decision.case_id),
+    }
+
+
+def _referral_result(referral: Referral) -> dict[str, Any]:
+    return {
+        "referral": referral_out(referral, timezone.localdate()),
+        "case": _state_now(referral.case_id),
+    }
+
+
+register(
+    router,
+    Operation(
+        TRANSITION,
+        "/transitions",
+        TransitionIn,
+        CaseStateOut,
+        _state,
+        "Move the case on (start assessment, withdrawn, dropped, close)",
+        "case_transition",
+        status=200,
+    ),
+    Operation(
+        DECIDE,
+        "/decision",
+        UnitDecisionIn,
+        DecisionResultOut,
+        _decision_result,
+        "Record the unit's decision: admit or refuse",
+        "unit_decision",
+    ),
+    Operation(
+        REFER,
+        "/referral",
+        ReferralIn,
+        ReferralResultOut,
+        _referral_result,
+        "Put a refusal before the National Exit Contact Point",
+        "referral_create",
+    ),
+    Operation(
+        ASK_INFORMATION,
+        "/information-requests",
+        InformationRequestIn,
+        InformationRequestOut,
+        information_request_out,
+        "Ask the unit for more information on a referred case",
+        "information_request",
+    ),
+    Operation(
+        ANSWER_INFORMATION,
+        "/information-requests/{request_id}/answer",
+        InformationAnswerIn,
+        InformationRequestOut,
+        information_request_out,
+        "Answer the contact point's request for information",
+        "information_answer",
+        status=200,
+    ),
+    Operation(
+        FINAL_DECIDE,
+        "/final-decision",
+        FinalDecisionIn,
+        DecisionResultOut,
+        _decision_result,
+        "Make the final decision on a referred case",
+        "final_decision",
+    ),
 )
-def transition(
-    request: HttpRequest,
-    payload: TransitionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """Make a plain transition. 409 if the case changed since expected_version or the
-    state machine does not allow it; decisions and referral have their own operations."""
-    case = case_transition(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        target=payload.target.value,
-        reason=payload.reason,
-        expected_version=payload.expected_version,
-    )
-    return _state(case)
-
-
-@router.post(
-    "/cases/{reference}/decision",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: DecisionResultOut, **WRITE_ERRORS},
-    operation_id="unit_decision",
-    summary="Record the unit's decision: admit or refuse",
-)
-def unit_decision(
-    request: HttpRequest,
-    payload: UnitDecisionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """The unit coordinator (custody staff for custody cases) admits, or refuses on grounds."""
-    decision = unit_decision_record(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        outcome=payload.outcome,
-        grounds=[g.value for g in payload.grounds],
-        reasoning=payload.reasoning,
-        expected_version=payload.expected_version,
-    )
-    return Status(
-        201,
-        {
-            "decision": decision_out(decision, _decision_versions(decision)),
-            "case": _state_now(decision.case_id),
-        },
-    )
-
-
-@router.post(
-    "/cases/{reference}/referral",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ReferralResultOut, **WRITE_ERRORS},
-    operation_id="referral_create",
-    summary="Put a refusal before the National Exit Contact Point",
-)
-def referral_new(
-    request: HttpRequest,
-    payload: ReferralIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Refer the refusal for final decision (needs a consent covering the contact point)."""
-    referral = referral_create(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        requested_by_person=payload.requested_by_person,
-        note=payload.note,
-        expected_version=payload.expected_version,
-    )
-    return Status(
-        201,
-        {
-            "referral": referral_out(referral, timezone.localdate()),
-            "case": _state_now(referral.case_id),
-        },
-    )
-
-
-@router.post(
-    "/cases/{reference}/information-requests",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: InformationRequestOut, **WRITE_ERRORS},
-    operation_id="information_request",
-    summary="Ask the unit for more information on a referred case",
-)
-def information_request_new(
-    request: HttpRequest,
-    payload: InformationRequestIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """The national decision-maker asks the unit a question before deciding."""
-    info = information_request_create(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        question=payload.question,
-    )
-    return Status(201, information_request_out(info))
-
-
-@router.post(
-    "/cases/{reference}/information-requests/{request_id}/answer",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: InformationRequestOut, **WRITE_ERRORS},
-    operation_id="information_answer",
-    summary="Answer the contact point's request for information",
-)
-def information_answer_new(
-    request: HttpRequest,
-    payload: InformationAnswerIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    request_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """The unit answers a request of this case."""
-    info = get_object_or_404(
-        InformationRequest, pk=request_id, referral__case=case_access_of(request).case
-    )
-    info = information_request_answer(
-        actor=api_user(request),
-        request=info,
-        answer=payload.answer,
-    )
-    return information_request_out(info)
-
-
-@router.post(
-    "/cases/{reference}/final-decision",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: DecisionResultOut, **WRITE_ERRORS},
-    operation_id="final_decision",
-    summary="Make the final decision on a referred case",
-)
-def final_decision(
-    request: HttpRequest,
-    payload: FinalDecisionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """The national decision-maker upholds the refusal or admits (final)."""
-    decision = final_decision_record(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        outcome=payload.outcome,
-        reasoning=payload.reasoning,
-        expected_version=payload.expected_version,
-    )
-    return Status(
-        201,
-        {
-            "decision": decision_out(decision, _decision_versions(decision)),
-            "case": _state_now(decision.case_id),
-        },
-    )
 
 
 # --- Tasks -------------------------------------------------------------------------------

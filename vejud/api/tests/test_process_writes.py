@@ -247,13 +247,13 @@ def test_decision_before_the_assessments_is_refused(world, assessing):
     assert response.json()["detail"][0]["type"] == "assessments_missing"
 
 
-def test_final_decision_without_referral_is_refused(world):
+def test_final_decision_without_referral_is_not_possible_now(world):
     case = make_assessed_case(world)
     response = JsonApi(world.decision_maker).post(
         case_url(case, "/final-decision"),
         {"outcome": "uphold", "reasoning": "x", "expected_version": case.version},
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # the state table: a final decision needs a referral
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ASSESSMENT
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class ActionsConfig(AppConfig):
+    name = "vejud.actions"
+    label = "actions"
+
+    def ready(self) -> None:
+        # Every app's action table (``<app>/actions.py``) registers itself on import.
+        autodiscover_modules("actions")

@@ -1,0 +1,172 @@
+"""Case actions declared once: each app lists its actions in ``<app>/actions.py``.
+
+A ``CaseAction`` names the form, the service it calls,
+the gate (capability and case part), when it is possible (the (status, actor) pairs taken
+from the case state table in ``vejud.cases.states``, never restated), its success message
+and its URL. ``vejud.actions.pages`` serves every action as a page and
+``vejud.api.operations`` as an API operation (its body schema and answer are declared
+there, by action name: apps do not import the API), and both ask ``refusal`` whether the
+action is possible now, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from vejud.access.cases import CaseAccess
+from vejud.access.casework import Actor, may_act
+from vejud.access.rules import Capability, Part
+from vejud.accounts.models import User
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.states import TABLE, Transition
+
+Pairs = frozenset[tuple[CaseStatus, Actor]]
+
+NOT_NOW = gettext_lazy("This action is not possible on the case right now.")
+NOT_YOURS = gettext_lazy("Your role on the case does not allow this action.")
+
+
+def moving(select: Callable[[Transition], bool]) -> Pairs:
+    """Return the (status, actor) pairs of the state table's transitions that ``select`` picks:
+    the action is possible where one of them is."""
+    return frozenset((t.source, t.actor) for t in TABLE if select(t))
+
+
+def any_status(actor: Actor) -> Pairs:
+    """Return pairs making an action possible in every status, for ``actor``."""
+    return frozenset((status, actor) for status in CaseStatus)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An object of the case the action works on, named by an integer URL argument.
+
+    ``find(case, pk)`` returns it or raises Http404; ``kwarg`` is the service's keyword for it.
+    """
+
+    param: str
+    find: Callable[[Case, int], Any]
+    kwarg: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not possible now: 403 (not the caller's to do) or 409 (not in this state)."""
+
+    status: int
+    message: str
+
+
+class Acting:
+    """Memoises ``may_act`` for one user and case (an action table asks it many times)."""
+
+    def __init__(self, user: User, case: Case) -> None:
+        self.user = user
+        self.case = case
+        self._known: dict[Actor, bool] = {}
+
+    def __call__(self, actor: Actor) -> bool:
+        if actor not in self._known:
+            self._known[actor] = may_act(self.user, self.case, actor)
+        return self._known[actor]
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One action on a case, served as a page and as an API operation."""
+
+    name: str  # the key in the panel's "actions" (decide, refer, …)
+    namespace: str  # the URL namespace of the page (the app's)
+    url_name: str  # the page's URL name in that namespace
+    slug: str  # the page's path after ``<reference>/`` (may hold ``<int:param>``)
+    title: str | Promise
+    form: type[forms.Form]
+    service: Callable[..., Any]  # called with actor=, case= (unless not passes_case) and the data
+    when: Pairs  # the (status, actor) pairs in which the action is possible
+    success: str | Promise
+    capability: Capability = Capability.VIEW_CASES
+    part: Part = Part.JOURNAL
+    target: Target | None = None
+    condition: Callable[[Case, Any], bool] | None = None  # beyond the state (case, target/None)
+    passes_case: bool = True
+    methods: tuple[str, ...] = ("GET", "POST")
+    template: str = "actions/action_form.html"
+    context: Callable[[CaseAccess, User, Any], Mapping[str, Any]] | None = None
+    form_initial: Callable[[Case], dict[str, Any]] = field(
+        default=lambda case: {"version": case.version}
+    )
+    log_as: str = ""  # the access log's part when the form is shown (defaults to action_<name>)
+
+    @property
+    def view_name(self) -> str:
+        return f"{self.namespace}:{self.url_name}"
+
+    @property
+    def log_part(self) -> str:
+        return self.log_as or f"action_{self.name}"
+
+    def refusal(
+        self, user: User, case: Case, target: Any = None, acting: Acting | None = None
+    ) -> Refusal | None:
+        """Return why the action is not possible for ``user`` on ``case`` now (None: possible)."""
+        acting = acting or Acting(user, case)
+        actors = [actor for status, actor in self.when if status == case.status]
+        if not actors:
+            return Refusal(409, str(NOT_NOW))
+        if not any(acting(actor) for actor in actors):
+            return Refusal(403, str(NOT_YOURS))
+        if self.condition is not None and not self.condition(case, target):
+            return Refusal(409, str(NOT_NOW))
+        return None
+
+    def possible(
+        self, user: User, case: Case, target: Any = None, acting: Acting | None = None
+    ) -> bool:
+        return self.refusal(user, case, target, acting) is None
+
+    def call(self, user: User, case: Case, target: Any, data: Mapping[str, Any]) -> Any:
+        """Run the service with the caller's data (form or API body, plain values)."""
+        kwargs: dict[str, Any] = {"actor": user, **{k: plain(v) for k, v in data.items()}}
+        if self.passes_case:
+            kwargs["case"] = case
+        if self.target is not None:
+            kwargs[self.target.kwarg] = target
+        return self.service(**kwargs)
+
+
+def plain(value: Any) -> Any:
+    """Return an API value as a form would give it (enum members as their values)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+REGISTRY: dict[str, CaseAction] = {}
+
+
+def declare(*actions: CaseAction) -> tuple[CaseAction, ...]:
+    """Register an app's action table (names are unique across apps) and return it."""
+    for action in actions:
+        known = REGISTRY.get(action.name)
+        if known is not None and known is not action:
+            raise ValueError(f"Case action {action.name!r} is declared twice.")
+        REGISTRY[action.name] = action
+    return actions
+
+
+def possible_now(
+    names: Iterable[str], user: User, case: Case, acting: Acting | None = None
+) -> dict[str, bool]:
+    """Return ``{name: possible}`` of the registered actions ``names`` for ``user`` on ``case``
+    (what a panel offers: the answer the action's page and API operation give)."""
+    acting = acting or Acting(user, case)
+    return {name: REGISTRY[name].possible(user, case, None, acting) for name in names}

@@ -1,0 +1,94 @@
+"""One page view for every declared case action: GET shows the form, POST runs the service.
+
+The gate is ``case_view`` with the action's capability and part (wrong role 403; missing,
+not yours or a part you may not see 404). An action not possible now (the state table and
+the caller's place on the case, ``CaseAction.refusal``) answers 409 with the reason; an
+htmx request that succeeds is sent to the case with ``HX-Redirect``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods
+
+from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.gate import AuthenticatedRequest, case_view
+from vejud.actions.declare import CaseAction
+from vejud.cases.services import StaleCaseError
+from vejud.cases.states import IllegalTransitionError
+from vejud.core.forms import service_error
+
+CONFLICTS = (StaleCaseError, IllegalTransitionError)
+
+
+def _done(request: AuthenticatedRequest, access: CaseAccess, text: str, ok: bool) -> HttpResponse:
+    (messages.success if ok else messages.error)(request, text)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = access.case.get_absolute_url()
+        return response
+    return redirect(access.case)
+
+
+def _run(
+    request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, target: Any, form: Any
+) -> HttpResponse | None:
+    """Run the service on a valid form; return the answer, or None to show the form again."""
+    data = dict(form.cleaned_data)
+    if "version" in data:
+        data["expected_version"] = data.pop("version")
+    try:
+        action.call(request.user, access.case, target, data)
+    except CONFLICTS as exc:
+        return _done(request, access, str(exc), ok=False)
+    except ValidationError as exc:
+        service_error(form, exc)
+        return None
+    return _done(request, access, str(action.success), ok=True)
+
+
+def action_page(
+    request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, **kwargs: int
+) -> HttpResponse:
+    """Serve ``action`` on the case: its form, its service, or why it is not possible now."""
+    case = access.case
+    target = action.target.find(case, kwargs[action.target.param]) if action.target else None
+    base: dict[str, Any] = {"case": case, "title": action.title, "action": action}
+    refusal = action.refusal(request.user, case, target)
+    if refusal is not None:
+        page = "actions/not_possible.html"
+        return render(request, page, {**base, "message": refusal.message}, status=409)
+    if request.method == "GET":
+        log_case_access(user=request.user, access=access, part=action.log_part, request=request)
+    form = action.form(request.POST or None, initial=action.form_initial(case))
+    if request.method == "POST" and form.is_valid():
+        answer = _run(request, access, action, target, form)
+        if answer is not None:
+            return answer
+    extra = action.context(access, request.user, target) if action.context else {}
+    return render(request, action.template, {**base, "form": form, **extra})
+
+
+def page_view(action: CaseAction) -> Any:
+    """Return the gated view serving ``action`` (its declared gate is the page's policy)."""
+
+    @case_view(part=action.part, capability=action.capability)
+    @require_http_methods(list(action.methods))
+    def view(request: AuthenticatedRequest, access: CaseAccess, **kwargs: int) -> HttpResponse:
+        return action_page(request, access, action, **kwargs)
+
+    view.__name__ = view.__qualname__ = action.url_name
+    view.__doc__ = str(action.title)
+    return view
+
+
+def action_urls(actions: Iterable[CaseAction]) -> list[URLPattern]:
+    """Return the URL patterns of an app's action pages (``<reference>/<slug>``)."""
+    return [path(f"<str:reference>/{a.slug}", page_view(a), name=a.url_name) for a in actions]

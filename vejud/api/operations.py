@@ -1,0 +1,108 @@
+"""One API operation per declared case action (``vejud.actions``), registered on a router.
+
+An ``Operation`` adds to a registered ``CaseAction`` what only the API knows: the path,
+the ninja body schema and the answer. Each operation has the page's gate (``CaseGate``
+with the action's capability and part: token 401, role 403, case 404, before the body is
+read), then the body (422), then the action's own ``refusal`` — the answer the page gives,
+from the same table (403 not the caller's to do, 409 not possible in the case's state) —
+and then the service.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Path, Router, Status
+
+from vejud.actions.declare import CaseAction
+from vejud.api.auth import api_user
+from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ConflictOut, ErrorOut, ValidationErrorOut
+
+WRITE_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ConflictOut,
+    422: ValidationErrorOut,
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The API side of the case action ``action``."""
+
+    action: CaseAction
+    path: str  # after ``/cases/{reference}``; a target is ``{<param>}``
+    body: type[Any]  # the ninja input schema
+    out: Any  # the response schema of a success
+    result: Callable[[Any], Any]  # the service's result as ``out``
+    summary: str
+    operation_id: str
+    status: int = 201
+
+
+# Every operation registered, by action name (the test checks each action has one).
+OPERATIONS: dict[str, Operation] = {}
+
+
+def _parameters(op: Operation) -> list[inspect.Parameter]:
+    action = op.action
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter(
+            "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
+        ),
+        inspect.Parameter("payload", keyword, annotation=op.body),
+        inspect.Parameter(
+            "reference", keyword, annotation=str, default=Path(..., pattern=REFERENCE_PATTERN)
+        ),
+    ]
+    if action.target is not None:
+        params.append(
+            inspect.Parameter(
+                action.target.param, keyword, annotation=int, default=Path(..., ge=1, le=ID_MAX)
+            )
+        )
+    return params
+
+
+def _view(op: Operation) -> Callable[..., Any]:
+    """Return the view function of ``op`` (its signature tells ninja the body and path)."""
+    action = op.action
+
+    def view(request: HttpRequest, payload: Any, **kwargs: Any) -> Any:
+        user = api_user(request)
+        case = case_access_of(request).case
+        target = action.target.find(case, kwargs[action.target.param]) if action.target else None
+        refusal = action.refusal(user, case, target)
+        if refusal is not None:
+            return Status(refusal.status, {"detail": refusal.message})
+        result = action.call(user, case, target, payload.model_dump())
+        return Status(op.status, op.result(result))
+
+    view.__signature__ = inspect.Signature(_parameters(op))  # type: ignore[attr-defined]
+    view.__name__ = op.operation_id
+    view.__doc__ = str(action.title)
+    return view
+
+
+def register(router: Router, *operations: Operation) -> None:
+    """Add each operation to ``router`` with its action's gate."""
+    for op in operations:
+        action = op.action
+        gate = CaseGate(part=action.part, capability=action.capability)
+        router.post(
+            f"/cases/{{reference}}{op.path}",
+            auth=gate.auth,
+            openapi_extra=gate.policy,
+            response={op.status: op.out, **WRITE_ERRORS},
+            operation_id=op.operation_id,
+            summary=op.summary,
+        )(_view(op))
+        OPERATIONS[action.name] = op

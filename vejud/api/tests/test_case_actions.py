@@ -1,0 +1,124 @@
+"""Every declared case action has a page and an API operation, and they agree on "possible".
+
+The actions come from the per-app tables (``<app>/actions.py``, ``vejud.actions.REGISTRY``).
+For every status of the case state table and several users, the action's page, its API
+operation and (where it offers the action) the process panel give the table's answer.
+A new action needs a valid API body here (and a target, if it has one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import resolve, reverse
+
+from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
+from vejud.api.operations import OPERATIONS
+from vejud.api.tests.process_support import JsonApi, case_url
+from vejud.audit.services import audit_record, audited
+from vejud.cases.models import Case, CaseStatus
+from vejud.decisions.models import InformationRequest
+from vejud.decisions.selectors import PANEL_ACTIONS
+from vejud.decisions.services import information_request_create
+from vejud.testing import verified_client
+from vejud.testing.builders import make_referred_case
+
+USERS = ("member_a", "coordinator_a", "decision_maker", "adviser")
+
+# A body each action's schema accepts (the service may still refuse it: that is not "possible").
+BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
+    "transition": lambda c: {"target": "withdrawn", "reason": "x", "expected_version": c.version},
+    "decide": lambda c: {"outcome": "admit", "reasoning": "x", "expected_version": c.version},
+    "refer": lambda c: {"expected_version": c.version},
+    "final_decide": lambda c: {
+        "outcome": "uphold",
+        "reasoning": "x",
+        "expected_version": c.version,
+    },
+    "ask_information": lambda c: {"question": "Why?"},
+    "answer_information": lambda c: {"answer": "Because."},
+}
+# The object of the case an action with a target works on.
+TARGETS: dict[str, Callable[[Case], int]] = {
+    "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
+}
+
+
+def test_every_action_has_a_page_and_an_operation():
+    assert {"transition", "decide", "refer", "final_decide"} <= set(REGISTRY)
+    for name, action in REGISTRY.items():
+        kwargs = {"reference": "EX-2026-00001"}
+        if action.target:
+            kwargs[action.target.param] = 1
+        policy = resolve(reverse(action.view_name, kwargs=kwargs)).func.vejud_policy
+        assert (policy.kind, policy.part, policy.capability) == (
+            "case",
+            action.part,
+            action.capability,
+        ), name
+        assert name in OPERATIONS, f"{name} has no API operation"
+        assert OPERATIONS[name].action is action
+
+
+def test_every_operation_is_in_the_schema(world):
+    schema = JsonApi(world.member_a).get("/api/v1/openapi.json").json()
+    ids = {op["operationId"] for item in schema["paths"].values() for op in item.values()}
+    assert {op.operation_id for op in OPERATIONS.values()} <= ids
+
+
+def _page(client: Any, action: CaseAction, url: str) -> bool:
+    """Return True if the page offers the action (its form), False if it answers 409."""
+    response = client.get(url) if "GET" in action.methods else client.post(url, {})
+    assert response.status_code in (200, 409), (url, response.status_code)
+    return response.status_code == 200
+
+
+def _api(client: JsonApi, action: CaseAction, url: str, body: dict[str, Any]) -> bool:
+    """Return True unless the operation refuses the action as not possible (rolled back)."""
+    with transaction.atomic():
+        response = client.post(url, body)
+        transaction.set_rollback(True)
+    refused = response.status_code in (403, 409) and response.json()["detail"] in {
+        str(NOT_NOW),
+        str(NOT_YOURS),
+    }
+    assert response.status_code < 500, (url, response.status_code)
+    return not refused
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
+    action = REGISTRY[name]
+    case = make_referred_case(world)
+    information_request_create(actor=world.decision_maker, case=case, question="Why?")
+    kwargs: dict[str, Any] = {"reference": case.reference}
+    tail = OPERATIONS[name].path
+    if action.target:
+        pk = TARGETS[name](case)
+        kwargs[action.target.param] = pk
+        tail = tail.replace(f"{{{action.target.param}}}", str(pk))
+    page_url = reverse(action.view_name, kwargs=kwargs)
+    answers = set()
+    for status in CaseStatus:
+        with audited():
+            Case.objects.filter(pk=case.pk).update(status=status)
+            audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
+        fresh = Case.objects.get(pk=case.pk)
+        for user_name in USERS:
+            user = getattr(world, user_name)
+            target = (
+                action.target.find(fresh, kwargs[action.target.param]) if action.target else None
+            )
+            expected = action.possible(user, fresh, target)
+            page = _page(verified_client(user), action, page_url)
+            api = _api(JsonApi(user), action, case_url(case, tail), BODIES[name](fresh))
+            assert page == api == expected, (status, user_name, page, api, expected)
+            if name in PANEL_ACTIONS:
+                panel = JsonApi(user).get(case_url(case, "/process"))
+                if panel.status_code == 200:
+                    assert panel.json()["actions"][name] == expected, (status, user_name)
+            answers.add(expected)
+    assert True in answers, f"{name} is never possible: the test checks nothing"

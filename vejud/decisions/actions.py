@@ -1,0 +1,153 @@
+"""The decision actions on a case: plain transitions, the unit's decision, referral, the
+national contact point's questions and the final decision.
+
+When each is possible comes from the case state table (``vejud.cases.states``): the
+transitions it makes, and who makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from vejud.access.cases import CaseAccess
+from vejud.accounts.models import User
+from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.services import case_transition
+from vejud.cases.states import DECISION_TARGETS, Actor
+from vejud.decisions.forms import (
+    FinalDecisionForm,
+    InformationAnswerForm,
+    InformationRequestForm,
+    ReferralForm,
+    TransitionForm,
+    UnitDecisionForm,
+)
+from vejud.decisions.models import InformationRequest
+from vejud.decisions.selectors import process_overview
+from vejud.decisions.services import (
+    decision_requirements,
+    final_decision_record,
+    information_request_answer,
+    information_request_create,
+    referral_create,
+    unit_decision_record,
+)
+
+FINAL = moving(lambda t: t.actor == Actor.NATIONAL_DECIDER)
+
+
+def _overview(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
+    return {"overview": process_overview(access, user)}
+
+
+def _decision_context(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
+    return {
+        **_overview(access, user, target),
+        "admit_missing": decision_requirements(access.case, "admit", []),
+    }
+
+
+def _question(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
+    return {**_overview(access, user, target), "question": target}
+
+
+def _find_request(case: Case, pk: int) -> InformationRequest:
+    return get_object_or_404(InformationRequest, pk=pk, referral__case=case)
+
+
+def _unanswered(case: Case, info: InformationRequest | None) -> bool:
+    """The request is unanswered (without one: the case has an unanswered request)."""
+    if info is not None:
+        return info.answered_at is None
+    return InformationRequest.objects.filter(referral__case=case, answered_at__isnull=True).exists()
+
+
+TRANSITION = CaseAction(
+    name="transition",
+    namespace="decisions",
+    url_name="transition",
+    slug="overgang/",
+    title=_("Move the case on"),
+    form=TransitionForm,
+    service=case_transition,
+    when=moving(lambda t: (t.source, t.target) not in DECISION_TARGETS),
+    success=_("The case is updated."),
+    methods=("POST",),
+    context=_overview,
+)
+DECIDE = CaseAction(
+    name="decide",
+    namespace="decisions",
+    url_name="unit_decision",
+    slug="afgoerelse/",
+    title=_("The unit's decision"),
+    form=UnitDecisionForm,
+    service=unit_decision_record,
+    when=moving(lambda t: t.actor == Actor.UNIT_DECIDER),
+    success=_("The decision is recorded. The letter can be printed from the case."),
+    template="decisions/unit_decision.html",
+    context=_decision_context,
+    log_as="process_decide",
+)
+REFER = CaseAction(
+    name="refer",
+    namespace="decisions",
+    url_name="referral_new",
+    slug="forelaeggelse/",
+    title=_("Refer for final decision"),
+    form=ReferralForm,
+    service=referral_create,
+    when=moving(lambda t: t.target == CaseStatus.REFERRED),
+    success=_("The case is referred to the National Exit Contact Point."),
+    context=_overview,
+    log_as="process_refer",
+)
+FINAL_DECIDE = CaseAction(
+    name="final_decide",
+    namespace="decisions",
+    url_name="final_decision",
+    slug="endelig-afgoerelse/",
+    title=_("Final decision"),
+    form=FinalDecisionForm,
+    service=final_decision_record,
+    when=FINAL,
+    success=_("The final decision is recorded."),
+    context=_overview,
+    log_as="process_final_decide",
+)
+ASK_INFORMATION = CaseAction(
+    name="ask_information",
+    namespace="decisions",
+    url_name="information_request",
+    slug="oplysninger/",
+    title=_("Ask the unit for information"),
+    form=InformationRequestForm,
+    service=information_request_create,
+    when=FINAL,  # while the final decision is pending, by whoever makes it
+    success=_("The question is sent to the unit."),
+    context=_overview,
+    log_as="process_ask_information",
+)
+ANSWER_INFORMATION = CaseAction(
+    name="answer_information",
+    namespace="decisions",
+    url_name="information_answer",
+    slug="oplysninger/<int:request_id>/svar/",
+    title=_("Answer the contact point"),
+    form=InformationAnswerForm,
+    service=information_request_answer,
+    when=any_status(Actor.CASEWORKER),
+    condition=_unanswered,
+    target=Target("request_id", _find_request, "request"),
+    passes_case=False,
+    success=_("The answer is sent to the National Exit Contact Point."),
+    context=_question,
+    log_as="process_answer_information",
+)
+
+ACTIONS = declare(TRANSITION, DECIDE, REFER, FINAL_DECIDE, ASK_INFORMATION, ANSWER_INFORMATION)
