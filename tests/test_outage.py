@@ -1,0 +1,320 @@
+"""PostgreSQL stops while gunicorn serves requests: 503s, recovery, no write lost or misreported.
+
+A short-lived PostgreSQL cluster of the test's own (initdb into a temporary directory, pg_ctl on
+a free port; never the shared server) holds a migrated vejud database. gunicorn serves it with
+production settings. Clients register inquiries through the API (writes) and read a page and
+the API while the cluster is stopped (``pg_ctl stop -m fast``) and started again. Asserted:
+no answer other than 503 for a database problem (never 500), every request made while the
+database was down answered 503 with ``Retry-After`` (the page calm and translated, the API a
+problem body), writes succeed again after the restart, and the database holds exactly the
+writes that were acknowledged: none lost, none committed but reported as failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+from tests.test_production import BIN, ROOT, clean_env, free_port, real_secrets
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="PostgreSQL 15 is not installed"),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="run once, in the PostgreSQL pass",
+    ),
+]
+
+PREPARE = """
+import django
+django.setup()
+from vejud.accounts.tokens import token_create
+from vejud.organisations.models import Municipality
+from vejud.testing import make_world
+world = make_world()
+Municipality.objects.create(name="Testby A", police_district=world.unit_a.police_district)
+print(token_create(user=world.member_a, name="outage")[1])
+"""
+
+
+class Cluster:
+    """A PostgreSQL cluster in a temporary directory, run as the postgres user when root."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.data = directory / "data"
+        self.port = free_port()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_postgres:
+            shutil.chown(directory, "postgres")
+        self._pg(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "-A",
+            "trust",
+        )
+
+    def _pg(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_postgres, str(PG_BIN / tool), *args],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/vejud"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def count(self, sql: str) -> int:
+        with psycopg.connect(self.url, connect_timeout=10) as conn:
+            row = conn.execute(sql).fetchone()
+            assert row is not None
+            return int(row[0])
+
+
+@dataclass
+class Answer:
+    kind: str  # "write", "api" or "page"
+    sent: float
+    received: float
+    status: int
+    retry_after: str | None
+    body: bytes
+    reference: str | None = None
+
+
+@dataclass
+class Traffic:
+    port: int
+    token: str
+    answers: list[Answer] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def request(self, kind: str, method: str, path: str, body: dict | None = None) -> Answer:
+        headers = {"X-Forwarded-Proto": "https", "Accept-Language": "da"}
+        if kind == "page":
+            headers["Cookie"] = "sessionid=abcdefghijklmnopqrstuvwxyz012345"
+        else:
+            headers["Authorization"] = f"Bearer {self.token}"
+        payload = None
+        if body is not None:
+            payload = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        sent = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+            answer = Answer(
+                kind,
+                sent,
+                time.monotonic(),
+                response.status,
+                response.getheader("Retry-After"),
+                content,
+            )
+        finally:
+            conn.close()
+        if kind == "write" and answer.status == 201:
+            answer.reference = json.loads(content)["reference"]
+        with self.lock:
+            self.answers.append(answer)
+        return answer
+
+    def writer(self, name: str) -> None:
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            body = {
+                "first_name": "Outage",
+                "last_name": f"{name}-{n}",
+                "birth_date": "1990-01-01",
+                "source": "person",
+                "channel": "phone",
+                "received_on": time.strftime("%Y-%m-%d"),
+                "municipality": "Testby A",
+                "confirm_new_person": True,
+            }
+            self.request("write", "POST", "/api/v1/inquiries", body)
+            time.sleep(0.05)
+
+    def reader(self) -> None:
+        while not self.stop.is_set():
+            self.request("api", "GET", "/api/v1/me")
+            self.request("page", "GET", "/sager/")
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[tuple[Cluster, Traffic]]:
+    directory = Path(tempfile.mkdtemp(prefix="vejud-outage-"))
+    cluster = Cluster(directory)
+    cluster.start()
+    server = None
+    try:
+        with psycopg.connect(cluster.url.replace("/vejud", "/postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE vejud")
+        env = clean_env(
+            DEBUG="0",
+            DATABASE_URL=cluster.url,
+            DB_CONN_MAX_AGE="60",
+            VEJUD_VAR_DIR=str(directory),
+            VEJUD_TESTING="1",  # plain static storage: no collectstatic for this test
+            ALLOWED_HOSTS="127.0.0.1",
+            PYTHONPATH=str(ROOT),
+            **real_secrets(),
+        )
+        for args in ([str(BIN / "vejud"), "migrate", "-v0"],):
+            subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
+        token = (
+            subprocess.run(
+                [sys.executable, "-c", PREPARE],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        port = free_port()
+        log = (directory / "gunicorn.log").open("w")
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "vejud.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        traffic = Traffic(port=port, token=token)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if traffic.request("api", "GET", "/api/v1/me").status == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, (directory / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
+            time.sleep(0.3)
+        traffic.answers.clear()
+        yield cluster, traffic
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster.stop()  # already stopped if a start failed
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_an_outage_answers_503_recovers_and_loses_no_acknowledged_write(stack):
+    cluster, traffic = stack
+    threads = [threading.Thread(target=traffic.writer, args=(f"w{i}",)) for i in range(3)]
+    threads.append(threading.Thread(target=traffic.reader))
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(3)
+        stopping = time.monotonic()
+        cluster.stop()
+        down_from = time.monotonic()
+        time.sleep(4)
+        down_until = time.monotonic()
+        cluster.start()
+        up = time.monotonic()
+        deadline = up + 60
+        while time.monotonic() < deadline:
+            recent = [a for a in list(traffic.answers) if a.kind == "write" and a.sent > up]
+            if sum(a.status == 201 for a in recent) >= 5:
+                break
+            time.sleep(0.5)
+        recovered = time.monotonic()
+    finally:
+        traffic.stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    answers = traffic.answers
+    statuses = {a.status for a in answers}
+    assert statuses <= {200, 201, 302, 503}, statuses  # never a 500
+    before = [a for a in answers if a.received < stopping and a.kind == "write"]
+    assert before and all(a.status == 201 for a in before), [
+        (a.status, a.body[:300]) for a in before if a.status != 201
+    ][:3]
+
+    during = [a for a in answers if a.sent > down_from and a.received < down_until]
+    assert len(during) >= 10
+    assert all(a.status == 503 for a in during), sorted({a.status for a in during})
+    assert all(a.retry_after == "30" for a in during)
+    api = [json.loads(a.body) for a in during if a.kind != "page"]
+    assert api and all(body["status"] == 503 and body["detail"] for body in api)
+    pages = [a.body.decode() for a in during if a.kind == "page"]
+    assert pages and all("Midlertidigt utilgængelig" in page for page in pages)
+    assert all("Traceback" not in page for page in pages)
+
+    after = [a for a in answers if a.sent > up and a.kind == "write"]
+    assert sum(a.status == 201 for a in after) >= 5, "writes did not recover within 60 s"
+    assert recovered - up < 60
+
+    acknowledged = [a.reference for a in answers if a.kind == "write" and a.status == 201]
+    stored = cluster.count("SELECT count(*) FROM cases_case")
+    assert stored == len(acknowledged), (
+        f"{stored} cases stored, {len(acknowledged)} acknowledged: "
+        + ("a committed write was reported as failed" if stored > len(acknowledged) else "lost")
+    )
+    print(
+        f"outage: {len(answers)} requests, {len(during)} during the outage (all 503),"
+        f" {sum(a.status == 503 for a in answers)} 503 in all, writes again {recovered - up:.1f} s"
+        f" after the restart, {len(acknowledged)} acknowledged writes = {stored} stored"
+    )
+    references = ", ".join(f"'{r}'" for r in acknowledged)
+    assert cluster.count(
+        f"SELECT count(*) FROM cases_case WHERE reference IN ({references})"
+    ) == len(acknowledged)
