@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from vejud.api.auth import BearerAuth, schema_access
+from vejud.api.links import with_links
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.course import router as course_router
@@ -33,7 +34,18 @@ from vejud.pool.states import IllegalApplicationTransition
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class VejudAPI(NinjaAPI):
+    """django-ninja's API, with the OpenAPI links between operations (vejud.api.links)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_links(schema)
+
+
+api = VejudAPI(
     title="vejud API",
     version="1",
     description="Cases through the need-to-know gate. Authorization: Bearer <personal token>.",
