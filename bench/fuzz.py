@@ -1,0 +1,208 @@
+"""``bench/fuzz``: schemathesis against the API of a running gunicorn on PostgreSQL.
+
+Not part of every test run (it takes a while); run it before a release and record the result
+in bench/RESULTS.md. Steps: a fresh database on the PostgreSQL server (``--pg``), migrated
+with production settings (``DEBUG=0``, keys generated for the run); the data of
+``bench.fuzz_prepare`` (cases at every stage, a full course, a release plan, the pool, a
+token per role); gunicorn as the README's production section runs it; then ``st run --checks
+all`` once per role's token, every phase (examples, coverage, fuzzing, stateful), with the
+prepared references and ids offered as path parameters (schemathesis dictionaries) so that
+requests get past the 404 of a random reference, and the OpenAPI links the API declares
+driving the stateful phase. Runs until at least ``--calls`` API calls were made; prints and
+writes (``--out``) the counts: calls, 5xx, and each check's failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.harness import (
+    BIN,
+    DEFAULT_PG,
+    PYTHON,
+    clean_env,
+    generated_keys,
+    log,
+    psql,
+    run,
+    start_server,
+)
+
+SCHEMA_PATH = "/api/v1/openapi.json"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/fuzz", description=__doc__.split("\n")[0])
+    parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server URL (no database)")
+    parser.add_argument("--database", default="vejud_fuzz", help="database to (re)create")
+    parser.add_argument("--calls", type=int, default=10_000, help="minimum API calls")
+    parser.add_argument("--max-examples", type=int, default=30, help="per operation and round")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers")
+    parser.add_argument("--out", type=Path, default=None, help="write the counts as JSON here")
+    parser.add_argument("--seed", type=int, default=None, help="schemathesis' random seed")
+    return parser.parse_args(argv)
+
+
+def config_toml(prepared: dict[str, Any]) -> str:
+    """A schemathesis.toml offering the prepared references and ids as path parameters."""
+    lines = [
+        "[dictionaries.references]",
+        f"values = {json.dumps(prepared['references'])}",
+    ]
+    for name, value in prepared["ids"].items():
+        lines += [f"[dictionaries.{name}]", f"values = [{int(value)}]"]
+    lines += ["", "[parameters]"]
+    lines.append('"path.reference" = { dictionary = "references", probability = 0.9 }')
+    for name in prepared["ids"]:
+        lines.append(f'"path.{name}" = {{ dictionary = "{name}", probability = 0.8 }}')
+    return "\n".join(lines) + "\n"
+
+
+def count(ndjson: Path) -> dict[str, Any]:
+    """Count the calls, their status classes and each check's failures in an ndjson report."""
+    calls = 0
+    statuses: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for line in ndjson.read_text().splitlines():
+        event = json.loads(line) if line.strip() else {}
+        recorder = (event.get("ScenarioFinished") or {}).get("recorder") or {}
+        interactions = recorder.get("interactions") or {}
+        checks = recorder.get("checks") or {}
+        for case_id, interaction in interactions.items():
+            calls += 1
+            response = interaction.get("response") or {}
+            status = response.get("status_code")
+            statuses[f"{status // 100}xx" if isinstance(status, int) else "none"] += 1
+            for check in checks.get(case_id, []):
+                if check.get("status") != "failure":
+                    continue
+                name = check.get("name", "?")
+                failures[name] += 1
+                request = interaction.get("request") or {}
+                sample = f"{request.get('method')} {request.get('uri')} -> {status}"
+                examples.setdefault(name, [])
+                if len(examples[name]) < 5 and sample not in examples[name]:
+                    examples[name].append(sample)
+    return {
+        "calls": calls,
+        "statuses": dict(statuses),
+        "failures": dict(failures),
+        "examples": examples,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if not re.fullmatch(r"[A-Za-z0-9_]+", args.database):
+        raise SystemExit("bench/fuzz: --database must be a plain name")
+    work = Path(tempfile.mkdtemp(prefix="vejud-fuzz-"))
+    url = f"{args.pg.rstrip('/')}/{args.database}"
+    log(f"fresh database {args.database}")
+    psql(args.pg, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+    psql(args.pg, f'CREATE DATABASE "{args.database}"')
+    env = clean_env(
+        DEBUG="0",
+        DATABASE_URL=url,
+        VEJUD_VAR_DIR=str(work),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        VEJUD_SSL_REDIRECT="0",  # plain HTTP on the loopback, no TLS proxy in front
+        VEJUD_TESTING="1",  # plain static storage: the API renders no page, no collectstatic
+        **generated_keys(),
+    )
+    run([str(BIN / "vejud"), "migrate", "-v0"], env)
+    log("preparing cases, the pool and a token per role")
+    prepared = json.loads(run([str(PYTHON), "-m", "bench.fuzz_prepare"], env))
+    (work / "schemathesis.toml").write_text(config_toml(prepared))
+    server = start_server(env, args.workers, work)
+    base = f"http://127.0.0.1:{server.port}"
+    total: dict[str, Any] = {
+        "calls": 0,
+        "statuses": Counter(),
+        "failures": Counter(),
+        "examples": {},
+    }
+    rounds = 0
+    started = time.monotonic()
+    try:
+        while total["calls"] < args.calls:
+            for role, token in prepared["tokens"].items():
+                rounds += 1
+                report = work / f"round-{rounds}-{role}.ndjson"
+                command = [
+                    str(BIN / "st"),
+                    "--config-file",
+                    str(work / "schemathesis.toml"),
+                    "run",
+                    f"{base}{SCHEMA_PATH}",
+                    "--checks",
+                    "all",
+                    "--phases",
+                    "examples,coverage,fuzzing,stateful",
+                    "--header",
+                    f"Authorization: Bearer {token}",
+                    "--max-examples",
+                    str(args.max_examples),
+                    "--workers",
+                    str(args.st_workers),
+                    "--continue-on-failure",
+                    "--no-color",
+                    "--report",
+                    "ndjson",
+                    "--report-ndjson-path",
+                    str(report),
+                    "--request-timeout",
+                    "30",
+                    "--seed",
+                    str((args.seed or int(time.time())) + rounds),
+                ]
+                log(f"round {rounds}: {role}")
+                result = subprocess.run(
+                    command, cwd=work, capture_output=True, text=True, check=False
+                )
+                (work / f"round-{rounds}-{role}.txt").write_text(result.stdout + result.stderr)
+                counted = count(report)
+                total["calls"] += counted["calls"]
+                total["statuses"].update(counted["statuses"])
+                total["failures"].update(counted["failures"])
+                for name, samples in counted["examples"].items():
+                    total["examples"].setdefault(name, [])
+                    total["examples"][name] += samples[: 5 - len(total["examples"][name])]
+                log(
+                    f"  {counted['calls']} calls {dict(counted['statuses'])}"
+                    f" failures {dict(counted['failures'])}; total {total['calls']}"
+                )
+                if total["calls"] >= args.calls:
+                    break
+    finally:
+        server.stop()
+    errors = sum(1 for line in server.log_path.read_text().splitlines() if " ERROR " in line)
+    result = {
+        "calls": total["calls"],
+        "rounds": rounds,
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "statuses": dict(total["statuses"]),
+        "server_5xx": total["statuses"].get("5xx", 0),
+        "check_failures": dict(total["failures"]),
+        "examples": total["examples"],
+        "server_log_errors": errors,
+        "work_dir": str(work),
+    }
+    print(json.dumps(result, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    return 0 if result["server_5xx"] == 0 and not result["check_failures"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
