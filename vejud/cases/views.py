@@ -503,17 +503,8 @@ def detail(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
 @require_POST
 def reveal_cpr(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the full CPR number (logged)."""
-    person = access.case.person
-    log_case_access(
-        user=request.user,
-        access=access,
-        part=Part.CPR.value,
-        request=request,
-    )
-    if _is_htmx(request):
-        context = {"case": access.case, "show_cpr": True, "cpr": _format_cpr(person.cpr)}
-        return render(request, "cases/detail.html#cpr", context)
-    return _case_page(request, access, reveal_cpr=True)
+    cpr = _format_cpr(access.case.person.cpr)
+    return _reveal(request, access, Part.CPR, {"show_cpr": True, "cpr": cpr})
 
 
 @case_view(part=Part.THREATS)
@@ -521,17 +512,25 @@ def reveal_cpr(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespons
 @require_POST
 def reveal_threats(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the threats against the person (logged)."""
-    person = access.case.person
-    log_case_access(
-        user=request.user,
-        access=access,
-        part=Part.THREATS.value,
-        request=request,
-    )
+    threats = access.case.person.threat_notes
+    return _reveal(request, access, Part.THREATS, {"threats": threats})
+
+
+def _reveal(
+    request: AuthenticatedRequest,
+    access: CaseAccess,
+    part: Part,
+    shown: dict[str, Any],
+) -> HttpResponse:
+    """Log the view of ``part`` (the CPR number or the threats); htmx gets the page's fragment
+    for it with ``shown``, a plain request the whole case page with the part revealed."""
+    log_case_access(user=request.user, access=access, part=part.value, request=request)
     if _is_htmx(request):
-        context = {"case": access.case, "threats": person.threat_notes}
-        return render(request, "cases/detail.html#threats", context)
-    return _case_page(request, access, reveal_threats=True)
+        fragment = {Part.CPR: "cpr", Part.THREATS: "threats"}[part]
+        return render(request, f"cases/detail.html#{fragment}", {"case": access.case, **shown})
+    return _case_page(
+        request, access, reveal_cpr=part == Part.CPR, reveal_threats=part == Part.THREATS
+    )
 
 
 # The journal ------------------------------------------------------------------

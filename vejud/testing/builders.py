@@ -1,8 +1,11 @@
-"""Shared case builders: a case at each stage, in custody, with a full course, with secrets.
+"""The shared test builders: the standard cast, a case at each stage, in custody, with a full
+course, with secrets, and the pieces of a course (goal, action, review, protected address).
 
-Every case belongs to unit A of the standard cast (``vejud.testing.make_world``) and is
-made through the real services, in the order the exit process takes. Keyword arguments
-the builders do not name go to the person (``first_name``, ``cpr``, ``threat_notes``, ...).
+The cast (``World``, ``make_world``: units A and B, the national point, DfK with a prison and
+a user for every role) lives in ``vejud.testing`` and is re-exported here, so a test module
+needs this one import. Every case belongs to unit A of the cast and is made through the real
+services, in the order the exit process takes. Keyword arguments the builders do not name go
+to the person (``first_name``, ``cpr``, ``threat_notes``, ...).
 """
 
 from __future__ import annotations
@@ -23,7 +26,18 @@ from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import protected_address_set
-from vejud.testing import World, give_consent, make_admitted_case, make_assessed_case, make_case
+from vejud.testing import (
+    CAST,
+    World,
+    give_consent,
+    make_admitted_case,
+    make_assessed_case,
+    make_case,
+    make_user,
+    make_world,
+    reauthed_client,
+    verified_client,
+)
 from vejud.transfers.models import Transfer
 from vejud.transfers.services import (
     release_date_set,
@@ -31,6 +45,42 @@ from vejud.transfers.services import (
     transfer_accept,
     transfer_request,
 )
+
+__all__ = [
+    "ADDRESS",
+    "ASSESSED",
+    "CAST",
+    "CPR",
+    "STAGES",
+    "THREATS",
+    "Course",
+    "World",
+    "add_action",
+    "add_goal",
+    "add_plan",
+    "complete_course",
+    "give_consent",
+    "log_flagged_meeting",
+    "make_admitted_case",
+    "make_assessed_case",
+    "make_assessment_case",
+    "make_case",
+    "make_case_at",
+    "make_closed_case",
+    "make_custody_case",
+    "make_full_course",
+    "make_referred_case",
+    "make_refused_case",
+    "make_release_case",
+    "make_sensitive_case",
+    "make_user",
+    "make_world",
+    "move_to_custody",
+    "protect_address",
+    "reauthed_client",
+    "record_review",
+    "verified_client",
+]
 
 # What a sensitive case's person carries (see ``make_sensitive_case``).
 CPR = "0101901234"
