@@ -7,5 +7,6 @@ class ActionsConfig(AppConfig):
     label = "actions"
 
     def ready(self) -> None:
-        # Every app's action table (``<app>/actions.py``) registers itself on import.
-        autodiscover_modules("actions")
+        # Every app's action table (<app>/actions.py) and case panels (<app>/panels.py) register
+        # themselves on import.
+        autodiscover_modules("actions", "panels")
