@@ -16,6 +16,7 @@ from ninja import Schema
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -40,6 +41,16 @@ UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 REFERENCE_PREFIX_PATTERN = r"^[-a-zA-Z0-9]+$"
 REFERENCE_PATTERN = r"^EX-[0-9]{4}-[0-9]{5}$"
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+# Reading model attributes: a user field is shown by the user's name, an empty choice as null.
+def _full_name(user: Any) -> Any:
+    return getattr(user, "full_name", user)
+
+
+UserName = Annotated[str, BeforeValidator(_full_name)]
+OptionalUserName = Annotated[str | None, BeforeValidator(_full_name)]
+BlankAsNone = BeforeValidator(lambda value: value or None)
 
 
 class ErrorOut(Schema):

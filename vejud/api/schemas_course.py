@@ -22,10 +22,12 @@ from vejud.api.schemas import (
     Code,
     ExpectedVersion,
     LongText,
+    OptionalUserName,
     RequiredText,
     ShortText,
     StrictBody,
     UnitOut,
+    UserName,
     _iso_date,
     _storable,
 )
@@ -377,24 +379,28 @@ class WarningOut(Schema):
     detail: str
     raised_at: datetime
     resolved_at: datetime | None
-    resolved_by: str | None
+    resolved_by: OptionalUserName
     resolution_note: str
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.get_reason_display())
 
 
 class ReviewOut(Schema):
     id: int
     reviewed_on: date
     crime_stopped: int
-    crime_stopped_evidence: str
+    crime_stopped_evidence: str = Field(alias="crime_evidence")
     environment_left: int
-    environment_left_evidence: str
+    environment_left_evidence: str = Field(alias="environment_evidence")
     lifestyle_changed: int
-    lifestyle_changed_evidence: str
+    lifestyle_changed_evidence: str = Field(alias="lifestyle_evidence")
     custody_behaviour: int | None
-    custody_behaviour_evidence: str
+    custody_behaviour_evidence: str = Field(alias="custody_evidence")
     motivation_level: int
     note: str
-    created_by: str
+    created_by: UserName
     created_at: datetime
     risk_events: list[RiskEventOut]
     warnings: list[WarningOut] = Field(description="The early warnings this review raised.")
@@ -437,9 +443,9 @@ class TransferOut(Schema):
     to_track: Track
     to_institution: UnitOut | None
     handover_note: str
-    requested_by: str
+    requested_by: UserName
     requested_at: datetime
-    decided_by: str | None
+    decided_by: OptionalUserName
     decided_at: datetime | None
     decision_note: str
 
@@ -494,6 +500,10 @@ class ReleasePlanOut(Schema):
     created_at: datetime
     updated_at: datetime
 
+    @staticmethod
+    def resolve_checklist(obj: Any) -> Any:
+        return obj  # the checklist items are fields of the plan itself
+
 
 class ReleasePlanStateOut(Schema):
     reference: str
@@ -517,6 +527,10 @@ class IncomingTransferOut(Schema):
     to_unit: UnitOut
     handover_note: str
     requested_at: datetime
+
+    @staticmethod
+    def resolve_reference(obj: Any) -> str:
+        return str(obj.case.reference)
 
 
 class IncomingTransfersOut(Schema):

@@ -11,32 +11,41 @@ year overview holds aggregates only (no case, no person).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, Strict, WithJsonSchema
 
+from vejud.api.auth import api_user
+from vejud.api.gates import case_access_of
 from vejud.api.schemas import (
     CURSOR_PATTERN,
     ID_MAX,
     REFERENCE_PATTERN,
     UNIT_CODE_PATTERN,
+    BlankAsNone,
     LongText,
+    OptionalUserName,
     RequiredText,
     StrictBody,
     UnitOut,
+    UserName,
     _storable,
 )
 from vejud.api.schemas_course import CourseDate
 from vejud.pool.models import (
+    Application,
     ApplicationEvent,
     ApplicationStatus,
     AttachmentKind,
     Category,
     DecisionOutcome,
     EntryKind,
+    Guideline,
 )
 from vejud.pool.money import MAX_ORE
+from vejud.pool.selectors import YearOverview, grant_actions
 
 YEAR_MIN = 2000
 YEAR_MAX = 2199
@@ -115,10 +124,10 @@ class EntryOut(Schema):
     id: int
     kind: EntryKind
     amount_ore: int
-    from_category: Category | None
-    to_category: Category | None
+    from_category: Annotated[Category | None, BlankAsNone]
+    to_category: Annotated[Category | None, BlankAsNone]
     reason: str
-    created_by: str
+    created_by: UserName
     created_at: datetime
 
 
@@ -162,6 +171,28 @@ class YearOverviewOut(Schema):
     units: list[UnitFiguresOut]
     months: list[MonthOut] = Field(description="Paid per month.")
 
+    @staticmethod
+    def resolve_year(obj: YearOverview) -> int:
+        return obj.year.year
+
+    @staticmethod
+    def resolve_categories(obj: YearOverview) -> list[dict[str, Any]]:
+        return [
+            {"category": value, "label": label, **FiguresOut.from_orm(figures).model_dump()}
+            for value, label, figures in obj.categories
+        ]
+
+    @staticmethod
+    def resolve_units(obj: YearOverview) -> list[dict[str, Any]]:
+        return [
+            {"unit": name, **FiguresOut.from_orm(figures).model_dump()}
+            for name, figures in obj.units
+        ]
+
+    @staticmethod
+    def resolve_months(obj: YearOverview) -> list[dict[str, Any]]:
+        return [{"month": month, "paid_ore": paid} for month, paid in obj.months]
+
 
 # --- Guidelines -----------------------------------------------------------------------------
 
@@ -189,6 +220,15 @@ class GuidelineOut(Schema):
     valid_from: date
     valid_to: date | None
     in_force: bool = Field(description="In force today.")
+
+    @staticmethod
+    def resolve_label(obj: Guideline) -> str:
+        return str(obj.get_category_display())
+
+    @staticmethod
+    def resolve_in_force(obj: Guideline) -> bool:
+        today = timezone.localdate()
+        return obj.valid_from <= today and (obj.valid_to is None or obj.valid_to >= today)
 
 
 class GuidelineListOut(Schema):
@@ -280,6 +320,18 @@ class ApplicationItemOut(Schema):
     submitted_at: datetime
     decided_at: datetime | None
 
+    @staticmethod
+    def resolve_case_reference(obj: Application) -> str:
+        return obj.case.reference
+
+    @staticmethod
+    def resolve_unit(obj: Application) -> Any:
+        return obj.applying_unit
+
+    @staticmethod
+    def resolve_year(obj: Application) -> int:
+        return obj.budget_year.year
+
 
 class ApplicationPageOut(Schema):
     items: list[ApplicationItemOut] = Field(description="Newest first.")
@@ -293,8 +345,12 @@ class EventOut(Schema):
     label: str
     amount_ore: int | None
     text: str
-    actor: str
+    actor: UserName
     at: datetime
+
+    @staticmethod
+    def resolve_label(obj: ApplicationEvent) -> str:
+        return str(obj.get_kind_display())
 
 
 class PaymentOut(Schema):
@@ -302,7 +358,7 @@ class PaymentOut(Schema):
     paid_on: date
     amount_ore: int
     invoice_reference: str
-    created_by: str
+    created_by: UserName
     created_at: datetime
 
 
@@ -312,7 +368,7 @@ class AttachmentOut(Schema):
     filename: str
     content_type: str
     size: int
-    uploaded_by: str
+    uploaded_by: UserName
     uploaded_at: datetime
 
 
@@ -354,12 +410,17 @@ class ApplicationOut(ApplicationItemOut):
     committed_ore: int = Field(description="Approved minus released.")
     unpaid_ore: int = Field(description="Approved, neither paid nor released.")
     decision_reason: str
-    decided_by: str | None
-    submitted_by: str
+    decided_by: OptionalUserName
+    submitted_by: UserName
     events: list[EventOut] = Field(description="Oldest first.")
     payments: list[PaymentOut]
     attachments: list[AttachmentOut]
     actions: ApplicationActionsOut
+
+    @staticmethod
+    def resolve_actions(obj: Application, context: dict[str, Any]) -> dict[str, bool]:
+        request = context["request"]
+        return grant_actions(api_user(request), case_access_of(request), obj)
 
 
 class AvailabilityOut(Schema):

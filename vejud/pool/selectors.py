@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from vejud.access.cases import CaseAccess, cases_visible_to
-from vejud.access.rules import Capability, Part, scope_for
+from vejud.access.rules import Basis, Capability, Part, scope_for
 from vejud.accounts.models import User
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -26,6 +26,7 @@ from vejud.pool.models import (
     CategoryFrame,
     Payment,
 )
+from vejud.pool.states import may_answer, may_attach, may_decide, may_pay, may_withdraw
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -57,6 +58,23 @@ def get_application_for(access: CaseAccess, application_id: int) -> Application:
     if application is None:
         raise Http404
     return application
+
+
+def grant_actions(user: User, access: CaseAccess, application: Application) -> dict[str, bool]:
+    """Return what ``user`` may do with the application now, for the pages and the API alike
+    (the state table in ``pool.states`` says what its status allows; the services decide)."""
+    scope = scope_for(user)
+    national = access.basis == Basis.NATIONAL
+    applicant = scope.has(Capability.APPLY_GRANTS) and access.basis != Basis.BREAK_GLASS
+    manager = scope.has(Capability.MANAGE_POOL) and national
+    return {
+        "decide": scope.has(Capability.DECIDE_GRANTS) and national and may_decide(application),
+        "answer": applicant and may_answer(application),
+        "withdraw": applicant and may_withdraw(application),
+        "pay": manager and may_pay(application),
+        "release": manager and may_pay(application),
+        "attach": (applicant or manager) and may_attach(application),
+    }
 
 
 @dataclass

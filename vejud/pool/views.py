@@ -72,6 +72,7 @@ from vejud.pool.selectors import (
     applications_visible_to,
     budget_availability,
     get_application_for,
+    grant_actions,
     year_overview,
 )
 from vejud.pool.services import (
@@ -610,22 +611,18 @@ class Panel:
 
 
 def _panel(request: AuthenticatedRequest, access: CaseAccess, application: Application) -> Panel:
+    may = grant_actions(request.user, access, application)
     version = {"version": application.version}
-    panel = Panel()
-    if _may_apply(request, access):
-        if may_answer(application):
-            panel.answer = AnswerForm(initial=version, prefix="answer")
-        if may_withdraw(application):
-            panel.withdraw = WithdrawForm(initial=version, prefix="withdraw")
-    may_attach = _may_apply(request, access) or _national(request, access, Capability.MANAGE_POOL)
-    if may_attach and pool_may_attach(application):
-        panel.attach = AttachmentForm(prefix="attachment")
-    if _national(request, access, Capability.DECIDE_GRANTS) and may_decide(application):
-        panel.decide = DecisionForm(initial=version, prefix="decide")
-    if _national(request, access, Capability.MANAGE_POOL) and may_pay(application):
-        panel.payment = PaymentForm(initial={"paid_on": timezone.localdate()}, prefix="payment")
-        panel.release = ReleaseForm(prefix="release")
-    return panel
+    return Panel(
+        decide=DecisionForm(initial=version, prefix="decide") if may["decide"] else None,
+        answer=AnswerForm(initial=version, prefix="answer") if may["answer"] else None,
+        withdraw=WithdrawForm(initial=version, prefix="withdraw") if may["withdraw"] else None,
+        attach=AttachmentForm(prefix="attachment") if may["attach"] else None,
+        payment=PaymentForm(initial={"paid_on": timezone.localdate()}, prefix="payment")
+        if may["pay"]
+        else None,
+        release=ReleaseForm(prefix="release") if may["release"] else None,
+    )
 
 
 def _budget_context(application: Application) -> dict[str, Any]:

@@ -40,46 +40,6 @@ CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
 
 
-def warning_out(warning: EarlyWarning) -> dict[str, Any]:
-    resolver = warning.resolved_by if warning.resolved_by_id else None
-    return {
-        "id": warning.pk,
-        "review_id": warning.review_id,
-        "reason": warning.reason,
-        "label": str(warning.get_reason_display()),
-        "detail": warning.detail,
-        "raised_at": warning.raised_at,
-        "resolved_at": warning.resolved_at,
-        "resolved_by": resolver.full_name if resolver else None,
-        "resolution_note": warning.resolution_note,
-    }
-
-
-def review_out(review: Review) -> dict[str, Any]:
-    """Return a review with its risk events and warnings (prefetched by ``_reviews``)."""
-    return {
-        "id": review.pk,
-        "reviewed_on": review.reviewed_on,
-        "crime_stopped": review.crime_stopped,
-        "crime_stopped_evidence": review.crime_evidence,
-        "environment_left": review.environment_left,
-        "environment_left_evidence": review.environment_evidence,
-        "lifestyle_changed": review.lifestyle_changed,
-        "lifestyle_changed_evidence": review.lifestyle_evidence,
-        "custody_behaviour": review.custody_behaviour,
-        "custody_behaviour_evidence": review.custody_evidence,
-        "motivation_level": review.motivation_level,
-        "note": review.note,
-        "created_by": review.created_by.full_name,
-        "created_at": review.created_at,
-        "risk_events": [
-            {"kind": e.kind, "occurred_on": e.occurred_on, "note": e.note}
-            for e in review.risk_events.all()
-        ],
-        "warnings": [warning_out(w) for w in review.warnings.all()],
-    }
-
-
 def _reviews(case: Case) -> Any:
     return (
         Review.objects.filter(case=case)
@@ -124,8 +84,8 @@ def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
         "reference": case.reference,
         "next_due_on": due,
         "overdue": due is not None and due < timezone.localdate(),
-        "reviews": [review_out(r) for r in items],
-        "open_warnings": [warning_out(w) for w in open_warnings],
+        "reviews": items,
+        "open_warnings": open_warnings,
         "can_record": case.status == CaseStatus.ADMITTED
         and may_act(api_user(request), case, Actor.CASEWORKER),
     }
@@ -164,7 +124,7 @@ def review_new(
         ],
         note=payload.note,
     )
-    return Status(201, review_out(_reviews(case).get(pk=review.pk)))
+    return Status(201, _reviews(case).get(pk=review.pk))
 
 
 @router.post(
@@ -190,4 +150,4 @@ def warning_resolution(
         warning=warning,
         note=payload.note,
     )
-    return warning_out(resolved)
+    return resolved

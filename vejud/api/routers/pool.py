@@ -25,7 +25,6 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from vejud.access.cases import CaseAccess
 from vejud.access.rules import Basis, Capability, Part, scope_for
-from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.pagination import cursor_decode, cursor_encode
@@ -72,7 +71,6 @@ from vejud.pool.models import (
     Payment,
 )
 from vejud.pool.selectors import (
-    Figures,
     applications_for_case,
     applications_visible_to,
     budget_availability,
@@ -93,7 +91,6 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
-from vejud.pool.states import may_answer, may_attach, may_decide, may_pay, may_withdraw
 
 router = Router(tags=["pool"])
 
@@ -126,126 +123,7 @@ FILE_RESPONSE = {
 }
 
 
-def _name(user: User | None) -> str | None:
-    return None if user is None else user.full_name
-
-
-# --- Shapes -----------------------------------------------------------------------------------
-
-
-def year_out(year: BudgetYear) -> dict[str, Any]:
-    return {
-        "year": year.year,
-        "budget_ore": year.budget_ore,
-        "committed_ore": year.committed_ore,
-        "paid_ore": year.paid_ore,
-        "available_ore": year.available_ore,
-    }
-
-
-def figures_out(figures: Figures) -> dict[str, Any]:
-    return {
-        "budget_ore": figures.budget_ore,
-        "committed_ore": figures.committed_ore,
-        "paid_ore": figures.paid_ore,
-        "unpaid_ore": figures.unpaid_ore,
-        "pending_ore": figures.pending_ore,
-        "available_ore": figures.available_ore,
-        "applications": figures.applications,
-    }
-
-
-def entry_out(entry: BudgetEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "kind": entry.kind,
-        "amount_ore": entry.amount_ore,
-        "from_category": entry.from_category or None,
-        "to_category": entry.to_category or None,
-        "reason": entry.reason,
-        "created_by": entry.created_by.full_name,
-        "created_at": entry.created_at,
-    }
-
-
-def guideline_out(guideline: Guideline) -> dict[str, Any]:
-    today = timezone.localdate()
-    return {
-        "id": guideline.pk,
-        "category": guideline.category,
-        "label": str(guideline.get_category_display()),
-        "description": guideline.description,
-        "cap_per_grant_ore": guideline.cap_per_grant_ore,
-        "cap_per_person_year_ore": guideline.cap_per_person_year_ore,
-        "required_documentation": guideline.required_documentation,
-        "valid_from": guideline.valid_from,
-        "valid_to": guideline.valid_to,
-        "in_force": guideline.valid_from <= today
-        and (guideline.valid_to is None or guideline.valid_to >= today),
-    }
-
-
-def item_out(application: Application) -> dict[str, Any]:
-    """An application in a list: the case by reference, no person data."""
-    unit = application.applying_unit
-    return {
-        "id": application.pk,
-        "reference": application.reference,
-        "case_reference": application.case.reference,
-        "unit": {"code": unit.code, "name": unit.name},
-        "year": application.budget_year.year,
-        "category": application.category,
-        "status": application.status,
-        "amount_ore": application.amount_ore,
-        "approved_ore": application.approved_ore,
-        "paid_ore": application.paid_ore,
-        "released_ore": application.released_ore,
-        "over_cap": application.over_cap,
-        "submitted_at": application.submitted_at,
-        "decided_at": application.decided_at,
-    }
-
-
-def payment_out(payment: Payment) -> dict[str, Any]:
-    return {
-        "id": payment.pk,
-        "paid_on": payment.paid_on,
-        "amount_ore": payment.amount_ore,
-        "invoice_reference": payment.invoice_reference,
-        "created_by": payment.created_by.full_name,
-        "created_at": payment.created_at,
-    }
-
-
-def attachment_out(attachment: Attachment) -> dict[str, Any]:
-    return {
-        "id": attachment.pk,
-        "kind": attachment.kind,
-        "filename": attachment.filename,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "uploaded_by": attachment.uploaded_by.full_name,
-        "uploaded_at": attachment.uploaded_at,
-    }
-
-
-def actions_for(user: User, access: CaseAccess, application: Application) -> dict[str, bool]:
-    """Return what ``user`` may do with the application now (the services decide in the end)."""
-    scope = scope_for(user)
-    national = access.basis == Basis.NATIONAL
-    applicant = scope.has(Capability.APPLY_GRANTS) and access.basis != Basis.BREAK_GLASS
-    manager = scope.has(Capability.MANAGE_POOL) and national
-    return {
-        "decide": scope.has(Capability.DECIDE_GRANTS) and national and may_decide(application),
-        "answer": applicant and may_answer(application),
-        "withdraw": applicant and may_withdraw(application),
-        "pay": manager and may_pay(application),
-        "release": manager and may_pay(application),
-        "attach": (applicant or manager) and may_attach(application),
-    }
-
-
-def application_out(user: User, access: CaseAccess, application_id: int) -> dict[str, Any]:
+def _application(access: CaseAccess, application_id: int) -> Application:
     """Return one application of the authorised case with its history, payments, documents."""
     application = (
         applications_for_case(access)
@@ -263,46 +141,7 @@ def application_out(user: User, access: CaseAccess, application_id: int) -> dict
     )
     if application is None:
         raise Http404
-    guideline = application.guideline
-    action = application.plan_action
-    return {
-        **item_out(application),
-        "version": application.version,
-        "purpose": application.purpose,
-        "supplier": application.supplier,
-        "period_from": application.period_from,
-        "period_to": application.period_to,
-        "over_cap_reason": application.over_cap_reason,
-        "guideline": {
-            "id": guideline.pk,
-            "cap_per_grant_ore": guideline.cap_per_grant_ore,
-            "cap_per_person_year_ore": guideline.cap_per_person_year_ore,
-            "valid_from": guideline.valid_from,
-            "valid_to": guideline.valid_to,
-        },
-        "plan_action": None
-        if action is None
-        else {"id": action.pk, "description": action.description},
-        "committed_ore": application.committed_ore,
-        "unpaid_ore": application.unpaid_ore,
-        "decision_reason": application.decision_reason,
-        "decided_by": _name(application.decided_by),
-        "submitted_by": application.submitted_by.full_name,
-        "events": [
-            {
-                "kind": event.kind,
-                "label": str(event.get_kind_display()),
-                "amount_ore": event.amount_ore,
-                "text": event.text,
-                "actor": event.actor.full_name,
-                "at": event.at,
-            }
-            for event in application.events.all()
-        ],
-        "payments": [payment_out(p) for p in application.payments.all()],
-        "attachments": [attachment_out(a) for a in application.attachments.all()],
-        "actions": actions_for(user, access, application),
-    }
+    return application
 
 
 def _year(year: int) -> BudgetYear:
@@ -326,7 +165,7 @@ ApplicationPath = Path(..., ge=1, le=ID_MAX)
 )
 def years(request: HttpRequest) -> Any:
     """Return every budget year, newest first: budget, committed, paid and available."""
-    return {"items": [year_out(y) for y in BudgetYear.objects.order_by("-year")]}
+    return {"items": BudgetYear.objects.order_by("-year")}
 
 
 @router.post(
@@ -349,7 +188,7 @@ def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
         amount_ore=payload.amount_ore,
         reason=payload.reason,
     )
-    return Status(201, year_out(year))
+    return Status(201, year)
 
 
 @router.get(
@@ -363,17 +202,7 @@ def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
 def year_detail(request: HttpRequest, year: int = YearPath) -> Any:
     """Aggregates only: budget, committed, paid, pending and available, in total, per
     category (with its frame) and per applying unit, and what was paid each month."""
-    overview = year_overview(_year(year))
-    return {
-        "year": overview.year.year,
-        "total": figures_out(overview.total),
-        "categories": [
-            {"category": value, "label": label, **figures_out(figures)}
-            for value, label, figures in overview.categories
-        ],
-        "units": [{"unit": name, **figures_out(figures)} for name, figures in overview.units],
-        "months": [{"month": month, "paid_ore": paid} for month, paid in overview.months],
-    }
+    return year_overview(_year(year))
 
 
 @router.get(
@@ -388,7 +217,7 @@ def entries(request: HttpRequest, year: int = YearPath) -> Any:
     """Every allocation, reallocation and reduction of the year, oldest first."""
     budget_year = _year(year)
     items = BudgetEntry.objects.filter(budget_year=budget_year).select_related("created_by")
-    return {"year": budget_year.year, "items": [entry_out(e) for e in items]}
+    return {"year": budget_year.year, "items": items}
 
 
 @router.post(
@@ -410,7 +239,7 @@ def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> S
         from_category=payload.from_category.value if payload.from_category else "",
         to_category=payload.to_category.value if payload.to_category else "",
     )
-    return Status(201, entry_out(entry))
+    return Status(201, entry)
 
 
 # --- Guidelines -------------------------------------------------------------------------------
@@ -426,9 +255,7 @@ def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> S
 )
 def guidelines(request: HttpRequest) -> Any:
     """Every guideline, by category and newest first; ``in_force`` marks today's."""
-    return {
-        "items": [guideline_out(g) for g in Guideline.objects.order_by("category", "-valid_from")]
-    }
+    return {"items": Guideline.objects.order_by("category", "-valid_from")}
 
 
 @router.post(
@@ -451,7 +278,7 @@ def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
         valid_from=payload.valid_from,
         valid_to=payload.valid_to,
     )
-    return Status(201, guideline_out(guideline))
+    return Status(201, guideline)
 
 
 # --- Applications across cases ----------------------------------------------------------------
@@ -496,7 +323,7 @@ def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> An
             channel="api",
         )
     return {
-        "items": [item_out(a) for a in rows],
+        "items": rows,
         "next_cursor": cursor_encode(rows[-1].pk) if more else None,
     }
 
@@ -517,7 +344,7 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
     frame, and whether you may apply. The view is logged."""
     access = case_access_of(request)
     user = api_user(request)
-    items = [item_out(a) for a in applications_for_case(access).select_related("case")]
+    items = list(applications_for_case(access).select_related("case"))
     budget_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
     availability = []
     if budget_year is not None:
@@ -572,7 +399,7 @@ def grant_apply(
         plan_action=action,
         over_cap_reason=payload.over_cap_reason,
     )
-    return Status(201, application_out(user, access, application.pk))
+    return Status(201, _application(access, application.pk))
 
 
 @router.get(
@@ -592,7 +419,7 @@ def grant_detail(
     access = case_access_of(request)
     application = get_application_for(access, application_id)
     log_case_read(request, access, Part.GRANTS.value)
-    return application_out(api_user(request), access, application.pk)
+    return _application(access, application.pk)
 
 
 @router.post(
@@ -621,7 +448,7 @@ def grant_decide(
         amount_ore=payload.amount_ore,
         expected_version=payload.expected_version,
     )
-    return application_out(user, access, application.pk)
+    return _application(access, application.pk)
 
 
 @router.post(
@@ -647,7 +474,7 @@ def grant_answer(
         answer=payload.answer,
         expected_version=payload.expected_version,
     )
-    return application_out(user, access, application.pk)
+    return _application(access, application.pk)
 
 
 @router.post(
@@ -673,7 +500,7 @@ def grant_withdraw(
         reason=payload.reason,
         expected_version=payload.expected_version,
     )
-    return application_out(user, access, application.pk)
+    return _application(access, application.pk)
 
 
 @router.post(
@@ -699,7 +526,7 @@ def grant_payment(
         amount_ore=payload.amount_ore,
         invoice_reference=payload.invoice_reference,
     )
-    return Status(201, payment_out(Payment.objects.select_related("created_by").get(pk=payment.pk)))
+    return Status(201, Payment.objects.select_related("created_by").get(pk=payment.pk))
 
 
 @router.post(
@@ -725,7 +552,7 @@ def grant_release_money(
         reason=payload.reason,
         amount_ore=payload.amount_ore,
     )
-    return application_out(user, access, application.pk)
+    return _application(access, application.pk)
 
 
 @router.post(
@@ -755,9 +582,7 @@ def grant_attach(
         filename=file.name or "",
         data=data,
     )
-    return Status(
-        201, attachment_out(Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
-    )
+    return Status(201, Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
 
 
 @router.get(

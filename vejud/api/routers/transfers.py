@@ -100,32 +100,8 @@ RECEIVER = ReceiverGate()
 VIEWS_CASES = CapabilityGate(Capability.VIEW_CASES)
 
 
-def _unit(unit: Unit | None) -> dict[str, str] | None:
-    return None if unit is None else {"code": unit.code, "name": unit.name}
-
-
-def transfer_out(transfer: Transfer) -> dict[str, Any]:
-    """Return a transfer; its units and users are select_related (``TRANSFER_RELATED``)."""
-    return {
-        "id": transfer.pk,
-        "status": transfer.status,
-        "from_unit": _unit(transfer.from_unit),
-        "from_track": transfer.from_track,
-        "from_institution": _unit(transfer.from_institution),
-        "to_unit": _unit(transfer.to_unit),
-        "to_track": transfer.to_track,
-        "to_institution": _unit(transfer.to_institution),
-        "handover_note": transfer.handover_note,
-        "requested_by": transfer.requested_by.full_name,
-        "requested_at": transfer.requested_at,
-        "decided_by": transfer.decided_by.full_name if transfer.decided_by else None,
-        "decided_at": transfer.decided_at,
-        "decision_note": transfer.decision_note,
-    }
-
-
-def _transfer(pk: int) -> dict[str, Any]:
-    return transfer_out(Transfer.objects.select_related(*TRANSFER_RELATED).get(pk=pk))
+def _transfer(pk: int) -> Transfer:
+    return Transfer.objects.select_related(*TRANSFER_RELATED).get(pk=pk)
 
 
 def _plan(case: Case) -> ReleasePlan | None:
@@ -136,19 +112,6 @@ def _plan(case: Case) -> ReleasePlan | None:
         )
         .first()
     )
-
-
-def plan_out(plan: ReleasePlan) -> dict[str, Any]:
-    return {
-        "release_on": plan.release_on,
-        "receiving_unit": _unit(plan.receiving_unit),
-        "checklist": {name: getattr(plan, name) for name in ReleasePlan.CHECKLIST},
-        "missing": plan.missing(),
-        "note": plan.note,
-        "transfer": transfer_out(plan.transfer) if plan.transfer else None,
-        "created_at": plan.created_at,
-        "updated_at": plan.updated_at,
-    }
 
 
 def _unit_by_code(code: str, kinds: tuple[str, ...], field: str) -> Unit:
@@ -184,7 +147,7 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
         "reference": case.reference,
         "track": case.track,
         "release_on": case.release_on,
-        "items": [transfer_out(t) for t in items],
+        "items": items,
         "can_request": case.status in OPEN_FOR_TRANSFER
         and not pending
         and may_act(api_user(request), case, Actor.CASEWORKER),
@@ -287,7 +250,7 @@ def release_plan(
         "reference": case.reference,
         "track": case.track,
         "release_on": case.release_on,
-        "plan": plan_out(plan) if plan else None,
+        "plan": plan,
     }
 
 
@@ -332,7 +295,7 @@ def release_plan_change(
         ),
         note=plan.note if payload.note is None else payload.note,
     )
-    return plan_out(_plan(case))  # type: ignore[arg-type]
+    return _plan(case)
 
 
 @router.post(
@@ -390,19 +353,7 @@ def incoming(request: HttpRequest) -> Any:
             request=request,
             channel="api",
         )
-    return {
-        "items": [
-            {
-                "id": t.pk,
-                "reference": t.case.reference,
-                "from_unit": _unit(t.from_unit),
-                "to_unit": _unit(t.to_unit),
-                "handover_note": t.handover_note,
-                "requested_at": t.requested_at,
-            }
-            for t in items
-        ]
-    }
+    return {"items": items}
 
 
 def _answered(transfer: Transfer, *, accepted: bool) -> dict[str, Any]:
