@@ -14,11 +14,11 @@ import pytest
 from django.urls import reverse
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.api.tests.conftest import ApiClient, token_for
 from vejud.cases.models import BreakGlassGrant
 from vejud.people.models import AccessRuleKind
 from vejud.people.services import person_access_rule_add
 from vejud.testing import make_case, verified_client
+from vejud.testing.api import JsonApi
 
 MESSAGE = "Family relation: handled by another caseworker."
 MISSING = "EX-1999-99999"
@@ -75,7 +75,7 @@ def test_person_page_answers_barred_as_missing(world, case, barred):
 
 
 def test_api_answers_barred_as_missing(world, case, barred):
-    client = ApiClient(token_for(barred))
+    client = JsonApi(barred)
     response = client.get(f"/api/v1/cases/{case.reference}")
     missing = client.get(f"/api/v1/cases/{MISSING}")
     assert (response.status_code, missing.status_code) == (404, 404)

@@ -6,38 +6,22 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from vejud.accounts.tokens import token_create
 from vejud.cases.models import Track
 from vejud.cases.services import journal_add, mentor_assign
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.testing import make_case
+from vejud.testing.api import JsonApi, token_for
 
-
-def token_for(user: Any) -> str:
-    """Return a fresh raw API token for ``user``."""
-    _token, raw = token_create(user=user, name="test")
-    return raw
-
-
-class ApiClient:
-    """A test client that sends ``Authorization: Bearer`` on every request."""
-
-    def __init__(self, raw_token: str | None) -> None:
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {raw_token}"} if raw_token else {}
-
-    def get(self, path: str, data: dict[str, Any] | None = None) -> Any:
-        return self.client.get(path, data or {}, headers=self.headers)
+__all__ = ["JsonApi", "api_client", "cases", "token_for"]
 
 
 @pytest.fixture
-def api_client(world) -> Callable[[Any], ApiClient]:
+def api_client(world) -> Callable[[Any], JsonApi]:
     """Return a factory: ``api_client(user)`` → a client with a valid token of ``user``."""
 
-    def make(user: Any) -> ApiClient:
-        return ApiClient(token_for(user))
+    def make(user: Any) -> JsonApi:
+        return JsonApi(user)
 
     return make
 

@@ -6,32 +6,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from vejud.api.tests.process_support import JsonApi, case_url
+from vejud.api.tests.process_support import case_url
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.followup.models import EarlyWarning, Review
 from vejud.testing import make_admitted_case
+from vejud.testing.api import JsonApi
 from vejud.transfers.models import ReleasePlan, Transfer
 
 __all__ = ["CourseApi", "case_url", "course_state", "review_body", "today"]
 
 
-class CourseApi(JsonApi):
-    """A JSON client with the user's bearer token, including PATCH."""
-
-    def patch(self, path: str, body: Any = None) -> Any:
-        return self.client.patch(
-            path,
-            {} if body is None else body,
-            content_type="application/json",
-            headers=self.headers,
-        )
-
-    def call(self, method: str, path: str, body: Any = None) -> Any:
-        if method == "get":
-            return self.get(path)
-        return getattr(self, method)(path, body)
+CourseApi = JsonApi  # the shared API client (vejud.testing.api) has PATCH and call()
 
 
 def today() -> str:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from vejud.api.tests.process_support import JsonApi
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case
 from vejud.pool.models import (
@@ -22,6 +20,7 @@ from vejud.pool.models import (
     Guideline,
     Payment,
 )
+from vejud.testing.api import JsonApi
 from vejud.testing.pool import KR
 
 __all__ = ["KR", "PDF", "PoolApi", "application_body", "grants_url", "png", "pool_state"]
@@ -37,15 +36,7 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
-class PoolApi(JsonApi):
-    """A JSON client with the user's bearer token that can also upload a document."""
-
-    def upload(self, path: str, *, kind: str, name: str, data: bytes) -> Any:
-        return self.client.post(
-            path,
-            {"kind": kind, "file": SimpleUploadedFile(name, data)},
-            headers=self.headers,
-        )
+PoolApi = JsonApi  # the shared API client (vejud.testing.api) can upload
 
 
 def grants_url(case: Case | str, tail: str = "") -> str:

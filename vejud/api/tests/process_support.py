@@ -4,41 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
 
-from vejud.api.tests.conftest import token_for
 from vejud.cases.models import Case
 from vejud.organisations.models import Municipality
+from vejud.testing.api import JsonApi
+
+__all__ = ["JsonApi", "case_url", "inquiry_body", "municipality_of"]
 
 SUITABILITY_CRITERIA = ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")
-
-
-class JsonApi:
-    """A client that sends the user's bearer token and JSON bodies."""
-
-    def __init__(self, user: Any) -> None:
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token_for(user)}"}
-
-    def get(self, path: str, data: dict[str, Any] | None = None) -> Any:
-        return self.client.get(path, data or {}, headers=self.headers)
-
-    def post(self, path: str, body: Any = None) -> Any:
-        return self.client.post(
-            path,
-            {} if body is None else body,
-            content_type="application/json",
-            headers=self.headers,
-        )
-
-    def put(self, path: str, body: Any = None) -> Any:
-        return self.client.put(
-            path,
-            {} if body is None else body,
-            content_type="application/json",
-            headers=self.headers,
-        )
 
 
 def case_url(case: Case | str, tail: str = "") -> str:

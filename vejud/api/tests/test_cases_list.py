@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from vejud.accounts.tokens import token_create, token_revoke
 from vejud.api.pagination import cursor_encode
-from vejud.api.tests.conftest import ApiClient
 from vejud.cases.models import Track
 from vejud.testing import make_case
+from vejud.testing.api import JsonApi
 from vejud.testing.builders import protect_address
 
 URL = "/api/v1/cases"
@@ -165,14 +165,14 @@ def test_roles_without_case_access_get_403(world, cases, api_client, name):
 
 
 def test_missing_token_is_401(world, cases):
-    response = ApiClient(None).get(URL)
+    response = JsonApi().get(URL)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_malformed_or_unknown_token_is_401(world, cases):
-    assert ApiClient("vejud_not-a-real-token").get(URL).status_code == 401
-    client = ApiClient(None)
+    assert JsonApi(token="vejud_not-a-real-token").get(URL).status_code == 401
+    client = JsonApi()
     client.headers = {"Authorization": "Basic dXNlcjpwYXNz"}
     assert client.get(URL).status_code == 401
 
@@ -185,7 +185,7 @@ def test_session_login_is_not_enough(world, cases):
 
 def test_revoked_token_is_401(world, cases):
     token, raw = token_create(user=world.member_a, name="revoke me")
-    client = ApiClient(raw)
+    client = JsonApi(token=raw)
     assert client.get(URL).status_code == 200
     token_revoke(actor=world.member_a, token=token)
     assert client.get(URL).status_code == 401
@@ -195,7 +195,7 @@ def test_expired_token_is_401(world, cases):
     _token, raw = token_create(
         user=world.member_a, name="short", expires_at=timezone.now() + timedelta(hours=1)
     )
-    client = ApiClient(raw)
+    client = JsonApi(token=raw)
     assert client.get(URL).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         assert client.get(URL).status_code == 401
@@ -205,7 +205,7 @@ def test_inactive_user_token_is_401(world, cases):
     raw = token_create(user=world.member_a, name="t")[1]
     world.member_a.is_active = False
     world.member_a.save(update_fields=["is_active"])
-    assert ApiClient(raw).get(URL).status_code == 401
+    assert JsonApi(token=raw).get(URL).status_code == 401
 
 
 def test_query_count_does_not_grow_with_rows(world, cases, api_client):

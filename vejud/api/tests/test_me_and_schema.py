@@ -11,8 +11,8 @@ from django.test import Client
 
 from vejud.api.api import api
 from vejud.api.auth import POLICY_KEY
-from vejud.api.tests.conftest import ApiClient, token_for
 from vejud.testing import verified_client
+from vejud.testing.api import JsonApi
 
 
 def test_me_returns_account_and_memberships(world, api_client):
@@ -38,11 +38,11 @@ def test_me_forbidden_without_api_capability(world, api_client, name):
 
 
 def test_me_without_token_is_401(world):
-    assert ApiClient(None).get("/api/v1/me").status_code == 401
+    assert JsonApi().get("/api/v1/me").status_code == 401
 
 
 def test_openapi_schema_with_token(world):
-    response = ApiClient(token_for(world.member_a)).get("/api/v1/openapi.json")
+    response = JsonApi(world.member_a).get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.1")
@@ -54,7 +54,7 @@ def test_openapi_schema_with_verified_session(world):
 
 
 def test_openapi_schema_refuses_bad_token(world):
-    assert ApiClient("vejud_nope").get("/api/v1/openapi.json").status_code == 401
+    assert JsonApi(token="vejud_nope").get("/api/v1/openapi.json").status_code == 401
 
 
 def test_openapi_schema_and_docs_redirect_anonymous_to_login(db):
