@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
 from vejud.core.env import env_bool, env_int, env_list, env_str
+from vejud.core.limits import MAX_BODY_BYTES, MAX_FIELDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VEJUD_VAR_DIR", str(BASE_DIR / "var")))
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "vejud.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vejud.core.middleware.InputLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -119,6 +121,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "vejud.core.middleware.ConflictMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # bench/run only: the SQL query count of each response as a header, and the Django admin
@@ -318,6 +321,10 @@ VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)
 VEJUD_REVIEW_DAYS = env_int("VEJUD_REVIEW_DAYS", 90)
 VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
+# Request bodies outside file uploads (vejud.core.limits states every input limit): over
+# the limit answers 413 (vejud.core.refusals).
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Largest image (pixels) an attachment may decode to: a photographed quote is far below it, a

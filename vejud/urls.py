@@ -35,5 +35,6 @@ if settings.VEJUD_BENCH_ADMIN:
 
     urlpatterns.append(path("bench-admin/", bench_admin_site.urls))
 
+handler400 = "vejud.core.refusals.bad_request"
 handler404 = "vejud.portal.views.page_not_found"
 handler500 = "vejud.core.outage.server_error"  # 503 with Retry-After during a database outage

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from vejud.api.auth import BearerAuth, schema_access
+from vejud.api.auth import BearerAuth, api_user, schema_access
+from vejud.api.conflicts import open_case_conflict
 from vejud.api.links import with_links
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
@@ -26,11 +27,10 @@ from vejud.api.routers.me import router as me_router
 from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
 from vejud.api.routers.transfers import router as transfers_router
-from vejud.cases.services import StaleCaseError
+from vejud.cases.services import OpenCaseError, StaleCaseError
 from vejud.cases.states import IllegalTransitionError
+from vejud.core.errors import ConflictError
 from vejud.core.outage import is_database_outage, outage_response
-from vejud.pool.services import InsufficientBudget, StaleApplicationError
-from vejud.pool.states import IllegalApplicationTransition
 
 logger = logging.getLogger(__name__)
 
@@ -116,13 +116,17 @@ def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
-@api.exception_handler(InsufficientBudget)
-@api.exception_handler(StaleApplicationError)
-@api.exception_handler(IllegalApplicationTransition)
-def _pool_conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # Not enough budget left for an approval, someone changed the application meanwhile, or
-    # its state table does not allow the status change.
-    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+@api.exception_handler(ConflictError)
+def _business_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    # The request lost a race or acted on stale data: a duplicate, a year that exists, an
+    # application decided meanwhile, not enough budget left.
+    return api.create_response(request, {"detail": exc.text, "code": exc.code}, status=409)
+
+
+@api.exception_handler(OpenCaseError)
+def _open_case(request: HttpRequest, exc: OpenCaseError) -> HttpResponse:
+    # The person has an open case: named only if the caller may see it.
+    return api.create_response(request, open_case_conflict(api_user(request), exc), status=409)
 
 
 @api.exception_handler(Exception)

@@ -226,12 +226,6 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class ConflictOut(Schema):
-    """409: the case changed meanwhile, or the request clashes with what is registered."""
-
-    detail: str
-
-
 class EarlierCaseOut(Schema):
     reference: str
     status: CaseStatus
@@ -245,6 +239,17 @@ class DuplicateOut(Schema):
     detail: str
     code: str
     earlier_cases: list[EarlierCaseOut]
+
+
+class ConflictOut(Schema):
+    """409: the case or application changed meanwhile, or the request clashes with what is
+    registered (a duplicate, a second open case, a year that exists, a decided application).
+    ``code`` names the conflict; ``earlier_cases`` lists the person's open case on a second
+    opening, only if you may see it."""
+
+    detail: str
+    code: str | None = None
+    earlier_cases: list[EarlierCaseOut] | None = None
 
 
 class InquiryIn(StrictBody):

@@ -155,6 +155,13 @@ class Case(models.Model):
                 condition=Q(reference__regex=r"^EX-[0-9]{4}-[0-9]{5}$"),
                 name="case_reference_format",
             ),
+            # At most one open case per person: the services lock the person's row and check
+            # first (cases.services.case_create); this index is what makes it hold.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_one_open_per_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from vejud.access.rules import Basis, Capability, Part, require, scope_for
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
+    OPEN_STATUSES,
     BreakGlassGrant,
     Case,
     CaseReferenceCounter,
@@ -26,8 +28,34 @@ from vejud.cases.models import (
     Track,
 )
 from vejud.cases.states import DECISION_TARGETS, TERMINAL, Transition, check_transition
+from vejud.core.errors import ConflictError
+from vejud.core.limits import check_date
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
+from vejud.people.services import person_row_lock
+
+
+class OpenCaseError(ConflictError):
+    """The person already has an open case (perhaps opened a moment ago): 409.
+
+    ``existing`` is that case; name it only to a user who may see it (``case_access``).
+    """
+
+    def __init__(self, existing: Case) -> None:
+        super().__init__(_("The person already has an open case."), code="open_case_exists")
+        self.existing = existing
+
+
+def open_case_refuse(person: Person) -> None:
+    """Lock the person's row and raise OpenCaseError if the person has an open case.
+
+    Every service that opens a case calls this first inside its transaction, so concurrent
+    openings for one person queue on the lock and the second sees the first's case.
+    """
+    person_row_lock(person.pk)
+    existing = Case.objects.filter(person_id=person.pk, status__in=OPEN_STATUSES).first()
+    if existing is not None:
+        raise OpenCaseError(existing)
 
 
 def case_reference_next(*, year: int) -> str:
@@ -74,7 +102,9 @@ def case_create(
     _check_unit_for_track(unit, track, institution)
     if previous_case is not None and previous_case.person_id != person.pk:
         raise ValidationError(_("The earlier attempt belongs to another person."), code="previous")
-    case = Case.objects.create(
+    check_date(opened_on, code="opened_on")
+    open_case_refuse(person)
+    case = Case(
         reference=case_reference_next(year=opened_on.year),
         person=person,
         responsible_unit=unit,
@@ -85,6 +115,12 @@ def case_create(
         assessment_due_on=opened_on + timedelta(days=settings.VEJUD_ASSESSMENT_DAYS),
         previous_case=previous_case,
     )
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable after a clash
+            case.save(force_insert=True)
+    except IntegrityError:  # the one-open-case index: another open case won meanwhile
+        open_case_refuse(person)
+        raise
     audit_record(
         actor=actor,
         action="case.open",

@@ -1,11 +1,17 @@
-"""Deny by default: every page needs login except those that opt out; the API has its own auth."""
+"""Deny by default (every page needs login except those that opt out; the API has its own auth),
+refuse oversized or non-UTF-8 input before any view, and answer a page's conflict with 409."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+
+from vejud.core.errors import ConflictError
+from vejud.core.refusals import input_refusal, is_api
 
 
 class VejudLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -17,3 +23,37 @@ class VejudLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class InputLimitsMiddleware:
+    """Refuse a body over the limit (413) or text that is not UTF-8 (400) before any view.
+
+    Runs its check in ``process_view``, after every middleware's request phase, so the
+    refusal is in the user's language; it sits before the CSRF check, which reads the form.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponseBase | None:
+        return input_refusal(request)
+
+
+class ConflictMiddleware:
+    """A ConflictError a page let through: the translated 409 page (the API maps its own)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ConflictError) and not is_api(request):
+            return render(request, "409.html", {"message": exception.text}, status=409)
+        return None

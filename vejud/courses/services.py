@@ -20,6 +20,7 @@ from vejud.cases.services import (
     case_lock,
     case_row_lock,
     case_transition_nested,
+    open_case_refuse,
     require_course_worker,
 )
 from vejud.cases.states import TERMINAL, Actor
@@ -358,8 +359,8 @@ def case_reopen(*, actor: User, case: Case, note: str = "") -> Case:
         raise PermissionDenied
     if case.status not in TERMINAL:
         raise ValidationError(_("Only an ended case can be reopened."), code="not_ended")
-    if Case.objects.filter(person_id=case.person_id).exclude(status__in=TERMINAL).exists():
-        raise ValidationError(_("The person already has an open case."), code="open_case_exists")
+    # Lock the person and refuse a second open case (OpenCaseError: 409), then link the newest.
+    open_case_refuse(case.person)
     latest = Case.objects.filter(person_id=case.person_id).order_by("-opened_on", "-id").first()
     new = case_create(
         actor=actor,

@@ -30,6 +30,7 @@ from vejud.access.rules import Basis, Part
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import StaleCaseError, mentor_assign
 from vejud.cases.states import Actor, IllegalTransitionError
+from vejud.core.errors import ConflictError
 from vejud.core.forms import service_error
 from vejud.courses import services
 from vejud.courses.documents import agreement_filename, agreement_pdf
@@ -127,6 +128,7 @@ def _form_step(request: AuthenticatedRequest, access: CaseAccess, step: Step) ->
         log_case_access(
             user=request.user, request=request, access=access, part=f"course_{step.section}"
         )
+    status = 200
     if request.method == "POST" and step.form.is_valid():
         try:
             result = step.run(step.form.cleaned_data)
@@ -134,6 +136,7 @@ def _form_step(request: AuthenticatedRequest, access: CaseAccess, step: Step) ->
             return _back(request, case, str(exc))
         except ValidationError as exc:
             service_error(step.form, exc, FIELD_ALIASES)
+            status = 409 if isinstance(exc, ConflictError) else 200
         else:
             if step.done is not None:
                 messages.success(request, step.success)
@@ -153,8 +156,8 @@ def _form_step(request: AuthenticatedRequest, access: CaseAccess, step: Step) ->
         "htmx": _is_htmx(request),
     }
     if _is_htmx(request):
-        return render(request, "courses/_form.html", context)
-    return render(request, "courses/form_page.html", context)
+        return render(request, "courses/_form.html", context, status=status)
+    return render(request, "courses/form_page.html", context, status=status)
 
 
 def _data(request: AuthenticatedRequest) -> Any:

@@ -13,7 +13,8 @@ from vejud.access.rules import Basis, Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
-from vejud.cases.services import case_create
+from vejud.cases.services import case_create, open_case_refuse
+from vejud.core.limits import check_date
 from vejud.intake.models import (
     Consent,
     ConsentAgency,
@@ -26,6 +27,7 @@ from vejud.intake.models import (
 from vejud.organisations.models import Municipality, Unit, UnitKind
 from vejud.people.models import Person
 from vejud.people.services import (
+    DuplicatePersonError,
     cpr_normalise,
     person_create,
     person_find_by_cpr,
@@ -110,6 +112,7 @@ def inquiry_register(
         raise ValidationError(_("Unknown source."), code="source")
     if channel not in InquiryChannel.values:
         raise ValidationError(_("Unknown channel."), code="channel")
+    check_date(received_on, code="received_on")
     if received_on > timezone.localdate():
         raise ValidationError(
             _("The inquiry cannot be received in the future."), code="received_on"
@@ -126,18 +129,23 @@ def inquiry_register(
             )
             if matches:
                 raise PossibleDuplicateError(matches)
-        person = person_create(
-            actor=actor,
-            first_name=first_name,
-            last_name=last_name,
-            birth_date=birth_date,
-            cpr=cpr,
-            phone=phone,
-        )
+        try:
+            person = person_create(
+                actor=actor,
+                first_name=first_name,
+                last_name=last_name,
+                birth_date=birth_date,
+                cpr=cpr,
+                phone=phone,
+            )
+        except DuplicatePersonError as exc:
+            # A concurrent inquiry registered the same CPR number a moment ago: continue
+            # with that person (whose new case the check below then finds).
+            person = exc.existing
+    # Lock the person and refuse a second open case (OpenCaseError: 409; the message names
+    # no case, since the registering user may not be allowed to see it).
+    open_case_refuse(person)
     previous = person.cases.order_by("-opened_on", "-id").first()
-    if previous is not None and previous.is_open:
-        # No reference here: the registering user may not be allowed to see that case.
-        raise ValidationError(_("The person already has an open case."), code="open_case_exists")
     case = case_create(
         actor=actor,
         person=person,

@@ -16,6 +16,7 @@ from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.cases.models import Case
+from vejud.cases.services import OpenCaseError
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
 from vejud.intake.models import Consent
 from vejud.intake.services import (
@@ -49,7 +50,8 @@ INQUIRY_FIELDS = (
 def inquiry_new(request: AuthenticatedRequest) -> HttpResponse:
     """Register an inquiry; it is routed to the unit of the person's district (or DfK)."""
     form = InquiryForm(request.POST or None)
-    duplicates = None
+    duplicates = open_case = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in INQUIRY_FIELDS}
         try:
@@ -57,11 +59,25 @@ def inquiry_new(request: AuthenticatedRequest) -> HttpResponse:
         except PossibleDuplicateError as exc:
             form.add_error(None, exc.message)
             duplicates = _visible_duplicates(request.user, exc.candidates)
+        except OpenCaseError as exc:
+            # 409; the open case is named only to those allowed to see it.
+            form.add_error(None, exc.text)
+            open_case = list(
+                cases_visible_to(request.user)
+                .filter(pk=exc.existing.pk)
+                .select_related("responsible_unit")
+            )
+            status = 409
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             return _registered(request, case)
-    return render(request, "intake/inquiry_form.html", {"form": form, "duplicates": duplicates})
+    return render(
+        request,
+        "intake/inquiry_form.html",
+        {"form": form, "duplicates": duplicates, "open_case": open_case},
+        status=status,
+    )
 
 
 def _visible_duplicates(user: User, candidates: Iterable[Person]) -> list[Case]:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.dk import cpr as stdnum_cpr
@@ -17,6 +17,7 @@ from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.core.crypto import keyed_hash
+from vejud.core.errors import ConflictError
 from vejud.people.models import (
     AccessRuleKind,
     AddressCustodian,
@@ -30,8 +31,8 @@ from vejud.people.models import (
 )
 
 
-class DuplicatePersonError(ValidationError):
-    """A person with this CPR number is already registered."""
+class DuplicatePersonError(ConflictError):
+    """A person with this CPR number is already registered (perhaps a moment ago): 409."""
 
     def __init__(self, existing: Person) -> None:
         super().__init__(
@@ -58,6 +59,15 @@ def cpr_hash(cpr: str) -> str:
 def person_find_by_cpr(cpr: str) -> Person | None:
     """Return the person with this CPR number, if registered (no permission check: callers gate)."""
     return Person.objects.filter(cpr_hash=cpr_hash(cpr)).first()
+
+
+def person_row_lock(person_id: int) -> None:
+    """Lock the person's row until the transaction ends (``SELECT ... FOR UPDATE``).
+
+    Services that must see a person's cases as they are (at most one open case) lock it
+    first; concurrent requests for one person then run one after the other.
+    """
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
 
 
 def persons_with_same_name_and_birth_date(
@@ -124,8 +134,11 @@ def person_create(
     )
     person.full_clean(exclude=["cpr_hash", "name_search", "cpr"])
     try:
-        person.save()
-    except IntegrityError as exc:  # a concurrent registration of the same CPR number
+        # A savepoint: when a concurrent registration of the same CPR number wins, the
+        # transaction stays usable to find the person it registered.
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
         existing = person_find_by_cpr(normalised) if normalised else None
         if existing is not None:
             raise DuplicatePersonError(existing) from exc

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
 from vejud.core.crypto import fernet
 from vejud.core.dates import check_plausible_date
+from vejud.core.errors import ConflictError
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -54,11 +56,11 @@ from vejud.pool.states import NO_DOCUMENTS, OUTCOME_TARGETS, check_transition
 APPLICABLE_STATUSES = frozenset({CaseStatus.ASSESSMENT, CaseStatus.ADMITTED})
 
 
-class InsufficientBudget(ValidationError):
+class InsufficientBudget(ConflictError):
     """An approval would take the year's or the category's committed amount above its budget."""
 
 
-class StaleApplicationError(ValidationError):
+class StaleApplicationError(ConflictError):
     """Someone else changed the application since the user loaded it."""
 
     def __init__(self) -> None:
@@ -126,9 +128,17 @@ def budget_year_create(*, actor: User, year: int, amount_ore: int, reason: str) 
     _require_pool_manager(actor)
     if not 2000 <= year <= 2199:
         raise ValidationError(_("Choose a year between 2000 and 2199."), code="year")
+    taken = ConflictError(
+        _("There is already a budget for %(year)s.") % {"year": year}, code="year_exists"
+    )
     if BudgetYear.objects.filter(year=year).exists():
-        raise ValidationError(_("There is already a budget for %(year)s.") % {"year": year})
-    budget_year = BudgetYear.objects.create(year=year, created_by=actor)
+        raise taken
+    budget_year = BudgetYear(year=year, created_by=actor)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent creation of the year wins
+            budget_year.save(force_insert=True)
+    except IntegrityError as exc:
+        raise taken from exc
     _audit(actor, "pool.year_create", budget_year, {"year": year}, None)
     _apply_entry(
         actor=actor,
@@ -665,7 +675,7 @@ def payment_register(
     _require_national(actor, Capability.MANAGE_POOL, application.case)
     application = _lock(application, None)
     if application.status not in GRANTED_STATUSES:
-        raise ValidationError(_("Payments are made only on approved grants."), code="status")
+        raise ConflictError(_("Payments are made only on approved grants."), code="status")
     _check_amount(amount_ore)
     if paid_on > timezone.localdate():
         raise ValidationError(_("A payment cannot be dated in the future."), code="paid_on")
@@ -708,7 +718,7 @@ def grant_release(
     _require_national(actor, Capability.MANAGE_POOL, application.case)
     application = _lock(application, None)
     if application.status not in GRANTED_STATUSES:
-        raise ValidationError(_("Only an approved grant holds money to release."), code="status")
+        raise ConflictError(_("Only an approved grant holds money to release."), code="status")
     amount = application.unpaid_ore if amount_ore is None else amount_ore
     _check_amount(amount)
     if amount > application.unpaid_ore:
@@ -813,7 +823,7 @@ def attachment_add(
         _require_applicant(actor, application.case)
     application = _lock(application, None)
     if application.status in NO_DOCUMENTS:
-        raise ValidationError(
+        raise ConflictError(
             _("Documents cannot be added to a refused or withdrawn application."), code="status"
         )
     if kind not in AttachmentKind.values:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from vejud.access.rules import Capability
+from vejud.core.errors import ConflictError
 from vejud.pool.models import (
     DECIDED_STATUSES,
     GRANTED_STATUSES,
@@ -79,7 +79,7 @@ _REFUSALS: dict[ApplicationStatus, str | Promise] = {
 _DECIDED = gettext_lazy("The application has already been decided.")
 
 
-class IllegalApplicationTransition(ValidationError):
+class IllegalApplicationTransition(ConflictError):
     """A status change the table does not allow (the API answers 409; pages show the message)."""
 
     def __init__(self, current: str, target: str) -> None:

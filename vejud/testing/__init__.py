@@ -169,6 +169,17 @@ def make_case(
     return case_open(actor=actor, person=person, unit=unit, track=track, institution=institution)
 
 
+def end_case(actor: User, case: Case) -> Case:
+    """Withdraw an open case (at inquiry or assessment), so its person may get another."""
+    return case_transition(actor=actor, case=case, target="withdrawn", reason="Ended.")
+
+
+def make_ended_case(actor: User, unit: Unit, *, person: Person, **kwargs: Any) -> Case:
+    """Open a case for ``person`` and withdraw it at once: an earlier attempt (a person has
+    at most one open case, so a second one is opened only after the first has ended)."""
+    return end_case(actor, make_case(actor, unit, person=person, **kwargs))
+
+
 def verified_client(user: User, client: Client | None = None) -> Client:
     """Return a client logged in as ``user`` with a verified TOTP device (MFA passed)."""
     client = client or Client()

@@ -50,6 +50,7 @@ from vejud.api.schemas import (
     ValidationErrorOut,
 )
 from vejud.cases.models import Case
+from vejud.cases.services import OpenCaseError
 from vejud.decisions.actions import (
     ANSWER_INFORMATION,
     ASK_INFORMATION,
@@ -69,7 +70,6 @@ from vejud.intake.services import (
 )
 from vejud.organisations.models import Municipality, Unit, UnitKind
 from vejud.people.models import Person
-from vejud.people.services import cpr_normalise, person_find_by_cpr
 from vejud.worklist.selectors import tasks_for
 
 router = Router(tags=["process"])
@@ -358,17 +358,10 @@ def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
         return _conflict(
             user, detail=str(exc.message), code="possible_duplicate", persons=exc.candidates
         )
-    except ValidationError as exc:
-        if getattr(exc, "code", None) != "open_case_exists":
-            raise
-        # The service's message names the open case; say it without the reference, and
-        # list it only if the caller may see it.
-        person = person_find_by_cpr(cpr_normalise(cpr)) if cpr else None
+    except OpenCaseError as exc:
+        # The person's cases are listed only if the caller may see them.
         return _conflict(
-            user,
-            detail=_("The person already has an open case."),
-            code="open_case_exists",
-            persons=[person] if person else [],
+            user, detail=exc.text, code="open_case_exists", persons=[exc.existing.person]
         )
     try:
         visible = case_access(user, case) is not None

@@ -449,6 +449,20 @@ def test_a_stale_version_is_409_and_changes_nothing(world, case):
     assert pool_state() == before
 
 
+def test_deciding_a_decided_application_is_409_like_a_stale_version(world, case):
+    decided = make_grant(world, case, amount_kr=1_000, category="moving")
+    before = pool_state()
+    response = PoolApi(world.decision_maker).post(
+        decision_url(case, decided), {"outcome": "approve"}
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "The application has already been decided.",
+        "code": "status",
+    }
+    assert pool_state() == before
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -477,10 +491,14 @@ def test_withdraw_and_not_once_decided(world, case):
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
     before = pool_state()
+    # A step the application's state does not allow is a conflict (409), like a stale version.
     response = client.post(decision_url(case, decided, "/withdraw"), {"reason": "Too late."})
     # The state table does not allow it: 409 with the reason, like a case's illegal step.
     assert response.status_code == 409
-    assert response.json() == {"detail": "Only an undecided application can be withdrawn."}
+    assert response.json() == {
+        "detail": "Only an undecided application can be withdrawn.",
+        "code": "status",
+    }
     answer = client.post(decision_url(case, decided, "/answer"), {"answer": "Nobody asked."})
     assert answer.status_code == 409
     assert client.post(decision_url(case, open_one, "/withdraw"), {}).status_code == 422
@@ -539,7 +557,7 @@ def test_no_payment_on_an_undecided_application(world, case):
         decision_url(case, application, "/payments"),
         {"paid_on": today(), "amount_ore": 100, "invoice_reference": "F-1"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert pool_state() == before
     assert not Payment.objects.exists()
 
@@ -645,7 +663,7 @@ def test_no_documents_on_a_refused_application(world, case):
     response = PoolApi(world.member_a).upload(
         decision_url(case, application, "/attachments"), kind="quote", name="q.pdf", data=PDF
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert pool_state() == before
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
-from vejud.cases.services import break_glass_open
+from vejud.cases.services import break_glass_open, case_transition
 from vejud.testing import make_case, verified_client
 from vejud.testing.builders import protect_address
 
@@ -262,6 +262,7 @@ def test_reveal_names_ignores_cases_outside_scope(world, cases):
 
 def test_reveal_names_logs_once_per_person_with_several_cases(world):
     first = _case(world, world.unit_a, "Eva", "Egholm")
+    case_transition(actor=world.member_a, case=first, target="withdrawn", reason="Stopped.")
     second = make_case(world.coordinator_a, world.unit_a, person=first.person)
     verified_client(world.member_a).post(REVEAL, {"ids": f"{first.pk},{second.pk}"})
     assert AccessLog.objects.filter(part="identity", person_id=first.person_id).count() == 1

@@ -14,7 +14,7 @@ from vejud.cases.services import break_glass_open, journal_add, mentor_assign
 from vejud.cases.views import JOURNAL_PAGE_SIZE
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.people.services import person_access_rule_add, protected_address_set
-from vejud.testing import make_case, verified_client
+from vejud.testing import end_case, make_case, make_ended_case, verified_client
 from vejud.testing.builders import protect_address
 
 CPR = "1705951234"
@@ -147,8 +147,9 @@ def test_exclusion_list_gives_404_without_its_message(world, case):
 
 
 def test_earlier_attempts_are_filtered_through_visibility(world, case):
-    earlier_a = make_case(world.coordinator_a, world.unit_a, person=case.person)
-    attempt_b = make_case(world.coordinator_b, world.unit_b, person=case.person)
+    end_case(world.coordinator_a, case)
+    earlier_a = make_ended_case(world.coordinator_a, world.unit_a, person=case.person)
+    attempt_b = make_ended_case(world.coordinator_b, world.unit_b, person=case.person)
     body = verified_client(world.member_a).get(url(case)).content.decode()
     assert earlier_a.reference in body
     assert attempt_b.reference not in body

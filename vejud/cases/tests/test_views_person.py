@@ -13,7 +13,7 @@ from vejud.audit.models import AccessLog
 from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.people.models import AccessRuleKind, PersonAccessRule
 from vejud.people.services import person_access_rule_add
-from vejud.testing import make_case, verified_client
+from vejud.testing import end_case, make_case, make_ended_case, verified_client
 from vejud.testing.builders import protect_address
 
 
@@ -27,8 +27,9 @@ def url(person, name="people:detail"):
 
 
 def test_member_sees_the_person_and_their_visible_cases(world, case):
-    earlier = make_case(world.coordinator_a, world.unit_a, person=case.person)
-    elsewhere = make_case(world.coordinator_b, world.unit_b, person=case.person)
+    end_case(world.coordinator_a, case)
+    earlier = make_ended_case(world.coordinator_a, world.unit_a, person=case.person)
+    elsewhere = make_ended_case(world.coordinator_b, world.unit_b, person=case.person)
     response = verified_client(world.member_a).get(url(case.person))
     body = response.content.decode()
     assert response.status_code == 200
@@ -58,7 +59,8 @@ def test_wrong_role_403(world, case, role):
 
 
 def test_national_adviser_sees_all_cases(world, case):
-    elsewhere = make_case(world.coordinator_b, world.unit_b, person=case.person)
+    end_case(world.coordinator_a, case)
+    elsewhere = make_ended_case(world.coordinator_b, world.unit_b, person=case.person)
     body = verified_client(world.adviser).get(url(case.person)).content.decode()
     assert case.reference in body and elsewhere.reference in body
 
@@ -117,10 +119,12 @@ def test_protected_address_never_on_the_person_page(world, case):
 def test_query_count_does_not_grow_with_cases(world):
     few = make_case(world.coordinator_a, world.unit_a, first_name="Sara", last_name="Sand")
     many = make_case(world.coordinator_a, world.unit_a, first_name="Tove", last_name="Tang")
+    end_case(world.coordinator_a, few)
+    end_case(world.coordinator_a, many)
     for _ in range(2):
-        make_case(world.coordinator_a, world.unit_a, person=few.person)
+        make_ended_case(world.coordinator_a, world.unit_a, person=few.person)
     for _ in range(15):
-        make_case(world.coordinator_a, world.unit_a, person=many.person)
+        make_ended_case(world.coordinator_a, world.unit_a, person=many.person)
     client = verified_client(world.coordinator_a)
     client.get(url(few.person))
     with CaptureQueriesContext(connection) as q_few:

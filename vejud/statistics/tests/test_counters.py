@@ -183,14 +183,14 @@ class History:
 
     def do_bulk(self, count: int, unit_index: int) -> None:
         with audited():
-            person = make_person(self.world.head, last_name=f"Bulk{self.serial}")
             rows = []
             for _ in range(count):
                 self.serial += 1
                 rows.append(
                     Case(
                         reference=f"EX-2019-{self.serial:05d}",
-                        person=person,
+                        # One person per case: a person has at most one open case.
+                        person=make_person(self.world.head, last_name=f"Bulk{self.serial}"),
                         responsible_unit=self.units[unit_index],
                         track=Track.LIBERTY,
                         status=CaseStatus.ASSESSMENT,

@@ -1,0 +1,172 @@
+"""Hostile input through pages and API: a clear 4xx in the user's language, nothing changed, no 5xx.
+
+Oversized bodies (413), bytes that are not UTF-8 (400), implausible dates and number formats
+(the validation errors of forms and the API's 422), each sent to the inquiry, which opens a
+case, so "nothing changed" is: no case, no person, no inquiry, no audit record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone, translation
+
+from vejud.api.tests.process_support import JsonApi, inquiry_body, municipality_of
+from vejud.audit.models import AuditEvent
+from vejud.cases.models import Case
+from vejud.core.limits import MAX_BODY_BYTES
+from vejud.intake.models import Inquiry
+from vejud.people.models import Person
+from vejud.testing import verified_client
+
+INQUIRY_PAGE = "/sager/ny-henvendelse/"
+INQUIRY_API = "/api/v1/inquiries"
+
+
+def state() -> tuple[int, ...]:
+    return (
+        Case.objects.count(),
+        Person.objects.count(),
+        Inquiry.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.fixture
+def municipality(world):
+    return municipality_of(world.unit_a, "Testby A")
+
+
+def form_body(municipality: Any, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "first_name": "Jonas",
+        "last_name": "Berg",
+        "birth_date": "1996-04-03",
+        "source": "person",
+        "channel": "phone",
+        "received_on": timezone.localdate().isoformat(),
+        "municipality": municipality.pk,
+    }
+    body.update(overrides)
+    return body
+
+
+def danish_client(user: Any) -> Client:
+    user.language = "da"
+    user.save(update_fields=["language"])
+    return verified_client(user)
+
+
+# --- Oversized bodies: 413 -------------------------------------------------------------------
+
+
+def test_api_body_over_the_limit_is_413_not_500(world, municipality):
+    api = JsonApi(world.member_a)
+    before = state()
+    huge = inquiry_body(note="x" * (MAX_BODY_BYTES + 1))
+    response = api.post(INQUIRY_API, huge)
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": f"The request is larger than {round(MAX_BODY_BYTES / 1048576, 1)} MB. "
+        "Send less at a time."
+    }
+    assert state() == before
+
+
+def test_page_body_over_the_limit_is_a_translated_413(world, municipality):
+    before = state()
+    client = danish_client(world.member_a)
+    response = client.post(INQUIRY_PAGE, form_body(municipality, note="x" * (MAX_BODY_BYTES + 1)))
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "Forespørgslen er for stor" in body
+    assert "Bad Request" not in body
+    assert state() == before
+
+
+def test_too_many_fields_is_a_translated_400_page(world, municipality):
+    client = danish_client(world.member_a)
+    fields = "&".join(f"f{i}=1" for i in range(1100))
+    response = client.post(INQUIRY_PAGE, fields, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "Forespørgslen kunne ikke læses" in response.content.decode()
+
+
+# --- Bytes that are not UTF-8: 400, never stored with replacement characters ----------------
+
+
+def _urlencoded(municipality: Any, raw_note: bytes) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(form_body(municipality)).encode() + b"&note=" + raw_note
+
+
+def test_form_with_invalid_utf8_is_refused_and_nothing_stored(world, municipality):
+    before = state()
+    client = danish_client(world.member_a)
+    response = client.post(
+        INQUIRY_PAGE,
+        _urlencoded(municipality, b"Ringede+%FF%FE+fra+%C3"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "Den sendte tekst er ikke gyldig UTF-8" in response.content.decode()
+    assert state() == before
+    # The same form in valid UTF-8 is accepted: the refusal is the encoding, nothing else.
+    ok = client.post(
+        INQUIRY_PAGE,
+        _urlencoded(municipality, b"Ringede+fra+%C3%85rhus"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert ok.status_code == 302
+    assert Inquiry.objects.get().note == "Ringede fra Århus"
+
+
+def test_multipart_form_with_invalid_utf8_is_refused(world, municipality):
+    before = state()
+    client = verified_client(world.member_a)
+    boundary = "BoUnDaRy"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in form_body(municipality).items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n'.encode()
+        + b"\xff\xfe broken\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    response = client.post(
+        INQUIRY_PAGE, body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 400
+    assert state() == before
+
+
+def test_query_string_with_invalid_utf8_is_400(world):
+    client = verified_client(world.member_a)
+    response = client.get("/sager/", QUERY_STRING="q=%FF%FE")
+    assert response.status_code == 400
+    api = JsonApi(world.member_a)
+    answer = api.client.get("/api/v1/cases", QUERY_STRING="q=%FF", headers=api.headers)
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "The text sent is not valid UTF-8. Nothing was saved."}
+
+
+def test_api_json_body_with_invalid_utf8_is_400(world, municipality):
+    api = JsonApi(world.member_a)
+    before = state()
+    raw = b'{"first_name": "J\xffnas", "last_name": "Berg"}'
+    response = api.client.post(
+        INQUIRY_API, raw, content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 400
+    assert state() == before
+
+
+def test_refusals_speak_the_users_language(world):
+    with translation.override("en"):
+        client = verified_client(world.member_a)
+        response = client.get("/sager/", QUERY_STRING="q=%FF")
+    assert "The text sent is not valid UTF-8" in response.content.decode()

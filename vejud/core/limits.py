@@ -1,0 +1,45 @@
+"""The limits every input obeys, stated once: forms, the API's schemas and the services use them.
+
+- Dates: between FIRST_DAY and LAST_DAY (1900-01-01 to 2199-12-31). A case reference holds a
+  four-digit year, date arithmetic (due dates, the end of a course) must not overflow, and
+  nothing in an exit case happened before 1900. Services check it too (``check_date``), so a
+  date from anywhere is refused with the same message.
+- Request bodies: at most MAX_BODY_BYTES outside file uploads (Django's
+  DATA_UPLOAD_MAX_MEMORY_SIZE); an upload's file at most ``VEJUD_POOL_ATTACHMENT_MAX_BYTES``.
+  Larger: 413.
+- Text: valid UTF-8 only; a form or query string with bytes that are not UTF-8 is refused (400),
+  never stored with replacement characters (``vejud.core.middleware.InputLimitsMiddleware``).
+- Whole numbers: ids up to ID_MAX, versions up to VERSION_MAX. A JSON number with an integral
+  value (``1183.0``) is the integer it equals, as JSON Schema says; a fraction (``1183.5``) is
+  refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+MAX_BODY_BYTES = 2_621_440  # 2.5 MiB, Django's default DATA_UPLOAD_MAX_MEMORY_SIZE
+MAX_FIELDS = 1000  # DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+ID_MAX = 2**63 - 1
+VERSION_MAX = 2**31 - 1
+
+
+def date_range_message() -> str:
+    """The message for a date outside the limits, in the user's language."""
+    return _("Give a date between %(start)s and %(end)s.") % {
+        "start": FIRST_DAY.isoformat(),
+        "end": LAST_DAY.isoformat(),
+    }
+
+
+def check_date(day: date, *, code: str = "date_range") -> None:
+    """Raise ValidationError unless ``day`` lies within FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(date_range_message(), code=code)
