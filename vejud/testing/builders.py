@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from vejud.cases.models import Case, CaseStatus
+from vejud.accounts.models import User
+from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
@@ -68,6 +69,7 @@ __all__ = [
     "make_case_at",
     "make_closed_case",
     "make_custody_case",
+    "make_custody_inquiry",
     "make_full_course",
     "make_referred_case",
     "make_refused_case",
@@ -157,6 +159,18 @@ def make_case_at(world: World, stage: str, **person: Any) -> Case:
     case = BUILDERS[stage](world, **person)
     assert case.status == (CaseStatus.ASSESSMENT if stage == ASSESSED else stage), case.status
     return case
+
+
+def make_custody_inquiry(world: World, actor: User | None = None, **person: Any) -> Case:
+    """Return a new unit A case of a person held in the prison (on the custody track from the
+    start), opened by ``actor`` (unit A's member unless given)."""
+    return make_case(
+        actor or world.member_a,
+        world.unit_a,
+        track=Track.CUSTODY,
+        institution=world.prison,
+        **person,
+    )
 
 
 def move_to_custody(world: World, case: Case) -> Case:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from vejud.cases.models import Track
 from vejud.cases.services import journal_add, mentor_assign
 from vejud.people.models import Attachment, GangGroup, GroupKind
 from vejud.testing import make_case
 from vejud.testing.api import JsonApi, token_for
+from vejud.testing.builders import make_custody_inquiry
 
 __all__ = ["JsonApi", "api_client", "cases", "token_for"]
 
@@ -43,13 +43,6 @@ def cases(world):
     )
     journal_add(actor=world.member_a, case=case_a, text="First meeting held.")
     mentor_assign(actor=world.coordinator_a, case=case_a, mentor=world.mentor)
-    custody_a = make_case(
-        world.member_a,
-        world.unit_a,
-        track=Track.CUSTODY,
-        institution=world.prison,
-        first_name="Yannick",
-        last_name="Custodio",
-    )
+    custody_a = make_custody_inquiry(world, first_name="Yannick", last_name="Custodio")
     case_b = make_case(world.member_b, world.unit_b, first_name="Xaver", last_name="Bunit")
     return {"a": case_a, "custody": custody_a, "b": case_b}

@@ -15,7 +15,7 @@ from vejud.api.pagination import cursor_encode
 from vejud.cases.models import Track
 from vejud.testing import make_case
 from vejud.testing.api import JsonApi
-from vejud.testing.builders import protect_address
+from vejud.testing.builders import make_custody_inquiry, protect_address
 
 URL = "/api/v1/cases"
 LIST_KEYS = {"reference", "status", "track", "unit", "institution", "opened_on", "closed_on"}
@@ -219,11 +219,5 @@ def test_query_count_does_not_grow_with_rows(world, cases, api_client):
 
     few = count()
     for i in range(12):
-        make_case(
-            world.member_a,
-            world.unit_a,
-            track=Track.CUSTODY,
-            institution=world.prison,
-            last_name=f"Many{i}",
-        )
+        make_custody_inquiry(world, last_name=f"Many{i}")
     assert count() == few

@@ -18,12 +18,11 @@ from vejud.api.tests.pool_support import (
     pool_state,
 )
 from vejud.audit.models import AccessLog
-from vejud.cases.models import Track
 from vejud.cases.services import break_glass_open, case_transition, journal_add, mentor_assign
 from vejud.pool.models import ApplicationStatus
 from vejud.pool.services import attachment_add
-from vejud.testing import give_consent, make_case
-from vejud.testing.builders import protect_address
+from vejud.testing import give_consent
+from vejud.testing.builders import make_custody_inquiry, protect_address
 from vejud.testing.pool import make_application, make_grant, make_pool, make_pool_case, pay
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def grants(world: Any) -> dict[str, Any]:
     pending = make_application(world, case_a, amount_kr=3_000, category="psychologist")
     case_b = make_pool_case(world, "b", first_name="Xaver", last_name="Bunit")
     other = make_application(world, case_b, amount_kr=4_000)
-    custody = make_case(world.member_a, world.unit_a, track=Track.CUSTODY, institution=world.prison)
+    custody = make_custody_inquiry(world)
     give_consent(world.member_a, custody)
     custody = case_transition(actor=world.member_a, case=custody, target="assessment")
     in_custody = make_application(world, custody, amount_kr=5_000, actor=world.custody)

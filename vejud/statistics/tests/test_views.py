@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vejud.cases.models import CaseStatus, Track
+from vejud.cases.models import CaseStatus
 from vejud.cases.services import case_transition
 from vejud.statistics.selectors import MONTHS_SHOWN, national_overview
 from vejud.testing import make_case, verified_client
+from vejud.testing.builders import make_custody_inquiry
 
 URL = reverse("statistics:overview")
 
@@ -30,14 +31,7 @@ def test_other_roles_get_403(world, role):
 def test_the_overview_counts_cases_and_names_no_one(world):
     first = make_case(world.coordinator_a, world.unit_a, first_name="Zebulon", last_name="Quist")
     make_case(world.coordinator_b, world.unit_b, first_name="Yrsa", last_name="Quist")
-    make_case(
-        world.coordinator_a,
-        world.unit_a,
-        track=Track.CUSTODY,
-        institution=world.prison,
-        first_name="Xerxes",
-        last_name="Quist",
-    )
+    make_custody_inquiry(world, world.coordinator_a, first_name="Xerxes", last_name="Quist")
     case_transition(actor=world.coordinator_a, case=first, target=CaseStatus.ASSESSMENT)
 
     overview = national_overview()
