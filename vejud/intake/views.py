@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,7 +25,6 @@ from vejud.intake.services import (
     consent_withdraw,
     inquiry_register,
 )
-from vejud.people.models import Person
 
 # The form's fields that ``inquiry_register`` takes as they are.
 INQUIRY_FIELDS = (
@@ -50,41 +49,39 @@ INQUIRY_FIELDS = (
 def inquiry_new(request: AuthenticatedRequest) -> HttpResponse:
     """Register an inquiry; it is routed to the unit of the person's district (or DfK)."""
     form = InquiryForm(request.POST or None)
-    duplicates = open_case = None
-    status = 200
+    context: dict[str, Any] = {"form": form, "duplicates": None, "open_case": None}
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in INQUIRY_FIELDS}
-        try:
-            case = inquiry_register(actor=request.user, **fields)
-        except PossibleDuplicateError as exc:
-            form.add_error(None, exc.message)
-            duplicates = _visible_duplicates(request.user, exc.candidates)
-        except OpenCaseError as exc:
-            # 409; the open case is named only to those allowed to see it.
-            form.add_error(None, exc.text)
-            open_case = list(
-                cases_visible_to(request.user)
-                .filter(pk=exc.existing.pk)
-                .select_related("responsible_unit")
-            )
-            status = 409
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        case = _register(request.user, form, context)
+        if case is not None:
             return _registered(request, case)
-    return render(
-        request,
-        "intake/inquiry_form.html",
-        {"form": form, "duplicates": duplicates, "open_case": open_case},
-        status=status,
-    )
+    status = context.pop("status", 200)
+    return render(request, "intake/inquiry_form.html", context, status=status)
 
 
-def _visible_duplicates(user: User, candidates: Iterable[Person]) -> list[Case]:
-    """Return the cases of the possible duplicates: earlier attempts the user may see."""
+def _register(user: User, form: InquiryForm, context: dict[str, Any]) -> Case | None:
+    """Register the inquiry through the service. A refusal goes on the form, and into
+    ``context`` what the user may see of the existing cases (and 409 for an open one)."""
+    fields = {name: form.cleaned_data[name] for name in INQUIRY_FIELDS}
+    try:
+        return inquiry_register(actor=user, **fields)
+    except PossibleDuplicateError as exc:
+        form.add_error(None, exc.message)
+        # Earlier attempts are shown only to those allowed to see them.
+        context["duplicates"] = _visible_cases(user, person__in=exc.candidates)
+    except OpenCaseError as exc:
+        # The open case is named only to those allowed to see it.
+        form.add_error(None, exc.text)
+        context.update(open_case=_visible_cases(user, pk=exc.existing.pk), status=409)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    return None
+
+
+def _visible_cases(user: User, **lookup: Any) -> list[Case]:
+    """Return the cases matching ``lookup`` that the user may see, newest first."""
     return list(
         cases_visible_to(user)
-        .filter(person__in=candidates)
+        .filter(**lookup)
         .select_related("responsible_unit")
         .order_by("-opened_on")
     )
