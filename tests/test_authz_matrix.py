@@ -114,6 +114,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "decide_grants": frozenset({"decision_maker"}),
     "manage_pool": frozenset({"decision_maker", "head"}),
     "view_pool": NATIONAL | {"analyst"},
+    "link_inquiries": frozenset({"coordinator_a", "coordinator_b", "head"}),
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
@@ -472,6 +473,33 @@ def _warning(m: Matrix, role: str, variant: str) -> Any:
     return warning.pk
 
 
+def _possible_person(m: Matrix, role: str, variant: str) -> Any:
+    """A pending possible-existing-person match that the role's unit decides, as test data."""
+    from django.utils import timezone
+
+    from vejud.audit.services import audit_record, audited
+    from vejud.intake.models import Inquiry, MatchBasis, PossibleExistingPerson
+
+    case = m.cases[variant]
+    unit = m.world.unit_b if role == "coordinator_b" else m.world.unit_a
+    with audited():
+        inquiry, _created = Inquiry.objects.get_or_create(
+            case=case,
+            defaults={
+                "source": "person",
+                "channel": "phone",
+                "received_on": timezone.localdate(),
+                "in_custody": True,
+                "registered_by": m.world.member_a,
+            },
+        )
+        match = PossibleExistingPerson.objects.create(
+            inquiry=inquiry, existing_person=case.person, unit=unit, matched_on=MatchBasis.NAME
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=match, case_id=case.pk)
+    return match.pk
+
+
 def _transfer(m: Matrix, role: str, variant: str) -> Any:
     """A pending transfer of the variant's case to unit B, as test data."""
     from vejud.audit.services import audit_record, audited
@@ -667,6 +695,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "meeting_id": _mentor_meeting,
     "warning_id": _warning,
     "transfer_id": _transfer,
+    "intake:possible_person_decide:match_id": _possible_person,
     "application_id": lambda m, role, v: _pool_application(m, v).pk,
     "attachment_id": _pool_attachment,
     "year": lambda m, role, v: _pool_year(m).year,
@@ -697,7 +726,8 @@ def fill(route: Route, name: str, m: Matrix, role: str, variant: str) -> str:
         return str(case.person.public_id)
     for key in (f"{route.name}:{name}", name):
         if key in FILLERS:
-            cache_key = (key, role if key.startswith("accounts:") else "", variant)
+            per_role = key.startswith(("accounts:", "intake:possible_person_decide:"))
+            cache_key = (key, role if per_role else "", variant)
             if cache_key not in m.cache:
                 m.cache[cache_key] = str(FILLERS[key](m, role, variant))
             return m.cache[cache_key]

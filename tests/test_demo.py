@@ -64,7 +64,7 @@ from vejud.demo.seed import seed_demo
 from vejud.demo.showcase import DEMO_DOMAIN, DEMO_PASSWORD, MIN_CASES, totp_secret_base32
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
 from vejud.followup.services import review_due_on
-from vejud.intake.models import Consent, Inquiry
+from vejud.intake.models import Consent, Inquiry, MatchStatus, PossibleExistingPerson
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import (
     AccessRuleKind,
@@ -367,6 +367,18 @@ def test_one_person_with_a_restriction_list_and_a_break_glass_grant_for_review(
     grant = BreakGlassGrant.objects.get()
     assert grant.reviewed_at is None
     assert grant.user.email == f"member.fyn@{DEMO_DOMAIN}"
+
+
+def test_one_possible_existing_person_awaits_copenhagen(demo: str) -> None:
+    match = PossibleExistingPerson.objects.get()
+    assert (match.status, match.unit.code, match.matched_on) == (
+        MatchStatus.PENDING,
+        "exit-koebenhavn",
+        "cpr",
+    )
+    assert match.inquiry.registered_by.email == f"member.fyn@{DEMO_DOMAIN}"
+    assert match.inquiry.case.person_id != match.existing_person_id
+    assert "Possible existing person:" in demo
 
 
 @override_settings(DEBUG=False, TESTING=False)

@@ -86,6 +86,7 @@ class Capability(StrEnum):
     DECIDE_GRANTS = "decide_grants"
     MANAGE_POOL = "manage_pool"  # budgets, guidelines, payments and releases
     VIEW_POOL = "view_pool"  # the pool's aggregate overview and year-end reports
+    LINK_INQUIRIES = "link_inquiries"  # link an inquiry to a possible existing person of one's unit
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -107,6 +108,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.DECIDE_GRANTS: frozenset({Role.NATIONAL_DECISION_MAKER}),
     Capability.MANAGE_POOL: frozenset({Role.NATIONAL_DECISION_MAKER, Role.NATIONAL_HEAD}),
     Capability.VIEW_POOL: frozenset({Role.ANALYST, *NATIONAL_ROLES}),
+    Capability.LINK_INQUIRIES: frozenset({Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD}),
 }
 
 

@@ -144,7 +144,7 @@ TOTP_HOW_TO = (
 # Cases per audit scope: bounds the audit records buffered before they join the chain.
 CASES_PER_SCOPE = 500
 # Showcase cases plus the reopened person's new case: the smallest dataset.
-MIN_CASES = 39
+MIN_CASES = 40  # the showcase specs (a reopened case counts twice) and the matched inquiry
 
 FIRST_NAMES = (
     "Ahmad",
@@ -1297,7 +1297,29 @@ class Seeder:
             reason="Akut henvendelse uden for kontortid; sagen skal ses nu (demo).",
         )
         notes.append(f"Break-glass grant: member.fyn on {grant.case.reference} (awaits review)")
+        notes.append(self.possible_existing_person())
         return notes
+
+    def possible_existing_person(self) -> str:
+        """member.fyn registers an inquiry with the CPR of a Copenhagen person: Fyn sees only
+        what it typed, and Copenhagen's coordinator gets the match to link or reject."""
+        known = self.marked["protected"]
+        fyn = next(u for u in self.units.values() if _short(u) == "fyn")
+        case = inquiry_register(
+            actor=self.staff["member.fyn"],
+            source=InquirySource.POLICE,
+            channel=InquiryChannel.PHONE,
+            received_on=self.today,
+            municipality=self.municipality_for(fyn),
+            first_name="Ukendt",
+            last_name="Henvendelse",
+            cpr=known.person.cpr,
+        )
+        journal_add(actor=self.staff["member.fyn"], case=case, text=FIRST_NOTE)
+        return (
+            f"Possible existing person: {case.reference} (member.fyn, CPR of {known.reference});"
+            " coordinator.koebenhavn links or rejects it at /sager/mulige-personer/"
+        )
 
 
 def _short(unit: Unit) -> str:

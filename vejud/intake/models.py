@@ -69,6 +69,59 @@ class Inquiry(models.Model):
         return f"Inquiry for case {self.case_id}"
 
 
+class MatchBasis(models.TextChoices):
+    CPR = "cpr", _("CPR number")
+    NAME = "name", _("Name and date of birth")
+
+
+class MatchStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    LINKED = "linked", _("Linked to the existing person")
+    REJECTED = "rejected", _("Not the same person")
+
+
+@guarded
+class PossibleExistingPerson(models.Model):
+    """An inquiry whose person may be one already registered outside the registering user's reach.
+
+    The registering user is told nothing (issue 11, holes 3 and 5); the unit responsible for
+    the existing person (or the national contact point) links the inquiry's case to them or
+    rejects the match.
+    """
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="possible_persons")
+    existing_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        related_name="possible_persons",
+        verbose_name=_("deciding unit"),
+    )
+    matched_on = models.CharField(_("matched on"), max_length=10, choices=MatchBasis.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible existing person")
+        verbose_name_plural = _("possible existing persons")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="possible_person_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible existing person for inquiry {self.inquiry_id}"
+
+
 class ConsentMethod(models.TextChoices):
     SIGNED_PAPER = "signed_paper", _("Signed on paper (scanned)")
     IN_PERSON = "in_person", _("Given in person at the first meeting")

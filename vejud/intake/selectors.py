@@ -1,15 +1,18 @@
-"""Reads about consent: is sharing with an agency covered right now?"""
+"""Intake reads: is sharing with an agency covered right now; the possible existing persons."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.persons import deciding_unit_condition
+from vejud.accounts.models import User
 from vejud.cases.models import Case
-from vejud.intake.models import Consent, ConsentAgency
+from vejud.intake.models import Consent, ConsentAgency, MatchStatus, PossibleExistingPerson
 
 
 class ConsentMissingError(ValidationError):
@@ -46,3 +49,31 @@ def require_consent(case: Case, agency: str) -> Consent:
             code="consent_scope",
         )
     return consent
+
+
+def possible_persons_for(user: User) -> list[PossibleExistingPerson]:
+    """Return the pending possible-existing-person matches the user's unit decides."""
+    return list(
+        PossibleExistingPerson.objects.filter(
+            deciding_unit_condition(user), status=MatchStatus.PENDING
+        )
+        .select_related(
+            "inquiry__case__person",
+            "inquiry__case__responsible_unit",
+            "existing_person",
+            "unit",
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def possible_person_for(user: User, match_id: int) -> PossibleExistingPerson:
+    """Return one match the user's unit decides, or 404 (missing and not yours read the same)."""
+    match = (
+        PossibleExistingPerson.objects.filter(deciding_unit_condition(user), pk=match_id)
+        .select_related("inquiry__case", "existing_person")
+        .first()
+    )
+    if match is None:
+        raise Http404
+    return match

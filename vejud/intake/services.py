@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
+from vejud.access.persons import deciding_unit_condition, person_deciding_unit, person_in_reach
 from vejud.access.rules import Basis, Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
-from vejud.cases.services import case_create, open_case_refuse
+from vejud.cases.services import OpenCaseError, case_create, open_case_refuse
 from vejud.core.limits import check_date
 from vejud.intake.models import (
     Consent,
@@ -23,6 +25,9 @@ from vejud.intake.models import (
     Inquiry,
     InquiryChannel,
     InquirySource,
+    MatchBasis,
+    MatchStatus,
+    PossibleExistingPerson,
 )
 from vejud.organisations.models import Municipality, Unit, UnitKind
 from vejud.people.models import Person
@@ -104,8 +109,11 @@ def inquiry_register(
     """Register an inquiry: find or register the person, open a case routed to the right unit.
 
     A CPR number already registered reuses that person (a new attempt linked to the
-    earlier case). A name and date of birth already registered raises
-    PossibleDuplicateError unless ``confirm_new_person`` is given.
+    earlier case), and a name and date of birth already registered raises
+    PossibleDuplicateError unless ``confirm_new_person`` is given, but only for persons
+    within the user's reach. A match outside it reveals nothing (issue 11, holes 3 and 5):
+    the case opens with the details given, exactly as for a new person, and the match goes
+    to the existing person's unit as a PossibleExistingPerson to link or reject.
     """
     require(actor, Capability.WRITE_JOURNAL)
     if source not in InquirySource.values:
@@ -120,15 +128,22 @@ def inquiry_register(
     unit, track, institution = inquiry_route(
         municipality=municipality, in_custody=in_custody, institution=institution
     )
+    hidden: list[tuple[Person, str]] = []  # matches outside the actor's reach
     if person is None and cpr.strip():
-        person = person_find_by_cpr(cpr_normalise(cpr))
+        found = person_find_by_cpr(cpr_normalise(cpr))
+        if found is not None and person_in_reach(actor, found):
+            person = found
+        elif found is not None:
+            hidden.append((found, MatchBasis.CPR))
     if person is None:
-        if birth_date is not None and not confirm_new_person and not cpr.strip():
+        if birth_date is not None and not cpr.strip():
             matches = persons_with_same_name_and_birth_date(
                 first_name=first_name, last_name=last_name, birth_date=birth_date
             )
-            if matches:
-                raise PossibleDuplicateError(matches)
+            reachable = [match for match in matches if person_in_reach(actor, match)]
+            if reachable and not confirm_new_person:
+                raise PossibleDuplicateError(reachable)
+            hidden += [(match, MatchBasis.NAME) for match in matches if match not in reachable]
         try:
             person = person_create(
                 actor=actor,
@@ -137,13 +152,15 @@ def inquiry_register(
                 birth_date=birth_date,
                 cpr=cpr,
                 phone=phone,
+                cpr_unconfirmed=bool(hidden) and hidden[0][1] == MatchBasis.CPR,
             )
         except DuplicatePersonError as exc:
             # A concurrent inquiry registered the same CPR number a moment ago: continue
             # with that person (whose new case the check below then finds).
             person = exc.existing
     # Lock the person and refuse a second open case (OpenCaseError: 409; the message names
-    # no case, since the registering user may not be allowed to see it).
+    # no case). Only a person within reach gets here with cases: an out-of-reach match
+    # became a new person above, so this answer never reveals another unit's case.
     open_case_refuse(person)
     previous = person.cases.order_by("-opened_on", "-id").first()
     case = case_create(
@@ -173,7 +190,104 @@ def inquiry_register(
         person_id=person.pk,
         case_id=case.pk,
     )
+    for existing, basis in hidden:
+        _possible_person_queue(actor=actor, inquiry=inquiry, existing=existing, basis=basis)
     return case
+
+
+def _possible_person_queue(
+    *, actor: User, inquiry: Inquiry, existing: Person, basis: str
+) -> PossibleExistingPerson | None:
+    """Hand a match outside the actor's reach to the existing person's unit (audited)."""
+    unit = person_deciding_unit(existing)
+    if unit is None:  # no national contact point registered: nobody could decide
+        return None
+    match = PossibleExistingPerson.objects.create(
+        inquiry=inquiry, existing_person=existing, unit=unit, matched_on=basis
+    )
+    audit_record(
+        actor=actor,
+        action="inquiry.possible_existing_person",
+        obj=match,
+        changes={"matched_on": basis, "unit_id": unit.pk},
+        person_id=existing.pk,
+        case_id=inquiry.case_id,
+    )
+    return match
+
+
+def _decidable(actor: User, match: PossibleExistingPerson) -> None:
+    """403 without the capability; 404 for a match that is not the actor's unit's to decide."""
+    require(actor, Capability.LINK_INQUIRIES)
+    if not PossibleExistingPerson.objects.filter(
+        deciding_unit_condition(actor), pk=match.pk
+    ).exists():
+        raise Http404
+    if match.status != MatchStatus.PENDING:
+        raise ValidationError(_("This match has already been decided."), code="decided")
+
+
+@audited_service
+def possible_existing_person_link(
+    *, actor: User, match: PossibleExistingPerson
+) -> PossibleExistingPerson:
+    """Link the inquiry's case to the existing person (the deciding unit's coordinator).
+
+    The case moves to the existing person and follows their latest earlier case; the
+    person registered with the inquiry keeps no case.
+    """
+    _decidable(actor, match)
+    case = Case.objects.select_for_update().get(pk=match.inquiry.case_id)
+    registered = case.person_id
+    existing = match.existing_person
+    if case.is_open:
+        try:  # one open case per person: the existing person's must end first
+            open_case_refuse(existing)
+        except OpenCaseError:
+            raise ValidationError(
+                _("The existing person has an open case. End one of the two cases, then link."),
+                code="open_case_exists",
+            ) from None
+    case.previous_case = existing.cases.exclude(pk=case.pk).order_by("-opened_on", "-id").first()
+    case.person = existing
+    case.save(update_fields=["person", "previous_case"])
+    match.status = MatchStatus.LINKED
+    match.decided_by = actor
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    PossibleExistingPerson.objects.filter(inquiry=match.inquiry, status=MatchStatus.PENDING).update(
+        status=MatchStatus.REJECTED, decided_by=actor, decided_at=match.decided_at
+    )
+    audit_record(
+        actor=actor,
+        action="inquiry.possible_existing_person.link",
+        obj=match,
+        changes={"case_person": [registered, existing.pk]},
+        person_id=existing.pk,
+        case_id=case.pk,
+    )
+    return match
+
+
+@audited_service
+def possible_existing_person_reject(
+    *, actor: User, match: PossibleExistingPerson
+) -> PossibleExistingPerson:
+    """Record that the inquiry's person is not the existing one (the case stays as it is)."""
+    _decidable(actor, match)
+    match.status = MatchStatus.REJECTED
+    match.decided_by = actor
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="inquiry.possible_existing_person.reject",
+        obj=match,
+        changes={"status": MatchStatus.REJECTED},
+        person_id=match.existing_person_id,
+        case_id=match.inquiry.case_id,
+    )
+    return match
 
 
 def _require_caseworker(actor: User, case: Case) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vejud.access.cases import CaseAccess, case_access, cases_visible_to
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
@@ -19,11 +19,14 @@ from vejud.cases.models import Case
 from vejud.cases.services import OpenCaseError
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
 from vejud.intake.models import Consent
+from vejud.intake.selectors import possible_person_for, possible_persons_for
 from vejud.intake.services import (
     PossibleDuplicateError,
     consent_record,
     consent_withdraw,
     inquiry_register,
+    possible_existing_person_link,
+    possible_existing_person_reject,
 )
 
 # The form's fields that ``inquiry_register`` takes as they are.
@@ -146,3 +149,33 @@ def consent_withdraw_view(
     return render(
         request, "intake/consent_withdraw.html", {"form": form, "case": case, "consent": consent}
     )
+
+
+@requires(Capability.LINK_INQUIRIES)
+@require_GET
+def possible_persons(request: AuthenticatedRequest) -> HttpResponse:
+    """List inquiries whose person may be one of the unit's: link or reject each."""
+    matches = possible_persons_for(request.user)
+    return render(request, "intake/possible_persons.html", {"matches": matches})
+
+
+@requires(Capability.LINK_INQUIRIES)
+@require_POST
+def possible_person_decide(request: AuthenticatedRequest, match_id: int) -> HttpResponse:
+    """Link the inquiry to the existing person (``decision=link``) or reject the match."""
+    match = possible_person_for(request.user, match_id)
+    link = request.POST.get("decision") == "link"
+    service = possible_existing_person_link if link else possible_existing_person_reject
+    try:
+        service(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The inquiry %(ref)s is linked to the existing person.")
+            % {"ref": match.inquiry.case.reference}
+            if link
+            else _("The match for %(ref)s is rejected.") % {"ref": match.inquiry.case.reference},
+        )
+    return redirect("intake:possible_persons")

@@ -95,8 +95,14 @@ def person_create(
     gang_since: date | None = None,
     attachment: str = "",
     threat_notes: str = "",
+    cpr_unconfirmed: bool = False,
 ) -> Person:
-    """Register an exit candidate; a CPR number already registered raises DuplicatePersonError."""
+    """Register an exit candidate; a CPR number already registered raises DuplicatePersonError.
+
+    ``cpr_unconfirmed`` keeps a CPR number that matches a person outside the registering
+    user's reach without its lookup hash: the two stay apart until the existing person's
+    unit links them (vejud.access.persons).
+    """
     require(actor, Capability.WRITE_JOURNAL)
     first_name, last_name = first_name.strip(), last_name.strip()
     if not first_name or not last_name:
@@ -109,7 +115,7 @@ def person_create(
                 _("The date of birth does not match the CPR number."), code="birth_date_mismatch"
             )
         birth_date = cpr_birth
-        existing = person_find_by_cpr(normalised)
+        existing = None if cpr_unconfirmed else person_find_by_cpr(normalised)
         if existing is not None:
             raise DuplicatePersonError(existing)
     if birth_date is None:
@@ -122,7 +128,9 @@ def person_create(
         first_name=first_name,
         last_name=last_name,
         cpr=normalised,
-        cpr_hash=keyed_hash(normalised, purpose="cpr") if normalised else None,
+        cpr_hash=keyed_hash(normalised, purpose="cpr")
+        if normalised and not cpr_unconfirmed
+        else None,
         birth_date=birth_date,
         phone=phone.strip(),
         gang_group=gang_group,

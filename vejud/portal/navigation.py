@@ -24,6 +24,7 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Tasks"), "worklist:tasks", Capability.VIEW_CASES),
     (_("Incoming transfers"), "transfers:incoming", Capability.WRITE_JOURNAL),
     (_("New inquiry"), "intake:inquiry_new", Capability.WRITE_JOURNAL),
+    (_("Possible existing persons"), "intake:possible_persons", Capability.LINK_INQUIRIES),
     (_("Break the glass"), "cases:break_glass", Capability.BREAK_GLASS),
     (_("Grant applications"), "pool:applications", Capability.VIEW_GRANTS),
     (_("Central pool"), "pool:overview", Capability.VIEW_POOL),

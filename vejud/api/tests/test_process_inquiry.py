@@ -10,7 +10,7 @@ from django.utils import timezone
 from vejud.api.tests.process_support import JsonApi, inquiry_body, municipality_of
 from vejud.cases.models import Case
 from vejud.cases.services import case_transition
-from vejud.intake.models import Inquiry
+from vejud.intake.models import Inquiry, PossibleExistingPerson
 from vejud.people.models import Person
 
 URL = "/api/v1/inquiries"
@@ -77,18 +77,17 @@ def test_possible_duplicate_is_409_with_earlier_cases_you_may_see(world, municip
     assert own.json()["code"] == "possible_duplicate"
     assert [c["reference"] for c in own.json()["earlier_cases"]] == [first]
 
+    # Outside the user's reach the match is not mentioned (hole 5): the inquiry goes ahead
+    # and the match goes to unit B to link or reject.
     other = member_a.post(URL, inquiry_body())
-    assert other.status_code == 409
-    assert other.json()["earlier_cases"] == []
+    assert other.status_code == 201
     assert first not in other.content.decode()
-    assert Case.objects.count() == 1
-
-    confirmed = member_a.post(URL, inquiry_body(confirm_new_person=True))
-    assert confirmed.status_code == 201
     assert Person.objects.filter(last_name="Berg").count() == 2
+    match = PossibleExistingPerson.objects.get()
+    assert (match.unit, match.inquiry.case.reference) == (world.unit_b, other.json()["reference"])
 
 
-def test_open_case_is_409_without_naming_a_case_you_cannot_see(world, municipalities):
+def test_open_case_is_409_only_within_reach(world, municipalities):
     first = JsonApi(world.member_b).post(
         URL, inquiry_body(municipality="Testby B", cpr="0304961234", birth_date=None)
     )
@@ -96,14 +95,14 @@ def test_open_case_is_409_without_naming_a_case_you_cannot_see(world, municipali
     again = JsonApi(world.member_a).post(
         URL, inquiry_body(cpr="030496-1234", birth_date=None, first_name="J")
     )
-    assert again.status_code == 409
-    assert again.json()["code"] == "open_case_exists"
-    assert again.json()["earlier_cases"] == []
+    assert again.status_code == 201  # no "already has an open case" outside reach (hole 5)
     assert reference not in again.content.decode()
+    assert PossibleExistingPerson.objects.get().existing_person.cases.get().reference == reference
     seen_by_b = JsonApi(world.member_b).post(
         URL, inquiry_body(municipality="Testby B", cpr="0304961234", birth_date=None)
     )
     assert seen_by_b.status_code == 409
+    assert seen_by_b.json()["code"] == "open_case_exists"
     assert [c["reference"] for c in seen_by_b.json()["earlier_cases"]] == [reference]
 
 
