@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -679,15 +680,25 @@ def protected_address(request: AuthenticatedRequest, access: CaseAccess) -> Http
     return render(request, "cases/protected_address.html", context)
 
 
+# The protected-address form pages, by URL name: (heading, submit button).
+ADDRESS_FORM_PAGES = {
+    "cases:protected_address_edit": (
+        gettext_lazy("Change the protected address"),
+        gettext_lazy("Save"),
+    ),
+    "cases:protected_address_new": (
+        gettext_lazy("Register a protected address"),
+        gettext_lazy("Register"),
+    ),
+    "cases:custodian_add": (gettext_lazy("Add a custodian"), gettext_lazy("Add custodian")),
+}
+
+
 def _address_form_page(
-    request: AuthenticatedRequest,
-    access: CaseAccess,
-    form: Any,
-    *,
-    heading: str,
-    action: str,
-    submit: str,
+    request: AuthenticatedRequest, access: CaseAccess, form: forms.Form, action: str
 ) -> HttpResponse:
+    """Render the form page of ``action`` (an ``ADDRESS_FORM_PAGES`` URL name) with ``form``."""
+    heading, submit = ADDRESS_FORM_PAGES[action]
     context = {
         "case": access.case,
         "form": form,
@@ -738,14 +749,7 @@ def protected_address_edit(request: AuthenticatedRequest, access: CaseAccess) ->
     if form.is_valid() and _save_address(request, access, form):
         messages.success(request, _("The protected address was saved."))
         return redirect(access.case)
-    return _address_form_page(
-        request,
-        access,
-        form,
-        heading=_("Change the protected address"),
-        action="cases:protected_address_edit",
-        submit=_("Save"),
-    )
+    return _address_form_page(request, access, form, "cases:protected_address_edit")
 
 
 @case_view(part=Part.PROTECTED_ADDRESS, capability=Capability.MANAGE_PERSON_ACCESS)
@@ -761,14 +765,7 @@ def protected_address_new(request: AuthenticatedRequest, access: CaseAccess) -> 
         # The same answer whether or not the person already had an address (hole 6).
         messages.success(request, _("The protected address was recorded."))
         return redirect(access.case)
-    return _address_form_page(
-        request,
-        access,
-        form,
-        heading=_("Register a protected address"),
-        action="cases:protected_address_new",
-        submit=_("Register"),
-    )
+    return _address_form_page(request, access, form, "cases:protected_address_new")
 
 
 @case_view(part=Part.PROTECTED_ADDRESS)
@@ -792,14 +789,7 @@ def custodian_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResp
         else:
             messages.success(request, _("The custodian was added."))
             return redirect(access.case)
-    return _address_form_page(
-        request,
-        access,
-        form,
-        heading=_("Add a custodian"),
-        action="cases:custodian_add",
-        submit=_("Add custodian"),
-    )
+    return _address_form_page(request, access, form, "cases:custodian_add")
 
 
 # Break the glass ----------------------------------------------------------------
