@@ -49,6 +49,7 @@ def real_secrets() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "VEJUD_FIELD_KEYS": Fernet.generate_key().decode(),
         "VEJUD_HMAC_KEY": secrets.token_hex(32),
+        "VEJUD_AUDIT_KEYS": secrets.token_urlsafe(48),
     }
 
 
@@ -69,7 +70,7 @@ def test_debug_off_with_the_demo_keys_refuses_to_start():
 
     assert result.returncode != 0
     assert "Refusing to start" in result.stderr
-    for name in ("SECRET_KEY", "VEJUD_FIELD_KEYS", "VEJUD_HMAC_KEY"):
+    for name in ("SECRET_KEY", "VEJUD_FIELD_KEYS", "VEJUD_HMAC_KEY", "VEJUD_AUDIT_KEYS"):
         assert name in result.stderr
 
 

@@ -26,12 +26,19 @@ VAR_DIR = Path(env_str("VEJUD_VAR_DIR", str(BASE_DIR / "var")))
 DEMO_SECRET_KEY = "demo-insecure-secret-key-vejud-do-not-use-in-production-000000000000"  # noqa: S105 (public demo key, refused in production)
 DEMO_FIELD_KEY = "ZGVtby1maWVsZC1rZXktdmVqdWQtMDAwMDAwMDAwMDA="
 DEMO_HMAC_KEY = "demo-hmac-key-vejud-do-not-use-in-production"
+DEMO_AUDIT_KEY = "demo-audit-key-vejud-do-not-use-in-production"
 
 DEBUG = env_bool("DEBUG", default=True)
 TESTING = "pytest" in sys.modules or env_bool("VEJUD_TESTING", default=False)
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 VEJUD_FIELD_KEYS = env_list("VEJUD_FIELD_KEYS", [DEMO_FIELD_KEY])
 VEJUD_HMAC_KEY = env_str("VEJUD_HMAC_KEY", DEMO_HMAC_KEY)
+# Keys of the audit trail's HMAC chain and checkpoints, newest first (vejud.audit.keys): new
+# records are linked with the first, older records are checked with the key their row names.
+VEJUD_AUDIT_KEYS = env_list("VEJUD_AUDIT_KEYS", [DEMO_AUDIT_KEY])
+# Signed checkpoints of the chain head (vejud audit checkpoint): an append-only file the
+# operator ships off the database server; ``vejud audit verify --against`` reads it back.
+VEJUD_AUDIT_CHECKPOINTS = env_str("VEJUD_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.log"))
 
 if not DEBUG:
     _demo_in_use = [
@@ -40,6 +47,7 @@ if not DEBUG:
             ("SECRET_KEY", SECRET_KEY == DEMO_SECRET_KEY),
             ("VEJUD_FIELD_KEYS", DEMO_FIELD_KEY in VEJUD_FIELD_KEYS),
             ("VEJUD_HMAC_KEY", VEJUD_HMAC_KEY == DEMO_HMAC_KEY),
+            ("VEJUD_AUDIT_KEYS", DEMO_AUDIT_KEY in VEJUD_AUDIT_KEYS),
         )
         if in_use
     ]
@@ -53,6 +61,8 @@ if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters.")
     if len(VEJUD_HMAC_KEY) < 32:
         raise ImproperlyConfigured("VEJUD_HMAC_KEY must be at least 32 characters.")
+if not VEJUD_AUDIT_KEYS or any(len(key) < 32 for key in VEJUD_AUDIT_KEYS):
+    raise ImproperlyConfigured("VEJUD_AUDIT_KEYS must hold keys of at least 32 characters.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

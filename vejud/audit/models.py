@@ -1,8 +1,8 @@
-"""Audit trail (every change, hash-chained) and access log (every view of person data).
+"""Audit trail (every change, HMAC-chained) and access log (every view of person data).
 
 Both tables are append-only: database triggers refuse UPDATE and DELETE, and
-``vejud audit verify`` recomputes the hash chain to detect tampering that went
-around the triggers.
+``vejud audit verify`` recomputes the keyed chain (and checks it against the signed
+checkpoints written outside the database) to detect tampering that went around them.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict)
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of the record and prev_hash under the key with this id (vejud.audit.keys).
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
 
     class Meta:
         ordering = ["-seq"]

@@ -8,7 +8,6 @@ so the chain head is locked only for the shortest time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
+from vejud.audit.keys import UnknownAuditKeyError, current_key_id, mac
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.core.crypto import EncryptedTextField, keyed_hash
 from vejud.core.request_cache import request_cache_clear
@@ -188,14 +188,15 @@ def event_payload(
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(payload: bytes) -> str:
-    """Return the hash that links an event into the chain."""
-    return hashlib.sha256(payload).hexdigest()
+def chain_hash(payload: bytes, *, key_id: str) -> str:
+    """Return the keyed hash that links an event into the chain (HMAC under ``key_id``)."""
+    return mac(payload, key=key_id)
 
 
 def _append_to_chain(pending: list[_PendingEvent]) -> None:
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     seq, prev = head.seq, head.hash
+    key_id = current_key_id()
     rows: list[AuditEvent] = []
     for item in pending:
         seq += 1
@@ -213,7 +214,8 @@ def _append_to_chain(pending: list[_PendingEvent]) -> None:
                 changes=item.changes,
                 reason=item.reason,
                 prev_hash=prev,
-            )
+            ),
+            key_id=key_id,
         )
         rows.append(
             AuditEvent(
@@ -230,6 +232,7 @@ def _append_to_chain(pending: list[_PendingEvent]) -> None:
                 reason=item.reason,
                 prev_hash=prev,
                 hash=digest,
+                key_id=key_id,
             )
         )
         prev = digest
@@ -328,7 +331,12 @@ class VerifyResult:
 
 
 def verify_chain(*, max_problems: int = 20) -> VerifyResult:
-    """Recompute the hash chain; report edited, deleted, inserted or truncated records."""
+    """Recompute the keyed chain; report edited, deleted, inserted or truncated records.
+
+    Whoever can write the database but does not hold the keys cannot make an edited,
+    inserted or re-linked record pass. Records cut off at the end, with the chain head
+    moved back, are found only against the checkpoints (``verify_checkpoints``).
+    """
     problems: list[str] = []
     expected_seq = 0
     prev = GENESIS_HASH
@@ -341,24 +349,28 @@ def verify_chain(*, max_problems: int = 20) -> VerifyResult:
             expected_seq = event.seq
         if event.prev_hash != prev:
             problems.append(f"#{event.seq}: link to the previous record is broken")
-        digest = chain_hash(
-            event_payload(
-                seq=event.seq,
-                at=event.at,
-                actor_id=event.actor_id,
-                actor_label=event.actor_label,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                person_id=event.person_id,
-                case_id=event.case_id,
-                changes=event.changes,
-                reason=event.reason,
-                prev_hash=event.prev_hash,
-            )
+        payload = event_payload(
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            person_id=event.person_id,
+            case_id=event.case_id,
+            changes=event.changes,
+            reason=event.reason,
+            prev_hash=event.prev_hash,
         )
-        if digest != event.hash:
-            problems.append(f"#{event.seq}: content does not match its hash (edited)")
+        try:
+            if chain_hash(payload, key_id=event.key_id) != event.hash:
+                problems.append(f"#{event.seq}: content does not match its hash (edited)")
+        except UnknownAuditKeyError:
+            problems.append(
+                f"#{event.seq}: linked with key {event.key_id!r}, which is not configured"
+                " (forged, or an old key removed from VEJUD_AUDIT_KEYS too early)"
+            )
         prev = event.hash
         if len(problems) >= max_problems:
             break

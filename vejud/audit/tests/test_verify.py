@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from vejud.audit.models import AuditEvent
+from vejud.audit.services import chain_hash, event_payload
 from vejud.audit.tests.conftest import around_the_triggers
 from vejud.testing import make_case
 
@@ -60,10 +61,8 @@ def test_an_edited_record_is_detected_and_named(trail):
 
 
 def test_an_edited_change_record_is_detected_even_if_rehashed_locally(trail):
-    """Rewriting a record and its own hash still breaks the link from the next record."""
+    """Rewriting a record and its own keyed hash still breaks the link from the next record."""
     event = AuditEvent.objects.get(seq=2)
-    from vejud.audit.services import chain_hash, event_payload
-
     changes = dict(event.changes, status="forged")
     forged = chain_hash(
         event_payload(
@@ -79,7 +78,8 @@ def test_an_edited_change_record_is_detected_even_if_rehashed_locally(trail):
             changes=changes,
             reason=event.reason,
             prev_hash=event.prev_hash,
-        )
+        ),
+        key_id=event.key_id,
     )
     with around_the_triggers(), connection.cursor() as cursor:
         cursor.execute(

@@ -12,6 +12,7 @@ sees an open scope with its audit records, as for any service.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import queue
 import threading
@@ -26,6 +27,7 @@ from django.db import IntegrityError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
+from vejud.audit.keys import audit_keys, current_key_id
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.audit.services import GENESIS_HASH
 from vejud.cases.models import CaseReferenceCounter
@@ -82,6 +84,7 @@ AUDIT_COLUMNS = (
     "reason",
     "prev_hash",
     "hash",
+    "key_id",
 )
 ACCESS_COLUMNS = (
     "at",
@@ -185,11 +188,12 @@ def chain_events(
 
     The payload is built as text in the exact canonical form of
     ``audit.services.event_payload`` (keys sorted, compact, UTF-8), so
-    ``verify_chain`` recomputes the same hashes from the stored rows.
+    ``verify_chain`` recomputes the same keyed hashes (HMAC under the newest audit key).
     """
     rows: list[tuple[Any, ...]] = []
     seq, prev = chain.seq, chain.hash
-    sha256 = hashlib.sha256
+    key_id = current_key_id()
+    keyed = hmac.new(audit_keys()[key_id], digestmod=hashlib.sha256)
     string = labels.string
     actor_json = labels.actor_json
     actor_labels = labels.actor_labels
@@ -209,7 +213,9 @@ def chain_events(
             f'"reason":{string(reason)},'
             f'"seq":{seq}}}'
         )
-        digest = sha256(payload.encode()).hexdigest()
+        link = keyed.copy()
+        link.update(payload.encode())
+        digest = link.hexdigest()
         rows.append(
             (
                 seq,
@@ -225,6 +231,7 @@ def chain_events(
                 reason,
                 prev,
                 digest,
+                key_id,
             )
         )
         prev = digest
