@@ -58,6 +58,7 @@ from vejud.cases.models import (
     Track,
 )
 from vejud.cases.selectors import caseload_filter, caseload_search
+from vejud.core.paging import keyset_page, positive_int
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (
@@ -232,12 +233,6 @@ def _select_choices(field: forms.Field) -> list[tuple[Any, Any]]:
     return list(field.choices)  # type: ignore[attr-defined]
 
 
-def _positive_int(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) < 19:
-        return int(raw) or None
-    return None
-
-
 def _filtered_cases(
     user: User, form: CaseloadFilterForm
 ) -> tuple[QuerySet[Case], tuple[str, str] | None]:
@@ -254,26 +249,6 @@ def _filtered_cases(
     return caseload_search(cases, search), search
 
 
-def _keyset_page(
-    request: AuthenticatedRequest, cases: QuerySet[Case]
-) -> tuple[list[Case], str | None, str | None]:
-    """Return one page of ``cases`` (newest first, after ``?after=``) and its first/next URLs."""
-    after = _positive_int(request.GET.get("after"))
-    if after:
-        cases = cases.filter(pk__lt=after)
-    size = settings.VEJUD_CASELOAD_PAGE_SIZE
-    rows = list(cases.order_by("-pk")[: size + 1])
-    has_next, rows = len(rows) > size, rows[:size]
-    params = request.GET.copy()
-    params.pop("after", None)
-    first_url = f"?{params.urlencode()}" if after else None
-    next_url = None
-    if has_next:
-        params["after"] = str(rows[-1].pk)
-        next_url = f"?{params.urlencode()}"
-    return rows, first_url, next_url
-
-
 def _has_unit_filter(scope: Scope) -> bool:
     return bool(
         scope.national or scope.unit_ids or scope.custody_all or scope.custody_institution_ids
@@ -288,7 +263,8 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     form = CaseloadFilterForm(request.GET or None, units=_filter_units(scope))
     cases, search = _filtered_cases(request.user, form)
-    rows, first_url, next_url = _keyset_page(request, cases)
+    size = settings.VEJUD_CASELOAD_PAGE_SIZE
+    rows, first_url, next_url = keyset_page(request, cases, size)
     name_search = bool(search and search[0] == "name")
     if name_search and rows:
         # A name search tells the user who is a candidate, so each person found is logged.
@@ -392,7 +368,7 @@ def _journal(access: CaseAccess, before: int | None = None) -> tuple[list[Journa
 def _journal_context(
     request: AuthenticatedRequest, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
-    before = _positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
+    before = positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
     entries, has_older = _journal(access, before)
     path = access.case.get_absolute_url()
     # Each note's correction link, reversed once for the page rather than twice per note.

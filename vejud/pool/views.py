@@ -16,7 +16,7 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from vejud.accounts.models import User
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
+from vejud.core.paging import keyset_page, positive_int
 from vejud.courses.models import PlanAction
 from vejud.pool.charts import monthly_paid_svg
 from vejud.pool.documents import (
@@ -143,12 +144,6 @@ def _data(request: AuthenticatedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _positive_int(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) < 19:
-        return int(raw) or None
-    return None
-
-
 def _may_apply(request: AuthenticatedRequest, access: CaseAccess) -> bool:
     return scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
 
@@ -176,7 +171,7 @@ def _case_grants_url(case: Case) -> str:
 
 def _selected_year(raw: str | None, years: list[int]) -> int | None:
     """Return the year asked for, else this year if it has a budget, else the latest one."""
-    asked = _positive_int(raw)
+    asked = positive_int(raw)
     if asked is not None:
         return asked
     today = timezone.localdate().year
@@ -224,27 +219,35 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     year = _selected_year(request.GET.get("year"), years)
     budget_year = BudgetYear.objects.filter(year=year).first() if year else None
     figures = year_overview(budget_year) if budget_year is not None else None
-    case_rows: list[dict[str, Any]] = []
-    if budget_year is not None and scope.national and scope.has(Capability.VIEW_GRANTS):
-        case_rows = _case_rows(request.user, budget_year)
-        if case_rows:
-            log_access_many(
-                user=request.user,
-                part=GRANTS,
-                entries=[(r["case__person_id"], r["case_id"], False) for r in case_rows],
-                request=request,
-            )
+    show_cases = scope.national and scope.has(Capability.VIEW_GRANTS)
     context = {
         "years": years,
         "year": year,
         "budget_year": budget_year,
         "figures": figures,
         "months": _month_rows(figures.months) if figures else [],
-        "show_cases": scope.national and scope.has(Capability.VIEW_GRANTS),
-        "case_rows": case_rows,
+        "show_cases": show_cases,
+        "case_rows": _logged_case_rows(request, budget_year) if show_cases else [],
         "can_manage": scope.has(Capability.MANAGE_POOL),
     }
     return render(request, "pool/overview.html", context)
+
+
+def _logged_case_rows(
+    request: AuthenticatedRequest, budget_year: BudgetYear | None
+) -> list[dict[str, Any]]:
+    """The year's figures per case; each person shown is logged (grants)."""
+    if budget_year is None:
+        return []
+    case_rows = _case_rows(request.user, budget_year)
+    if case_rows:
+        log_access_many(
+            user=request.user,
+            part=GRANTS,
+            entries=[(r["case__person_id"], r["case_id"], False) for r in case_rows],
+            request=request,
+        )
+    return case_rows
 
 
 def _month_rows(months: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
@@ -300,38 +303,13 @@ def report_pdf(request: AuthenticatedRequest, year: int) -> HttpResponse:
 @require_GET
 def applications(request: AuthenticatedRequest) -> HttpResponse:
     """List the applications on the user's cases, with filters and the budget available."""
-    years = _all_years()
-    form = ApplicationFilterForm(request.GET or None, years=years)
-    rows = applications_visible_to(request.user)
-    if form.is_bound:
-        form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
-        data = form.cleaned_data
-        if data.get("status"):
-            rows = rows.filter(status=data["status"])
-        if data.get("year"):
-            rows = rows.filter(budget_year__year=data["year"])
-        if data.get("category"):
-            rows = rows.filter(category=data["category"])
-    after = _positive_int(request.GET.get("after"))
-    if after:
-        rows = rows.filter(pk__lt=after)
-    page = list(rows.order_by("-pk")[: PAGE_SIZE + 1])
-    has_next, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
+    form = ApplicationFilterForm(request.GET or None, years=_all_years())
+    rows = _filtered_applications(request.user, form)
+    page, first_url, next_url = keyset_page(request, rows, PAGE_SIZE)
     if page:
         cases = {a.case_id: a.case.person_id for a in page}
-        log_access_many(
-            user=request.user,
-            part=GRANTS,
-            entries=[(person_id, case_id, False) for case_id, person_id in cases.items()],
-            request=request,
-        )
-    params = request.GET.copy()
-    params.pop("after", None)
-    first_url = f"?{params.urlencode()}" if after else None
-    next_url = None
-    if has_next:
-        params["after"] = str(page[-1].pk)
-        next_url = f"?{params.urlencode()}"
+        entries = [(person_id, case_id, False) for case_id, person_id in cases.items()]
+        log_access_many(user=request.user, part=GRANTS, entries=entries, request=request)
     this_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
     context = {
         "form": form,
@@ -349,6 +327,22 @@ def applications(request: AuthenticatedRequest) -> HttpResponse:
     return response
 
 
+def _filtered_applications(user: User, form: ApplicationFilterForm) -> QuerySet[Application]:
+    """Return the applications the user may see, narrowed by the valid fields of ``form``."""
+    rows = applications_visible_to(user)
+    if not form.is_bound:
+        return rows
+    form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
+    data = form.cleaned_data
+    if data.get("status"):
+        rows = rows.filter(status=data["status"])
+    if data.get("year"):
+        rows = rows.filter(budget_year__year=data["year"])
+    if data.get("category"):
+        rows = rows.filter(category=data["category"])
+    return rows
+
+
 # --- Budgets and guidelines ---------------------------------------------------------------
 
 
@@ -360,68 +354,70 @@ def budget(request: AuthenticatedRequest) -> HttpResponse:
     posted = request.POST.get("form") if request.method == "POST" else None
     years = list(BudgetYear.objects.prefetch_related("frames").order_by("-year"))
     selected = _selected_year(request.GET.get("year"), [y.year for y in years])
+    target = next((y for y in years if y.year == selected), None)
     year_form = BudgetYearForm(
         request.POST if posted == "year" else None,
         prefix="year",
         initial={"year": timezone.localdate().year},
     )
     entry_form = BudgetEntryForm(request.POST if posted == "entry" else None, prefix="entry")
-    target = next((y for y in years if y.year == selected), None)
+    shown = None
     if posted == "year" and year_form.is_valid():
-        data = year_form.cleaned_data
-        try:
-            created = budget_year_create(
-                actor=request.user,
-                year=data["year"],
-                amount_ore=data["amount"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            service_error(year_form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, _("The budget year is opened."))
-            return redirect(f"{reverse('pool:budget')}?year={created.year}")
+        shown = _open_year(request, year_form)
     elif posted == "entry" and target is not None and entry_form.is_valid():
-        data = entry_form.cleaned_data
-        try:
-            budget_entry_add(
-                actor=request.user,
-                budget_year=target,
-                kind=data["kind"],
-                amount_ore=data["amount"],
-                from_category=data["from_category"],
-                to_category=data["to_category"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            service_error(entry_form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, _("The budget is changed."))
-            return redirect(f"{reverse('pool:budget')}?year={target.year}")
-    entries = (
-        list(
-            BudgetEntry.objects.filter(budget_year=target)
-            .select_related("created_by")
-            .order_by("created_at", "id")
+        shown = _change_budget(request, entry_form, target)
+    if shown is not None:
+        return redirect(f"{reverse('pool:budget')}?year={shown}")
+    context = {"years": years, "target": target, "year_form": year_form, "entry_form": entry_form}
+    return render(request, "pool/budget.html", {**context, **_budget_rows(target)})
+
+
+def _open_year(request: AuthenticatedRequest, form: BudgetYearForm) -> int | None:
+    """Open the budget year through the service; its year, or None with the error on the form."""
+    data = form.cleaned_data
+    try:
+        created = budget_year_create(
+            actor=request.user, year=data["year"], amount_ore=data["amount"], reason=data["reason"]
         )
-        if target is not None
-        else []
-    )
+    except ValidationError as exc:
+        service_error(form, exc, FIELD_ALIASES)
+        return None
+    messages.success(request, _("The budget year is opened."))
+    return created.year
+
+
+def _change_budget(
+    request: AuthenticatedRequest, form: BudgetEntryForm, target: BudgetYear
+) -> int | None:
+    """Book the budget entry through the service; the year, or None with the error on the form."""
+    data = form.cleaned_data
+    try:
+        budget_entry_add(
+            actor=request.user,
+            budget_year=target,
+            kind=data["kind"],
+            amount_ore=data["amount"],
+            from_category=data["from_category"],
+            to_category=data["to_category"],
+            reason=data["reason"],
+        )
+    except ValidationError as exc:
+        service_error(form, exc, FIELD_ALIASES)
+        return None
+    messages.success(request, _("The budget is changed."))
+    return target.year
+
+
+def _budget_rows(target: BudgetYear | None) -> dict[str, Any]:
+    """The selected year's category frames (with their labels) and entries, oldest first."""
+    if target is None:
+        return {"frames": [], "entries": []}
     labels = dict(Category.choices)
-    frames = (
-        [(str(labels.get(f.category, f.category)), f) for f in target.frames.all()]
-        if target is not None
-        else []
-    )
-    context = {
-        "years": years,
-        "target": target,
-        "frames": frames,
-        "entries": entries,
-        "year_form": year_form,
-        "entry_form": entry_form,
+    entries = BudgetEntry.objects.filter(budget_year=target).select_related("created_by")
+    return {
+        "frames": [(str(labels.get(f.category, f.category)), f) for f in target.frames.all()],
+        "entries": list(entries.order_by("created_at", "id")),
     }
-    return render(request, "pool/budget.html", context)
 
 
 @requires(Capability.VIEW_GRANTS)
