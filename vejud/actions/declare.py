@@ -39,6 +39,17 @@ def moving(select: Callable[[Transition], bool]) -> Pairs:
     return frozenset((t.source, t.actor) for t in TABLE if select(t))
 
 
+def leading_to(select: Callable[[Transition], bool], actor: Actor) -> Pairs:
+    """Return pairs making an action possible, for ``actor``, in every status from which a
+    transition that ``select`` picks still lies ahead (what must be done before it)."""
+    ahead = {t.source for t in TABLE if select(t)}
+    while True:
+        more = {t.source for t in TABLE if t.target in ahead} - ahead
+        if not more:
+            return frozenset((status, actor) for status in ahead)
+        ahead |= more
+
+
 def any_status(actor: Actor) -> Pairs:
     """Return pairs making an action possible in every status, for ``actor``."""
     return frozenset((status, actor) for status in CaseStatus)

@@ -103,8 +103,15 @@ def _decided_statuses() -> frozenset[str]:
 
 
 DECIDED_STATUSES = _decided_statuses()
-# The declared actions (decisions/actions.py) the panel offers.
-PANEL_ACTIONS = ("decide", "refer", "ask_information", "answer_information", "final_decide")
+# The declared actions (intake/actions.py, decisions/actions.py) the panel offers.
+PANEL_ACTIONS = (
+    "consent",
+    "decide",
+    "refer",
+    "ask_information",
+    "answer_information",
+    "final_decide",
+)
 
 
 def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
@@ -205,8 +212,6 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
         if (t.source, t.target) not in DECISION_TARGETS and acting(t.actor)
     ]
     overview.actions = {
-        "consent": caseworker
-        and status in {CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.REFUSED},
         "assess": caseworker and status in EDITABLE_STATUSES,
         **possible_now(PANEL_ACTIONS, user, case, acting),
         "letters": caseworker or acting(Actor.NATIONAL_DECIDER),

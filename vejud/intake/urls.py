@@ -1,6 +1,8 @@
 from django.urls import path
 
+from vejud.actions.pages import action_urls
 from vejud.intake import views
+from vejud.intake.actions import ACTIONS
 
 app_name = "intake"
 urlpatterns = [
@@ -11,10 +13,5 @@ urlpatterns = [
         views.possible_person_decide,
         name="possible_person_decide",
     ),
-    path("<str:reference>/samtykke/", views.consent_new, name="consent_new"),
-    path(
-        "<str:reference>/samtykke/<int:consent_id>/tilbagekald/",
-        views.consent_withdraw_view,
-        name="consent_withdraw",
-    ),
+    *action_urls(ACTIONS),
 ]

@@ -1,4 +1,4 @@
-"""Intake pages: register an inquiry, record and withdraw consent."""
+"""Intake pages: register an inquiry (consent is recorded and withdrawn by intake/actions.py)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vejud.access.cases import CaseAccess, case_access, cases_visible_to
-from vejud.access.gate import AuthenticatedRequest, case_view, requires
-from vejud.access.rules import Capability, Part
+from vejud.access.cases import case_access, cases_visible_to
+from vejud.access.gate import AuthenticatedRequest, requires
+from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.cases.models import Case
 from vejud.cases.services import OpenCaseError
-from vejud.intake.forms import ConsentForm, ConsentWithdrawForm, InquiryForm
-from vejud.intake.models import Consent
+from vejud.intake.forms import InquiryForm
 from vejud.intake.selectors import possible_person_for, possible_persons_for
 from vejud.intake.services import (
     PossibleDuplicateError,
-    consent_record,
-    consent_withdraw,
     inquiry_register,
     possible_existing_person_link,
     possible_existing_person_reject,
@@ -103,52 +100,6 @@ def _registered(request: AuthenticatedRequest, case: Case) -> HttpResponse:
         % {"ref": case.reference, "unit": case.responsible_unit.name},
     )
     return redirect("cases:caseload")
-
-
-@case_view(part=Part.JOURNAL)
-@require_http_methods(["GET", "POST"])
-def consent_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
-    """Record the person's consent (samtykkeerklæring)."""
-    case = access.case
-    form = ConsentForm(
-        request.POST or None, initial={"agencies": ["police", "municipality", "kriminalforsorgen"]}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect(case)
-    return render(request, "intake/consent_form.html", {"form": form, "case": case})
-
-
-@case_view(part=Part.JOURNAL)
-@require_http_methods(["GET", "POST"])
-def consent_withdraw_view(
-    request: AuthenticatedRequest, access: CaseAccess, consent_id: int
-) -> HttpResponse:
-    """Record that the person withdrew a consent."""
-    case = access.case
-    consent = get_object_or_404(Consent, pk=consent_id, case=case)
-    form = ConsentWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_withdraw(
-                actor=request.user,
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The withdrawal is recorded."))
-            return redirect(case)
-    return render(
-        request, "intake/consent_withdraw.html", {"form": form, "case": case, "consent": consent}
-    )
 
 
 @requires(Capability.LINK_INQUIRIES)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
@@ -25,7 +24,6 @@ from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.schemas import (
-    ID_MAX,
     REFERENCE_PATTERN,
     CaseStateOut,
     ConflictOut,
@@ -61,11 +59,10 @@ from vejud.decisions.actions import (
 )
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview
+from vejud.intake.actions import CONSENT, CONSENT_WITHDRAW
 from vejud.intake.models import Consent
 from vejud.intake.services import (
     PossibleDuplicateError,
-    consent_record,
-    consent_withdraw,
     inquiry_register,
 )
 from vejud.organisations.models import Municipality, Unit, UnitKind
@@ -413,57 +410,33 @@ def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
 # --- Consent -----------------------------------------------------------------------------
 
 
-@router.post(
-    "/cases/{reference}/consents",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ConsentOut, **WRITE_ERRORS},
-    operation_id="consent_record",
-    summary="Record the person's consent",
-)
-def consent_new(
-    request: HttpRequest,
-    payload: ConsentIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Record a consent (samtykkeerklæring): which agencies may share what."""
-    user = api_user(request)
-    consent = consent_record(
-        actor=user,
-        case=case_access_of(request).case,
-        given_on=payload.given_on,
-        method=payload.method.value,
-        agencies=[a.value for a in payload.agencies],
-        topics=[t.value for t in payload.topics],
-        valid_until=payload.valid_until,
-    )
-    return Status(201, consent_out(consent, {user.pk: user.full_name}, timezone.localdate()))
-
-
-@router.post(
-    "/cases/{reference}/consents/{consent_id}/withdrawal",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ConsentOut, **WRITE_ERRORS},
-    operation_id="consent_withdraw",
-    summary="Record that the person withdrew a consent",
-)
-def consent_withdrawal(
-    request: HttpRequest,
-    payload: ConsentWithdrawalIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    consent_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Withdraw a consent of this case."""
-    consent = get_object_or_404(Consent, pk=consent_id, case=case_access_of(request).case)
-    consent = consent_withdraw(
-        actor=api_user(request),
-        consent=consent,
-        withdrawn_on=payload.withdrawn_on,
-        note=payload.note,
-    )
+def _consent_result(consent: Consent) -> dict[str, Any]:
     names = _user_names({consent.recorded_by_id, consent.withdrawal_recorded_by_id})
     return consent_out(consent, names, timezone.localdate())
+
+
+register(
+    router,
+    Operation(
+        CONSENT,
+        "/consents",
+        ConsentIn,
+        ConsentOut,
+        _consent_result,
+        "Record the person's consent",
+        "consent_record",
+    ),
+    Operation(
+        CONSENT_WITHDRAW,
+        "/consents/{consent_id}/withdrawal",
+        ConsentWithdrawalIn,
+        ConsentOut,
+        _consent_result,
+        "Record that the person withdrew a consent",
+        "consent_withdraw",
+        status=200,
+    ),
+)
 
 
 # --- Transitions and decisions: the declared actions of decisions/actions.py ---------------

@@ -17,12 +17,13 @@ from django.urls import resolve, reverse
 
 from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
-from vejud.api.tests.process_support import JsonApi, case_url
+from vejud.api.tests.process_support import JsonApi, case_url, consent_body
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case, CaseStatus
 from vejud.decisions.models import InformationRequest
 from vejud.decisions.selectors import PANEL_ACTIONS
 from vejud.decisions.services import information_request_create
+from vejud.intake.models import Consent
 from vejud.testing import verified_client
 from vejud.testing.builders import make_referred_case
 
@@ -40,10 +41,13 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     },
     "ask_information": lambda c: {"question": "Why?"},
     "answer_information": lambda c: {"answer": "Because."},
+    "consent": lambda c: consent_body(),
+    "consent_withdraw": lambda c: {"withdrawn_on": c.opened_on.isoformat(), "note": "x"},
 }
 # The object of the case an action with a target works on.
 TARGETS: dict[str, Callable[[Case], int]] = {
     "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
+    "consent_withdraw": lambda c: Consent.objects.filter(case=c).first().pk,
 }
 
 
