@@ -47,7 +47,7 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
 # The object of the case an action with a target works on.
 TARGETS: dict[str, Callable[[Case], int]] = {
     "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
-    "consent_withdraw": lambda c: Consent.objects.filter(case=c).first().pk,
+    "consent_withdraw": lambda c: Consent.objects.filter(case=c).earliest("id").pk,
 }
 
 
