@@ -170,3 +170,68 @@ def test_refusals_speak_the_users_language(world):
         client = verified_client(world.member_a)
         response = client.get("/sager/", QUERY_STRING="q=%FF")
     assert "The text sent is not valid UTF-8" in response.content.decode()
+
+
+# --- Dates outside 1900-2199: refused by the schema, the form and the service -----------------
+
+IMPLAUSIBLE = ["0001-01-01", "1000-01-01", "1899-12-31", "2200-01-01", "9999-12-31"]
+
+
+@pytest.mark.parametrize("day", IMPLAUSIBLE)
+def test_api_refuses_implausible_dates_with_422(world, municipality, day):
+    api = JsonApi(world.member_a)
+    before = state()
+    for body in (inquiry_body(received_on=day), inquiry_body(birth_date=day)):
+        response = api.post(INQUIRY_API, body)
+        assert response.status_code == 422, response.content
+        (problem,) = response.json()["detail"]
+        assert "between 1900-01-01 and 2199-12-31" in problem["msg"]
+    assert state() == before
+
+
+@pytest.mark.parametrize("day", IMPLAUSIBLE)
+def test_page_refuses_implausible_dates_in_the_users_language(world, municipality, day):
+    client = danish_client(world.member_a)
+    before = state()
+    for field in ("received_on", "birth_date"):
+        response = client.post(INQUIRY_PAGE, form_body(municipality, **{field: day}))
+        assert response.status_code == 200  # the form again, with the error at the field
+        assert "Angiv en dato mellem 1900-01-01 og 2199-12-31." in response.content.decode()
+    assert state() == before
+
+
+def test_services_refuse_implausible_dates_from_anywhere(world, municipality):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from vejud.intake.services import inquiry_register
+
+    before = state()
+    for day in (date(1, 1, 1), date(1000, 1, 1)):
+        with pytest.raises(ValidationError) as refused:
+            inquiry_register(
+                actor=world.member_a,
+                source="person",
+                channel="phone",
+                received_on=day,
+                municipality=municipality,
+                first_name="Jonas",
+                last_name="Berg",
+                birth_date=date(1996, 4, 3),
+            )
+        assert refused.value.code == "received_on"
+    assert state() == before
+
+
+def test_openapi_states_the_limits(world):
+    api = JsonApi(world.member_a)
+    schema = api.get("/api/v1/openapi.json").json()
+    inquiry = schema["components"]["schemas"]["InquiryIn"]["properties"]
+    received = inquiry["received_on"]
+    assert received["format"] == "date"
+    assert (received["formatMinimum"], received["formatMaximum"]) == ("1900-01-01", "2199-12-31")
+    assert received["pattern"].startswith("^(19")
+    year = schema["components"]["schemas"]["YearIn"]["properties"]
+    assert (year["year"]["minimum"], year["year"]["maximum"]) == (2000, 2199)
+    assert year["amount_ore"]["type"] == "integer" and year["amount_ore"]["minimum"] == 1

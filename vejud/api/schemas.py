@@ -22,11 +22,14 @@ from pydantic import (
     PlainValidator,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 
 from vejud.accounts.models import Role
+from vejud.api import pagination
 from vejud.assessments.models import MotivationKind, SuitabilityJudgement
 from vejud.cases.models import CaseStatus, Track
+from vejud.core import limits
 from vejud.decisions.models import DecisionLevel, DecisionOutcome, RefusalGround
 from vejud.intake.models import (
     ConsentAgency,
@@ -40,7 +43,7 @@ from vejud.people.models import Attachment
 UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 REFERENCE_PREFIX_PATTERN = r"^[-a-zA-Z0-9]+$"
 REFERENCE_PATTERN = r"^EX-[0-9]{4}-[0-9]{5}$"
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+CURSOR_PATTERN = pagination.CURSOR_PATTERN
 
 
 # Reading model attributes: a user field is shown by the user's name, an empty choice as null.
@@ -165,19 +168,32 @@ class MeOut(Schema):
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CPR_PATTERN = r"^[0-9]{6}-?[0-9]{4}$"
-ID_MAX = 2**63 - 1
-VERSION_MAX = 2**31 - 1
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ID_MAX = limits.ID_MAX
+VERSION_MAX = limits.VERSION_MAX
+# A date of the limits' years (1900-2199), so the schema itself says which dates are possible.
+_ISO_DATE = re.compile(r"^(19[0-9]{2}|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$")
+DATE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "date",
+    "pattern": _ISO_DATE.pattern,
+    "formatMinimum": limits.FIRST_DAY.isoformat(),
+    "formatMaximum": limits.LAST_DAY.isoformat(),
+    "description": f"YYYY-MM-DD, from {limits.FIRST_DAY} to {limits.LAST_DAY}.",
+}
 
 
 def _iso_date(value: Any) -> date:
-    """Accept a JSON string "YYYY-MM-DD" only (no timestamps, no numbers)."""
+    """Accept a JSON string "YYYY-MM-DD" within the limits' dates only (no timestamps, no
+    numbers, no year 0001 or 9999)."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError("Give a date as YYYY-MM-DD.")
+        else:
+            if limits.FIRST_DAY <= day <= limits.LAST_DAY:
+                return day
+    raise ValueError(limits.date_range_message())
 
 
 def _storable(value: str) -> str:
@@ -191,11 +207,7 @@ def _storable(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[
-    date,
-    PlainValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
-]
+IsoDate = Annotated[date, PlainValidator(_iso_date), WithJsonSchema(DATE_SCHEMA)]
 Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
 ShortText = Annotated[str, Field(max_length=1000), AfterValidator(_storable)]
 LongText = Annotated[str, Field(max_length=10000), AfterValidator(_storable)]
@@ -220,10 +232,30 @@ class InstrumentKind(StrEnum):
     SUITABILITY = "suitability"
 
 
+def _whole_numbers(value: Any) -> Any:
+    """Return ``value`` with every float of integral value (1183.0) as the int it equals."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
 class StrictBody(BaseModel):
-    """A request body: unknown keys and wrong JSON types are refused (422)."""
+    """A request body: unknown keys and wrong JSON types are refused (422).
+
+    A JSON number with an integral value (``1183.0``) is the integer it equals, as JSON
+    Schema's "integer" says (vejud.core.limits); a fraction is refused.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _integral_floats(cls, data: Any) -> Any:
+        return _whole_numbers(data)
 
 
 class EarlierCaseOut(Schema):

@@ -13,14 +13,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, PlainValidator, Strict, WithJsonSchema, model_validator
+from pydantic import AfterValidator, Field, Strict, model_validator
 
 from vejud.api.schemas import (
-    _ISO_DATE,
     UNIT_CODE_PATTERN,
     CaseStateOut,
     Code,
     ExpectedVersion,
+    IsoDate,
     LongText,
     OptionalUserName,
     RequiredText,
@@ -28,7 +28,6 @@ from vejud.api.schemas import (
     StrictBody,
     UnitOut,
     UserName,
-    _iso_date,
     _storable,
 )
 from vejud.cases.models import CaseStatus, Track
@@ -44,25 +43,9 @@ from vejud.courses.models import (
 from vejud.followup.models import RiskKind, WarningReason
 from vejud.transfers.models import TransferStatus
 
-# Dates of a course lie within these years: a date far out (9999-12-31) would overflow the
-# date arithmetic of due dates and the expected end of the course.
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2199, 12, 31)
-
-
-def _course_date(value: Any) -> date:
-    """Accept "YYYY-MM-DD" between 1900 and 2199."""
-    day = _iso_date(value)
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError("Give a date between 1900 and 2199.")
-    return day
-
-
-CourseDate = Annotated[
-    date,
-    PlainValidator(_course_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
-]
+# Dates of a course lie within the limits' years (vejud.core.limits): a date far out
+# (9999-12-31) would overflow the date arithmetic of due dates and the expected end of the course.
+CourseDate = IsoDate
 Email = Annotated[
     str,
     Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),

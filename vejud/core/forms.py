@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
+
+from vejud.core.limits import FIRST_DAY, LAST_DAY, check_date
 
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Select: "form-select",
@@ -17,14 +20,24 @@ WIDGET_CLASSES: dict[type[forms.Widget], str] = {
 }
 
 
+def _within_limits(day: date) -> None:
+    check_date(day)
+
+
 class DkfdsFormMixin:
-    """Give every widget the design system's class (fields render with components/field.html)."""
+    """Give every widget the design system's class (fields render with components/field.html),
+    and every date field the limits' dates (vejud.core.limits: 1900-2199, also as the input's
+    min and max)."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.DateField) and _within_limits not in field.validators:
+                field.validators.append(_within_limits)
+                field.widget.attrs.setdefault("min", FIRST_DAY.isoformat())
+                field.widget.attrs.setdefault("max", LAST_DAY.isoformat())
             widget = field.widget
             if isinstance(
                 widget, forms.HiddenInput | forms.CheckboxSelectMultiple | forms.RadioSelect

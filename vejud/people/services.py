@@ -18,6 +18,7 @@ from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
 from vejud.core.crypto import keyed_hash
 from vejud.core.errors import ConflictError
+from vejud.core.limits import check_date
 from vejud.people.models import (
     AccessRuleKind,
     AddressCustodian,
@@ -120,6 +121,7 @@ def person_create(
             raise DuplicatePersonError(existing)
     if birth_date is None:
         raise ValidationError(_("Date of birth or CPR number is required."), code="birth_date")
+    check_date(birth_date, code="birth_date")
     if birth_date > timezone.localdate():
         raise ValidationError(_("The date of birth is in the future."), code="birth_date_future")
     if attachment and attachment not in Attachment.values:

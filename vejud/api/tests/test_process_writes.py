@@ -101,7 +101,7 @@ def test_reason_required_is_422(world, inquiry):
         {},
         {"target": "assessment"},
         {"target": "assessment", "expected_version": "1"},
-        {"target": "assessment", "expected_version": 1.0},
+        {"target": "assessment", "expected_version": 1.5},
         {"target": "assessment", "expected_version": True},
         {"target": "assessment", "expected_version": 0},
         {"target": "nowhere", "expected_version": 1},
