@@ -284,3 +284,22 @@ def test_the_api_forbids_storing_its_answers(production: Server):
     assert response.status == 401
     assert "no-store" in response.headers["Cache-Control"]
     assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_huge_upload_is_refused_before_its_body_is_sent(production: Server):
+    conn = http.client.HTTPConnection("127.0.0.1", production.port, timeout=20)
+    conn.putrequest("POST", "/api/v1/cases/EX-2026-00001/grants/1/attachments")
+    conn.putheader("X-Forwarded-Proto", "https")
+    conn.putheader("Content-Type", "multipart/form-data; boundary=B")
+    conn.putheader("Content-Length", str(2 * 1024**3))
+    conn.endheaders()  # no body at all: a server that waited for it would time out
+    started = time.monotonic()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+
+    assert response.status == 413
+    assert b"larger than" in body
+    assert time.monotonic() - started < 10

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vejud.core.bodylimit.BodySizeLimitMiddleware",  # 413 from Content-Length, body unread
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vejud.core.headers.PrivateResponseMiddleware",
@@ -337,6 +338,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Largest request body (declared Content-Length) read at all: the largest attachment plus room
+# for the form around it; larger is refused with 413 before a byte of it is read.
+VEJUD_MAX_REQUEST_BYTES = env_int(
+    "VEJUD_MAX_REQUEST_BYTES", VEJUD_POOL_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
 # Largest image (pixels) an attachment may decode to: a photographed quote is far below it, a
 # decompression bomb (a tiny file claiming 50,000 x 50,000 pixels) far above.
 VEJUD_IMAGE_MAX_PIXELS = env_int("VEJUD_IMAGE_MAX_PIXELS", 40_000_000)
