@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vejud.access.rules import scope_for
 from vejud.accounts.models import ApiToken, Membership, User, UserSession
 
 
@@ -52,3 +56,44 @@ def memberships_for(user: User) -> QuerySet[Membership]:
         .select_related("unit")
         .order_by("-valid_from", "unit__name")
     )
+
+
+@dataclass(frozen=True)
+class ThrottledMember:
+    """A member whose authenticator refuses codes for a while after wrong ones."""
+
+    full_name: str
+    email: str
+    failures: int
+    locked_until: datetime | None  # None: the wait is over, the next code is checked
+
+
+def second_factor_throttles(coordinator: User) -> list[ThrottledMember]:
+    """Members of the units ``coordinator`` coordinates whose second factor saw wrong codes.
+
+    Wrong codes in a row (django-otp's throttle) may mean that someone who knows the member's
+    password is guessing: the coordinator sees who, how many and until when codes are refused.
+    """
+    unit_ids = scope_for(coordinator).coordinator_unit_ids
+    if not unit_ids:
+        return []
+    members = Membership.objects.active().filter(unit_id__in=unit_ids).values("user_id")
+    devices = (
+        TOTPDevice.objects.filter(
+            user_id__in=members, confirmed=True, throttling_failure_count__gt=0
+        )
+        .select_related("user")
+        .order_by("-throttling_failure_count", "user__full_name")
+    )
+    throttled = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        throttled.append(
+            ThrottledMember(
+                full_name=device.user.full_name,
+                email=device.user.email,
+                failures=device.throttling_failure_count,
+                locked_until=None if allowed else (info or {}).get("locked_until"),
+            )
+        )
+    return throttled

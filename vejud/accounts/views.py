@@ -47,6 +47,7 @@ from vejud.accounts.selectors import (
     get_token_for,
     has_confirmed_totp,
     memberships_for,
+    second_factor_throttles,
     tokens_for,
 )
 from vejud.accounts.services import (
@@ -293,6 +294,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "language_form": LanguageForm(instance=user),
         "recovery_left": recovery_codes_left(user=user),
+        "throttled": second_factor_throttles(user),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -20,6 +20,7 @@ from vejud.accounts.services import (
     recovery_codes_generate,
 )
 from vejud.accounts.tests.conftest import code_for, enrol, password_login, wrong_code_for
+from vejud.testing import verified_client
 
 PROFILE = "/konto/profil/"
 VERIFY = "/konto/to-faktor/"
@@ -224,3 +225,25 @@ def test_recovery_codes_page_wrong_method(world, login):
     user = world.member_a
     client = login(user, enrol(user))
     assert client.delete(reverse("accounts:recovery_codes")).status_code == 405
+
+
+def test_the_coordinator_sees_wrong_codes_of_the_units_members(world, clock):
+    device = enrol(world.member_a)
+    for _ in range(3):
+        with pytest.raises(CodeRejected):
+            code_verify(user=world.member_a, code=wrong_code_for(device))
+        clock.shift(10)
+    with pytest.raises(CodeRejected):
+        code_verify(user=world.member_a, code=wrong_code_for(device))
+    enrol(world.member_b)  # no wrong codes: not listed
+
+    own = verified_client(world.coordinator_a).get(PROFILE).content.decode()
+    other_unit = verified_client(world.coordinator_b).get(PROFILE).content.decode()
+    member = verified_client(world.member_b).get(PROFILE).content.decode()
+
+    assert "Wrong second-factor codes in your units" in own
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>([^<]+)</td>\s*<td>(\d+)</td>', own)
+    assert rows == [(world.member_a.full_name, world.member_a.email, "4")]
+    assert "Wrong second-factor codes in your units" not in other_unit
+    assert world.member_a.email not in other_unit
+    assert "Wrong second-factor codes in your units" not in member
