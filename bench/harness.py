@@ -95,6 +95,7 @@ def generated_keys() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "VEJUD_FIELD_KEYS": Fernet.generate_key().decode(),
         "VEJUD_HMAC_KEY": secrets.token_hex(32),
+        "VEJUD_AUDIT_KEYS": secrets.token_urlsafe(48),
     }
 
 
