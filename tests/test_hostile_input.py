@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from vejud.api.tests.process_support import JsonApi, inquiry_body, municipality_of
 from vejud.audit.models import AuditEvent
@@ -20,6 +20,7 @@ from vejud.core.limits import MAX_BODY_BYTES
 from vejud.intake.models import Inquiry
 from vejud.people.models import Person
 from vejud.testing import verified_client
+from vejud.testing.builders import inquiry_fields
 
 INQUIRY_PAGE = "/sager/ny-henvendelse/"
 INQUIRY_API = "/api/v1/inquiries"
@@ -40,17 +41,7 @@ def municipality(world):
 
 
 def form_body(municipality: Any, **overrides: Any) -> dict[str, Any]:
-    body = {
-        "first_name": "Jonas",
-        "last_name": "Berg",
-        "birth_date": "1996-04-03",
-        "source": "person",
-        "channel": "phone",
-        "received_on": timezone.localdate().isoformat(),
-        "municipality": municipality.pk,
-    }
-    body.update(overrides)
-    return body
+    return inquiry_fields(municipality.pk, **overrides)
 
 
 def danish_client(user: Any) -> Client:

@@ -61,6 +61,7 @@ __all__ = [
     "add_plan",
     "complete_course",
     "give_consent",
+    "inquiry_fields",
     "log_flagged_meeting",
     "make_admitted_case",
     "make_assessed_case",
@@ -100,6 +101,21 @@ STAGES = (
     CaseStatus.ADMITTED,
     CaseStatus.CLOSED,
 )
+
+
+def inquiry_fields(municipality: Any, **overrides: Any) -> dict[str, Any]:
+    """What registering an inquiry asks for (Jonas Berg, by phone, today), for the form
+    (``municipality``: its id) or the API (its name); ``overrides`` change or add fields."""
+    return {
+        "first_name": "Jonas",
+        "last_name": "Berg",
+        "birth_date": "1996-04-03",
+        "source": "person",
+        "channel": "phone",
+        "received_on": timezone.localdate().isoformat(),
+        "municipality": municipality,
+        **overrides,
+    }
 
 
 def make_assessment_case(world: World, **person: Any) -> Case:

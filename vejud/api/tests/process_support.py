@@ -9,6 +9,7 @@ from django.utils import timezone
 from vejud.cases.models import Case
 from vejud.organisations.models import Municipality
 from vejud.testing.api import JsonApi
+from vejud.testing.builders import inquiry_fields
 
 __all__ = ["JsonApi", "case_url", "inquiry_body", "municipality_of"]
 
@@ -25,17 +26,7 @@ def municipality_of(unit: Any, name: str) -> Municipality:
 
 
 def inquiry_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "first_name": "Jonas",
-        "last_name": "Berg",
-        "birth_date": "1996-04-03",
-        "source": "person",
-        "channel": "phone",
-        "received_on": timezone.localdate().isoformat(),
-        "municipality": "Testby A",
-    }
-    body.update(overrides)
-    return body
+    return inquiry_fields(overrides.pop("municipality", "Testby A"), **overrides)
 
 
 def consent_body(**overrides: Any) -> dict[str, Any]:

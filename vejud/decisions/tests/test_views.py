@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus
 from vejud.decisions.models import Decision
 from vejud.organisations.models import Municipality
 from vejud.testing import make_assessed_case, make_case, verified_client
+from vejud.testing.builders import inquiry_fields
 
 
 def test_walk_from_inquiry_to_admission_through_the_pages(world):
@@ -16,15 +16,7 @@ def test_walk_from_inquiry_to_admission_through_the_pages(world):
     member = verified_client(world.member_a)
     response = member.post(
         reverse("intake:inquiry_new"),
-        {
-            "first_name": "Jonas",
-            "last_name": "Berg",
-            "birth_date": "1996-04-03",
-            "source": "person",
-            "channel": "phone",
-            "received_on": timezone.localdate().isoformat(),
-            "municipality": Municipality.objects.get(name="Testby A").pk,
-        },
+        inquiry_fields(Municipality.objects.get(name="Testby A").pk),
     )
     case = Case.objects.get(person__first_name="Jonas")
     assert response.status_code == 302
