@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from vejud.pool import views
+from vejud.pool.actions import GRANT_ACTIONS
 
 app_name = "pool"
 CASE = "sager/<str:reference>/puljen/"
@@ -23,16 +24,12 @@ urlpatterns = [
     path(CASE, views.case_grants, name="case_grants"),
     path(f"{CASE}ny/", views.apply, name="apply"),
     path(APPLICATION, views.application_detail, name="application"),
-    path(f"{APPLICATION}bilag/", views.attachment_upload, name="attachment_add"),
     path(
         f"{APPLICATION}bilag/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",
     ),
-    path(f"{APPLICATION}afgoer/", views.decide, name="decide"),
-    path(f"{APPLICATION}svar/", views.answer, name="answer"),
-    path(f"{APPLICATION}traek-tilbage/", views.withdraw, name="withdraw"),
-    path(f"{APPLICATION}betaling/", views.payment, name="payment"),
-    path(f"{APPLICATION}frigiv/", views.release, name="release"),
     path(f"{APPLICATION}afgoerelse.pdf", views.letter, name="letter"),
+    # The actions on an application (vejud.pool.actions), one generic page each.
+    *(path(f"{APPLICATION}{a.slug}", views.step_view(a), name=a.url_name) for a in GRANT_ACTIONS),
 ]

@@ -9,11 +9,9 @@ Each view is thin: gate → form → one service call → redirect. The gate dec
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from csp.decorators import csp_update
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -36,6 +34,7 @@ from vejud.cases.models import Case
 from vejud.core.forms import service_error
 from vejud.core.paging import keyset_page, positive_int
 from vejud.courses.models import PlanAction
+from vejud.pool.actions import GRANT_ACTIONS, GrantAction
 from vejud.pool.charts import monthly_paid_svg
 from vejud.pool.documents import (
     decision_letter_filename,
@@ -44,17 +43,11 @@ from vejud.pool.documents import (
     year_report_pdf,
 )
 from vejud.pool.forms import (
-    AnswerForm,
     ApplicationFilterForm,
     ApplicationForm,
-    AttachmentForm,
     BudgetEntryForm,
     BudgetYearForm,
-    DecisionForm,
     GuidelineForm,
-    PaymentForm,
-    ReleaseForm,
-    WithdrawForm,
 )
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -79,28 +72,17 @@ from vejud.pool.selectors import (
 from vejud.pool.services import (
     APPLICABLE_STATUSES,
     StaleApplicationError,
-    application_answer,
-    application_decide,
     application_submit,
-    application_withdraw,
-    attachment_add,
     attachment_content,
     budget_entry_add,
     budget_year_create,
     cap_check,
-    grant_release,
     guideline_in_force,
     guideline_publish,
-    payment_register,
 )
 from vejud.pool.states import (
     IllegalApplicationTransition,
-    may_answer,
-    may_decide,
-    may_pay,
-    may_withdraw,
 )
-from vejud.pool.states import may_attach as pool_may_attach
 
 PAGE_SIZE = 25
 GRANTS = Part.GRANTS.value  # the access log's part for every page showing a case's grants
@@ -594,31 +576,12 @@ def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
 # --- One application ----------------------------------------------------------------------
 
 
-@dataclass
-class Panel:
-    """The action forms the user may use on an application (None: not offered)."""
-
-    decide: DecisionForm | None = None
-    answer: AnswerForm | None = None
-    withdraw: WithdrawForm | None = None
-    attach: AttachmentForm | None = None
-    payment: PaymentForm | None = None
-    release: ReleaseForm | None = None
-
-
-def _panel(request: AuthenticatedRequest, access: CaseAccess, application: Application) -> Panel:
+def _panel(
+    request: AuthenticatedRequest, access: CaseAccess, application: Application
+) -> dict[str, Any]:
+    """Return the action forms the user may use on the application, by action name."""
     may = grant_actions(request.user, access, application)
-    version = {"version": application.version}
-    return Panel(
-        decide=DecisionForm(initial=version, prefix="decide") if may["decide"] else None,
-        answer=AnswerForm(initial=version, prefix="answer") if may["answer"] else None,
-        withdraw=WithdrawForm(initial=version, prefix="withdraw") if may["withdraw"] else None,
-        attach=AttachmentForm(prefix="attachment") if may["attach"] else None,
-        payment=PaymentForm(initial={"paid_on": timezone.localdate()}, prefix="payment")
-        if may["pay"]
-        else None,
-        release=ReleaseForm(prefix="release") if may["release"] else None,
-    )
+    return {a.name: a.make_form(application) for a in GRANT_ACTIONS if may[a.name]}
 
 
 def _budget_context(application: Application) -> dict[str, Any]:
@@ -666,188 +629,69 @@ def application_detail(
     return render(request, "pool/application.html", context)
 
 
-@dataclass
-class Step:
-    """One action on an application: its form, when it is possible, and what it runs."""
-
-    form: forms.Form
-    possible: Callable[[Application], bool]
-    title: str
-    submit: str
-    run: Callable[[dict[str, Any]], Any]
-    success: str
-    anchor: str
-    multipart: bool = False
-
-
 def _step(
-    request: AuthenticatedRequest, access: CaseAccess, application: Application, step: Step
+    request: AuthenticatedRequest, access: CaseAccess, application: Application, action: GrantAction
 ) -> HttpResponse:
-    """Show the step's form; on a valid POST run the service and go back to the application."""
-    if not step.possible(application):
+    """Show the action's form; on a valid POST run the service and go back to the application."""
+    if not action.possible(application):
         messages.error(request, _("This is not possible on the application now."))
         return redirect(_application_url(application))
     if request.method == "GET":
         log_case_access(user=request.user, request=request, access=access, part=GRANTS)
-    elif step.form.is_valid():
+    form = action.make_form(application, _data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            step.run(step.form.cleaned_data)
+            action.run(request.user, application, action.from_form(form.cleaned_data))
         except (StaleApplicationError, IllegalApplicationTransition) as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(_application_url(application))
         except ValidationError as exc:
-            service_error(step.form, exc, FIELD_ALIASES)
+            service_error(form, exc, FIELD_ALIASES)
         else:
-            messages.success(request, step.success)
-            return redirect(_application_url(application, step.anchor))
-    context = _application_context(request, access, application)
-    context.update(
-        {
-            "form": step.form,
-            "title": step.title,
-            "submit": step.submit,
-            "multipart": step.multipart,
-            "action_url": request.path,
-            "cancel_url": _application_url(application),
-            "back_url": _application_url(application),
-            "back_label": _("Back to %(reference)s") % {"reference": application.reference},
-        }
-    )
+            messages.success(request, str(action.success))
+            return redirect(_application_url(application, action.anchor))
+    context = _step_context(request, access, application, action, form)
     return render(request, "pool/application_action.html", context)
 
 
-@case_view(part=Part.GRANTS, capability=Capability.DECIDE_GRANTS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def decide(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
-    """Approve in full or in part, refuse, or ask the unit for more information."""
-    application = get_application_for(access, application_id)
-    form = DecisionForm(_data(request), initial={"version": application.version}, prefix="decide")
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=may_decide,
-            title=_("Decide on the application"),
-            submit=_("Record the decision"),
-            run=lambda d: application_decide(
-                actor=request.user,
-                application=application,
-                outcome=d["outcome"],
-                reason=d["reason"],
-                amount_ore=d["amount"],
-                expected_version=d["version"],
-            ),
-            success=_("The decision is recorded. The applying unit sees it on the application."),
-            anchor="decision",
-        ),
-    )
+def _step_context(
+    request: AuthenticatedRequest,
+    access: CaseAccess,
+    application: Application,
+    action: GrantAction,
+    form: Any,
+) -> dict[str, Any]:
+    back = _application_url(application)
+    return {
+        **_application_context(request, access, application),
+        "form": form,
+        "action_url": request.path,
+        "title": action.title,
+        "submit": action.submit,
+        "multipart": action.multipart,
+        "cancel_url": back,
+        "back_url": back,
+        "back_label": _("Back to %(reference)s") % {"reference": application.reference},
+    }
 
 
-@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def answer(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
-    """Answer the pool's request for more information."""
-    _require_applicant_basis(access)
-    application = get_application_for(access, application_id)
-    form = AnswerForm(_data(request), initial={"version": application.version}, prefix="answer")
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=may_answer,
-            title=_("Answer the National Exit Contact Point"),
-            submit=_("Send the answer"),
-            run=lambda d: application_answer(
-                actor=request.user,
-                application=application,
-                answer=d["answer"],
-                expected_version=d["version"],
-            ),
-            success=_("The answer is sent; the application awaits decision again."),
-            anchor="history",
-        ),
-    )
+def step_view(action: GrantAction) -> Callable[..., HttpResponse]:
+    """Return the gated page of the application action ``action``."""
 
+    @case_view(part=Part.GRANTS, capability=action.capability, alternatives=action.alternatives)
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    def view(
+        request: AuthenticatedRequest, access: CaseAccess, application_id: int
+    ) -> HttpResponse:
+        if action.applicant:
+            _require_applicant_basis(access)
+        application = get_application_for(access, application_id)
+        return _step(request, access, application, action)
 
-@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def withdraw(
-    request: AuthenticatedRequest, access: CaseAccess, application_id: int
-) -> HttpResponse:
-    """Withdraw an application that has not been decided."""
-    _require_applicant_basis(access)
-    application = get_application_for(access, application_id)
-    form = WithdrawForm(_data(request), initial={"version": application.version}, prefix="withdraw")
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=may_withdraw,
-            title=_("Withdraw the application"),
-            submit=_("Withdraw"),
-            run=lambda d: application_withdraw(
-                actor=request.user,
-                application=application,
-                reason=d["reason"],
-                expected_version=d["version"],
-            ),
-            success=_("The application is withdrawn."),
-            anchor="history",
-        ),
-    )
-
-
-@case_view(
-    part=Part.GRANTS,
-    capability=Capability.APPLY_GRANTS,
-    alternatives=(Capability.MANAGE_POOL,),  # the national point attaches invoices it pays
-)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def attachment_upload(
-    request: AuthenticatedRequest, access: CaseAccess, application_id: int
-) -> HttpResponse:
-    """Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)."""
-    _require_applicant_basis(access)
-    application = get_application_for(access, application_id)
-    form = AttachmentForm(
-        _data(request), request.FILES if request.method == "POST" else None, prefix="attachment"
-    )
-
-    def run(data: dict[str, Any]) -> Attachment:
-        upload = data["file"]
-        return attachment_add(
-            actor=request.user,
-            application=application,
-            kind=data["kind"],
-            filename=upload.name or "",
-            data=upload.read(),
-        )
-
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=pool_may_attach,
-            title=_("Attach a document"),
-            submit=_("Attach"),
-            run=run,
-            success=_("The document is attached."),
-            anchor="documents",
-            multipart=True,
-        ),
-    )
+    view.__name__ = view.__qualname__ = action.url_name
+    view.__doc__ = str(action.title)
+    return view
 
 
 @case_view(part=Part.GRANTS)
@@ -865,63 +709,6 @@ def attachment_download(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
-
-
-@case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def payment(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
-    """Register a payment against the approved grant."""
-    application = get_application_for(access, application_id)
-    form = PaymentForm(_data(request), initial={"paid_on": timezone.localdate()}, prefix="payment")
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=may_pay,
-            title=_("Register a payment"),
-            submit=_("Register the payment"),
-            run=lambda d: payment_register(
-                actor=request.user,
-                application=application,
-                paid_on=d["paid_on"],
-                amount_ore=d["amount"],
-                invoice_reference=d["invoice_reference"],
-            ),
-            success=_("The payment is registered."),
-            anchor="payments",
-        ),
-    )
-
-
-@case_view(part=Part.GRANTS, capability=Capability.MANAGE_POOL)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def release(request: AuthenticatedRequest, access: CaseAccess, application_id: int) -> HttpResponse:
-    """Release approved money that will not be paid back to the budget."""
-    application = get_application_for(access, application_id)
-    form = ReleaseForm(_data(request), prefix="release")
-    return _step(
-        request,
-        access,
-        application,
-        Step(
-            form=form,
-            possible=may_pay,
-            title=_("Release unused money"),
-            submit=_("Release"),
-            run=lambda d: grant_release(
-                actor=request.user,
-                application=application,
-                reason=d["reason"],
-                amount_ore=d["amount"],
-            ),
-            success=_("The money is released to the budget."),
-            anchor="payments",
-        ),
-    )
 
 
 @case_view(part=Part.GRANTS)

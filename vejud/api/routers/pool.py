@@ -12,6 +12,9 @@ budget left and a changed application → 409.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from vejud.access.cases import CaseAccess
 from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
 from vejud.api.pagination import cursor_decode, cursor_encode
@@ -60,6 +64,7 @@ from vejud.api.schemas_pool import (
 from vejud.audit.services import log_access_many
 from vejud.cases.views import access_entries
 from vejud.courses.models import PlanAction
+from vejud.pool.actions import ANSWER, DECIDE, PAY, RELEASE, WITHDRAW, GrantAction
 from vejud.pool.models import (
     Application,
     ApplicationEvent,
@@ -79,17 +84,12 @@ from vejud.pool.selectors import (
 )
 from vejud.pool.services import (
     APPLICABLE_STATUSES,
-    application_answer,
-    application_decide,
     application_submit,
-    application_withdraw,
     attachment_add,
     attachment_content,
     budget_entry_add,
     budget_year_create,
-    grant_release,
     guideline_publish,
-    payment_register,
 )
 
 router = Router(tags=["pool"])
@@ -422,137 +422,115 @@ def grant_detail(
     return _application(access, application.pk)
 
 
-@router.post(
-    ONE + "/decision",
-    auth=DECIDES.auth,
-    openapi_extra=DECIDES.policy,
-    response={200: ApplicationOut, **WRITE_ERRORS},
-    operation_id="grant_decide",
-    summary="Decide on an application (national decision-maker)",
-)
-def grant_decide(
-    request: HttpRequest,
-    payload: DecisionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    application_id: int = ApplicationPath,
-) -> Any:
-    """Approve in full or partly, refuse, or ask for more information. An approval never
-    goes above the budget: 409 with what is left when there is not enough."""
-    access = case_access_of(request)
-    user = api_user(request)
-    application = application_decide(
-        actor=user,
-        application=get_application_for(access, application_id),
-        outcome=payload.outcome.value,
-        reason=payload.reason,
-        amount_ore=payload.amount_ore,
-        expected_version=payload.expected_version,
+# --- The actions on an application (vejud.pool.actions): one operation each -----------------
+
+
+@dataclass(frozen=True)
+class GrantOperation:
+    """The API side of the application action ``action``: the body goes to its service."""
+
+    action: GrantAction
+    path: str
+    body: type[Any]
+    out: Any
+    gate: CaseGate
+    operation_id: str
+    summary: str
+    description: str
+    status: int = 200
+
+
+def _grant_view(op: GrantOperation) -> Callable[..., Any]:
+    """Return the operation's view (its signature tells ninja the body and path)."""
+
+    def view(request: HttpRequest, payload: Any, application_id: int, **kwargs: Any) -> Any:
+        access = case_access_of(request)
+        application = get_application_for(access, application_id)
+        result = op.action.run(api_user(request), application, plain(payload.model_dump()))
+        if isinstance(result, Payment):
+            return Status(op.status, Payment.objects.select_related("created_by").get(pk=result.pk))
+        return Status(op.status, _application(access, application.pk))
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
+            ),
+            inspect.Parameter("payload", keyword, annotation=op.body),
+            inspect.Parameter(
+                "reference", keyword, annotation=str, default=Path(..., pattern=REFERENCE_PATTERN)
+            ),
+            inspect.Parameter("application_id", keyword, annotation=int, default=ApplicationPath),
+        ]
     )
-    return _application(access, application.pk)
+    view.__doc__ = op.description
+    return view
 
 
-@router.post(
-    ONE + "/answer",
-    auth=APPLIES.auth,
-    openapi_extra=APPLIES.policy,
-    response={200: ApplicationOut, **WRITE_ERRORS},
-    operation_id="grant_answer",
-    summary="Answer the pool's request for more information",
+GRANT_OPERATIONS = (
+    GrantOperation(
+        DECIDE,
+        "/decision",
+        DecisionIn,
+        ApplicationOut,
+        DECIDES,
+        "grant_decide",
+        "Decide on an application (national decision-maker)",
+        """Approve in full or partly, refuse, or ask for more information. An approval never
+    goes above the budget: 409 with what is left when there is not enough.""",
+    ),
+    GrantOperation(
+        ANSWER,
+        "/answer",
+        AnswerIn,
+        ApplicationOut,
+        APPLIES,
+        "grant_answer",
+        "Answer the pool's request for more information",
+        "The application awaits a decision again.",
+    ),
+    GrantOperation(
+        WITHDRAW,
+        "/withdraw",
+        WithdrawIn,
+        ApplicationOut,
+        APPLIES,
+        "grant_withdraw",
+        "Withdraw an application that has not been decided",
+        "Withdraw with a reason.",
+    ),
+    GrantOperation(
+        PAY,
+        "/payments",
+        PaymentIn,
+        PaymentOut,
+        MANAGES,
+        "grant_payment",
+        "Register a payment against an approved grant",
+        "Never more than what is left of the approval (422 otherwise).",
+        status=201,
+    ),
+    GrantOperation(
+        RELEASE,
+        "/release",
+        ReleaseIn,
+        ApplicationOut,
+        MANAGES,
+        "grant_release",
+        "Release approved money that will not be paid back to the budget",
+        "Release all that is unpaid, or ``amount_ore`` of it.",
+    ),
 )
-def grant_answer(
-    request: HttpRequest,
-    payload: AnswerIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    application_id: int = ApplicationPath,
-) -> Any:
-    """The application awaits a decision again."""
-    access = case_access_of(request)
-    user = api_user(request)
-    application = application_answer(
-        actor=user,
-        application=get_application_for(access, application_id),
-        answer=payload.answer,
-        expected_version=payload.expected_version,
-    )
-    return _application(access, application.pk)
-
-
-@router.post(
-    ONE + "/withdraw",
-    auth=APPLIES.auth,
-    openapi_extra=APPLIES.policy,
-    response={200: ApplicationOut, **WRITE_ERRORS},
-    operation_id="grant_withdraw",
-    summary="Withdraw an application that has not been decided",
-)
-def grant_withdraw(
-    request: HttpRequest,
-    payload: WithdrawIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    application_id: int = ApplicationPath,
-) -> Any:
-    """Withdraw with a reason."""
-    access = case_access_of(request)
-    user = api_user(request)
-    application = application_withdraw(
-        actor=user,
-        application=get_application_for(access, application_id),
-        reason=payload.reason,
-        expected_version=payload.expected_version,
-    )
-    return _application(access, application.pk)
-
-
-@router.post(
-    ONE + "/payments",
-    auth=MANAGES.auth,
-    openapi_extra=MANAGES.policy,
-    response={201: PaymentOut, **WRITE_ERRORS},
-    operation_id="grant_payment",
-    summary="Register a payment against an approved grant",
-)
-def grant_payment(
-    request: HttpRequest,
-    payload: PaymentIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    application_id: int = ApplicationPath,
-) -> Status[Any]:
-    """Never more than what is left of the approval (422 otherwise)."""
-    access = case_access_of(request)
-    payment = payment_register(
-        actor=api_user(request),
-        application=get_application_for(access, application_id),
-        paid_on=payload.paid_on,
-        amount_ore=payload.amount_ore,
-        invoice_reference=payload.invoice_reference,
-    )
-    return Status(201, Payment.objects.select_related("created_by").get(pk=payment.pk))
-
-
-@router.post(
-    ONE + "/release",
-    auth=MANAGES.auth,
-    openapi_extra=MANAGES.policy,
-    response={200: ApplicationOut, **WRITE_ERRORS},
-    operation_id="grant_release",
-    summary="Release approved money that will not be paid back to the budget",
-)
-def grant_release_money(
-    request: HttpRequest,
-    payload: ReleaseIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    application_id: int = ApplicationPath,
-) -> Any:
-    """Release all that is unpaid, or ``amount_ore`` of it."""
-    access = case_access_of(request)
-    user = api_user(request)
-    application = grant_release(
-        actor=user,
-        application=get_application_for(access, application_id),
-        reason=payload.reason,
-        amount_ore=payload.amount_ore,
-    )
-    return _application(access, application.pk)
+for _op in GRANT_OPERATIONS:
+    router.post(
+        ONE + _op.path,
+        auth=_op.gate.auth,
+        openapi_extra=_op.gate.policy,
+        response={_op.status: _op.out, **WRITE_ERRORS},
+        operation_id=_op.operation_id,
+        summary=_op.summary,
+    )(_grant_view(_op))
 
 
 @router.post(
