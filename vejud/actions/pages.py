@@ -1,9 +1,10 @@
 """One page view for every declared case action: GET shows the form, POST runs the service.
 
 The gate is ``case_view`` with the action's capability and part (wrong role 403; missing,
-not yours or a part you may not see 404). An action not possible now (the state table and
-the caller's place on the case, ``CaseAction.refusal``) answers 409 with the reason; an
-htmx request that succeeds is sent to the case with ``HX-Redirect``.
+not yours or a part you may not see 404). An action not possible now answers as its API
+operation does (``CaseAction.refusal``: 403 not the caller's to do, 409 not in the case's
+state), with the reason; an htmx request that succeeds is sent to the case with
+``HX-Redirect``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def action_page(
     refusal = action.refusal(request.user, case, target)
     if refusal is not None:
         page = "actions/not_possible.html"
-        return render(request, page, {**base, "message": refusal.message}, status=409)
+        return render(request, page, {**base, "message": refusal.message}, status=refusal.status)
     if request.method == "GET":
         log_case_access(user=request.user, access=access, part=action.log_part, request=request)
     form = action.form(request.POST or None, initial=action.form_initial(case))
