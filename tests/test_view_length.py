@@ -23,8 +23,6 @@ BEING_REPLACED = {
     ("courses/views.py", "mentor_view"),
     ("courses/views.py", "offer_update"),
     ("followup/views.py", "review_new"),
-    ("pool/views.py", "apply"),
-    ("pool/views.py", "guideline_new"),
     ("transfers/views.py", "incoming"),
     ("transfers/views.py", "release_plan"),
     ("transfers/views.py", "transfer_new"),

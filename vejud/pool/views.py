@@ -20,8 +20,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -429,6 +431,46 @@ def guidelines(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "pool/guidelines.html", context)
 
 
+def _submitted(
+    request: AuthenticatedRequest,
+    form: Any,
+    run: Callable[[], Any],
+    success: str | Promise,
+    url: Callable[[Any], str],
+) -> HttpResponse | None:
+    """Run the service for a valid POSTed form: its redirect (to ``url(result)``) with the
+    success message, or None with the service's errors put on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = run()
+    except ValidationError as exc:
+        service_error(form, exc, FIELD_ALIASES)
+        return None
+    messages.success(request, str(success))
+    return redirect(url(result))
+
+
+def _publish(actor: User, data: dict[str, Any]) -> Guideline:
+    return guideline_publish(
+        actor=actor,
+        category=data["category"],
+        description=data["description"],
+        cap_per_grant_ore=data["cap_per_grant"],
+        cap_per_person_year_ore=data["cap_per_person_year"],
+        required_documentation=data["required_documentation"],
+        valid_from=data["valid_from"],
+        valid_to=data["valid_to"],
+    )
+
+
+GUIDELINE_PAGE = {
+    "title": gettext_lazy("Publish a guideline"),
+    "submit": gettext_lazy("Publish"),
+    "back_label": gettext_lazy("Back to the guidelines"),
+}
+
+
 @requires(Capability.MANAGE_POOL)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -438,33 +480,16 @@ def guideline_new(request: AuthenticatedRequest) -> HttpResponse:
         _data(request),
         initial={"category": request.GET.get("category", ""), "valid_from": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            guideline_publish(
-                actor=request.user,
-                category=data["category"],
-                description=data["description"],
-                cap_per_grant_ore=data["cap_per_grant"],
-                cap_per_person_year_ore=data["cap_per_person_year"],
-                required_documentation=data["required_documentation"],
-                valid_from=data["valid_from"],
-                valid_to=data["valid_to"],
-            )
-        except ValidationError as exc:
-            service_error(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, _("The guideline is published."))
-            return redirect("pool:guidelines")
-    context = {
-        "form": form,
-        "title": _("Publish a guideline"),
-        "submit": _("Publish"),
-        "cancel_url": reverse("pool:guidelines"),
-        "back_url": reverse("pool:guidelines"),
-        "back_label": _("Back to the guidelines"),
-    }
-    return render(request, "pool/form_page.html", context)
+    back = reverse("pool:guidelines")
+    done = _submitted(
+        request,
+        form,
+        lambda: _publish(request.user, form.cleaned_data),
+        gettext_lazy("The guideline is published."),
+        lambda guideline: back,
+    )
+    context = {**GUIDELINE_PAGE, "form": form, "cancel_url": back, "back_url": back}
+    return done or render(request, "pool/form_page.html", context)
 
 
 # --- A case's grants ----------------------------------------------------------------------
@@ -516,27 +541,14 @@ def _guideline_context(case: Case, category: str) -> dict[str, Any]:
     }
 
 
-@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
-    """Apply for a grant; the guideline in force for the chosen category is shown alongside."""
-    case = access.case
-    _require_applicant_basis(access)
-    if case.status not in APPLICABLE_STATUSES:
-        messages.error(
-            request,
-            _("Grants can be applied for on cases under assessment or in an exit course."),
-        )
-        return redirect(_case_grants_url(case))
-    source = request.POST if request.method == "POST" else request.GET
-    category = source.get("category", "")
-    if request.method == "GET" and _is_htmx(request):
-        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
-        panel = {"case": case, **_guideline_context(case, category)}
-        response = render(request, "pool/_guideline.html", panel)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+APPLIED = gettext_lazy(
+    "The application is sent to the National Exit Contact Point. "
+    "Attach the quote or other documentation below."
+)
+
+
+def _application_form(request: AuthenticatedRequest, case: Case, category: str) -> ApplicationForm:
+    """Return the apply form; choosing a category fetches its guideline panel (htmx)."""
     today = timezone.localdate()
     form = ApplicationForm(
         _data(request),
@@ -551,26 +563,42 @@ def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
             "hx-swap": "outerHTML",
         }
     )
-    if request.method == "GET":
-        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
-    elif form.is_valid():
-        try:
-            application = application_submit(actor=request.user, case=case, **form.service_kwargs())
-        except ValidationError as exc:
-            service_error(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The application is sent to the National Exit Contact Point. "
-                    "Attach the quote or other documentation below."
-                ),
-            )
-            return redirect(_application_url(application))
-    context = {"case": case, "form": form, **_guideline_context(case, category)}
-    response = render(request, "pool/apply.html", context)
+    return form
+
+
+def _by_htmx(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@case_view(part=Part.GRANTS, capability=Capability.APPLY_GRANTS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
+    """Apply for a grant; the guideline in force for the chosen category is shown alongside."""
+    case = access.case
+    _require_applicant_basis(access)
+    if case.status not in APPLICABLE_STATUSES:
+        messages.error(
+            request,
+            _("Grants can be applied for on cases under assessment or in an exit course."),
+        )
+        return redirect(_case_grants_url(case))
+    category = (request.POST if request.method == "POST" else request.GET).get("category", "")
+    guideline = {"case": case, **_guideline_context(case, category)}
+    if request.method == "GET":
+        log_case_access(user=request.user, request=request, access=access, part=GRANTS)
+        if _is_htmx(request):
+            return _by_htmx(render(request, "pool/_guideline.html", guideline))
+    form = _application_form(request, case, category)
+    done = _submitted(
+        request,
+        form,
+        lambda: application_submit(actor=request.user, case=case, **form.service_kwargs()),
+        APPLIED,
+        _application_url,
+    )
+    return done or _by_htmx(render(request, "pool/apply.html", {**guideline, "form": form}))
 
 
 # --- One application ----------------------------------------------------------------------
