@@ -336,6 +336,8 @@ VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 # the limit answers 413 (vejud.core.refusals).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
+# Days a mentor keeps the case after it ends, to write the final meeting note; then 404.
+VEJUD_MENTOR_GRACE_DAYS = env_int("VEJUD_MENTOR_GRACE_DAYS", 14)
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Largest request body (declared Content-Length) read at all: the largest attachment plus room

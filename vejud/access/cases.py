@@ -6,9 +6,11 @@ way to open one. Pages, the API, search, exports and PDFs all go through them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from vejud.access.rules import BASIS_PARTS, Basis, Capability, Part, Scope, scope_for
 from vejud.accounts.models import User
 from vejud.audit.services import log_access
-from vejud.cases.models import BreakGlassGrant, Case, MentorAssignment, Track
+from vejud.cases.models import BreakGlassGrant, Case, CaseStatus, MentorAssignment, Track
 from vejud.core.request_cache import request_cached
 from vejud.people.models import AccessRuleKind, PersonAccessRule
 
@@ -46,7 +48,23 @@ class CaseAccess:
 
     @property
     def break_glass(self) -> bool:
+        """Opened by breaking the glass: to read, not to act on."""
         return self.basis == Basis.BREAK_GLASS
+
+    @property
+    def as_mentor(self) -> bool:
+        """Opened as the case's mentor (the mentor's parts only)."""
+        return self.basis == Basis.MENTOR
+
+    @property
+    def as_national(self) -> bool:
+        """Opened as staff of the national contact point."""
+        return self.basis == Basis.NATIONAL
+
+    @property
+    def casework(self) -> bool:
+        """Opened by staff who work on the case (its journal), not as its mentor."""
+        return not self.as_mentor and Part.JOURNAL in self.parts
 
     def can_see(self, part: Part) -> bool:
         return part in self.parts
@@ -91,6 +109,36 @@ def barred_persons(user_id: int, today: date, person_field: str = "person_id") -
     return Q(Exists(excluded)) | (Q(Exists(restricted)) & ~Q(Exists(named)))
 
 
+def mentor_grace_start(today: date) -> date:
+    """The earliest end date of a case its mentor still reaches (``VEJUD_MENTOR_GRACE_DAYS``)."""
+    return today - timedelta(days=settings.VEJUD_MENTOR_GRACE_DAYS)
+
+
+def within_mentor_grace(case: Case, today: date | None = None) -> bool:
+    """Return True while the case is open, or ended within the mentor's grace period."""
+    day = today or timezone.localdate()
+    return case.closed_on is None or case.closed_on >= mentor_grace_start(day)
+
+
+def mentor_meetings_open(case: Case, today: date | None = None) -> bool:
+    """Return True while the case's mentor may log meetings: during the course, and after its
+    close for the final meeting note within the grace period."""
+    if case.status == CaseStatus.ADMITTED:
+        return True
+    return case.status == CaseStatus.CLOSED and within_mentor_grace(case, today)
+
+
+def mentor_assignments(mentor_id: int, today: date) -> QuerySet[MentorAssignment]:
+    """The mentor's assignments in force today, on cases open or ended within the grace period:
+    a mentor's access ends with the course (after the grace for the final meeting note)."""
+    return MentorAssignment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=mentor_grace_start(today)),
+        mentor_id=mentor_id,
+        starts_on__lte=today,
+    )
+
+
 def _scope_condition(scope: Scope, today: date) -> Q:
     """Return the filter for the cases ``scope`` reaches (active break-glass grants included).
 
@@ -111,13 +159,7 @@ def _scope_condition(scope: Scope, today: date) -> Q:
     one_by_one = _active_grants(scope.user_id).values_list("case_id", flat=True)
     if scope.mentor:
         mentees = (
-            MentorAssignment.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-                mentor_id=scope.user_id,
-                starts_on__lte=today,
-            )
-            .values_list("case_id", flat=True)
-            .order_by()
+            mentor_assignments(scope.user_id, today).values_list("case_id", flat=True).order_by()
         )
         one_by_one = one_by_one.order_by().union(mentees)
     case_ids = sorted(set(one_by_one))
@@ -157,13 +199,10 @@ def _basis_for(scope: Scope, case: Case, today: date) -> Basis | None:
         scope.custody_all or case.institution_id in scope.custody_institution_ids
     ):
         return Basis.CUSTODY
-    if scope.mentor and (
-        MentorAssignment.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-            case=case,
-            mentor_id=scope.user_id,
-            starts_on__lte=today,
-        ).exists()
+    if (
+        scope.mentor
+        and within_mentor_grace(case, today)
+        and mentor_assignments(scope.user_id, today).filter(case=case).exists()
     ):
         return Basis.MENTOR
     if _active_grants(scope.user_id).filter(case=case).exists():
@@ -219,3 +258,51 @@ def get_case_for(user: User, reference: str, *, part: Part = Part.SUMMARY) -> Ca
     if access is None or part not in access.parts:
         raise Http404
     return access
+
+
+def _in_own_scope(scope: Scope, case: Case) -> bool:
+    """Return True if the case is reached through the user's unit, custody or national scope."""
+    if scope.national or case.responsible_unit_id in scope.unit_ids:
+        return True
+    return case.track == Track.CUSTODY and (
+        scope.custody_all or case.institution_id in scope.custody_institution_ids
+    )
+
+
+def break_glass_case_ids(user: User, cases: Iterable[Case]) -> set[int]:
+    """Return the ids of ``cases`` the user sees only through break-the-glass.
+
+    Runs at most two queries whatever the number of cases, and none when all
+    are in the user's own scope.
+    """
+    scope = scope_for(user)
+    outside = [case.pk for case in cases if not _in_own_scope(scope, case)]
+    if not outside:
+        return set()
+    today = timezone.localdate()
+    granted = set(
+        _active_grants(user.pk).filter(case_id__in=outside).values_list("case_id", flat=True)
+    )
+    if not granted or not scope.mentor:
+        return granted
+    mentored = (
+        mentor_assignments(user.pk, today)
+        .filter(case_id__in=sorted(granted))
+        .values_list("case_id", flat=True)
+    )
+    return granted - set(mentored)
+
+
+def access_entries(user: User, cases: list[Case]) -> list[tuple[int | None, int | None, bool]]:
+    """Return one ``(person_id, case_id, break_glass)`` access-log entry per person."""
+    via_glass = break_glass_case_ids(user, cases)
+    seen: dict[int, tuple[int | None, int | None, bool]] = {}
+    for case in cases:
+        if case.person_id not in seen:
+            seen[case.person_id] = (case.person_id, case.pk, case.pk in via_glass)
+    return list(seen.values())
+
+
+def active_grant(user: User, case: Case) -> BreakGlassGrant | None:
+    """Return the user's break-glass grant on ``case`` that is in force, latest first."""
+    return _active_grants(user.pk).filter(case=case).order_by("-expires_at").first()

@@ -14,8 +14,8 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from vejud.access.cases import barred_persons, case_access, cases_visible_to
-from vejud.access.rules import Basis, Capability, scope_for
+from vejud.access.cases import CaseAccess, barred_persons, case_access, cases_visible_to
+from vejud.access.rules import Basis, Capability, has_capability, scope_for
 from vejud.accounts.models import Role, User
 from vejud.cases.models import Case, Track
 from vejud.organisations.models import Unit
@@ -125,3 +125,14 @@ def coordinates_condition(user: User, today: date | None = None, prefix: str = "
     if Role.CUSTODY_STAFF in scope.roles:
         condition |= Q(**{f"{prefix}track": Track.CUSTODY}) & casework_condition(user, prefix)
     return condition & ~barred_persons(user.pk, day, f"{prefix}person_id")
+
+
+def may_apply_for_grants(user: User, access: CaseAccess) -> bool:
+    """Return True if ``user`` may apply to the central pool on the opened case: an applicant
+    role, and not by breaking the glass (which gives access to read, not to apply)."""
+    return has_capability(user, Capability.APPLY_GRANTS) and not access.break_glass
+
+
+def acts_nationally_on(user: User, access: CaseAccess, capability: Capability) -> bool:
+    """Return True if ``user`` holds ``capability`` and opened the case as national staff."""
+    return has_capability(user, capability) and access.as_national

@@ -19,11 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.accounts.models import NATIONAL_ROLES, Membership, Role, User
+from vejud.access.units import role_unit_problem
+from vejud.accounts.models import Membership, User
 from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
-from vejud.organisations.models import UnitKind
-
-CUSTODY_UNIT_KINDS = frozenset({UnitKind.DFK, UnitKind.INSTITUTION})
 
 
 def _clean_email(form: forms.ModelForm[User]) -> str:
@@ -62,16 +60,9 @@ class MembershipForm(forms.ModelForm[Membership]):
         unit, role = cleaned.get("unit"), cleaned.get("role")
         if unit is None or not role:
             return cleaned
-        # Without these the role would silently give no access at all (see scope_for).
-        if role in NATIONAL_ROLES and unit.kind != UnitKind.NATIONAL:
-            raise ValidationError(
-                _("National roles belong to the National Exit Contact Point."), code="role_unit"
-            )
-        if role == Role.CUSTODY_STAFF and unit.kind not in CUSTODY_UNIT_KINDS:
-            raise ValidationError(
-                _("Custody staff belong to Kriminalforsorgen or one of its institutions."),
-                code="role_unit",
-            )
+        problem = role_unit_problem(role, unit)
+        if problem is not None:
+            raise ValidationError(problem, code="role_unit")
         return cleaned
 
 

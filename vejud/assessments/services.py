@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import case_access
-from vejud.access.rules import Basis, Capability, Part, require
+from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.assessments.models import (
     CriteriaVersion,
@@ -50,7 +50,7 @@ INSTRUMENT_LABELS: dict[str, Promise] = {
 def _require_assessor(actor: User, case: Case) -> None:
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)
-    if access is None or access.basis == Basis.MENTOR or Part.JOURNAL not in access.parts:
+    if access is None or not access.casework:
         raise PermissionDenied
     if case.status not in EDITABLE_STATUSES:
         raise ValidationError(

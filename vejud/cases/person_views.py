@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from vejud.access.cases import cases_visible_to
+from vejud.access.cases import break_glass_case_ids, cases_visible_to
 from vejud.access.gate import AuthenticatedRequest, requires
-from vejud.access.rules import Capability, has_capability, scope_for
+from vejud.access.people import manages_person
+from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.audit.services import log_access
 from vejud.cases.models import Case
-from vejud.cases.views import break_glass_case_ids
 from vejud.people.forms import AccessRuleForm
 from vejud.people.models import Person
 from vejud.people.services import person_access_rule_add
@@ -54,14 +54,6 @@ def _visible_person(user: User, public_id: UUID) -> tuple[Person, list[Case]]:
     return person, cases
 
 
-def _can_manage(user: User, cases: list[Case]) -> bool:
-    """Return True if the user may edit the person's access lists (as the service allows)."""
-    if not has_capability(user, Capability.MANAGE_PERSON_ACCESS):
-        return False
-    scope = scope_for(user)
-    return scope.national or any(c.responsible_unit_id in scope.coordinator_unit_ids for c in cases)
-
-
 def _person_page(
     request: AuthenticatedRequest,
     person: Person,
@@ -85,7 +77,7 @@ def _person_page(
         "rules": [],
         "today": timezone.localdate(),
     }
-    if _can_manage(request.user, cases):
+    if manages_person(request.user, person):
         context["can_manage"] = True
         context["rules"] = list(
             person.access_rules.select_related("user").order_by("kind", "valid_from", "pk")

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vejud.access.assignment import is_mentor, person_bars
 from vejud.access.cases import AccessRuleDenied, case_access, check_person_rules
 from vejud.access.casework import Actor, may_act, may_open_case
-from vejud.access.rules import Basis, Capability, Part, require, scope_for
+from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import (
@@ -230,7 +231,7 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
     except AccessRuleDenied:
         raise not_found from None
     existing = case_access(actor, case)
-    if existing is not None and existing.basis != Basis.BREAK_GLASS:
+    if existing is not None and not existing.break_glass:
         raise ValidationError(_("You already have access to this case."), code="in_scope")
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
@@ -282,10 +283,14 @@ def mentor_assign(
     """Assign a mentor to the case, ending the previous mentor's period."""
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)
-    if access is None or access.basis == Basis.MENTOR:
+    if access is None or access.as_mentor:
         raise PermissionDenied
-    if not scope_for(mentor).mentor:
+    if not is_mentor(mentor):
         raise ValidationError(_("The user is not a mentor."), code="not_mentor")
+    if person_bars(mentor, case.person_id):
+        raise ValidationError(
+            _("The person's access lists bar this user from the case."), code="barred"
+        )
     start = starts_on or timezone.localdate()
     for current in MentorAssignment.objects.select_for_update().filter(
         case=case, ends_on__isnull=True

@@ -31,9 +31,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from vejud.access.cases import AccessRuleDenied, CaseAccess, cases_visible_to, log_case_access
+from vejud.access.cases import (
+    AccessRuleDenied,
+    CaseAccess,
+    access_entries,
+    active_grant,
+    cases_visible_to,
+    log_case_access,
+)
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
-from vejud.access.rules import Capability, Part, Scope, has_capability, scope_for
+from vejud.access.rules import Capability, Part, has_capability
+from vejud.access.units import caseload_units, has_units
 from vejud.accounts.decorators import reauth_required
 from vejud.accounts.models import User
 from vejud.audit.services import log_access_many
@@ -50,16 +58,13 @@ from vejud.cases.forms import (
     RevealNamesForm,
 )
 from vejud.cases.models import (
-    BreakGlassGrant,
     Case,
     CaseStatus,
     JournalEntry,
-    MentorAssignment,
     Track,
 )
 from vejud.cases.selectors import caseload_filter, caseload_search
 from vejud.core.paging import keyset_page, positive_int
-from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (
     address_custodian_add,
@@ -67,13 +72,6 @@ from vejud.people.services import (
     user_is_address_custodian,
 )
 
-CASE_UNIT_KINDS = (
-    UnitKind.LOCAL,
-    UnitKind.DFK,
-    UnitKind.INSTITUTION,
-    UnitKind.NATIONAL,
-    UnitKind.MUNICIPAL_PROGRAMME,
-)
 RESULTS_TARGET = "caseload-results"
 
 
@@ -127,64 +125,7 @@ def _is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _in_own_scope(scope: Scope, case: Case) -> bool:
-    """Return True if the case is reached through the user's unit or custody scope."""
-    if scope.national or case.responsible_unit_id in scope.unit_ids:
-        return True
-    return case.track == Track.CUSTODY and (
-        scope.custody_all or case.institution_id in scope.custody_institution_ids
-    )
-
-
-def break_glass_case_ids(user: User, cases: Iterable[Case]) -> set[int]:
-    """Return the ids of ``cases`` the user sees only through break-the-glass.
-
-    Runs at most two queries whatever the number of cases, and none when all
-    are in the user's own scope.
-    """
-    scope = scope_for(user)
-    outside = [case.pk for case in cases if not _in_own_scope(scope, case)]
-    if not outside:
-        return set()
-    today = timezone.localdate()
-    granted = set(
-        BreakGlassGrant.objects.filter(
-            user_id=user.pk, case_id__in=outside, expires_at__gt=timezone.now()
-        ).values_list("case_id", flat=True)
-    )
-    if not granted or not scope.mentor:
-        return granted
-    mentored = MentorAssignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        mentor_id=user.pk,
-        case_id__in=sorted(granted),
-        starts_on__lte=today,
-    ).values_list("case_id", flat=True)
-    return granted - set(mentored)
-
-
-def access_entries(user: User, cases: list[Case]) -> list[tuple[int | None, int | None, bool]]:
-    """Return one ``(person_id, case_id, break_glass)`` access-log entry per person."""
-    via_glass = break_glass_case_ids(user, cases)
-    seen: dict[int, tuple[int | None, int | None, bool]] = {}
-    for case in cases:
-        if case.person_id not in seen:
-            seen[case.person_id] = (case.person_id, case.pk, case.pk in via_glass)
-    return list(seen.values())
-
-
 # Caseload -------------------------------------------------------------------
-
-
-def _filter_units(scope: Scope) -> QuerySet[Unit]:
-    """Return the units offered in the caseload's unit filter: those in the user's scope."""
-    units = Unit.objects.filter(is_active=True, kind__in=CASE_UNIT_KINDS).order_by("name")
-    if scope.national:
-        return units
-    condition = Q(pk__in=sorted(scope.unit_ids | scope.custody_institution_ids))
-    if scope.custody_all:
-        condition |= Q(kind__in=[UnitKind.DFK, UnitKind.INSTITUTION])
-    return units.filter(condition)
 
 
 @dataclass(frozen=True)
@@ -249,19 +190,12 @@ def _filtered_cases(
     return caseload_search(cases, search), search
 
 
-def _has_unit_filter(scope: Scope) -> bool:
-    return bool(
-        scope.national or scope.unit_ids or scope.custody_all or scope.custody_institution_ids
-    )
-
-
 @requires(Capability.VIEW_CASES)
 @never_cache
 @require_GET
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
     """List the user's visible cases with filters, search and keyset pagination."""
-    scope = scope_for(request.user)
-    form = CaseloadFilterForm(request.GET or None, units=_filter_units(scope))
+    form = CaseloadFilterForm(request.GET or None, units=caseload_units(request.user))
     cases, search = _filtered_cases(request.user, form)
     size = settings.VEJUD_CASELOAD_PAGE_SIZE
     rows, first_url, next_url = keyset_page(request, cases, size)
@@ -275,7 +209,7 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         "cases": caseload_rows(rows),
         "next_url": next_url,
         "first_url": first_url,
-        "filter_selects": filter_selects(form, with_unit=_has_unit_filter(scope)),
+        "filter_selects": filter_selects(form, with_unit=has_units(request.user)),
         "case_ids": " ".join(str(case.pk) for case in rows),
         "name_search": name_search,
     }
@@ -453,18 +387,8 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
         "can_register_address": access.can_see(Part.PROTECTED_ADDRESS)
         and not is_custodian
         and has_capability(user, Capability.MANAGE_PERSON_ACCESS),
-        "grant": _break_glass_grant(user, access) if access.break_glass else None,
+        "grant": active_grant(user, access.case) if access.break_glass else None,
     }
-
-
-def _break_glass_grant(user: User, access: CaseAccess) -> BreakGlassGrant | None:
-    return (
-        access.case.break_glass_grants.filter(
-            user_id=scope_for(user).user_id, expires_at__gt=timezone.now()
-        )
-        .order_by("-expires_at")
-        .first()
-    )
 
 
 @case_view(part=Part.SUMMARY)

@@ -11,14 +11,13 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from vejud.access.cases import CaseAccess
 from vejud.access.casework import may_act
-from vejud.access.rules import CASEWORK_ROLES
-from vejud.accounts.models import Membership, Role, User
+from vejud.accounts.models import User
 from vejud.assessments.models import MotivationAssessment
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.states import TERMINAL, Actor
@@ -233,31 +232,3 @@ def mentor_meetings(case: Case, user: User, *, own_only: bool) -> list[MentorMee
     if own_only:
         meetings = meetings.filter(assignment__mentor_id=user.pk)
     return list(meetings.order_by("-met_on", "-id"))
-
-
-def _case_units(case: Case) -> list[int]:
-    return [case.responsible_unit_id, *([case.institution_id] if case.institution_id else [])]
-
-
-def mentor_candidates(case: Case) -> QuerySet[User]:
-    """Return the users who may be assigned as mentor: active mentors of the case's units."""
-    mentors = Membership.objects.active().filter(role=Role.MENTOR, unit_id__in=_case_units(case))
-    return User.objects.filter(is_active=True, pk__in=mentors.values("user_id")).order_by(
-        "full_name", "pk"
-    )
-
-
-def owner_candidates(case: Case) -> QuerySet[User]:
-    """Return the people who may own a plan action: staff of the case's units and its mentor."""
-    today = timezone.localdate()
-    staff = Membership.objects.active().filter(
-        role__in=sorted(CASEWORK_ROLES), unit_id__in=_case_units(case)
-    )
-    mentors = MentorAssignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), case=case, starts_on__lte=today
-    )
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=staff.values("user_id")) | Q(pk__in=mentors.values("mentor_id")))
-        .order_by("full_name", "pk")
-    )

@@ -10,7 +10,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.cases import case_access
+from vejud.access.assignment import person_bars
+from vejud.access.cases import case_access, mentor_meetings_open, within_mentor_grace
 from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
@@ -144,7 +145,13 @@ def goal_add(*, actor: User, case: Case, life_area: str, goal: str) -> PlanGoal:
 
 
 def _check_owner(case: Case, owner: Any) -> None:
-    if owner is not None and case_access(owner, case) is None:
+    if owner is None:
+        return
+    if person_bars(owner, case.person_id):
+        raise ValidationError(
+            _("The person's access lists bar this user from the case."), code="barred"
+        )
+    if case_access(owner, case) is None:
         raise ValidationError(_("The owner must be someone who can see the case."), code="owner")
 
 
@@ -282,9 +289,10 @@ def meeting_log(
 ) -> MentorMeeting:
     """The case's mentor logs a meeting; a flag raises a task for the unit's coordinator."""
     assignment = active_assignment(case, actor)
-    if assignment is None:
+    if assignment is None or not within_mentor_grace(case):
         raise PermissionDenied(_("Only the case's mentor logs meetings."))
-    if case.status != CaseStatus.ADMITTED:
+    # The final meeting note may follow the course's end, within the mentor's grace period.
+    if not mentor_meetings_open(case):
         raise ValidationError(_("The case has no active exit course."), code="not_admitted")
     if form not in MeetingForm.values:
         raise ValidationError(_("Choose how you met."), code="form")

@@ -23,11 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.assignment import mentor_candidates, owner_candidates
+from vejud.access.cases import CaseAccess, log_case_access, mentor_meetings_open
 from vejud.access.casework import may_act
 from vejud.access.gate import AuthenticatedRequest, case_view
-from vejud.access.rules import Basis, Part
-from vejud.cases.models import Case, CaseStatus
+from vejud.access.rules import Part
+from vejud.cases.models import Case
 from vejud.cases.services import StaleCaseError, mentor_assign
 from vejud.cases.states import Actor, IllegalTransitionError
 from vejud.core.errors import ConflictError
@@ -52,9 +53,7 @@ from vejud.courses.selectors import (
     course_actions,
     course_overview,
     course_plan,
-    mentor_candidates,
     mentor_meetings,
-    owner_candidates,
 )
 
 # Service error codes that belong to a differently named form field.
@@ -514,9 +513,9 @@ def mentor_view(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
     """
     case = access.case
     user = request.user
-    as_mentor = access.basis == Basis.MENTOR
+    as_mentor = access.as_mentor
     assignment = services.active_assignment(case, user)
-    can_log = assignment is not None and case.status == CaseStatus.ADMITTED
+    can_log = assignment is not None and mentor_meetings_open(case)
     today = {"met_on": timezone.localdate()}
     form = MeetingLogForm(_data(request), initial=today, prefix="meeting")
     message = ""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.cases import case_access
 from vejud.access.persons import deciding_unit_condition, person_deciding_unit, person_in_reach
-from vejud.access.rules import Basis, Capability, Part, require
+from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
@@ -293,7 +293,7 @@ def possible_existing_person_reject(
 def _require_caseworker(actor: User, case: Case) -> None:
     require(actor, Capability.WRITE_JOURNAL)
     access = case_access(actor, case)
-    if access is None or access.basis == Basis.MENTOR or Part.JOURNAL not in access.parts:
+    if access is None or not access.casework:
         raise PermissionDenied
 
 

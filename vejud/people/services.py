@@ -13,6 +13,7 @@ from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from vejud.access.cases import case_access
+from vejud.access.people import manages_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, diff, snapshot
@@ -338,11 +339,8 @@ def person_access_rule_add(
     message: str = "",
 ) -> PersonAccessRule:
     """Add a user to a person's exclusion or restriction list."""
-    scope = require(actor, Capability.MANAGE_PERSON_ACCESS)
-    if (
-        not scope.national
-        and not person.cases.filter(responsible_unit_id__in=scope.coordinator_unit_ids).exists()
-    ):
+    require(actor, Capability.MANAGE_PERSON_ACCESS)
+    if not manages_person(actor, person):
         raise PermissionDenied
     if kind not in AccessRuleKind.values:
         raise ValidationError(_("Unknown kind of access rule."), code="kind")

@@ -15,7 +15,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from vejud.access.cases import CaseAccess, cases_visible_to
-from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.access.casework import acts_nationally_on, may_apply_for_grants
+from vejud.access.rules import Capability, Part, has_capability
 from vejud.accounts.models import User
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -31,7 +32,7 @@ from vejud.pool.states import may_answer, may_attach, may_decide, may_pay, may_w
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
     """Return the applications on cases whose grants ``user`` may see."""
-    if not scope_for(user).has(Capability.VIEW_GRANTS):
+    if not has_capability(user, Capability.VIEW_GRANTS):
         return Application.objects.none()
     return Application.objects.filter(
         case__in=cases_visible_to(user, part=Part.GRANTS).values("pk")
@@ -63,12 +64,11 @@ def get_application_for(access: CaseAccess, application_id: int) -> Application:
 def grant_actions(user: User, access: CaseAccess, application: Application) -> dict[str, bool]:
     """Return what ``user`` may do with the application now, for the pages and the API alike
     (the state table in ``pool.states`` says what its status allows; the services decide)."""
-    scope = scope_for(user)
-    national = access.basis == Basis.NATIONAL
-    applicant = scope.has(Capability.APPLY_GRANTS) and access.basis != Basis.BREAK_GLASS
-    manager = scope.has(Capability.MANAGE_POOL) and national
+    applicant = may_apply_for_grants(user, access)
+    manager = acts_nationally_on(user, access, Capability.MANAGE_POOL)
     return {
-        "decide": scope.has(Capability.DECIDE_GRANTS) and national and may_decide(application),
+        "decide": acts_nationally_on(user, access, Capability.DECIDE_GRANTS)
+        and may_decide(application),
         "answer": applicant and may_answer(application),
         "withdraw": applicant and may_withdraw(application),
         "pay": manager and may_pay(application),

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from vejud.access.cases import case_access
-from vejud.access.rules import Basis, Capability, Part, require, scope_for
+from vejud.access.cases import CaseAccess, case_access
+from vejud.access.casework import acts_nationally
+from vejud.access.rules import Capability, Part, has_capability, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
@@ -73,29 +74,29 @@ class StaleApplicationError(ConflictError):
 # --- Permission helpers -------------------------------------------------------------------
 
 
-def _require_case_part(actor: User, case: Case) -> Basis:
-    """Return the actor's basis for ``case``; 403 without a basis that shows grants."""
+def _require_case_part(actor: User, case: Case) -> CaseAccess:
+    """Return the actor's access to ``case``; 403 without a basis that shows grants."""
     access = case_access(actor, case)
     if access is None or not access.can_see(Part.GRANTS):
         raise PermissionDenied(_("You have no access to this case's grants."))
-    return access.basis
+    return access
 
 
 def _require_applicant(actor: User, case: Case) -> None:
     require(actor, Capability.APPLY_GRANTS)
-    if _require_case_part(actor, case) == Basis.BREAK_GLASS:
+    if _require_case_part(actor, case).break_glass:
         raise PermissionDenied(_("Breaking the glass gives access to read, not to apply."))
 
 
 def _require_national(actor: User, capability: Capability, case: Case) -> None:
     require(actor, capability)
-    if _require_case_part(actor, case) != Basis.NATIONAL:
+    if not _require_case_part(actor, case).as_national:
         raise PermissionDenied(_("Only the National Exit Contact Point can do this."))
 
 
 def _require_pool_manager(actor: User) -> None:
-    scope = require(actor, Capability.MANAGE_POOL)
-    if not scope.national:
+    require(actor, Capability.MANAGE_POOL)
+    if not acts_nationally(actor, Capability.MANAGE_POOL):
         raise PermissionDenied(_("Only the National Exit Contact Point can do this."))
 
 
@@ -816,8 +817,7 @@ def attachment_add(
     *, actor: User, application: Application, kind: str, filename: str, data: bytes
 ) -> Attachment:
     """Attach a quote, invoice or other document (PDF, PNG or JPEG; size-limited, sniffed)."""
-    scope = scope_for(actor)
-    if scope.has(Capability.MANAGE_POOL):
+    if has_capability(actor, Capability.MANAGE_POOL):
         _require_national(actor, Capability.MANAGE_POOL, application.case)
     else:
         _require_applicant(actor, application.case)

@@ -28,8 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.casework import acts_nationally, acts_nationally_on, may_apply_for_grants
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
-from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.access.rules import Capability, Part, has_capability
 from vejud.accounts.models import User
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
@@ -129,11 +130,11 @@ def _data(request: AuthenticatedRequest) -> Any:
 
 
 def _may_apply(request: AuthenticatedRequest, access: CaseAccess) -> bool:
-    return scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
+    return may_apply_for_grants(request.user, access)
 
 
 def _national(request: AuthenticatedRequest, access: CaseAccess, capability: Capability) -> bool:
-    return scope_for(request.user).has(capability) and access.basis == Basis.NATIONAL
+    return acts_nationally_on(request.user, access, capability)
 
 
 def _require_applicant_basis(access: CaseAccess) -> None:
@@ -198,12 +199,11 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 
     National roles also see the figures per case (logged); analysts see aggregates only.
     """
-    scope = scope_for(request.user)
     years = _all_years()
     year = _selected_year(request.GET.get("year"), years)
     budget_year = BudgetYear.objects.filter(year=year).first() if year else None
     figures = year_overview(budget_year) if budget_year is not None else None
-    show_cases = scope.national and scope.has(Capability.VIEW_GRANTS)
+    show_cases = acts_nationally(request.user, Capability.VIEW_GRANTS)
     context = {
         "years": years,
         "year": year,
@@ -212,7 +212,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         "months": _month_rows(figures.months) if figures else [],
         "show_cases": show_cases,
         "case_rows": _logged_case_rows(request, budget_year) if show_cases else [],
-        "can_manage": scope.has(Capability.MANAGE_POOL),
+        "can_manage": has_capability(request.user, Capability.MANAGE_POOL),
     }
     return render(request, "pool/overview.html", context)
 
@@ -426,7 +426,7 @@ def guidelines(request: AuthenticatedRequest) -> HttpResponse:
         by_category.append({"value": value, "label": label, "in_force": in_force, "others": others})
     context = {
         "categories": by_category,
-        "can_publish": scope_for(request.user).has(Capability.MANAGE_POOL),
+        "can_publish": has_capability(request.user, Capability.MANAGE_POOL),
     }
     return render(request, "pool/guidelines.html", context)
 

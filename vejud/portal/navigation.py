@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vejud.access.rules import Capability, scope_for
+from vejud.access.rules import Capability, has_capability
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,10 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
 
 def nav_items_for(request: HttpRequest) -> list[NavItem]:
     """Return the navigation entries the signed-in user's roles allow."""
-    scope = scope_for(request.user)
     entries = [
         (label, reverse(name))
         for label, name, capability in NAV
-        if capability is None or scope.has(capability)
+        if capability is None or has_capability(request.user, capability)
     ]
     # Only the most specific entry is current ("/puljen/ansoegninger/" is not also "/puljen/").
     current = max(

@@ -65,3 +65,14 @@ def other_prison(world: World) -> tuple[Unit, User]:
         "custody2@test.vejud.dk", "Other Custody", prison, Role.CUSTODY_STAFF, "kriminalforsorgen"
     )
     return prison, officer
+
+
+def caseload_references(user: User) -> tuple[set[str], set[str]]:
+    """The case references the user's caseload lists: (page /sager/, API /api/v1/cases)."""
+    page = verified_client(user).get(reverse("cases:caseload"))
+    assert page.status_code == 200
+    api = Api(user).get("/api/v1/cases?limit=100")
+    assert api.status_code == 200
+    return {row.reference for row in page.context["cases"]}, {
+        item["reference"] for item in api.json()["items"]
+    }

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access
-from vejud.access.rules import Basis, Part
+from vejud.access.assignment import mentor_candidates, owner_candidates
+from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access, mentor_meetings_open
+from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
@@ -48,7 +49,7 @@ from vejud.api.schemas_course import (
     ReopenOut,
     ResolutionIn,
 )
-from vejud.cases.models import Case, CaseStatus, MentorAssignment
+from vejud.cases.models import Case, MentorAssignment
 from vejud.cases.services import mentor_assign
 from vejud.courses.models import (
     CaseClosure,
@@ -63,9 +64,7 @@ from vejud.courses.selectors import (
     add_months,
     course_overview,
     course_plan,
-    mentor_candidates,
     mentor_meetings,
-    owner_candidates,
 )
 from vejud.courses.services import (
     action_add,
@@ -289,7 +288,7 @@ def mentor_course_out(access: CaseAccess, user: User) -> dict[str, Any]:
         "plan": plan_out(plan.areas, plan.today),
         "offers": [offer_out(o) for o in plan.offers],
         "meetings": [meeting_out(m) for m in mentor_meetings(case, user, own_only=True)],
-        "can_log": assignment is not None and case.status == CaseStatus.ADMITTED,
+        "can_log": assignment is not None and mentor_meetings_open(case),
     }
 
 
@@ -310,7 +309,7 @@ def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PA
     The view is logged."""
     access = case_access_of(request)
     user = api_user(request)
-    if access.basis == Basis.MENTOR:
+    if access.as_mentor:
         data = mentor_course_out(access, user)
         log_case_read(request, access, Part.MENTOR_VIEW.value)
     else:

@@ -26,8 +26,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
-from vejud.access.cases import CaseAccess
-from vejud.access.rules import Basis, Capability, Part, scope_for
+from vejud.access.cases import CaseAccess, access_entries
+from vejud.access.casework import may_apply_for_grants
+from vejud.access.rules import Capability, Part
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
@@ -62,7 +63,6 @@ from vejud.api.schemas_pool import (
     YearOverviewOut,
 )
 from vejud.audit.services import log_access_many
-from vejud.cases.views import access_entries
 from vejud.courses.models import PlanAction
 from vejud.pool.actions import ANSWER, DECIDE, PAY, RELEASE, WITHDRAW, GrantAction
 from vejud.pool.models import (
@@ -359,8 +359,7 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
         "year": budget_year.year if budget_year else None,
         "year_available_ore": budget_year.available_ore if budget_year else None,
         "availability": availability,
-        "can_apply": scope_for(user).has(Capability.APPLY_GRANTS)
-        and access.basis != Basis.BREAK_GLASS
+        "can_apply": may_apply_for_grants(user, access)
         and access.case.status in APPLICABLE_STATUSES,
     }
 

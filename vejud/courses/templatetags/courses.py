@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vejud.access.rules import Basis, Part
+from vejud.access.rules import Part
 from vejud.cases.states import TERMINAL
 from vejud.courses.selectors import COURSE_STATUSES, course_actions, course_overview
 
@@ -28,7 +28,7 @@ def course_panel(context: Any, access: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
     }
     if Part.JOURNAL not in access.parts:
-        result["mentor_link"] = access.basis == Basis.MENTOR and Part.MENTOR_VIEW in access.parts
+        result["mentor_link"] = access.as_mentor and Part.MENTOR_VIEW in access.parts
     elif case.status in COURSE_STATUSES:
         result["course"] = course_overview(access, request.user)
     elif case.status in TERMINAL:

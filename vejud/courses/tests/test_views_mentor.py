@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,12 +192,16 @@ def test_staff_see_every_meeting_read_only(world, case):
     assert MentorMeeting.objects.count() == 1
 
 
-def test_no_meetings_are_logged_on_a_closed_course(world, case):
+def test_a_closed_course_takes_only_the_final_note_within_the_grace_period(world, case):
+    """Issue 11, hole 8: the mentor may write the final meeting note for
+    VEJUD_MENTOR_GRACE_DAYS after the close (then the case is 404, see vejud.access.tests)."""
     case_close(actor=world.member_a, case=case, reason="completed", summary="Done.")
     client = verified_client(world.mentor)
     response = client.get(mentor_url(case))
     assert response.status_code == 200
-    assert response.context["can_log"] is False
+    assert response.context["can_log"] is True
+    with override_settings(VEJUD_MENTOR_GRACE_DAYS=-1):
+        assert client.get(mentor_url(case)).status_code == 404
 
 
 def test_other_mentor_and_other_unit_get_404_analyst_403(world, case):

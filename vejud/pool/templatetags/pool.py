@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from vejud.access.rules import Capability, Part, scope_for
+from vejud.access.casework import may_apply_for_grants
+from vejud.access.rules import Part
 from vejud.pool.money import format_kroner
 from vejud.pool.selectors import applications_for_case
 from vejud.pool.services import APPLICABLE_STATUSES
@@ -32,7 +33,7 @@ def grants_panel(context: Any, access: Any) -> dict[str, Any]:
     request = context["request"]
     rows = list(applications_for_case(access)[: PANEL_SHOWN + 1])
     case = access.case
-    may_apply = scope_for(request.user).has(Capability.APPLY_GRANTS) and not access.break_glass
+    may_apply = may_apply_for_grants(request.user, access)
     return {
         "panel": True,
         "case": case,
