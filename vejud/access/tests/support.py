@@ -5,32 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.test import Client
 from django.urls import reverse
 
 from vejud.accounts.models import Role, User
-from vejud.accounts.tokens import token_create
 from vejud.organisations.models import InstitutionType, Unit, UnitKind
 from vejud.testing import World, make_user, verified_client
+from vejud.testing.api import JsonApi
 
 
-class Api:
-    """A client that sends the user's bearer token and JSON bodies."""
+class Api(JsonApi):
+    """The shared API client; a server error comes back as a 500 response to compare."""
 
     def __init__(self, user: User) -> None:
-        self.client = Client(raise_request_exception=False)
-        self.headers = {"Authorization": f"Bearer {token_create(user=user, name='test')[1]}"}
-
-    def get(self, path: str) -> Any:
-        return self.client.get(path, headers=self.headers)
-
-    def post(self, path: str, body: Any = None) -> Any:
-        return self.client.post(
-            path,
-            {} if body is None else body,
-            content_type="application/json",
-            headers=self.headers,
-        )
+        super().__init__(user, raise_errors=False)
 
 
 # Per-response values that differ between any two responses (masked CSRF token, CSP nonce).
