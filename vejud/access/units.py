@@ -46,3 +46,8 @@ def role_unit_problem(role: str, unit: Unit) -> str | None:
     if role == Role.CUSTODY_STAFF and unit.kind not in (UnitKind.DFK, UnitKind.INSTITUTION):
         return str(_("Custody staff belong to Kriminalforsorgen or one of its institutions."))
     return None
+
+
+def coordinated_units(user: User) -> frozenset[int]:
+    """Return the ids of the units ``user`` coordinates (as unit coordinator)."""
+    return scope_for(user).coordinator_unit_ids

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.access.rules import scope_for
+from vejud.access.units import coordinated_units
 from vejud.accounts.models import ApiToken, Membership, User, UserSession
 
 
@@ -74,7 +74,7 @@ def second_factor_throttles(coordinator: User) -> list[ThrottledMember]:
     Wrong codes in a row (django-otp's throttle) may mean that someone who knows the member's
     password is guessing: the coordinator sees who, how many and until when codes are refused.
     """
-    unit_ids = scope_for(coordinator).coordinator_unit_ids
+    unit_ids = coordinated_units(coordinator)
     if not unit_ids:
         return []
     members = Membership.objects.active().filter(unit_id__in=unit_ids).values("user_id")
