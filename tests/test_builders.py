@@ -32,7 +32,8 @@ def test_a_case_at_each_stage(world, stage):
     assert case.responsible_unit == world.unit_a
     assert case.person.last_name == f"At{stage.title()}"
     signed = TargetGroupAssessment.objects.filter(case=case, signed_at__isnull=False).exists()
-    assert signed == (stage not in (CaseStatus.INQUIRY, CaseStatus.ASSESSMENT))
+    unsigned = (CaseStatus.INQUIRY, CaseStatus.WITHDRAWN, CaseStatus.ASSESSMENT, CaseStatus.DROPPED)
+    assert signed == (stage not in unsigned)
 
 
 def test_a_custody_case_is_in_the_prison(world):

@@ -21,7 +21,11 @@ from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.courses.services import action_add, case_close, goal_add, meeting_log, offer_add
-from vejud.decisions.services import referral_create, unit_decision_record
+from vejud.decisions.services import (
+    final_decision_record,
+    referral_create,
+    unit_decision_record,
+)
 from vejud.followup.models import EarlyWarning, Review
 from vejud.followup.services import review_record
 from vejud.offers.models import OfferType
@@ -71,12 +75,15 @@ __all__ = [
     "make_closed_case",
     "make_custody_case",
     "make_custody_inquiry",
+    "make_dropped_case",
     "make_full_course",
     "make_referred_case",
     "make_refused_case",
     "make_release_case",
     "make_sensitive_case",
+    "make_upheld_case",
     "make_user",
+    "make_withdrawn_case",
     "make_world",
     "move_to_custody",
     "protect_address",
@@ -95,9 +102,12 @@ JOURNAL = "Journal secret."
 # The stages ``make_case_at`` builds, in the order of the exit process.
 STAGES = (
     CaseStatus.INQUIRY,
+    CaseStatus.WITHDRAWN,
     CaseStatus.ASSESSMENT,
+    CaseStatus.DROPPED,
     CaseStatus.REFUSED,
     CaseStatus.REFERRED,
+    CaseStatus.REFUSAL_UPHELD,
     CaseStatus.ADMITTED,
     CaseStatus.CLOSED,
 )
@@ -147,6 +157,32 @@ def make_referred_case(world: World, **person: Any) -> Case:
     return case
 
 
+def make_withdrawn_case(world: World, **person: Any) -> Case:
+    """Return a unit A inquiry the person withdrew before the assessment."""
+    case = make_case(world.coordinator_a, world.unit_a, **person)
+    return case_transition(
+        actor=world.member_a, case=case, target=CaseStatus.WITHDRAWN, reason="Does not go on."
+    )
+
+
+def make_dropped_case(world: World, **person: Any) -> Case:
+    """Return a unit A case dropped during the assessment."""
+    case = make_assessment_case(world, **person)
+    return case_transition(
+        actor=world.member_a, case=case, target=CaseStatus.DROPPED, reason="Stopped coming."
+    )
+
+
+def make_upheld_case(world: World, **person: Any) -> Case:
+    """Return a referred unit A case whose refusal the national decision-maker upheld."""
+    case = make_referred_case(world, **person)
+    final_decision_record(
+        actor=world.decision_maker, case=case, outcome="uphold", reasoning="The refusal stands."
+    )
+    case.refresh_from_db()
+    return case
+
+
 def make_closed_case(world: World, **person: Any) -> Case:
     """Return a unit A case whose exit course ended (completed) today."""
     case = make_admitted_case(world, **person)
@@ -161,10 +197,13 @@ BUILDERS: dict[str, Any] = {
     CaseStatus.INQUIRY: lambda world, **person: make_case(
         world.coordinator_a, world.unit_a, **person
     ),
+    CaseStatus.WITHDRAWN: make_withdrawn_case,
     CaseStatus.ASSESSMENT: make_assessment_case,
+    CaseStatus.DROPPED: make_dropped_case,
     ASSESSED: make_assessed_case,
     CaseStatus.REFUSED: make_refused_case,
     CaseStatus.REFERRED: make_referred_case,
+    CaseStatus.REFUSAL_UPHELD: make_upheld_case,
     CaseStatus.ADMITTED: make_admitted_case,
     CaseStatus.CLOSED: make_closed_case,
 }
