@@ -8,7 +8,7 @@ from django.urls import reverse
 from vejud.accounts.tests.conftest import code_for, enrol, password_login
 from vejud.testing import PASSWORD
 
-LOCKED = "Too many failed sign-in attempts for this account or from this network address."
+LOCKED = "Too many failed sign-in attempts for this account from this network address."
 
 
 def _signed_in(client: Client) -> bool:
