@@ -30,6 +30,7 @@ from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.services import OpenCaseError, StaleCaseError
 from vejud.cases.states import IllegalTransitionError
 from vejud.core.errors import ConflictError
+from vejud.core.limits import MAX_BODY_BYTES
 from vejud.core.outage import is_database_outage, outage_response
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,13 @@ class VejudAPI(NinjaAPI):
 api = VejudAPI(
     title="vejud API",
     version="1",
-    description="Cases through the need-to-know gate. Authorization: Bearer <personal token>.",
+    description=(
+        "Cases through the need-to-know gate. Authorization: Bearer <personal token>. "
+        f"Limits (vejud.core.limits): request bodies at most {MAX_BODY_BYTES} bytes (413), "
+        "text in UTF-8 (400), dates from 1900-01-01 to 2199-12-31 (422); an integral "
+        "number such as 1183.0 is the integer 1183, a fraction where an integer is due is 422. "
+        "A request that clashes with what is registered or acted on stale data is 409."
+    ),
     urls_namespace="api",
     auth=BearerAuth(),
     openapi_url="/openapi.json",
