@@ -1,0 +1,268 @@
+"""The authorisation matrix, part two: WHAT every list holds, for every role of the cast.
+
+``test_authz_matrix`` checks each route's status for each role. Here the lists themselves
+are read on the pages and through the API, and their content is compared with a table of
+intended answers written out by hand (never computed by asking vejud.access):
+
+- the caseload (/sager/, GET /api/v1/cases), and its name search (?q=);
+- the task list (/opgaver/, GET /api/v1/tasks);
+- the incoming transfers (/overdragelser/, GET /api/v1/transfers/incoming).
+
+Then: for a case, a person and a transfer outside a role's reach, the answer (status and
+body, per-response tokens aside) equals the answer for one that does not exist.
+
+The world: unit A holds a liberty case (mentored, with a pending transfer to unit B), a
+custody case in the cast's prison, and a case whose person excludes coordinator A; unit B
+holds one liberty case. All are inquiries (so the unit's staff get assessment tasks).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from vejud.cases.models import Track
+from vejud.cases.services import mentor_assign
+from vejud.people.services import person_access_rule_add
+from vejud.testing import give_consent, make_case, verified_client
+from vejud.testing.api import JsonApi
+from vejud.transfers.services import transfer_request
+
+ROLES = (
+    "nobody",
+    "member_a",
+    "coordinator_a",
+    "member_b",
+    "coordinator_b",
+    "adviser",
+    "decision_maker",
+    "head",
+    "custody",
+    "mentor",
+    "analyst",
+    "sysadmin",
+    "auditor",
+)
+NO_CASES = frozenset({"nobody", "analyst", "sysadmin", "auditor"})  # 403 on every list
+NATIONAL = ("adviser", "decision_maker", "head")
+
+# The intended content of each list, by role (case keys, see ``World``).
+CASELOAD: dict[str, set[str]] = {
+    "member_a": {"a_liberty", "a_custody", "a_barred"},
+    "coordinator_a": {"a_liberty", "a_custody"},  # the person of a_barred excludes them
+    "member_b": {"b_liberty"},
+    "coordinator_b": {"b_liberty"},
+    **{n: {"a_liberty", "a_custody", "a_barred", "b_liberty"} for n in NATIONAL},
+    "custody": {"a_custody"},  # the custody case sits in their prison
+    "mentor": {"a_liberty"},
+}
+# Assessment tasks go to the staff of the responsible unit (and custody staff for custody
+# cases); the transfer task only to the receiving unit's staff.
+TASKS: dict[str, set[str]] = {
+    "member_a": {"a_liberty", "a_custody", "a_barred"},
+    "coordinator_a": {"a_liberty", "a_custody"},
+    "member_b": {"b_liberty", "a_liberty"},
+    "coordinator_b": {"b_liberty", "a_liberty"},
+    **{n: set() for n in NATIONAL},
+    "custody": {"a_custody"},
+    "mentor": set(),
+}
+INCOMING: dict[str, set[str]] = {
+    "member_b": {"a_liberty"},
+    "coordinator_b": {"a_liberty"},
+}
+
+
+@dataclass
+class World:
+    cast: Any
+    cases: dict[str, Any]
+    transfer: Any
+
+    def user(self, role: str) -> Any:
+        return self.cast.users[role]
+
+    def refs(self, keys: set[str]) -> set[str]:
+        return {self.cases[k].reference for k in keys}
+
+
+@pytest.fixture
+def lists(world: Any) -> World:
+    cases = {
+        "a_liberty": make_case(world.member_a, world.unit_a, first_name="Zelda", last_name="Q"),
+        "a_custody": make_case(
+            world.member_a,
+            world.unit_a,
+            track=Track.CUSTODY,
+            institution=world.prison,
+            first_name="Yannick",
+            last_name="Custodio",
+        ),
+        "a_barred": make_case(world.member_a, world.unit_a, first_name="Xerxes", last_name="Q"),
+        "b_liberty": make_case(world.member_b, world.unit_b, first_name="Wanda", last_name="Q"),
+    }
+    person_access_rule_add(
+        actor=world.head,
+        person=cases["a_barred"].person,
+        kind="exclusion",
+        user=world.coordinator_a,
+    )
+    mentor_assign(actor=world.coordinator_a, case=cases["a_liberty"], mentor=world.mentor)
+    # Consent to the receiving unit's agencies is needed before a transfer.
+    give_consent(world.member_a, cases["a_liberty"])
+    transfer = transfer_request(
+        actor=world.member_a,
+        case=cases["a_liberty"],
+        to_unit=world.unit_b,
+        handover_note="Moves to B; the sender's note.",
+    )
+    return World(cast=world, cases=cases, transfer=transfer)
+
+
+def _page(role: str, w: World, name: str, query: str = "") -> Any:
+    return verified_client(w.user(role)).get(reverse(name) + query)
+
+
+def _api(role: str, w: World, path: str) -> Any:
+    return JsonApi(w.user(role), raise_errors=False).get(path)
+
+
+def _refs_on_page(response: Any, w: World) -> set[str]:
+    body = response.content.decode()
+    return {ref for ref in w.refs(set(w.cases)) if ref in body}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_caseload_holds_exactly_the_roles_cases(lists: World, role: str) -> None:
+    page = _page(role, lists, "cases:caseload")
+    api = _api(role, lists, "/api/v1/cases?limit=100")
+    if role in NO_CASES:
+        assert (page.status_code, api.status_code) == (403, 403)
+        return
+    expected = lists.refs(CASELOAD[role])
+    assert {row.reference for row in page.context["cases"]} == expected
+    assert _refs_on_page(page, lists) == expected
+    assert {item["reference"] for item in api.json()["items"]} == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_name_search_finds_only_what_the_role_may_see(lists: World, role: str) -> None:
+    for key, name in (("a_liberty", "Zelda"), ("a_custody", "Custodio"), ("a_barred", "Xerxes")):
+        page = _page(role, lists, "cases:caseload", f"?q={name}")
+        if role in NO_CASES:
+            assert page.status_code == 403
+            continue
+        found = {row.reference for row in page.context["cases"]}
+        assert found == lists.refs({key} & CASELOAD[role]), (role, name)
+        assert _refs_on_page(page, lists) == found, (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_task_list_holds_exactly_the_roles_tasks(lists: World, role: str) -> None:
+    page = _page(role, lists, "worklist:tasks")
+    api = _api(role, lists, "/api/v1/tasks")
+    if role in NO_CASES:
+        assert (page.status_code, api.status_code) == (403, 403)
+        return
+    expected = lists.refs(TASKS[role])
+    assert {t.reference for t in page.context["tasks"]} == expected
+    assert _refs_on_page(page, lists) == expected
+    assert {item["reference"] for item in api.json()["items"]} == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_incoming_transfers_hold_exactly_the_roles_transfers(lists: World, role: str) -> None:
+    page = _page(role, lists, "transfers:incoming")
+    api = _api(role, lists, "/api/v1/transfers/incoming")
+    if role in NO_CASES:
+        assert (page.status_code, api.status_code) == (403, 403)
+        return
+    expected = lists.refs(INCOMING.get(role, set()))
+    assert {item["transfer"].case.reference for item in page.context["items"]} == expected
+    assert _refs_on_page(page, lists) == expected
+    assert {item["reference"] for item in api.json()["items"]} == expected
+    note_shown = lists.transfer.handover_note in page.content.decode() + api.content.decode()
+    assert note_shown == bool(expected)
+
+
+# --- Out of reach looks exactly like missing ------------------------------------------------
+
+PER_RESPONSE = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]*')
+MISSING_REFERENCE = "EX-1999-99999"
+MISSING_TRANSFER = 999999
+
+
+def answer(response: Any, identifier: str) -> tuple[int, bytes]:
+    """Status and body, with per-response tokens and the object's own identifier masked."""
+    body = PER_RESPONSE.sub(rb"\1~", response.content)
+    if identifier:
+        body = body.replace(identifier.encode(), b"<id>")
+    return response.status_code, body
+
+
+def _out_of_reach(role: str) -> list[str]:
+    """The world's cases ``role`` (with VIEW_CASES) cannot see."""
+    return sorted(set(CASELOAD["member_a"] | {"b_liberty"}) - CASELOAD[role])
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - NO_CASES))
+def test_a_case_out_of_reach_answers_like_a_missing_one(lists: World, role: str) -> None:
+    client = verified_client(lists.user(role))
+    api = JsonApi(lists.user(role), raise_errors=False)
+    for key in _out_of_reach(role):
+        ref = lists.cases[key].reference
+        for mine, missing in (
+            (client.get(f"/sager/{ref}/"), client.get(f"/sager/{MISSING_REFERENCE}/")),
+            (api.get(f"/api/v1/cases/{ref}"), api.get(f"/api/v1/cases/{MISSING_REFERENCE}")),
+            (
+                api.get(f"/api/v1/cases/{ref}/course"),
+                api.get(f"/api/v1/cases/{MISSING_REFERENCE}/course"),
+            ),
+        ):
+            assert mine.status_code == 404, (role, key, mine.request["PATH_INFO"])
+            assert answer(mine, ref) == answer(missing, MISSING_REFERENCE), (role, key)
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - NO_CASES))
+def test_a_person_out_of_reach_answers_like_a_missing_one(lists: World, role: str) -> None:
+    client = verified_client(lists.user(role))
+    nobody = str(uuid.uuid4())
+    for key in _out_of_reach(role):
+        public_id = str(lists.cases[key].person.public_id)
+        mine = client.get(reverse("people:detail", kwargs={"public_id": public_id}))
+        missing = client.get(reverse("people:detail", kwargs={"public_id": nobody}))
+        assert mine.status_code == 404, (role, key)
+        assert answer(mine, public_id) == answer(missing, nobody), (role, key)
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - NO_CASES - set(INCOMING)))
+def test_a_transfer_not_yours_answers_like_a_missing_one(lists: World, role: str) -> None:
+    client = verified_client(lists.user(role))
+    api = JsonApi(lists.user(role), raise_errors=False)
+    pk = lists.transfer.pk
+    for action, body in (("accept", {}), ("decline", {"note": "No."})):
+        mine = api.post(f"/api/v1/transfers/{pk}/{action}", body)
+        missing = api.post(f"/api/v1/transfers/{MISSING_TRANSFER}/{action}", body)
+        assert mine.status_code == 404, (role, action)
+        assert answer(mine, "") == answer(missing, "")
+    url = reverse("transfers:incoming")
+    for decision in ("accept", "decline"):
+        data = {"decision": decision, "note": "No."}
+        mine = client.post(url, {**data, "transfer": pk})
+        missing = client.post(url, {**data, "transfer": MISSING_TRANSFER})
+        assert mine.status_code == 404, (role, decision)
+        assert answer(mine, "") == answer(missing, "")
+
+
+def test_the_tables_cover_every_role_with_case_access() -> None:
+    """A role added to the cast must get its row in each table above."""
+    from vejud.testing import CAST
+
+    assert set(ROLES) == {*CAST, "nobody"}
+    for table in (CASELOAD, TASKS):
+        assert set(table) == set(ROLES) - NO_CASES
