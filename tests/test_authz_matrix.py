@@ -115,6 +115,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_pool": frozenset({"decision_maker", "head"}),
     "view_pool": NATIONAL | {"analyst"},
     "link_inquiries": frozenset({"coordinator_a", "coordinator_b", "head"}),
+    "grant_case_roles": frozenset({"head", "sysadmin"}),
+    "review_role_grants": frozenset({"auditor"}),
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
@@ -500,6 +502,20 @@ def _possible_person(m: Matrix, role: str, variant: str) -> Any:
     return match.pk
 
 
+def _role_grant(m: Matrix, role: str, variant: str) -> Any:
+    """A pending request for a case-access role (asked by someone else), as test data."""
+    from vejud.accounts.models import RoleGrant
+
+    return RoleGrant.objects.create(
+        user=m.world.nobody,
+        unit=m.world.unit_a,
+        role="unit_member",
+        agency="police",
+        reason="Matrix test data.",
+        requested_by=m.world.member_a,
+    ).pk
+
+
 def _transfer(m: Matrix, role: str, variant: str) -> Any:
     """A pending transfer of the variant's case to unit B, as test data."""
     from vejud.audit.services import audit_record, audited
@@ -696,6 +712,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "warning_id": _warning,
     "transfer_id": _transfer,
     "intake:possible_person_decide:match_id": _possible_person,
+    "accounts:role_grant_decide:grant_id": _role_grant,
     "application_id": lambda m, role, v: _pool_application(m, v).pk,
     "attachment_id": _pool_attachment,
     "year": lambda m, role, v: _pool_year(m).year,

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from vejud.access.rules import scope_for
-from vejud.accounts.models import Membership, Role, User
+from vejud.accounts.models import Membership, Role, RoleGrant, RoleGrantStatus, User
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -367,6 +367,16 @@ def test_one_person_with_a_restriction_list_and_a_break_glass_grant_for_review(
     grant = BreakGlassGrant.objects.get()
     assert grant.reviewed_at is None
     assert grant.user.email == f"member.fyn@{DEMO_DOMAIN}"
+
+
+def test_one_role_grant_awaits_the_auditor_and_one_awaits_approval(demo: str) -> None:
+    approved = RoleGrant.objects.get(status=RoleGrantStatus.APPROVED)
+    assert approved.reviewed_at is None
+    assert approved.decided_by_id not in (approved.requested_by_id, approved.user_id)
+    assert approved.membership is not None
+    pending = RoleGrant.objects.get(status=RoleGrantStatus.PENDING)
+    assert pending.membership is None
+    assert "Role grant awaiting approval" in demo
 
 
 def test_one_possible_existing_person_awaits_copenhagen(demo: str) -> None:

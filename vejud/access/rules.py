@@ -87,6 +87,8 @@ class Capability(StrEnum):
     MANAGE_POOL = "manage_pool"  # budgets, guidelines, payments and releases
     VIEW_POOL = "view_pool"  # the pool's aggregate overview and year-end reports
     LINK_INQUIRIES = "link_inquiries"  # link an inquiry to a possible existing person of one's unit
+    GRANT_CASE_ROLES = "grant_case_roles"  # request and approve (four eyes) case-access roles
+    REVIEW_ROLE_GRANTS = "review_role_grants"  # the auditor's queue of case-access grants
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -109,7 +111,20 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_POOL: frozenset({Role.NATIONAL_DECISION_MAKER, Role.NATIONAL_HEAD}),
     Capability.VIEW_POOL: frozenset({Role.ANALYST, *NATIONAL_ROLES}),
     Capability.LINK_INQUIRIES: frozenset({Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD}),
+    Capability.GRANT_CASE_ROLES: frozenset({Role.NATIONAL_HEAD, Role.SYSTEM_ADMINISTRATOR}),
+    Capability.REVIEW_ROLE_GRANTS: frozenset({Role.AUDITOR}),
 }
+
+# Roles that reach case content (read, or break the glass). A membership with one of these is
+# granted only through a four-eyes role grant (vejud.accounts.grants), never in the admin.
+CASE_ACCESS_ROLES: frozenset[Role] = frozenset(
+    CAPABILITY_ROLES[Capability.VIEW_CASES] | CAPABILITY_ROLES[Capability.BREAK_GLASS]
+)
+
+
+def role_gives_case_access(role: str) -> bool:
+    """Return True if a membership with ``role`` would reach case content."""
+    return role in CASE_ACCESS_ROLES
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vejud.access.rules import role_gives_case_access
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, User
 from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
@@ -58,12 +59,37 @@ class MembershipForm(forms.ModelForm[Membership]):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         unit, role = cleaned.get("unit"), cleaned.get("role")
+        self._refuse_case_access_change(role)
         if unit is None or not role:
             return cleaned
         problem = role_unit_problem(role, unit)
         if problem is not None:
             raise ValidationError(problem, code="role_unit")
         return cleaned
+
+    def _refuse_case_access_change(self, role: str | None) -> None:
+        """Case-access roles come only through a four-eyes role grant (issue 11, hole 1).
+
+        The admin may end such a membership (``valid to``) but not make, widen or move one.
+        """
+        original = Membership.objects.filter(pk=self.instance.pk).first()
+        if original is not None and role_gives_case_access(original.role):
+            kept = ("unit", "role", "agency", "valid_from")
+            if any(self.cleaned_data.get(f) != getattr(original, f) for f in kept) or (
+                self.cleaned_data.get("valid_to") is None and original.valid_to is not None
+            ):
+                raise ValidationError(
+                    _("A role that gives case access can only be ended here."), code="case_role"
+                )
+            return
+        if role and role_gives_case_access(role):
+            raise ValidationError(
+                _(
+                    "Roles that give case access are granted with four eyes under "
+                    "“Role grants” (/konto/rolletildelinger/), not in the admin."
+                ),
+                code="case_role",
+            )
 
 
 class MembershipInline(VejudInline, admin.TabularInline):

@@ -11,7 +11,9 @@ from django.forms.widgets import Input
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.models import User
+from vejud.access.rules import role_gives_case_access
+from vejud.accounts.models import Role, User
+from vejud.organisations.models import Agency, Unit
 
 CODE_MAX_LENGTH = 20
 
@@ -160,3 +162,31 @@ class TokenCreateForm(DesignSystemForm):
         days.validators.append(MaxValueValidator(longest))
         days.widget.attrs["max"] = str(longest)
         days.help_text = _("At most %(days)d days.") % {"days": longest}
+
+
+class RoleGrantForm(DesignSystemForm):
+    """A request for a case-access role (approved by a second person)."""
+
+    user = ActiveUserField(label=_("The user's e-mail address"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in Role if role_gives_case_access(r)],
+    )
+    agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("unit", "role", "agency"):
+            self.fields[name].widget.attrs["class"] = "form-select"

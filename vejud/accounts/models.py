@@ -130,6 +130,74 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
 
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RoleGrant(models.Model):
+    """A request for a case-access role, approved by a second person (four eyes).
+
+    Requested and approved by the national contact point's head or a system administrator;
+    the approver is never the requester nor the user who gets the role. An approval creates
+    the membership, and every approved grant waits in the auditor's queue until reviewed.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    agency = models.CharField(_("agency"), max_length=30, choices=Agency.choices)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RoleGrantStatus.choices,
+        default=RoleGrantStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+    )
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            end_not_before_start("valid_to", "valid_from", name="role_grant_period_valid"),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("requested_by")),
+                name="role_grant_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("user")), name="role_grant_not_self"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(membership__isnull=False),
+                name="role_grant_approved_has_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Role grant {self.pk}: {self.get_role_display()} for {self.user_id}"
+
+
 class UserSession(models.Model):
     """A login session, so a user can see and end their other sessions."""
 

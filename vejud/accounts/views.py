@@ -16,9 +16,9 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,17 +30,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.access.gate import authenticated, public
+from vejud.access.gate import AuthenticatedRequest, authenticated, public, requires
+from vejud.access.rules import Capability
 from vejud.accounts.decorators import mark_reauthenticated, reauth_required
 from vejud.accounts.forms import (
     CodeForm,
     LanguageForm,
     LoginForm,
     ReauthForm,
+    RoleGrantForm,
     TokenCreateForm,
     TotpConfirmForm,
 )
-from vejud.accounts.models import User
+from vejud.accounts.grants import (
+    role_grant_approve,
+    role_grant_reject,
+    role_grant_request,
+    role_grants_pending,
+)
+from vejud.accounts.models import RoleGrant, User
 from vejud.accounts.selectors import (
     active_sessions_for,
     get_session_for,
@@ -397,3 +405,42 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     token_revoke(actor=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@requires(Capability.GRANT_CASE_ROLES)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def role_grants(request: AuthenticatedRequest) -> HttpResponse:
+    """Request a case-access role, and list the requests awaiting a second person."""
+    form = RoleGrantForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_grant_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The request is recorded. A second person must approve it.")
+            )
+            return redirect("accounts:role_grants")
+    context = {"form": form, "pending": role_grants_pending()}
+    return render(request, "accounts/role_grants.html", context)
+
+
+@requires(Capability.GRANT_CASE_ROLES)
+@require_POST
+def role_grant_decide(request: AuthenticatedRequest, grant_id: int) -> HttpResponse:
+    """Approve (``decision=approve``) or reject a request; never one's own (four eyes)."""
+    grant = get_object_or_404(RoleGrant, pk=grant_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        (role_grant_approve if approve else role_grant_reject)(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:  # one's own request, or a role for oneself
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The role is granted.") if approve else _("The request is rejected.")
+        )
+    return redirect("accounts:role_grants")

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("", views.events, name="events"),
     path("adgang/", views.access, name="access"),
     path("bryd-glasset/", views.break_glass_queue, name="break_glass_queue"),
+    path("rolletildelinger/", views.role_grants, name="role_grants"),
 ]

@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability
-from vejud.accounts.models import User
+from vejud.accounts.grants import role_grant_review, role_grants_to_review
+from vejud.accounts.models import RoleGrant, User
 from vejud.auditor import selectors
 from vejud.auditor.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
@@ -161,3 +162,22 @@ def _review_form(
     if failed is not None and failed.initial.get("grant") == grant.pk:
         return failed
     return BreakGlassReviewForm(grant_id=grant.pk)
+
+
+@requires(Capability.REVIEW_ROLE_GRANTS)
+@require_http_methods(["GET", "POST"])
+def role_grants(request: AuthenticatedRequest) -> HttpResponse:
+    """The case-access roles granted (four eyes), awaiting the auditor's review."""
+    if request.method == "POST":
+        grant_id = request.POST.get("grant", "")
+        grant = get_object_or_404(RoleGrant, pk=int(grant_id)) if grant_id.isdigit() else None
+        if grant is None:
+            raise Http404
+        try:
+            role_grant_review(actor=request.user, grant=grant)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("The grant is marked as reviewed."))
+        return redirect("audit:role_grants")
+    return render(request, "audit/role_grants.html", {"grants": role_grants_to_review()})

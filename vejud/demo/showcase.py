@@ -39,6 +39,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
+from vejud.accounts.grants import role_grant_approve, role_grant_request
 from vejud.accounts.models import Membership, Role, User
 from vejud.assessments.models import InstrumentBase, MotivationAssessment, SuitabilityJudgement
 from vejud.assessments.services import (
@@ -388,9 +389,10 @@ def staff_specs() -> list[StaffSpec]:
 
 def demo_logins() -> list[DemoLogin]:
     """Return the login of every demo user, national staff first."""
-    memberships = Membership.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").select_related(
-        "user", "unit"
-    )
+    # The staff's own roles; a role added later by a four-eyes grant is not a login of its own.
+    memberships = Membership.objects.filter(
+        user__email__endswith=f"@{DEMO_DOMAIN}", grant__isnull=True
+    ).select_related("user", "unit")
     kind_order = {kind: i for i, kind in enumerate(UnitKind.values)}
     role_order = {role: i for i, role in enumerate(Role.values)}
     ordered = sorted(
@@ -1298,7 +1300,35 @@ class Seeder:
         )
         notes.append(f"Break-glass grant: member.fyn on {grant.case.reference} (awaits review)")
         notes.append(self.possible_existing_person())
+        notes.extend(self.role_grants())
         return notes
+
+    def role_grants(self) -> list[str]:
+        """One approved four-eyes role grant (awaiting the auditor) and one awaiting approval."""
+        admin, head = self.staff["admin"], self.staff["head"]
+        approved = role_grant_request(
+            actor=admin,
+            user=self.staff["custody.dfk"],
+            unit=self.units["nyborg"],
+            role=Role.CUSTODY_STAFF,
+            agency=Agency.KRIMINALFORSORGEN,
+            reason="Dækker Nyborg Fængsel under en kollegas orlov (demo).",
+        )
+        role_grant_approve(actor=head, grant=approved)
+        pending = role_grant_request(
+            actor=head,
+            user=self.staff["member.fyn"],
+            unit=self.units["exit-bornholm"],
+            role=Role.UNIT_MEMBER,
+            agency=Agency.MUNICIPALITY,
+            reason="Hjælper Bornholm med sagsbehandling i tre måneder (demo).",
+        )
+        return [
+            f"Role grant approved: custody.dfk at Nyborg (by admin and head; awaits the auditor"
+            f" at /revision/rolletildelinger/), grant {approved.pk}",
+            f"Role grant awaiting approval: member.fyn at Bornholm (asked by head; admin approves"
+            f" at /konto/rolletildelinger/), grant {pending.pk}",
+        ]
 
     def possible_existing_person(self) -> str:
         """member.fyn registers an inquiry with the CPR of a Copenhagen person: Fyn sees only

@@ -32,7 +32,9 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Audit trail"), "audit:events", Capability.VIEW_AUDIT),
     (_("Access log"), "audit:access", Capability.VIEW_AUDIT),
     (_("Break-glass reviews"), "audit:break_glass_queue", Capability.REVIEW_BREAK_GLASS),
+    (_("Role grant reviews"), "audit:role_grants", Capability.REVIEW_ROLE_GRANTS),
     (_("Administration"), "admin:index", Capability.ADMINISTER),
+    (_("Role grants"), "accounts:role_grants", Capability.GRANT_CASE_ROLES),
     (_("My account"), "accounts:profile", None),
 ]
 

@@ -35,7 +35,14 @@ def test_login_is_public_and_every_other_account_page_needs_login():
     assert None not in kinds.values()
     public = {name for name, policy in kinds.items() if getattr(policy, "kind", "") == "public"}
     assert public == {"login"}
-    assert {getattr(policy, "kind", "") for policy in kinds.values()} == {"public", "authenticated"}
+    # The four-eyes role grants (issue 11, hole 1) are the one page that needs a capability.
+    capability = {name for name, policy in kinds.items() if policy.kind == "capability"}
+    assert capability == {"role_grants", "role_grant_decide"}
+    assert {getattr(policy, "kind", "") for policy in kinds.values()} == {
+        "public",
+        "authenticated",
+        "capability",
+    }
 
 
 def test_anonymous_visitor_is_sent_to_login(client, world):

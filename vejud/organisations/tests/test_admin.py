@@ -198,15 +198,15 @@ def test_administrator_gives_a_user_a_role_in_a_unit(world):
         reverse("admin:accounts_user_change", args=[user.pk]),
         membership_post(
             user,
-            unit=world.unit_b.pk,
-            role=Role.UNIT_MEMBER,
+            unit=world.national.pk,
+            role=Role.ANALYST,  # case-access roles need a four-eyes grant (hole 1)
             agency=Agency.POLICE,
             valid_from="2025-01-01",
         ),
     )
 
     assert response.status_code == 302
-    assert Membership.objects.get(user=user).unit == world.unit_b
+    assert Membership.objects.get(user=user).unit == world.national
     assert AuditEvent.objects.filter(action="admin.change", object_id=str(user.pk)).exists()
 
 
