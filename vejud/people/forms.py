@@ -29,7 +29,7 @@ class AccessRuleForm(DkfdsForm):
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     message = forms.CharField(
-        label=_("Message shown on denial"),
+        label=_("Note (never shown to the barred user, who sees “not found”)"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -219,7 +219,8 @@ class PersonAccessRule(models.Model):
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    message = models.CharField(_("message shown on denial"), max_length=300, blank=True)
+    # For those who keep the list; never shown to the barred user, who sees "not found".
+    message = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PersonAccessRuleQuerySet.as_manager()
