@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 
+from vejud.core.errors import ConflictError, conflict_shown
 from vejud.core.limits import FIRST_DAY, LAST_DAY, check_date
 
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
@@ -48,6 +49,11 @@ class DkfdsFormMixin:
                     existing = widget.attrs.get("class", "")
                     widget.attrs["class"] = f"{existing} {css}".strip()
                     break
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if isinstance(error, ConflictError):
+            conflict_shown.set(True)  # the page answers 409 (ConflictMiddleware)
+        super().add_error(field, error)  # type: ignore[misc]
 
 
 class DkfdsForm(DkfdsFormMixin, forms.Form):

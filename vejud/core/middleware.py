@@ -10,7 +10,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from vejud.core.errors import ConflictError
+from vejud.core.errors import ConflictError, conflict_shown
 from vejud.core.refusals import input_refusal, is_api
 
 
@@ -45,13 +45,22 @@ class InputLimitsMiddleware:
 
 
 class ConflictMiddleware:
-    """A ConflictError a page let through: the translated 409 page (the API maps its own)."""
+    """Pages answer a ConflictError with 409 (the API maps its own): a page that shows it in
+    its form keeps its content with status 409, one that lets it through gets the 409 page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return self.get_response(request)
+        token = conflict_shown.set(False)
+        try:
+            response = self.get_response(request)
+        finally:
+            shown = conflict_shown.get()
+            conflict_shown.reset(token)
+        if shown and response.status_code == 200 and not is_api(request):
+            response.status_code = 409
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ConflictError) and not is_api(request):

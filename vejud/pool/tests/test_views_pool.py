@@ -310,12 +310,12 @@ def test_open_a_year_and_add_entries(world, pool):
     assert BudgetEntry.objects.filter(budget_year__year=2150).count() == 2
 
 
-def test_opening_a_year_twice_is_a_form_error(world, pool):
+def test_opening_a_year_twice_is_a_form_error_answered_409(world, pool):
     response = verified_client(world.head).post(
         reverse("pool:budget"),
         {"form": "year", "year-year": str(pool.year), "year-amount": "1", "year-reason": "Again"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409  # a conflict, shown in the form (vejud.core.errors)
     assert "There is already a budget" in response.content.decode()
 
 
