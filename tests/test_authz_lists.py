@@ -6,7 +6,8 @@ intended answers written out by hand (never computed by asking vejud.access):
 
 - the caseload (/sager/, GET /api/v1/cases), and its name search (?q=);
 - the task list (/opgaver/, GET /api/v1/tasks);
-- the incoming transfers (/overdragelser/, GET /api/v1/transfers/incoming).
+- the incoming transfers (/overdragelser/, GET /api/v1/transfers/incoming);
+- the central pool's applications (/puljen/ansoegninger/, GET /api/v1/pool/applications).
 
 Then: for a case, a person and a transfer outside a role's reach, the answer (status and
 body, per-response tokens aside) equals the answer for one that does not exist.
@@ -25,12 +26,17 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Track
 from vejud.cases.services import mentor_assign
 from vejud.people.services import person_access_rule_add
+from vejud.pool.models import Application, Category
+from vejud.pool.services import guideline_in_force
 from vejud.testing import give_consent, make_case, verified_client
 from vejud.testing.api import JsonApi
+from vejud.testing.pool import make_pool
 from vejud.transfers.services import transfer_request
 
 ROLES = (
@@ -266,3 +272,41 @@ def test_the_tables_cover_every_role_with_case_access() -> None:
     assert set(ROLES) == {*CAST, "nobody"}
     for table in (CASELOAD, TASKS):
         assert set(table) == set(ROLES) - NO_CASES
+
+
+# --- The central pool's list of applications ------------------------------------------------
+
+
+def _applications(lists: World) -> None:
+    """An application on every case of the world (test data, written in an audit scope)."""
+    year = make_pool(lists.cast)
+    today = timezone.localdate()
+    with audited():
+        for case in lists.cases.values():
+            application = Application.objects.create(
+                case=case,
+                applying_unit=case.responsible_unit,
+                budget_year=year,
+                category=Category.TATTOO_REMOVAL,
+                guideline=guideline_in_force(Category.TATTOO_REMOVAL),
+                amount_ore=100_000,
+                purpose="Lists test data.",
+                supplier="Klinik ApS",
+                period_from=today,
+                period_to=today,
+                submitted_by=lists.cast.member_a,
+            )
+            audit_record(actor=None, action="test.data", obj=application, case_id=case.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pool_applications_list_only_the_roles_cases(lists: World, role: str) -> None:
+    _applications(lists)
+    page = _page(role, lists, "pool:applications")
+    api = _api(role, lists, "/api/v1/pool/applications?limit=100")
+    if role in NO_CASES | {"mentor"}:  # the mentor sees no grants
+        assert (page.status_code, api.status_code) == (403, 403)
+        return
+    expected = lists.refs(CASELOAD[role])
+    assert _refs_on_page(page, lists) == expected
+    assert {item["case_reference"] for item in api.json()["items"]} == expected
