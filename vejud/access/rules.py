@@ -127,6 +127,16 @@ def role_gives_case_access(role: str) -> bool:
     return role in CASE_ACCESS_ROLES
 
 
+# Roles granted only with four eyes: those that reach case content, and those that grant them
+# (else one administrator could make a second administrator account and approve with it).
+FOUR_EYES_ROLES: frozenset[Role] = CASE_ACCESS_ROLES | CAPABILITY_ROLES[Capability.GRANT_CASE_ROLES]
+
+
+def role_needs_four_eyes(role: str) -> bool:
+    """Return True if a membership with ``role`` is granted only through a four-eyes grant."""
+    return role in FOUR_EYES_ROLES
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user's active memberships give them, computed once per request."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.access.rules import role_gives_case_access
+from vejud.access.rules import role_needs_four_eyes
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, User
 from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
@@ -73,19 +73,20 @@ class MembershipForm(forms.ModelForm[Membership]):
         The admin may end such a membership (``valid to``) but not make, widen or move one.
         """
         original = Membership.objects.filter(pk=self.instance.pk).first()
-        if original is not None and role_gives_case_access(original.role):
+        if original is not None and role_needs_four_eyes(original.role):
             kept = ("unit", "role", "agency", "valid_from")
             if any(self.cleaned_data.get(f) != getattr(original, f) for f in kept) or (
                 self.cleaned_data.get("valid_to") is None and original.valid_to is not None
             ):
                 raise ValidationError(
-                    _("A role that gives case access can only be ended here."), code="case_role"
+                    _("A role that gives case access or grants it can only be ended here."),
+                    code="case_role",
                 )
             return
-        if role and role_gives_case_access(role):
+        if role and role_needs_four_eyes(role):
             raise ValidationError(
                 _(
-                    "Roles that give case access are granted with four eyes under "
+                    "Roles that give case access or grant it are granted with four eyes under "
                     "“Role grants” (/konto/rolletildelinger/), not in the admin."
                 ),
                 code="case_role",

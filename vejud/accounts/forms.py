@@ -11,7 +11,7 @@ from django.forms.widgets import Input
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from vejud.access.rules import role_gives_case_access
+from vejud.access.rules import role_needs_four_eyes
 from vejud.accounts.models import Role, User
 from vejud.organisations.models import Agency, Unit
 
@@ -171,7 +171,7 @@ class RoleGrantForm(DesignSystemForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(r.value, r.label) for r in Role if role_gives_case_access(r)],
+        choices=[(r.value, r.label) for r in Role if role_needs_four_eyes(r)],
     )
     agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
     valid_from = forms.DateField(

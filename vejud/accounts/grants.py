@@ -1,7 +1,7 @@
 """Case-access roles granted with four eyes (issue 11, hole 1).
 
-A membership that reaches case content (``vejud.access.rules.CASE_ACCESS_ROLES``) is never
-made in the admin. The national contact point's head or a system administrator requests
+A membership that reaches case content, or that grants such memberships
+(``vejud.access.rules.FOUR_EYES_ROLES``: every role but the analyst), is never made in the admin. The national contact point's head or a system administrator requests
 it with a reason; a different person with the same capability approves it (never the
 requester, never the user who gets the role); the approval creates the membership; every
 approved grant waits in the auditor's queue (/revision/rolletildelinger/) until reviewed.
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.rules import Capability, require, role_gives_case_access
+from vejud.access.rules import Capability, require, role_needs_four_eyes
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, RoleGrant, RoleGrantStatus, User
 from vejud.audit.services import audit_record, audited_service, snapshot
@@ -23,9 +23,11 @@ from vejud.organisations.models import Unit
 
 
 def _check_role_for_unit(role: str, unit: Unit) -> None:
-    if not role_gives_case_access(role):
+    if not role_needs_four_eyes(role):
         raise ValidationError(
-            _("Only roles that give case access are granted here; others in the admin."),
+            _(
+                "Only roles that give case access or grant them are granted here; others in the admin."
+            ),
             code="not_case_role",
         )
     problem = role_unit_problem(role, unit)

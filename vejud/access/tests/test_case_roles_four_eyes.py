@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from vejud.access.rules import CASE_ACCESS_ROLES, role_gives_case_access
+from vejud.access.rules import CASE_ACCESS_ROLES, FOUR_EYES_ROLES, role_gives_case_access
 from vejud.accounts.grants import (
     role_grant_approve,
     role_grant_reject,
@@ -69,12 +69,18 @@ def test_the_admin_cannot_give_itself_a_national_role(world):
     assert verified_client(world.sysadmin).get(case.get_absolute_url()).status_code == 403
 
 
-@pytest.mark.parametrize("role", [Role.UNIT_MEMBER, Role.MENTOR, Role.AUDITOR])
-def test_no_case_access_role_for_anyone_in_the_admin(world, role):
+@pytest.mark.parametrize(
+    "role", [Role.UNIT_MEMBER, Role.MENTOR, Role.AUDITOR, Role.SYSTEM_ADMINISTRATOR]
+)
+def test_no_case_access_or_granting_role_for_anyone_in_the_admin(world, role):
     response = verified_client(world.sysadmin).post(
         reverse("admin:accounts_user_change", args=[world.nobody.pk]),
         _admin_post(
-            world.nobody, unit=world.unit_a.pk, role=role, agency="police", valid_from="2025-01-01"
+            world.nobody,
+            unit=world.national.pk,
+            role=role,
+            agency="police",
+            valid_from="2025-01-01",
         ),
     )
     assert response.status_code == 200
@@ -109,6 +115,24 @@ def test_case_access_roles_are_all_but_analyst_and_administrator():
     assert set(Role) - CASE_ACCESS_ROLES == {Role.ANALYST, Role.SYSTEM_ADMINISTRATOR}
     assert role_gives_case_access(Role.MENTOR)
     assert not role_gives_case_access(Role.ANALYST)
+    # The administrator role grants case roles, so it needs four eyes too: otherwise one
+    # administrator could make a second administrator account and approve with it.
+    assert set(Role) - FOUR_EYES_ROLES == {Role.ANALYST}
+
+
+def test_a_second_administrator_is_granted_with_four_eyes(world):
+    grant = role_grant_request(
+        actor=world.sysadmin,
+        user=world.nobody,
+        unit=world.national,
+        role=Role.SYSTEM_ADMINISTRATOR,
+        agency=Agency.NATIONAL,
+        reason="Second administrator for the on-call rota.",
+    )
+    with pytest.raises(PermissionDenied):
+        role_grant_approve(actor=world.sysadmin, grant=grant)
+    role_grant_approve(actor=world.head, grant=grant)
+    assert Membership.objects.filter(user=world.nobody, role=Role.SYSTEM_ADMINISTRATOR).exists()
 
 
 def _request(world, actor, user=None, **extra):
