@@ -133,5 +133,8 @@ def risk_events(formset: forms.BaseFormSet[RiskEventForm]) -> list[dict[str, Any
 
 class WarningResolveForm(DkfdsForm):
     note = forms.CharField(
-        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what was done about the warning.")},
     )

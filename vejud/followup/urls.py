@@ -1,14 +1,12 @@
 from django.urls import path
 
+from vejud.actions.pages import action_urls
 from vejud.followup import views
+from vejud.followup.actions import ACTIONS
 
 app_name = "followup"
 urlpatterns = [
     path("<str:reference>/opfoelgning/ny/", views.review_new, name="review_new"),
-    path(
-        "<str:reference>/opfoelgning/advarsler/<int:warning_id>/loes/",
-        views.warning_resolve_view,
-        name="warning_resolve",
-    ),
+    *action_urls(ACTIONS),
     path("<str:reference>/opfoelgning/graf.svg", views.chart, name="chart"),
 ]

@@ -6,10 +6,10 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.casework import may_act
@@ -18,9 +18,9 @@ from vejud.access.rules import Part
 from vejud.cases.models import CaseStatus, Track
 from vejud.cases.states import Actor
 from vejud.followup.charts import motivation_chart_svg
-from vejud.followup.forms import ReviewForm, RiskEventFormSet, WarningResolveForm, risk_events
-from vejud.followup.models import EarlyWarning, Review
-from vejud.followup.services import baseline_motivation, review_record, warning_resolve
+from vejud.followup.forms import ReviewForm, RiskEventFormSet, risk_events
+from vejud.followup.models import Review
+from vejud.followup.services import baseline_motivation, review_record
 
 
 def _section(access: CaseAccess) -> str:
@@ -68,27 +68,6 @@ def review_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespons
             return redirect(_section(access))
     context = {"case": case, "form": form, "risks": risks, "custody": custody}
     return render(request, "followup/review_form.html", context)
-
-
-@case_view(part=Part.JOURNAL)
-@never_cache
-@require_POST
-def warning_resolve_view(
-    request: AuthenticatedRequest, access: CaseAccess, warning_id: int
-) -> HttpResponse:
-    """Record what was done about an early warning."""
-    warning = get_object_or_404(EarlyWarning, pk=warning_id, case=access.case)
-    form = WarningResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done about the warning."))
-        return redirect(_section(access))
-    try:
-        warning_resolve(actor=request.user, warning=warning, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The warning is resolved."))
-    return redirect(_section(access))
 
 
 # django-csp types a view as taking the request only, hence the two ignores.

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Router, Status
 
@@ -19,9 +18,10 @@ from vejud.access.casework import may_act
 from vejud.access.rules import Part
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN
+from vejud.api.schemas import REFERENCE_PATTERN
 from vejud.api.schemas_course import (
     ReviewIn,
     ReviewOut,
@@ -31,8 +31,9 @@ from vejud.api.schemas_course import (
 )
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
+from vejud.followup.actions import WARNING_RESOLVE
 from vejud.followup.models import EarlyWarning, Review
-from vejud.followup.services import review_due_on, review_record, warning_resolve
+from vejud.followup.services import review_due_on, review_record
 
 router = Router(tags=["followup"])
 
@@ -127,27 +128,16 @@ def review_new(
     return Status(201, _reviews(case).get(pk=review.pk))
 
 
-@router.post(
-    BASE + "/warnings/{warning_id}/resolution",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: WarningOut, **WRITE_ERRORS},
-    operation_id="warning_resolve",
-    summary="Record what was done about an early warning",
+register(
+    router,
+    Operation(
+        WARNING_RESOLVE,
+        "/warnings/{warning_id}/resolution",
+        WarningResolutionIn,
+        WarningOut,
+        lambda warning: warning,
+        "Record what was done about an early warning",
+        "warning_resolve",
+        status=200,
+    ),
 )
-def warning_resolution(
-    request: HttpRequest,
-    payload: WarningResolutionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    warning_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Resolve an early warning of this case."""
-    case = case_access_of(request).case
-    warning = get_object_or_404(EarlyWarning, pk=warning_id, case=case)
-    warning.case = case
-    resolved = warning_resolve(
-        actor=api_user(request),
-        warning=warning,
-        note=payload.note,
-    )
-    return resolved

@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.urls import resolve, reverse
 
+from vejud.accounts.models import User
 from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
 from vejud.api.tests.process_support import JsonApi, case_url, consent_body
@@ -23,6 +24,7 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.decisions.models import InformationRequest
 from vejud.decisions.selectors import PANEL_ACTIONS
 from vejud.decisions.services import information_request_create
+from vejud.followup.models import EarlyWarning, Review, WarningReason
 from vejud.intake.models import Consent
 from vejud.testing import verified_client
 from vejud.testing.builders import make_referred_case
@@ -43,12 +45,33 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "answer_information": lambda c: {"answer": "Because."},
     "consent": lambda c: consent_body(),
     "consent_withdraw": lambda c: {"withdrawn_on": c.opened_on.isoformat(), "note": "x"},
+    "warning_resolve": lambda c: {"note": "Talked to him."},
 }
 # The object of the case an action with a target works on.
 TARGETS: dict[str, Callable[[Case], int]] = {
     "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
     "consent_withdraw": lambda c: Consent.objects.filter(case=c).earliest("id").pk,
+    "warning_resolve": lambda c: _warning(c).pk,
 }
+
+
+def _warning(case: Case) -> EarlyWarning:
+    """An open early warning on ``case`` (raised by a review, written directly)."""
+    with audited():
+        review = Review.objects.create(
+            case=case,
+            reviewed_on=case.opened_on,
+            crime_stopped=1,
+            environment_left=1,
+            lifestyle_changed=1,
+            motivation_level=3,
+            created_by=User.objects.filter(is_active=True).earliest("id"),
+        )
+        warning = EarlyWarning.objects.create(
+            case=case, review=review, reason=WarningReason.RISK_EVENT
+        )
+        audit_record(actor=None, action="test.warning", obj=warning, case_id=case.pk)
+    return warning
 
 
 def test_every_action_has_a_page_and_an_operation():

@@ -13,8 +13,10 @@ from django.utils import timezone
 from vejud.access.casework import may_act
 from vejud.access.rules import Part
 from vejud.accounts.models import User
+from vejud.actions.declare import possible_now
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
+from vejud.followup.actions import WARNING_RESOLVE
 from vejud.followup.forms import EVIDENCE_FIELDS
 from vejud.followup.models import CHANGES, EarlyWarning, Review
 from vejud.followup.services import baseline_motivation, review_due_on
@@ -97,7 +99,7 @@ def followup_overview(case: Case, user: User) -> FollowupOverview:
     return FollowupOverview(
         case=case,
         can_review=admitted and may_work,
-        can_resolve=may_work,
+        can_resolve=possible_now([WARNING_RESOLVE.name], user, case)[WARNING_RESOLVE.name],
         due_on=due_on,
         overdue=due_on is not None and due_on < timezone.localdate(),
         baseline=baseline_motivation(case, None),
