@@ -22,12 +22,7 @@ BEING_REPLACED = {
     ("courses/views.py", "agreement_edit"),
     ("courses/views.py", "mentor_view"),
     ("courses/views.py", "offer_update"),
-    ("followup/views.py", "review_new"),
-    ("transfers/views.py", "incoming"),
-    ("transfers/views.py", "release_plan"),
-    ("transfers/views.py", "transfer_new"),
     ("api/routers/assessments.py", "assessment_versions"),
-    ("api/routers/pool.py", "applications"),
     ("api/routers/process.py", "inquiry_new"),
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.casework import may_act
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
-from vejud.cases.models import CaseStatus, Track
+from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.states import Actor
 from vejud.followup.charts import motivation_chart_svg
 from vejud.followup.forms import ReviewForm, RiskEventFormSet, risk_events
@@ -41,33 +43,39 @@ def review_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespons
     risks = RiskEventFormSet(request.POST or None, prefix="risk")
     if request.method == "GET":
         log_case_access(
-            user=request.user,
-            access=access,
-            part="followup_review_form",
-            request=request,
+            user=request.user, access=access, part="followup_review_form", request=request
         )
     elif form.is_valid() & risks.is_valid():  # both validated, so every error shows at once
-        try:
-            review = review_record(
-                actor=request.user,
-                case=case,
-                risk_events=risk_events(risks),
-                **form.service_kwargs(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The review is saved."))
-            raised = [w.get_reason_display() for w in review.warnings.all()]
-            if raised:
-                messages.warning(
-                    request,
-                    _("Early warning raised: %(reasons)s. The coordinator gets a task.")
-                    % {"reasons": "; ".join(raised)},
-                )
+        review = _record(request, case, form, risks)
+        if review is not None:
+            _tell_saved(request, review)
             return redirect(_section(access))
     context = {"case": case, "form": form, "risks": risks, "custody": custody}
     return render(request, "followup/review_form.html", context)
+
+
+def _record(
+    request: AuthenticatedRequest, case: Case, form: ReviewForm, risks: Any
+) -> Review | None:
+    """Record the review of valid forms; None with the service's errors on the form."""
+    try:
+        return review_record(
+            actor=request.user, case=case, risk_events=risk_events(risks), **form.service_kwargs()
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+def _tell_saved(request: AuthenticatedRequest, review: Review) -> None:
+    messages.success(request, _("The review is saved."))
+    raised = [w.get_reason_display() for w in review.warnings.all()]
+    if raised:
+        messages.warning(
+            request,
+            _("Early warning raised: %(reasons)s. The coordinator gets a task.")
+            % {"reasons": "; ".join(raised)},
+        )
 
 
 # django-csp types a view as taking the request only, hence the two ignores.

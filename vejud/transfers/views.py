@@ -22,7 +22,7 @@ from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part
 from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.audit.services import log_access_many
-from vejud.cases.models import CaseStatus
+from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
 from vejud.intake.selectors import ConsentMissingError
 from vejud.transfers.forms import (
@@ -64,45 +64,54 @@ def _errors(exc: ValidationError) -> str:
 def transfer_new(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Ask another unit, track or the national contact point to take the case over."""
     case = access.case
-    pending = Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists()
-    if (
-        case.status not in OPEN_FOR_TRANSFER
-        or pending
-        or not may_act(request.user, case, Actor.CASEWORKER)
-    ):
+    if not _may_request(request, case):
         messages.error(request, _("A transfer cannot be requested on the case right now."))
         return redirect(f"{case.get_absolute_url()}#transfers")
     form = TransferRequestForm(request.POST or None)
     if request.method == "GET":
-        log_case_access(
-            user=request.user,
-            access=access,
-            part="transfer_form",
-            request=request,
-        )
+        log_case_access(user=request.user, access=access, part="transfer_form", request=request)
     elif form.is_valid():
-        data = form.cleaned_data
-        try:
-            transfer = transfer_request(
-                actor=request.user,
-                case=case,
-                to_unit=data["to_unit"],
-                to_track=data["to_track"],
-                to_institution=data["to_institution"],
-                handover_note=data["handover_note"],
-            )
-        except ConsentMissingError as exc:
-            form.add_error(None, _consent_message(exc))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("The transfer is requested. You stay responsible until %(unit)s accepts.")
-                % {"unit": transfer.to_unit.name},
-            )
-            return redirect(f"{case.get_absolute_url()}#transfers")
+        done = _request_transfer(request, case, form)
+        if done is not None:
+            return done
     return render(request, "transfers/transfer_form.html", {"case": case, "form": form})
+
+
+def _may_request(request: AuthenticatedRequest, case: Case) -> bool:
+    pending = Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists()
+    return (
+        case.status in OPEN_FOR_TRANSFER
+        and not pending
+        and may_act(request.user, case, Actor.CASEWORKER)
+    )
+
+
+def _request_transfer(
+    request: AuthenticatedRequest, case: Case, form: TransferRequestForm
+) -> HttpResponse | None:
+    """Request the transfer of a valid form: the redirect, or None with errors on the form."""
+    data = form.cleaned_data
+    try:
+        transfer = transfer_request(
+            actor=request.user,
+            case=case,
+            to_unit=data["to_unit"],
+            to_track=data["to_track"],
+            to_institution=data["to_institution"],
+            handover_note=data["handover_note"],
+        )
+    except ConsentMissingError as exc:
+        form.add_error(None, _consent_message(exc))
+        return None
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(
+        request,
+        _("The transfer is requested. You stay responsible until %(unit)s accepts.")
+        % {"unit": transfer.to_unit.name},
+    )
+    return redirect(f"{case.get_absolute_url()}#transfers")
 
 
 @case_view(part=Part.JOURNAL)
@@ -163,21 +172,7 @@ def incoming(request: AuthenticatedRequest) -> HttpResponse:
         if "transfer" in form.errors or "decision" in form.errors:
             messages.error(request, _("The answer was incomplete. Try again."))
             return redirect("transfers:incoming")
-    transfers = list(
-        awaiting_answer(request.user)
-        .select_related(
-            "case", "from_unit", "from_institution", "to_unit", "to_institution", "requested_by"
-        )
-        .order_by("requested_at", "id")
-    )
-    if transfers:
-        # The hand-over note is about the person: each one shown is logged.
-        log_access_many(
-            user=request.user,
-            part="transfer_handover",
-            entries=[(t.case.person_id, t.case_id, False) for t in transfers],
-            request=request,
-        )
+    transfers = _awaiting(request)
     failed = form.cleaned_data.get("transfer") if form.is_bound else None
     items: list[dict[str, Any]] = [
         {
@@ -188,6 +183,26 @@ def incoming(request: AuthenticatedRequest) -> HttpResponse:
         for t in transfers
     ]
     return render(request, "transfers/incoming.html", {"items": items})
+
+
+def _awaiting(request: AuthenticatedRequest) -> list[Transfer]:
+    """Return the transfers awaiting the user's answer; each hand-over note shown is logged
+    (it is about the person)."""
+    transfers = list(
+        awaiting_answer(request.user)
+        .select_related(
+            "case", "from_unit", "from_institution", "to_unit", "to_institution", "requested_by"
+        )
+        .order_by("requested_at", "id")
+    )
+    if transfers:
+        log_access_many(
+            user=request.user,
+            part="transfer_handover",
+            entries=[(t.case.person_id, t.case_id, False) for t in transfers],
+            request=request,
+        )
+    return transfers
 
 
 # Good release -------------------------------------------------------------------
@@ -241,27 +256,27 @@ def release_plan(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespo
         return redirect(_release_section(access))
     form = ReleasePlanForm(request.POST or None, initial=_plan_initial(plan))
     if request.method == "GET":
-        log_case_access(
-            user=request.user,
-            access=access,
-            part="release_plan",
-            request=request,
-        )
-    elif form.is_valid():
-        try:
-            release_plan_update(
-                actor=request.user,
-                plan=plan,
-                checklist=form.checklist(),
-                receiving_unit=form.cleaned_data["receiving_unit"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The release plan is saved."))
-            return redirect("transfers:release_plan", reference=case.reference)
+        log_case_access(user=request.user, access=access, part="release_plan", request=request)
+    elif form.is_valid() and _plan_saved(request, plan, form):
+        messages.success(request, _("The release plan is saved."))
+        return redirect("transfers:release_plan", reference=case.reference)
     return render(request, "transfers/release_plan.html", _plan_context(access, plan, form))
+
+
+def _plan_saved(request: AuthenticatedRequest, plan: ReleasePlan, form: ReleasePlanForm) -> bool:
+    """Save a valid plan form; False with the service's errors on the form."""
+    try:
+        release_plan_update(
+            actor=request.user,
+            plan=plan,
+            checklist=form.checklist(),
+            receiving_unit=form.cleaned_data["receiving_unit"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
 
 
 def _plan_initial(plan: ReleasePlan) -> dict[str, Any]:

@@ -284,6 +284,22 @@ def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
 # --- Applications across cases ----------------------------------------------------------------
 
 
+# The list's filters and the lookups they make (a filter not given filters nothing).
+FILTER_LOOKUPS = {
+    "status": "status",
+    "category": "category",
+    "year": "budget_year__year",
+    "unit": "applying_unit__code",
+    "case": "case__reference",
+    "over_cap": "over_cap",
+}
+
+
+def _lookups(filters: ApplicationFilters) -> dict[str, Any]:
+    given = {name: getattr(filters, name) for name in FILTER_LOOKUPS}
+    return {FILTER_LOOKUPS[name]: value for name, value in given.items() if value is not None}
+
+
 @router.get(
     "/pool/applications",
     auth=VIEWS_GRANTS.auth,
@@ -296,19 +312,7 @@ def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> An
     """One page of the applications on your cases (every case for the national staff),
     newest first. Cases are named by reference only; each case shown is logged."""
     user = api_user(request)
-    qs = applications_visible_to(user)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.year:
-        qs = qs.filter(budget_year__year=filters.year)
-    if filters.unit:
-        qs = qs.filter(applying_unit__code=filters.unit)
-    if filters.case:
-        qs = qs.filter(case__reference=filters.case)
-    if filters.over_cap is not None:
-        qs = qs.filter(over_cap=filters.over_cap)
+    qs = applications_visible_to(user).filter(**_lookups(filters))
     if filters.cursor:
         qs = qs.filter(id__lt=cursor_decode(filters.cursor))
     rows = list(qs.order_by("-id")[: filters.limit + 1])
