@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,10 @@ def count(ndjson: Path) -> dict[str, Any]:
     }
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(f"bench/fuzz: stopped by signal {signum}")  # runs the server's stop
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     if not re.fullmatch(r"[A-Za-z0-9_]+", args.database):
@@ -126,6 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     (work / "schemathesis.toml").write_text(config_toml(prepared))
     server = start_server(env, args.workers, work)
     base = f"http://127.0.0.1:{server.port}"
+    signal.signal(signal.SIGTERM, _stop)
+    # The schema once, with time to spare (the first request warms the workers up); schemathesis
+    # then reads it from the file instead of timing out on a busy machine.
+    schema_file = work / "openapi.json"
+    first_token = next(iter(prepared["tokens"].values()))
+    request = urllib.request.Request(
+        f"{base}{SCHEMA_PATH}", headers={"Authorization": f"Bearer {first_token}"}
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:
+        schema_file.write_bytes(response.read())
     total: dict[str, Any] = {
         "calls": 0,
         "statuses": Counter(),
@@ -144,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                     "--config-file",
                     str(work / "schemathesis.toml"),
                     "run",
-                    f"{base}{SCHEMA_PATH}",
+                    str(schema_file),
+                    "--url",
+                    base,
                     "--checks",
                     "all",
                     "--phases",
@@ -171,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                     command, cwd=work, capture_output=True, text=True, check=False
                 )
                 (work / f"round-{rounds}-{role}.txt").write_text(result.stdout + result.stderr)
-                counted = count(report)
+                counted = count(report) if report.exists() else {"calls": 0}
+                if not counted["calls"]:
+                    raise SystemExit(
+                        f"bench/fuzz: round {rounds} made no call:\n{result.stdout[-2000:]}"
+                    )
                 total["calls"] += counted["calls"]
                 total["statuses"].update(counted["statuses"])
                 total["failures"].update(counted["failures"])
