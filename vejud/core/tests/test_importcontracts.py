@@ -71,4 +71,6 @@ def test_every_contract_is_kept_then_broken_by_a_wrong_way_import(tree: Path):
     for path in WRONG:
         if path != "vejud/people/wrong.py":
             assert path.removesuffix(".py").replace("/", ".") in report
-    assert ".people -> .cases" in report  # the cycle it names packages, not modules
+    # The cycle is reported between packages, not modules; with several wrong imports at once
+    # import-linter may list a longer cut set (truncated), so only the verdict is certain.
+    assert "No cycles are allowed in vejud. It could be made acyclic by removing" in report
