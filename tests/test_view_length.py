@@ -23,7 +23,6 @@ BEING_REPLACED = {
     ("courses/views.py", "mentor_view"),
     ("courses/views.py", "offer_update"),
     ("api/routers/assessments.py", "assessment_versions"),
-    ("api/routers/process.py", "inquiry_new"),
 }
 
 

@@ -333,24 +333,8 @@ def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
     has an open case; only earlier cases the caller may see are listed.
     """
     user = api_user(request)
-    cpr = payload.cpr or ""
     try:
-        case = inquiry_register(
-            actor=user,
-            source=payload.source.value,
-            channel=payload.channel.value,
-            received_on=payload.received_on,
-            municipality=_municipality(payload.municipality),
-            in_custody=payload.in_custody,
-            institution=_institution(payload.institution),
-            note=payload.note,
-            first_name=payload.first_name,
-            last_name=payload.last_name,
-            birth_date=payload.birth_date,
-            cpr=cpr,
-            phone=payload.phone,
-            confirm_new_person=payload.confirm_new_person,
-        )
+        case = inquiry_register(actor=user, **_inquiry_fields(payload))
     except PossibleDuplicateError as exc:
         return _conflict(
             user, detail=str(exc.message), code="possible_duplicate", persons=exc.candidates
@@ -360,6 +344,30 @@ def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
         return _conflict(
             user, detail=exc.text, code="open_case_exists", persons=[exc.existing.person]
         )
+    return Status(201, _registered(user, case))
+
+
+def _inquiry_fields(payload: InquiryIn) -> dict[str, Any]:
+    """What ``inquiry_register`` takes, from the body (references resolved to their rows)."""
+    return {
+        "source": payload.source.value,
+        "channel": payload.channel.value,
+        "received_on": payload.received_on,
+        "municipality": _municipality(payload.municipality),
+        "in_custody": payload.in_custody,
+        "institution": _institution(payload.institution),
+        "note": payload.note,
+        "first_name": payload.first_name,
+        "last_name": payload.last_name,
+        "birth_date": payload.birth_date,
+        "cpr": payload.cpr or "",
+        "phone": payload.phone,
+        "confirm_new_person": payload.confirm_new_person,
+    }
+
+
+def _registered(user: User, case: Case) -> dict[str, Any]:
+    """The receipt: the reference and the unit; the case itself only if the caller may see it."""
     try:
         visible = case_access(user, case) is not None
     except AccessRuleDenied:
@@ -378,7 +386,7 @@ def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
             "opened_on": case.opened_on,
             "assessment_due_on": case.assessment_due_on,
         }
-    return Status(201, data)
+    return data
 
 
 # --- The process overview ------------------------------------------------------------------
