@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import (
     AfterValidator,
@@ -505,20 +506,28 @@ class ReferralOut(Schema):
     id: int
     requested_by_person: bool
     note: str
-    referred_by: str
+    referred_by: UserName
     referred_at: datetime
     due_on: date
     overdue: bool
     decided: bool
 
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return obj.final_decision_id is None and obj.due_on < timezone.localdate()
+
+    @staticmethod
+    def resolve_decided(obj: Any) -> bool:
+        return obj.final_decision_id is not None
+
 
 class InformationRequestOut(Schema):
     id: int
     question: str
-    asked_by: str
+    asked_by: UserName
     asked_at: datetime
     answer: str
-    answered_by: str | None
+    answered_by: OptionalUserName
     answered_at: datetime | None
 
 

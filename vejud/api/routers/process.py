@@ -57,7 +57,7 @@ from vejud.decisions.actions import (
     REFER,
     TRANSITION,
 )
-from vejud.decisions.models import Decision, InformationRequest, Referral
+from vejud.decisions.models import Decision, Referral
 from vejud.decisions.selectors import ProcessOverview, process_overview
 from vejud.intake.actions import CONSENT, CONSENT_WITHDRAW
 from vejud.intake.models import Consent
@@ -157,29 +157,9 @@ def decision_out(decision: Decision, version_of: dict[str, dict[int, int]]) -> d
     }
 
 
-def referral_out(referral: Referral, today: date) -> dict[str, Any]:
-    return {
-        "id": referral.pk,
-        "requested_by_person": referral.requested_by_person,
-        "note": referral.note,
-        "referred_by": referral.referred_by.full_name,
-        "referred_at": referral.referred_at,
-        "due_on": referral.due_on,
-        "overdue": referral.final_decision_id is None and referral.due_on < today,
-        "decided": referral.final_decision_id is not None,
-    }
-
-
-def information_request_out(info: InformationRequest) -> dict[str, Any]:
-    return {
-        "id": info.pk,
-        "question": info.question,
-        "asked_by": info.asked_by.full_name,
-        "asked_at": info.asked_at,
-        "answer": info.answer,
-        "answered_by": _name(info.answered_by) if info.answered_by_id else None,
-        "answered_at": info.answered_at,
-    }
+def _as_read(instance: Any) -> Any:
+    """The service's result as it is: the answer's schema reads its attributes."""
+    return instance
 
 
 def _user_names(ids: set[int | None]) -> dict[int, str]:
@@ -238,8 +218,8 @@ def process_out(overview: ProcessOverview, today: date) -> dict[str, Any]:
         "consents": [consent_out(c, names, today) for c in overview.consents],
         "instruments": instruments,
         "decisions": [decision_out(d, version_of) for d in overview.decisions],
-        "referral": referral_out(overview.referral, today) if overview.referral else None,
-        "information_requests": [information_request_out(r) for r in overview.information_requests],
+        "referral": overview.referral,
+        "information_requests": overview.information_requests,
         "actions": dict(overview.actions),
         "transitions": [
             {"target": t.target, "label": str(t.label), "reason_required": t.reason_required}
@@ -459,7 +439,7 @@ def _decision_result(decision: Decision) -> dict[str, Any]:
 
 def _referral_result(referral: Referral) -> dict[str, Any]:
     return {
-        "referral": referral_out(referral, timezone.localdate()),
+        "referral": referral,
         "case": _state_now(referral.case_id),
     }
 
@@ -499,7 +479,7 @@ register(
         "/information-requests",
         InformationRequestIn,
         InformationRequestOut,
-        information_request_out,
+        _as_read,
         "Ask the unit for more information on a referred case",
         "information_request",
     ),
@@ -508,7 +488,7 @@ register(
         "/information-requests/{request_id}/answer",
         InformationAnswerIn,
         InformationRequestOut,
-        information_request_out,
+        _as_read,
         "Answer the contact point's request for information",
         "information_answer",
         status=200,
