@@ -121,6 +121,19 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Form fields in kroner whose services take øre, by the service's name for them.
+IN_ORE = {
+    "amount": "amount_ore",
+    "cap_per_grant": "cap_per_grant_ore",
+    "cap_per_person_year": "cap_per_person_year_ore",
+}
+
+
+def _service_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a pool form's cleaned data as its service's keyword arguments."""
+    return {IN_ORE.get(name, name): value for name, value in data.items()}
+
+
 def _is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -358,11 +371,8 @@ def budget(request: AuthenticatedRequest) -> HttpResponse:
 
 def _open_year(request: AuthenticatedRequest, form: BudgetYearForm) -> int | None:
     """Open the budget year through the service; its year, or None with the error on the form."""
-    data = form.cleaned_data
     try:
-        created = budget_year_create(
-            actor=request.user, year=data["year"], amount_ore=data["amount"], reason=data["reason"]
-        )
+        created = budget_year_create(actor=request.user, **_service_data(form.cleaned_data))
     except ValidationError as exc:
         service_error(form, exc, FIELD_ALIASES)
         return None
@@ -374,17 +384,8 @@ def _change_budget(
     request: AuthenticatedRequest, form: BudgetEntryForm, target: BudgetYear
 ) -> int | None:
     """Book the budget entry through the service; the year, or None with the error on the form."""
-    data = form.cleaned_data
     try:
-        budget_entry_add(
-            actor=request.user,
-            budget_year=target,
-            kind=data["kind"],
-            amount_ore=data["amount"],
-            from_category=data["from_category"],
-            to_category=data["to_category"],
-            reason=data["reason"],
-        )
+        budget_entry_add(actor=request.user, budget_year=target, **_service_data(form.cleaned_data))
     except ValidationError as exc:
         service_error(form, exc, FIELD_ALIASES)
         return None
@@ -451,19 +452,6 @@ def _submitted(
     return redirect(url(result))
 
 
-def _publish(actor: User, data: dict[str, Any]) -> Guideline:
-    return guideline_publish(
-        actor=actor,
-        category=data["category"],
-        description=data["description"],
-        cap_per_grant_ore=data["cap_per_grant"],
-        cap_per_person_year_ore=data["cap_per_person_year"],
-        required_documentation=data["required_documentation"],
-        valid_from=data["valid_from"],
-        valid_to=data["valid_to"],
-    )
-
-
 GUIDELINE_PAGE = {
     "title": gettext_lazy("Publish a guideline"),
     "submit": gettext_lazy("Publish"),
@@ -484,7 +472,7 @@ def guideline_new(request: AuthenticatedRequest) -> HttpResponse:
     done = _submitted(
         request,
         form,
-        lambda: _publish(request.user, form.cleaned_data),
+        lambda: guideline_publish(actor=request.user, **_service_data(form.cleaned_data)),
         gettext_lazy("The guideline is published."),
         lambda guideline: back,
     )
