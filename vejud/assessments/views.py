@@ -93,54 +93,60 @@ def _save(kind: str, request: AuthenticatedRequest, case: Case, form: Any) -> An
 def instrument_edit(request: AuthenticatedRequest, access: CaseAccess, kind: str) -> HttpResponse:
     """Show the latest version; fill in and save the draft."""
     case = access.case
-    model = _model(kind)
     versions = list(
-        model.objects.filter(case=case)
+        _model(kind)
+        .objects.filter(case=case)
         .select_related("signed_by", "created_by")
         .order_by("-version")
     )
     draft = next((v for v in versions if v.signed_at is None), None)
-    latest = versions[0] if versions else None
-    log_case_access(
-        user=request.user,
-        access=access,
-        part=f"assessment_{kind}",
-        request=request,
-    )
+    log_case_access(user=request.user, access=access, part=f"assessment_{kind}", request=request)
     form = None
-    if latest is None or draft is not None:
+    if not versions or draft is not None:
         form = _build_form(kind, case, request.POST or None, draft, request)
-        if request.method == "POST" and form.is_valid():
-            try:
-                draft = _save(kind, request, case, form)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The draft is saved."))
-                return redirect("assessments:edit", reference=case.reference, kind=kind)
+        if request.method == "POST" and form.is_valid() and _saved(kind, request, case, form):
+            messages.success(request, _("The draft is saved."))
+            return redirect("assessments:edit", reference=case.reference, kind=kind)
     elif request.method == "POST":
         messages.error(request, _("This assessment is signed. Make a correction to change it."))
-    context = {
+    context = _edit_context(kind, case, form, versions, draft)
+    return render(request, f"assessments/{kind}.html", context)
+
+
+def _saved(kind: str, request: AuthenticatedRequest, case: Case, form: Any) -> bool:
+    """Save the draft through the service; False with the error on the form."""
+    try:
+        _save(kind, request, case, form)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+def _edit_context(
+    kind: str, case: Case, form: Any, versions: list[Any], draft: Any
+) -> dict[str, Any]:
+    """The instrument page: its versions, the draft's form and the names its display needs."""
+    motivation = kind == "motivation"
+    context: dict[str, Any] = {
         "case": case,
         "kind": kind,
         "label": INSTRUMENT_LABELS[kind],
         "form": form,
-        "latest": latest,
+        "latest": versions[0] if versions else None,
         "draft": draft,
         "versions": versions,
         "correction_form": CorrectionForm(),
         "instrument_display": f"assessments/_{kind}_display.html",
         "factor_names": {f.code: f.name for f in MotivationFactor.objects.all()}
-        if kind == "motivation"
+        if motivation
         else {},
-        "offer_names": {o.code: o.name for o in OfferType.objects.all()}
-        if kind == "motivation"
-        else {},
+        "offer_names": {o.code: o.name for o in OfferType.objects.all()} if motivation else {},
     }
     if kind == "target_group" and form is not None:
         programme = programme_for_case(case)
         context["criteria_versions"] = list(programme.criteria_versions.all()) if programme else []
-    return render(request, f"assessments/{kind}.html", context)
+    return context
 
 
 @case_view(part=Part.JOURNAL)

@@ -182,12 +182,13 @@ def assessment_versions(
 ) -> dict[str, Any]:
     """Return every version, newest first, and the choices a draft may use (the view is logged)."""
     access = case_access_of(request)
-    case = access.case
     model = INSTRUMENTS[kind.value]
     related = ["signed_by", "created_by"]
     if model is TargetGroupAssessment:
         related.append("criteria_version__programme")
-    versions = list(model.objects.filter(case=case).select_related(*related).order_by("-version"))
+    versions = list(
+        model.objects.filter(case=access.case).select_related(*related).order_by("-version")
+    )
     log_case_access(
         user=api_user(request),
         access=access,
@@ -196,27 +197,30 @@ def assessment_versions(
         channel="api",
     )
     version_of = {v.pk: v.version for v in versions}
-    data: dict[str, Any] = {
+    return {
         "kind": kind.value,
         "label": str(INSTRUMENT_LABELS[kind.value]),
         "versions": [version_out(kind.value, v, version_of) for v in versions],
-        "criteria_versions": [],
-        "factors": [],
-        "offers": [],
+        **_draft_choices(kind, access.case, versions),
     }
+
+
+def _draft_choices(kind: InstrumentKind, case: Case, versions: list[Any]) -> dict[str, Any]:
+    """What a draft of ``kind`` may choose from: criteria versions, or factors and offers."""
+    choices: dict[str, Any] = {"criteria_versions": [], "factors": [], "offers": []}
     if kind == InstrumentKind.TARGET_GROUP:
         draft = next((v for v in versions if v.signed_at is None), None)
-        data["criteria_versions"] = _criteria_versions(case, draft)
+        choices["criteria_versions"] = _criteria_versions(case, draft)
     elif kind == InstrumentKind.MOTIVATION:
-        data["factors"] = [
+        choices["factors"] = [
             {"code": f.code, "name": f.name, "group": f.kind, "fear": f.is_fear}
             for f in MotivationFactor.objects.all()
         ]
-        data["offers"] = [
+        choices["offers"] = [
             {"code": o.code, "name": o.name, "group": "", "fear": False}
             for o in OfferType.objects.filter(is_active=True)
         ]
-    return data
+    return choices
 
 
 @router.put(
