@@ -16,11 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent / "vejud"
 # Views of the case-action pages that the action tables (issue 11) are replacing; each
 # entry goes when its page is served by the generic action view. Nothing may be added.
 BEING_REPLACED = {
-    ("courses/views.py", "_form_step"),
-    ("courses/views.py", "action_update"),
-    ("courses/views.py", "agreement_edit"),
     ("courses/views.py", "mentor_view"),
-    ("courses/views.py", "offer_update"),
 }
 
 

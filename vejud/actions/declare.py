@@ -25,7 +25,7 @@ from vejud.access.casework import Actor, may_act
 from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.states import TABLE, Transition
+from vejud.cases.states import TABLE, TERMINAL, Transition
 
 Pairs = frozenset[tuple[CaseStatus, Actor]]
 
@@ -48,6 +48,12 @@ def leading_to(select: Callable[[Transition], bool], actor: Actor) -> Pairs:
         if not more:
             return frozenset((status, actor) for status in ahead)
         ahead |= more
+
+
+def ended(actor: Actor) -> Pairs:
+    """Return pairs making an action possible, for ``actor``, once the case has ended (the
+    statuses the state table leads nowhere from)."""
+    return frozenset((status, actor) for status in TERMINAL)
 
 
 def any_status(actor: Actor) -> Pairs:
@@ -110,9 +116,15 @@ class CaseAction:
     methods: tuple[str, ...] = ("GET", "POST")
     template: str = "actions/action_form.html"
     context: Callable[[CaseAccess, User, Any], Mapping[str, Any]] | None = None
-    form_initial: Callable[[Case], dict[str, Any]] = field(
-        default=lambda case: {"version": case.version}
+    # The form's keyword arguments besides the data (initial, prefix, choices), for the case
+    # and the target.
+    form_kwargs: Callable[[Case, Any], dict[str, Any]] = field(
+        default=lambda case, target: {"initial": {"version": case.version}}
     )
+    partial_template: str = ""  # the form alone, for an htmx request (else the whole page)
+    error_fields: Mapping[str, tuple[str, ...]] | None = None  # service error code → fields
+    # The answer to a success instead of going back to the case (request, access, result).
+    after: Callable[[Any, CaseAccess, Any], Any] | None = None
     log_as: str = ""  # the access log's part when the form is shown (defaults to action_<name>)
 
     @property

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view
-from vejud.actions.declare import CaseAction
+from vejud.actions.declare import CaseAction, Refusal
 from vejud.cases.services import StaleCaseError
 from vejud.cases.states import IllegalTransitionError
 from vejud.core.forms import service_error
@@ -38,6 +38,16 @@ def _done(request: AuthenticatedRequest, access: CaseAccess, text: str, ok: bool
     return redirect(access.case)
 
 
+def _refused(request: AuthenticatedRequest, base: dict[str, Any], refusal: Refusal) -> HttpResponse:
+    """Say why the action is not possible now; an htmx form goes back to the case to say it."""
+    page = "actions/not_possible.html"
+    response = render(request, page, {**base, "message": refusal.message}, status=refusal.status)
+    if base["htmx"]:
+        messages.error(request, refusal.message)
+        response["HX-Redirect"] = base["case"].get_absolute_url()
+    return response
+
+
 def _run(
     request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, target: Any, form: Any
 ) -> HttpResponse | None:
@@ -46,12 +56,15 @@ def _run(
     if "version" in data:
         data["expected_version"] = data.pop("version")
     try:
-        action.call(request.user, access.case, target, data)
+        result = action.call(request.user, access.case, target, data)
     except CONFLICTS as exc:
         return _done(request, access, str(exc), ok=False)
     except ValidationError as exc:
-        service_error(form, exc)
+        service_error(form, exc, action.error_fields)
         return None
+    if action.after is not None:
+        answer: HttpResponse = action.after(request, access, result)
+        return answer
     return _done(request, access, str(action.success), ok=True)
 
 
@@ -61,20 +74,22 @@ def action_page(
     """Serve ``action`` on the case: its form, its service, or why it is not possible now."""
     case = access.case
     target = action.target.find(case, kwargs[action.target.param]) if action.target else None
-    base: dict[str, Any] = {"case": case, "title": action.title, "action": action}
+    htmx = bool(request.headers.get("HX-Request"))
+    base: dict[str, Any] = {"case": case, "title": action.title, "action": action, "htmx": htmx}
     refusal = action.refusal(request.user, case, target)
     if refusal is not None:
-        page = "actions/not_possible.html"
-        return render(request, page, {**base, "message": refusal.message}, status=refusal.status)
+        return _refused(request, base, refusal)
     if request.method == "GET":
         log_case_access(user=request.user, access=access, part=action.log_part, request=request)
-    form = action.form(request.POST or None, initial=action.form_initial(case))
+    data = request.POST if request.method == "POST" else None
+    form = action.form(data, **action.form_kwargs(case, target))
     if request.method == "POST" and form.is_valid():
         answer = _run(request, access, action, target, form)
         if answer is not None:
             return answer
     extra = action.context(access, request.user, target) if action.context else {}
-    return render(request, action.template, {**base, "form": form, **extra})
+    template = action.partial_template if htmx and action.partial_template else action.template
+    return render(request, template, {**base, "form": form, "action_url": request.path, **extra})
 
 
 def page_view(action: CaseAction) -> Any:

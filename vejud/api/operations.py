@@ -45,6 +45,10 @@ class Operation:
     summary: str
     operation_id: str
     status: int = 201
+    method: str = "POST"
+    # Turns the body into the service's keyword arguments (case, target, body), e.g. a code
+    # into the object it names, or a PATCH's missing fields into the target's values.
+    prepare: Callable[[Any, Any, dict[str, Any]], dict[str, Any]] | None = None
 
 
 # Every operation registered, by action name (the test checks each action has one).
@@ -83,7 +87,10 @@ def _view(op: Operation) -> Callable[..., Any]:
         refusal = action.refusal(user, case, target)
         if refusal is not None:
             return Status(refusal.status, {"detail": refusal.message})
-        result = action.call(user, case, target, payload.model_dump())
+        data = payload.model_dump()
+        if op.prepare is not None:
+            data = op.prepare(case, target, data)
+        result = action.call(user, case, target, data)
         return Status(op.status, op.result(result))
 
     view.__signature__ = inspect.Signature(_parameters(op))  # type: ignore[attr-defined]
@@ -97,7 +104,8 @@ def register(router: Router, *operations: Operation) -> None:
     for op in operations:
         action = op.action
         gate = CaseGate(part=action.part, capability=action.capability)
-        router.post(
+        router.api_operation(
+            [op.method],
             f"/cases/{{reference}}{op.path}",
             auth=gate.auth,
             openapi_extra=gate.policy,

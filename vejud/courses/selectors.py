@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from vejud.access.cases import CaseAccess
-from vejud.access.casework import may_act
 from vejud.accounts.models import User
+from vejud.actions.declare import possible_now
 from vejud.assessments.models import MotivationAssessment
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.states import TERMINAL, Actor
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
@@ -209,19 +208,21 @@ def course_overview(access: CaseAccess, user: User) -> CourseOverview:
     return overview
 
 
+# The panel's course actions: each is the answer of a declared action (courses/actions.py).
+PANEL_ACTIONS = {
+    "edit": "goal_add",
+    "assign_mentor": "mentor_assign",
+    "resolve": "meeting_resolve",
+    "close": "course_close",
+    "reopen": "course_reopen",
+}
+
+
 def course_actions(case: Case, user: User) -> dict[str, bool]:
-    """Return which course actions ``user`` may take on ``case`` now."""
-    worker = may_act(user, case, Actor.CASEWORKER)
-    active = worker and case.status == CaseStatus.ADMITTED
-    ended = worker and case.status in TERMINAL
-    return {
-        "edit": active,
-        "assign_mentor": active,
-        "resolve": worker,
-        "close": active,
-        "reopen": ended
-        and not Case.objects.filter(person_id=case.person_id).exclude(status__in=TERMINAL).exists(),
-    }
+    """Return which course actions ``user`` may take on ``case`` now (their pages and API
+    operations give the same answer)."""
+    possible = possible_now(PANEL_ACTIONS.values(), user, case)
+    return {key: possible[name] for key, name in PANEL_ACTIONS.items()}
 
 
 def mentor_meetings(case: Case, user: User, *, own_only: bool) -> list[MentorMeeting]:

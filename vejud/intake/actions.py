@@ -51,7 +51,9 @@ CONSENT = CaseAction(
     ),
     success=_("The consent is recorded."),
     template="intake/consent_form.html",
-    form_initial=lambda case: {"agencies": ["police", "municipality", "kriminalforsorgen"]},
+    form_kwargs=lambda case, target: {
+        "initial": {"agencies": ["police", "municipality", "kriminalforsorgen"]}
+    },
 )
 CONSENT_WITHDRAW = CaseAction(
     name="consent_withdraw",

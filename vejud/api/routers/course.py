@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
@@ -25,8 +24,9 @@ from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN
+from vejud.api.schemas import REFERENCE_PATTERN
 from vejud.api.schemas_course import (
     ActionIn,
     ActionOut,
@@ -50,7 +50,18 @@ from vejud.api.schemas_course import (
     ResolutionIn,
 )
 from vejud.cases.models import Case, MentorAssignment
-from vejud.cases.services import mentor_assign
+from vejud.courses.actions import (
+    ACTION_ADD,
+    ACTION_UPDATE,
+    AGREEMENT_SAVE,
+    COURSE_CLOSE,
+    COURSE_REOPEN,
+    GOAL_ADD,
+    MEETING_RESOLVE,
+    MENTOR_ASSIGN,
+    OFFER_ADD,
+    OFFER_UPDATE,
+)
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
@@ -67,17 +78,8 @@ from vejud.courses.selectors import (
     mentor_meetings,
 )
 from vejud.courses.services import (
-    action_add,
-    action_update,
     active_assignment,
-    agreement_save,
-    case_close,
-    case_reopen,
-    goal_add,
-    meeting_attention_resolve,
     meeting_log,
-    offer_add,
-    offer_update,
 )
 from vejud.offers.models import OfferType
 
@@ -321,208 +323,10 @@ def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PA
 # --- Agreement and plan --------------------------------------------------------------------
 
 
-@router.put(
-    BASE + "/agreement",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: AgreementOut, **WRITE_ERRORS},
-    operation_id="agreement_save",
-    summary="Draw up or change the exit agreement",
-)
-def agreement(
-    request: HttpRequest,
-    payload: AgreementIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """Save the exit agreement (exitaftale); its start date starts the course."""
-    saved = agreement_save(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        parties=[p.value for p in payload.parties],
-        starts_on=payload.starts_on,
-        expected_months=payload.expected_months,
-        signed_on=payload.signed_on,
-        terms=payload.terms,
-    )
-    return agreement_out(saved)
-
-
-@router.post(
-    BASE + "/goals",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: GoalOut, **WRITE_ERRORS},
-    operation_id="goal_add",
-    summary="Add a goal to the exit plan",
-)
-def goal_new(
-    request: HttpRequest,
-    payload: GoalIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Add a goal for one life area."""
-    goal = goal_add(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        life_area=payload.life_area.value,
-        goal=payload.goal,
-    )
-    return Status(201, goal_out(goal, [], timezone.localdate()))
-
-
-@router.post(
-    BASE + "/goals/{goal_id}/actions",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ActionOut, **WRITE_ERRORS},
-    operation_id="action_add",
-    summary="Add an action to a goal",
-)
-def action_new(
-    request: HttpRequest,
-    payload: ActionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    goal_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Status[Any]:
-    """Add an action with an owner agency, optionally a named owner, and a deadline."""
-    case = case_access_of(request).case
-    goal = get_object_or_404(PlanGoal, pk=goal_id, case=case)
-    goal.case = case
-    owner = None
-    if payload.owner is not None:
-        owner = owner_candidates(case).filter(email__iexact=payload.owner).first()
-        if owner is None:
-            raise field_error("owner", _("The owner must be someone who can see the case."))
-    action = action_add(
-        actor=api_user(request),
-        goal=goal,
-        description=payload.description,
-        owner_agency=payload.owner_agency.value,
-        deadline=payload.deadline,
-        owner=owner,
-    )
-    return Status(201, action_out(action, timezone.localdate()))
-
-
-@router.patch(
-    BASE + "/actions/{action_id}",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ActionOut, **WRITE_ERRORS},
-    operation_id="action_update",
-    summary="Change an action's status, outcome or deadline",
-)
-def action_change(
-    request: HttpRequest,
-    payload: ActionPatchIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    action_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Change what is given; the rest stays as it is."""
-    case = case_access_of(request).case
-    action = get_object_or_404(PlanAction, pk=action_id, case=case)
-    action.case = case
-    updated = action_update(
-        actor=api_user(request),
-        action=action,
-        status=payload.status.value if payload.status else action.status,
-        outcome=action.outcome if payload.outcome is None else payload.outcome,
-        deadline=payload.deadline,
-    )
-    return action_out(updated, timezone.localdate())
-
-
 # --- Offers --------------------------------------------------------------------------------
 
 
-@router.post(
-    BASE + "/offers",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: OfferOut, **WRITE_ERRORS},
-    operation_id="offer_add",
-    summary="Give an offer from the catalogue",
-)
-def offer_new(
-    request: HttpRequest,
-    payload: OfferIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Give an offer on the case: provider, period and status."""
-    offer_type = OfferType.objects.filter(code=payload.offer_type, is_active=True).first()
-    if offer_type is None:
-        raise field_error("offer_type", _("Unknown offer."))
-    offer = offer_add(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        offer_type=offer_type,
-        provider=payload.provider,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        status=payload.status.value,
-    )
-    return Status(201, offer_out(offer))
-
-
-@router.patch(
-    BASE + "/offers/{offer_id}",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: OfferOut, **WRITE_ERRORS},
-    operation_id="offer_update",
-    summary="Change an offer's status, result or end date",
-)
-def offer_change(
-    request: HttpRequest,
-    payload: OfferPatchIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    offer_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Change what is given; the rest stays as it is."""
-    case = case_access_of(request).case
-    offer = get_object_or_404(
-        CaseOffer.objects.select_related("offer_type"), pk=offer_id, case=case
-    )
-    offer.case = case
-    updated = offer_update(
-        actor=api_user(request),
-        offer=offer,
-        status=payload.status.value if payload.status else offer.status,
-        result=offer.result if payload.result is None else payload.result,
-        ends_on=payload.ends_on,
-    )
-    updated.offer_type = offer.offer_type
-    return offer_out(updated)
-
-
 # --- Mentor and meetings -------------------------------------------------------------------
-
-
-@router.post(
-    BASE + "/mentor",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: MentorAssignmentOut, **WRITE_ERRORS},
-    operation_id="mentor_assign",
-    summary="Assign a mentor (the previous mentor's period ends)",
-)
-def mentor_new(
-    request: HttpRequest,
-    payload: MentorAssignIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Assign a mentor of the case's unit; mentor changes are kept as history."""
-    case = case_access_of(request).case
-    mentor = mentor_candidates(case).filter(email__iexact=payload.mentor).first()
-    if mentor is None:
-        raise field_error("mentor", _("Choose a mentor of the case's unit."))
-    assignment = mentor_assign(
-        actor=api_user(request),
-        case=case,
-        mentor=mentor,
-        starts_on=payload.starts_on,
-    )
-    return Status(201, assignment_out(assignment, timezone.localdate()))
 
 
 @router.post(
@@ -552,81 +356,157 @@ def meeting_new(
     return Status(201, meeting_out(meeting))
 
 
-@router.post(
-    BASE + "/meetings/{meeting_id}/resolution",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: MeetingOut, **WRITE_ERRORS},
-    operation_id="meeting_resolve",
-    summary="Mark a flagged meeting as looked at by the unit",
+# --- The declared course actions (courses/actions.py) ----------------------------------------
+
+
+def _owner(case: Case, email: str | None) -> User | None:
+    if email is None:
+        return None
+    owner = owner_candidates(case).filter(email__iexact=email).first()
+    if owner is None:
+        raise field_error("owner", _("The owner must be someone who can see the case."))
+    return owner
+
+
+def _mentor(case: Case, email: str) -> User:
+    mentor = mentor_candidates(case).filter(email__iexact=email).first()
+    if mentor is None:
+        raise field_error("mentor", _("Choose a mentor of the case's unit."))
+    return mentor
+
+
+def _offer_type(code: str) -> OfferType:
+    offer_type = OfferType.objects.filter(code=code, is_active=True).first()
+    if offer_type is None:
+        raise field_error("offer_type", _("Unknown offer."))
+    return offer_type
+
+
+def _kept(target: Any, data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """A PATCH: the fields ``names`` not given keep the target's values."""
+    return {**data, **{n: getattr(target, n) for n in names if data.get(n) is None}}
+
+
+def _meeting(meeting: MentorMeeting) -> dict[str, Any]:
+    related = MentorMeeting.objects.select_related("assignment__mentor", "attention_resolved_by")
+    return meeting_out(related.get(pk=meeting.pk))
+
+
+def _offer(offer: CaseOffer) -> dict[str, Any]:
+    return offer_out(CaseOffer.objects.select_related("offer_type").get(pk=offer.pk))
+
+
+def _closure(closed: CaseClosure) -> dict[str, Any]:
+    return {"closure": closure_out(closed), "case": case_state(closed.case_id)}
+
+
+def _reopened(new: Case) -> dict[str, Any]:
+    previous = Case.objects.only("reference").get(pk=new.previous_case_id or 0)
+    return {"previous_reference": previous.reference, "case": case_state(new.pk)}
+
+
+register(
+    router,
+    Operation(
+        AGREEMENT_SAVE,
+        "/agreement",
+        AgreementIn,
+        AgreementOut,
+        agreement_out,
+        "Draw up or change the exit agreement",
+        "agreement_save",
+        status=200,
+        method="PUT",
+    ),
+    Operation(
+        GOAL_ADD,
+        "/goals",
+        GoalIn,
+        GoalOut,
+        lambda goal: goal_out(goal, [], timezone.localdate()),
+        "Add a goal to the exit plan",
+        "goal_add",
+    ),
+    Operation(
+        ACTION_ADD,
+        "/goals/{goal_id}/actions",
+        ActionIn,
+        ActionOut,
+        lambda action: action_out(action, timezone.localdate()),
+        "Add an action to a goal",
+        "action_add",
+        prepare=lambda case, goal, data: {**data, "owner": _owner(case, data["owner"])},
+    ),
+    Operation(
+        ACTION_UPDATE,
+        "/actions/{action_id}",
+        ActionPatchIn,
+        ActionOut,
+        lambda action: action_out(action, timezone.localdate()),
+        "Change an action's status, outcome or deadline",
+        "action_update",
+        status=200,
+        method="PATCH",
+        prepare=lambda case, action, data: _kept(action, data, "status", "outcome"),
+    ),
+    Operation(
+        OFFER_ADD,
+        "/offers",
+        OfferIn,
+        OfferOut,
+        _offer,
+        "Give an offer from the catalogue",
+        "offer_add",
+        prepare=lambda case, target, data: {**data, "offer_type": _offer_type(data["offer_type"])},
+    ),
+    Operation(
+        OFFER_UPDATE,
+        "/offers/{offer_id}",
+        OfferPatchIn,
+        OfferOut,
+        _offer,
+        "Change an offer's status, result or end date",
+        "offer_update",
+        status=200,
+        method="PATCH",
+        prepare=lambda case, offer, data: _kept(offer, data, "status", "result"),
+    ),
+    Operation(
+        MENTOR_ASSIGN,
+        "/mentor",
+        MentorAssignIn,
+        MentorAssignmentOut,
+        lambda assignment: assignment_out(assignment, timezone.localdate()),
+        "Assign a mentor (the previous mentor's period ends)",
+        "mentor_assign",
+        prepare=lambda case, target, data: {**data, "mentor": _mentor(case, data["mentor"])},
+    ),
+    Operation(
+        MEETING_RESOLVE,
+        "/meetings/{meeting_id}/resolution",
+        ResolutionIn,
+        MeetingOut,
+        _meeting,
+        "Mark a flagged meeting as looked at by the unit",
+        "meeting_resolve",
+        status=200,
+    ),
+    Operation(
+        COURSE_CLOSE,
+        "/closure",
+        ClosureIn,
+        ClosureResultOut,
+        _closure,
+        "Close the exit course with a reason and a closing summary",
+        "case_close",
+    ),
+    Operation(
+        COURSE_REOPEN,
+        "/reopen",
+        ReopenIn,
+        ReopenOut,
+        _reopened,
+        "Reopen an ended case as a new attempt",
+        "case_reopen",
+    ),
 )
-def meeting_resolution(
-    request: HttpRequest,
-    payload: ResolutionIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    meeting_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Resolve the mentor's flag on a meeting of this case."""
-    case = case_access_of(request).case
-    meeting = get_object_or_404(MentorMeeting, pk=meeting_id, case=case)
-    meeting.case = case
-    resolved = meeting_attention_resolve(
-        actor=api_user(request),
-        meeting=meeting,
-        note=payload.note,
-    )
-    return meeting_out(
-        MentorMeeting.objects.select_related("assignment__mentor", "attention_resolved_by").get(
-            pk=resolved.pk
-        )
-    )
-
-
-# --- Closure and reopening -----------------------------------------------------------------
-
-
-@router.post(
-    BASE + "/closure",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ClosureResultOut, **WRITE_ERRORS},
-    operation_id="case_close",
-    summary="Close the exit course with a reason and a closing summary",
-)
-def closure(
-    request: HttpRequest,
-    payload: ClosureIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Close the course. 409 if the case changed since expected_version or cannot close."""
-    closed = case_close(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        reason=payload.reason.value,
-        summary=payload.summary,
-        expected_version=payload.expected_version,
-    )
-    return Status(201, {"closure": closure_out(closed), "case": case_state(closed.case_id)})
-
-
-@router.post(
-    BASE + "/reopen",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ReopenOut, **WRITE_ERRORS},
-    operation_id="case_reopen",
-    summary="Reopen an ended case as a new attempt",
-)
-def reopen(
-    request: HttpRequest,
-    payload: ReopenIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Open a new case for the same person, linked to the earlier attempts."""
-    case = case_access_of(request).case
-    new = case_reopen(
-        actor=api_user(request),
-        case=case,
-        note=payload.note,
-    )
-    return Status(201, {"previous_reference": case.reference, "case": case_state(new.pk)})

@@ -8,6 +8,7 @@ A new action needs a valid API body here (and a target, if it has one).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,14 +21,16 @@ from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
 from vejud.api.tests.process_support import JsonApi, case_url, consent_body
 from vejud.audit.services import audit_record, audited
-from vejud.cases.models import Case, CaseStatus
+from vejud.cases.models import Case, CaseStatus, MentorAssignment
+from vejud.cases.services import mentor_assign
+from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.decisions.models import InformationRequest
 from vejud.decisions.selectors import PANEL_ACTIONS
 from vejud.decisions.services import information_request_create
 from vejud.followup.models import EarlyWarning, Review, WarningReason
 from vejud.intake.models import Consent
-from vejud.testing import verified_client
-from vejud.testing.builders import make_referred_case
+from vejud.testing import make_admitted_case, verified_client
+from vejud.testing.builders import add_plan, log_flagged_meeting, make_referred_case
 
 USERS = ("member_a", "coordinator_a", "decision_maker", "adviser")
 
@@ -46,12 +49,37 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "consent": lambda c: consent_body(),
     "consent_withdraw": lambda c: {"withdrawn_on": c.opened_on.isoformat(), "note": "x"},
     "warning_resolve": lambda c: {"note": "Talked to him."},
+    "agreement_save": lambda c: {
+        "parties": ["person", "police", "municipality"],
+        "starts_on": c.opened_on.isoformat(),
+    },
+    "goal_add": lambda c: {"life_area": "housing", "goal": "A home."},
+    "action_add": lambda c: {
+        "description": "Find a flat.",
+        "owner_agency": "police",
+        "deadline": c.opened_on.isoformat(),
+    },
+    "action_update": lambda c: {"outcome": "Done."},
+    "offer_add": lambda c: {"offer_type": "therapy"},
+    "offer_update": lambda c: {"result": "Went well."},
+    "mentor_assign": lambda c: {"mentor": "someone@example.org"},
+    "meeting_resolve": lambda c: {"note": "Called him."},
+    "course_close": lambda c: {
+        "reason": "completed",
+        "summary": "Done.",
+        "expected_version": c.version,
+    },
+    "course_reopen": lambda c: {},
 }
 # The object of the case an action with a target works on.
 TARGETS: dict[str, Callable[[Case], int]] = {
     "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
     "consent_withdraw": lambda c: Consent.objects.filter(case=c).earliest("id").pk,
     "warning_resolve": lambda c: _warning(c).pk,
+    "action_add": lambda c: PlanGoal.objects.filter(case=c).earliest("id").pk,
+    "action_update": lambda c: PlanAction.objects.filter(case=c).earliest("id").pk,
+    "offer_update": lambda c: CaseOffer.objects.filter(case=c).earliest("id").pk,
+    "meeting_resolve": lambda c: MentorMeeting.objects.filter(case=c).earliest("id").pk,
 }
 
 
@@ -72,6 +100,22 @@ def _warning(case: Case) -> EarlyWarning:
         )
         audit_record(actor=None, action="test.warning", obj=warning, case_id=case.pk)
     return warning
+
+
+def _case_with_everything(world: Any) -> Case:
+    """A referred case with a question asked, and a course's plan, offer and flagged meeting
+    (the targets of every action; the test then moves it through every status)."""
+    course = make_admitted_case(world, last_name="Course")
+    mentor_assign(actor=world.coordinator_a, case=course, mentor=world.mentor)
+    add_plan(world, course)
+    log_flagged_meeting(world, course)
+    case = make_referred_case(world)
+    information_request_create(actor=world.decision_maker, case=case, question="Why?")
+    with audited():
+        for model in (PlanGoal, PlanAction, CaseOffer, MentorMeeting, MentorAssignment):
+            model.objects.filter(case=course).update(case=case)
+        audit_record(actor=None, action="test.move", obj=case, case_id=case.pk)
+    return Case.objects.get(pk=case.pk)
 
 
 def test_every_action_has_a_page_and_an_operation():
@@ -103,11 +147,13 @@ def _page(client: Any, action: CaseAction, url: str) -> int:
     return int(response.status_code)
 
 
-def _api(client: JsonApi, action: CaseAction, url: str, body: dict[str, Any]) -> int:
+def _api(client: JsonApi, method: str, url: str, body: dict[str, Any]) -> int:
     """Return 200 unless the operation refuses the action as not possible (then its status);
     whatever it did is rolled back."""
     with transaction.atomic():
-        response = client.post(url, body)
+        response = client.client.generic(
+            method, url, json.dumps(body), content_type="application/json", headers=client.headers
+        )
         transaction.set_rollback(True)
     assert response.status_code < 500, (url, response.status_code)
     refusals = {str(NOT_NOW), str(NOT_YOURS)}
@@ -119,8 +165,7 @@ def _api(client: JsonApi, action: CaseAction, url: str, body: dict[str, Any]) ->
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
     action = REGISTRY[name]
-    case = make_referred_case(world)
-    information_request_create(actor=world.decision_maker, case=case, question="Why?")
+    case = _case_with_everything(world)
     kwargs: dict[str, Any] = {"reference": case.reference}
     tail = OPERATIONS[name].path
     if action.target:
@@ -142,7 +187,9 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
             refusal = action.refusal(user, fresh, target)
             expected = 200 if refusal is None else refusal.status
             page = _page(verified_client(user), action, page_url)
-            api = _api(JsonApi(user), action, case_url(case, tail), BODIES[name](fresh))
+            api = _api(
+                JsonApi(user), OPERATIONS[name].method, case_url(case, tail), BODIES[name](fresh)
+            )
             assert page == api == expected, (status, user_name, page, api, expected)
             if name in PANEL_ACTIONS:
                 panel = JsonApi(user).get(case_url(case, "/process"))

@@ -86,10 +86,9 @@ def test_every_closure_reason_closes(world):
         assert response.json()["closure"]["reason"] == reason
 
 
-def test_reopening_an_open_case_is_422(world, case):
+def test_reopening_an_open_case_is_not_possible_now(world, case):
     response = CourseApi(world.member_a).post(case_url(case, "/reopen"), {})
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["type"] == "not_ended"
+    assert response.status_code == 409  # the state table: only an ended case is reopened
     assert Case.objects.filter(person_id=case.person_id).count() == 1
 
 
@@ -246,17 +245,15 @@ def test_course_writes_need_an_active_course(world):
     inquiry = make_case(world.member_a, world.unit_a)
     member = CourseApi(world.member_a)
     before = course_state(inquiry)
-    _refused(
-        member.put(
-            case_url(inquiry, "/agreement"),
-            {"parties": ["person", "police", "municipality"], "starts_on": today()},
-        ),
-        "not_admitted",
+    # The course actions are not possible before admission (409, the state table) ...
+    agreement = member.put(
+        case_url(inquiry, "/agreement"),
+        {"parties": ["person", "police", "municipality"], "starts_on": today()},
     )
-    _refused(
-        member.post(case_url(inquiry, "/goals"), {"life_area": "housing", "goal": "x"}),
-        "not_admitted",
-    )
+    assert agreement.status_code == 409
+    goal = member.post(case_url(inquiry, "/goals"), {"life_area": "housing", "goal": "x"})
+    assert goal.status_code == 409
+    # ... and the follow-up's service refuses it (422).
     _refused(member.post(case_url(inquiry, "/reviews"), review_body()), "not_admitted")
     assert course_state(inquiry) == before
     course = member.get(case_url(inquiry, "/course")).json()

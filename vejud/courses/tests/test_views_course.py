@@ -15,6 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from vejud.accounts.models import Membership, Role
+from vejud.actions.declare import NOT_NOW
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import StaleCaseError, break_glass_open, mentor_assign
@@ -420,14 +421,15 @@ def test_closing_a_case_changed_since_the_page_was_loaded_says_reload(world, cas
     assert not CaseClosure.objects.filter(case=case).exists()
 
 
-def test_course_pages_on_a_closed_course_go_back_with_a_message(world, case):
+def test_course_pages_on_a_closed_course_say_it_is_not_possible_now(world, case):
     case_close(actor=world.member_a, case=case, reason="moved_abroad", summary="Moved.")
     client = verified_client(world.member_a)
     for name in ("agreement_edit", "goal_add", "offer_add", "mentor_assign", "close"):
         response = client.get(url(name, case))
-        assert response.status_code == 302, name
-        assert response["Location"].startswith(case_url(case))
+        assert response.status_code == 409, name
+        assert str(NOT_NOW) in response.content.decode()
     response = client.get(url("goal_add", case), **HTMX)
+    assert response.status_code == 409
     assert response["HX-Redirect"].startswith(case_url(case))
     # The record stays readable.
     assert client.get(url("agreement_pdf", case)).status_code == 200
@@ -504,7 +506,8 @@ def test_casework_route_other_unit_404_analyst_403_mentor_404(world, case, name)
     assert verified_client(world.analyst).get(target).status_code == 403
     assert verified_client(world.mentor).get(target).status_code == 404
     assert verified_client(world.mentor).post(target, {}).status_code == 404
-    assert verified_client(world.member_a).get(target).status_code in (200, 302)
+    # Past the gate: the form, or 409 where the action is not possible in the case's state.
+    assert verified_client(world.member_a).get(target).status_code in (200, 302, 409)
 
 
 @pytest.mark.parametrize("name", ["action_update", "offer_update", "meeting_resolve", "action_add"])

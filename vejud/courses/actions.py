@@ -1,0 +1,356 @@
+"""The exit-course actions on a case: agreement, plan, offers, mentor, flagged meetings,
+closure and reopening.
+
+The course runs while the case can still be closed by its own service (the state table's
+ADMITTED → CLOSED, made by ``case_close``): then the agreement, plan, offers and mentor
+can change. A case that has ended (nothing leads on from its status) can be reopened as
+a new attempt. A form shown by htmx comes back as the refreshed section of the panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import reswap, retarget
+
+from vejud.access.assignment import mentor_candidates, owner_candidates
+from vejud.access.cases import CaseAccess
+from vejud.accounts.models import User
+from vejud.actions.declare import (
+    CaseAction,
+    Target,
+    any_status,
+    declare,
+    ended,
+    moving,
+)
+from vejud.cases.models import Case, CaseStatus
+from vejud.cases.services import mentor_assign
+from vejud.cases.states import DECISION_TARGETS, TERMINAL, Actor
+from vejud.courses import services
+from vejud.courses.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgreementForm,
+    CloseForm,
+    GoalForm,
+    MentorAssignForm,
+    OfferForm,
+    OfferUpdateForm,
+    ReopenForm,
+    ResolveForm,
+)
+from vejud.courses.models import CaseOffer, ExitAgreement, MentorMeeting, PlanAction, PlanGoal
+from vejud.courses.selectors import course_overview
+
+# The course runs while its own closing transition (made by case_close) is possible.
+RUNNING = moving(
+    lambda t: (t.source, t.target) in DECISION_TARGETS and t.target == CaseStatus.CLOSED
+)
+# Service error codes that belong to a differently named form field.
+FIELD_ALIASES = {"duration": ("expected_months", "duration_minutes"), "period": ("ends_on",)}
+SECTIONS = {
+    "agreement": "courses/_agreement.html",
+    "plan": "courses/_plan.html",
+    "offers": "courses/_offers.html",
+    "mentor": "courses/_mentor.html",
+}
+
+
+def case_url(case: Case, section: str = "") -> str:
+    url = case.get_absolute_url()
+    return f"{url}#course-{section}" if section else url
+
+
+def section_response(request: Any, access: CaseAccess, section: str, message: str) -> HttpResponse:
+    """Render one refreshed section of the course panel in place of the htmx form."""
+    course = course_overview(access, request.user)
+    context = {
+        "course": course,
+        "case": access.case,
+        "plan": course.plan,
+        "edit": course.actions["edit"],
+        "section_message": message,
+    }
+    response = render(request, SECTIONS[section], context)
+    return reswap(retarget(response, f"#course-{section}"), "outerHTML")
+
+
+def _back_to(section: str, success: str | Promise) -> Callable[[Any, CaseAccess, Any], Any]:
+    """After a success: the refreshed section for htmx, else the case page at the section."""
+
+    def after(request: Any, access: CaseAccess, result: Any) -> HttpResponse:
+        if request.headers.get("HX-Request") and section in SECTIONS:
+            return section_response(request, access, section, str(success))
+        messages.success(request, str(success))
+        return redirect(case_url(access.case, section))
+
+    return after
+
+
+def _new_attempt(request: Any, access: CaseAccess, result: Case) -> HttpResponse:
+    messages.success(request, str(_("A new attempt is opened.")))
+    return redirect(result.get_absolute_url())
+
+
+def _form(
+    section: str, submit: str | Promise, intro: Callable[[Any], str] | None = None
+) -> Callable[[CaseAccess, User, Any], Mapping[str, Any]]:
+    """The form's context: its button, the text above it, where Cancel goes."""
+
+    def context(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
+        return {
+            "submit": submit,
+            "intro": intro(target) if intro else "",
+            "cancel_url": case_url(access.case, section),
+        }
+
+    return context
+
+
+def _agreement_context(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
+    exists = ExitAgreement.objects.filter(case=access.case).exists()
+    title = _("Edit the exit agreement") if exists else _("Draw up the exit agreement")
+    return {**_form("agreement", _("Save the agreement"))(access, user, target), "title": title}
+
+
+def _agreement_form(case: Case, target: Any) -> dict[str, Any]:
+    agreement = ExitAgreement.objects.filter(case=case).first()
+    initial: dict[str, Any] = {
+        "parties": ["person", "police", "municipality"],
+        "expected_months": 12,
+    }
+    if agreement is not None:
+        fields = ("parties", "starts_on", "expected_months", "signed_on", "terms")
+        initial = {name: getattr(agreement, name) for name in fields}
+    return {"initial": initial, "prefix": "agreement"}
+
+
+def _no_other_open_case(case: Case, target: Any) -> bool:
+    """A new attempt only when the person has no open case."""
+    others = Case.objects.filter(person_id=case.person_id).exclude(status__in=TERMINAL)
+    return not others.exists()
+
+
+def _find(model: Any, *related: str) -> Callable[[Case, int], Any]:
+    def find(case: Case, pk: int) -> Any:
+        found = get_object_or_404(model.objects.select_related("case", *related), pk=pk, case=case)
+        found.case = case
+        return found
+
+    return find
+
+
+def _course(**fields: Any) -> dict[str, Any]:
+    """What every course action shares: its app, its form templates and errors."""
+    section = fields.pop("section")
+    return {
+        "namespace": "courses",
+        "template": "courses/form_page.html",
+        "partial_template": "courses/_form.html",
+        "error_fields": FIELD_ALIASES,
+        "after": _back_to(section, fields["success"]),
+        "log_as": f"course_{section}",
+        **fields,
+    }
+
+
+AGREEMENT_SAVE = CaseAction(
+    **_course(
+        name="agreement_save",
+        url_name="agreement_edit",
+        slug="forloeb/aftale/",
+        title=_("Draw up the exit agreement"),
+        form=AgreementForm,
+        form_kwargs=_agreement_form,
+        service=services.agreement_save,
+        when=RUNNING,
+        success=_("The exit agreement is saved."),
+        section="agreement",
+        context=_agreement_context,
+    )
+)
+GOAL_ADD = CaseAction(
+    **_course(
+        name="goal_add",
+        url_name="goal_add",
+        slug="forloeb/maal/",
+        title=_("Add a goal"),
+        form=GoalForm,
+        form_kwargs=lambda case, target: {"prefix": "goal"},
+        service=services.goal_add,
+        when=RUNNING,
+        success=_("The goal is added to the plan."),
+        section="plan",
+        context=_form("plan", _("Add the goal")),
+    )
+)
+ACTION_ADD = CaseAction(
+    **_course(
+        name="action_add",
+        url_name="action_add",
+        slug="forloeb/maal/<int:goal_id>/handling/",
+        title=_("Add an action"),
+        form=ActionForm,
+        form_kwargs=lambda case, goal: {
+            "owners": owner_candidates(case),
+            "prefix": f"goal-{goal.pk}",
+        },
+        service=services.action_add,
+        target=Target("goal_id", _find(PlanGoal), "goal"),
+        passes_case=False,
+        when=RUNNING,
+        success=_("The action is added to the plan."),
+        section="plan",
+        context=_form("plan", _("Add the action"), lambda goal: goal.goal),
+    )
+)
+ACTION_UPDATE = CaseAction(
+    **_course(
+        name="action_update",
+        url_name="action_update",
+        slug="forloeb/handlinger/<int:action_id>/",
+        title=_("Update the action"),
+        form=ActionUpdateForm,
+        form_kwargs=lambda case, action: {
+            "initial": {
+                "status": action.status,
+                "outcome": action.outcome,
+                "deadline": action.deadline,
+            },
+            "prefix": f"action-{action.pk}",
+        },
+        service=services.action_update,
+        target=Target("action_id", _find(PlanAction), "action"),
+        passes_case=False,
+        when=RUNNING,
+        success=_("The action is updated."),
+        section="plan",
+        context=_form("plan", _("Save"), lambda action: action.description),
+    )
+)
+OFFER_ADD = CaseAction(
+    **_course(
+        name="offer_add",
+        url_name="offer_add",
+        slug="forloeb/tilbud/",
+        title=_("Add an offer"),
+        form=OfferForm,
+        form_kwargs=lambda case, target: {"initial": {"status": "planned"}, "prefix": "offer"},
+        service=services.offer_add,
+        when=RUNNING,
+        success=_("The offer is added."),
+        section="offers",
+        context=_form("offers", _("Add the offer")),
+    )
+)
+OFFER_UPDATE = CaseAction(
+    **_course(
+        name="offer_update",
+        url_name="offer_update",
+        slug="forloeb/tilbud/<int:offer_id>/",
+        title=_("Update the offer"),
+        form=OfferUpdateForm,
+        form_kwargs=lambda case, offer: {
+            "initial": {"status": offer.status, "result": offer.result, "ends_on": offer.ends_on},
+            "prefix": f"offer-{offer.pk}",
+        },
+        service=services.offer_update,
+        target=Target("offer_id", _find(CaseOffer, "offer_type"), "offer"),
+        passes_case=False,
+        when=RUNNING,
+        success=_("The offer is updated."),
+        section="offers",
+        context=_form("offers", _("Save"), lambda offer: offer.offer_type.name),
+    )
+)
+MENTOR_ASSIGN = CaseAction(
+    **_course(
+        name="mentor_assign",
+        url_name="mentor_assign",
+        slug="forloeb/mentor/",
+        title=_("Assign a mentor"),
+        form=MentorAssignForm,
+        form_kwargs=lambda case, target: {"mentors": mentor_candidates(case), "prefix": "mentor"},
+        service=mentor_assign,
+        when=RUNNING,
+        success=_("The mentor is assigned."),
+        section="mentor",
+        context=_form("mentor", _("Assign")),
+    )
+)
+MEETING_RESOLVE = CaseAction(
+    **_course(
+        name="meeting_resolve",
+        url_name="meeting_resolve",
+        slug="forloeb/moeder/<int:meeting_id>/loest/",
+        title=_("Mark as resolved"),
+        form=ResolveForm,
+        form_kwargs=lambda case, meeting: {"prefix": f"meeting-{meeting.pk}"},
+        service=services.meeting_attention_resolve,
+        target=Target("meeting_id", _find(MentorMeeting), "meeting"),
+        passes_case=False,
+        when=any_status(Actor.CASEWORKER),
+        success=_("The meeting is marked as resolved."),
+        section="mentor",
+        context=_form("mentor", _("Resolved"), lambda meeting: meeting.note),
+    )
+)
+COURSE_CLOSE = CaseAction(
+    **_course(
+        name="course_close",
+        url_name="close",
+        slug="forloeb/afslut/",
+        title=_("Close the exit course"),
+        form=CloseForm,
+        service=services.case_close,
+        when=RUNNING,
+        success=_("The exit course is closed."),
+        section="closure",
+        context=_form("closure", _("Close the course")),
+    )
+)
+COURSE_REOPEN = CaseAction(
+    **{
+        **_course(
+            name="course_reopen",
+            url_name="reopen",
+            slug="forloeb/genaabn/",
+            title=_("Reopen as a new attempt"),
+            form=ReopenForm,
+            form_kwargs=lambda case, target: {},
+            service=services.case_reopen,
+            when=ended(Actor.CASEWORKER),
+            condition=_no_other_open_case,
+            success=_("A new attempt is opened."),
+            section="closure",
+            context=_form(
+                "closure",
+                _("Open a new attempt"),
+                lambda target: str(
+                    _("A new case is opened for the same person, linked to the earlier attempts.")
+                ),
+            ),
+        ),
+        "after": _new_attempt,
+    }
+)
+
+ACTIONS = declare(
+    AGREEMENT_SAVE,
+    GOAL_ADD,
+    ACTION_ADD,
+    ACTION_UPDATE,
+    OFFER_ADD,
+    OFFER_UPDATE,
+    MENTOR_ASSIGN,
+    MEETING_RESOLVE,
+    COURSE_CLOSE,
+    COURSE_REOPEN,
+)
