@@ -1,12 +1,16 @@
 """Database-level guarantees for the audit trail.
 
-* Guarded tables (person and case data) refuse INSERT, UPDATE and DELETE unless
-  the transaction has an open audit scope (``audit.services.audited``), and the
-  scope refuses to close without at least one audit record. So a change
-  without its audit record cannot be committed, whichever code path tries.
-  PostgreSQL: a transaction-local setting checked by a statement trigger.
-  SQLite: an application function registered on each connection, checked by
-  triggers; a connection without it (e.g. the sqlite3 shell) cannot write.
+* Guarded tables (person and case data) refuse a change that is committed without an
+  audit record in the same transaction, whichever code path or connection makes it.
+  PostgreSQL: a deferred constraint trigger on each guarded table checks, at commit, that
+  ``audit_auditevent`` holds a record with the transaction's id (``txid``, set by a
+  trigger on insert, never by the client). Nothing a session can set switches it off:
+  the old session variable ``vejud.audit_scope`` means nothing any more, and only the
+  tables' owner (the migration role, not the application's role) could drop or disable
+  the triggers. The audit scope (``audit.services.audited``) also refuses to close
+  without at least one audit record, so the application fails early and clearly.
+  SQLite (demo, tests): an application function registered on each connection, checked
+  by triggers; a connection without it (e.g. the sqlite3 shell) cannot write.
 * Append-only tables (audit events, access log) refuse UPDATE and DELETE.
 
 Triggers are (re)installed after every ``migrate`` for every registered model,
@@ -31,16 +35,27 @@ MODE_CLOSED = 0
 MODE_AUDIT_SCOPE = 1
 MODE_MAINTENANCE = 2
 
+# The guard's names are schema-qualified and its search_path fixed, so a session cannot
+# shadow the audit table with a temporary table of its own.
 PG_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION vejud_require_audit_scope() RETURNS trigger
-LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION vejud_require_audit_record() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF coalesce(current_setting('vejud.audit_scope', true), '') <> 'on' THEN
-    RAISE EXCEPTION 'vejud: % on % outside an audit scope', TG_OP, TG_TABLE_NAME
-      USING ERRCODE = 'integrity_constraint_violation';
+  IF NOT EXISTS (
+    SELECT 1 FROM {schema}.audit_auditevent WHERE txid = pg_catalog.txid_current()
+  ) THEN
+    RAISE EXCEPTION 'vejud: % on % outside an audit scope (no audit record in this transaction)',
+      TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN NULL;
 END $$;
+CREATE OR REPLACE FUNCTION vejud_audit_txid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  NEW.txid := pg_catalog.txid_current();
+  RETURN NEW;
+END $$;
+DROP FUNCTION IF EXISTS vejud_require_audit_scope() CASCADE;
 CREATE OR REPLACE FUNCTION vejud_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -81,12 +96,11 @@ def signed_immutable(model: M) -> M:
 
 
 def set_write_mode(connection: BaseDatabaseWrapper, mode: int) -> None:
-    """Open or close the audit scope at the database level for this transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            value = "on" if mode == MODE_AUDIT_SCOPE else "off"
-            cursor.execute("SELECT set_config('vejud.audit_scope', %s, true)", [value])
-    else:
+    """Open or close the audit scope for this transaction on SQLite.
+
+    PostgreSQL needs nothing: its guard looks for the transaction's audit record at commit.
+    """
+    if connection.vendor != "postgresql":
         connection.vejud_write_mode = mode  # type: ignore[attr-defined]
 
 
@@ -106,12 +120,21 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
     """Create (or re-create) the guard and append-only triggers for all registered models."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(PG_FUNCTIONS)
+            cursor.execute("SELECT quote_ident(current_schema())")
+            (schema,) = cursor.fetchone()
+            cursor.execute(PG_FUNCTIONS.replace("{schema}", schema))
+            cursor.execute(
+                "CREATE OR REPLACE TRIGGER vejud_audit_txid BEFORE INSERT ON audit_auditevent"
+                " FOR EACH ROW EXECUTE FUNCTION vejud_audit_txid()"
+            )
             for model in GUARDED_MODELS:
                 table = connection.ops.quote_name(model._meta.db_table)
+                # Constraint triggers cannot be replaced in place.
+                cursor.execute(f"DROP TRIGGER IF EXISTS vejud_audit_guard ON {table}")
                 cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER vejud_audit_guard BEFORE INSERT OR UPDATE OR DELETE"
-                    f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION vejud_require_audit_scope()"
+                    f"CREATE CONSTRAINT TRIGGER vejud_audit_guard AFTER INSERT OR UPDATE OR DELETE"
+                    f" ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                    " EXECUTE FUNCTION vejud_require_audit_record()"
                 )
             for model in APPEND_ONLY_MODELS:
                 table = connection.ops.quote_name(model._meta.db_table)
@@ -163,10 +186,13 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                " WHERE t.tgname IN ('vejud_audit_guard', 'vejud_append_only', 'vejud_signed_immutable')"
-                " AND t.tgenabled <> 'D'"
+                " WHERE t.tgname IN ('vejud_audit_guard', 'vejud_append_only',"
+                " 'vejud_signed_immutable', 'vejud_audit_txid')"
+                " AND t.tgenabled <> 'D' AND (t.tgname <> 'vejud_audit_guard' OR t.tgdeferrable)"
             )
             present = {(row[0], row[1]) for row in cursor.fetchall()}
+            if ("audit_auditevent", "vejud_audit_txid") not in present:
+                missing.append("audit_auditevent")
             missing += [
                 m._meta.db_table
                 for m in GUARDED_MODELS

@@ -41,12 +41,18 @@ class AuditEvent(models.Model):
     # HMAC-SHA256 of the record and prev_hash under the key with this id (vejud.audit.keys).
     hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=16)
+    # PostgreSQL: the writing transaction's id, set by a trigger (never by the client); the
+    # guard on person and case tables looks for it at commit (vejud.audit.guard).
+    txid = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["actor", "-at"], name="audit_actor_recent")]
+        indexes = [
+            models.Index(fields=["actor", "-at"], name="audit_actor_recent"),
+            models.Index(fields=["txid"], name="audit_txid"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

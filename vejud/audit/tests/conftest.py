@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+import dj_database_url
+import psycopg
 import pytest
 from django.db import connection
 
@@ -14,7 +18,7 @@ from vejud.cases.models import Case
 from vejud.testing import make_case
 from vejud.testing.builders import ADDRESS, CPR, THREATS, make_sensitive_case
 
-__all__ = ["ADDRESS", "CPR", "THREATS", "around_the_triggers", "sensitive"]
+__all__ = ["ADDRESS", "CPR", "THREATS", "as_dba", "sensitive"]
 
 NAME_FIRST = "Zebulon"
 NAME_LAST = "Quixotesen"
@@ -35,19 +39,35 @@ def sensitive(world) -> Sensitive:
 
 
 @contextmanager
-def around_the_triggers() -> Iterator[None]:
-    """Let a test write to the append-only tables, as a DBA going around the triggers would."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
-    else:
+def as_dba() -> Iterator[Any]:
+    """Yield a cursor of the database's administrator, past every trigger (tampering).
+
+    PostgreSQL: a connection of its own as the superuser (VEJUD_TEST_SUPERUSER_URL, by default
+    postgres on the test database's server) with triggers off for its session, so tests that
+    use it commit their data first (``django_db(transaction=True)``). SQLite: the test's
+    connection in maintenance mode.
+    """
+    if connection.vendor != "postgresql":
         connection.vejud_write_mode = MODE_MAINTENANCE  # type: ignore[attr-defined]
         try:
-            yield
+            with connection.cursor() as cursor:
+                yield cursor
         finally:
             connection.vejud_write_mode = MODE_CLOSED  # type: ignore[attr-defined]
+        return
+    own = connection.settings_dict
+    url = os.environ.get("VEJUD_TEST_SUPERUSER_URL")
+    superuser = dj_database_url.parse(url) if url else {"USER": "postgres"}
+    params = {
+        "dbname": own["NAME"],
+        "user": superuser.get("USER") or "postgres",
+        "password": superuser.get("PASSWORD") or None,
+        "host": superuser.get("HOST") or own.get("HOST") or None,
+        "port": superuser.get("PORT") or own.get("PORT") or None,
+    }
+    with (
+        psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn,
+        conn.cursor() as cursor,
+    ):
+        cursor.execute("SET session_replication_role = replica")
+        yield cursor

@@ -21,8 +21,12 @@ from vejud.audit.keys import audit_keys, current_key_id, key_id
 from vejud.audit.models import AuditChainHead, AuditEvent
 from vejud.audit.services import GENESIS_HASH, event_payload
 from vejud.audit.tasks import write_audit_checkpoint
-from vejud.audit.tests.conftest import around_the_triggers
+from vejud.audit.tests.conftest import as_dba
 from vejud.testing import make_case
+
+# Committed for real, as the trail is in production: the tampering below runs in transactions
+# of its own, after the audited ones (PostgreSQL's guard checks each at its commit).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_audit(*args: str) -> tuple[int, str, str]:
@@ -61,7 +65,7 @@ def rewrite_chain(*, key: bytes | None, key_name: str = "") -> None:
     """Recompute every link from the stored rows and move the chain head: a full forgery."""
     prev = GENESIS_HASH
     rows = list(AuditEvent.objects.order_by("seq"))
-    with around_the_triggers(), connection.cursor() as cursor:
+    with as_dba() as cursor:
         for event in rows:
             payload = event_payload(
                 seq=event.seq,
@@ -90,7 +94,7 @@ def rewrite_chain(*, key: bytes | None, key_name: str = "") -> None:
 
 
 def dba(sql: str, params: list | None = None) -> None:
-    with around_the_triggers(), connection.cursor() as cursor:
+    with as_dba() as cursor:
         cursor.execute(sql, params or [])
 
 

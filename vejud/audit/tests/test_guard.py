@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from vejud.audit.guard import GUARDED_MODELS, missing_triggers
 from vejud.audit.services import AuditMissingError, audited, verify_chain
 from vejud.people.models import Person
 from vejud.testing import make_case
+
+# Refusals are tested with real commits: PostgreSQL's guard looks for an audit record of the
+# writing transaction when it commits, and a test's own transaction holds the audited writes
+# made while it set up its data.
+committed = pytest.mark.django_db(transaction=True)
+POSTGRESQL = connection.vendor == "postgresql"
 
 
 def test_every_guarded_table_has_its_triggers(db):
@@ -14,6 +20,7 @@ def test_every_guarded_table_has_its_triggers(db):
     assert missing_triggers(connection) == []
 
 
+@committed
 def test_direct_write_without_audit_scope_is_refused(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(
@@ -21,6 +28,7 @@ def test_direct_write_without_audit_scope_is_refused(world):
         )
 
 
+@committed
 def test_scope_without_audit_record_cannot_commit(world):
     with pytest.raises(AuditMissingError), audited():
         Person.objects.create(
@@ -57,26 +65,38 @@ def _populate_every_case_and_person_table(world, sensitive) -> None:
     )
 
 
+def _commit(*statements: str, params: list | None = None, immediate: bool = False) -> None:
+    """Run ``statements`` (the last with ``params``) in one transaction of their own."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if immediate and POSTGRESQL:
+            # The guard runs at commit; run it at the statement so that it, not a
+            # (likewise deferred) foreign key, is what refuses a row's deletion.
+            cursor.execute("SET CONSTRAINTS vejud_audit_guard IMMEDIATE")
+        for sql in statements[:-1]:
+            cursor.execute(sql)
+        cursor.execute(statements[-1], params or [])
+
+
 def _refused(sql: str, params: list | None = None) -> str:
-    with (
-        pytest.raises(IntegrityError) as excinfo,
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql, params or [])
+    """Run ``sql`` in a transaction of its own; return the refusal."""
+    with pytest.raises(DatabaseError) as excinfo:
+        _commit(sql, params=params, immediate=True)
     return str(excinfo.value)
 
 
+@committed
 def test_every_guarded_model_refuses_direct_writes(world, sensitive):
     _populate_every_case_and_person_table(world, sensitive)
     qn = connection.ops.quote_name
     covered = set()
     for model in GUARDED_MODELS:
         table, pk = qn(model._meta.db_table), qn(str(model._meta.pk.column))
-        assert "audit scope" in _refused(f"INSERT INTO {table} DEFAULT VALUES"), model
+        if not POSTGRESQL:
+            # (PostgreSQL refuses an empty row as NOT NULL before the guard looks.)
+            assert "audit scope" in _refused(f"INSERT INTO {table} DEFAULT VALUES"), model
         row_pk = model._default_manager.values_list("pk", flat=True).first()
-        if row_pk is None and connection.vendor == "sqlite":
-            # SQLite's triggers are per row: with no row there is nothing to refuse.
+        if row_pk is None:
+            # The triggers are per row: with no row there is nothing to refuse.
             continue
         assert "audit scope" in _refused(
             f"UPDATE {table} SET {pk} = {pk} WHERE {pk} = %s", [row_pk]
@@ -97,6 +117,7 @@ def test_every_guarded_model_refuses_direct_writes(world, sensitive):
     } <= covered
 
 
+@committed
 def test_orm_writes_outside_a_scope_are_refused(world, sensitive):
     person = sensitive.case.person
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -139,20 +160,19 @@ def test_audit_and_access_tables_refuse_update_and_delete(world, sensitive):
         table, pk = qn(model._meta.db_table), qn(str(model._meta.pk.column))
         row_pk = model._default_manager.values_list("pk", flat=True).first()
         assert row_pk is not None, model
-        # A table that is also guarded may refuse first for want of an audit scope.
-        refusals = (
-            ("append-only", "outside an audit scope")
-            if model in GUARDED_MODELS
-            else ("append-only",)
-        )
+        # A table that is also guarded may refuse first for want of an audit scope; with two
+        # roles (vejud.audit.roles) the application's role has no right to it at all.
+        refusals = ("append-only", "permission denied for table")
+        if model in GUARDED_MODELS:
+            refusals += ("outside an audit scope",)
         message = _refused(f"UPDATE {table} SET {pk} = {pk} WHERE {pk} = %s", [row_pk])
         assert any(r in message for r in refusals), message
         message = _refused(f"DELETE FROM {table} WHERE {pk} = %s", [row_pk])
         assert any(r in message for r in refusals), message
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic():
             model._default_manager.filter(pk=row_pk).delete()
         # An open audit scope does not lift it.
-        with pytest.raises(IntegrityError), audited():
+        with pytest.raises(DatabaseError), audited():
             model._default_manager.filter(pk=row_pk).update(**{model._meta.pk.attname: row_pk})
         assert model._default_manager.filter(pk=row_pk).exists()
 
@@ -163,3 +183,45 @@ def test_access_log_appends_outside_an_audit_scope(world, sensitive):
 
     log_access(user=world.member_a, part="identity", case_id=sensitive.case.pk)
     assert AccessLog.objects.filter(user=world.member_a, part="identity").exists()
+
+
+@committed
+@pytest.mark.skipif(not POSTGRESQL, reason="the session-proof guard is PostgreSQL's")
+def test_no_session_setting_switches_the_guard_off(world, sensitive):
+    """The old switch, set_config('vejud.audit_scope', 'on', true), opens nothing."""
+    person = sensitive.case.person
+    with pytest.raises(IntegrityError, match="outside an audit scope"):
+        _commit(
+            "SELECT set_config('vejud.audit_scope', 'on', true)",
+            "UPDATE people_person SET phone = '12345678' WHERE id = %s",
+            params=[person.pk],
+        )
+    person.refresh_from_db()
+    assert person.phone == ""
+
+
+@committed
+@pytest.mark.skipif(not POSTGRESQL, reason="the session-proof guard is PostgreSQL's")
+def test_a_temporary_table_cannot_stand_in_for_the_audit_trail(world, sensitive):
+    person = sensitive.case.person
+    with pytest.raises(IntegrityError, match="outside an audit scope"):
+        _commit(
+            "CREATE TEMPORARY TABLE audit_auditevent (txid bigint) ON COMMIT DROP",
+            "INSERT INTO audit_auditevent VALUES (txid_current())",
+            "SET LOCAL search_path = pg_temp, public",
+            "UPDATE people_person SET phone = '12345678' WHERE id = %s",
+            params=[person.pk],
+        )
+    person.refresh_from_db()
+    assert person.phone == ""
+
+
+@committed
+@pytest.mark.skipif(not POSTGRESQL, reason="the session-proof guard is PostgreSQL's")
+def test_the_client_cannot_choose_an_audit_records_transaction(world, sensitive):
+    """An audit record names the transaction that wrote it, whatever txid the client sends."""
+    make_case(world.coordinator_a, world.unit_a, first_name="Txid")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT txid FROM audit_auditevent ORDER BY seq DESC LIMIT 2")
+        (newest, previous) = [row[0] for row in cursor.fetchall()]
+    assert newest is not None and newest != previous

@@ -391,7 +391,8 @@ class BulkWriter:
         statements: what a restore of a database dump builds after its data.
 
         Primary keys, unique constraints and unique indexes stay (they decide what may be
-        written); check constraints and the guard triggers stay too.
+        written); check constraints and the guard triggers stay too, and so does the index
+        the guard looks up each written row's audit record with (``audit_txid``).
         """
         names = [t.name for t in [*self.tables, AUDIT_TABLE, ACCESS_TABLE]]
         with self.connection.cursor() as cursor:
@@ -402,7 +403,7 @@ class BulkWriter:
                   JOIN pg_class ci ON ci.oid = i.indexrelid
                   JOIN pg_class ct ON ct.oid = i.indrelid
                  WHERE ct.relname = ANY(%s) AND ct.relnamespace = 'public'::regnamespace
-                   AND NOT i.indisprimary AND NOT i.indisunique
+                   AND NOT i.indisprimary AND NOT i.indisunique AND ci.relname <> 'audit_txid'
                    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
                  ORDER BY ct.relname, ci.relname
                 """,

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 
-from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
+from vejud.audit.services import audit_record, audited
+from vejud.cases.models import JournalEntry
 from vejud.demo.bulk.tables import TABLES
 from vejud.demo.bulk.writer import BulkWriter
 
@@ -72,15 +73,15 @@ def test_the_schema_is_whole_again_after_a_failed_load() -> None:
 
 
 def _write_orphan_note() -> None:
-    """A note of a case and an author that do not exist, written in an audit scope as the
+    """A note of a case and an author that do not exist, written with its audit record as the
     bulk writer writes (the guard admits it; only the foreign keys could refuse it)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        set_write_mode(connection, MODE_AUDIT_SCOPE)
+    with audited(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO cases_journalentry (case_id, author_id, created_at, text)"
-            " VALUES (999999, 999999, now(), 'orphan')"
+            " VALUES (999999, 999999, now(), 'orphan') RETURNING id"
         )
-        set_write_mode(connection, MODE_CLOSED)
+        (pk,) = cursor.fetchone()
+        audit_record(actor=None, action="test.orphan_note", obj=JournalEntry(pk=pk))
 
 
 def test_a_row_that_breaks_a_foreign_key_is_caught_when_the_key_comes_back() -> None:
