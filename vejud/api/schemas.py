@@ -172,7 +172,9 @@ CPR_PATTERN = r"^[0-9]{6}-?[0-9]{4}$"
 ID_MAX = limits.ID_MAX
 VERSION_MAX = limits.VERSION_MAX
 # A date of the limits' years (1900-2199), so the schema itself says which dates are possible.
-_ISO_DATE = re.compile(r"^(19[0-9]{2}|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$")
+# Months 01-12 and days 01-31 in the pattern too: generators that draw from the pattern (schema
+# fuzzers) then rarely draw an impossible date that the format check has to filter out.
+_ISO_DATE = re.compile(r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 DATE_SCHEMA: dict[str, Any] = {
     "type": "string",
     "format": "date",
