@@ -26,7 +26,7 @@ from vejud.assessments.models import (
     SuitabilityJudgement,
     TargetGroupAssessment,
 )
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.offers.models import OfferType
 
@@ -156,13 +156,12 @@ def _save_draft(
     draft.full_clean(exclude=["case", "supersedes", "created_by", "signed_by"])
     draft.save()
     after = snapshot(draft)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action=f"{action}.{'create' if created else 'update'}",
         obj=draft,
         changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return draft
 
@@ -373,13 +372,12 @@ def instrument_sign(*, actor: User, instrument: InstrumentT) -> InstrumentT:
     instrument.signed_by = actor
     instrument.signed_at = timezone.now()
     instrument.save(update_fields=["signed_by", "signed_at"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action=f"{model._meta.model_name}.sign",
         obj=instrument,
         changes={"version": instrument.version},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return instrument
 
@@ -426,14 +424,13 @@ def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> 
         **copy_fields,
     )
     new.save()
-    audit_record(
+    audit_case_change(
         actor=actor,
         action=f"{model._meta.model_name}.correct",
         obj=new,
         changes={"supersedes_version": instrument.version, "version": new.version},
         reason=reason.strip(),
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return new
 

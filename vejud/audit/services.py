@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -152,6 +152,32 @@ def audit_record(
             changes=_jsonable(changes or {}),
             reason=reason,
         )
+    )
+
+
+class _CaseRef(Protocol):
+    pk: Any
+    person_id: int
+
+
+def audit_case_change(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model,
+    case: _CaseRef,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """Record a change to ``obj`` on ``case``; ``changes`` defaults to a snapshot of ``obj``."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=snapshot(obj) if changes is None else changes,
+        reason=reason,
+        person_id=case.person_id,
+        case_id=case.pk,
     )
 
 

@@ -16,7 +16,7 @@ from vejud.access.cases import AccessRuleDenied, case_access, check_person_rules
 from vejud.access.casework import Actor, may_act, may_open_case
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
 from vejud.cases.models import (
     OPEN_STATUSES,
     BreakGlassGrant,
@@ -174,13 +174,12 @@ def journal_add(*, actor: User, case: Case, text: str) -> JournalEntry:
     if not text:
         raise ValidationError(_("The note cannot be empty."), code="text_required")
     entry = JournalEntry.objects.create(case=case, author=actor, text=text)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="journal.add",
         obj=entry,
         changes={"length": len(text)},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return entry
 
@@ -201,14 +200,13 @@ def journal_correct(*, actor: User, entry: JournalEntry, text: str, reason: str)
             _("This note has already been corrected; correct the newest version."), code="corrected"
         )
     correction = JournalEntry.objects.create(case=case, author=actor, text=text, corrects=entry)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="journal.correct",
         obj=correction,
         changes={"corrects": entry.pk, "length": len(text)},
         reason=reason,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return correction
 
@@ -241,14 +239,13 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
         granted_at=now,
         expires_at=now + timedelta(minutes=settings.VEJUD_BREAK_GLASS_MINUTES),
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="case.break_glass",
         obj=grant,
         changes={"expires_at": grant.expires_at},
         reason=reason,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return grant
 
@@ -297,22 +294,19 @@ def mentor_assign(
     ):
         current.ends_on = max(start, current.starts_on)
         current.save(update_fields=["ends_on"])
-        audit_record(
+        audit_case_change(
             actor=actor,
             action="mentor.end",
             obj=current,
             changes={"ends_on": current.ends_on},
-            person_id=case.person_id,
-            case_id=case.pk,
+            case=case,
         )
     assignment = MentorAssignment.objects.create(case=case, mentor=mentor, starts_on=start)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="mentor.assign",
         obj=assignment,
-        changes=snapshot(assignment),
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return assignment
 
@@ -371,14 +365,13 @@ def _apply_transition(*, actor: User, case: Case, transition: Transition, reason
         at=now,
         reason=reason,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="case.transition",
         obj=record,
         changes={"status": [previous, transition.target]},
         reason=reason,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return case
 

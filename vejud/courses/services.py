@@ -14,7 +14,7 @@ from vejud.access.assignment import person_bars
 from vejud.access.cases import case_access, mentor_meetings_open, within_mentor_grace
 from vejud.access.casework import may_act
 from vejud.accounts.models import User
-from vejud.audit.services import audit_record, audited_service, diff, snapshot
+from vejud.audit.services import audit_case_change, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import (
     case_create,
@@ -65,14 +65,13 @@ def action_due_refresh(*, case_id: int) -> None:
 def _audit(
     actor: User, action: str, obj: Any, case: Case, changes: dict[str, Any], reason: str = ""
 ) -> None:
-    audit_record(
+    audit_case_change(
         actor=actor,
         action=action,
         obj=obj,
         changes=changes,
         reason=reason,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
 
 

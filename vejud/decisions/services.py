@@ -19,7 +19,7 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.assessments.services import latest_signed
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
@@ -191,13 +191,12 @@ def information_request_create(*, actor: User, case: Case, question: str) -> Inf
     request = InformationRequest.objects.create(
         referral=_open_referral(case), question=question.strip(), asked_by=actor
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="referral.information_request",
         obj=request,
         changes={"question_length": len(request.question)},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return request
 
@@ -223,13 +222,12 @@ def information_request_answer(
     request.answered_by = actor
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="referral.information_answer",
         obj=request,
         changes={"answer_length": len(request.answer)},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return request
 

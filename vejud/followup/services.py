@@ -16,7 +16,7 @@ from vejud.access.casework import may_act
 from vejud.accounts.models import User
 from vejud.assessments.models import MotivationAssessment
 from vejud.assessments.services import latest_signed
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import case_row_lock, require_course_worker
 from vejud.cases.states import Actor
@@ -167,25 +167,23 @@ def review_record(
                 note=str(item.get("note", "")).strip(),
             )
         )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="review.record",
         obj=review,
         changes={**snapshot(review), "risk_events": len(events)},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     for reason, detail in early_warnings_for(case, review, len(events)):
         warning = EarlyWarning.objects.create(
             case=case, review=review, reason=reason, detail=detail
         )
-        audit_record(
+        audit_case_change(
             actor=actor,
             action="early_warning.raise",
             obj=warning,
             changes={"reason": reason},
-            person_id=case.person_id,
-            case_id=case.pk,
+            case=case,
         )
     return review
 
@@ -207,13 +205,12 @@ def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWa
     warning.resolved_by = actor
     warning.resolution_note = note.strip()
     warning.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="early_warning.resolve",
         obj=warning,
         changes={},
         reason=warning.resolution_note,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return warning

@@ -13,7 +13,7 @@ from vejud.access.cases import case_access
 from vejud.access.persons import deciding_unit_condition, person_deciding_unit, person_in_reach
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import OpenCaseError, case_create, open_case_refuse
 from vejud.core.limits import check_date
@@ -331,13 +331,11 @@ def consent_record(
         valid_until=valid_until,
         recorded_by=actor,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="consent.record",
         obj=consent,
-        changes=snapshot(consent),
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return consent
 
@@ -356,13 +354,12 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, note:
     consent.withdrawal_note = note.strip()
     consent.withdrawal_recorded_by = actor
     consent.save(update_fields=["withdrawn_on", "withdrawal_note", "withdrawal_recorded_by"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="consent.withdraw",
         obj=consent,
         changes={"withdrawn_on": withdrawn_on},
         reason=consent.withdrawal_note,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return consent

@@ -16,7 +16,7 @@ from vejud.access.cases import case_access
 from vejud.access.people import manages_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_record, audited_service, diff, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service, diff, snapshot
 from vejud.core.crypto import keyed_hash
 from vejud.core.errors import ConflictError
 from vejud.core.limits import check_date
@@ -310,14 +310,13 @@ def address_custodian_add(*, actor: User, case: Any, user: User, reason: str) ->
     custodian, _created = AddressCustodian.objects.get_or_create(
         address=address, user=user, defaults={"case": case}
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="protected_address.custodian_add",
         obj=custodian,
         changes={"user_id": user.pk},
         reason=reason,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return custodian
 

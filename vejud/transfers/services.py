@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from vejud.access.casework import may_act
 from vejud.access.transfers import can_receive, transfer_receivers_barred
 from vejud.accounts.models import User
-from vejud.audit.services import AuditMissingError, audit_record, audited_service, snapshot
+from vejud.audit.services import (
+    AuditMissingError,
+    audit_case_change,
+    audit_record,
+    audited_service,
+    snapshot,
+)
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.states import Actor
 from vejud.intake.models import ConsentAgency
@@ -92,13 +98,11 @@ def transfer_request(
         handover_note=handover_note.strip(),
         requested_by=actor,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="transfer.request",
         obj=transfer,
-        changes=snapshot(transfer),
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return transfer
 
@@ -144,14 +148,13 @@ def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Trans
             "release_on",
         ]
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="transfer.accept",
         obj=transfer,
         changes={"case": [before, snapshot(case, ["responsible_unit", "track", "institution"])]},
         reason=transfer.decision_note,
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return transfer
 
@@ -250,13 +253,11 @@ def _release_plans_create(day: date) -> list[ReleasePlan]:
         plan = ReleasePlan.objects.create(
             case=case, release_on=case.release_on, receiving_unit=_receiving_unit(case)
         )
-        audit_record(
+        audit_case_change(
             actor=None,
             action="release_plan.create",
             obj=plan,
-            changes=snapshot(plan),
-            person_id=case.person_id,
-            case_id=case.pk,
+            case=case,
         )
         plans.append(plan)
     return plans
@@ -306,13 +307,12 @@ def release_plan_update(
     plan.updated_at = timezone.now()
     plan.save()
     after = snapshot(plan)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="release_plan.update",
         obj=plan,
         changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
-        person_id=case.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return plan
 
