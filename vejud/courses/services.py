@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
@@ -186,17 +186,27 @@ def action_add(
     return record
 
 
+_Updatable = TypeVar("_Updatable", PlanAction, CaseOffer)
+
+
+def _locked_for_update(
+    actor: User, record: _Updatable, status: str, statuses: list[str]
+) -> tuple[_Updatable, dict[str, Any]]:
+    """Check the worker and the new status, then lock ``record`` and snapshot it before the change."""
+    require_course_worker(actor, record.case)
+    if status not in statuses:
+        raise ValidationError(_("Unknown status."), code="status")
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    return locked, snapshot(locked)
+
+
 @audited_service
 def action_update(
     *, actor: User, action: PlanAction, status: str, outcome: str = "", deadline: date | None = None
 ) -> PlanAction:
     """Change an action's status, outcome note or deadline."""
     case = action.case
-    require_course_worker(actor, case)
-    if status not in ActionStatus.values:
-        raise ValidationError(_("Unknown status."), code="status")
-    action = PlanAction.objects.select_for_update().get(pk=action.pk)
-    before = snapshot(action)
+    action, before = _locked_for_update(actor, action, status, ActionStatus.values)
     action.status = status
     action.outcome = outcome.strip()
     if deadline is not None:
@@ -248,11 +258,7 @@ def offer_update(
 ) -> CaseOffer:
     """Change an offer's status, result or end date."""
     case = offer.case
-    require_course_worker(actor, case)
-    if status not in OfferStatus.values:
-        raise ValidationError(_("Unknown status."), code="status")
-    offer = CaseOffer.objects.select_for_update().get(pk=offer.pk)
-    before = snapshot(offer)
+    offer, before = _locked_for_update(actor, offer, status, OfferStatus.values)
     offer.status, offer.result = status, result.strip()
     if ends_on is not None:
         check_plausible_date(ends_on, label=_("The offer's dates"))

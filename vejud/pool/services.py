@@ -495,26 +495,47 @@ def _touch(application: Application, fields: list[str]) -> None:
     application.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _applicant_step(
+    *,
+    actor: User,
+    application: Application,
+    expected_version: int | None,
+    status: ApplicationStatus,
+    kind: ApplicationEvent.Kind,
+    text: str,
+    missing: ValidationError,
+    action: str,
+) -> Application:
+    """The applicant moves ``application`` to ``status`` with a required text kept as an event."""
+    _require_applicant(actor, application.case)
+    application = _lock(application, expected_version)
+    check_transition(application.status, status)
+    if not text.strip():
+        raise missing
+    application.status = status
+    _touch(application, ["status"])
+    ApplicationEvent.objects.create(
+        application=application, kind=kind, text=text.strip(), actor=actor
+    )
+    _audit(actor, action, application, {"status": status.value}, application.case)
+    return application
+
+
 @audited_service
 def application_withdraw(
     *, actor: User, application: Application, reason: str, expected_version: int | None = None
 ) -> Application:
     """Withdraw an application that has not been decided."""
-    _require_applicant(actor, application.case)
-    application = _lock(application, expected_version)
-    check_transition(application.status, ApplicationStatus.WITHDRAWN)
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for withdrawing."), code="reason")
-    application.status = ApplicationStatus.WITHDRAWN
-    _touch(application, ["status"])
-    ApplicationEvent.objects.create(
-        application=application,
-        kind=ApplicationEvent.Kind.WITHDRAWN,
-        text=reason.strip(),
+    return _applicant_step(
         actor=actor,
+        application=application,
+        expected_version=expected_version,
+        status=ApplicationStatus.WITHDRAWN,
+        kind=ApplicationEvent.Kind.WITHDRAWN,
+        text=reason,
+        missing=ValidationError(_("Give the reason for withdrawing."), code="reason"),
+        action="pool.withdraw",
     )
-    _audit(actor, "pool.withdraw", application, {"status": "withdrawn"}, application.case)
-    return application
 
 
 @audited_service
@@ -522,21 +543,16 @@ def application_answer(
     *, actor: User, application: Application, answer: str, expected_version: int | None = None
 ) -> Application:
     """Answer the pool's request for more information; the application awaits decision again."""
-    _require_applicant(actor, application.case)
-    application = _lock(application, expected_version)
-    check_transition(application.status, ApplicationStatus.SUBMITTED)
-    if not answer.strip():
-        raise ValidationError(_("Write the answer."), code="answer")
-    application.status = ApplicationStatus.SUBMITTED
-    _touch(application, ["status"])
-    ApplicationEvent.objects.create(
-        application=application,
-        kind=ApplicationEvent.Kind.ANSWER,
-        text=answer.strip(),
+    return _applicant_step(
         actor=actor,
+        application=application,
+        expected_version=expected_version,
+        status=ApplicationStatus.SUBMITTED,
+        kind=ApplicationEvent.Kind.ANSWER,
+        text=answer,
+        missing=ValidationError(_("Write the answer."), code="answer"),
+        action="pool.answer",
     )
-    _audit(actor, "pool.answer", application, {"status": "submitted"}, application.case)
-    return application
 
 
 def _commit(application: Application, amount_ore: int) -> None:
