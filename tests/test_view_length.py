@@ -13,12 +13,6 @@ from pathlib import Path
 MAX_LINES = 30
 ROOT = Path(__file__).resolve().parent.parent / "vejud"
 
-# Views of the case-action pages that the action tables (issue 11) are replacing; each
-# entry goes when its page is served by the generic action view. Nothing may be added.
-BEING_REPLACED = {
-    ("courses/views.py", "mentor_view"),
-}
-
 
 def view_files() -> list[Path]:
     return sorted(
@@ -69,20 +63,5 @@ def test_no_view_function_over_30_lines():
         f"{path.relative_to(ROOT).as_posix()}: {name} has {lines} lines"
         for path, functions in found
         for name, lines in functions
-        if (path.relative_to(ROOT).as_posix(), name) not in BEING_REPLACED
     ]
     assert too_long == []
-
-
-def test_every_listed_view_is_still_long():
-    """A view split since it was listed comes off the list (the list only shrinks)."""
-    long_now = {
-        (path.relative_to(ROOT).as_posix(), name)
-        for path in view_files()
-        for name, _lines in long_functions(path)
-    } | {
-        (path.relative_to(ROOT).as_posix(), name)
-        for path in operation_files()
-        for name, _lines in long_functions(path, decorated_only=True)
-    }
-    assert sorted(BEING_REPLACED - long_now) == []

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from vejud.access.cases import CaseAccess, log_case_access, mentor_meetings_open
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
+from vejud.cases.models import Case
 from vejud.core.forms import service_error
 from vejud.courses import services
 from vejud.courses.actions import FIELD_ALIASES, case_url
@@ -77,51 +78,63 @@ def mentor_view(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
     Staff with casework access may open it read-only and see every mentor's meetings.
     """
     case = access.case
-    user = request.user
-    as_mentor = access.as_mentor
-    assignment = services.active_assignment(case, user)
+    assignment = services.active_assignment(case, request.user)
     can_log = assignment is not None and mentor_meetings_open(case)
-    today = {"met_on": timezone.localdate()}
-    form = MeetingLogForm(_data(request), initial=today, prefix="meeting")
+    form = MeetingLogForm(_data(request), initial=_today(), prefix="meeting")
     message = ""
     if request.method == "POST":
         if not can_log:
             raise PermissionDenied(_("Only the case's mentor logs meetings."))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.meeting_log(
-                    actor=user,
-                    case=case,
-                    met_on=data["met_on"],
-                    form=data["form"],
-                    duration_minutes=data["duration_minutes"],
-                    note=data["note"],
-                    needs_attention=data["needs_attention"],
-                )
-            except ValidationError as exc:
-                service_error(form, exc, FIELD_ALIASES)
-            else:
-                message = _("The meeting is logged.")
-                if not _is_htmx(request):
-                    messages.success(request, message)
-                    return redirect(reverse("courses:mentor_view", args=[case.reference]))
-                form = MeetingLogForm(initial=today, prefix="meeting")
+        if form.is_valid() and _meeting_logged(request, case, form):
+            message = _("The meeting is logged.")
+            if not _is_htmx(request):
+                messages.success(request, message)
+                return redirect(reverse("courses:mentor_view", args=[case.reference]))
+            form = MeetingLogForm(initial=_today(), prefix="meeting")
     else:
         log_case_access(
             user=request.user, request=request, access=access, part=Part.MENTOR_VIEW.value
         )
-    context = {
+    context = _mentor_context(request, access, can_log=can_log, form=form, message=message)
+    template = "courses/_meetings.html" if _is_htmx(request) else "courses/mentor_view.html"
+    return render(request, template, context)
+
+
+def _mentor_context(
+    request: AuthenticatedRequest, access: CaseAccess, **page: Any
+) -> dict[str, Any]:
+    """The mentor view: the person's name, the plan and the meetings (a mentor's own only)."""
+    case = access.case
+    return {
         "case": case,
         "person_name": case.person.full_name,
         "plan": course_plan(case),
-        "meetings": mentor_meetings(case, user, own_only=as_mentor),
-        "own_only": as_mentor,
-        "can_log": can_log,
-        "form": form,
-        "meeting_message": message,
+        "meetings": mentor_meetings(case, request.user, own_only=access.as_mentor),
+        "own_only": access.as_mentor,
+        "can_log": page["can_log"],
+        "form": page["form"],
+        "meeting_message": page["message"],
     }
-    template = "courses/mentor_view.html"
-    if _is_htmx(request):
-        template = "courses/_meetings.html"
-    return render(request, template, context)
+
+
+def _today() -> dict[str, Any]:
+    return {"met_on": timezone.localdate()}
+
+
+def _meeting_logged(request: AuthenticatedRequest, case: Case, form: MeetingLogForm) -> bool:
+    """Log the mentor's meeting through the service; False with the error on the form."""
+    data = form.cleaned_data
+    try:
+        services.meeting_log(
+            actor=request.user,
+            case=case,
+            met_on=data["met_on"],
+            form=data["form"],
+            duration_minutes=data["duration_minutes"],
+            note=data["note"],
+            needs_attention=data["needs_attention"],
+        )
+    except ValidationError as exc:
+        service_error(form, exc, FIELD_ALIASES)
+        return False
+    return True
