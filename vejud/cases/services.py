@@ -16,7 +16,7 @@ from vejud.access.cases import AccessRuleDenied, case_access, check_person_rules
 from vejud.access.casework import Actor, may_act, may_open_case
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service
 from vejud.cases.models import (
     OPEN_STATUSES,
     BreakGlassGrant,
@@ -122,13 +122,11 @@ def case_create(
     except IntegrityError:  # the one-open-case index: another open case won meanwhile
         open_case_refuse(person)
         raise
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="case.open",
         obj=case,
-        changes=snapshot(case),
-        person_id=person.pk,
-        case_id=case.pk,
+        case=case,
     )
     return case
 

@@ -19,7 +19,7 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.assessments.services import latest_signed
-from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audited_service
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
@@ -120,13 +120,11 @@ def unit_decision_record(
         suitability=signed["suitability"],
         decided_by=actor,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="decision.unit",
         obj=decision,
-        changes=snapshot(decision),
-        person_id=locked.person_id,
-        case_id=locked.pk,
+        case=locked,
     )
     return decision
 
@@ -159,13 +157,11 @@ def referral_create(
         referred_by=actor,
         due_on=timezone.localdate() + timedelta(days=settings.VEJUD_REFERRAL_DAYS),
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="referral.create",
         obj=referral,
-        changes=snapshot(referral),
-        person_id=locked.person_id,
-        case_id=locked.pk,
+        case=locked,
     )
     return referral
 
@@ -264,12 +260,10 @@ def final_decision_record(
     )
     referral.final_decision = decision
     referral.save(update_fields=["final_decision"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="decision.final",
         obj=decision,
-        changes=snapshot(decision),
-        person_id=locked.person_id,
-        case_id=locked.pk,
+        case=locked,
     )
     return decision

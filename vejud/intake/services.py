@@ -13,7 +13,7 @@ from vejud.access.cases import case_access
 from vejud.access.persons import deciding_unit_condition, person_deciding_unit, person_in_reach
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_case_change, audit_record, audited_service, snapshot
+from vejud.audit.services import audit_case_change, audit_record, audited_service
 from vejud.cases.models import Case, Track
 from vejud.cases.services import OpenCaseError, case_create, open_case_refuse
 from vejud.core.limits import check_date
@@ -182,13 +182,11 @@ def inquiry_register(
         note=note.strip(),
         registered_by=actor,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="inquiry.register",
         obj=inquiry,
-        changes=snapshot(inquiry),
-        person_id=person.pk,
-        case_id=case.pk,
+        case=case,
     )
     for existing, basis in hidden:
         _possible_person_queue(actor=actor, inquiry=inquiry, existing=existing, basis=basis)
@@ -258,13 +256,12 @@ def possible_existing_person_link(
     PossibleExistingPerson.objects.filter(inquiry=match.inquiry, status=MatchStatus.PENDING).update(
         status=MatchStatus.REJECTED, decided_by=actor, decided_at=match.decided_at
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="inquiry.possible_existing_person.link",
         obj=match,
         changes={"case_person": [registered, existing.pk]},
-        person_id=existing.pk,
-        case_id=case.pk,
+        case=case,
     )
     return match
 

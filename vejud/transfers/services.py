@@ -214,13 +214,12 @@ def release_date_set(*, actor: User, case: Case, release_on: date | None) -> Cas
     locked.release_on = release_on
     locked.updated_at = timezone.now()
     locked.save(update_fields=["release_on", "updated_at"])
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="case.release_date",
         obj=locked,
         changes={"release_on": [old, release_on]},
-        person_id=locked.person_id,
-        case_id=locked.pk,
+        case=locked,
     )
     return locked
 
