@@ -226,41 +226,9 @@ def _append_to_chain(pending: list[_PendingEvent]) -> None:
     rows: list[AuditEvent] = []
     for item in pending:
         seq += 1
-        digest = chain_hash(
-            event_payload(
-                seq=seq,
-                at=item.at,
-                actor_id=item.actor_id,
-                actor_label=item.actor_label,
-                action=item.action,
-                object_type=item.object_type,
-                object_id=item.object_id,
-                person_id=item.person_id,
-                case_id=item.case_id,
-                changes=item.changes,
-                reason=item.reason,
-                prev_hash=prev,
-            ),
-            key_id=key_id,
-        )
-        rows.append(
-            AuditEvent(
-                seq=seq,
-                at=item.at,
-                actor_id=item.actor_id,
-                actor_label=item.actor_label,
-                action=item.action,
-                object_type=item.object_type,
-                object_id=item.object_id,
-                person_id=item.person_id,
-                case_id=item.case_id,
-                changes=item.changes,
-                reason=item.reason,
-                prev_hash=prev,
-                hash=digest,
-                key_id=key_id,
-            )
-        )
+        row = {**vars(item), "seq": seq, "prev_hash": prev}
+        digest = chain_hash(event_payload(**row), key_id=key_id)
+        rows.append(AuditEvent(**row, hash=digest, key_id=key_id))
         prev = digest
     AuditEvent.objects.bulk_create(rows)
     head.seq, head.hash = seq, prev
