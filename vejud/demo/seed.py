@@ -12,6 +12,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 
+from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
+from vejud.assessments.reference import load_assessment_reference
 from vejud.cases.models import Case
 from vejud.demo.bulk import bulk_seed
 from vejud.demo.showcase import (
@@ -23,6 +25,7 @@ from vejud.demo.showcase import (
     ensure_staff,
     seed_pool,
 )
+from vejud.organisations.models import Unit
 from vejud.people.models import Person
 from vejud.reference.services import reference_load
 from vejud.transfers.services import release_plans_run
@@ -46,6 +49,9 @@ def seed_demo(
             "The demo data has a published password: it is never seeded with DEBUG off."
         )
     reference_load(missing_only=True)
+    if not Programme.objects.exists():
+        # A data migration loads them; a database emptied since (a flush) has none.
+        load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
     staff = ensure_staff()
     result = DemoResult(created=False, logins=demo_logins())
     if Case.objects.exists():

@@ -177,11 +177,7 @@ def years(request: HttpRequest) -> Any:
     summary="Open a budget year with its first allocation",
 )
 def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
-    """Open the year; 409 if it has a budget already."""
-    if BudgetYear.objects.filter(year=payload.year).exists():
-        return Status(
-            409, {"detail": _("There is already a budget for %(year)s.") % {"year": payload.year}}
-        )
+    """Open the year; 409 (code ``year_exists``, from the service) if it has a budget already."""
     year = budget_year_create(
         actor=api_user(request),
         year=payload.year,
