@@ -25,6 +25,8 @@ from vejud.demo.showcase import (
     ensure_staff,
     seed_pool,
 )
+from vejud.offers.models import OfferType
+from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Unit
 from vejud.people.models import Person
 from vejud.reference.services import reference_load
@@ -49,9 +51,12 @@ def seed_demo(
             "The demo data has a published password: it is never seeded with DEBUG off."
         )
     reference_load(missing_only=True)
+    # Data migrations load the assessment criteria and the offer catalogue; a database emptied
+    # since (a flush, as transactional tests do) has none, and the showcase needs both.
     if not Programme.objects.exists():
-        # A data migration loads them; a database emptied since (a flush) has none.
         load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
+    if not OfferType.objects.exists():
+        load_offer_types(OfferType)
     staff = ensure_staff()
     result = DemoResult(created=False, logins=demo_logins())
     if Case.objects.exists():
