@@ -305,9 +305,14 @@ def test_an_outage_answers_503_recovers_and_loses_no_acknowledged_write(stack):
 
     acknowledged = [a.reference for a in answers if a.kind == "write" and a.status == 201]
     stored = cluster.count("SELECT count(*) FROM cases_case")
-    assert stored == len(acknowledged), (
+    # No acknowledged write is lost. A write whose COMMIT reached the disk just as the server
+    # shut down is in doubt: its acknowledgement never came back, so it is answered 503 although
+    # it is stored. That can happen to the one write in flight at the moment of the stop (seen
+    # once in CI: 59 stored, 58 acknowledged); only an idempotency key on the form could tell
+    # the client afterwards, which is not built yet. Anything beyond that one is a bug.
+    assert len(acknowledged) <= stored <= len(acknowledged) + 1, (
         f"{stored} cases stored, {len(acknowledged)} acknowledged: "
-        + ("a committed write was reported as failed" if stored > len(acknowledged) else "lost")
+        + ("committed writes were reported as failed" if stored > len(acknowledged) else "lost")
     )
     print(
         f"outage: {len(answers)} requests, {len(during)} during the outage (all 503),"
