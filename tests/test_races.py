@@ -165,6 +165,12 @@ def test_simultaneous_reopenings_open_one_case():
     (case,) = open_cases(ended.person)
     assert case.previous_case == ended and case.status == CaseStatus.INQUIRY
     for _status, answer in losers:
+        # A loser that raced past the action table's check meets the service's lock and index
+        # (the open case named); one that arrived after the winner committed is refused by the
+        # action table itself (reopening is not possible while the person has an open case).
+        if answer.get("code") is None:
+            assert answer["detail"] and set(answer) <= {"detail", "code", "earlier_cases"}
+            continue
         assert answer["code"] == "open_case_exists"
         assert [c["reference"] for c in answer["earlier_cases"]] == [case.reference]
     assert Case.objects.filter(person=ended.person).count() == 2
