@@ -7,7 +7,10 @@ intended answers written out by hand (never computed by asking vejud.access):
 - the caseload (/sager/, GET /api/v1/cases), and its name search (?q=);
 - the task list (/opgaver/, GET /api/v1/tasks);
 - the incoming transfers (/overdragelser/, GET /api/v1/transfers/incoming);
-- the central pool's applications (/puljen/ansoegninger/, GET /api/v1/pool/applications).
+- the central pool's applications (/puljen/ansoegninger/, GET /api/v1/pool/applications);
+- the possible existing persons awaiting a link (/sager/mulige-personer/);
+- the case-access role grants awaiting a second person (/konto/rolletildelinger/) and the
+  auditor's review of granted ones (/revision/rolletildelinger/).
 
 Then: for a case, a person and a transfer outside a role's reach, the answer (status and
 body, per-response tokens aside) equals the answer for one that does not exist.
@@ -28,9 +31,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from vejud.accounts.grants import role_grant_approve, role_grant_request
+from vejud.api.tests.process_support import municipality_of
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Track
 from vejud.cases.services import mentor_assign
+from vejud.intake.services import inquiry_register
 from vejud.people.services import person_access_rule_add
 from vejud.pool.models import Application, Category
 from vejud.pool.services import guideline_in_force
@@ -310,3 +316,64 @@ def test_pool_applications_list_only_the_roles_cases(lists: World, role: str) ->
     expected = lists.refs(CASELOAD[role])
     assert _refs_on_page(page, lists) == expected
     assert {item["case_reference"] for item in api.json()["items"]} == expected
+
+
+# --- Possible existing persons (holes 3 and 5) ----------------------------------------------
+
+# Who decides a match on a person of unit A: unit A's coordinator and the national head.
+POSSIBLE_PERSONS: dict[str, bool] = {"coordinator_a": True, "head": True, "coordinator_b": False}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_possible_persons_list_only_the_deciding_units_matches(lists: World, role: str) -> None:
+    """Unit B registers an inquiry with the CPR of unit A's person: only A decides the match."""
+    existing = make_case(
+        lists.cast.member_a, lists.cast.unit_a, first_name="Ursula", last_name="Q", cpr="1705951113"
+    )
+    inquiry = inquiry_register(
+        actor=lists.cast.member_b,
+        source="person",
+        channel="phone",
+        received_on=timezone.localdate(),
+        municipality=municipality_of(lists.cast.unit_b, "Testby B"),
+        first_name="Kasper",
+        last_name="Holm",
+        birth_date=None,
+        cpr="1705951113",
+    )
+    assert inquiry.person_id != existing.person_id  # member B learnt nothing
+    page = _page(role, lists, "intake:possible_persons")
+    if role not in POSSIBLE_PERSONS:
+        assert page.status_code == 403
+        return
+    shown = {m.inquiry.case.reference for m in page.context["matches"]}
+    assert shown == ({inquiry.reference} if POSSIBLE_PERSONS[role] else set())
+    body = page.content.decode()
+    assert (inquiry.reference in body, "Ursula" in body) == (POSSIBLE_PERSONS[role],) * 2
+
+
+# --- Case-access role grants (hole 1) -------------------------------------------------------
+
+GRANT_DECIDERS = ("head", "sysadmin")  # ask and approve, never their own (four eyes)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_grants_are_listed_to_the_deciders_and_reviewed_by_the_auditor(
+    lists: World, role: str
+) -> None:
+    cast = lists.cast
+    ask = {"unit": cast.unit_a, "role": "unit_member", "agency": "police"}
+    pending = role_grant_request(actor=cast.sysadmin, user=cast.member_b, reason="Cover.", **ask)
+    granted = role_grant_request(actor=cast.head, user=cast.coordinator_b, reason="Peer.", **ask)
+    role_grant_approve(actor=cast.sysadmin, grant=granted)
+    page = _page(role, lists, "accounts:role_grants")
+    review = _page(role, lists, "audit:role_grants")
+    if role in GRANT_DECIDERS:
+        assert [g.pk for g in page.context["pending"]] == [pending.pk]
+        assert cast.member_b.email in page.content.decode()
+    else:
+        assert page.status_code == 403
+    if role == "auditor":
+        assert [g.pk for g in review.context["grants"]] == [granted.pk]
+    else:
+        assert review.status_code == 403
