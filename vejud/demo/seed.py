@@ -10,10 +10,11 @@ import random
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
 from vejud.assessments.reference import load_assessment_reference
+from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case
 from vejud.demo.bulk import bulk_seed
 from vejud.demo.showcase import (
@@ -31,6 +32,27 @@ from vejud.organisations.models import Unit
 from vejud.people.models import Person
 from vejud.reference.services import reference_load
 from vejud.transfers.services import release_plans_run
+
+
+@transaction.atomic
+def _load_missing_catalogues() -> None:
+    """Load the assessment criteria and the offer catalogue if the database lacks them.
+
+    Data migrations load both; a database emptied since (a flush, as transactional tests do)
+    has none, and the showcase needs both. Every row loaded here is in the audit trail.
+    """
+    loaded: list[models.Model] = []
+    if not Programme.objects.exists():
+        load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
+        for model in (Programme, CriteriaVersion, MotivationFactor):
+            loaded.extend(model.objects.all())
+    if not OfferType.objects.exists():
+        load_offer_types(OfferType)
+        loaded.extend(OfferType.objects.all())
+    if loaded:
+        with audited():
+            for row in loaded:
+                audit_record(actor=None, action="reference.create", obj=row)
 
 
 def seed_demo(
@@ -51,12 +73,7 @@ def seed_demo(
             "The demo data has a published password: it is never seeded with DEBUG off."
         )
     reference_load(missing_only=True)
-    # Data migrations load the assessment criteria and the offer catalogue; a database emptied
-    # since (a flush, as transactional tests do) has none, and the showcase needs both.
-    if not Programme.objects.exists():
-        load_assessment_reference(Programme, CriteriaVersion, MotivationFactor, Unit)
-    if not OfferType.objects.exists():
-        load_offer_types(OfferType)
+    _load_missing_catalogues()
     staff = ensure_staff()
     result = DemoResult(created=False, logins=demo_logins())
     if Case.objects.exists():

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from vejud.audit.services import audit_record, audited
 from vejud.organisations.models import Municipality, PoliceDistrict, Unit, UnitKind
 from vejud.people.models import GangGroup
 
@@ -51,6 +52,11 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
             yield {key: (value or "").strip() for key, value in row.items()}
 
 
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as the audit trail stores them (a related row by its key)."""
+    return {name: getattr(value, "pk", value) for name, value in values.items()}
+
+
 def _sync(
     model: type[models.Model],
     lookup: dict[str, Any],
@@ -70,7 +76,11 @@ def _sync(
     if instance is None:
         instance = model(**lookup, **values)
         instance.full_clean()
-        instance.save()
+        with audited():
+            instance.save()
+            audit_record(
+                actor=None, action="reference.create", obj=instance, changes=_plain(values)
+            )
         counts.created += 1
         return instance
     if missing_only:
@@ -83,7 +93,14 @@ def _sync(
     for name in changed:
         setattr(instance, name, values[name])
     instance.full_clean()
-    instance.save(update_fields=changed)
+    with audited():
+        instance.save(update_fields=changed)
+        audit_record(
+            actor=None,
+            action="reference.update",
+            obj=instance,
+            changes=_plain({name: values[name] for name in changed}),
+        )
     counts.updated += 1
     return instance
 
@@ -92,7 +109,9 @@ def _sync(
 def reference_load(
     *, directory: Path = REFERENCE_DIR, missing_only: bool = False
 ) -> ReferenceLoadResult:
-    """Load the shipped reference data; with ``missing_only`` existing rows are left as they are."""
+    """Load the shipped reference data; with ``missing_only`` existing rows are left as they are.
+
+    Every row created or changed is in the audit trail (by the system, no actor)."""
     result = ReferenceLoadResult()
 
     districts: dict[str, PoliceDistrict] = {}

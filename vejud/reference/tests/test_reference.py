@@ -153,3 +153,26 @@ def test_command_reports_an_inconsistent_file(tmp_path: Path):
 def test_reference_files_are_shipped_with_the_package():
     names = {path.name for path in REFERENCE_DIR.iterdir()}
     assert {"police_districts.csv", "municipalities.csv", "units.csv", "gang_groups.csv"} <= names
+
+
+def test_every_row_created_or_changed_is_in_the_audit_trail():
+    from vejud.audit.models import AuditEvent
+
+    load()
+    created = AuditEvent.objects.filter(action="reference.create")
+    assert created.filter(object_type="organisations.policedistrict").count() == 12
+    assert created.filter(object_type="organisations.municipality").count() == 98
+    row = created.get(
+        object_type="organisations.municipality",
+        object_id=str(Municipality.objects.get(name="Aarhus").pk),
+    )
+    assert row.changes == {
+        "police_district": Municipality.objects.get(name="Aarhus").police_district_id
+    }
+    before = AuditEvent.objects.count()
+    load()  # nothing changed: nothing recorded
+    assert AuditEvent.objects.count() == before
+    GangGroup.objects.filter(pk=GangGroup.objects.order_by("pk").first().pk).update(kind="other")
+    load()
+    update = AuditEvent.objects.get(action="reference.update")
+    assert update.object_type == "people.ganggroup" and "kind" in update.changes
