@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from vejud.core.documents import document_pdf
 from vejud.courses.models import ExitAgreement
 from vejud.courses.selectors import add_months, course_plan
 
@@ -40,11 +40,6 @@ AGENCIES_DA = {
     "person": "Deltageren",
     "mentor": "Mentor",
 }
-
-
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Refuse every external resource: the document can never read files or the network."""
-    raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
 
 
 def agreement_context(agreement: ExitAgreement) -> dict[str, Any]:
@@ -82,19 +77,9 @@ def agreement_context(agreement: ExitAgreement) -> dict[str, Any]:
     }
 
 
-def agreement_html(agreement: ExitAgreement) -> str:
-    """Return the agreement as HTML (Danish, whatever the user's language)."""
-    with translation.override("da"):
-        return render_to_string("courses/agreement_document.html", agreement_context(agreement))
-
-
 def agreement_pdf(agreement: ExitAgreement) -> bytes:
-    """Return the agreement as PDF bytes."""
-    from weasyprint import HTML
-
-    pdf = HTML(string=agreement_html(agreement), url_fetcher=_deny_fetch, base_url=None).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    """Return the agreement as PDF bytes (Danish, whatever the user's language)."""
+    return document_pdf("courses/agreement_document.html", agreement_context, agreement)
 
 
 def agreement_filename(agreement: ExitAgreement) -> str:

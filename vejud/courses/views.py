@@ -21,6 +21,7 @@ from vejud.access.cases import CaseAccess, log_case_access, mentor_meetings_open
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.cases.models import Case
+from vejud.core.documents import pdf_download
 from vejud.core.forms import service_error
 from vejud.courses import services
 from vejud.courses.actions import FIELD_ALIASES, case_url
@@ -61,9 +62,7 @@ def agreement_document(request: AuthenticatedRequest, access: CaseAccess) -> Htt
         url = case_url(case, "agreement")
         return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
     log_case_access(user=request.user, request=request, access=access, part="exit_agreement")
-    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{agreement_filename(agreement)}"'
-    return response
+    return pdf_download(agreement_pdf(agreement), agreement_filename(agreement))
 
 
 # The mentor view ----------------------------------------------------------------------------

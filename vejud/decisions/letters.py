@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from vejud.core.documents import document_pdf
 from vejud.decisions.models import Decision, DecisionLevel, DecisionOutcome
 
 NATIONAL_CONTACT = {
@@ -20,11 +20,6 @@ NATIONAL_CONTACT = {
     "hours": "hverdage kl. 9-14",
     "email": "KP-Exit@politi.dk",
 }
-
-
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Refuse every external resource: a letter can never read files or the network."""
-    raise ValueError(f"Resource loading is disabled in letters ({url[:40]})")
 
 
 def letter_context(decision: Decision) -> dict[str, Any]:
@@ -42,19 +37,9 @@ def letter_context(decision: Decision) -> dict[str, Any]:
     }
 
 
-def letter_html(decision: Decision) -> str:
-    """Return the letter as HTML (Danish, whatever the user's language)."""
-    with translation.override("da"):
-        return render_to_string("decisions/letter.html", letter_context(decision))
-
-
 def letter_pdf(decision: Decision) -> bytes:
-    """Return the letter as PDF bytes."""
-    from weasyprint import HTML
-
-    pdf = HTML(string=letter_html(decision), url_fetcher=_deny_fetch, base_url=None).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    """Return the letter as PDF bytes (Danish, whatever the user's language)."""
+    return document_pdf("decisions/letter.html", letter_context, decision)
 
 
 def letter_filename(decision: Decision) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from vejud.access.cases import CaseAccess, log_case_access
 from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
+from vejud.core.documents import pdf_download
 from vejud.decisions.letters import letter_filename, letter_pdf
 from vejud.decisions.models import Decision
 
@@ -29,7 +30,4 @@ def letter(request: AuthenticatedRequest, access: CaseAccess, decision_id: int) 
         part="decision_letter",
         request=request,
     )
-    response = HttpResponse(letter_pdf(decision), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter_filename(decision)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(letter_pdf(decision), letter_filename(decision))

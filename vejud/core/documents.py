@@ -1,0 +1,52 @@
+"""Documents as PDF (decision letters, the exit agreement), downloaded by the user.
+
+A document is rendered (in Danish unless told otherwise) and turned into PDF by
+WeasyPrint with every external resource refused: a document can never read files or the
+network. It is downloaded as an attachment that no cache may keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+Subject = TypeVar("Subject")
+
+
+def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Refuse every external resource: a document can never read files or the network."""
+    raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
+
+
+def document_pdf(
+    template: str,
+    context: Callable[[Subject], Mapping[str, Any]],
+    subject: Subject,
+    *,
+    language: str = "da",
+) -> bytes:
+    """Return ``template`` rendered for ``subject`` as PDF bytes, in Danish unless told.
+
+    ``context(subject)`` is built in the document's language too (labels it looks up come
+    out in it). A document handed to a person is in Danish whatever the user's language;
+    pass ``language=translation.get_language()`` for one that follows the user.
+    """
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string(template, context(subject))
+    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
+    """Return the PDF as an attachment named ``filename`` that no cache may keep."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
