@@ -177,6 +177,17 @@ else:
     # dj_database_url.parse has put CONN_MAX_AGE=0 there already: assign, do not setdefault.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The schema owner (vejud.core.owner): migrate, flush and ``vejud db`` connect with this URL
+# when it is set, so the application's role (DATABASE_URL) need not own the tables. Never
+# inside pytest: the test databases are made with the test settings' own connection.
+_migrate_url = "" if "pytest" in sys.modules else env_str("VEJUD_MIGRATE_DATABASE_URL", "")
+VEJUD_MIGRATE_DATABASE = dj_database_url.parse(_migrate_url) if _migrate_url else None
+# The role that `vejud db grant-app-role` (and `migrate` as the owner) grants the application's
+# rights to: by default the user of DATABASE_URL when the owner connects otherwise.
+VEJUD_APP_DB_ROLE = env_str(
+    "VEJUD_APP_DB_ROLE",
+    (DATABASES["default"].get("USER") or "") if VEJUD_MIGRATE_DATABASE else "",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
