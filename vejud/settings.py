@@ -125,7 +125,8 @@ MIDDLEWARE = [
     "vejud.core.middleware.InputLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the verification and the scope kept for a minute.
+    "vejud.accounts.middleware.SessionOTPMiddleware",
     "vejud.core.middleware.VejudLoginRequiredMiddleware",
     "vejud.accounts.middleware.MFARequiredMiddleware",
     "vejud.accounts.middleware.UserLanguageMiddleware",

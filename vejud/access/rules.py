@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -212,3 +213,33 @@ def require(user: User | AnonymousUser, capability: Capability) -> Scope:
 def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     """Return True if the user's roles grant ``capability``."""
     return scope_for(user).has(capability)
+
+
+def scope_data(user: User) -> dict[str, Any]:
+    """Return the user's scope as plain JSON values (a session keeps it; ``scope_restore``)."""
+    scope = scope_for(user)
+    return {
+        "roles": sorted(scope.roles),
+        "national": scope.national,
+        "units": sorted(scope.unit_ids),
+        "coordinator_units": sorted(scope.coordinator_unit_ids),
+        "custody_all": scope.custody_all,
+        "institutions": sorted(scope.custody_institution_ids),
+        "mentor": scope.mentor,
+    }
+
+
+def scope_restore(user: User, data: dict[str, Any]) -> Scope:
+    """Give ``user`` the scope ``scope_data`` kept, for this request (no query)."""
+    scope = Scope(
+        user_id=user.pk,
+        roles=frozenset(Role(role) for role in data["roles"]),
+        national=bool(data["national"]),
+        unit_ids=frozenset(data["units"]),
+        coordinator_unit_ids=frozenset(data["coordinator_units"]),
+        custody_all=bool(data["custody_all"]),
+        custody_institution_ids=frozenset(data["institutions"]),
+        mentor=bool(data["mentor"]),
+    )
+    user._vejud_scope = scope  # type: ignore[attr-defined]
+    return scope

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,11 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
-from vejud.accounts.models import UserSession
+from vejud.access.rules import scope_data, scope_restore
+from vejud.accounts.models import User, UserSession
 
 LOGIN_AT_KEY = "vejud_login_at"
 LAST_SEEN_KEY = "vejud_last_seen_at"
+ACCESS_KEY = "vejud_access"
+ACCESS_RECHECK_SECONDS = 60
 
 # Paths a signed-in user without a verified second factor may still reach.
 MFA_EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz")
@@ -37,6 +45,56 @@ class SessionLifetimeMiddleware:
             response = redirect(settings.LOGIN_URL)
             return response
         return self.get_response(request)
+
+
+class SessionOTPMiddleware(OTPMiddleware):
+    """django-otp's verification, and the user's scope, checked at most once a minute.
+
+    The session keeps the verified device's id, the scope and the user's access generation
+    (``vejud.accounts.generation``). While the generation is unchanged, the day the same and
+    the check less than a minute old, a request reads neither the device nor the
+    memberships; a membership or device changed anywhere raises the generation, so the
+    next request checks again. Access lists and break-glass grants are not kept: each case
+    is checked against them on every request.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        if not user.is_authenticated:
+            return super()._verify_user_sync(request, user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        kept = request.session.get(ACCESS_KEY)
+        if kept is not None and persistent_id and _still_valid(kept, user, persistent_id):
+            self._init_user_fields(user)
+            load = functools.partial(self._device_from_persistent_id, persistent_id)
+            user.otp_device = SimpleLazyObject(load)
+            scope_restore(user, kept["scope"])
+            return user
+        user = super()._verify_user_sync(request, user)
+        if user.otp_device is None:
+            request.session.pop(ACCESS_KEY, None)
+        else:
+            request.session[ACCESS_KEY] = {
+                "user": user.pk,
+                "generation": user.access_generation,
+                "device": persistent_id,
+                "day": timezone.localdate().isoformat(),
+                "at": time.time(),
+                "scope": scope_data(user),
+            }
+        return user
+
+
+def _still_valid(kept: Any, user: User, persistent_id: str) -> bool:
+    """Return True if the session's kept verification and scope still hold for ``user``."""
+    return (
+        isinstance(kept, dict)
+        and user.is_active
+        and kept.get("user") == user.pk
+        and kept.get("generation") == user.access_generation
+        and kept.get("device") == persistent_id
+        and kept.get("day") == timezone.localdate().isoformat()
+        and 0 <= time.time() - float(kept.get("at", 0)) < ACCESS_RECHECK_SECONDS
+    )
 
 
 class MFARequiredMiddleware:

@@ -70,6 +70,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="da"
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised by database triggers whenever the user's memberships or second-factor devices
+    # change (vejud.accounts.generation); a session's cached scope and verification hold only
+    # while it is unchanged. Never lowered: a stale save cannot bring an old value back.
+    access_generation = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
