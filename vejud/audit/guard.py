@@ -19,6 +19,7 @@ so a migration that rebuilds a table on SQLite cannot silently drop them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
@@ -75,6 +76,54 @@ BEGIN
   RETURN NEW;
 END $$;
 """
+
+
+# PostgreSQL: the row triggers on the append-only and signed tables, each named after the
+# function it calls (the guarded tables' deferred constraint trigger is made apart).
+_PG_ROW_TRIGGERS = (
+    (APPEND_ONLY_MODELS, "vejud_append_only"),
+    (SIGNED_IMMUTABLE_MODELS, "vejud_signed_immutable"),
+)
+
+
+@dataclass(frozen=True)
+class _SqliteTriggers:
+    """SQLite: one trigger for each of ``ops`` on each table of ``models``, aborting the
+    statement with ``message`` when ``when`` holds."""
+
+    models: list[type[models.Model]]
+    prefix: str
+    ops: tuple[str, ...]
+    when: str
+    message: str
+
+    def name(self, table: str, op: str) -> str:
+        return f"{self.prefix}_{table}_{op.lower()}"
+
+
+_SQLITE_TRIGGERS = (
+    _SqliteTriggers(
+        GUARDED_MODELS,
+        "vejud_guard",
+        ("INSERT", "UPDATE", "DELETE"),
+        "vejud_write_mode() = 0",
+        "write outside an audit scope",
+    ),
+    _SqliteTriggers(
+        APPEND_ONLY_MODELS,
+        "vejud_append_only",
+        ("UPDATE", "DELETE"),
+        "vejud_write_mode() < 2",
+        "append-only table",
+    ),
+    _SqliteTriggers(
+        SIGNED_IMMUTABLE_MODELS,
+        "vejud_signed",
+        ("UPDATE", "DELETE"),
+        "OLD.signed_at IS NOT NULL AND vejud_write_mode() < 2",
+        "signed and cannot change",
+    ),
+)
 
 
 def guarded(model: M) -> M:
@@ -136,44 +185,23 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
                     f" ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
                     " EXECUTE FUNCTION vejud_require_audit_record()"
                 )
-            for model in APPEND_ONLY_MODELS:
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER vejud_append_only BEFORE UPDATE OR DELETE"
-                    f" ON {table} FOR EACH ROW EXECUTE FUNCTION vejud_append_only()"
-                )
-            for model in SIGNED_IMMUTABLE_MODELS:
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER vejud_signed_immutable BEFORE UPDATE OR DELETE"
-                    f" ON {table} FOR EACH ROW EXECUTE FUNCTION vejud_signed_immutable()"
-                )
+            for registered, name in _PG_ROW_TRIGGERS:  # each trigger calls its namesake
+                for model in registered:
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    cursor.execute(
+                        f"CREATE OR REPLACE TRIGGER {name} BEFORE UPDATE OR DELETE"
+                        f" ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+                    )
         elif connection.vendor == "sqlite":
-            for model in GUARDED_MODELS:
-                table = model._meta.db_table
-                for op in ("INSERT", "UPDATE", "DELETE"):
-                    cursor.execute(
-                        f'CREATE TRIGGER IF NOT EXISTS "vejud_guard_{table}_{op.lower()}"'
-                        f' BEFORE {op} ON "{table}" WHEN vejud_write_mode() = 0'
-                        " BEGIN SELECT RAISE(ABORT, 'vejud: write outside an audit scope'); END"
-                    )
-            for model in APPEND_ONLY_MODELS:
-                table = model._meta.db_table
-                for op in ("UPDATE", "DELETE"):
-                    cursor.execute(
-                        f'CREATE TRIGGER IF NOT EXISTS "vejud_append_only_{table}_{op.lower()}"'
-                        f' BEFORE {op} ON "{table}" WHEN vejud_write_mode() < 2'
-                        " BEGIN SELECT RAISE(ABORT, 'vejud: append-only table'); END"
-                    )
-            for model in SIGNED_IMMUTABLE_MODELS:
-                table = model._meta.db_table
-                for op in ("UPDATE", "DELETE"):
-                    cursor.execute(
-                        f'CREATE TRIGGER IF NOT EXISTS "vejud_signed_{table}_{op.lower()}"'
-                        f' BEFORE {op} ON "{table}"'
-                        " WHEN OLD.signed_at IS NOT NULL AND vejud_write_mode() < 2"
-                        " BEGIN SELECT RAISE(ABORT, 'vejud: signed and cannot change'); END"
-                    )
+            for kind in _SQLITE_TRIGGERS:
+                for model in kind.models:
+                    table = model._meta.db_table
+                    for op in kind.ops:
+                        cursor.execute(
+                            f'CREATE TRIGGER IF NOT EXISTS "{kind.name(table, op)}"'
+                            f' BEFORE {op} ON "{table}" WHEN {kind.when}'
+                            f" BEGIN SELECT RAISE(ABORT, 'vejud: {kind.message}'); END"
+                        )
         else:  # pragma: no cover - only PostgreSQL and SQLite are supported
             raise RuntimeError(f"Unsupported database vendor {connection.vendor}")
 
@@ -193,42 +221,18 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
             present = {(row[0], row[1]) for row in cursor.fetchall()}
             if ("audit_auditevent", "vejud_audit_txid") not in present:
                 missing.append("audit_auditevent")
-            missing += [
-                m._meta.db_table
-                for m in GUARDED_MODELS
-                if (m._meta.db_table, "vejud_audit_guard") not in present
-            ]
-            missing += [
-                m._meta.db_table
-                for m in APPEND_ONLY_MODELS
-                if (m._meta.db_table, "vejud_append_only") not in present
-            ]
-            missing += [
-                m._meta.db_table
-                for m in SIGNED_IMMUTABLE_MODELS
-                if (m._meta.db_table, "vejud_signed_immutable") not in present
-            ]
+            for registered, name in ((GUARDED_MODELS, "vejud_audit_guard"), *_PG_ROW_TRIGGERS):
+                missing += [
+                    m._meta.db_table for m in registered if (m._meta.db_table, name) not in present
+                ]
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             present_names = {row[0] for row in cursor.fetchall()}
-            for m in GUARDED_MODELS:
-                t = m._meta.db_table
-                if not all(
-                    f"vejud_guard_{t}_{op}" in present_names
-                    for op in ("insert", "update", "delete")
-                ):
-                    missing.append(t)
-            for m in APPEND_ONLY_MODELS:
-                t = m._meta.db_table
-                if not all(
-                    f"vejud_append_only_{t}_{op}" in present_names for op in ("update", "delete")
-                ):
-                    missing.append(t)
-            for m in SIGNED_IMMUTABLE_MODELS:
-                t = m._meta.db_table
-                if not all(
-                    f"vejud_signed_{t}_{op}" in present_names for op in ("update", "delete")
-                ):
-                    missing.append(t)
+            for kind in _SQLITE_TRIGGERS:
+                missing += [
+                    m._meta.db_table
+                    for m in kind.models
+                    if not all(kind.name(m._meta.db_table, op) in present_names for op in kind.ops)
+                ]
     # A table not created yet (before the first migrate) gets its triggers after migrate.
     return [table for table in missing if table in existing]

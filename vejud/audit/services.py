@@ -277,15 +277,13 @@ def log_access(
     reason: str = "",
 ) -> None:
     """Write one access-log record for a view of a person's data."""
-    AccessLog.objects.create(
-        user_id=user.pk,
-        person_id=person_id,
-        case_id=case_id,
+    log_access_many(
+        user=user,
         part=part,
+        entries=[(person_id, case_id, break_glass)],
+        request=request,
         channel=channel,
-        break_glass=break_glass,
         reason=reason,
-        ip_address=_client_ip(request),
     )
 
 
