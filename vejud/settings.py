@@ -135,6 +135,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "vejud.core.middleware.ConflictMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a write sent with an idempotency key runs in one transaction with its stored
+    # answer, so a repeat after a 503 returns it instead of writing again.
+    "vejud.core.idempotency.IdempotencyMiddleware",
 ]
 # bench/run only: the SQL query count of each response as a header, and the Django admin
 # over the cases table as the comparison (vejud.cases.bench_admin). Never on by default.
@@ -160,6 +163,7 @@ TEMPLATES = [
                 "vejud.portal.context_processors.navigation",
             ],
             "debug": DEBUG,
+            "builtins": ["vejud.core.templatetags.idempotency"],
         },
     }
 ]

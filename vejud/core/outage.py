@@ -10,7 +10,9 @@ health check of persistent connections opens a new one, so service resumes by it
 A write that committed is never reported as failed: ``CommittedSessionMiddleware`` does not turn
 a response into an error when the session cannot be saved afterwards (the database went away
 after the view's commit, or a concurrent request ended the session). The response stands, the
-session keeps its previous state; a user who re-submitted would create a duplicate.
+session keeps its previous state. A write whose answer was lost altogether (a 503 after the
+COMMIT reached the disk) is told by repeating it with its idempotency key
+(``vejud.core.idempotency``).
 """
 
 from __future__ import annotations
