@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,10 +30,7 @@ def active_sessions_for(user: User) -> QuerySet[UserSession]:
 
 def get_session_for(user: User, pk: int) -> UserSession:
     """Return one of the user's active sessions; 404 if missing, ended or someone else's."""
-    session = active_sessions_for(user).filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(active_sessions_for(user), pk=pk)
 
 
 def tokens_for(user: User) -> QuerySet[ApiToken]:
@@ -43,10 +40,7 @@ def tokens_for(user: User) -> QuerySet[ApiToken]:
 
 def get_token_for(user: User, pk: int) -> ApiToken:
     """Return one of the user's tokens; 404 if missing or someone else's."""
-    token = tokens_for(user).filter(pk=pk).first()
-    if token is None:
-        raise Http404
-    return token
+    return get_object_or_404(tokens_for(user), pk=pk)
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from base64 import b32encode
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -227,6 +228,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context)
 
 
+def _shows_a_secret(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that makes a secret (recovery codes, an API token) and shows it once: for the
+    signed-in user after a fresh reauthentication, GET or POST, never cached."""
+    return authenticated(never_cache(require_http_methods(["GET", "POST"])(reauth_required(view))))
+
+
 def _render_recovery_codes(
     request: HttpRequest, codes: list[str], next_url: str, *, enrolled: bool
 ) -> HttpResponse:
@@ -238,10 +245,7 @@ def _render_recovery_codes(
     return render(request, "accounts/recovery_codes.html", context)
 
 
-@authenticated
-@never_cache
-@require_http_methods(["GET", "POST"])
-@reauth_required
+@_shows_a_secret
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Make new recovery codes (the old ones stop working) and show them once."""
     user = _user(request)
@@ -375,10 +379,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/tokens.html", context)
 
 
-@authenticated
-@never_cache
-@require_http_methods(["GET", "POST"])
-@reauth_required
+@_shows_a_secret
 def token_new(request: HttpRequest) -> HttpResponse:
     """Create a personal API token and show it once."""
     user = _user(request)

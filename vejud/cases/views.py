@@ -536,6 +536,19 @@ def _custodians_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
+def _custodian_page(
+    *methods: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page of the protected address for its custodians: 404 to anyone else, only after
+    a fresh reauthentication, never cached, and only the HTTP ``methods`` given."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        view = reauth_required(never_cache(require_http_methods(list(methods))(view)))
+        return case_view(part=Part.PROTECTED_ADDRESS)(_custodians_only(view))
+
+    return decorate
+
+
 def _address_form(record: ProtectedAddress) -> ProtectedAddressForm:
     return ProtectedAddressForm(
         initial={
@@ -548,11 +561,7 @@ def _address_form(record: ProtectedAddress) -> ProtectedAddressForm:
     )
 
 
-@case_view(part=Part.PROTECTED_ADDRESS)
-@_custodians_only
-@reauth_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_custodian_page("GET", "POST")
 def protected_address(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Show the protected address to a custodian after a written reason (logged with it)."""
     form = ReasonForm(request.POST or None)
@@ -638,11 +647,7 @@ def _save_address(
     return True
 
 
-@case_view(part=Part.PROTECTED_ADDRESS)
-@_custodians_only
-@reauth_required
-@never_cache
-@require_POST
+@_custodian_page("POST")
 def protected_address_edit(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Change the protected address and its CPR-register protection (custodians only)."""
     form = ProtectedAddressForm(request.POST)
@@ -668,11 +673,7 @@ def protected_address_new(request: AuthenticatedRequest, access: CaseAccess) -> 
     return _address_form_page(request, access, form, "cases:protected_address_new")
 
 
-@case_view(part=Part.PROTECTED_ADDRESS)
-@_custodians_only
-@reauth_required
-@never_cache
-@require_POST
+@_custodian_page("POST")
 def custodian_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Name another user as custodian of the protected address."""
     form = CustodianAddForm(request.POST)
