@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from vejud.core.triggers import installed_triggers
+
 USER_TABLE = "accounts_user"
 # Table -> the update that changes access ("" = every update).
 WATCHED: dict[str, str] = {
@@ -113,16 +115,5 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
 def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """Return the names of the access-generation triggers that are not installed (or disabled)."""
     expected = [f"{TRIGGER_PREFIX}kept"] + [n for table in WATCHED for n in _names(table)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'vejud_access_%%'"
-                " AND tgenabled <> 'D'"
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                " AND name LIKE 'vejud_access_%'"
-            )
-        present = {row[0] for row in cursor.fetchall()}
+    present = installed_triggers(connection, TRIGGER_PREFIX)
     return [name for name in expected if name not in present]

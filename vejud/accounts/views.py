@@ -145,10 +145,14 @@ def login(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
-@authenticated
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+def _second_factor_step(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A step of the second factor (enter a code, enrol an authenticator): for a user past the
+    password, GET or POST, never cached, the code kept out of error reports."""
+    view = require_http_methods(["GET", "POST"])(view)
+    return authenticated(sensitive_post_parameters("code")(never_cache(view)))
+
+
+@_second_factor_step
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step: a code from the authenticator app, or a recovery code."""
     user = _user(request)
@@ -198,10 +202,7 @@ def _secret_groups(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@authenticated
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_second_factor_step
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app (QR code or secret), confirm it, show recovery codes once."""
     user = _user(request)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from vejud.core.triggers import installed_triggers
+
 CASE_TABLE = "cases_case"
 WARNING_TABLE = "followup_earlywarning"
 CASE_COLUMNS = "responsible_unit_id, track, status, opened_on, course_started_on, closed_on"
@@ -220,18 +222,7 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
 
 def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """Return the names of the counter triggers that are not installed (or disabled)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'vejud_stats_%%'"
-                " AND tgenabled <> 'D'"
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                " AND name LIKE 'vejud_stats_%'"
-            )
-        present = {row[0] for row in cursor.fetchall()}
+    present = installed_triggers(connection, "vejud_stats_")
     return [name for name in TRIGGER_NAMES if name not in present]
 
 
