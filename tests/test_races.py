@@ -27,6 +27,7 @@ from vejud.people.models import Person
 from vejud.people.services import cpr_hash
 from vejud.pool.models import BudgetEntry, BudgetYear
 from vejud.testing import end_case, make_case, make_world, verified_client
+from vejud.testing.api import token_for
 
 RACERS = 20
 CPR = "030496-1234"
@@ -124,6 +125,25 @@ def test_simultaneous_inquiries_with_one_new_cpr_register_one_person():
     (person,) = Person.objects.filter(cpr_hash=cpr_hash(CPR))
     assert len(open_cases(person)) == 1
     assert Case.objects.count() == 1 and Person.objects.count() == 1
+    assert verify_chain().ok
+
+
+def test_simultaneous_repeats_with_one_idempotency_key_write_once():
+    world = make_world()
+    municipality_of(world.unit_a, "Testby A")
+    raw = token_for(world.member_a)
+    callers = [JsonApi(token=raw) for _ in range(RACERS)]
+    for caller in callers:  # one client sending its write again and again (vejud.core.idempotency)
+        caller.headers["Idempotency-Key"] = "one-write"
+    body = inquiry_body()
+    results = fire(
+        [lambda c=c: c.post("/api/v1/inquiries", body) for c in callers]  # type: ignore[misc]
+    )
+
+    assert {status for status, _body in results} == {201}, results
+    (case,) = Case.objects.all()
+    assert all(answer["reference"] == case.reference for _s, answer in results)
+    assert Person.objects.count() == 1
     assert verify_chain().ok
 
 
