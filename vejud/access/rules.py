@@ -150,6 +150,10 @@ class Scope:
     custody_all: bool
     custody_institution_ids: frozenset[int]
     mentor: bool
+    # The units whose transfers the user answers (vejud.access.transfers): the national
+    # units they hold a national role in, and every unit they are custody staff of.
+    national_unit_ids: frozenset[int] = frozenset()
+    custody_unit_ids: frozenset[int] = frozenset()
 
     def has(self, capability: Capability) -> bool:
         """Return True if any of the user's roles grants ``capability``."""
@@ -197,6 +201,12 @@ def scope_for(user: User | AnonymousUser) -> Scope:
             custody_all=custody_all,
             custody_institution_ids=institution_ids,
             mentor=Role.MENTOR in roles,
+            national_unit_ids=frozenset(
+                m.unit_id
+                for m in memberships
+                if m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL
+            ),
+            custody_unit_ids=frozenset(m.unit_id for m in custody),
         )
     user._vejud_scope = scope  # type: ignore[union-attr]
     return scope
@@ -226,11 +236,33 @@ def scope_data(user: User) -> dict[str, Any]:
         "custody_all": scope.custody_all,
         "institutions": sorted(scope.custody_institution_ids),
         "mentor": scope.mentor,
+        "national_units": sorted(scope.national_unit_ids),
+        "custody_units": sorted(scope.custody_unit_ids),
     }
 
 
-def scope_restore(user: User, data: dict[str, Any]) -> Scope:
-    """Give ``user`` the scope ``scope_data`` kept, for this request (no query)."""
+SCOPE_DATA_KEYS = frozenset(
+    {
+        "roles",
+        "national",
+        "units",
+        "coordinator_units",
+        "custody_all",
+        "institutions",
+        "mentor",
+        "national_units",
+        "custody_units",
+    }
+)
+
+
+def scope_restore(user: User, data: Any) -> Scope | None:
+    """Give ``user`` the scope ``scope_data`` kept, for this request (no query).
+
+    Returns None (and gives nothing) if ``data`` is not what ``scope_data`` returns now.
+    """
+    if not isinstance(data, dict) or set(data) != SCOPE_DATA_KEYS:
+        return None
     scope = Scope(
         user_id=user.pk,
         roles=frozenset(Role(role) for role in data["roles"]),
@@ -240,6 +272,8 @@ def scope_restore(user: User, data: dict[str, Any]) -> Scope:
         custody_all=bool(data["custody_all"]),
         custody_institution_ids=frozenset(data["institutions"]),
         mentor=bool(data["mentor"]),
+        national_unit_ids=frozenset(data["national_units"]),
+        custody_unit_ids=frozenset(data["custody_units"]),
     )
     user._vejud_scope = scope  # type: ignore[attr-defined]
     return scope

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from vejud.access.cases import barred_persons
+from vejud.access.rules import scope_for
 from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
 from vejud.cases.models import Case
 from vejud.organisations.models import Unit, UnitKind
@@ -38,15 +39,10 @@ def _receiving_roles(kind: str) -> frozenset[str]:
 
 def _receiver_condition(user: User) -> Q:
     """The transfers (as a condition on ``Transfer``) addressed to the user's units."""
-    memberships = Membership.objects.active().filter(user_id=user.pk).values_list("unit_id", "role")
-    national, custody, local = set(), set(), set()
-    for unit_id, role in memberships:
-        if role in NATIONAL_ROLES:
-            national.add(unit_id)
-        if role == Role.CUSTODY_STAFF:
-            custody.add(unit_id)
-        if role in UNIT_ROLES:
-            local.add(unit_id)
+    scope = scope_for(user)
+    national = scope.national_unit_ids
+    custody = scope.custody_unit_ids
+    local = scope.unit_ids
     return (
         Q(to_unit__kind=UnitKind.NATIONAL, to_unit_id__in=sorted(national))
         | Q(to_unit__kind__in=CUSTODY_KINDS, to_unit_id__in=sorted(custody))

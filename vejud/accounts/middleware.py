@@ -63,11 +63,15 @@ class SessionOTPMiddleware(OTPMiddleware):
             return super()._verify_user_sync(request, user)
         persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
         kept = request.session.get(ACCESS_KEY)
-        if kept is not None and persistent_id and _still_valid(kept, user, persistent_id):
+        if (
+            kept is not None
+            and persistent_id
+            and _still_valid(kept, user, persistent_id)
+            and scope_restore(user, kept.get("scope")) is not None
+        ):
             self._init_user_fields(user)
             load = functools.partial(self._device_from_persistent_id, persistent_id)
             user.otp_device = SimpleLazyObject(load)
-            scope_restore(user, kept["scope"])
             return user
         user = super()._verify_user_sync(request, user)
         if user.otp_device is None:

@@ -89,3 +89,17 @@ def check_transition(current: str, target: str) -> Transition:
 def transitions_from(current: str) -> list[Transition]:
     """Return the transitions the table allows from ``current``."""
     return [t for t in TABLE if t.source == current]
+
+
+def reachable_from(*statuses: str) -> frozenset[CaseStatus]:
+    """Return ``statuses`` and every status a case in one of them can still come to.
+
+    What exists only from a status on (a referral, a release plan, a grant application)
+    cannot exist on a case outside this set, so a page need not look for it there.
+    """
+    reached = {CaseStatus(s) for s in statuses}
+    while True:
+        more = {t.target for t in TABLE if t.source in reached} - reached
+        if not more:
+            return frozenset(reached)
+        reached |= more

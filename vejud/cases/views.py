@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -332,19 +333,23 @@ def _case_page(
     reveal_threats: bool = False,
     note_form: JournalNoteForm | None = None,
 ) -> HttpResponse:
-    """Log the view of the case and render the case page with what ``access`` allows."""
-    log_case_access(user=request.user, access=access, part="case", request=request)
-    context: dict[str, Any] = {
-        "access": access,
-        "case": access.case,
-        **_person_context(access, reveal_cpr=reveal_cpr, reveal_threats=reveal_threats),
-        **_case_links_context(request.user, access),
-    }
-    if context["show_journal"]:
-        context.update(_journal_context(request, access))
-        if note_form is not None:
-            context["note_form"] = note_form
-    return render(request, "cases/detail.html", context)
+    """Log the view of the case and render the case page with what ``access`` allows.
+
+    One transaction: the access-log row commits with the page's reads, never on its own.
+    """
+    with transaction.atomic():
+        log_case_access(user=request.user, access=access, part="case", request=request)
+        context: dict[str, Any] = {
+            "access": access,
+            "case": access.case,
+            **_person_context(access, reveal_cpr=reveal_cpr, reveal_threats=reveal_threats),
+            **_case_links_context(request.user, access),
+        }
+        if context["show_journal"]:
+            context.update(_journal_context(request, access))
+            if note_form is not None:
+                context["note_form"] = note_form
+        return render(request, "cases/detail.html", context)
 
 
 def _person_context(

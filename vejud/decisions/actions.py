@@ -18,7 +18,7 @@ from vejud.accounts.models import User
 from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_transition
-from vejud.cases.states import DECISION_TARGETS, Actor
+from vejud.cases.states import DECISION_TARGETS, Actor, reachable_from
 from vejud.decisions.forms import (
     FinalDecisionForm,
     InformationAnswerForm,
@@ -38,6 +38,8 @@ from vejud.decisions.services import (
     unit_decision_record,
 )
 
+# Information is asked only on a referred case: no other case can hold a question.
+ASKED_STATUSES = reachable_from(CaseStatus.REFERRED)
 FINAL = moving(lambda t: t.actor == Actor.NATIONAL_DECIDER)
 
 
@@ -64,6 +66,8 @@ def _unanswered(case: Case, info: InformationRequest | None) -> bool:
     """The request is unanswered (without one: the case has an unanswered request)."""
     if info is not None:
         return info.answered_at is None
+    if case.status not in ASKED_STATUSES:
+        return False  # a question is asked on a referral, which these cases have not had
     return InformationRequest.objects.filter(referral__case=case, answered_at__isnull=True).exists()
 
 

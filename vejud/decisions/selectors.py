@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import BooleanField, CharField, F, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,66 @@ INSTRUMENT_MODELS = {
     "motivation": MotivationAssessment,
     "suitability": SuitabilityAssessment,
 }
+
+
+# The columns of an instrument version that the process panel and the API read.
+VERSION_FIELDS = (
+    "id",
+    "case_id",
+    "version",
+    "supersedes_id",
+    "correction_reason",
+    "created_by_id",
+    "created_at",
+    "signed_by_id",
+    "signed_at",
+)
+_USER_NAMES = ("created_by_name", "signed_by_name")
+
+
+def instrument_versions(case: Case) -> dict[str, list[Any]]:
+    """Return every version of the three instruments of ``case``, newest first, in one query.
+
+    One UNION over the three tables of the columns in ``VERSION_FIELDS`` (and the motivation's
+    ``fear_only``), with the names of who created and signed each. Each row becomes an instance
+    of its model holding those columns (any other field loads on access, as with ``only()``).
+    """
+    parts = [
+        model.objects.filter(case=case)
+        .order_by()
+        .values_list(
+            Value(kind, output_field=CharField()),
+            *VERSION_FIELDS,
+            F("fear_only") if kind == "motivation" else Value(False, output_field=BooleanField()),
+            "created_by__full_name",
+            "signed_by__full_name",
+        )
+        for kind, model in INSTRUMENT_MODELS.items()
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    names = (*VERSION_FIELDS, "fear_only", *_USER_NAMES)
+    versions: dict[str, list[Any]] = {kind: [] for kind in INSTRUMENT_MODELS}
+    for kind, *values in rows:
+        versions[kind].append(
+            _version(INSTRUMENT_MODELS[kind], case, dict(zip(names, values, strict=True)))
+        )
+    for found in versions.values():
+        found.sort(key=lambda v: v.version, reverse=True)
+    return versions
+
+
+def _version(model: Any, case: Case, row: dict[str, Any]) -> Any:
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in row]
+    instance = model.from_db(None, fields, [row[name] for name in fields])
+    instance.case = case
+    instance.created_by = User.from_db(
+        None, ["id", "full_name"], [row["created_by_id"], row["created_by_name"]]
+    )
+    if row["signed_by_id"] is not None:
+        instance.signed_by = User.from_db(
+            None, ["id", "full_name"], [row["signed_by_id"], row["signed_by_name"]]
+        )
+    return instance
 
 
 @dataclass
@@ -122,12 +183,9 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
     case._prefetched_objects_cache = {"consents": consents}  # type: ignore[attr-defined]
     consent = consent_in_force(case)
     instruments: list[InstrumentState] = []
-    for kind, model in INSTRUMENT_MODELS.items():
-        versions = list(
-            model.objects.filter(case=case)
-            .select_related("signed_by", "created_by")
-            .order_by("-version")
-        )
+    every_version = instrument_versions(case)
+    for kind in INSTRUMENT_MODELS:
+        versions = every_version[kind]
         signed = next((v for v in versions if v.signed_at is not None), None)
         draft = next((v for v in versions if v.signed_at is None), None)
         instruments.append(

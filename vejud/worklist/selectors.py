@@ -170,7 +170,7 @@ def tasks_for(user: User) -> list[Task]:
         ):
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
     tasks += _course_tasks(user, mine, today)
-    tasks += _grant_tasks(user, today)
+    tasks += _grant_tasks(user, mine, today)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
@@ -252,7 +252,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     return tasks
 
 
-def _grant_tasks(user: User, today: date) -> list[Task]:
+def _grant_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     """Tasks of the central pool: applications to decide, and questions from the pool."""
     tasks: list[Task] = []
     if acts_nationally(user, Capability.DECIDE_GRANTS):
@@ -265,9 +265,7 @@ def _grant_tasks(user: User, today: date) -> list[Task]:
             tasks.append(Task(TaskKind.GRANT_AWAITING, ref, status, None, False, pk))
     if has_capability(user, Capability.APPLY_GRANTS):
         for pk, ref, status in (
-            Application.objects.filter(
-                my_casework(user, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
-            )
+            Application.objects.filter(case__in=mine, status=ApplicationStatus.INFO_REQUESTED)
             .order_by("updated_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
         ):

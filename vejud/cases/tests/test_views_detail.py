@@ -279,7 +279,13 @@ def test_journal_query_count_does_not_grow_with_notes(world):
     with CaptureQueriesContext(connection) as many:
         response = client.get(url(many_case))
     assert len(response.context["entries"]) == JOURNAL_PAGE_SIZE
-    assert len(many.captured_queries) == len(few.captured_queries)
+    # Session, user, case, access lists; the access-log row in the page's transaction
+    # (savepoint, insert, release here inside the test's transaction); custodian, break-glass
+    # grants, earlier cases, mentors, journal; the process panel's consents and one read of
+    # the three assessments; transfers. No grants before assessment, no device, no memberships.
+    assert len(many.captured_queries) == len(few.captured_queries) == 15, [
+        q["sql"][:90] for q in few.captured_queries
+    ]
 
 
 def test_the_journal_pages_through_every_note_with_the_same_queries(world):
@@ -308,3 +314,19 @@ def test_the_journal_pages_through_every_note_with_the_same_queries(world):
     assert seen == sorted(seen, reverse=True)
     assert len(queries) == 3
     assert queries[1] == queries[2]  # a deeper page costs what the second page costs
+
+
+def test_panels_of_later_states_cost_nothing_and_the_log_row_joins_the_page(world):
+    case = make_case(world.coordinator_a, world.unit_a, first_name="Ib", last_name="Isak")
+    client = verified_client(world.member_a)
+    client.get(url(case))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url(case)).status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    for later in ("pool_application", "transfers_releaseplan", "decisions_", "courses_"):
+        assert not any(later in q for q in sql), later
+    assert sum("assessments_" in q for q in sql) == 1  # the three instruments in one UNION
+    insert = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "audit_accesslog"'))
+    # Inside the test's transaction, the page's own atomic block is a savepoint around it.
+    assert sql[insert - 1].startswith("SAVEPOINT")
+    assert sql[-1].startswith("RELEASE SAVEPOINT")

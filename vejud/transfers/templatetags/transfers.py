@@ -13,11 +13,33 @@ from vejud.access.rules import Part
 from vejud.access.transfers import can_receive
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.cases.states import Actor
+from vejud.cases.states import Actor, reachable_from
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import OPEN_FOR_TRANSFER
 
 register = template.Library()
+
+
+# What the panel shows of a transfer: these columns and the names of these relations.
+SHOWN_COLUMNS = (
+    "status",
+    "from_track",
+    "to_track",
+    "handover_note",
+    "requested_at",
+    "decided_at",
+    "decision_note",
+)
+SHOWN_NAMES = {
+    "from_unit": "name",
+    "from_institution": "name",
+    "to_unit": "name",
+    "to_institution": "name",
+    "requested_by": "full_name",
+    "decided_by": "full_name",
+}
+# A release plan is made for an admitted case only (``release_plans_run``).
+PLANNED_STATUSES = reachable_from(CaseStatus.ADMITTED)
 
 
 @dataclass
@@ -41,17 +63,16 @@ class TransfersOverview:
 def transfers_overview(case: Case, user: User) -> TransfersOverview:
     """Collect the panel in a fixed number of queries, however many transfers there are."""
     transfers = list(
-        Transfer.objects.filter(case=case).select_related(
-            "from_unit",
-            "from_institution",
-            "to_unit",
-            "to_institution",
-            "requested_by",
-            "decided_by",
-        )
+        Transfer.objects.filter(case=case)
+        .select_related(*SHOWN_NAMES)
+        .only(*SHOWN_COLUMNS, *(f"{relation}__{name}" for relation, name in SHOWN_NAMES.items()))
     )
     pending = next((t for t in transfers if t.status == TransferStatus.PENDING), None)
-    plan = ReleasePlan.objects.filter(case=case).select_related("receiving_unit").first()
+    plan = (
+        ReleasePlan.objects.filter(case=case).select_related("receiving_unit").first()
+        if case.status in PLANNED_STATUSES
+        else None
+    )
     may_work = may_act(user, case, Actor.CASEWORKER)
     custody = case.track == Track.CUSTODY
     return TransfersOverview(
