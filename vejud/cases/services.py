@@ -122,12 +122,7 @@ def case_create(
     except IntegrityError:  # the one-open-case index: another open case won meanwhile
         open_case_refuse(person)
         raise
-    audit_case_change(
-        actor=actor,
-        action="case.open",
-        obj=case,
-        case=case,
-    )
+    audit_case_change(actor=actor, action="case.open", obj=case, case=case)
     return case
 
 
@@ -300,12 +295,7 @@ def mentor_assign(
             case=case,
         )
     assignment = MentorAssignment.objects.create(case=case, mentor=mentor, starts_on=start)
-    audit_case_change(
-        actor=actor,
-        action="mentor.assign",
-        obj=assignment,
-        case=case,
-    )
+    audit_case_change(actor=actor, action="mentor.assign", obj=assignment, case=case)
     return assignment
 
 

@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from vejud.cases import views
+
+# The pages of one case, under its reference.
+case_pages = [
+    path("", views.detail, name="detail"),
+    path("cpr/", views.reveal_cpr, name="reveal_cpr"),
+    path("trusler/", views.reveal_threats, name="reveal_threats"),
+    path("journal/", views.journal_add, name="journal_add"),
+    path("journal/<int:entry_id>/ret/", views.journal_correct, name="journal_correct"),
+    path("beskyttet-adresse/", views.protected_address, name="protected_address"),
+    path("beskyttet-adresse/ny/", views.protected_address_new, name="protected_address_new"),
+    path("beskyttet-adresse/rediger/", views.protected_address_edit, name="protected_address_edit"),
+    path("beskyttet-adresse/vaerger/", views.custodian_add, name="custodian_add"),
+]
 
 app_name = "cases"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("vis-navne/", views.reveal_names, name="reveal_names"),
     path("bryd-glasset/", views.break_glass, name="break_glass"),
-    path("<str:reference>/", views.detail, name="detail"),
-    path("<str:reference>/cpr/", views.reveal_cpr, name="reveal_cpr"),
-    path("<str:reference>/trusler/", views.reveal_threats, name="reveal_threats"),
-    path("<str:reference>/journal/", views.journal_add, name="journal_add"),
-    path(
-        "<str:reference>/journal/<int:entry_id>/ret/",
-        views.journal_correct,
-        name="journal_correct",
-    ),
-    path(
-        "<str:reference>/beskyttet-adresse/",
-        views.protected_address,
-        name="protected_address",
-    ),
-    path(
-        "<str:reference>/beskyttet-adresse/ny/",
-        views.protected_address_new,
-        name="protected_address_new",
-    ),
-    path(
-        "<str:reference>/beskyttet-adresse/rediger/",
-        views.protected_address_edit,
-        name="protected_address_edit",
-    ),
-    path(
-        "<str:reference>/beskyttet-adresse/vaerger/",
-        views.custodian_add,
-        name="custodian_add",
-    ),
+    path("<str:reference>/", include(case_pages)),
 ]

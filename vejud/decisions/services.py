@@ -120,12 +120,7 @@ def unit_decision_record(
         suitability=signed["suitability"],
         decided_by=actor,
     )
-    audit_case_change(
-        actor=actor,
-        action="decision.unit",
-        obj=decision,
-        case=locked,
-    )
+    audit_case_change(actor=actor, action="decision.unit", obj=decision, case=locked)
     return decision
 
 
@@ -157,12 +152,7 @@ def referral_create(
         referred_by=actor,
         due_on=timezone.localdate() + timedelta(days=settings.VEJUD_REFERRAL_DAYS),
     )
-    audit_case_change(
-        actor=actor,
-        action="referral.create",
-        obj=referral,
-        case=locked,
-    )
+    audit_case_change(actor=actor, action="referral.create", obj=referral, case=locked)
     return referral
 
 
@@ -260,10 +250,5 @@ def final_decision_record(
     )
     referral.final_decision = decision
     referral.save(update_fields=["final_decision"])
-    audit_case_change(
-        actor=actor,
-        action="decision.final",
-        obj=decision,
-        case=locked,
-    )
+    audit_case_change(actor=actor, action="decision.final", obj=decision, case=locked)
     return decision

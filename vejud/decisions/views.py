@@ -24,10 +24,5 @@ def letter(request: AuthenticatedRequest, access: CaseAccess, decision_id: int) 
         pk=decision_id,
         case=case,
     )
-    log_case_access(
-        user=request.user,
-        access=access,
-        part="decision_letter",
-        request=request,
-    )
+    log_case_access(user=request.user, access=access, part="decision_letter", request=request)
     return pdf_download(letter_pdf(decision), letter_filename(decision))

@@ -182,12 +182,7 @@ def inquiry_register(
         note=note.strip(),
         registered_by=actor,
     )
-    audit_case_change(
-        actor=actor,
-        action="inquiry.register",
-        obj=inquiry,
-        case=case,
-    )
+    audit_case_change(actor=actor, action="inquiry.register", obj=inquiry, case=case)
     for existing, basis in hidden:
         _possible_person_queue(actor=actor, inquiry=inquiry, existing=existing, basis=basis)
     return case
@@ -328,12 +323,7 @@ def consent_record(
         valid_until=valid_until,
         recorded_by=actor,
     )
-    audit_case_change(
-        actor=actor,
-        action="consent.record",
-        obj=consent,
-        case=case,
-    )
+    audit_case_change(actor=actor, action="consent.record", obj=consent, case=case)
     return consent
 
 
