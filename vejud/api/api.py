@@ -54,7 +54,11 @@ api = VejudAPI(
         f"Limits (vejud.core.limits): request bodies at most {MAX_BODY_BYTES} bytes (413), "
         "text in UTF-8 (400), dates from 1900-01-01 to 2199-12-31 (422); an integral "
         "number such as 1183.0 is the integer 1183, a fraction where an integer is due is 422. "
-        "A request that clashes with what is registered or acted on stale data is 409."
+        "A request that clashes with what is registered or acted on stale data is 409. "
+        "While the database is unavailable every operation answers 503 with Retry-After; send "
+        "each write with an Idempotency-Key header (a UUID of your own) and repeat a 503 with "
+        "the same key: a write that had committed answers as it did (Idempotent-Replayed: "
+        "true) and is not made twice; the same key with another body is 422."
     ),
     urls_namespace="api",
     auth=BearerAuth(),
