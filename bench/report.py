@@ -22,6 +22,7 @@ def markdown(result: dict[str, Any]) -> str:
             "",
             f"Unit measured: {data['unit']} ({data['unit_cases']:,} cases in its caseload).",
             "",
+            *_seed_and_bare(data),
             "| Page | p50 ms | p95 ms | req/s | × floor p50 | × floor p95 | SQL queries |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
@@ -52,6 +53,24 @@ def markdown(result: dict[str, Any]) -> str:
         verdict = {True: "yes", False: "**no**", None: "not evaluated"}[target["holds"]]
         lines.append(f"| {target['target']} | {target['detail']} | {verdict} |")
     return "\n".join(lines) + "\n"
+
+
+def _seed_and_bare(data: dict[str, Any]) -> list[str]:
+    lines = []
+    seeded = data.get("seed")
+    if seeded:
+        lines.append(
+            f"Seeded by this run in {seeded['seconds']} s; the seeder's peak memory"
+            f" {seeded['peak_rss_mb']} MB."
+        )
+    bare, floor = data.get("bare"), data["pages"]["floor"]
+    if bare:
+        lines.append(
+            f"Bare Django (same rounds): p50 {bare['p50_ms']:.1f} ms, p95 {bare['p95_ms']:.1f} ms,"
+            f" {bare['throughput_rps']} req/s, {bare['queries']} queries; the floor is"
+            f" {floor['bare_ratio_p50']:.2f}× it at p50 and {floor['bare_ratio_p95']:.2f}× at p95."
+        )
+    return [*lines, ""] if lines else []
 
 
 def main() -> int:

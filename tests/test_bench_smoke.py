@@ -87,5 +87,14 @@ def test_bench_run_measures_every_page_on_a_tiny_dataset(tiny_database, tmp_path
         assert page["p95_ms"] >= page["p50_ms"] > 0, name
         assert size["checks"][name]["problems"] == [], name
     assert size["pages"]["floor"]["ratio_p50"] == 1.0
+    # Bare Django, measured in the same rounds: the same three queries as the floor (session,
+    # user, the name), and the floor's ratio to it.
+    bare = size["bare"]
+    assert bare["statuses"] == {"200": 4 * (len(PAGES) - 1)}
+    assert bare["queries"] == size["pages"]["floor"]["queries"] == 3
+    assert size["pages"]["floor"]["bare_ratio_p95"] > 0
+    assert size["checks"]["bare"]["problems"] == []
+    assert "bare Django" in result.stdout
+    assert any(t["target"].startswith("floor: p95 <= 2x bare Django") for t in data["targets"])
     assert {t["target"] for t in data["targets"]}
     assert "Targets:" in result.stdout
