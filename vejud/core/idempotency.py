@@ -60,9 +60,11 @@ class _Pending:
 
     def finish(self, response: HttpResponseBase) -> HttpResponseBase:
         try:
-            if response.status_code >= 500 or transaction.get_rollback():
+            if response.status_code >= 500:
                 transaction.set_rollback(True)
             elif response.status_code < 400 and not self.replayed and not response.streaming:
+                # A transaction already marked for rollback refuses this insert: the error
+                # answers instead of a success whose write would not be kept.
                 self._store(response)
         except BaseException as exc:
             self.atomic.__exit__(type(exc), exc, exc.__traceback__)

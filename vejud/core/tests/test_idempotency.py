@@ -11,6 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from vejud.api.routers import process
 from vejud.api.tests.process_support import inquiry_body, municipality_of
 from vejud.cases.models import Case, JournalEntry
 from vejud.core.models import IdempotentRequest
@@ -99,3 +100,18 @@ def test_a_journal_note_sent_twice_with_its_form_key_is_stored_once(world):
     assert JournalEntry.objects.filter(case=case).count() == 1
     other_key = client.get(case.get_absolute_url()).content.decode()
     assert form_key[1] not in other_key  # each showing of the form has a new key
+
+
+def test_a_write_that_fails_after_its_service_is_rolled_back_and_may_be_sent_again(
+    world, api, monkeypatch
+):
+    def receipt_fails(*args, **kwargs):
+        raise RuntimeError("the answer could not be built")
+
+    monkeypatch.setattr(process, "_registered", receipt_fails)
+    failing = JsonApi(token=api.headers["Authorization"].split()[1], raise_errors=False)
+    assert keyed(failing, "key-1").post(URL, inquiry_body()).status_code == 500
+    assert not Case.objects.exists() and not IdempotentRequest.objects.exists()
+    monkeypatch.undo()
+    assert keyed(api, "key-1").post(URL, inquiry_body()).status_code == 201
+    assert Case.objects.count() == 1
