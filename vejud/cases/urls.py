@@ -6,6 +6,14 @@ from django.urls import include, path
 
 from vejud.cases import views
 
+# The pages of the protected address of a case's person, under "beskyttet-adresse/".
+address_pages = [
+    path("", views.protected_address, name="protected_address"),
+    path("ny/", views.protected_address_new, name="protected_address_new"),
+    path("rediger/", views.protected_address_edit, name="protected_address_edit"),
+    path("vaerger/", views.custodian_add, name="custodian_add"),
+]
+
 # The pages of one case, under its reference.
 case_pages = [
     path("", views.detail, name="detail"),
@@ -13,10 +21,7 @@ case_pages = [
     path("trusler/", views.reveal_threats, name="reveal_threats"),
     path("journal/", views.journal_add, name="journal_add"),
     path("journal/<int:entry_id>/ret/", views.journal_correct, name="journal_correct"),
-    path("beskyttet-adresse/", views.protected_address, name="protected_address"),
-    path("beskyttet-adresse/ny/", views.protected_address_new, name="protected_address_new"),
-    path("beskyttet-adresse/rediger/", views.protected_address_edit, name="protected_address_edit"),
-    path("beskyttet-adresse/vaerger/", views.custodian_add, name="custodian_add"),
+    path("beskyttet-adresse/", include(address_pages)),
 ]
 
 app_name = "cases"
