@@ -188,10 +188,11 @@ else:
 _migrate_url = "" if "pytest" in sys.modules else env_str("VEJUD_MIGRATE_DATABASE_URL", "")
 VEJUD_MIGRATE_DATABASE = dj_database_url.parse(_migrate_url) if _migrate_url else None
 # The role that `vejud db grant-app-role` (and `migrate` as the owner) grants the application's
-# rights to: by default the user of DATABASE_URL when the owner connects otherwise.
+# rights to: by default the user of DATABASE_URL when the owner is another user.
+_app_user = DATABASES["default"].get("USER") or ""
 VEJUD_APP_DB_ROLE = env_str(
     "VEJUD_APP_DB_ROLE",
-    (DATABASES["default"].get("USER") or "") if VEJUD_MIGRATE_DATABASE else "",
+    _app_user if VEJUD_MIGRATE_DATABASE and VEJUD_MIGRATE_DATABASE.get("USER") != _app_user else "",
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
