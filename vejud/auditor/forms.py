@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vejud.auditor.selectors import Subject, subject_resolve, user_id_for_email
+from vejud.core.forms import TextBox
 
 
 class AccessibleForm(forms.Form):
@@ -96,7 +97,7 @@ class BreakGlassReviewForm(AccessibleForm):
     note = forms.CharField(
         label=_("Review note"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(rows=3),
         help_text=_("Was the access justified? What did you check?"),
     )
 

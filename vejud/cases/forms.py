@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.forms import ActiveUserField
 from vejud.cases.models import CaseStatus, Track
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.organisations.models import Unit
 from vejud.people.models import AddressProtectionStatus
 
@@ -75,15 +75,11 @@ class RevealNamesForm(forms.Form):
 
 class JournalNoteForm(DkfdsForm):
     prefix = "note"
-    text = forms.CharField(
-        label=_("New note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = forms.CharField(label=_("New note"), max_length=20000, widget=TextBox(rows=4))
 
 
 class JournalCorrectForm(DkfdsForm):
-    text = forms.CharField(
-        label=_("Corrected text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = forms.CharField(label=_("Corrected text"), max_length=20000, widget=TextBox(rows=4))
     reason = forms.CharField(
         label=_("Why is the note corrected?"),
         max_length=500,
@@ -103,7 +99,7 @@ class BreakGlassForm(DkfdsForm):
         min_length=15,
         max_length=2000,
         help_text=_("At least 15 characters. The auditor reads it."),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(rows=4),
     )
     confirm = forms.BooleanField(
         label=_("I confirm that I need this access for my work and that it is logged and reviewed.")
@@ -120,15 +116,13 @@ class ReasonForm(DkfdsForm):
         label=_("Why do you need to see the protected address?"),
         max_length=1000,
         help_text=_("Required. Your reason is logged with the view."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(rows=3),
     )
 
 
 class ProtectedAddressForm(DkfdsForm):
     prefix = "address"
-    address = forms.CharField(
-        label=_("Protected address"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    address = forms.CharField(label=_("Protected address"), max_length=500, widget=TextBox(rows=3))
     cpr_protection = forms.ChoiceField(
         label=_("CPR-register protection"), choices=AddressProtectionStatus.choices
     )

@@ -1,4 +1,4 @@
-"""Form helpers shared by the apps: DKFDS widget classes, a date input, service errors."""
+"""Form helpers shared by the apps: DKFDS widget classes, date and text inputs, service errors."""
 
 from __future__ import annotations
 
@@ -65,6 +65,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TextBox(forms.Textarea):
+    """A multi-line text input (a textarea) of ``rows`` lines."""
+
+    def __init__(self, rows: int, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"rows": rows, **(attrs or {})})
 
 
 class VersionForm(DkfdsForm):

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.models import User
-from vejud.core.forms import DateInput, DkfdsForm, VersionForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox, VersionForm
 from vejud.courses.models import (
     ActionStatus,
     ClosureReason,
@@ -53,17 +53,17 @@ class AgreementForm(DkfdsForm):
     terms = forms.CharField(
         label=_("What the parties agree"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=TextBox(rows=6),
     )
 
 
 class GoalForm(DkfdsForm):
     life_area = forms.ChoiceField(label=_("Life area"), choices=LifeArea.choices)
-    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
+    goal = forms.CharField(label=_("Goal"), widget=TextBox(rows=2))
 
 
 class ActionForm(DkfdsForm):
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Action"), widget=TextBox(rows=2))
     owner_agency = forms.ChoiceField(label=_("Owner agency"), choices=OwnerAgency.choices)
     owner = PersonChoiceField(label=_("Named person"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
@@ -75,9 +75,7 @@ class ActionForm(DkfdsForm):
 
 class ActionUpdateForm(DkfdsForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
-    outcome = forms.CharField(
-        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=TextBox(rows=2))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
 
 
@@ -93,9 +91,7 @@ class OfferForm(DkfdsForm):
 
 class OfferUpdateForm(DkfdsForm):
     status = forms.ChoiceField(label=_("Status"), choices=OfferStatus.choices)
-    result = forms.CharField(
-        label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    result = forms.CharField(label=_("Result"), required=False, widget=TextBox(rows=2))
     ends_on = forms.DateField(label=_("Ends"), required=False, widget=DateInput)
 
 
@@ -123,9 +119,7 @@ class MeetingLogForm(DkfdsForm):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=24 * 60
     )
-    note = forms.CharField(
-        label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("Short note"), required=False, widget=TextBox(rows=3))
     needs_attention = forms.BooleanField(
         label=_("Needs the unit's attention"),
         required=False,
@@ -143,12 +137,12 @@ class CloseForm(VersionForm):
         choices=ClosureReason.choices,
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
-    summary = forms.CharField(label=_("Closing summary"), widget=forms.Textarea(attrs={"rows": 6}))
+    summary = forms.CharField(label=_("Closing summary"), widget=TextBox(rows=6))
 
 
 class ReopenForm(DkfdsForm):
     note = forms.CharField(
         label=_("Why a new attempt?"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(rows=3),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DkfdsForm, VersionForm
+from vejud.core.forms import DkfdsForm, TextBox, VersionForm
 from vejud.decisions.models import RefusalGround
 
 
@@ -23,7 +23,7 @@ class UnitDecisionForm(VersionForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
     )
-    reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 5}))
+    reasoning = forms.CharField(label=_("Reasoning"), widget=TextBox(rows=5))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -41,7 +41,7 @@ class ReferralForm(VersionForm):
     note = forms.CharField(
         label=_("Note to the National Exit Contact Point"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(rows=4),
     )
 
 
@@ -54,21 +54,17 @@ class FinalDecisionForm(VersionForm):
         ],
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
-    reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 5}))
+    reasoning = forms.CharField(label=_("Reasoning"), widget=TextBox(rows=5))
 
 
 class InformationRequestForm(DkfdsForm):
-    question = forms.CharField(
-        label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    question = forms.CharField(label=_("What do you need to know?"), widget=TextBox(rows=4))
 
 
 class InformationAnswerForm(DkfdsForm):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(label=_("Answer"), widget=TextBox(rows=4))
 
 
 class TransitionForm(VersionForm):
     target = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=TextBox(rows=2))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.intake.models import (
     ConsentAgency,
     ConsentMethod,
@@ -56,9 +56,7 @@ class InquiryForm(DkfdsForm):
         required=False,
         help_text=_("For persons deprived of liberty."),
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("Note"), required=False, widget=TextBox(rows=3))
     confirm_new_person = forms.BooleanField(
         label=_("This is a different person than the one(s) already registered"),
         required=False,
@@ -104,4 +102,4 @@ class ConsentWithdrawForm(DkfdsForm):
     withdrawn_on = forms.DateField(
         label=_("Withdrawn on"), widget=DateInput, initial=timezone.localdate
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), widget=TextBox(rows=2))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.forms import ActiveUserField
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.people.models import AccessRuleKind
 
 
@@ -32,7 +32,7 @@ class AccessRuleForm(DkfdsForm):
         label=_("Note (never shown to the barred user, who sees “not found”)"),
         max_length=300,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(rows=2),
     )
 
     def clean(self) -> dict[str, Any]:
