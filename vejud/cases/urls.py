@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from vejud.cases import views
 
@@ -15,7 +15,7 @@ address_pages = [
 ]
 
 # The pages of one case, under its reference.
-case_pages = [
+case_pages: list[URLPattern | URLResolver] = [
     path("", views.detail, name="detail"),
     path("cpr/", views.reveal_cpr, name="reveal_cpr"),
     path("trusler/", views.reveal_threats, name="reveal_threats"),
