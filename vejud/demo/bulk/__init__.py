@@ -25,8 +25,9 @@ from vejud.demo.bulk.tables import TABLES
 from vejud.demo.bulk.writer import BulkWriter, ThreadedSink
 from vejud.statistics.services import counters_rebuild
 
-# Rows per transaction: large enough for COPY to stream, small enough to keep memory flat.
-FLUSH_ROWS = {"postgresql": 400_000, "sqlite": 100_000}
+# Rows per batch: large enough for COPY to stream, small enough to keep memory flat. At most
+# three batches live at once (being generated, queued, being written), whatever the cases.
+FLUSH_ROWS = {"postgresql": 50_000, "sqlite": 50_000}
 # Up to this many cases every change is audited as the services audit it; above it the
 # trail records each case's life cycle (person, case, reopening, transitions, decisions,
 # closure, the pool's budget entries) but not each journal note, instrument, consent,

@@ -20,6 +20,7 @@ closure.
 from __future__ import annotations
 
 import uuid
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -164,6 +165,94 @@ ACCESS_IPS = tuple(f"10.20.{a}.{b}" for a in range(1, 4) for b in range(10, 40))
 ) = range(25)  # fmt: skip
 
 
+class SlotTable:
+    """Every case's draws (day, unit, institution, outcome, ground, earlier attempt) in
+    arrays of a few bytes per case, handed out as ``Slot`` objects day by day in the order
+    they were drawn."""
+
+    def __init__(
+        self, first_day: int, last_day: int, grounds: list[str], units: list[UnitInfo]
+    ) -> None:
+        self.first_day = first_day
+        self.grounds = grounds
+        self.ground_index = {g: i for i, g in enumerate(grounds)}
+        self.units = units
+        self.days = array("l")
+        self.unit = array("H")
+        self.institution = array("l")  # 0: none
+        self.outcome = array("B")
+        self.ground = array("B")
+        self.source = array("l")  # the index of the earlier attempt, -1: none
+        self.has_again = bytearray()  # a later attempt needs this slot's person and case
+        self.planned: dict[int, Slot] = {}  # coverage slots, planned up front
+        self.kept: dict[int, Slot] = {}  # opened slots a later attempt will read
+        self.count = [0] * (last_day - first_day + 2)
+        self.order = array("l")
+        self.next = [0] * len(self.count)
+
+    def add(
+        self,
+        day: int,
+        unit: int,
+        institution_id: int | None,
+        outcome: int,
+        ground: str,
+        source: int = -1,
+    ) -> int:
+        index = len(self.days)
+        self.days.append(day)
+        self.unit.append(unit)
+        self.institution.append(institution_id or 0)
+        self.outcome.append(outcome)
+        self.ground.append(self.ground_index[ground])
+        self.source.append(source)
+        self.has_again.append(0)
+        if source >= 0:
+            self.has_again[source] = 1
+        self.count[day - self.first_day] += 1
+        return index
+
+    def add_slot(self, slot: Slot) -> None:
+        index = self.add(slot.day, slot.unit, slot.institution_id, slot.outcome, slot.ground)
+        self.planned[index] = slot
+
+    def sort(self) -> None:
+        """Order the indexes by day, keeping the drawing order within a day (counting sort)."""
+        start = 0
+        for position, n in enumerate(self.count):
+            self.next[position] = start
+            start += n
+        self.order = array("l", bytes(self.order.itemsize * len(self.days)))
+        nexts, order, first = self.next, self.order, self.first_day
+        for index, day in enumerate(self.days):
+            position = day - first
+            order[nexts[position]] = index
+            nexts[position] += 1
+
+    def take(self, day: int) -> list[Slot]:
+        """The slots of ``day`` as objects, in the order they were drawn."""
+        position = day - self.first_day
+        end = self.next[position]
+        slots = []
+        for index in self.order[end - self.count[position] : end]:
+            slot = self.planned.pop(index, None)
+            if slot is None:
+                source = self.source[index]
+                slot = Slot(
+                    day=self.days[index],
+                    custody=self.units[self.unit[index]].custody,
+                    unit=self.unit[index],
+                    institution_id=self.institution[index] or None,
+                    outcome=self.outcome[index],
+                    ground=self.grounds[self.ground[index]],
+                    source=self.kept.pop(source) if source >= 0 else None,
+                )
+            if self.has_again[index]:
+                self.kept[index] = slot
+            slots.append(slot)
+        return slots
+
+
 class Generator(GrantSteps):
     """Plans and runs the bulk cases; hands rows to ``writer`` in batches."""
 
@@ -212,7 +301,10 @@ class Generator(GrantSteps):
         self.next_id = {t.name: writer.id_source(t, block) for t in TABLES}
         self.journal_id = self.next_id[JOURNAL_TABLE]
         self.counters = dict(CaseReferenceCounter.objects.values_list("year", "last_number"))
+        # CPR numbers are handed out per birth date (``_cpr``): the memory is one entry per
+        # date, not one per person; only the numbers already in the database are looked up.
         self.taken_cpr: set[str] = {c for c in Person.objects.values_list("cpr", flat=True) if c}
+        self.cpr_next: dict[date, list[int]] = {}
         self.batch = self._new_batch()
         self.buckets: dict[int, list[tuple[int, int, int, CaseState, tuple[Any, ...]]]] = (
             defaultdict(list)
@@ -327,54 +419,47 @@ class Generator(GrantSteps):
 
     # --- planning -----------------------------------------------------------------------
 
-    def slots(self, coverage: Sequence[tuple[str, str]]) -> dict[int, list[Slot]]:
-        """Draw every case's day, place and path; coverage cases first, planned up front."""
+    def slots(self, coverage: Sequence[tuple[str, str]]) -> SlotTable:
+        """Draw every case's day, place and path; coverage cases first, planned up front.
+
+        The draws are kept as a few bytes per case in a ``SlotTable``; a case's ``Slot``
+        object is made on its day (``SlotTable.take``), so memory does not hold a million
+        objects before the first case opens.
+        """
         rng = self.rng
         outcomes = list(range(len(OUTCOME_WEIGHTS)))
         outcome_weights = list(accumulate(OUTCOME_WEIGHTS))
         grounds = [str(g) for g in GROUND_WEIGHTS]
         ground_weights = list(accumulate(GROUND_WEIGHTS.values()))
         unit_ids = list(range(len(self.units)))
-        by_day: dict[int, list[Slot]] = defaultdict(list)
+        table = SlotTable(self.first_day, self.last_day, [*grounds, *INSIDE_GROUNDS], self.units)
         made = 0
         for track, status in coverage[: self.total]:
-            slot = self._coverage_slot(track, status)
-            by_day[slot.day].append(slot)
+            table.add_slot(self._coverage_slot(track, status))
             made += 1
         span = self.last_day - self.first_day + 1
         while made < self.total:
             unit = rng.choices(unit_ids, cum_weights=self.unit_weights)[0]
             custody = self.units[unit].custody
             outcome = rng.choices(outcomes, cum_weights=outcome_weights)[0]
-            slot = Slot(
-                day=self.first_day + rng.randrange(span),
-                custody=custody,
-                unit=unit,
-                institution_id=self.pick(self.institutions) if custody else None,
-                outcome=outcome,
-                ground=rng.choices(grounds, cum_weights=ground_weights)[0],
-            )
-            by_day[slot.day].append(slot)
+            day = self.first_day + rng.randrange(span)
+            institution_id = self.pick(self.institutions) if custody else None
+            ground = rng.choices(grounds, cum_weights=ground_weights)[0]
+            index = table.add(day, unit, institution_id, outcome, ground)
             made += 1
             if (
                 made < self.total
                 and outcome in (W_INQUIRY, W_ASSESSMENT, DROPPED)
                 and self.rand() < REATTEMPT_SHARE
             ):
-                day = slot.day + self.ri(365, 1000)
+                day = day + self.ri(365, 1000)
                 if day <= self.last_day:
-                    again = Slot(
-                        day=day,
-                        custody=custody,
-                        unit=unit,
-                        institution_id=slot.institution_id,
-                        outcome=rng.choices(outcomes, cum_weights=outcome_weights)[0],
-                        ground=self.pick(INSIDE_GROUNDS),
-                        source=slot,
-                    )
-                    by_day[day].append(again)
+                    outcome = rng.choices(outcomes, cum_weights=outcome_weights)[0]
+                    ground = self.pick(INSIDE_GROUNDS)
+                    table.add(day, unit, institution_id, outcome, ground, source=index)
                     made += 1
-        return by_day
+        table.sort()
+        return table
 
     def _coverage_slot(self, track: str, status: str) -> Slot:
         """A case that reaches ``status`` on ``track`` by yesterday (found by trial)."""
@@ -533,11 +618,11 @@ class Generator(GrantSteps):
     def run(self, coverage: Sequence[tuple[str, str]]) -> None:
         """Open every case on its day and run all steps in time order, flushing as it goes."""
         self.grants_setup()
-        by_day = self.slots(coverage)
+        table = self.slots(coverage)
         buckets = self.buckets
         dispatch = self.dispatch
         for day in range(self.first_day, self.last_day + 1):
-            for slot in by_day.pop(day, ()):
+            for slot in table.take(day):
                 self._schedule(slot)
             todays = buckets.pop(day, None)
             if not todays:
@@ -931,17 +1016,30 @@ class Generator(GrantSteps):
         return pk
 
     def _cpr(self, birth: date) -> str:
-        """An unused CPR number for ``birth`` that fails the old modulus-11 check."""
+        """An unused CPR number for ``birth`` that fails the old modulus-11 check.
+
+        The sequence numbers of one birth date are walked in a scattered order from a random
+        start (a stride coprime to their count visits each once), so no number is handed
+        out twice and nothing is kept per person.
+        """
         century = "0123" if birth.year < 2000 else "49"
+        capacity = len(century) * 1000
         prefix = birth.strftime("%d%m%y")
-        while True:
-            number = f"{prefix}{self.pick(century)}{int(self.rand() * 1000):03d}"
+        walk = self.cpr_next.get(birth)
+        if walk is None:
+            walk = self.cpr_next[birth] = [int(self.rand() * capacity), 0]
+        start, taken = walk
+        while taken < capacity:
+            index = (start + taken * CPR_STRIDE) % capacity
+            taken += 1
+            number = f"{prefix}{century[index // 1000]}{index % 1000:03d}"
             if number in self.taken_cpr:
                 continue
             if sum(int(d) * w for d, w in zip(number, CPR_WEIGHTS, strict=True)) % 11 == 0:
                 continue
-            self.taken_cpr.add(number)
+            walk[1] = taken
             return number
+        raise RuntimeError(f"No CPR number left for {birth}.")  # pragma: no cover
 
     def _programme(self, state: CaseState) -> str:
         return "dfk" if state.custody else state.unit.programme
@@ -1668,6 +1766,7 @@ TRANSITIONS_OF: dict[int, Callable[[tuple[Any, ...]], tuple[str, str]]] = {
     CLOSE: lambda a: (S.ADMITTED, S.CLOSED),
 }
 CPR_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+CPR_STRIDE = 997  # a prime: coprime to the 2,000 or 4,000 sequence numbers of a birth date
 JOURNAL_TABLE = JOURNAL.name
 AGENCIES = sorted(demo.ALL_AGENCIES)
 TOPICS = sorted(demo.ALL_TOPICS)
