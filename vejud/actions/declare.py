@@ -126,6 +126,9 @@ class CaseAction:
     # The answer to a success instead of going back to the case (request, access, result).
     after: Callable[[Any, CaseAccess, Any], Any] | None = None
     log_as: str = ""  # the access log's part when the form is shown (defaults to action_<name>)
+    # The service's keyword arguments from a valid form (default: its cleaned data), e.g. a
+    # form that carries a formset of rows.
+    data_of: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def view_name(self) -> str:

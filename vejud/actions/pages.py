@@ -52,7 +52,7 @@ def _run(
     request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, target: Any, form: Any
 ) -> HttpResponse | None:
     """Run the service on a valid form; return the answer, or None to show the form again."""
-    data = dict(form.cleaned_data)
+    data = action.data_of(form) if action.data_of else dict(form.cleaned_data)
     if "version" in data:
         data["expected_version"] = data.pop("version")
     try:
