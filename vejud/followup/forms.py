@@ -69,18 +69,24 @@ class ReviewForm(DkfdsForm):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, custody: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *args: Any, custody: bool, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.custody = custody
+        self.risks = RiskEventFormSet(data, prefix="risk")
         if not custody:
             del self.fields["custody_behaviour"]
             del self.fields["custody_evidence"]
+
+    def is_valid(self) -> bool:
+        """Validate the review and its risk rows (both, so every error shows at once)."""
+        return super().is_valid() & self.risks.is_valid()
 
     def changes(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """Return (rating, evidence) bound fields for each change rated on this case."""
         return [(self[c], self[EVIDENCE_FIELDS[c]]) for c in CHANGES if c in self.fields]
 
     def service_kwargs(self) -> dict[str, Any]:
-        """Return the cleaned data as keyword arguments for ``review_record``."""
+        """Return the cleaned data (risk rows too) as keyword arguments for ``review_record``."""
         data = self.cleaned_data
         rated = [c for c in CHANGES if c in self.fields]
         return {
@@ -89,6 +95,7 @@ class ReviewForm(DkfdsForm):
             "evidence": {c: data[EVIDENCE_FIELDS[c]] for c in rated},
             "motivation_level": data["motivation_level"],
             "note": data["note"],
+            "risk_events": risk_events(self.risks),
         }
 
 

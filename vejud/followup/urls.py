@@ -6,7 +6,6 @@ from vejud.followup.actions import ACTIONS
 
 app_name = "followup"
 urlpatterns = [
-    path("<str:reference>/opfoelgning/ny/", views.review_new, name="review_new"),
     *action_urls(ACTIONS),
     path("<str:reference>/opfoelgning/graf.svg", views.chart, name="chart"),
 ]

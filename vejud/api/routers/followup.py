@@ -12,15 +12,15 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router, Status
+from ninja import Path, Router
 
-from vejud.access.casework import may_act
 from vejud.access.rules import Part
+from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import REFERENCE_PATTERN
 from vejud.api.schemas_course import (
     ReviewIn,
@@ -30,10 +30,9 @@ from vejud.api.schemas_course import (
     WarningResolutionIn,
 )
 from vejud.cases.models import Case, CaseStatus
-from vejud.cases.states import Actor
-from vejud.followup.actions import WARNING_RESOLVE
-from vejud.followup.models import EarlyWarning, Review
-from vejud.followup.services import review_due_on, review_record
+from vejud.followup.actions import REVIEW_RECORD, WARNING_RESOLVE
+from vejud.followup.models import CHANGES, EarlyWarning, Review
+from vejud.followup.services import review_due_on
 
 router = Router(tags=["followup"])
 
@@ -87,49 +86,29 @@ def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
         "overdue": due is not None and due < timezone.localdate(),
         "reviews": items,
         "open_warnings": open_warnings,
-        "can_record": case.status == CaseStatus.ADMITTED
-        and may_act(api_user(request), case, Actor.CASEWORKER),
+        "can_record": REVIEW_RECORD.possible(api_user(request), case),
     }
 
 
-@router.post(
-    BASE + "/reviews",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: ReviewOut, **WRITE_ERRORS},
-    operation_id="review_record",
-    summary="Record a follow-up review",
-)
-def review_new(
-    request: HttpRequest,
-    payload: ReviewIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Record the four changes, the motivation level and risk events. The answer lists the
-    early warnings the review raised (a motivation dip, stalled progress, a risk event)."""
-    case = case_access_of(request).case
-    changes = ("crime_stopped", "environment_left", "lifestyle_changed", "custody_behaviour")
-    review = review_record(
-        actor=api_user(request),
-        case=case,
-        reviewed_on=payload.reviewed_on,
-        crime_stopped=payload.crime_stopped,
-        environment_left=payload.environment_left,
-        lifestyle_changed=payload.lifestyle_changed,
-        custody_behaviour=payload.custody_behaviour,
-        motivation_level=payload.motivation_level,
-        evidence={c: getattr(payload, f"{c}_evidence") for c in changes},
-        risk_events=[
-            {"kind": e.kind.value, "occurred_on": e.occurred_on, "note": e.note}
-            for e in payload.risk_events
-        ],
-        note=payload.note,
-    )
-    return Status(201, _reviews(case).get(pk=review.pk))
+def _review_fields(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The body as ``review_record``'s arguments: the evidence per change, the risk events."""
+    data["evidence"] = {c: data.pop(f"{c}_evidence") for c in CHANGES}
+    data["risk_events"] = [{**e, "kind": plain(e["kind"])} for e in data["risk_events"]]
+    return data
 
 
 register(
     router,
+    Operation(
+        REVIEW_RECORD,
+        "/reviews",
+        ReviewIn,
+        ReviewOut,
+        lambda review: _reviews(review.case).get(pk=review.pk),
+        "Record a follow-up review",
+        "review_record",
+        prepare=_review_fields,
+    ),
     Operation(
         WARNING_RESOLVE,
         "/warnings/{warning_id}/resolution",

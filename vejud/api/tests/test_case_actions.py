@@ -49,6 +49,13 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "consent": lambda c: consent_body(),
     "consent_withdraw": lambda c: {"withdrawn_on": c.opened_on.isoformat(), "note": "x"},
     "warning_resolve": lambda c: {"note": "Talked to him."},
+    "review_record": lambda c: {
+        "reviewed_on": c.opened_on.isoformat(),
+        "crime_stopped": 1,
+        "environment_left": 1,
+        "lifestyle_changed": 1,
+        "motivation_level": 3,
+    },
     "agreement_save": lambda c: {
         "parties": ["person", "police", "municipality"],
         "starts_on": c.opened_on.isoformat(),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from vejud.actions.declare import NOT_NOW
 from vejud.audit.models import AccessLog
 from vejud.cases.services import mentor_assign
 from vejud.followup.models import EarlyWarning, Review, RiskEvent, WarningReason
@@ -207,13 +208,15 @@ def test_a_future_date_is_refused_by_the_service(world, case):
     assert "A review cannot be dated in the future." in response.content.decode()
 
 
-def test_review_form_on_a_case_without_course_goes_back_with_a_message(world):
+def test_review_form_on_a_case_without_course_is_not_possible_now(world):
+    """The action table's answer (409, as the API gives it), no longer a redirect."""
     case = make_case(world.member_a, world.unit_a)
     response = verified_client(world.member_a).get(
-        reverse("followup:review_new", kwargs={"reference": case.reference}), follow=True
+        reverse("followup:review_new", kwargs={"reference": case.reference})
     )
-    assert response.redirect_chain[-1][0] == case.get_absolute_url()
-    assert "Reviews are recorded on an active exit course only." in response.content.decode()
+    assert response.status_code == 409
+    assert str(NOT_NOW) in response.content.decode()
+    assert not Review.objects.filter(case=case).exists()
 
 
 def test_opening_the_review_form_is_logged(world, case):
