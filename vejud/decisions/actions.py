@@ -63,11 +63,15 @@ def _find_request(case: Case, pk: int) -> InformationRequest:
 
 
 def _unanswered(case: Case, info: InformationRequest | None) -> bool:
-    """The request is unanswered (without one: the case has an unanswered request)."""
+    """The request is unanswered (without one: the case has an unanswered request).
+
+    Only on a case that has been referred: a question is asked on a referral, so a case in
+    any other status has none to answer (the panel need not look; the page and API agree).
+    """
+    if case.status not in ASKED_STATUSES:
+        return False
     if info is not None:
         return info.answered_at is None
-    if case.status not in ASKED_STATUSES:
-        return False  # a question is asked on a referral, which these cases have not had
     return InformationRequest.objects.filter(referral__case=case, answered_at__isnull=True).exists()
 
 
