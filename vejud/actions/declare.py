@@ -63,13 +63,15 @@ def any_status(actor: Actor) -> Pairs:
 
 @dataclass(frozen=True)
 class Target:
-    """An object of the case the action works on, named by an integer URL argument.
+    """An object of the case the action works on, named by a URL argument (an id, or e.g. a
+    kind for the case's one object of that kind: the slug says ``<int:…>`` or ``<str:…>``).
 
-    ``find(case, pk)`` returns it or raises Http404; ``kwarg`` is the service's keyword for it.
+    ``find(case, value)`` returns it (or None, for a condition to refuse) or raises Http404;
+    ``kwarg`` is the service's keyword for it.
     """
 
     param: str
-    find: Callable[[Case, int], Any]
+    find: Callable[[Case, Any], Any]
     kwarg: str
 
 

@@ -69,7 +69,7 @@ def _run(
 
 
 def action_page(
-    request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, **kwargs: int
+    request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, **kwargs: Any
 ) -> HttpResponse:
     """Serve ``action`` on the case: its form, its service, or why it is not possible now."""
     case = access.case
@@ -97,7 +97,7 @@ def page_view(action: CaseAction) -> Any:
 
     @case_view(part=action.part, capability=action.capability)
     @require_http_methods(list(action.methods))
-    def view(request: AuthenticatedRequest, access: CaseAccess, **kwargs: int) -> HttpResponse:
+    def view(request: AuthenticatedRequest, access: CaseAccess, **kwargs: Any) -> HttpResponse:
         return action_page(request, access, action, **kwargs)
 
     view.__name__ = view.__qualname__ = action.url_name

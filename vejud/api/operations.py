@@ -18,7 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Router, Status
 
-from vejud.actions.declare import CaseAction
+from vejud.actions.declare import CaseAction, plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ConflictOut, ErrorOut, ValidationErrorOut
@@ -39,7 +39,7 @@ class Operation:
 
     action: CaseAction
     path: str  # after ``/cases/{reference}``; a target is ``{<param>}``
-    body: type[Any]  # the ninja input schema
+    body: type[Any] | None  # the ninja input schema (None: the operation takes no body)
     out: Any  # the response schema of a success
     result: Callable[[Any], Any]  # the service's result as ``out``
     summary: str
@@ -49,6 +49,9 @@ class Operation:
     # Turns the body into the service's keyword arguments (case, target, body), e.g. a code
     # into the object it names, or a PATCH's missing fields into the target's values.
     prepare: Callable[[Any, Any, dict[str, Any]], dict[str, Any]] | None = None
+    # The target's path type when it is not an id (e.g. an enum of kinds); its value reaches
+    # ``Target.find`` as a plain value.
+    target_type: Any = None
 
 
 # Every operation registered, by action name (the test checks each action has one).
@@ -62,16 +65,18 @@ def _parameters(op: Operation) -> list[inspect.Parameter]:
         inspect.Parameter(
             "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
         ),
-        inspect.Parameter("payload", keyword, annotation=op.body),
         inspect.Parameter(
             "reference", keyword, annotation=str, default=Path(..., pattern=REFERENCE_PATTERN)
         ),
     ]
+    if op.body is not None:
+        params.insert(1, inspect.Parameter("payload", keyword, annotation=op.body))
     if action.target is not None:
+        annotation, default = op.target_type, Path(...)
+        if annotation is None:
+            annotation, default = int, Path(..., ge=1, le=ID_MAX)
         params.append(
-            inspect.Parameter(
-                action.target.param, keyword, annotation=int, default=Path(..., ge=1, le=ID_MAX)
-            )
+            inspect.Parameter(action.target.param, keyword, annotation=annotation, default=default)
         )
     return params
 
@@ -80,14 +85,16 @@ def _view(op: Operation) -> Callable[..., Any]:
     """Return the view function of ``op`` (its signature tells ninja the body and path)."""
     action = op.action
 
-    def view(request: HttpRequest, payload: Any, **kwargs: Any) -> Any:
+    def view(request: HttpRequest, payload: Any = None, **kwargs: Any) -> Any:
         user = api_user(request)
         case = case_access_of(request).case
-        target = action.target.find(case, kwargs[action.target.param]) if action.target else None
+        target = (
+            action.target.find(case, plain(kwargs[action.target.param])) if action.target else None
+        )
         refusal = action.refusal(user, case, target)
         if refusal is not None:
             return Status(refusal.status, {"detail": refusal.message})
-        data = payload.model_dump()
+        data = payload.model_dump() if payload is not None else {}
         if op.prepare is not None:
             data = op.prepare(case, target, data)
         result = action.call(user, case, target, data)

@@ -1,4 +1,5 @@
-"""Instrument pages: fill in a draft, sign it, correct a signed version, see the history."""
+"""Instrument pages: fill in a draft and see the history. Signing and correcting are declared
+case actions (``vejud.assessments.actions``)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ from vejud.assessments.services import (
     INSTRUMENTS,
     criteria_evaluate,
     criteria_in_force,
-    instrument_correct,
-    instrument_sign,
     motivation_save,
     programme_for_case,
     suitability_save,
@@ -147,50 +146,3 @@ def _edit_context(
         programme = programme_for_case(case)
         context["criteria_versions"] = list(programme.criteria_versions.all()) if programme else []
     return context
-
-
-@case_view(part=Part.JOURNAL)
-@require_http_methods(["POST"])
-def instrument_sign_view(
-    request: AuthenticatedRequest, access: CaseAccess, kind: str
-) -> HttpResponse:
-    """Sign the draft: from now on it cannot change."""
-    case = access.case
-    draft = _model(kind).objects.filter(case=case, signed_at__isnull=True).first()
-    if draft is None:
-        messages.error(request, _("There is no draft to sign."))
-    else:
-        try:
-            instrument_sign(actor=request.user, instrument=draft)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The assessment is signed."))
-    return redirect("assessments:edit", reference=case.reference, kind=kind)
-
-
-@case_view(part=Part.JOURNAL)
-@require_http_methods(["POST"])
-def instrument_correct_view(
-    request: AuthenticatedRequest, access: CaseAccess, kind: str
-) -> HttpResponse:
-    """Start a correction of the newest signed version."""
-    case = access.case
-    latest = (
-        _model(kind).objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()
-    )
-    form = CorrectionForm(request.POST)
-    if latest is None:
-        messages.error(request, _("There is no signed assessment to correct."))
-    elif not form.is_valid():
-        messages.error(request, _("Say why the assessment is corrected."))
-    else:
-        try:
-            instrument_correct(
-                actor=request.user, instrument=latest, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("A new version is started. Change it and sign it."))
-    return redirect("assessments:edit", reference=case.reference, kind=kind)

@@ -13,12 +13,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Path, Router
 
 from vejud.access.cases import log_case_access
 from vejud.access.rules import Part
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS, version_summary
 from vejud.api.schemas import (
     REFERENCE_PATTERN,
@@ -33,6 +34,7 @@ from vejud.api.schemas import (
     TargetGroupDraftIn,
     TargetGroupVersionOut,
 )
+from vejud.assessments.actions import ASSESSMENT_CORRECT, ASSESSMENT_SIGN
 from vejud.assessments.forms import AUTO_LABELS
 from vejud.assessments.models import (
     CriteriaVersion,
@@ -46,8 +48,6 @@ from vejud.assessments.services import (
     INSTRUMENTS,
     criteria_evaluate,
     criteria_in_force,
-    instrument_correct,
-    instrument_sign,
     motivation_save,
     programme_for_case,
     suitability_save,
@@ -113,7 +113,8 @@ def version_out(kind: str, instrument: Any, version_of: dict[int, int]) -> dict[
     return data
 
 
-def _single(kind: str, instrument: Any) -> dict[str, Any]:
+def _single(instrument: Any) -> dict[str, Any]:
+    kind = next(k for k, model in INSTRUMENTS.items() if isinstance(instrument, model))
     previous = instrument.supersedes if instrument.supersedes_id else None
     return version_out(kind, instrument, {previous.pk: previous.version} if previous else {})
 
@@ -257,7 +258,7 @@ def target_group_draft(
         answers={code: answer.model_dump() for code, answer in payload.answers.items()},
         reasoning=payload.reasoning,
     )
-    return _single("target_group", saved)
+    return _single(saved)
 
 
 @router.put(
@@ -281,7 +282,7 @@ def motivation_draft(
         case=case_access_of(request).case,
         **fields,
     )
-    return _single("motivation", saved)
+    return _single(saved)
 
 
 @router.put(
@@ -305,58 +306,30 @@ def suitability_draft(
         case=case_access_of(request).case,
         **fields,
     )
-    return _single("suitability", saved)
+    return _single(saved)
 
 
-@router.post(
-    BASE + "/{kind}/signature",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: InstrumentVersionOut, **WRITE_ERRORS},
-    operation_id="assessment_sign",
-    summary="Sign the draft",
+register(
+    router,
+    Operation(
+        ASSESSMENT_SIGN,
+        "/assessments/{kind}/signature",
+        None,
+        InstrumentVersionOut,
+        _single,
+        "Sign the draft",
+        "assessment_sign",
+        status=200,
+        target_type=InstrumentKind,
+    ),
+    Operation(
+        ASSESSMENT_CORRECT,
+        "/assessments/{kind}/corrections",
+        CorrectionIn,
+        InstrumentVersionOut,
+        _single,
+        "Start a correction of the newest signed version",
+        "assessment_correct",
+        target_type=InstrumentKind,
+    ),
 )
-def assessment_sign(
-    request: HttpRequest,
-    kind: InstrumentKind,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """Sign the draft; from then on it cannot change. 409 if there is no draft."""
-    case = case_access_of(request).case
-    draft = INSTRUMENTS[kind.value].objects.filter(case=case, signed_at__isnull=True).first()
-    if draft is None:
-        return Status(409, {"detail": _("There is no draft to sign.")})
-    signed = instrument_sign(actor=api_user(request), instrument=draft)
-    return _single(kind.value, signed)
-
-
-@router.post(
-    BASE + "/{kind}/corrections",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: InstrumentVersionOut, **WRITE_ERRORS},
-    operation_id="assessment_correct",
-    summary="Start a correction of the newest signed version",
-)
-def assessment_correct(
-    request: HttpRequest,
-    payload: CorrectionIn,
-    kind: InstrumentKind,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """Start a new draft version that copies the newest signed one and points at it."""
-    case = case_access_of(request).case
-    latest = (
-        INSTRUMENTS[kind.value]
-        .objects.filter(case=case, signed_at__isnull=False)
-        .order_by("-version")
-        .first()
-    )
-    if latest is None:
-        return Status(409, {"detail": _("There is no signed assessment to correct.")})
-    new = instrument_correct(
-        actor=api_user(request),
-        instrument=latest,
-        reason=payload.reason,
-    )
-    return Status(201, _single(kind.value, new))

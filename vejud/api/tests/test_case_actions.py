@@ -20,6 +20,8 @@ from vejud.accounts.models import User
 from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
 from vejud.api.tests.process_support import JsonApi, case_url, consent_body
+from vejud.assessments.models import MotivationAssessment, SuitabilityAssessment
+from vejud.assessments.services import INSTRUMENTS
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import mentor_assign
@@ -77,9 +79,11 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "expected_version": c.version,
     },
     "course_reopen": lambda c: {},
+    "assessment_sign": lambda c: {},
+    "assessment_correct": lambda c: {"reason": "A wrong rating."},
 }
-# The object of the case an action with a target works on.
-TARGETS: dict[str, Callable[[Case], int]] = {
+# The object of the case an action with a target works on (its id, or its kind).
+TARGETS: dict[str, Callable[[Case], int | str]] = {
     "answer_information": lambda c: InformationRequest.objects.get(referral__case=c).pk,
     "consent_withdraw": lambda c: Consent.objects.filter(case=c).earliest("id").pk,
     "warning_resolve": lambda c: _warning(c).pk,
@@ -87,7 +91,26 @@ TARGETS: dict[str, Callable[[Case], int]] = {
     "action_update": lambda c: PlanAction.objects.filter(case=c).earliest("id").pk,
     "offer_update": lambda c: CaseOffer.objects.filter(case=c).earliest("id").pk,
     "meeting_resolve": lambda c: MentorMeeting.objects.filter(case=c).earliest("id").pk,
+    "assessment_sign": lambda c: _instrument(c, SuitabilityAssessment, signed=False),
+    "assessment_correct": lambda c: _instrument(c, MotivationAssessment, signed=True),
 }
+
+
+def _instrument(case: Case, model: Any, *, signed: bool) -> str:
+    """The kind of an instrument with a signed version on ``case`` (the referred case has
+    them) and, unless ``signed``, a draft correcting it (empty, so it cannot be signed)."""
+    latest = model.objects.filter(case=case).latest("version")
+    assert latest.signed_at is not None
+    if not signed:
+        with audited():
+            draft = model.objects.create(
+                case=case,
+                version=latest.version + 1,
+                supersedes=latest,
+                created_by=latest.created_by,
+            )
+            audit_record(actor=None, action="test.instrument", obj=draft, case_id=case.pk)
+    return next(kind for kind, known in INSTRUMENTS.items() if known is model)
 
 
 def _warning(case: Case) -> EarlyWarning:
