@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field, Strict, model_validator
 
@@ -40,6 +41,7 @@ from vejud.courses.models import (
     OwnerAgency,
     Party,
 )
+from vejud.courses.selectors import add_months
 from vejud.followup.models import RiskKind, WarningReason
 from vejud.transfers.models import TransferStatus
 
@@ -91,9 +93,16 @@ class AgreementOut(Schema):
     expected_end: date | None
     signed_on: date | None
     terms: str
-    created_by: str
+    created_by: UserName
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_expected_end(obj: Any) -> date | None:
+        try:
+            return add_months(obj.starts_on, obj.expected_months)
+        except (ValueError, OverflowError):  # a start date at the end of the calendar
+            return None
 
 
 class GoalIn(StrictBody):
@@ -121,12 +130,16 @@ class ActionOut(Schema):
     goal_id: int
     description: str
     owner_agency: OwnerAgency
-    owner: str | None
+    owner: OptionalUserName
     deadline: date
     status: ActionStatus
     outcome: str
     overdue: bool
     updated_at: datetime
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.is_open and obj.deadline < timezone.localdate())
 
 
 class GoalOut(Schema):
@@ -136,6 +149,10 @@ class GoalOut(Schema):
     created_at: datetime
     actions: list[ActionOut] = Field(description="By deadline.")
 
+    @staticmethod
+    def resolve_actions(obj: Any) -> Any:
+        return obj.actions.all()
+
 
 class AreaOut(Schema):
     """The goals of one life area."""
@@ -143,6 +160,14 @@ class AreaOut(Schema):
     life_area: LifeArea
     label: str
     goals: list[GoalOut]
+
+    @staticmethod
+    def resolve_life_area(obj: Any) -> str:
+        return str(obj.code)
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
 
 
 class OfferIn(StrictBody):
@@ -170,6 +195,14 @@ class OfferOut(Schema):
     result: str
     updated_at: datetime
 
+    @staticmethod
+    def resolve_offer_type(obj: Any) -> str:
+        return str(obj.offer_type.code)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.offer_type.name)
+
 
 class WishOut(Schema):
     """Help the person wished for; ``offered`` is false where no offer meets it (a gap)."""
@@ -189,10 +222,15 @@ class MentorAssignIn(StrictBody):
 
 class MentorAssignmentOut(Schema):
     id: int
-    mentor: str
+    mentor: UserName
     starts_on: date
     ends_on: date | None
     current: bool
+
+    @staticmethod
+    def resolve_current(obj: Any) -> bool:
+        today = timezone.localdate()
+        return bool(obj.starts_on <= today and (obj.ends_on is None or obj.ends_on >= today))
 
 
 class MeetingIn(StrictBody):
@@ -214,7 +252,11 @@ class MeetingOut(Schema):
     note: str
     needs_attention: bool
     attention_resolved_at: datetime | None
-    attention_resolved_by: str | None
+    attention_resolved_by: OptionalUserName
+
+    @staticmethod
+    def resolve_mentor(obj: Any) -> str:
+        return str(obj.assignment.mentor.full_name)
 
 
 class ResolutionIn(StrictBody):
@@ -239,8 +281,12 @@ class ClosureOut(Schema):
     reason: ClosureReason
     reason_label: str
     summary: str
-    closed_by: str
+    closed_by: UserName
     closed_at: datetime
+
+    @staticmethod
+    def resolve_reason_label(obj: Any) -> str:
+        return str(obj.get_reason_display())
 
 
 class ClosureResultOut(Schema):

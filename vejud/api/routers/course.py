@@ -9,12 +9,10 @@ channel "api".
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
@@ -49,7 +47,7 @@ from vejud.api.schemas_course import (
     ReopenOut,
     ResolutionIn,
 )
-from vejud.cases.models import Case, MentorAssignment
+from vejud.cases.models import Case
 from vejud.courses.actions import (
     ACTION_ADD,
     ACTION_UPDATE,
@@ -65,14 +63,9 @@ from vejud.courses.actions import (
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
-    ExitAgreement,
     MentorMeeting,
-    PlanAction,
-    PlanGoal,
 )
 from vejud.courses.selectors import (
-    AreaPlan,
-    add_months,
     course_overview,
     course_plan,
     mentor_meetings,
@@ -118,122 +111,14 @@ def case_state(case_id: int) -> dict[str, Any]:
 # --- Shapes ------------------------------------------------------------------------------
 
 
-def _expected_end(agreement: ExitAgreement) -> date | None:
-    try:
-        return add_months(agreement.starts_on, agreement.expected_months)
-    except (ValueError, OverflowError):  # a start date at the end of the calendar
-        return None
-
-
-def agreement_out(agreement: ExitAgreement) -> dict[str, Any]:
-    return {
-        "parties": list(agreement.parties),
-        "starts_on": agreement.starts_on,
-        "expected_months": agreement.expected_months,
-        "expected_end": _expected_end(agreement),
-        "signed_on": agreement.signed_on,
-        "terms": agreement.terms,
-        "created_by": agreement.created_by.full_name,
-        "created_at": agreement.created_at,
-        "updated_at": agreement.updated_at,
-    }
-
-
-def action_out(action: PlanAction, today: date) -> dict[str, Any]:
-    return {
-        "id": action.pk,
-        "goal_id": action.goal_id,
-        "description": action.description,
-        "owner_agency": action.owner_agency,
-        "owner": action.owner.full_name if action.owner else None,
-        "deadline": action.deadline,
-        "status": action.status,
-        "outcome": action.outcome,
-        "overdue": action.is_open and action.deadline < today,
-        "updated_at": action.updated_at,
-    }
-
-
-def goal_out(goal: PlanGoal, actions: list[PlanAction], today: date) -> dict[str, Any]:
-    return {
-        "id": goal.pk,
-        "life_area": goal.life_area,
-        "goal": goal.goal,
-        "created_at": goal.created_at,
-        "actions": [action_out(a, today) for a in actions],
-    }
-
-
-def plan_out(areas: list[AreaPlan], today: date) -> list[dict[str, Any]]:
-    return [
-        {
-            "life_area": area.code,
-            "label": str(area.label),
-            "goals": [goal_out(g, list(g.actions.all()), today) for g in area.goals],
-        }
-        for area in areas
-    ]
-
-
-def offer_out(offer: CaseOffer) -> dict[str, Any]:
-    return {
-        "id": offer.pk,
-        "offer_type": offer.offer_type.code,
-        "name": offer.offer_type.name,
-        "provider": offer.provider,
-        "starts_on": offer.starts_on,
-        "ends_on": offer.ends_on,
-        "status": offer.status,
-        "result": offer.result,
-        "updated_at": offer.updated_at,
-    }
-
-
-def assignment_out(assignment: MentorAssignment, today: date) -> dict[str, Any]:
-    return {
-        "id": assignment.pk,
-        "mentor": assignment.mentor.full_name,
-        "starts_on": assignment.starts_on,
-        "ends_on": assignment.ends_on,
-        "current": assignment.starts_on <= today
-        and (assignment.ends_on is None or assignment.ends_on >= today),
-    }
-
-
-def meeting_out(meeting: MentorMeeting) -> dict[str, Any]:
-    resolver = meeting.attention_resolved_by if meeting.attention_resolved_by_id else None
-    return {
-        "id": meeting.pk,
-        "mentor": meeting.assignment.mentor.full_name,
-        "met_on": meeting.met_on,
-        "form": meeting.form,
-        "duration_minutes": meeting.duration_minutes,
-        "note": meeting.note,
-        "needs_attention": meeting.needs_attention,
-        "attention_resolved_at": meeting.attention_resolved_at,
-        "attention_resolved_by": resolver.full_name if resolver else None,
-    }
-
-
-def closure_out(closure: CaseClosure) -> dict[str, Any]:
-    return {
-        "reason": closure.reason,
-        "reason_label": str(closure.get_reason_display()),
-        "summary": closure.summary,
-        "closed_by": closure.closed_by.full_name,
-        "closed_at": closure.closed_at,
-    }
-
-
 def _people(users: Any) -> list[dict[str, str]]:
     return [{"email": u.email, "name": u.full_name} for u in users.only("email", "full_name")]
 
 
-def course_out(access: CaseAccess, user: User) -> dict[str, Any]:
+def _casework_view(access: CaseAccess, user: User) -> dict[str, Any]:
     """Return the unit's view of the course, in a fixed number of queries."""
     case = access.case
     overview = course_overview(access, user)
-    today = overview.plan.today
     meetings = list(
         MentorMeeting.objects.filter(case=case)
         .select_related("assignment__mentor", "attention_resolved_by")
@@ -255,21 +140,19 @@ def course_out(access: CaseAccess, user: User) -> dict[str, Any]:
         "version": case.version,
         "track": case.track,
         "course_started_on": case.course_started_on,
-        "agreement": agreement_out(overview.agreement) if overview.agreement else None,
-        "plan": plan_out(overview.plan.areas, today),
-        "offers": [offer_out(o) for o in overview.plan.offers],
+        "agreement": overview.agreement,
+        "plan": overview.plan.areas,
+        "offers": overview.plan.offers,
         "wishes": [{"code": w.code, "name": w.name, "offered": w.offered} for w in overview.wishes],
         "wishes_from_version": overview.wishes_from.version if overview.wishes_from else None,
         "gaps": [w.code for w in overview.gaps],
-        "mentors": [assignment_out(a, today) for a in overview.mentors],
-        "current_mentor": (
-            assignment_out(overview.current_mentor, today) if overview.current_mentor else None
-        ),
-        "meetings": [meeting_out(m) for m in meetings[:MEETINGS_SHOWN]],
+        "mentors": overview.mentors,
+        "current_mentor": overview.current_mentor,
+        "meetings": meetings[:MEETINGS_SHOWN],
         "meetings_more": len(meetings) > MEETINGS_SHOWN,
         "meeting_count": overview.meeting_count,
-        "attention": [meeting_out(m) for m in overview.attention],
-        "closure": closure_out(overview.closure) if overview.closure else None,
+        "attention": overview.attention,
+        "closure": overview.closure,
         "previous_reference": previous,
         "actions": overview.actions,
         "mentor_candidates": _people(mentor_candidates(case)) if editable else [],
@@ -277,7 +160,7 @@ def course_out(access: CaseAccess, user: User) -> dict[str, Any]:
     }
 
 
-def mentor_course_out(access: CaseAccess, user: User) -> dict[str, Any]:
+def _mentor_view(access: CaseAccess, user: User) -> dict[str, Any]:
     """Return the mentor's view: name, plan, offers, own meetings; nothing else."""
     case = access.case
     plan = course_plan(case)
@@ -287,9 +170,9 @@ def mentor_course_out(access: CaseAccess, user: User) -> dict[str, Any]:
         "reference": case.reference,
         "status": case.status,
         "person_name": case.person.full_name,
-        "plan": plan_out(plan.areas, plan.today),
-        "offers": [offer_out(o) for o in plan.offers],
-        "meetings": [meeting_out(m) for m in mentor_meetings(case, user, own_only=True)],
+        "plan": plan.areas,
+        "offers": plan.offers,
+        "meetings": mentor_meetings(case, user, own_only=True),
         "can_log": assignment is not None and mentor_meetings_open(case),
     }
 
@@ -312,10 +195,10 @@ def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PA
     access = case_access_of(request)
     user = api_user(request)
     if access.as_mentor:
-        data = mentor_course_out(access, user)
+        data = _mentor_view(access, user)
         log_case_read(request, access, Part.MENTOR_VIEW.value)
     else:
-        data = course_out(access, user)
+        data = _casework_view(access, user)
         log_case_read(request, access, "course")
     return data
 
@@ -353,7 +236,7 @@ def meeting_new(
         note=payload.note,
         needs_attention=payload.needs_attention,
     )
-    return Status(201, meeting_out(meeting))
+    return Status(201, _meeting(meeting))
 
 
 # --- The declared course actions (courses/actions.py) ----------------------------------------
@@ -387,17 +270,22 @@ def _kept(target: Any, data: dict[str, Any], *names: str) -> dict[str, Any]:
     return {**data, **{n: getattr(target, n) for n in names if data.get(n) is None}}
 
 
-def _meeting(meeting: MentorMeeting) -> dict[str, Any]:
+def _meeting(meeting: MentorMeeting) -> MentorMeeting:
     related = MentorMeeting.objects.select_related("assignment__mentor", "attention_resolved_by")
-    return meeting_out(related.get(pk=meeting.pk))
+    return related.get(pk=meeting.pk)
 
 
-def _offer(offer: CaseOffer) -> dict[str, Any]:
-    return offer_out(CaseOffer.objects.select_related("offer_type").get(pk=offer.pk))
+def _offer(offer: CaseOffer) -> CaseOffer:
+    return CaseOffer.objects.select_related("offer_type").get(pk=offer.pk)
 
 
 def _closure(closed: CaseClosure) -> dict[str, Any]:
-    return {"closure": closure_out(closed), "case": case_state(closed.case_id)}
+    return {"closure": closed, "case": case_state(closed.case_id)}
+
+
+def _same(result: Any) -> Any:
+    """The service's result as it is (its schema reads the attributes)."""
+    return result
 
 
 def _reopened(new: Case) -> dict[str, Any]:
@@ -412,7 +300,7 @@ register(
         "/agreement",
         AgreementIn,
         AgreementOut,
-        agreement_out,
+        _same,
         "Draw up or change the exit agreement",
         "agreement_save",
         status=200,
@@ -423,7 +311,7 @@ register(
         "/goals",
         GoalIn,
         GoalOut,
-        lambda goal: goal_out(goal, [], timezone.localdate()),
+        _same,
         "Add a goal to the exit plan",
         "goal_add",
     ),
@@ -432,7 +320,7 @@ register(
         "/goals/{goal_id}/actions",
         ActionIn,
         ActionOut,
-        lambda action: action_out(action, timezone.localdate()),
+        _same,
         "Add an action to a goal",
         "action_add",
         prepare=lambda case, goal, data: {**data, "owner": _owner(case, data["owner"])},
@@ -442,7 +330,7 @@ register(
         "/actions/{action_id}",
         ActionPatchIn,
         ActionOut,
-        lambda action: action_out(action, timezone.localdate()),
+        _same,
         "Change an action's status, outcome or deadline",
         "action_update",
         status=200,
@@ -476,7 +364,7 @@ register(
         "/mentor",
         MentorAssignIn,
         MentorAssignmentOut,
-        lambda assignment: assignment_out(assignment, timezone.localdate()),
+        _same,
         "Assign a mentor (the previous mentor's period ends)",
         "mentor_assign",
         prepare=lambda case, target, data: {**data, "mentor": _mentor(case, data["mentor"])},
