@@ -593,6 +593,10 @@ class CriteriaRefOut(Schema):
     label: str
     programme: str
 
+    @staticmethod
+    def resolve_programme(obj: Any) -> str:
+        return str(obj.programme.name)
+
 
 class CriterionAnswerOut(Schema):
     met: bool | None
@@ -601,7 +605,19 @@ class CriterionAnswerOut(Schema):
 
 
 class _VersionOut(VersionSummaryOut):
+    """A version with its content, read from the instrument (its model names its kind)."""
+
+    signed_by: OptionalUserName
+    created_by: UserName
     updated_at: datetime
+
+    @staticmethod
+    def resolve_signed(obj: Any) -> bool:
+        return obj.signed_at is not None
+
+    @staticmethod
+    def resolve_supersedes_version(obj: Any) -> int | None:
+        return obj.supersedes.version if obj.supersedes_id else None
 
 
 class TargetGroupVersionOut(_VersionOut):
@@ -610,6 +626,18 @@ class TargetGroupVersionOut(_VersionOut):
     answers: dict[str, CriterionAnswerOut]
     within_target_group: bool | None
     reasoning: str
+
+    @staticmethod
+    def resolve_answers(obj: Any) -> dict[str, dict[str, Any]]:
+        return {
+            str(code): {
+                "met": answer.get("met"),
+                "note": str(answer.get("note", "")),
+                "auto": bool(answer.get("auto", False)),
+            }
+            for code, answer in (obj.answers or {}).items()
+            if isinstance(answer, dict)
+        }
 
 
 class MotivationVersionOut(_VersionOut):
@@ -623,7 +651,7 @@ class MotivationVersionOut(_VersionOut):
     fear_borne: bool
     fear_note: str
     fear_only: bool = Field(description="Fear is the only factor: fear alone cannot carry an exit.")
-    motivation_kind: MotivationKind | None
+    motivation_kind: Annotated[MotivationKind | None, BlankAsNone]
     parole_only_motive: bool
     level: int | None
     reasoning: str
@@ -639,7 +667,7 @@ class SuitabilityVersionOut(_VersionOut):
     steps_taken_reasoning: str
     will_and_ability: int | None
     will_and_ability_reasoning: str
-    judgement: SuitabilityJudgement | None
+    judgement: Annotated[SuitabilityJudgement | None, BlankAsNone]
     reasoning: str
 
 

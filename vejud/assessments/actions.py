@@ -52,9 +52,8 @@ def _back(success: Any) -> Any:
     """After a success: the instrument's page, saying what was done."""
 
     def after(request: Any, access: CaseAccess, instrument: Any) -> HttpResponse:
-        kind = next(k for k, model in INSTRUMENTS.items() if isinstance(instrument, model))
         messages.success(request, str(success))
-        return redirect("assessments:edit", reference=access.case.reference, kind=kind)
+        return redirect("assessments:edit", reference=access.case.reference, kind=instrument.kind)
 
     return after
 

@@ -177,6 +177,8 @@ def _instrument_constraints(prefix: str) -> list[models.BaseConstraint]:
 class TargetGroupAssessment(InstrumentBase):
     """Målgruppe: is the person within the programme's target group (criteria version in force)?"""
 
+    kind: ClassVar[str] = "target_group"  # the instrument's name in URLs and the API
+
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="target_group_assessments"
     )
@@ -213,6 +215,8 @@ class MotivationKind(models.TextChoices):
 class MotivationAssessment(InstrumentBase):
     """Motivation: an overall judgement of (I) push and pull factors, (II) the person's own
     explanation, (III) the help they wish for, (IV) whether fear carries the motivation."""
+
+    kind: ClassVar[str] = "motivation"  # the instrument's name in URLs and the API
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="motivation_assessments")
     supersedes = models.OneToOneField(
@@ -274,6 +278,8 @@ class SuitabilityJudgement(models.TextChoices):
 @signed_immutable
 class SuitabilityAssessment(InstrumentBase):
     """Egnethed: the four criteria, each rated with reasoning, and an overall judgement."""
+
+    kind: ClassVar[str] = "suitability"  # the instrument's name in URLs and the API
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suitability_assessments")
     supersedes = models.OneToOneField(

@@ -20,7 +20,7 @@ from vejud.access.rules import Part
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS, version_summary
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import (
     REFERENCE_PATTERN,
     AssessmentOut,
@@ -60,63 +60,6 @@ router = Router(tags=["assessments"])
 
 CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}/assessments"
-
-
-def version_out(kind: str, instrument: Any, version_of: dict[int, int]) -> dict[str, Any]:
-    """Return one version with its content, shaped for its kind."""
-    data = version_summary(instrument, version_of)
-    data["kind"] = kind
-    data["updated_at"] = instrument.updated_at
-    if isinstance(instrument, TargetGroupAssessment):
-        criteria = instrument.criteria_version
-        data.update(
-            criteria_version={
-                "id": criteria.pk,
-                "label": criteria.label,
-                "programme": criteria.programme.name,
-            },
-            answers={
-                str(code): {
-                    "met": answer.get("met"),
-                    "note": str(answer.get("note", "")),
-                    "auto": bool(answer.get("auto", False)),
-                }
-                for code, answer in (instrument.answers or {}).items()
-                if isinstance(answer, dict)
-            },
-            within_target_group=instrument.within_target_group,
-            reasoning=instrument.reasoning,
-        )
-    elif isinstance(instrument, MotivationAssessment):
-        fields = (
-            "push_factors",
-            "pull_factors",
-            "factors_note",
-            "own_explanation",
-            "help_wishes",
-            "help_note",
-            "fear_borne",
-            "fear_note",
-            "fear_only",
-            "parole_only_motive",
-            "level",
-            "reasoning",
-        )
-        data.update({f: getattr(instrument, f) for f in fields})
-        data["motivation_kind"] = instrument.motivation_kind or None
-    elif isinstance(instrument, SuitabilityAssessment):
-        for criterion in SuitabilityAssessment.CRITERIA:
-            data[criterion] = getattr(instrument, criterion)
-            data[f"{criterion}_reasoning"] = getattr(instrument, f"{criterion}_reasoning")
-        data["judgement"] = instrument.judgement or None
-        data["reasoning"] = instrument.reasoning
-    return data
-
-
-def _single(instrument: Any) -> dict[str, Any]:
-    kind = next(k for k, model in INSTRUMENTS.items() if isinstance(instrument, model))
-    previous = instrument.supersedes if instrument.supersedes_id else None
-    return version_out(kind, instrument, {previous.pk: previous.version} if previous else {})
 
 
 def _default_criteria(case: Case, draft: TargetGroupAssessment | None) -> CriteriaVersion | None:
@@ -184,7 +127,7 @@ def assessment_versions(
     """Return every version, newest first, and the choices a draft may use (the view is logged)."""
     access = case_access_of(request)
     model = INSTRUMENTS[kind.value]
-    related = ["signed_by", "created_by"]
+    related = ["signed_by", "created_by", "supersedes"]
     if model is TargetGroupAssessment:
         related.append("criteria_version__programme")
     versions = list(
@@ -197,11 +140,10 @@ def assessment_versions(
         request=request,
         channel="api",
     )
-    version_of = {v.pk: v.version for v in versions}
     return {
         "kind": kind.value,
         "label": str(INSTRUMENT_LABELS[kind.value]),
-        "versions": [version_out(kind.value, v, version_of) for v in versions],
+        "versions": versions,
         **_draft_choices(kind, access.case, versions),
     }
 
@@ -236,7 +178,7 @@ def target_group_draft(
     request: HttpRequest,
     payload: TargetGroupDraftIn,
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> dict[str, Any]:
+) -> TargetGroupAssessment:
     """Save the draft (replacing its content) against a criteria version of the programme."""
     case = case_access_of(request).case
     draft = TargetGroupAssessment.objects.filter(case=case, signed_at__isnull=True).first()
@@ -258,7 +200,7 @@ def target_group_draft(
         answers={code: answer.model_dump() for code, answer in payload.answers.items()},
         reasoning=payload.reasoning,
     )
-    return _single(saved)
+    return saved
 
 
 @router.put(
@@ -273,7 +215,7 @@ def motivation_draft(
     request: HttpRequest,
     payload: MotivationDraftIn,
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> dict[str, Any]:
+) -> MotivationAssessment:
     """Save the draft (replacing its content); fear_only in the answer flags fear alone."""
     fields = payload.model_dump()
     fields["motivation_kind"] = payload.motivation_kind.value if payload.motivation_kind else ""
@@ -282,7 +224,7 @@ def motivation_draft(
         case=case_access_of(request).case,
         **fields,
     )
-    return _single(saved)
+    return saved
 
 
 @router.put(
@@ -297,7 +239,7 @@ def suitability_draft(
     request: HttpRequest,
     payload: SuitabilityDraftIn,
     reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> dict[str, Any]:
+) -> SuitabilityAssessment:
     """Save the draft (replacing its content): four criteria rated 1-4, and the judgement."""
     fields = payload.model_dump()
     fields["judgement"] = payload.judgement.value if payload.judgement else ""
@@ -306,7 +248,12 @@ def suitability_draft(
         case=case_access_of(request).case,
         **fields,
     )
-    return _single(saved)
+    return saved
+
+
+def _itself(instrument: Any) -> Any:
+    """The signed or new version as it is (its schema reads the attributes)."""
+    return instrument
 
 
 register(
@@ -316,7 +263,7 @@ register(
         "/assessments/{kind}/signature",
         None,
         InstrumentVersionOut,
-        _single,
+        _itself,
         "Sign the draft",
         "assessment_sign",
         status=200,
@@ -327,7 +274,7 @@ register(
         "/assessments/{kind}/corrections",
         CorrectionIn,
         InstrumentVersionOut,
-        _single,
+        _itself,
         "Start a correction of the newest signed version",
         "assessment_correct",
         target_type=InstrumentKind,

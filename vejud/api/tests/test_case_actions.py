@@ -21,7 +21,6 @@ from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
 from vejud.api.tests.process_support import JsonApi, case_url, consent_body
 from vejud.assessments.models import MotivationAssessment, SuitabilityAssessment
-from vejud.assessments.services import INSTRUMENTS
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import mentor_assign
@@ -110,7 +109,7 @@ def _instrument(case: Case, model: Any, *, signed: bool) -> str:
                 created_by=latest.created_by,
             )
             audit_record(actor=None, action="test.instrument", obj=draft, case_id=case.pk)
-    return next(kind for kind, known in INSTRUMENTS.items() if known is model)
+    return str(model.kind)
 
 
 def _warning(case: Case) -> EarlyWarning:
