@@ -17,6 +17,7 @@ from ninja import Path, Router
 
 from vejud.access.cases import log_case_access
 from vejud.access.rules import Part
+from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
@@ -34,24 +35,13 @@ from vejud.api.schemas import (
     TargetGroupDraftIn,
     TargetGroupVersionOut,
 )
+from vejud.assessments import services
 from vejud.assessments.actions import ASSESSMENT_CORRECT, ASSESSMENT_SIGN
 from vejud.assessments.forms import AUTO_LABELS
 from vejud.assessments.models import (
     CriteriaVersion,
-    MotivationAssessment,
     MotivationFactor,
-    SuitabilityAssessment,
     TargetGroupAssessment,
-)
-from vejud.assessments.services import (
-    INSTRUMENT_LABELS,
-    INSTRUMENTS,
-    criteria_evaluate,
-    criteria_in_force,
-    motivation_save,
-    programme_for_case,
-    suitability_save,
-    target_group_save,
 )
 from vejud.cases.models import Case
 from vejud.offers.models import OfferType
@@ -66,15 +56,16 @@ def _default_criteria(case: Case, draft: TargetGroupAssessment | None) -> Criter
     """Return the criteria version a draft uses when none is named (as the page does)."""
     if draft is not None:
         return draft.criteria_version
-    programme = programme_for_case(case)
+    programme = services.programme_for_case(case)
     if programme is None:
         return None
-    return criteria_in_force(programme, on=case.opened_on) or criteria_in_force(programme)
+    in_force = services.criteria_in_force
+    return in_force(programme, on=case.opened_on) or in_force(programme)
 
 
 def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[dict[str, Any]]:
     """Return the criteria versions a target-group draft may use, with their criteria."""
-    programme = programme_for_case(case)
+    programme = services.programme_for_case(case)
     if programme is None:
         return []
     today = timezone.localdate()
@@ -84,7 +75,7 @@ def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[
     for version in programme.criteria_versions.all():
         if not (version.in_force_on(case.opened_on) or version.in_force_on(today)):
             continue
-        auto = criteria_evaluate(case, version, on=case.opened_on)
+        auto = services.criteria_evaluate(case, version, on=case.opened_on)
         criteria = [
             {"code": code, "text": str(AUTO_LABELS[code]), "auto_met": answer["met"]}
             for code, answer in auto.items()
@@ -126,7 +117,7 @@ def assessment_versions(
 ) -> dict[str, Any]:
     """Return every version, newest first, and the choices a draft may use (the view is logged)."""
     access = case_access_of(request)
-    model = INSTRUMENTS[kind.value]
+    model = services.INSTRUMENTS[kind.value]
     related = ["signed_by", "created_by", "supersedes"]
     if model is TargetGroupAssessment:
         related.append("criteria_version__programme")
@@ -142,7 +133,7 @@ def assessment_versions(
     )
     return {
         "kind": kind.value,
-        "label": str(INSTRUMENT_LABELS[kind.value]),
+        "label": str(services.INSTRUMENT_LABELS[kind.value]),
         "versions": versions,
         **_draft_choices(kind, access.case, versions),
     }
@@ -185,7 +176,7 @@ def target_group_draft(
     if payload.criteria_version is None:
         version = _default_criteria(case, draft)
     else:
-        programme = programme_for_case(case)
+        programme = services.programme_for_case(case)
         version = CriteriaVersion.objects.filter(
             pk=payload.criteria_version, programme=programme
         ).first()
@@ -193,7 +184,7 @@ def target_group_draft(
         raise ValidationError(
             {"criteria_version": _("Unknown criteria version.")}, code="criteria_version"
         )
-    saved = target_group_save(
+    saved = services.target_group_save(
         actor=api_user(request),
         case=case,
         criteria_version=version,
@@ -203,52 +194,46 @@ def target_group_draft(
     return saved
 
 
-@router.put(
-    BASE + "/motivation/draft",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: MotivationVersionOut, **WRITE_ERRORS},
-    operation_id="motivation_draft",
-    summary="Save the motivation draft",
-)
-def motivation_draft(
-    request: HttpRequest,
-    payload: MotivationDraftIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> MotivationAssessment:
-    """Save the draft (replacing its content); fear_only in the answer flags fear alone."""
-    fields = payload.model_dump()
-    fields["motivation_kind"] = payload.motivation_kind.value if payload.motivation_kind else ""
-    saved = motivation_save(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        **fields,
-    )
-    return saved
+DRAFT_DESCRIPTIONS = {
+    "motivation": "Save the draft (replacing its content); fear_only in the answer flags fear alone.",
+    "suitability": "Save the draft (replacing its content): four criteria rated 1-4, and the "
+    "judgement.",
+}
 
 
-@router.put(
-    BASE + "/suitability/draft",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: SuitabilityVersionOut, **WRITE_ERRORS},
-    operation_id="suitability_draft",
-    summary="Save the suitability draft",
+def _draft_operation(kind: str, body: type[Any], out: Any, save: Any, choice: str) -> None:
+    """Register the PUT saving the draft of ``kind`` whose body holds its fields as they are
+    (``choice``: the one choice that is blank when not made)."""
+
+    def view(request: HttpRequest, payload: Any, reference: str) -> Any:
+        fields = payload.model_dump()
+        fields[choice] = plain(fields[choice]) or ""
+        return save(actor=api_user(request), case=case_access_of(request).case, **fields)
+
+    view.__annotations__ = {"request": HttpRequest, "payload": body, "return": out}
+    view.__defaults__ = (Path(..., pattern=REFERENCE_PATTERN),)
+    view.__name__ = f"{kind}_draft"
+    view.__doc__ = DRAFT_DESCRIPTIONS[kind]
+    router.put(
+        f"{BASE}/{kind}/draft",
+        auth=CASEWORK.auth,
+        openapi_extra=CASEWORK.policy,
+        response={200: out, **WRITE_ERRORS},
+        operation_id=f"{kind}_draft",
+        summary=f"Save the {kind} draft",
+    )(view)
+
+
+_draft_operation(
+    "motivation",
+    MotivationDraftIn,
+    MotivationVersionOut,
+    services.motivation_save,
+    "motivation_kind",
 )
-def suitability_draft(
-    request: HttpRequest,
-    payload: SuitabilityDraftIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> SuitabilityAssessment:
-    """Save the draft (replacing its content): four criteria rated 1-4, and the judgement."""
-    fields = payload.model_dump()
-    fields["judgement"] = payload.judgement.value if payload.judgement else ""
-    saved = suitability_save(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        **fields,
-    )
-    return saved
+_draft_operation(
+    "suitability", SuitabilityDraftIn, SuitabilityVersionOut, services.suitability_save, "judgement"
+)
 
 
 def _itself(instrument: Any) -> Any:
