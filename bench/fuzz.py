@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import signal
 import subprocess
@@ -24,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from bench.harness import (
     BIN,
     DEFAULT_PG,
     PYTHON,
+    ROOT,
     clean_env,
     generated_keys,
     log,
@@ -52,12 +55,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers")
     parser.add_argument("--out", type=Path, default=None, help="write the counts as JSON here")
     parser.add_argument("--seed", type=int, default=None, help="schemathesis' random seed")
+    parser.add_argument(
+        "--max-steps", type=int, default=20, help="calls per stateful scenario (a chain's length)"
+    )
+    parser.add_argument(
+        "--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis' phases"
+    )
     return parser.parse_args(argv)
 
 
-def config_toml(prepared: dict[str, Any]) -> str:
-    """A schemathesis.toml offering the prepared references and ids as path parameters."""
+def config_toml(prepared: dict[str, Any], max_steps: int) -> str:
+    """A schemathesis.toml offering the prepared references and ids as path parameters, with
+    stateful scenarios long enough to follow the links from a list to the deep operations."""
     lines = [
+        "[phases.stateful]",
+        f"max-steps = {int(max_steps)}",
+        "",
+        "[phases.stateful.inference]",
+        "algorithms = []",
+        "",
         "[dictionaries.references]",
         f"values = {json.dumps(prepared['references'])}",
     ]
@@ -76,11 +92,24 @@ def count(ndjson: Path) -> dict[str, Any]:
     statuses: Counter[str] = Counter()
     failures: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
+    followed: Counter[str] = Counter()  # calls made through a link, by link
+    followed_2xx: Counter[str] = Counter()
     for line in ndjson.read_text().splitlines():
         event = json.loads(line) if line.strip() else {}
         recorder = (event.get("ScenarioFinished") or {}).get("recorder") or {}
         interactions = recorder.get("interactions") or {}
         checks = recorder.get("checks") or {}
+        for case_id, node in (recorder.get("cases") or {}).items():
+            transition = node.get("transition") or {}
+            if not node.get("is_transition_applied") or not transition.get("id"):
+                continue
+            status = ((interactions.get(case_id) or {}).get("response") or {}).get("status_code")
+            if status is None:
+                continue
+            link = ("inferred " if transition.get("is_inferred") else "") + transition["id"]
+            followed[link] += 1
+            if isinstance(status, int) and 200 <= status < 300:
+                followed_2xx[link] += 1
         for case_id, interaction in interactions.items():
             calls += 1
             response = interaction.get("response") or {}
@@ -101,6 +130,21 @@ def count(ndjson: Path) -> dict[str, Any]:
         "statuses": dict(statuses),
         "failures": dict(failures),
         "examples": examples,
+        "followed": dict(followed),
+        "followed_2xx": dict(followed_2xx),
+    }
+
+
+def links_summary(followed: Counter[str], followed_2xx: Counter[str]) -> dict[str, Any]:
+    """How many links the stateful phase followed (declared and schemathesis' inferred ones)."""
+    declared = {link for link in followed if not link.startswith("inferred ")}
+    return {
+        "links_followed": len(followed),
+        "declared_links_followed": len(declared),
+        "declared_links_answered_2xx": len(declared & set(followed_2xx)),
+        "calls_through_links": sum(followed.values()),
+        "calls_through_links_2xx": sum(followed_2xx.values()),
+        "calls_through_declared_links": sum(followed[link] for link in declared),
     }
 
 
@@ -129,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     run([str(BIN / "vejud"), "migrate", "-v0"], env)
     log("preparing cases, the pool and a token per role")
     prepared = json.loads(run([str(PYTHON), "-m", "bench.fuzz_prepare"], env))
-    (work / "schemathesis.toml").write_text(config_toml(prepared))
+    (work / "schemathesis.toml").write_text(config_toml(prepared, args.max_steps))
     server = start_server(env, args.workers, work)
     base = f"http://127.0.0.1:{server.port}"
     signal.signal(signal.SIGTERM, _stop)
@@ -147,9 +191,19 @@ def main(argv: list[str] | None = None) -> int:
         "statuses": Counter(),
         "failures": Counter(),
         "examples": {},
+        "followed": Counter(),
+        "followed_2xx": Counter(),
     }
     rounds = 0
     started = time.monotonic()
+    started_utc = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    schemathesis_version = subprocess.run(
+        [str(BIN / "st"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     try:
         while total["calls"] < args.calls:
             for role, token in prepared["tokens"].items():
@@ -166,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--checks",
                     "all",
                     "--phases",
-                    "examples,coverage,fuzzing,stateful",
+                    args.phases,
                     "--header",
                     f"Authorization: Bearer {token}",
                     "--max-examples",
@@ -189,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                     command, cwd=work, capture_output=True, text=True, check=False
                 )
                 (work / f"round-{rounds}-{role}.txt").write_text(result.stdout + result.stderr)
-                counted = count(report) if report.exists() else {"calls": 0}
+                counted: dict[str, Any] = count(report) if report.exists() else {"calls": 0}
                 if not counted["calls"]:
                     raise SystemExit(
                         f"bench/fuzz: round {rounds} made no call:\n{result.stdout[-2000:]}"
@@ -197,19 +251,29 @@ def main(argv: list[str] | None = None) -> int:
                 total["calls"] += counted["calls"]
                 total["statuses"].update(counted["statuses"])
                 total["failures"].update(counted["failures"])
+                total["followed"].update(counted["followed"])
+                total["followed_2xx"].update(counted["followed_2xx"])
                 for name, samples in counted["examples"].items():
                     total["examples"].setdefault(name, [])
                     total["examples"][name] += samples[: 5 - len(total["examples"][name])]
                 log(
                     f"  {counted['calls']} calls {dict(counted['statuses'])}"
-                    f" failures {dict(counted['failures'])}; total {total['calls']}"
+                    f" failures {dict(counted['failures'])};"
+                    f" {sum(counted['followed'].values())} through {len(counted['followed'])}"
+                    f" links; total {total['calls']}"
                 )
                 if total["calls"] >= args.calls:
                     break
     finally:
         server.stop()
     errors = sum(1 for line in server.log_path.read_text().splitlines() if " ERROR " in line)
-    result = {
+    summary = {
+        "commit": commit,
+        "started_utc": started_utc,
+        "finished_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "schemathesis": schemathesis_version,
         "calls": total["calls"],
         "rounds": rounds,
         "minutes": round((time.monotonic() - started) / 60, 1),
@@ -218,12 +282,14 @@ def main(argv: list[str] | None = None) -> int:
         "check_failures": dict(total["failures"]),
         "examples": total["examples"],
         "server_log_errors": errors,
+        **links_summary(total["followed"], total["followed_2xx"]),
+        "followed": dict(sorted(total["followed"].items())),
         "work_dir": str(work),
     }
-    print(json.dumps(result, indent=2))
+    print(json.dumps(summary, indent=2))
     if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
-    return 0 if result["server_5xx"] == 0 and not result["check_failures"] else 1
+        args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    return 0 if summary["server_5xx"] == 0 and not summary["check_failures"] else 1
 
 
 if __name__ == "__main__":
