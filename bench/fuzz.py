@@ -79,7 +79,12 @@ def config_toml(prepared: dict[str, Any], max_steps: int) -> str:
     ]
     for name, value in prepared["ids"].items():
         lines += [f"[dictionaries.{name}]", f"values = [{int(value)}]"]
+    for name, values in prepared["body"].items():
+        lines += [f"[dictionaries.body_{name}]", f"values = {json.dumps(values)}"]
     lines += ["", "[parameters]"]
+    for name, values in prepared["body"].items():
+        if values:
+            lines.append(f'"body.{name}" = {{ dictionary = "body_{name}", probability = 0.5 }}')
     lines.append('"path.reference" = { dictionary = "references", probability = 0.9 }')
     for name in prepared["ids"]:
         lines.append(f'"path.{name}" = {{ dictionary = "{name}", probability = 0.8 }}')
@@ -171,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         **generated_keys(),
     )
     run([str(BIN / "vejud"), "migrate", "-v0"], env)
+    run([str(BIN / "vejud"), "load-reference"], env)  # municipalities, as in production
     log("preparing cases, the pool and a token per role")
     prepared = json.loads(run([str(PYTHON), "-m", "bench.fuzz_prepare"], env))
     (work / "schemathesis.toml").write_text(config_toml(prepared, args.max_steps))

@@ -20,6 +20,7 @@ from django.utils import timezone  # noqa: E402
 
 from vejud.accounts.tokens import token_create  # noqa: E402
 from vejud.decisions.services import information_request_create  # noqa: E402
+from vejud.organisations.models import Municipality, Unit, UnitKind  # noqa: E402
 from vejud.pool.services import attachment_add  # noqa: E402
 from vejud.testing import make_world  # noqa: E402
 from vejud.testing.builders import (  # noqa: E402
@@ -72,6 +73,17 @@ def prepare() -> dict[str, object]:
     ids = {name: value for name, value in course.ids().items() if name != "case"}
     return {
         "references": references,
+        # Body values the API looks up or judges (an inquiry's municipality and institution, a
+        # date not in the future), offered half the time so that generated inquiries can open
+        # cases and the stateful phase start from them.
+        "body": {
+            "municipality": list(Municipality.objects.values_list("name", flat=True)[:20]),
+            "received_on": [timezone.localdate().isoformat()],
+            "birth_date": ["1990-05-17"],
+            "institution": list(
+                Unit.objects.filter(kind=UnitKind.INSTITUTION).values_list("code", flat=True)[:10]
+            ),
+        },
         "ids": {
             **{f"{name}_id": value for name, value in ids.items()},
             "request_id": question.pk,
