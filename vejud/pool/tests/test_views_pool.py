@@ -82,7 +82,8 @@ def test_navigation_offers_the_pool_by_role(world, pool):
     analyst = verified_client(world.analyst).get(reverse("pool:overview")).content.decode()
     assert f'href="{reverse("pool:applications")}"' not in analyst
     decider = verified_client(world.decision_maker).get(reverse("pool:applications"))
-    assert decider.content.decode().count('aria-current="page"') == 1
+    # One current page in each menu: the desktop menu and the mobile menu.
+    assert decider.content.decode().count('aria-current="page"') == 2
 
 
 # --- The overview ---------------------------------------------------------------------------
