@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, Field, Strict, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, Strict, model_validator
 
 from vejud.api.schemas import (
     UNIT_CODE_PATTERN,
@@ -60,7 +60,9 @@ Rating = Annotated[
 
 
 class _AtLeastOne(StrictBody):
-    """A PATCH body: at least one field must be given."""
+    """A PATCH body: at least one field must be given (the schema says so: minProperties)."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     @model_validator(mode="after")
     def _something(self) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from vejud.api.api import api
 from vejud.api.tests.course_support import (
     CourseApi,
     admitted,
@@ -304,6 +305,20 @@ def test_patch_changes_only_what_is_given(world, case, ids):
     assert member.patch(offer_url, {"result": "Helped."}).json()["status"] == "planned"
     ended = member.patch(offer_url, {"status": "completed", "ends_on": today()}).json()
     assert (ended["status"], ended["result"], ended["ends_on"]) == ("completed", "Helped.", today())
+
+
+def test_an_empty_patch_is_refused_as_the_schema_says(world, case, ids):
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    member = CourseApi(world.member_a)
+    for path, schema in (
+        (f"/actions/{ids['action']}", "ActionPatchIn"),
+        (f"/offers/{ids['offer']}", "OfferPatchIn"),
+        ("/release-plan", "ReleasePlanIn"),
+    ):
+        assert schemas[schema]["minProperties"] == 1
+        response = member.patch(case_url(case, path), {})
+        assert response.status_code == 422
+        assert "at least one field" in response.json()["detail"][0]["msg"]
 
 
 def test_overdue_action_is_marked(world, case, ids):
