@@ -394,7 +394,10 @@ class TargetGroupDraftIn(StrictBody):
     criteria_version: Annotated[int, Field(ge=1, le=ID_MAX)] | None = Field(
         None, description="Id of the criteria version; default: the draft's, else the one in force."
     )
-    answers: dict[Code, CriterionAnswerIn] = Field(default_factory=dict, max_length=50)
+    # Keys that are no code are refused (422): the schema says so (no other property).
+    answers: dict[Code, CriterionAnswerIn] = Field(
+        default_factory=dict, max_length=50, json_schema_extra={"additionalProperties": False}
+    )
     reasoning: LongText = ""
 
 

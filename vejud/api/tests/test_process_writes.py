@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from vejud.api.api import api
 from vejud.api.tests.process_support import (
     JsonApi,
     case_url,
@@ -369,6 +370,7 @@ def test_target_group_records_the_criteria_version(world, assessing):
         ("suitability", {"reasoning": None}),
         ("target_group", {"answers": {"wants_out": {"met": "yes"}}}),
         ("target_group", {"answers": {"wants_out": {"met": True, "extra": 1}}}),
+        ("target_group", {"answers": {"not a code!": {"met": True}}}),
         ("target_group", {"criteria_version": "1"}),
     ],
 )
@@ -377,6 +379,13 @@ def test_invalid_draft_bodies_are_422(world, assessing, kind, body):
     response = JsonApi(world.member_a).put(case_url(assessing, f"/assessments/{kind}/draft"), body)
     assert response.status_code == 422, response.json()
     assert _state(assessing) == before
+
+
+def test_the_schema_refuses_answer_keys_that_are_no_code():
+    answers = api.get_openapi_schema()["components"]["schemas"]["TargetGroupDraftIn"]
+    answers = answers["properties"]["answers"]
+    assert list(answers["patternProperties"]) == ["^[-a-zA-Z0-9_]+$"]
+    assert answers["additionalProperties"] is False
 
 
 def test_drafts_only_during_assessment(world, inquiry):
