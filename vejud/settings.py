@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "vejud.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # vejud's 404 page also with DEBUG on (Django's technical page lists every URL).
+    "vejud.portal.middleware.OwnNotFoundPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vejud.core.middleware.ConflictMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -75,4 +75,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         "request_path": request.path,
     }
     body = loader.render_to_string("404.html", context, request=request)
-    return HttpResponseNotFound(body)
+    response = HttpResponseNotFound(body)
+    response.vejud_own_page = True  # type: ignore[attr-defined]  # see portal.middleware
+    return response

@@ -121,3 +121,27 @@ def test_ping_sends_a_visitor_to_login(client, db):
     response = client.get(reverse("portal:ping"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("path", ["/sager/EX-1999-99999/", "/no-such-page/", "/sager/x/y/z/"])
+def test_with_debug_on_a_404_is_vejuds_page_not_the_url_list(world, settings, path):
+    """The demo runs with DEBUG on: Django's technical 404 would list every URL pattern."""
+    settings.DEBUG = True
+    client = verified_client(world.member_a)
+    response = client.get(path)
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "URLconf" not in body and "sager/<str:reference>" not in body
+    assert '<main id="main-content"' in body  # vejud's layout, with the menu
+    with_debug_off = verified_client(world.member_a)
+    settings.DEBUG = False
+    assert with_debug_off.get(path).status_code == 404
+
+
+def test_with_debug_on_the_api_keeps_its_json_404(world, settings):
+    from vejud.testing.api import JsonApi
+
+    settings.DEBUG = True
+    response = JsonApi(world.member_a, raise_errors=False).get("/api/v1/cases/EX-1999-99999")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
