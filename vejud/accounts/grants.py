@@ -19,6 +19,7 @@ from vejud.access.rules import Capability, require, role_needs_four_eyes
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, RoleGrant, RoleGrantStatus, User
 from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.core.records import stamp
 from vejud.organisations.models import Unit
 
 
@@ -93,10 +94,7 @@ def role_grant_approve(*, actor: User, grant: RoleGrant) -> RoleGrant:
         valid_from=grant.valid_from,
         valid_to=grant.valid_to,
     )
-    grant.status = RoleGrantStatus.APPROVED
-    grant.decided_by = actor
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["membership", "status", "decided_by", "decided_at"])
+    stamp(grant, "decided", actor, membership=grant.membership, status=RoleGrantStatus.APPROVED)
     audit_record(
         actor=actor,
         action="role_grant.approve",
@@ -114,10 +112,7 @@ def role_grant_approve(*, actor: User, grant: RoleGrant) -> RoleGrant:
 def role_grant_reject(*, actor: User, grant: RoleGrant) -> RoleGrant:
     """Reject a pending request (the same four-eyes rule as approval)."""
     grant = _decidable(actor, grant)
-    grant.status = RoleGrantStatus.REJECTED
-    grant.decided_by = actor
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    stamp(grant, "decided", actor, status=RoleGrantStatus.REJECTED)
     audit_record(actor=actor, action="role_grant.reject", obj=grant, changes={"status": "rejected"})
     return grant
 
@@ -131,9 +126,7 @@ def role_grant_review(*, actor: User, grant: RoleGrant) -> RoleGrant:
         raise ValidationError(_("Only an approved grant awaiting review can be reviewed."))
     if actor.pk == grant.user_id:
         raise PermissionDenied(_("Your own grant: another auditor reviews it."))
-    grant.reviewed_by = actor
-    grant.reviewed_at = timezone.now()
-    grant.save(update_fields=["reviewed_by", "reviewed_at"])
+    stamp(grant, "reviewed", actor)
     audit_record(actor=actor, action="role_grant.review", obj=grant, changes={"reviewed": True})
     return grant
 

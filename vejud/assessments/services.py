@@ -28,6 +28,7 @@ from vejud.assessments.models import (
 )
 from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
+from vejud.core.records import stamp
 from vejud.offers.models import OfferType
 
 InstrumentT = TypeVar("InstrumentT", bound=InstrumentBase)
@@ -369,9 +370,7 @@ def instrument_sign(*, actor: User, instrument: InstrumentT) -> InstrumentT:
             % {"missing": ", ".join(str(m) for m in missing)},
             code="incomplete",
         )
-    instrument.signed_by = actor
-    instrument.signed_at = timezone.now()
-    instrument.save(update_fields=["signed_by", "signed_at"])
+    stamp(instrument, "signed", actor)
     audit_case_change(
         actor=actor,
         action=f"{model._meta.model_name}.sign",

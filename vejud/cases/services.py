@@ -31,6 +31,7 @@ from vejud.cases.models import (
 from vejud.cases.states import DECISION_TARGETS, TERMINAL, Transition, check_transition
 from vejud.core.errors import ConflictError
 from vejud.core.limits import check_date
+from vejud.core.records import stamp
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 from vejud.people.services import person_row_lock
@@ -252,10 +253,7 @@ def break_glass_review(*, actor: User, grant: BreakGlassGrant, note: str) -> Bre
         raise ValidationError(_("This access has already been reviewed."), code="reviewed")
     if grant.user_id == actor.pk:
         raise PermissionDenied(_("You cannot review your own access."))
-    grant.reviewed_by = actor
-    grant.reviewed_at = timezone.now()
-    grant.review_note = note.strip()
-    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    stamp(grant, "reviewed", actor, review_note=note.strip())
     audit_record(
         actor=actor,
         action="case.break_glass_review",

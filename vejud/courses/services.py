@@ -26,6 +26,7 @@ from vejud.cases.services import (
 )
 from vejud.cases.states import TERMINAL, Actor
 from vejud.core.dates import check_plausible_date
+from vejud.core.records import stamp
 from vejud.courses.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -338,9 +339,7 @@ def meeting_attention_resolve(
     meeting = MentorMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.needs_attention or meeting.attention_resolved_at is not None:
         raise ValidationError(_("Nothing to resolve."), code="resolved")
-    meeting.attention_resolved_at = timezone.now()
-    meeting.attention_resolved_by = actor
-    meeting.save(update_fields=["attention_resolved_at", "attention_resolved_by"])
+    stamp(meeting, "attention_resolved", actor)
     _audit(actor, "mentor.attention_resolved", meeting, case, {}, reason=note.strip())
     return meeting
 

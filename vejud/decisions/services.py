@@ -23,6 +23,7 @@ from vejud.audit.services import audit_case_change, audited_service
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
+from vejud.core.records import stamp
 from vejud.decisions.models import (
     Decision,
     DecisionLevel,
@@ -204,10 +205,7 @@ def information_request_answer(
         raise ValidationError(_("The request is already answered."), code="answered")
     if not answer.strip():
         raise ValidationError(_("Write the answer."), code="answer")
-    request.answer = answer.strip()
-    request.answered_by = actor
-    request.answered_at = timezone.now()
-    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    stamp(request, "answered", actor, answer=answer.strip())
     audit_case_change(
         actor=actor,
         action="referral.information_answer",

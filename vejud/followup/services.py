@@ -20,6 +20,7 @@ from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import case_row_lock, require_course_worker
 from vejud.cases.states import Actor
+from vejud.core.records import stamp
 from vejud.followup.models import (
     CHANGES,
     EarlyWarning,
@@ -201,10 +202,7 @@ def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWa
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     if warning.resolved_at is not None:
         raise ValidationError(_("The warning is already resolved."), code="resolved")
-    warning.resolved_at = timezone.now()
-    warning.resolved_by = actor
-    warning.resolution_note = note.strip()
-    warning.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    stamp(warning, "resolved", actor, resolution_note=note.strip())
     audit_case_change(
         actor=actor,
         action="early_warning.resolve",

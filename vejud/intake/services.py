@@ -17,6 +17,7 @@ from vejud.audit.services import audit_case_change, audit_record, audited_servic
 from vejud.cases.models import Case, Track
 from vejud.cases.services import OpenCaseError, case_create, open_case_refuse
 from vejud.core.limits import check_date
+from vejud.core.records import save_fields, stamp
 from vejud.intake.models import (
     Consent,
     ConsentAgency,
@@ -244,10 +245,7 @@ def possible_existing_person_link(
     case.previous_case = existing.cases.exclude(pk=case.pk).order_by("-opened_on", "-id").first()
     case.person = existing
     case.save(update_fields=["person", "previous_case"])
-    match.status = MatchStatus.LINKED
-    match.decided_by = actor
-    match.decided_at = timezone.now()
-    match.save(update_fields=["status", "decided_by", "decided_at"])
+    stamp(match, "decided", actor, status=MatchStatus.LINKED)
     PossibleExistingPerson.objects.filter(inquiry=match.inquiry, status=MatchStatus.PENDING).update(
         status=MatchStatus.REJECTED, decided_by=actor, decided_at=match.decided_at
     )
@@ -267,10 +265,7 @@ def possible_existing_person_reject(
 ) -> PossibleExistingPerson:
     """Record that the inquiry's person is not the existing one (the case stays as it is)."""
     _decidable(actor, match)
-    match.status = MatchStatus.REJECTED
-    match.decided_by = actor
-    match.decided_at = timezone.now()
-    match.save(update_fields=["status", "decided_by", "decided_at"])
+    stamp(match, "decided", actor, status=MatchStatus.REJECTED)
     audit_record(
         actor=actor,
         action="inquiry.possible_existing_person.reject",
@@ -337,10 +332,12 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, note:
         raise ValidationError(_("The consent is already withdrawn."), code="withdrawn")
     if withdrawn_on < consent.given_on or withdrawn_on > timezone.localdate():
         raise ValidationError(_("The withdrawal date is not possible."), code="withdrawn_on")
-    consent.withdrawn_on = withdrawn_on
-    consent.withdrawal_note = note.strip()
-    consent.withdrawal_recorded_by = actor
-    consent.save(update_fields=["withdrawn_on", "withdrawal_note", "withdrawal_recorded_by"])
+    save_fields(
+        consent,
+        withdrawn_on=withdrawn_on,
+        withdrawal_note=note.strip(),
+        withdrawal_recorded_by=actor,
+    )
     audit_case_change(
         actor=actor,
         action="consent.withdraw",

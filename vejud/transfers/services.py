@@ -22,6 +22,7 @@ from vejud.audit.services import (
 )
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.states import Actor
+from vejud.core.records import stamp
 from vejud.intake.models import ConsentAgency
 from vejud.intake.selectors import require_consent
 from vejud.organisations.models import Unit, UnitKind
@@ -115,11 +116,7 @@ def _decide(actor: User, transfer: Transfer, status: str, note: str) -> Transfer
         )
     if not can_receive(actor, transfer):
         raise PermissionDenied(_("Only the receiving unit answers a transfer."))
-    transfer.status = status
-    transfer.decided_by = actor
-    transfer.decided_at = timezone.now()
-    transfer.decision_note = note.strip()
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    stamp(transfer, "decided", actor, status=status, decision_note=note.strip())
     return transfer
 
 
@@ -187,10 +184,7 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
         raise ValidationError(
             _("The transfer is no longer awaiting an answer."), code="not_pending"
         )
-    transfer.status = TransferStatus.CANCELLED
-    transfer.decided_by = actor
-    transfer.decided_at = timezone.now()
-    transfer.save(update_fields=["status", "decided_by", "decided_at"])
+    stamp(transfer, "decided", actor, status=TransferStatus.CANCELLED)
     audit_record(
         actor=actor,
         action="transfer.cancel",
