@@ -14,7 +14,13 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from vejud.access.cases import CaseAccess, barred_persons, case_access, cases_visible_to
+from vejud.access.cases import (
+    CaseAccess,
+    barred_persons,
+    case_access,
+    cases_visible_to,
+    mentor_assignments,
+)
 from vejud.access.rules import Basis, Capability, has_capability, scope_for
 from vejud.accounts.models import Role, User
 from vejud.cases.models import Case, Track
@@ -27,12 +33,19 @@ class Actor(StrEnum):
     CASEWORKER = "caseworker"  # staff of the responsible unit / institution, or national staff
     UNIT_DECIDER = "unit_decider"  # the unit coordinator; custody staff for custody cases
     NATIONAL_DECIDER = "national_decider"  # the national decision-maker
+    # The case's mentor: an assignment in force, and the case open or ended within
+    # VEJUD_MENTOR_GRACE_DAYS (not a transition of the state table; the meeting log).
+    MENTOR = "mentor"
 
 
 def may_act(actor: User, case: Case, who: Actor) -> bool:
     """Return True if ``actor`` may make a transition of kind ``who`` on ``case``."""
     access = case_access(actor, case)
-    if access is None or access.basis == Basis.MENTOR:
+    if access is None:
+        return False
+    if who == Actor.MENTOR:
+        return is_case_mentor(actor, case)
+    if access.basis == Basis.MENTOR:
         return False
     scope = scope_for(actor)
     if who == Actor.CASEWORKER:
@@ -44,6 +57,13 @@ def may_act(actor: User, case: Case, who: Actor) -> bool:
     if who == Actor.NATIONAL_DECIDER:
         return is_national_decider(actor)
     return False
+
+
+def is_case_mentor(user: User, case: Case) -> bool:
+    """Return True if ``user`` is the case's mentor today: an assignment in force, on a case
+    open or ended within the mentor's grace period (``VEJUD_MENTOR_GRACE_DAYS``)."""
+    today = timezone.localdate()
+    return mentor_assignments(user.pk, today).filter(case_id=case.pk).exists()
 
 
 def is_national_decider(user: User) -> bool:

@@ -52,6 +52,7 @@ class Operation:
     # The target's path type when it is not an id (e.g. an enum of kinds); its value reaches
     # ``Target.find`` as a plain value.
     target_type: Any = None
+    description: str = ""  # the operation's description (default: the action's title)
 
 
 # Every operation registered, by action name (the test checks each action has one).
@@ -102,7 +103,7 @@ def _view(op: Operation) -> Callable[..., Any]:
 
     view.__signature__ = inspect.Signature(_parameters(op))  # type: ignore[attr-defined]
     view.__name__ = op.operation_id
-    view.__doc__ = str(action.title)
+    view.__doc__ = op.description or str(action.title)
     return view
 
 

@@ -1,10 +1,12 @@
-"""The exit-course actions on a case: agreement, plan, offers, mentor, flagged meetings,
-closure and reopening.
+"""The exit-course actions on a case: agreement, plan, offers, mentor, the mentor's meeting
+log, flagged meetings, closure and reopening.
 
 The course runs while the case can still be closed by its own service (the state table's
 ADMITTED → CLOSED, made by ``case_close``): then the agreement, plan, offers and mentor
 can change. A case that has ended (nothing leads on from its status) can be reopened as
 a new attempt. A form shown by htmx comes back as the refreshed section of the panel.
+The case's mentor logs meetings on the mentor view while the course runs and, for the
+final note, once it is closed (until the mentor's grace period ends).
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, retarget
 
 from vejud.access.assignment import mentor_candidates, owner_candidates
 from vejud.access.cases import CaseAccess
+from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.actions.declare import (
     CaseAction,
@@ -40,6 +45,7 @@ from vejud.courses.forms import (
     AgreementForm,
     CloseForm,
     GoalForm,
+    MeetingLogForm,
     MentorAssignForm,
     OfferForm,
     OfferUpdateForm,
@@ -47,12 +53,15 @@ from vejud.courses.forms import (
     ResolveForm,
 )
 from vejud.courses.models import CaseOffer, ExitAgreement, MentorMeeting, PlanAction, PlanGoal
-from vejud.courses.selectors import course_overview
+from vejud.courses.selectors import course_overview, course_plan, mentor_meetings
 
 # The course runs while its own closing transition (made by case_close) is possible.
 RUNNING = moving(
     lambda t: (t.source, t.target) in DECISION_TARGETS and t.target == CaseStatus.CLOSED
 )
+# The mentor's meeting log: the statuses in which mentor_meetings_open lets the case's
+# mentor log (the course, then the final note; Actor.MENTOR ends with the grace period).
+MENTORING = frozenset((status, Actor.MENTOR) for status in (CaseStatus.ADMITTED, CaseStatus.CLOSED))
 # Service error codes that belong to a differently named form field.
 FIELD_ALIASES = {"duration": ("expected_months", "duration_minutes"), "period": ("ends_on",)}
 SECTIONS = {
@@ -302,6 +311,59 @@ MEETING_RESOLVE = CaseAction(
         context=_form("mentor", _("Resolved"), lambda meeting: meeting.note),
     )
 )
+MEETING_LOGGED = _("The meeting is logged.")
+
+
+def mentor_context(
+    access: CaseAccess, user: User, *, can_log: bool, message: str = ""
+) -> dict[str, Any]:
+    """The mentor view: the person's name, the plan and the meetings (a mentor's own only)."""
+    case = access.case
+    return {
+        "case": case,
+        "person_name": case.person.full_name,
+        "plan": course_plan(case),
+        "meetings": mentor_meetings(case, user, own_only=access.as_mentor),
+        "own_only": access.as_mentor,
+        "can_log": can_log,
+        "meeting_message": message,
+    }
+
+
+def meeting_form_kwargs(case: Case, target: Any) -> dict[str, Any]:
+    return {"initial": {"met_on": timezone.localdate()}, "prefix": "meeting"}
+
+
+def _meeting_logged(request: Any, access: CaseAccess, result: Any) -> HttpResponse:
+    """Back to the mentor view; by htmx the refreshed log with an empty form and the message."""
+    if not request.headers.get("HX-Request"):
+        messages.success(request, str(MEETING_LOGGED))
+        return redirect(reverse("courses:mentor_view", args=[access.case.reference]))
+    context = mentor_context(access, request.user, can_log=True, message=str(MEETING_LOGGED))
+    form = MeetingLogForm(**meeting_form_kwargs(access.case, None))
+    return render(request, "courses/_meetings.html", {**context, "form": form})
+
+
+# Served by the mentor view's POST (courses.views.mentor_view shows the page).
+MEETING_LOG = CaseAction(
+    name="meeting_log",
+    namespace="courses",
+    url_name="mentor_view",
+    slug="mentor/",
+    title=_("Log a meeting"),
+    form=MeetingLogForm,
+    form_kwargs=meeting_form_kwargs,
+    service=services.meeting_log,
+    when=MENTORING,
+    part=Part.MENTOR_VIEW,
+    methods=("POST",),
+    template="courses/mentor_view.html",
+    partial_template="courses/_meetings.html",
+    context=lambda access, user, target: mentor_context(access, user, can_log=True),
+    error_fields=FIELD_ALIASES,
+    success=MEETING_LOGGED,
+    after=_meeting_logged,
+)
 COURSE_CLOSE = CaseAction(
     **_course(
         name="course_close",
@@ -342,6 +404,7 @@ COURSE_REOPEN = CaseAction(
     }
 )
 
+# The pages of the actions with their own URL (the meeting log is the mentor view's POST).
 ACTIONS = declare(
     AGREEMENT_SAVE,
     GOAL_ADD,
@@ -354,3 +417,4 @@ ACTIONS = declare(
     COURSE_CLOSE,
     COURSE_REOPEN,
 )
+declare(MEETING_LOG)

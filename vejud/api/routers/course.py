@@ -14,16 +14,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Path, Router
 
 from vejud.access.assignment import mentor_candidates, owner_candidates
-from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access, mentor_meetings_open
+from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access
 from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import REFERENCE_PATTERN
 from vejud.api.schemas_course import (
     ActionIn,
@@ -55,6 +55,7 @@ from vejud.courses.actions import (
     COURSE_CLOSE,
     COURSE_REOPEN,
     GOAL_ADD,
+    MEETING_LOG,
     MEETING_RESOLVE,
     MENTOR_ASSIGN,
     OFFER_ADD,
@@ -69,10 +70,6 @@ from vejud.courses.selectors import (
     course_overview,
     course_plan,
     mentor_meetings,
-)
-from vejud.courses.services import (
-    active_assignment,
-    meeting_log,
 )
 from vejud.offers.models import OfferType
 
@@ -164,7 +161,6 @@ def _mentor_view(access: CaseAccess, user: User) -> dict[str, Any]:
     """Return the mentor's view: name, plan, offers, own meetings; nothing else."""
     case = access.case
     plan = course_plan(case)
-    assignment = active_assignment(case, user)
     return {
         "view": "mentor",
         "reference": case.reference,
@@ -173,7 +169,7 @@ def _mentor_view(access: CaseAccess, user: User) -> dict[str, Any]:
         "plan": plan.areas,
         "offers": plan.offers,
         "meetings": mentor_meetings(case, user, own_only=True),
-        "can_log": assignment is not None and mentor_meetings_open(case),
+        "can_log": MEETING_LOG.possible(user, case),
     }
 
 
@@ -207,36 +203,6 @@ def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PA
 
 
 # --- Offers --------------------------------------------------------------------------------
-
-
-# --- Mentor and meetings -------------------------------------------------------------------
-
-
-@router.post(
-    BASE + "/meetings",
-    auth=MENTOR_VIEW.auth,
-    openapi_extra=MENTOR_VIEW.policy,
-    response={201: MeetingOut, **WRITE_ERRORS},
-    operation_id="meeting_log",
-    summary="Log a meeting (the case's mentor)",
-)
-def meeting_new(
-    request: HttpRequest,
-    payload: MeetingIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """The case's mentor logs a meeting; needs_attention raises a task for the coordinator.
-    Anyone else is answered 403."""
-    meeting = meeting_log(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        met_on=payload.met_on,
-        form=payload.form.value,
-        duration_minutes=payload.duration_minutes,
-        note=payload.note,
-        needs_attention=payload.needs_attention,
-    )
-    return Status(201, _meeting(meeting))
 
 
 # --- The declared course actions (courses/actions.py) ----------------------------------------
@@ -368,6 +334,17 @@ register(
         "Assign a mentor (the previous mentor's period ends)",
         "mentor_assign",
         prepare=lambda case, target, data: {**data, "mentor": _mentor(case, data["mentor"])},
+    ),
+    Operation(
+        MEETING_LOG,
+        "/meetings",
+        MeetingIn,
+        MeetingOut,
+        _meeting,
+        "Log a meeting (the case's mentor)",
+        "meeting_log",
+        description="The case's mentor logs a meeting; needs_attention raises a task for the "
+        "coordinator.\nAnyone else is answered 403.",
     ),
     Operation(
         MEETING_RESOLVE,

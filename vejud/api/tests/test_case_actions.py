@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from vejud.accounts.models import User
 from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
@@ -34,6 +35,8 @@ from vejud.testing import make_admitted_case, verified_client
 from vejud.testing.builders import add_plan, log_flagged_meeting, make_referred_case
 
 USERS = ("member_a", "coordinator_a", "decision_maker", "adviser")
+# Who else asks, for an action only they take (the meeting log: the case's mentor).
+ALSO_USERS: dict[str, tuple[str, ...]] = {"meeting_log": ("mentor",)}
 
 # A body each action's schema accepts (the service may still refuse it: that is not "possible").
 BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
@@ -71,6 +74,11 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "offer_add": lambda c: {"offer_type": "therapy"},
     "offer_update": lambda c: {"result": "Went well."},
     "mentor_assign": lambda c: {"mentor": "someone@example.org"},
+    "meeting_log": lambda c: {
+        "met_on": timezone.localdate().isoformat(),
+        "form": "phone",
+        "duration_minutes": 10,
+    },
     "meeting_resolve": lambda c: {"note": "Called him."},
     "course_close": lambda c: {
         "reason": "completed",
@@ -208,7 +216,7 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
             Case.objects.filter(pk=case.pk).update(status=status)
             audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
         fresh = Case.objects.get(pk=case.pk)
-        for user_name in USERS:
+        for user_name in USERS + ALSO_USERS.get(name, ()):
             user = getattr(world, user_name)
             target = (
                 action.target.find(fresh, kwargs[action.target.param]) if action.target else None
