@@ -117,6 +117,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "link_inquiries": frozenset({"coordinator_a", "coordinator_b", "head"}),
     "grant_case_roles": frozenset({"head", "sysadmin"}),
     "review_role_grants": frozenset({"auditor"}),
+    # Training: staff working with exit cases take it; coordinators register their unit's
+    # staff; the national contact point runs it; coverage also for the analyst (counts only).
+    "take_training": CASEWORK | {"mentor"},
+    "register_staff": frozenset({"coordinator_a", "coordinator_b"}) | NATIONAL,
+    "manage_training": NATIONAL,
+    "view_training_coverage": frozenset({"coordinator_a", "coordinator_b", "analyst"}) | NATIONAL,
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})

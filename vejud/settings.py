@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "vejud.worklist",
     "vejud.statistics",
     "vejud.pool",
+    "vejud.training",
     "vejud.reference",
     "vejud.auditor",
     "vejud.portal",
@@ -346,6 +347,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vejud@localhost")
 
 # Case work settings.
 VEJUD_BREAK_GLASS_MINUTES = env_int("VEJUD_BREAK_GLASS_MINUTES", 60)
+# How long an offered training seat is held for the next in line on the waiting list.
+VEJUD_TRAINING_OFFER_HOURS = env_int("VEJUD_TRAINING_OFFER_HOURS", 48)
 VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
 VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)

@@ -90,9 +90,15 @@ class Capability(StrEnum):
     LINK_INQUIRIES = "link_inquiries"  # link an inquiry to a possible existing person of one's unit
     GRANT_CASE_ROLES = "grant_case_roles"  # request and approve (four eyes) case-access roles
     REVIEW_ROLE_GRANTS = "review_role_grants"  # the auditor's queue of case-access grants
+    TAKE_TRAINING = "take_training"  # the training catalogue, one's own registrations
+    REGISTER_STAFF = "register_staff"  # register others for training (unit's staff, or anyone)
+    MANAGE_TRAINING = "manage_training"  # sessions, attendance and every registration
+    VIEW_TRAINING_COVERAGE = "view_training_coverage"  # who is trained (analysts: counts only)
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
+# Staff working with exit cases: they take training and count in its coverage.
+TRAINEE_ROLES = CASEWORK_ROLES | {Role.MENTOR}
 
 CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_CASES: frozenset(CASEWORK_ROLES | {Role.MENTOR}),
@@ -114,6 +120,12 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.LINK_INQUIRIES: frozenset({Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD}),
     Capability.GRANT_CASE_ROLES: frozenset({Role.NATIONAL_HEAD, Role.SYSTEM_ADMINISTRATOR}),
     Capability.REVIEW_ROLE_GRANTS: frozenset({Role.AUDITOR}),
+    Capability.TAKE_TRAINING: frozenset(TRAINEE_ROLES),
+    Capability.REGISTER_STAFF: frozenset({Role.UNIT_COORDINATOR, *NATIONAL_ROLES}),
+    Capability.MANAGE_TRAINING: frozenset(NATIONAL_ROLES),
+    Capability.VIEW_TRAINING_COVERAGE: frozenset(
+        {Role.UNIT_COORDINATOR, Role.ANALYST, *NATIONAL_ROLES}
+    ),
 }
 
 # Roles that reach case content (read, or break the glass). A membership with one of these is

@@ -1,0 +1,145 @@
+"""Reads for training: trained shares (the waiting list's priority) and coverage.
+
+Who counts as staff working with exit cases, and which of their roles require a course, is
+asked of ``vejud.access.training``; this module only counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from vejud.access.training import (
+    CoverageReach,
+    StaffPost,
+    course_required_for,
+    exit_staff,
+    roles_of_posts,
+    staff_by_unit,
+)
+from vejud.organisations.models import Agency
+from vejud.training.models import Completion, Course
+
+
+def valid_completers(course: Course, day: date, user_ids: set[int] | None = None) -> set[int]:
+    """Return the ids of the users holding a completion of ``course`` valid on ``day``."""
+    rows = Completion.objects.filter(course=course)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=sorted(user_ids))
+    return {
+        user_id
+        for user_id, valid_until in rows.values_list("user_id", "valid_until")
+        if valid_until is None or valid_until >= day
+    }
+
+
+def trained_shares(
+    course: Course, unit_ids: list[int], *, on: date | None = None
+) -> dict[int, float]:
+    """Return, per unit, the share of its staff holding a valid completion of ``course``
+    (0.0 for a unit without staff)."""
+    day = on or timezone.localdate()
+    staff = staff_by_unit(unit_ids, on=day)
+    everyone = set().union(*staff.values()) if staff else set()
+    trained = valid_completers(course, day, everyone)
+    return {
+        unit_id: (len(members & trained) / len(members)) if members else 0.0
+        for unit_id, members in staff.items()
+    }
+
+
+# --- Coverage --------------------------------------------------------------------------------
+
+VALID = "valid"
+EXPIRED = "expired"
+MISSING = "missing"  # required for the role, never completed
+UNTRAINED = "untrained"  # not required, not completed
+
+
+@dataclass
+class Counts:
+    staff: int = 0
+    trained: int = 0
+    expired: int = 0
+    missing: int = 0
+
+    @property
+    def share(self) -> int:
+        """The trained share in whole per cent."""
+        return round(100 * self.trained / self.staff) if self.staff else 0
+
+
+@dataclass
+class CourseCoverage:
+    course: Course
+    total: Counts = field(default_factory=Counts)
+    by_agency: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_district: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_unit: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    # Named only for those who may see names: (post, state, valid_until or None).
+    attention: list[tuple[StaffPost, str, date | None]] = field(default_factory=list)
+
+    def agency_rows(self) -> list[tuple[str, Counts]]:
+        return [(str(Agency(a).label), c) for a, c in sorted(self.by_agency.items())]
+
+    def district_rows(self) -> list[tuple[str, Counts]]:
+        return sorted(self.by_district.items())
+
+    def unit_rows(self) -> list[tuple[str, Counts]]:
+        return sorted(self.by_unit.items())
+
+
+def _state(
+    latest: date | None, has_any: bool, required: bool, day: date
+) -> tuple[str, date | None]:
+    if has_any and (latest is None or latest >= day):
+        return VALID, latest
+    if has_any:
+        return EXPIRED, latest
+    return (MISSING if required else UNTRAINED), None
+
+
+def coverage(reach: CoverageReach, *, on: date | None = None) -> list[CourseCoverage]:
+    """Return, per active course, how many staff within ``reach`` hold a valid completion,
+    whose has expired and whose is missing though their role requires it, in total and per
+    agency, district and unit (a fixed number of queries whatever the size)."""
+    day = on or timezone.localdate()
+    posts = exit_staff(reach, on=day)
+    roles = roles_of_posts(posts, on=day)
+    courses = list(Course.objects.filter(is_active=True).order_by("title"))
+    latest: dict[tuple[int, int], date | None] = {}
+    for user_id, course_id, valid_until in Completion.objects.filter(
+        user_id__in=sorted({p.user_id for p in posts})
+    ).values_list("user_id", "course_id", "valid_until"):
+        key = (user_id, course_id)
+        if key not in latest:
+            latest[key] = valid_until
+        else:
+            current = latest[key]
+            latest[key] = (
+                None if current is None or valid_until is None else max(current, valid_until)
+            )
+    result = []
+    for course in courses:
+        cov = CourseCoverage(course=course)
+        for post in posts:
+            key = (post.user_id, course.pk)
+            required = course_required_for(course, roles.get(post.user_id, set()))
+            state, until = _state(latest.get(key), key in latest, required, day)
+            for counts in (
+                cov.total,
+                cov.by_agency[post.agency],
+                cov.by_district[post.district_name or "—"],
+                cov.by_unit[post.unit_name],
+            ):
+                counts.staff += 1
+                counts.trained += state == VALID
+                counts.expired += state == EXPIRED
+                counts.missing += state == MISSING
+            if reach.names and state in (EXPIRED, MISSING):
+                cov.attention.append((post, state, until))
+        result.append(cov)
+    return result
