@@ -131,6 +131,9 @@ class CaseAction:
     # The service's keyword arguments from a valid form (default: its cleaned data), e.g. a
     # form that carries a formset of rows.
     data_of: Callable[[Any], dict[str, Any]] | None = None
+    # Fixed arguments of the page's URL, for actions that share a page served by the app's
+    # own view (e.g. an instrument's ``kind``: one draft action per instrument).
+    url_kwargs: tuple[tuple[str, str], ...] = ()
 
     @property
     def view_name(self) -> str:

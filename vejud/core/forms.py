@@ -86,9 +86,14 @@ def service_error(
     """Show a service's ValidationError on the field it concerns, or above the form.
 
     The error's code names the field; ``aliases`` maps a code to the form fields it may
-    concern (the first the form has wins).
+    concern (the first the form has wins). An error by field (a model's ``full_clean``) goes
+    on the form's field of that name, else above the form.
     """
-    for error in exc.error_list:
+    if hasattr(exc, "error_dict"):
+        errors = [(key, e) for key, found in exc.error_dict.items() for e in found]
+    else:
+        errors = [("", e) for e in exc.error_list]
+    for key, error in errors:
         code = error.code or ""
-        names = (aliases or {}).get(code, (code,))
+        names = (*(aliases or {}).get(code, (code,)), key)
         form.add_error(next((n for n in names if n in form.fields), None), error)

@@ -1,7 +1,8 @@
 """The three instruments through the API: read all versions, save a draft, sign, correct.
 
-Same services and gate as the instrument pages (``vejud.assessments.views``); the
-draft body is specific to each instrument, so each has its own PUT operation.
+Same services and gate as the instrument pages (``vejud.assessments.views``); saving a
+draft, signing and correcting are the declared actions (``vejud.assessments.actions``). The
+draft body is specific to each instrument, so each has its own action and PUT operation.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import (
     REFERENCE_PATTERN,
     AssessmentOut,
@@ -36,7 +37,13 @@ from vejud.api.schemas import (
     TargetGroupVersionOut,
 )
 from vejud.assessments import services
-from vejud.assessments.actions import ASSESSMENT_CORRECT, ASSESSMENT_SIGN
+from vejud.assessments.actions import (
+    ASSESSMENT_CORRECT,
+    ASSESSMENT_SIGN,
+    MOTIVATION_DRAFT,
+    SUITABILITY_DRAFT,
+    TARGET_GROUP_DRAFT,
+)
 from vejud.assessments.forms import AUTO_LABELS
 from vejud.assessments.models import (
     CriteriaVersion,
@@ -157,83 +164,30 @@ def _draft_choices(kind: InstrumentKind, case: Case, versions: list[Any]) -> dic
     return choices
 
 
-@router.put(
-    BASE + "/target_group/draft",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: TargetGroupVersionOut, **WRITE_ERRORS},
-    operation_id="target_group_draft",
-    summary="Save the target-group draft",
-)
-def target_group_draft(
-    request: HttpRequest,
-    payload: TargetGroupDraftIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> TargetGroupAssessment:
-    """Save the draft (replacing its content) against a criteria version of the programme."""
-    case = case_access_of(request).case
-    draft = TargetGroupAssessment.objects.filter(case=case, signed_at__isnull=True).first()
-    if payload.criteria_version is None:
+def _target_group_fields(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The body's criteria version as the service wants it (default: as the page has it)."""
+    if data["criteria_version"] is None:
+        draft = TargetGroupAssessment.objects.filter(case=case, signed_at__isnull=True).first()
         version = _default_criteria(case, draft)
     else:
         programme = services.programme_for_case(case)
         version = CriteriaVersion.objects.filter(
-            pk=payload.criteria_version, programme=programme
+            pk=data["criteria_version"], programme=programme
         ).first()
     if version is None:
         raise ValidationError(
             {"criteria_version": _("Unknown criteria version.")}, code="criteria_version"
         )
-    saved = services.target_group_save(
-        actor=api_user(request),
-        case=case,
-        criteria_version=version,
-        answers={code: answer.model_dump() for code, answer in payload.answers.items()},
-        reasoning=payload.reasoning,
-    )
-    return saved
+    return {**data, "criteria_version": version}
 
 
-DRAFT_DESCRIPTIONS = {
-    "motivation": "Save the draft (replacing its content); fear_only in the answer flags fear alone.",
-    "suitability": "Save the draft (replacing its content): four criteria rated 1-4, and the "
-    "judgement.",
-}
+def _blank(choice: str) -> Any:
+    """A draft's body whose one choice ``choice`` is blank when not made, as the service wants."""
 
+    def prepare(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, choice: plain(data[choice]) or ""}
 
-def _draft_operation(kind: str, body: type[Any], out: Any, save: Any, choice: str) -> None:
-    """Register the PUT saving the draft of ``kind`` whose body holds its fields as they are
-    (``choice``: the one choice that is blank when not made)."""
-
-    def view(request: HttpRequest, payload: Any, reference: str) -> Any:
-        fields = payload.model_dump()
-        fields[choice] = plain(fields[choice]) or ""
-        return save(actor=api_user(request), case=case_access_of(request).case, **fields)
-
-    view.__annotations__ = {"request": HttpRequest, "payload": body, "return": out}
-    view.__defaults__ = (Path(..., pattern=REFERENCE_PATTERN),)
-    view.__name__ = f"{kind}_draft"
-    view.__doc__ = DRAFT_DESCRIPTIONS[kind]
-    router.put(
-        f"{BASE}/{kind}/draft",
-        auth=CASEWORK.auth,
-        openapi_extra=CASEWORK.policy,
-        response={200: out, **WRITE_ERRORS},
-        operation_id=f"{kind}_draft",
-        summary=f"Save the {kind} draft",
-    )(view)
-
-
-_draft_operation(
-    "motivation",
-    MotivationDraftIn,
-    MotivationVersionOut,
-    services.motivation_save,
-    "motivation_kind",
-)
-_draft_operation(
-    "suitability", SuitabilityDraftIn, SuitabilityVersionOut, services.suitability_save, "judgement"
-)
+    return prepare
 
 
 def _itself(instrument: Any) -> Any:
@@ -243,6 +197,48 @@ def _itself(instrument: Any) -> Any:
 
 register(
     router,
+    Operation(
+        TARGET_GROUP_DRAFT,
+        "/assessments/target_group/draft",
+        TargetGroupDraftIn,
+        TargetGroupVersionOut,
+        _itself,
+        "Save the target-group draft",
+        "target_group_draft",
+        status=200,
+        method="PUT",
+        prepare=_target_group_fields,
+        description="Save the draft (replacing its content) against a criteria version of the "
+        "programme.",
+    ),
+    Operation(
+        MOTIVATION_DRAFT,
+        "/assessments/motivation/draft",
+        MotivationDraftIn,
+        MotivationVersionOut,
+        _itself,
+        "Save the motivation draft",
+        "motivation_draft",
+        status=200,
+        method="PUT",
+        prepare=_blank("motivation_kind"),
+        description="Save the draft (replacing its content); fear_only in the answer flags fear "
+        "alone.",
+    ),
+    Operation(
+        SUITABILITY_DRAFT,
+        "/assessments/suitability/draft",
+        SuitabilityDraftIn,
+        SuitabilityVersionOut,
+        _itself,
+        "Save the suitability draft",
+        "suitability_draft",
+        status=200,
+        method="PUT",
+        prepare=_blank("judgement"),
+        description="Save the draft (replacing its content): four criteria rated 1-4, and the "
+        "judgement.",
+    ),
     Operation(
         ASSESSMENT_SIGN,
         "/assessments/{kind}/signature",
