@@ -18,7 +18,7 @@ from vejud.access.cases import (
     CaseAccess,
     barred_persons,
     case_access,
-    cases_visible_to,
+    may_list_cases,
     mentor_assignments,
 )
 from vejud.access.rules import Basis, Capability, has_capability, scope_for
@@ -121,8 +121,14 @@ def my_casework(user: User, today: date | None = None, prefix: str = "") -> Q:
 
 
 def casework_cases(user: User) -> QuerySet[Case]:
-    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass)."""
-    return cases_visible_to(user).filter(casework_condition(user))
+    """Return the cases ``user`` works on as unit or custody staff (not mentor or break-glass).
+
+    The casework condition lies inside the scope ``cases_visible_to`` reaches, so the list is
+    the condition less the person's lists, without the visible cases' one-by-one ids.
+    """
+    if not may_list_cases(user):
+        return Case.objects.none()
+    return Case.objects.filter(my_casework(user))
 
 
 def unit_decider_condition(user: User) -> Q:

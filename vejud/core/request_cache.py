@@ -9,7 +9,8 @@ so a request that changes access rules or moves a case never reads a stale answe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -39,6 +40,17 @@ def request_cache_clear() -> None:
         store.clear()
 
 
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep answers for the duration of the block, as one request does (the middleware's
+    scope; also for a test that counts the queries of what a page asks)."""
+    token = _store.set({})
+    try:
+        yield
+    finally:
+        _store.reset(token)
+
+
 class RequestCacheMiddleware:
     """Give each request its own empty cache, dropped when the response is made."""
 
@@ -46,8 +58,5 @@ class RequestCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        token = _store.set({})
-        try:
+        with request_scope():
             return self.get_response(request)
-        finally:
-            _store.reset(token)

@@ -265,7 +265,9 @@ def _grant_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
             tasks.append(Task(TaskKind.GRANT_AWAITING, ref, status, None, False, pk))
     if has_capability(user, Capability.APPLY_GRANTS):
         for pk, ref, status in (
-            Application.objects.filter(case__in=mine, status=ApplicationStatus.INFO_REQUESTED)
+            Application.objects.filter(
+                my_casework(user, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
+            )
             .order_by("updated_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
         ):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from vejud.core.request_cache import request_scope
 from vejud.courses.services import action_add, agreement_save, case_close
 from vejud.testing import make_admitted_case
 from vejud.testing.builders import add_goal, record_review
@@ -129,14 +130,14 @@ def _due_course(world, name):
 
 def test_query_count_does_not_grow_with_courses(world):
     _due_course(world, "One")
-    with CaptureQueriesContext(connection) as few:
+    with request_scope(), CaptureQueriesContext(connection) as few:
         few_tasks = tasks_for(world.coordinator_a)
     for name in ("Two", "Three", "Four"):
         _due_course(world, name)
-    with CaptureQueriesContext(connection) as many:
+    with request_scope(), CaptureQueriesContext(connection) as many:
         many_tasks = tasks_for(world.coordinator_a)
 
-    # Break-glass grants, one query per kind of task, and the unowned actions of the courses.
+    # The persons whose lists bar the user (once a request), one query per kind of task, and the unowned actions of the courses.
     assert len(many) == len(few) == 14, [q["sql"][:90] for q in few.captured_queries]
     kinds = (TaskKind.ACTION_DUE, TaskKind.REVIEW_DUE)
     assert sum(t.kind in kinds for t in few_tasks) == 3
