@@ -26,6 +26,12 @@ Rules (what the table encodes):
 - "transfer_receiver" (an answer to a transfer, named by ``transfer_id``): 403 without the
   capability, then 404 for everyone but the receiving unit's staff (``RECEIVERS``: the
   filler's transfer goes to unit B), as for a transfer that does not exist.
+- "training_registration" (a registration named by ``registration_id``: member A's, completed):
+  403 without the capability, then 404 for everyone but member A, unit A's coordinator and
+  the national contact point (``TRAINING_SEES``).
+- "training_teacher" (a session's attendance list, named by ``session_id``): 403 without the
+  capability, then 404 for everyone but its teacher (member B) and the national contact
+  point (``TEACHERS``).
 - admin (namespace ``admin``): only the system administrator gets content; everyone
   else gets a redirect to a login page, 403, 404 or 405 — never a 200 except the admin
   login form — and no admin page, not even the sysadmin's, shows case content.
@@ -127,6 +133,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
 RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit B)
+TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's registration
+TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
 
 # Routes without a declared policy that are allowed anyway, with the reason.
 ALLOWLIST = {
@@ -190,6 +198,11 @@ def expect(
         if not can(role, capability):
             return 403
         return ALLOW if role in RECEIVERS else 404
+    if kind in ("training_registration", "training_teacher"):
+        if not can(role, capability):
+            return 403
+        allowed = TRAINING_SEES if kind == "training_registration" else TEACHERS
+        return ALLOW if role in allowed else 404
     if kind == "case":
         if capability == "view_cases":
             if not (can(role, "view_cases") or can(role, "break_glass")):
@@ -296,6 +309,7 @@ class Matrix:
     secrets: tuple[str, ...]
     cache: dict[tuple[str, str, str], str] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)
+    made: dict[str, Any] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
         return None if role == "anonymous" else self.world.users[role]
@@ -701,6 +715,21 @@ def _pool_attachment(m: Matrix, role: str, variant: str) -> Any:
     return attachment.pk
 
 
+def _training(m: Matrix) -> tuple[Any, Any]:
+    """A session taught by member B, and member A's registration for it, completed (made once)."""
+    if "training" not in m.made:
+        from vejud.testing.training import make_course, make_session
+        from vejud.training.services import check_in, register
+
+        session = make_session(
+            m.world, make_course(m.world), capacity=30, teachers=[m.world.member_b]
+        )
+        registration = register(actor=m.world.member_a, session=session)
+        check_in(actor=m.world.adviser, registration=registration, day=session.days.get())
+        m.made["training"] = (session, registration)
+    return m.made["training"]
+
+
 # URL arguments other than reference/public_id, by name or by "route name:argument":
 # a real object of the right model (the requester's own where the route acts on the
 # user's own things). Extend when a route with a new argument appears.
@@ -722,6 +751,8 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "application_id": lambda m, role, v: _pool_application(m, v).pk,
     "attachment_id": _pool_attachment,
     "year": lambda m, role, v: _pool_year(m).year,
+    "session_id": lambda m, role, v: _training(m)[0].pk,
+    "registration_id": lambda m, role, v: _training(m)[1].pk,
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sager/", include("vejud.cases.urls")),
     path("opgaver/", include("vejud.worklist.urls")),
     path("statistik/", include("vejud.statistics.urls")),
+    path("uddannelse/", include("vejud.training.urls")),
     path("personer/", include("vejud.cases.person_urls")),
     path("revision/", include("vejud.auditor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,6 +26,7 @@ from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
 from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
+from vejud.api.routers.training import router as training_router
 from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.services import OpenCaseError, StaleCaseError
 from vejud.cases.states import IllegalTransitionError
@@ -74,6 +75,7 @@ api.add_router("", course_router)
 api.add_router("", followup_router)
 api.add_router("", transfers_router)
 api.add_router("", pool_router)
+api.add_router("", training_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -29,6 +29,8 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Grant applications"), "pool:applications", Capability.VIEW_GRANTS),
     (_("Central pool"), "pool:overview", Capability.VIEW_POOL),
     (_("Statistics"), "statistics:overview", Capability.VIEW_STATISTICS),
+    (_("Training"), "training:catalogue", Capability.TAKE_TRAINING),
+    (_("Training coverage"), "training:coverage", Capability.VIEW_TRAINING_COVERAGE),
     (_("Audit trail"), "audit:events", Capability.VIEW_AUDIT),
     (_("Access log"), "audit:access", Capability.VIEW_AUDIT),
     (_("Break-glass reviews"), "audit:break_glass_queue", Capability.REVIEW_BREAK_GLASS),

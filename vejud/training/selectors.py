@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from django.db.models import Max, Min, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from vejud.access.training import (
@@ -17,11 +19,26 @@ from vejud.access.training import (
     StaffPost,
     course_required_for,
     exit_staff,
+    required_courses,
     roles_of_posts,
     staff_by_unit,
 )
+from vejud.accounts.models import User
 from vejud.organisations.models import Agency
-from vejud.training.models import Completion, Course
+from vejud.training.models import (
+    Attendance,
+    Completion,
+    Course,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionDay,
+    SessionStatus,
+)
+
+CHECK_IN_STATUSES = frozenset(
+    {RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.COMPLETED}
+)
 
 
 def valid_completers(course: Course, day: date, user_ids: set[int] | None = None) -> set[int]:
@@ -143,3 +160,124 @@ def coverage(reach: CoverageReach, *, on: date | None = None) -> list[CourseCove
                 cov.attention.append((post, state, until))
         result.append(cov)
     return result
+
+
+# --- What the pages and the API show ---------------------------------------------------------
+
+
+def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
+    """Sessions not cancelled whose last day has not ended, soonest first, with their course
+    and days (three queries whatever the number)."""
+    moment = now or timezone.now()
+    return (
+        Session.objects.exclude(status=SessionStatus.CANCELLED)
+        .annotate(first_start=Min("days__starts_at"), last_end=Max("days__ends_at"))
+        .filter(last_end__gt=moment)
+        .select_related("course")
+        .prefetch_related("days")
+        .order_by("first_start", "pk")
+    )
+
+
+@dataclass
+class CatalogueEntry:
+    course: Course
+    sessions: list[Session]
+
+
+def catalogue(*, now: datetime | None = None) -> list[CatalogueEntry]:
+    """The active courses with their coming sessions (a fixed number of queries)."""
+    sessions: dict[int, list[Session]] = defaultdict(list)
+    for session in upcoming_sessions(now=now):
+        sessions[session.course_id].append(session)
+    courses = Course.objects.filter(is_active=True).select_related("prerequisite").order_by("title")
+    return [CatalogueEntry(course, sessions.get(course.pk, [])) for course in courses]
+
+
+def session_detail(session_id: int) -> Session:
+    """One session with its course, days, quotas and teachers; 404 if there is none."""
+    session = (
+        Session.objects.select_related("course", "course__prerequisite")
+        .prefetch_related("days", "quotas__district", "teachers")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def own_registration(user: User, session: Session) -> Registration | None:
+    """The user's registration for ``session`` that is not cancelled, if any."""
+    return (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """The place on the waiting list by time of registration (1 = first), or None."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    return Registration.objects.filter(
+        session_id=registration.session_id,
+        status=RegistrationStatus.WAITING,
+        created_at__lte=registration.created_at,
+    ).count()
+
+
+@dataclass
+class RequirementState:
+    course: Course
+    state: str  # VALID, EXPIRED or MISSING
+    valid_until: date | None
+
+
+def requirements_of(user: User, *, on: date | None = None) -> list[RequirementState]:
+    """What the user's roles require of them, and where they stand on each."""
+    day = on or timezone.localdate()
+    completions: dict[int, list[Completion]] = defaultdict(list)
+    for completion in Completion.objects.filter(user=user):
+        completions[completion.course_id].append(completion)
+    result = []
+    for course in required_courses(user, on=day).order_by("title"):
+        mine = completions.get(course.pk, [])
+        valid = [c for c in mine if c.valid_on(day)]
+        if valid:
+            until = (
+                None
+                if any(c.valid_until is None for c in valid)
+                else max(c.valid_until for c in valid if c.valid_until)
+            )
+            result.append(RequirementState(course, VALID, until))
+        elif mine:
+            until = max((c.valid_until for c in mine if c.valid_until), default=None)
+            result.append(RequirementState(course, EXPIRED, until))
+        else:
+            result.append(RequirementState(course, MISSING, None))
+    return result
+
+
+@dataclass
+class AttendanceSheet:
+    session: Session
+    days: list[SessionDay]
+    rows: list[tuple[Registration, list[tuple[SessionDay, bool]]]]
+
+
+def attendance_sheet(session: Session) -> AttendanceSheet:
+    """The participants holding a seat, and which days each was checked in (three queries)."""
+    days = list(session.days.order_by("starts_at"))
+    registrations = list(
+        Registration.objects.filter(session=session, status__in=sorted(CHECK_IN_STATUSES))
+        .select_related("user", "unit")
+        .order_by("user__full_name", "pk")
+    )
+    present = set(
+        Attendance.objects.filter(registration__session=session).values_list(
+            "registration_id", "day_id"
+        )
+    )
+    rows = [(r, [(d, (r.pk, d.pk) in present) for d in days]) for r in registrations]
+    return AttendanceSheet(session, days, rows)

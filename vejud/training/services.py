@@ -50,14 +50,11 @@ from vejud.training.models import (
     SessionDay,
     SessionStatus,
 )
-from vejud.training.selectors import trained_shares
+from vejud.training.selectors import CHECK_IN_STATUSES, trained_shares
 
 REGISTRABLE = frozenset({SessionStatus.OPEN, SessionStatus.FULL})
 CANCELLABLE = frozenset(
     {RegistrationStatus.REGISTERED, RegistrationStatus.WAITING, RegistrationStatus.OFFERED}
-)
-CHECK_IN_STATUSES = frozenset(
-    {RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.COMPLETED}
 )
 QuotaSpec = tuple[str, PoliceDistrict | None, int]  # (agency or "", district or None, seats)
 

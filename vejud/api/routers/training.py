@@ -1,0 +1,341 @@
+"""Training through the API (issue 16): the catalogue, sessions, registrations (register,
+cancel, accept an offer), attendance and coverage, under /training/.
+
+Same services and rules as the pages (``vejud.training.views``): a registration is opened
+by ``RegistrationGate`` (403 without the role, 404 alike for one that does not exist and one
+that is not the caller's to see) and an attendance list by ``TeacherGate`` (its teachers
+and the national contact point), both before the body is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from vejud.access.rules import Capability
+from vejud.access.training import (
+    coverage_reach,
+    registration_for,
+    registrations_visible_to,
+    session_for_teacher,
+    staff_registrable_by,
+)
+from vejud.accounts.models import User
+from vejud.api.auth import api_policy, api_user
+from vejud.api.gates import CapabilityGate
+from vejud.api.routers.course import field_error
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.schemas import ID_MAX, ErrorOut
+from vejud.api.schemas_training import (
+    TrainingAttendanceOut,
+    TrainingCheckInIn,
+    TrainingCourseListOut,
+    TrainingCoverageOut,
+    TrainingRegistrationIn,
+    TrainingRegistrationListOut,
+    TrainingRegistrationOut,
+    TrainingSessionDetailOut,
+    TrainingSessionListOut,
+)
+from vejud.training.models import Course, Registration, Session
+from vejud.training.selectors import (
+    CourseCoverage,
+    attendance_sheet,
+    coverage,
+    session_detail,
+    upcoming_sessions,
+)
+from vejud.training.services import accept_offer, cancel, check_in, register
+
+router = Router(tags=["training"])
+
+_OBJECT_ATTR = "vejud_training_object"
+RegistrationPath = Path(..., ge=1, le=ID_MAX)
+SessionPath = Path(..., ge=1, le=ID_MAX)
+
+
+def _path_id(request: HttpRequest, name: str) -> int | None:
+    match = request.resolver_match
+    raw = match.kwargs.get(name) if match is not None else None
+    if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 18):
+        return None  # left to the path validation (422)
+    return int(raw)
+
+
+class RegistrationGate(CapabilityGate):
+    """TAKE_TRAINING (403), then the registration must be one the caller sees (404)."""
+
+    def __init__(self) -> None:
+        super().__init__(Capability.TAKE_TRAINING)
+
+    def check(self, request: HttpRequest, user: User) -> None:
+        super().check(request, user)
+        pk = _path_id(request, "registration_id")
+        if pk is not None:
+            setattr(request, _OBJECT_ATTR, registration_for(user, pk))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return api_policy("training_registration", capability=self.capability)
+
+
+class TeacherGate(CapabilityGate):
+    """TAKE_TRAINING (403), then the caller must teach the session or be the national
+    contact point (404 otherwise)."""
+
+    def __init__(self) -> None:
+        super().__init__(Capability.TAKE_TRAINING)
+
+    def check(self, request: HttpRequest, user: User) -> None:
+        super().check(request, user)
+        pk = _path_id(request, "session_id")
+        if pk is not None:
+            setattr(request, _OBJECT_ATTR, session_for_teacher(user, pk))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return api_policy("training_teacher", capability=self.capability)
+
+
+TRAINS = CapabilityGate(Capability.TAKE_TRAINING)
+COVERAGE = CapabilityGate(Capability.VIEW_TRAINING_COVERAGE)
+REGISTRATION = RegistrationGate()
+TEACHER = TeacherGate()
+
+
+def _opened(request: HttpRequest, kind: type[Any]) -> Any:
+    found = getattr(request, _OBJECT_ATTR, None)
+    if not isinstance(found, kind):
+        raise Http404
+    return found
+
+
+def _registration(pk: int) -> Registration:
+    return Registration.objects.select_related("user", "unit").get(pk=pk)
+
+
+@router.get(
+    "/training/courses",
+    auth=TRAINS.auth,
+    openapi_extra=TRAINS.policy,
+    response={200: TrainingCourseListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="training_courses",
+    summary="List the training catalogue",
+)
+def courses(request: HttpRequest) -> Any:
+    """The active courses and theme days."""
+    return {"items": Course.objects.filter(is_active=True).order_by("title")}
+
+
+@router.get(
+    "/training/sessions",
+    auth=TRAINS.auth,
+    openapi_extra=TRAINS.policy,
+    response={200: TrainingSessionListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="training_sessions",
+    summary="List the coming sessions",
+)
+def sessions(request: HttpRequest) -> Any:
+    """Sessions not cancelled whose last day has not ended, soonest first."""
+    return {"items": upcoming_sessions()}
+
+
+@router.get(
+    "/training/sessions/{session_id}",
+    auth=TRAINS.auth,
+    openapi_extra=TRAINS.policy,
+    response={200: TrainingSessionDetailOut, **READ_ERRORS},
+    operation_id="training_session",
+    summary="Show a session",
+)
+def session(request: HttpRequest, session_id: int = SessionPath) -> Any:
+    """Days, place, capacity, free seats, quotas, deadline, teachers and status."""
+    return session_detail(session_id)
+
+
+def _participant(actor: User, email: str | None) -> User:
+    if email is None:
+        return actor
+    found = staff_registrable_by(actor).filter(email__iexact=email.strip()).first()
+    if found is None:
+        raise field_error(
+            "participant_email", _("Unknown participant, or not one you may register.")
+        )
+    return found
+
+
+@router.post(
+    "/training/sessions/{session_id}/registrations",
+    auth=TRAINS.auth,
+    openapi_extra=TRAINS.policy,
+    response={201: TrainingRegistrationOut, **WRITE_ERRORS},
+    operation_id="training_register",
+    summary="Register for a session (or join its waiting list)",
+)
+def registration_new(
+    request: HttpRequest, payload: TrainingRegistrationIn, session_id: int = SessionPath
+) -> Status[Any]:
+    """A seat if one is free within the capacity and the participant's quotas, else the
+    waiting list (409 ``full`` with ``waitlist`` false); 409 ``registered`` if already."""
+    actor = api_user(request)
+    registration = register(
+        actor=actor,
+        session=get_object_or_404(Session, pk=session_id),
+        participant=_participant(actor, payload.participant_email),
+        waitlist=payload.waitlist,
+    )
+    return Status(201, _registration(registration.pk))
+
+
+@router.get(
+    "/training/registrations",
+    auth=TRAINS.auth,
+    openapi_extra=TRAINS.policy,
+    response={200: TrainingRegistrationListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="training_registrations",
+    summary="List the registrations you may see",
+)
+def registrations(request: HttpRequest) -> Any:
+    """Your own; a coordinator also their unit's; the national contact point all."""
+    items = (
+        registrations_visible_to(api_user(request))
+        .select_related("user", "unit")
+        .order_by("-created_at", "-pk")
+    )
+    return {"items": items}
+
+
+@router.get(
+    "/training/registrations/{registration_id}",
+    auth=REGISTRATION.auth,
+    openapi_extra=REGISTRATION.policy,
+    response={200: TrainingRegistrationOut, **READ_ERRORS},
+    operation_id="training_registration",
+    summary="Show a registration",
+)
+def registration(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+    """One registration with its status (and the offer's expiry)."""
+    return _opened(request, Registration)
+
+
+@router.post(
+    "/training/registrations/{registration_id}/cancellation",
+    auth=REGISTRATION.auth,
+    openapi_extra=REGISTRATION.policy,
+    response={200: TrainingRegistrationOut, **WRITE_ERRORS},
+    operation_id="training_cancel",
+    summary="Cancel a registration, a place on the waiting list or an offer",
+)
+def registration_cancel(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+    """A freed seat is offered to the next in line at once; 422 if already ended."""
+    done = cancel(actor=api_user(request), registration=_opened(request, Registration))
+    return _registration(done.pk)
+
+
+@router.post(
+    "/training/registrations/{registration_id}/acceptance",
+    auth=REGISTRATION.auth,
+    openapi_extra=REGISTRATION.policy,
+    response={200: TrainingRegistrationOut, **WRITE_ERRORS},
+    operation_id="training_accept",
+    summary="Accept an offered seat",
+)
+def registration_accept(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+    """422 if there is no offer or it has expired."""
+    done = accept_offer(actor=api_user(request), registration=_opened(request, Registration))
+    return _registration(done.pk)
+
+
+def _sheet(session: Session) -> dict[str, Any]:
+    sheet = attendance_sheet(session)
+    return {
+        "session_id": session.pk,
+        "days": sheet.days,
+        "rows": [
+            {"registration": r, "days_present": [d.pk for d, present in marks if present]}
+            for r, marks in sheet.rows
+        ],
+    }
+
+
+@router.get(
+    "/training/sessions/{session_id}/attendance",
+    auth=TEACHER.auth,
+    openapi_extra=TEACHER.policy,
+    response={200: TrainingAttendanceOut, **READ_ERRORS},
+    operation_id="training_attendance",
+    summary="Show a session's attendance list",
+)
+def attendance(request: HttpRequest, session_id: int = SessionPath) -> Any:
+    """The participants holding a seat and the days each was checked in."""
+    return _sheet(_opened(request, Session))
+
+
+@router.post(
+    "/training/sessions/{session_id}/attendance",
+    auth=TEACHER.auth,
+    openapi_extra=TEACHER.policy,
+    response={200: TrainingAttendanceOut, **WRITE_ERRORS},
+    operation_id="training_check_in",
+    summary="Check a participant in on one day",
+)
+def attendance_check_in(
+    request: HttpRequest, payload: TrainingCheckInIn, session_id: int = SessionPath
+) -> Any:
+    """Every day attended completes the course; 409 if already checked in that day."""
+    session = _opened(request, Session)
+    registration = Registration.objects.filter(pk=payload.registration_id, session=session).first()
+    day = session.days.filter(pk=payload.day_id).first()
+    if registration is None:
+        raise field_error("registration_id", _("Not a registration of this session."))
+    if day is None:
+        raise field_error("day_id", _("Not a day of this session."))
+    check_in(actor=api_user(request), registration=registration, day=day)
+    return _sheet(session)
+
+
+def _counts(label: str, counts: Any) -> dict[str, Any]:
+    return {
+        "label": label,
+        **{k: getattr(counts, k) for k in ("staff", "trained", "expired", "missing")},
+    }
+
+
+def _course_out(cov: CourseCoverage, names: bool) -> dict[str, Any]:
+    return {
+        "course_id": cov.course.pk,
+        "course_title": cov.course.title,
+        "total": _counts("", cov.total),
+        "by_agency": [_counts(label, c) for label, c in cov.agency_rows()],
+        "by_district": [_counts(label, c) for label, c in cov.district_rows()],
+        "by_unit": [_counts(label, c) for label, c in cov.unit_rows()],
+        "attention": [
+            {"name": p.full_name, "unit": p.unit_name, "state": state, "valid_until": until}
+            for p, state, until in cov.attention
+        ]
+        if names
+        else None,
+    }
+
+
+@router.get(
+    "/training/coverage",
+    auth=COVERAGE.auth,
+    openapi_extra=COVERAGE.policy,
+    response={200: TrainingCoverageOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="training_coverage",
+    summary="Show who is trained, per course, agency, district and unit",
+)
+def training_coverage(request: HttpRequest) -> Any:
+    """The coordinator: their unit, by name; the national contact point: all, by name; the
+    analyst: all, counts only (``attention`` null)."""
+    reach = coverage_reach(api_user(request))
+    return {
+        "all_units": reach.all_units,
+        "names": reach.names,
+        "items": [_course_out(cov, reach.names) for cov in coverage(reach)],
+    }

@@ -1,0 +1,240 @@
+"""Training pages under /uddannelse/: the catalogue, a session (register, cancel, accept an
+offer), my training, the attendance list, coverage, the certificate and the .ics file.
+
+Each view is thin: gate → one selector or service → page or redirect. The gates are in
+``vejud.access.gate`` and ``vejud.access.training`` (wrong role 403; a registration or
+attendance list not the user's 404), and the services check again.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vejud.access.gate import AuthenticatedRequest, requires
+from vejud.access.rules import Capability, has_capability
+from vejud.access.training import (
+    coverage_reach,
+    may_take_attendance,
+    registration_view,
+    registrations_visible_to,
+    teacher_view,
+)
+from vejud.training.documents import (
+    certificate_filename,
+    certificate_pdf,
+    ics_filename,
+    registration_ics,
+)
+from vejud.training.forms import CheckInForm, RegisterForm
+from vejud.training.models import Completion, Registration, RegistrationStatus, Session
+from vejud.training.selectors import (
+    attendance_sheet,
+    catalogue,
+    coverage,
+    own_registration,
+    requirements_of,
+    session_detail,
+    waiting_position,
+)
+from vejud.training.services import accept_offer, cancel, check_in, register
+
+
+def _session_url(session_id: int) -> str:
+    return reverse("training:session", kwargs={"session_id": session_id})
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@requires(Capability.TAKE_TRAINING)
+@never_cache
+@require_GET
+def catalogue_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The courses and theme days, each with its coming sessions and free seats."""
+    context = {
+        "entries": catalogue(),
+        "can_see_coverage": has_capability(request.user, Capability.VIEW_TRAINING_COVERAGE),
+    }
+    return render(request, "training/catalogue.html", context)
+
+
+@requires(Capability.TAKE_TRAINING)
+@never_cache
+@require_GET
+def session_view(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
+    """One session: days, place, seats, the user's own registration and the registrations
+    the user may see (own, their unit's, or all)."""
+    session = session_detail(session_id)
+    mine = own_registration(request.user, session)
+    registrations = (
+        registrations_visible_to(request.user)
+        .filter(session=session)
+        .select_related("user", "unit")
+        .order_by("status", "created_at", "pk")
+    )
+    context = {
+        "session": session,
+        "mine": mine,
+        "position": waiting_position(mine) if mine else None,
+        "registrations": registrations,
+        "form": RegisterForm(actor=request.user),
+        "takes_attendance": may_take_attendance(request.user, session),
+    }
+    return render(request, "training/session.html", context)
+
+
+@requires(Capability.TAKE_TRAINING)
+@never_cache
+@require_POST
+def session_register(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
+    """Register oneself or one of one's staff; a full session puts them on the waiting list."""
+    session = get_object_or_404(Session, pk=session_id)
+    form = RegisterForm(request.POST, actor=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone you may register."))
+        return redirect(_session_url(session.pk))
+    try:
+        registration = register(
+            actor=request.user,
+            session=session,
+            participant=form.cleaned_data.get("participant"),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _registered_message(registration))
+    return redirect(_session_url(session.pk))
+
+
+def _registered_message(registration: Registration) -> str:
+    name = registration.user.full_name
+    if registration.status == RegistrationStatus.WAITING:
+        return _("The session is full: %(name)s is on the waiting list.") % {"name": name}
+    return _("%(name)s is registered.") % {"name": name}
+
+
+@registration_view()
+@never_cache
+@require_POST
+def registration_cancel(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
+    """Cancel a registration, a place on the waiting list or an offer."""
+    try:
+        cancel(actor=request.user, registration=registration)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The registration is cancelled."))
+    return redirect(_session_url(registration.session_id))
+
+
+@registration_view()
+@never_cache
+@require_POST
+def registration_accept(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
+    """Accept an offered seat before the offer expires."""
+    try:
+        accept_offer(actor=request.user, registration=registration)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("You accepted the seat: the registration is confirmed."))
+    return redirect(_session_url(registration.session_id))
+
+
+@registration_view()
+@never_cache
+@require_GET
+def registration_calendar(
+    request: AuthenticatedRequest, registration: Registration
+) -> HttpResponse:
+    """The session's days as an iCalendar file."""
+    response = HttpResponse(
+        registration_ics(registration, host=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, ics_filename(registration))
+    return response
+
+
+@registration_view()
+@never_cache
+@require_GET
+def certificate(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
+    """The completion certificate of a completed registration (404 before completion)."""
+    completion = (
+        Completion.objects.select_related("course", "user", "registration__session")
+        .filter(registration=registration)
+        .first()
+    )
+    if completion is None:
+        raise Http404
+    response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, certificate_filename(completion)
+    )
+    return response
+
+
+@requires(Capability.TAKE_TRAINING)
+@never_cache
+@require_GET
+def mine(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's registrations, completions and what their roles require of them."""
+    context = {
+        "registrations": Registration.objects.filter(user=request.user)
+        .select_related("session__course")
+        .prefetch_related("session__days", "completion")
+        .order_by("-created_at", "-pk"),
+        "completions": Completion.objects.filter(user=request.user).select_related("course"),
+        "requirements": requirements_of(request.user),
+    }
+    return render(request, "training/mine.html", context)
+
+
+@teacher_view
+@never_cache
+@require_http_methods(["GET", "POST"])
+def attendance(request: AuthenticatedRequest, session: Session) -> HttpResponse:
+    """The attendance list per day (printable); POST checks a participant in."""
+    if request.method == "POST":
+        _check_in(request, session, CheckInForm(request.POST))
+        return redirect(reverse("training:attendance", kwargs={"session_id": session.pk}))
+    return render(request, "training/attendance.html", {"sheet": attendance_sheet(session)})
+
+
+def _check_in(request: AuthenticatedRequest, session: Session, form: CheckInForm) -> None:
+    if not form.is_valid():
+        messages.error(request, _("Choose a participant and a day."))
+        return
+    registration = Registration.objects.filter(
+        pk=form.cleaned_data["registration"], session=session
+    ).first()
+    day = session.days.filter(pk=form.cleaned_data["day"]).first()
+    if registration is None or day is None:
+        messages.error(request, _("Choose a participant and a day."))
+        return
+    try:
+        check_in(actor=request.user, registration=registration, day=day)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("%(name)s is checked in.") % {"name": registration.user})
+
+
+@requires(Capability.VIEW_TRAINING_COVERAGE)
+@never_cache
+@require_GET
+def coverage_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Who is trained, per course and per agency, district and unit; whose training expired
+    or is missing for their role (by name for coordinators and the national contact point)."""
+    reach = coverage_reach(request.user)
+    return render(request, "training/coverage.html", {"reach": reach, "courses": coverage(reach)})
