@@ -487,3 +487,34 @@ def test_the_central_pool_two_years_every_status_and_a_category_near_its_cap(dem
     seed(cases=MIN_CASES + BULK)
     after = (Application.objects.count(), Payment.objects.count(), BudgetEntry.objects.count())
     assert after == before
+
+
+def test_a_year_of_training_with_a_waiting_list_attendance_and_expired_completions(
+    demo: str,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vejud.training.models import (
+        Attendance,
+        Completion,
+        Registration,
+        RegistrationStatus,
+        Session,
+        SessionStatus,
+    )
+
+    assert "Training:" in demo
+    today = timezone.localdate()
+    starts = [s.days.first().starts_at.date() for s in Session.objects.all()]
+    assert min(starts) <= today - timedelta(days=180) and max(starts) >= today + timedelta(days=60)
+    assert Session.objects.filter(status=SessionStatus.HELD).count() >= 5
+    assert Session.objects.filter(status=SessionStatus.FULL).exists()
+    assert Registration.objects.filter(status=RegistrationStatus.WAITING).exists()
+    assert Registration.objects.filter(status=RegistrationStatus.OFFERED).exists()
+    assert Registration.objects.filter(status=RegistrationStatus.ATTENDED).exists()
+    assert Attendance.objects.count() > 50
+    completions = list(Completion.objects.all())
+    assert any(c.valid_until and c.valid_until < today for c in completions)  # expired
+    assert any(c.registration_id for c in completions)

@@ -26,6 +26,7 @@ from vejud.demo.showcase import (
     ensure_staff,
     seed_pool,
 )
+from vejud.demo.training import seed_training
 from vejud.offers.models import OfferType
 from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Unit
@@ -78,6 +79,8 @@ def seed_demo(
     result = DemoResult(created=False, logins=demo_logins())
     if Case.objects.exists():
         result.notes.append("Cases exist already: no demo cases added.")
+        with transaction.atomic():  # a demo made before training gets its training data
+            result.notes.extend(seed_training(staff, seed=seed))
         return result
     seeder = Seeder(random.Random(seed), staff)
     showcase = seeder.showcase_specs()
@@ -87,6 +90,7 @@ def seed_demo(
         release_plans_run()
         access_notes = seeder.add_access_features()
         pool_notes = seed_pool(seeder, showcase)
+        pool_notes += seed_training(staff, seed=seed)
     # Committed in batches: a failure part-way leaves the cases written so far.
     bulk_seed(
         cases=max(0, cases - MIN_CASES),
