@@ -18,7 +18,7 @@ from vejud.actions.declare import CaseAction, Target, any_status, declare, leadi
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
 from vejud.intake.forms import ConsentForm, ConsentWithdrawForm
-from vejud.intake.models import Consent
+from vejud.intake.models import Consent, ConsentAgency
 from vejud.intake.services import consent_record, consent_withdraw
 
 
@@ -51,9 +51,9 @@ CONSENT = CaseAction(
     ),
     success=_("The consent is recorded."),
     template="intake/consent_form.html",
-    form_kwargs=lambda case, target: {
-        "initial": {"agencies": ["police", "municipality", "kriminalforsorgen"]}
-    },
+    # Every agency by default, the national contact point included: a refusal is referred
+    # to it, which needs its part of the consent (the person may still leave any out).
+    form_kwargs=lambda case, target: {"initial": {"agencies": list(ConsentAgency.values)}},
 )
 CONSENT_WITHDRAW = CaseAction(
     name="consent_withdraw",

@@ -179,6 +179,11 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Consent {self.pk} for case {self.case_id}"
 
+    @property
+    def agency_labels(self) -> list[str]:
+        """The agencies by their names in the user's language, in the form's order."""
+        return [str(a.label) for a in ConsentAgency if a.value in self.agencies]
+
     def is_valid_on(self, day: object) -> bool:
         """Return True if the consent is in force on ``day``."""
         return (

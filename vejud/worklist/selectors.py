@@ -20,7 +20,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import barred_persons
@@ -41,9 +43,10 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.cases.models import Case, CaseStatus
+from vejud.cases.states import TERMINAL
 from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
 from vejud.decisions.models import InformationRequest, Referral
-from vejud.followup.models import EarlyWarning
+from vejud.followup.models import EarlyWarning, WarningReason
 from vejud.intake.models import Consent
 from vejud.pool.models import Application, ApplicationStatus
 from vejud.transfers.models import ReleasePlan
@@ -96,6 +99,7 @@ class Task:
     due_on: date | None
     overdue: bool
     application_id: int | None = None  # a grant application to open instead of the case
+    detail: str = ""  # which one, where a case can have several of the kind
 
     @property
     def label(self) -> Promise:
@@ -215,21 +219,28 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
         assert start is not None  # the condition on review_from leaves out NULL
         due = start + interval
         tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
-    coordinated = coordinates_condition(user, today)
-    for ref, status in (
+    # Flags on a course that still runs (closing the case ends them); they have no deadline,
+    # so they are never "overdue", and each says which meeting or warning it is.
+    coordinated = coordinates_condition(user, today) & ~Q(case__status__in=sorted(TERMINAL))
+    for ref, status, met_on in (
         MentorMeeting.objects.filter(
             coordinated, needs_attention=True, attention_resolved_at__isnull=True
         )
         .order_by("met_on", "id")
-        .values_list("case__reference", "case__status")[:TASK_LIMIT]
+        .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
     ):
-        tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, True))
-    for ref, status in (
+        detail = gettext("Meeting of %(date)s") % {"date": date_format(met_on, "SHORT_DATE_FORMAT")}
+        tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, detail=detail))
+    for ref, status, reason, raised_at in (
         EarlyWarning.objects.filter(coordinated, resolved_at__isnull=True)
         .order_by("raised_at", "id")
-        .values_list("case__reference", "case__status")[:TASK_LIMIT]
+        .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
     ):
-        tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, True))
+        detail = gettext("%(reason)s (raised %(date)s)") % {
+            "reason": WarningReason(reason).label,
+            "date": date_format(timezone.localtime(raised_at).date(), "SHORT_DATE_FORMAT"),
+        }
+        tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, detail=detail))
     # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
     # the person's lists do not bar the user.
     for ref, status in (

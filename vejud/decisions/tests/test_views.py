@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -121,3 +123,30 @@ def test_task_list_page(world):
     page = verified_client(world.member_a).get(reverse("worklist:tasks"))
     assert case.reference in page.content.decode()
     assert verified_client(world.analyst).get(reverse("worklist:tasks")).status_code == 403
+
+
+def test_consent_form_offers_every_agency_and_the_case_shows_their_names(world):
+    """Rough edges 3 and 5 (issue 14): the default consent left out the national contact point
+    (a refusal then needed a second consent before referral), and the case page showed the
+    agencies as codes."""
+    case = make_case(world.coordinator_a, world.unit_a)
+    member = verified_client(world.member_a)
+    form = member.get(reverse("intake:consent_new", kwargs={"reference": case.reference}))
+    assert sorted(form.context["form"].initial["agencies"]) == sorted(
+        ["police", "municipality", "kriminalforsorgen", "national"]
+    )
+    boxes = re.findall(r"<input[^>]*name=\"agencies\"[^>]*>", form.content.decode())
+    national = [box for box in boxes if 'value="national"' in box]
+    assert len(national) == 1 and " checked" in national[0], boxes
+    member.post(
+        reverse("intake:consent_new", kwargs={"reference": case.reference}),
+        {
+            "given_on": case.opened_on.isoformat(),
+            "method": "in_person",
+            "agencies": ["police", "national"],
+            "topics": ["crime"],
+        },
+    )
+    shown = member.get(case.get_absolute_url()).content.decode()
+    assert "Police, National Exit Contact Point" in shown
+    assert "police, national" not in shown

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from vejud.cases.services import mentor_assign
 from vejud.core.request_cache import request_scope
 from vejud.courses.services import action_add, agreement_save, case_close
 from vejud.testing import make_admitted_case
-from vejud.testing.builders import add_goal, record_review
+from vejud.testing.builders import add_goal, log_flagged_meeting, record_review
 from vejud.worklist import selectors
 from vejud.worklist.selectors import TaskKind, tasks_for
 
@@ -142,3 +143,41 @@ def test_query_count_does_not_grow_with_courses(world):
     kinds = (TaskKind.ACTION_DUE, TaskKind.REVIEW_DUE)
     assert sum(t.kind in kinds for t in few_tasks) == 3
     assert sum(t.kind in kinds for t in many_tasks) == 12
+
+
+def _flag_tasks(user):
+    kinds = (TaskKind.MENTOR_ATTENTION, TaskKind.EARLY_WARNING)
+    return [t for t in tasks_for(user) if t.kind in kinds]
+
+
+def test_flags_have_no_deadline_say_which_one_and_end_when_the_case_closes(world):
+    """Rough edge 2 (issue 14): flags showed as overdue, two warnings of a case looked the
+    same, and closing the case left them on the task list."""
+    case = make_admitted_case(world)  # signed motivation level 4
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    log_flagged_meeting(world, case)
+    record_review(world, case, days_ago=1, level=2)  # motivation drop
+    today = timezone.localdate()
+    record_review(world, case, level=2, risk_events=[{"kind": "threat", "occurred_on": today}])
+    flags = _flag_tasks(world.coordinator_a)
+    assert sorted(t.kind for t in flags) == [
+        TaskKind.EARLY_WARNING,
+        TaskKind.EARLY_WARNING,
+        TaskKind.MENTOR_ATTENTION,
+    ]
+    assert not any(t.overdue for t in flags)
+    warnings = [t.detail for t in flags if t.kind == TaskKind.EARLY_WARNING]
+    assert len(set(warnings)) == 2, warnings
+    assert any("Motivation fell" in d for d in warnings)
+    assert any("risk event" in d for d in warnings)
+    meeting = next(t.detail for t in flags if t.kind == TaskKind.MENTOR_ATTENTION)
+    assert meeting.startswith("Meeting of ")
+    case.refresh_from_db()
+    case_close(
+        actor=world.coordinator_a,
+        case=case,
+        reason="completed",
+        summary="Done.",
+        expected_version=case.version,
+    )
+    assert _flag_tasks(world.coordinator_a) == []
