@@ -36,6 +36,9 @@ class Actor(StrEnum):
     # The case's mentor: an assignment in force, and the case open or ended within
     # VEJUD_MENTOR_GRACE_DAYS (not a transition of the state table; the meeting log).
     MENTOR = "mentor"
+    # Who applies to the central pool on the case: an applicant role, not by breaking the
+    # glass (``may_apply_for_grants``).
+    APPLICANT = "applicant"
 
 
 def may_act(actor: User, case: Case, who: Actor) -> bool:
@@ -56,6 +59,8 @@ def may_act(actor: User, case: Case, who: Actor) -> bool:
         return case.responsible_unit_id in scope.coordinator_unit_ids
     if who == Actor.NATIONAL_DECIDER:
         return is_national_decider(actor)
+    if who == Actor.APPLICANT:
+        return may_apply_for_grants(actor, access)
     return False
 
 

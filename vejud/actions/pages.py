@@ -9,7 +9,7 @@ state), with the reason; an htmx request that succeeds is sent to the case with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -69,9 +69,19 @@ def _run(
 
 
 def action_page(
-    request: AuthenticatedRequest, access: CaseAccess, action: CaseAction, **kwargs: Any
+    request: AuthenticatedRequest,
+    access: CaseAccess,
+    action: CaseAction,
+    *,
+    form_kwargs: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+    **kwargs: Any,
 ) -> HttpResponse:
-    """Serve ``action`` on the case: its form, its service, or why it is not possible now."""
+    """Serve ``action`` on the case: its form, its service, or why it is not possible now.
+
+    An app's own view serving the action (a page shared with more, or one that reads the
+    request) may give the form's arguments and more context instead of the declared ones.
+    """
     case = access.case
     target = action.target.find(case, kwargs[action.target.param]) if action.target else None
     htmx = bool(request.headers.get("HX-Request"))
@@ -82,12 +92,14 @@ def action_page(
     if request.method == "GET":
         log_case_access(user=request.user, access=access, part=action.log_part, request=request)
     data = request.POST if request.method == "POST" else None
-    form = action.form(data, **action.form_kwargs(case, target))
+    form = action.form(data, **(form_kwargs or action.form_kwargs(case, target)))
     if request.method == "POST" and form.is_valid():
         answer = _run(request, access, action, target, form)
         if answer is not None:
             return answer
-    extra = action.context(access, request.user, target) if action.context else {}
+    extra = context
+    if extra is None:
+        extra = action.context(access, request.user, target) if action.context else {}
     template = action.partial_template if htmx and action.partial_template else action.template
     return render(request, template, {**base, "form": form, "action_url": request.path, **extra})
 

@@ -7,7 +7,12 @@ as an API operation (one factory); the application page's panel and the API's ``
 ask ``pool.selectors.grant_actions``, which reads the same ``possible``.
 
 The target is an application, not the case (its state is the application's): the generic
-case actions of ``vejud.actions`` do not cover that yet.
+case actions of ``vejud.actions`` do not cover that yet. Applying for a grant on the case is
+a case action (``GRANT_APPLY``): the apply page (``views.apply``, which swaps the guideline
+of the chosen category in by htmx) and ``POST /cases/{reference}/grants``. It is possible
+for the case's applicants (an applicant role, not by breaking the glass); whether the case
+takes applications now (under assessment or in a course) and the rest stay the service's
+answer (422), as they were.
 """
 
 from __future__ import annotations
@@ -17,27 +22,42 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vejud.access.rules import Capability
+from vejud.access.cases import CaseAccess
+from vejud.access.casework import Actor
+from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
+from vejud.actions.declare import CaseAction, any_status, declare
+from vejud.cases.models import Case
+from vejud.courses.models import PlanAction
 from vejud.pool.forms import (
+    FIELD_ALIASES,
     AnswerForm,
+    ApplicationForm,
     AttachmentForm,
     DecisionForm,
     PaymentForm,
     ReleaseForm,
     WithdrawForm,
 )
-from vejud.pool.models import Application
+from vejud.pool.models import Application, BudgetYear, Category
+from vejud.pool.selectors import budget_availability
 from vejud.pool.services import (
     application_answer,
     application_decide,
+    application_submit,
     application_withdraw,
     attachment_add,
+    cap_check,
     grant_release,
+    guideline_in_force,
     payment_register,
 )
 from vejud.pool.states import may_answer, may_attach, may_decide, may_pay, may_withdraw
@@ -190,3 +210,81 @@ RELEASE = GrantAction(
 
 GRANT_ACTIONS: tuple[GrantAction, ...] = (DECIDE, ANSWER, WITHDRAW, ATTACH, PAY, RELEASE)
 BY_NAME: dict[str, GrantAction] = {a.name: a for a in GRANT_ACTIONS}
+
+
+# --- Applying on the case (a case action) -----------------------------------------------------
+
+
+APPLIED = _(
+    "The application is sent to the National Exit Contact Point. "
+    "Attach the quote or other documentation below."
+)
+
+
+def guideline_context(case: Case, category: str) -> dict[str, Any]:
+    """Return what the apply page shows about ``category``: its guideline and what is left."""
+    if category not in Category.values:
+        return {"case": case, "category": "", "guideline": None}
+    year = timezone.localdate().year
+    guideline = guideline_in_force(category)
+    used = None
+    if guideline is not None:
+        used = cap_check(case=case, category=category, amount_ore=0, year=year)
+    budget_year = BudgetYear.objects.filter(year=year).first()
+    frame_available = None
+    if budget_year is not None:
+        frame_available = next(
+            (row[3] for row in budget_availability(budget_year) if row[0] == category), None
+        )
+    return {
+        "case": case,
+        "category": category,
+        "category_label": Category(category).label,
+        "guideline": guideline,
+        "person_year_ore": used.person_year_before_ore if used else None,
+        "year": year,
+        "budget_year": budget_year,
+        "frame_available_ore": frame_available,
+    }
+
+
+def apply_form_kwargs(case: Case, category: str = "") -> dict[str, Any]:
+    """The apply form's arguments: the plan's actions, the category chosen (its guideline
+    panel comes by htmx from the page), today as the period."""
+    today = timezone.localdate()
+    return {
+        "actions": PlanAction.objects.filter(case=case).order_by("deadline", "id"),
+        "initial": {"category": category, "period_from": today, "period_to": today},
+        "guideline_url": reverse("pool:apply", kwargs={"reference": case.reference}),
+    }
+
+
+def _applied(request: Any, access: CaseAccess, application: Application) -> HttpResponse:
+    """To the new application, which asks for its documentation."""
+    messages.success(request, str(APPLIED))
+    return redirect(
+        "pool:application", reference=access.case.reference, application_id=application.pk
+    )
+
+
+GRANT_APPLY = CaseAction(
+    name="grant_apply",
+    namespace="pool",
+    url_name="apply",
+    slug="puljen/ny/",  # served by views.apply (the pool's URLs are not under the case's)
+    title=_("Apply for a grant"),
+    form=ApplicationForm,
+    form_kwargs=lambda case, target: apply_form_kwargs(case),
+    data_of=lambda form: form.service_kwargs(),
+    service=application_submit,
+    when=any_status(Actor.APPLICANT),
+    capability=Capability.APPLY_GRANTS,
+    part=Part.GRANTS,
+    template="pool/apply.html",
+    context=lambda access, user, target: guideline_context(access.case, ""),
+    error_fields=FIELD_ALIASES,
+    success=APPLIED,
+    after=_applied,
+    log_as=Part.GRANTS.value,
+)
+CASE_ACTIONS = declare(GRANT_APPLY)

@@ -70,6 +70,35 @@ def _choices(options: Iterable[tuple[str, Any]], empty: Any) -> list[tuple[str, 
     return [("", empty), *options]
 
 
+GUIDELINE_TARGET = "guideline-panel"  # the apply page's guideline panel
+# Service error codes that belong to a differently named form field.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "amount_type": ("amount",),
+    "amount_positive": ("amount",),
+    "amount_too_large": ("amount",),
+    "amount_partial": ("amount",),
+    "over_approved": ("amount",),
+    "over_unpaid": ("amount",),
+    "cap_positive": ("cap_per_grant",),
+    "caps": ("cap_per_person_year",),
+    "period": ("period_to", "valid_to"),
+    "action": ("plan_action",),
+    "no_budget_year": ("period_from",),
+    "overlap": ("valid_from",),
+    "description": ("description",),
+    "empty": ("file",),
+    "too_large": ("file",),
+    "file_type": ("file",),
+    "source": ("from_category",),
+    "target": ("to_category",),
+    "same": ("to_category",),
+    "frame_committed": ("from_category",),
+    "unframed": ("amount",),
+    "below_committed": ("amount",),
+    "no_guideline": ("category",),
+}
+
+
 class ApplicationForm(DkfdsForm):
     category = forms.ChoiceField(
         label=_("Category"), choices=_choices(Category.choices, _("Choose a category"))
@@ -101,9 +130,20 @@ class ApplicationForm(DkfdsForm):
         ),
     )
 
-    def __init__(self, *args: Any, actions: QuerySet[PlanAction], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actions: QuerySet[PlanAction], guideline_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["plan_action"].queryset = actions  # type: ignore[attr-defined]
+        if guideline_url:  # choosing a category fetches its guideline panel (htmx)
+            self.fields["category"].widget.attrs.update(
+                {
+                    "hx-get": guideline_url,
+                    "hx-trigger": "change",
+                    "hx-target": f"#{GUIDELINE_TARGET}",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

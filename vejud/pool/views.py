@@ -32,12 +32,18 @@ from vejud.access.casework import acts_nationally, acts_nationally_on, may_apply
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part, has_capability
 from vejud.accounts.models import User
+from vejud.actions.pages import action_page
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
 from vejud.core.paging import keyset_page, positive_int
-from vejud.courses.models import PlanAction
-from vejud.pool.actions import GRANT_ACTIONS, GrantAction
+from vejud.pool.actions import (
+    GRANT_ACTIONS,
+    GRANT_APPLY,
+    GrantAction,
+    apply_form_kwargs,
+    guideline_context,
+)
 from vejud.pool.charts import monthly_paid_svg
 from vejud.pool.documents import (
     decision_letter_filename,
@@ -46,8 +52,8 @@ from vejud.pool.documents import (
     year_report_pdf,
 )
 from vejud.pool.forms import (
+    FIELD_ALIASES,
     ApplicationFilterForm,
-    ApplicationForm,
     BudgetEntryForm,
     BudgetYearForm,
     GuidelineForm,
@@ -75,12 +81,9 @@ from vejud.pool.selectors import (
 from vejud.pool.services import (
     APPLICABLE_STATUSES,
     StaleApplicationError,
-    application_submit,
     attachment_content,
     budget_entry_add,
     budget_year_create,
-    cap_check,
-    guideline_in_force,
     guideline_publish,
 )
 from vejud.pool.states import (
@@ -89,37 +92,8 @@ from vejud.pool.states import (
 
 PAGE_SIZE = 25
 GRANTS = Part.GRANTS.value  # the access log's part for every page showing a case's grants
-GUIDELINE_TARGET = "guideline-panel"
 RESULTS_TARGET = "application-results"
 LETTER_STATUSES = GRANTED_STATUSES | {ApplicationStatus.REFUSED}
-
-# Service error codes that belong to a differently named form field.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "amount_type": ("amount",),
-    "amount_positive": ("amount",),
-    "amount_too_large": ("amount",),
-    "amount_partial": ("amount",),
-    "over_approved": ("amount",),
-    "over_unpaid": ("amount",),
-    "cap_positive": ("cap_per_grant",),
-    "caps": ("cap_per_person_year",),
-    "period": ("period_to", "valid_to"),
-    "action": ("plan_action",),
-    "no_budget_year": ("period_from",),
-    "overlap": ("valid_from",),
-    "description": ("description",),
-    "empty": ("file",),
-    "too_large": ("file",),
-    "file_type": ("file",),
-    "source": ("from_category",),
-    "target": ("to_category",),
-    "same": ("to_category",),
-    "frame_committed": ("from_category",),
-    "unframed": ("amount",),
-    "below_committed": ("amount",),
-    "no_guideline": ("category",),
-}
-
 
 # Form fields in kroner whose services take øre, by the service's name for them.
 IN_ORE = {
@@ -503,57 +477,6 @@ def case_grants(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
     return render(request, "pool/case_grants.html", context)
 
 
-def _guideline_context(case: Case, category: str) -> dict[str, Any]:
-    """Return what the apply page shows about ``category``: its guideline and what is left."""
-    if category not in Category.values:
-        return {"category": "", "guideline": None}
-    year = timezone.localdate().year
-    guideline = guideline_in_force(category)
-    used = None
-    if guideline is not None:
-        used = cap_check(case=case, category=category, amount_ore=0, year=year)
-    budget_year = BudgetYear.objects.filter(year=year).first()
-    frame_available = None
-    if budget_year is not None:
-        frame_available = next(
-            (row[3] for row in budget_availability(budget_year) if row[0] == category), None
-        )
-    return {
-        "category": category,
-        "category_label": Category(category).label,
-        "guideline": guideline,
-        "person_year_ore": used.person_year_before_ore if used else None,
-        "year": year,
-        "budget_year": budget_year,
-        "frame_available_ore": frame_available,
-    }
-
-
-APPLIED = gettext_lazy(
-    "The application is sent to the National Exit Contact Point. "
-    "Attach the quote or other documentation below."
-)
-
-
-def _application_form(request: AuthenticatedRequest, case: Case, category: str) -> ApplicationForm:
-    """Return the apply form; choosing a category fetches its guideline panel (htmx)."""
-    today = timezone.localdate()
-    form = ApplicationForm(
-        _data(request),
-        actions=PlanAction.objects.filter(case=case).order_by("deadline", "id"),
-        initial={"category": category, "period_from": today, "period_to": today},
-    )
-    form.fields["category"].widget.attrs.update(
-        {
-            "hx-get": request.path,
-            "hx-trigger": "change",
-            "hx-target": f"#{GUIDELINE_TARGET}",
-            "hx-swap": "outerHTML",
-        }
-    )
-    return form
-
-
 def _by_htmx(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -563,30 +486,24 @@ def _by_htmx(response: HttpResponse) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
-    """Apply for a grant; the guideline in force for the chosen category is shown alongside."""
+    """Apply for a grant (the declared action ``grant_apply``); the guideline in force for
+    the chosen category is shown alongside, swapped in by htmx when the category changes."""
     case = access.case
-    _require_applicant_basis(access)
-    if case.status not in APPLICABLE_STATUSES:
+    if GRANT_APPLY.possible(request.user, case) and case.status not in APPLICABLE_STATUSES:
         messages.error(
             request,
             _("Grants can be applied for on cases under assessment or in an exit course."),
         )
         return redirect(_case_grants_url(case))
     category = (request.POST if request.method == "POST" else request.GET).get("category", "")
-    guideline = {"case": case, **_guideline_context(case, category)}
-    if request.method == "GET":
+    guideline = guideline_context(case, category)
+    if request.method == "GET" and _is_htmx(request):
         log_case_access(user=request.user, request=request, access=access, part=GRANTS)
-        if _is_htmx(request):
-            return _by_htmx(render(request, "pool/_guideline.html", guideline))
-    form = _application_form(request, case, category)
-    done = _submitted(
-        request,
-        form,
-        lambda: application_submit(actor=request.user, case=case, **form.service_kwargs()),
-        APPLIED,
-        _application_url,
+        return _by_htmx(render(request, "pool/_guideline.html", guideline))
+    form_kwargs = apply_form_kwargs(case, category)
+    return _by_htmx(
+        action_page(request, access, GRANT_APPLY, form_kwargs=form_kwargs, context=guideline)
     )
-    return done or _by_htmx(render(request, "pool/apply.html", {**guideline, "form": form}))
 
 
 # --- One application ----------------------------------------------------------------------

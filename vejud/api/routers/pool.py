@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,6 +32,7 @@ from vejud.access.rules import Capability, Part
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
@@ -63,8 +64,9 @@ from vejud.api.schemas_pool import (
     YearOverviewOut,
 )
 from vejud.audit.services import log_access_many
+from vejud.cases.models import Case
 from vejud.courses.models import PlanAction
-from vejud.pool.actions import ANSWER, DECIDE, PAY, RELEASE, WITHDRAW, GrantAction
+from vejud.pool.actions import ANSWER, DECIDE, GRANT_APPLY, PAY, RELEASE, WITHDRAW, GrantAction
 from vejud.pool.models import (
     Application,
     ApplicationEvent,
@@ -84,7 +86,6 @@ from vejud.pool.selectors import (
 )
 from vejud.pool.services import (
     APPLICABLE_STATUSES,
-    application_submit,
     attachment_add,
     attachment_content,
     budget_entry_add,
@@ -123,22 +124,22 @@ FILE_RESPONSE = {
 }
 
 
+def _with_history(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications with their history, payments and documents (the API's one
+    application)."""
+    return applications.select_related("case", "decided_by", "submitted_by").prefetch_related(
+        Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+        Prefetch("payments", queryset=Payment.objects.select_related("created_by")),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.select_related("uploaded_by").defer("content"),
+        ),
+    )
+
+
 def _application(access: CaseAccess, application_id: int) -> Application:
     """Return one application of the authorised case with its history, payments, documents."""
-    application = (
-        applications_for_case(access)
-        .select_related("case", "decided_by", "submitted_by")
-        .prefetch_related(
-            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
-            Prefetch("payments", queryset=Payment.objects.select_related("created_by")),
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.select_related("uploaded_by").defer("content"),
-            ),
-        )
-        .filter(pk=application_id)
-        .first()
-    )
+    application = _with_history(applications_for_case(access)).filter(pk=application_id).first()
     if application is None:
         raise Http404
     return application
@@ -364,43 +365,6 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
     }
 
 
-@router.post(
-    BASE,
-    auth=APPLIES.auth,
-    openapi_extra=APPLIES.policy,
-    response={201: ApplicationOut, **WRITE_ERRORS},
-    operation_id="grant_apply",
-    summary="Apply for a grant from the central pool",
-)
-def grant_apply(
-    request: HttpRequest,
-    payload: ApplicationIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Apply on a case under assessment or in a course. An amount above the guideline's caps
-    is flagged and needs ``over_cap_reason``."""
-    access = case_access_of(request)
-    user = api_user(request)
-    action = None
-    if payload.plan_action_id is not None:
-        action = PlanAction.objects.filter(pk=payload.plan_action_id, case=access.case).first()
-        if action is None:
-            raise field_error("plan_action_id", _("The action is not in this case's exit plan."))
-    application = application_submit(
-        actor=user,
-        case=access.case,
-        category=payload.category.value,
-        amount_ore=payload.amount_ore,
-        purpose=payload.purpose,
-        supplier=payload.supplier,
-        period_from=payload.period_from,
-        period_to=payload.period_to,
-        plan_action=action,
-        over_cap_reason=payload.over_cap_reason,
-    )
-    return Status(201, _application(access, application.pk))
-
-
 @router.get(
     ONE,
     auth=GRANTS.auth,
@@ -419,6 +383,46 @@ def grant_detail(
     application = get_application_for(access, application_id)
     log_case_read(request, access, Part.GRANTS.value)
     return _application(access, application.pk)
+
+
+# --- Applying on the case (the declared case action, vejud.pool.actions) -----------------------
+
+
+def _plan_action(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The body's exit-plan action as the service wants it (one of the case's plan)."""
+    fields = dict(data)
+    action_id = fields.pop("plan_action_id")
+    action = None
+    if action_id is not None:
+        action = PlanAction.objects.filter(pk=action_id, case=case).first()
+        if action is None:
+            raise field_error("plan_action_id", _("The action is not in this case's exit plan."))
+    return {**fields, "plan_action": action}
+
+
+def _applied(application: Application) -> Application:
+    """The new application as the case's applications show it."""
+    rows = Application.objects.select_related(
+        "applying_unit", "budget_year", "guideline", "plan_action"
+    )
+    return _with_history(rows).get(pk=application.pk)
+
+
+register(
+    router,
+    Operation(
+        GRANT_APPLY,
+        "/grants",
+        ApplicationIn,
+        ApplicationOut,
+        _applied,
+        "Apply for a grant from the central pool",
+        "grant_apply",
+        prepare=_plan_action,
+        description="Apply on a case under assessment or in a course. An amount above the "
+        "guideline's caps\n    is flagged and needs ``over_cap_reason``.",
+    ),
+)
 
 
 # --- The actions on an application (vejud.pool.actions): one operation each -----------------

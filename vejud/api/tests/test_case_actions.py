@@ -18,6 +18,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 import vejud.api.api  # noqa: F401  (its routers register the operations)
+from vejud.access.rules import has_capability
 from vejud.accounts.models import User
 from vejud.actions.declare import NOT_NOW, NOT_YOURS, REGISTRY, CaseAction
 from vejud.api.operations import OPERATIONS
@@ -94,6 +95,14 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "target_group_draft": lambda c: {"reasoning": "Within."},
     "motivation_draft": lambda c: {"level": 3},
     "suitability_draft": lambda c: {"reasoning": "Suitable."},
+    "grant_apply": lambda c: {
+        "category": "tattoo_removal",
+        "amount_ore": 100_000,
+        "purpose": "Removal of a gang tattoo.",
+        "supplier": "Klinik ApS",
+        "period_from": timezone.localdate().isoformat(),
+        "period_to": timezone.localdate().isoformat(),
+    },
     "assessment_sign": lambda c: {},
     "assessment_correct": lambda c: {"reason": "A wrong rating."},
 }
@@ -197,22 +206,25 @@ def test_every_operation_is_in_the_schema(world):
 
 
 def _page(client: Any, action: CaseAction, url: str) -> int:
-    """Return 200 if the page offers the action (its form, or it is done: a draft saved with
-    nothing filled in goes back to its page), else its refusal's status."""
+    """Return 200 if the page offers the action (its form, or a redirect: done, e.g. a draft
+    saved with nothing filled in, or sent back with the service's reason, e.g. applying on a
+    case in a status that takes no applications), else its refusal's status."""
     response = client.get(url) if "GET" in action.methods else client.post(url, {})
     assert response.status_code in (200, 302, 403, 409), (url, response.status_code)
     return 200 if response.status_code == 302 else int(response.status_code)
 
 
-def _api(client: JsonApi, method: str, url: str, body: dict[str, Any]) -> int:
-    """Return 200 unless the operation refuses the action as not possible (then its status);
-    whatever it did is rolled back."""
+def _api(client: JsonApi, method: str, url: str, body: dict[str, Any], role: bool) -> int:
+    """Return 200 unless the operation refuses the action as not possible (then its status),
+    or its gate the user's role (``role`` False: 403); whatever it did is rolled back."""
     with transaction.atomic():
         response = client.client.generic(
             method, url, json.dumps(body), content_type="application/json", headers=client.headers
         )
         transaction.set_rollback(True)
     assert response.status_code < 500, (url, response.status_code)
+    if not role:
+        return int(response.status_code)
     refusals = {str(NOT_NOW), str(NOT_YOURS)}
     if response.status_code in (403, 409) and response.json()["detail"] in refusals:
         return int(response.status_code)
@@ -247,7 +259,11 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
             expected = 200 if refusal is None else refusal.status
             page = _page(verified_client(user), action, page_url)
             api = _api(
-                JsonApi(user), OPERATIONS[name].method, case_url(case, tail), BODIES[name](fresh)
+                JsonApi(user),
+                OPERATIONS[name].method,
+                case_url(case, tail),
+                BODIES[name](fresh),
+                has_capability(user, action.capability),
             )
             assert page == api == expected, (status, user_name, page, api, expected)
             if name in PANEL_ACTIONS:
