@@ -43,7 +43,7 @@ CHECK_IN_STATUSES = frozenset(
 
 def valid_completers(course: Course, day: date, user_ids: set[int] | None = None) -> set[int]:
     """Return the ids of the users holding a completion of ``course`` valid on ``day``."""
-    rows = Completion.objects.filter(course=course)
+    rows = Completion.objects.filter(course=course, completed_on__lte=day)
     if user_ids is not None:
         rows = rows.filter(user_id__in=sorted(user_ids))
     return {
@@ -129,7 +129,7 @@ def coverage(reach: CoverageReach, *, on: date | None = None) -> list[CourseCove
     courses = list(Course.objects.filter(is_active=True).order_by("title"))
     latest: dict[tuple[int, int], date | None] = {}
     for user_id, course_id, valid_until in Completion.objects.filter(
-        user_id__in=sorted({p.user_id for p in posts})
+        user_id__in=sorted({p.user_id for p in posts}), completed_on__lte=day
     ).values_list("user_id", "course_id", "valid_until"):
         key = (user_id, course_id)
         if key not in latest:
@@ -238,7 +238,7 @@ def requirements_of(user: User, *, on: date | None = None) -> list[RequirementSt
     """What the user's roles require of them, and where they stand on each."""
     day = on or timezone.localdate()
     completions: dict[int, list[Completion]] = defaultdict(list)
-    for completion in Completion.objects.filter(user=user):
+    for completion in Completion.objects.filter(user=user, completed_on__lte=day):
         completions[completion.course_id].append(completion)
     result = []
     for course in required_courses(user, on=day).order_by("title"):

@@ -227,7 +227,9 @@ def _check_in(request: AuthenticatedRequest, session: Session, form: CheckInForm
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("%(name)s is checked in.") % {"name": registration.user})
+        messages.success(
+            request, _("%(name)s is checked in.") % {"name": registration.user.full_name}
+        )
 
 
 @requires(Capability.VIEW_TRAINING_COVERAGE)
