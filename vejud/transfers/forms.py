@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.cases.models import Track
 from vejud.core.forms import DateInput, DkfdsForm
+from vejud.intake.selectors import ConsentMissingError
 from vejud.organisations.models import Unit, UnitKind
 from vejud.transfers.models import ReleasePlan
 
+# The units a case can be handed to (an institution is named with the custody track).
 RECEIVING_KINDS = (UnitKind.LOCAL, UnitKind.MUNICIPAL_PROGRAMME, UnitKind.DFK, UnitKind.NATIONAL)
+CONSENT_HINT = _("Record a consent that covers the receiving agency, then try again.")
 
 
 def _note(label: Any, **kwargs: Any) -> forms.CharField:
@@ -21,7 +24,16 @@ def _note(label: Any, **kwargs: Any) -> forms.CharField:
     )
 
 
-class TransferRequestForm(DkfdsForm):
+class HandoverForm(DkfdsForm):
+    """A form that hands the case over: a refusal for want of consent says how to go on."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if isinstance(error, ConsentMissingError):
+            super().add_error(None, str(CONSENT_HINT))
+
+
+class TransferRequestForm(HandoverForm):
     """Overdragelse: the sender names the receiver and writes the hand-over note."""
 
     to_unit = forms.ModelChoiceField(
@@ -56,6 +68,10 @@ class TransferRequestForm(DkfdsForm):
         if data.get("to_track") == Track.LIBERTY and data.get("to_institution"):
             self.add_error("to_institution", _("Only the custody track has an institution."))
         return data
+
+
+class TransferCancelForm(DkfdsForm):
+    """Withdraw the pending transfer request (nothing to fill in)."""
 
 
 class TransferAnswerForm(DkfdsForm):
@@ -108,8 +124,17 @@ class ReleasePlanForm(DkfdsForm):
     def checklist(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in ReleasePlan.CHECKLIST}
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The plan service's arguments: the checklist, the receiving unit and the note."""
+        data = self.cleaned_data
+        return {
+            "checklist": self.checklist(),
+            "receiving_unit": data["receiving_unit"],
+            "note": data["note"],
+        }
 
-class ReleaseTransferForm(DkfdsForm):
+
+class ReleaseTransferForm(HandoverForm):
     handover_note = _note(
         _("Hand-over note to the receiving unit"),
         help_text=_("The receiver sees only this note before accepting."),

@@ -1,11 +1,13 @@
 """Transfers and good release through the API: the sender's side on the case, the receiver's
 side under /transfers/.
 
-Same services as the transfer pages (``vejud.transfers.views``). The sender works on the
-case (casework: the journal part; a mentor gets 404). The receiver cannot open the case
-until accepting, so they list what awaits their units (reference, units and hand-over note
-only) and answer a transfer by its id: the ``ReceiverGate`` answers 404 alike for a transfer
-that does not exist and one addressed to someone else, before the body is read.
+The sender's writes are the case actions declared in ``vejud.transfers.actions`` (the
+pages serve the same table): request and cancel a transfer, the release date, the release
+plan and its transfer. The sender works on the case (casework: the journal part; a mentor
+gets 404). The receiver cannot open the case until accepting, so they list what awaits
+their units (reference, units and hand-over note only) and answer a transfer by its id: the
+``ReceiverGate`` answers 404 alike for a transfer that does not exist and one addressed to
+someone else, before the body is read.
 """
 
 from __future__ import annotations
@@ -13,19 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Path, Router
 
-from vejud.access.casework import may_act
 from vejud.access.rules import Capability, Part
 from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.accounts.models import User
 from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.operations import Operation, register
 from vejud.api.routers.course import case_state, field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ConflictOut, ErrorOut, ValidationErrorOut
+from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ErrorOut
 from vejud.api.schemas_course import (
     AcceptIn,
     CaseTransfersOut,
@@ -43,26 +44,22 @@ from vejud.api.schemas_course import (
 )
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
-from vejud.cases.states import Actor
 from vejud.organisations.models import Unit, UnitKind
-from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
-from vejud.transfers.services import (
-    OPEN_FOR_TRANSFER,
-    release_date_set,
-    release_plan_update,
-    release_transfer_request,
-    transfer_accept,
-    transfer_cancel,
-    transfer_decline,
-    transfer_request,
+from vejud.transfers.actions import (
+    RELEASE_DATE_SET,
+    RELEASE_PLAN_UPDATE,
+    RELEASE_TRANSFER,
+    TRANSFER_CANCEL,
+    TRANSFER_REQUEST,
 )
+from vejud.transfers.forms import RECEIVING_KINDS
+from vejud.transfers.models import ReleasePlan, Transfer
+from vejud.transfers.services import transfer_accept, transfer_decline
 
 router = Router(tags=["transfers"])
 
 CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
-# The units a case can be handed to (an institution is named with the custody track).
-RECEIVING_KINDS = (UnitKind.LOCAL, UnitKind.MUNICIPAL_PROGRAMME, UnitKind.DFK, UnitKind.NATIONAL)
 TRANSFER_RELATED = (
     "case",
     "from_unit",
@@ -104,7 +101,7 @@ def _transfer(pk: int) -> Transfer:
     return Transfer.objects.select_related(*TRANSFER_RELATED).get(pk=pk)
 
 
-def _plan(case: Case) -> ReleasePlan | None:
+def _plan(case: Case | int) -> ReleasePlan | None:
     return (
         ReleasePlan.objects.filter(case=case)
         .select_related(
@@ -142,92 +139,16 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
         .order_by("-requested_at", "-id")
     )
     log_case_read(request, access, "transfers")
-    pending = any(t.status == TransferStatus.PENDING for t in items)
     return {
         "reference": case.reference,
         "track": case.track,
         "release_on": case.release_on,
         "items": items,
-        "can_request": case.status in OPEN_FOR_TRANSFER
-        and not pending
-        and may_act(api_user(request), case, Actor.CASEWORKER),
+        "can_request": TRANSFER_REQUEST.possible(api_user(request), case),
     }
 
 
-@router.post(
-    BASE + "/transfers",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: TransferOut, **WRITE_ERRORS},
-    operation_id="transfer_request",
-    summary="Ask another unit or track to take the case over",
-)
-def transfer_new(
-    request: HttpRequest,
-    payload: TransferIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Request a transfer; the sender stays responsible until the receiver accepts. 422 if
-    no consent in force covers the receiving agency."""
-    transfer = transfer_request(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        to_unit=_unit_by_code(payload.to_unit, RECEIVING_KINDS, "to_unit"),
-        to_track=payload.to_track.value if payload.to_track else None,
-        to_institution=(
-            _unit_by_code(payload.to_institution, (UnitKind.INSTITUTION,), "to_institution")
-            if payload.to_institution is not None
-            else None
-        ),
-        handover_note=payload.handover_note,
-    )
-    return Status(201, _transfer(transfer.pk))
-
-
-@router.post(
-    BASE + "/transfers/{transfer_id}/cancel",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: TransferOut, **WRITE_ERRORS},
-    operation_id="transfer_cancel",
-    summary="Withdraw a transfer request that still awaits the receiver",
-)
-def transfer_withdraw(
-    request: HttpRequest,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-    transfer_id: int = Path(..., ge=1, le=ID_MAX),
-) -> Any:
-    """Cancel a pending transfer of this case."""
-    case = case_access_of(request).case
-    transfer = get_object_or_404(Transfer, pk=transfer_id, case=case)
-    transfer.case = case
-    transfer_cancel(actor=api_user(request), transfer=transfer)
-    return _transfer(transfer.pk)
-
-
 # --- Good release ------------------------------------------------------------------------
-
-
-@router.put(
-    BASE + "/release-date",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ReleaseDateOut, **WRITE_ERRORS},
-    operation_id="release_date_set",
-    summary="Record or remove the expected release date of a custody case",
-)
-def release_date(
-    request: HttpRequest,
-    payload: ReleaseDateIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """The release date drives good-release planning (a plan N days before)."""
-    case = release_date_set(
-        actor=api_user(request),
-        case=case_access_of(request).case,
-        release_on=payload.release_on,
-    )
-    return {"reference": case.reference, "track": case.track, "release_on": case.release_on}
 
 
 @router.get(
@@ -254,75 +175,101 @@ def release_plan(
     }
 
 
-NO_PLAN_RESPONSES: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ConflictOut,
-    422: ValidationErrorOut,
-}
+# --- The declared writes (transfers/actions.py) ---------------------------------------------
 
 
-@router.patch(
-    BASE + "/release-plan",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ReleasePlanOut, **NO_PLAN_RESPONSES},
-    operation_id="release_plan_update",
-    summary="Tick off the checklist, name the receiving unit",
-)
-def release_plan_change(
-    request: HttpRequest,
-    payload: ReleasePlanIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Any:
-    """Change what is given; the rest stays as it is. 409 if there is no plan yet."""
-    case = case_access_of(request).case
-    plan = _plan(case)
-    if plan is None:
-        return Status(409, {"detail": _("There is no release plan yet.")})
-    plan.case = case
-    checklist = payload.checklist.model_dump(exclude_none=True) if payload.checklist else {}
-    release_plan_update(
-        actor=api_user(request),
-        plan=plan,
-        checklist=checklist,
-        receiving_unit=(
-            _unit_by_code(payload.receiving_unit, (UnitKind.LOCAL,), "receiving_unit")
-            if payload.receiving_unit is not None
+def _handover(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The request's units by their codes (422 on the field for an unknown one)."""
+    institution = data["to_institution"]
+    return {
+        **data,
+        "to_unit": _unit_by_code(data["to_unit"], RECEIVING_KINDS, "to_unit"),
+        "to_institution": (
+            _unit_by_code(institution, (UnitKind.INSTITUTION,), "to_institution")
+            if institution is not None
             else None
         ),
-        note=plan.note if payload.note is None else payload.note,
-    )
-    return _plan(case)
+    }
 
 
-@router.post(
-    BASE + "/release-plan/transfer",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={201: TransferOut, **NO_PLAN_RESPONSES},
-    operation_id="release_transfer_request",
-    summary="Request the prepared transfer to the receiving local unit",
+def _plan_change(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH: only the checklist items given change; no unit or note given keeps it."""
+    unit = data["receiving_unit"]
+    return {
+        "checklist": {k: v for k, v in (data["checklist"] or {}).items() if v is not None},
+        "receiving_unit": (
+            _unit_by_code(unit, (UnitKind.LOCAL,), "receiving_unit") if unit is not None else None
+        ),
+        "note": data["note"],
+    }
+
+
+def _release_date(case: Case) -> dict[str, Any]:
+    return {"reference": case.reference, "track": case.track, "release_on": case.release_on}
+
+
+register(
+    router,
+    Operation(
+        TRANSFER_REQUEST,
+        "/transfers",
+        TransferIn,
+        TransferOut,
+        lambda transfer: _transfer(transfer.pk),
+        "Ask another unit or track to take the case over",
+        "transfer_request",
+        prepare=_handover,
+        description="Request a transfer; the sender stays responsible until the receiver "
+        "accepts. 422 if no consent in force covers the receiving agency; 409 while another "
+        "transfer awaits its answer.",
+    ),
+    Operation(
+        TRANSFER_CANCEL,
+        "/transfers/{transfer_id}/cancel",
+        None,
+        TransferOut,
+        lambda transfer: _transfer(transfer.pk),
+        "Withdraw a transfer request that still awaits the receiver",
+        "transfer_cancel",
+        status=200,
+        description="Cancel a pending transfer of this case. 409 if it no longer awaits an answer.",
+    ),
+    Operation(
+        RELEASE_DATE_SET,
+        "/release-date",
+        ReleaseDateIn,
+        ReleaseDateOut,
+        _release_date,
+        "Record or remove the expected release date of a custody case",
+        "release_date_set",
+        status=200,
+        method="PUT",
+        description="The release date drives good-release planning (a plan N days before).",
+    ),
+    Operation(
+        RELEASE_PLAN_UPDATE,
+        "/release-plan",
+        ReleasePlanIn,
+        ReleasePlanOut,
+        lambda plan: _plan(plan.case_id),
+        "Tick off the checklist, name the receiving unit",
+        "release_plan_update",
+        status=200,
+        method="PATCH",
+        prepare=_plan_change,
+        description="Change what is given; the rest stays as it is. 409 if there is no plan yet.",
+    ),
+    Operation(
+        RELEASE_TRANSFER,
+        "/release-plan/transfer",
+        ReleaseTransferIn,
+        TransferOut,
+        lambda transfer: _transfer(transfer.pk),
+        "Request the prepared transfer to the receiving local unit",
+        "release_transfer_request",
+        description="Request the transfer the release plan prepares. 409 if there is no plan yet.",
+    ),
 )
-def release_transfer(
-    request: HttpRequest,
-    payload: ReleaseTransferIn,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
-) -> Status[Any]:
-    """Request the transfer the release plan prepares. 409 if there is no plan yet."""
-    case = case_access_of(request).case
-    plan = _plan(case)
-    if plan is None:
-        return Status(409, {"detail": _("There is no release plan yet.")})
-    plan.case = case
-    transfer = release_transfer_request(
-        actor=api_user(request),
-        plan=plan,
-        handover_note=payload.handover_note,
-    )
-    return Status(201, _transfer(transfer.pk))
 
 
 # --- The receiver's side -------------------------------------------------------------------

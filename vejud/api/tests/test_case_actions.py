@@ -37,8 +37,10 @@ from vejud.decisions.selectors import PANEL_ACTIONS
 from vejud.decisions.services import information_request_create
 from vejud.followup.models import EarlyWarning, Review, WarningReason
 from vejud.intake.models import Consent
+from vejud.organisations.models import Unit
 from vejud.testing import make_admitted_case, verified_client
 from vejud.testing.builders import add_plan, log_flagged_meeting, make_referred_case
+from vejud.transfers.models import ReleasePlan, Transfer
 
 USERS = ("member_a", "coordinator_a", "decision_maker", "adviser")
 # Who else asks, for an action only they take (the meeting log: the case's mentor).
@@ -105,6 +107,11 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     },
     "assessment_sign": lambda c: {},
     "assessment_correct": lambda c: {"reason": "A wrong rating."},
+    "transfer_request": lambda c: {"to_unit": "test-unit-b", "handover_note": "Moves."},
+    "transfer_cancel": lambda c: {},
+    "release_date_set": lambda c: {"release_on": c.opened_on.isoformat()},
+    "release_plan_update": lambda c: {"note": "Flat in Odense."},
+    "release_transfer": lambda c: {"handover_note": "Released on the date."},
 }
 # What the case needs besides for an action without a target (a draft: one in progress, as
 # the referred case's instruments are signed).
@@ -124,6 +131,7 @@ TARGETS: dict[str, Callable[[Case], int | str]] = {
     "meeting_resolve": lambda c: MentorMeeting.objects.filter(case=c).earliest("id").pk,
     "assessment_sign": lambda c: _instrument(c, SuitabilityAssessment, signed=False),
     "assessment_correct": lambda c: _instrument(c, MotivationAssessment, signed=True),
+    "transfer_cancel": lambda c: _pending_transfer(c).pk,
 }
 
 
@@ -148,6 +156,22 @@ def _instrument(case: Case, model: Any, *, signed: bool) -> str:
     return str(model.kind)
 
 
+def _pending_transfer(case: Case) -> Transfer:
+    """A transfer of ``case`` to another unit awaiting its answer (written directly)."""
+    with audited():
+        transfer = Transfer.objects.create(
+            case=case,
+            from_unit=case.responsible_unit,
+            from_track=case.track,
+            to_unit=Unit.objects.exclude(pk=case.responsible_unit_id).earliest("id"),
+            to_track=case.track,
+            handover_note="Moves.",
+            requested_by=User.objects.filter(is_active=True).earliest("id"),
+        )
+        audit_record(actor=None, action="test.transfer", obj=transfer, case_id=case.pk)
+    return transfer
+
+
 def _warning(case: Case) -> EarlyWarning:
     """An open early warning on ``case`` (raised by a review, written directly)."""
     with audited():
@@ -168,8 +192,9 @@ def _warning(case: Case) -> EarlyWarning:
 
 
 def _case_with_everything(world: Any) -> Case:
-    """A referred case with a question asked, and a course's plan, offer and flagged meeting
-    (the targets of every action; the test then moves it through every status)."""
+    """A referred case with a question asked, a course's plan, offer and flagged meeting, and
+    a release plan (the targets of every action; the test then moves it through every
+    status)."""
     course = make_admitted_case(world, last_name="Course")
     mentor_assign(actor=world.coordinator_a, case=course, mentor=world.mentor)
     add_plan(world, course)
@@ -180,6 +205,8 @@ def _case_with_everything(world: Any) -> Case:
         for model in (PlanGoal, PlanAction, CaseOffer, MentorMeeting, MentorAssignment):
             model.objects.filter(case=course).update(case=case)
         audit_record(actor=None, action="test.move", obj=case, case_id=case.pk)
+        plan = ReleasePlan.objects.create(case=case, release_on=case.opened_on)
+        audit_record(actor=None, action="test.plan", obj=plan, case_id=case.pk)
     return Case.objects.get(pk=case.pk)
 
 
@@ -207,9 +234,12 @@ def test_every_operation_is_in_the_schema(world):
 
 def _page(client: Any, action: CaseAction, url: str) -> int:
     """Return 200 if the page offers the action (its form, or a redirect: done, e.g. a draft
-    saved with nothing filled in, or sent back with the service's reason, e.g. applying on a
-    case in a status that takes no applications), else its refusal's status."""
-    response = client.get(url) if "GET" in action.methods else client.post(url, {})
+    saved with nothing filled in or a POST-only action with nothing to fill in, or sent back
+    with the service's reason, e.g. applying on a case in a status that takes no
+    applications), else its refusal's status. Whatever it did is rolled back."""
+    with transaction.atomic():
+        response = client.get(url) if "GET" in action.methods else client.post(url, {})
+        transaction.set_rollback(True)
     assert response.status_code in (200, 302, 403, 409), (url, response.status_code)
     return 200 if response.status_code == 302 else int(response.status_code)
 

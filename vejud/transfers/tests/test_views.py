@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vejud.access.transfers import can_receive, receivable_by
+from vejud.actions.declare import NOT_NOW
 from vejud.audit.models import AccessLog
 from vejud.cases.models import Track
 from vejud.cases.services import mentor_assign
@@ -238,8 +239,12 @@ def test_the_sender_cancels(world):
     assert "The transfer request is cancelled." in response.content.decode()
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.CANCELLED
-    again = member_a.post(url, follow=True)
-    assert "The transfer is no longer awaiting an answer." in again.content.decode()
+    # Not possible any more (transfers/actions.py: only a pending request): 409, as the API.
+    again = member_a.post(url)
+    assert again.status_code == 409
+    assert str(NOT_NOW) in again.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
 
 
 def test_cancelling_a_transfer_of_another_case_is_404(world):
@@ -275,13 +280,20 @@ def test_custody_track_needs_the_institution(world):
     assert 'id="id_to_institution_error"' in response.content.decode()
 
 
-def test_request_page_with_a_pending_transfer_goes_back(world):
+def test_request_page_with_a_pending_transfer_is_not_possible(world):
+    """One pending transfer at a time: the page says the action is not possible now (409,
+    as the API; it redirected with a message before the action table)."""
     case = make_admitted_case(world)
     to_b(world, case)
-    response = verified_client(world.member_a).get(
-        reverse("transfers:new", kwargs={"reference": case.reference}), follow=True
-    )
-    assert "A transfer cannot be requested on the case right now." in response.content.decode()
+    url = reverse("transfers:new", kwargs={"reference": case.reference})
+    client = verified_client(world.member_a)
+    for response in (
+        client.get(url),
+        client.post(url, {"to_unit": world.unit_b.pk, "to_track": "liberty", "handover_note": "x"}),
+    ):
+        assert response.status_code == 409
+        assert str(NOT_NOW) in response.content.decode()
+    assert Transfer.objects.filter(case=case).count() == 1
 
 
 # Good release ---------------------------------------------------------------------
@@ -377,12 +389,15 @@ def test_release_date_on_a_liberty_case_is_refused_with_a_message(world):
     assert case.release_on is None
 
 
-def test_release_plan_page_without_a_plan_goes_back(world):
+def test_release_plan_page_without_a_plan_is_not_possible(world):
+    """No plan yet: the page says the action is not possible now (409, as the API; it
+    redirected with a message before the action table)."""
     case = make_custody_case(world)
     response = verified_client(world.custody).get(
-        reverse("transfers:release_plan", kwargs={"reference": case.reference}), follow=True
+        reverse("transfers:release_plan", kwargs={"reference": case.reference})
     )
-    assert "There is no release plan to work on." in response.content.decode()
+    assert response.status_code == 409
+    assert str(NOT_NOW) in response.content.decode()
 
 
 def test_release_plan_page_is_logged(world, case):
