@@ -31,6 +31,7 @@ from vejud.accounts.models import User
 from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
+from vejud.organisations.models import Unit
 from vejud.transfers.forms import (
     ReleaseDateForm,
     ReleasePlanForm,
@@ -59,7 +60,7 @@ def _find_transfer(case: Case, pk: int) -> Transfer:
     return transfer
 
 
-def pending_transfer(case: Case) -> Transfer | None:
+def _pending_transfer(case: Case) -> Transfer | None:
     """Return the transfer of ``case`` awaiting the receiver (there is at most one)."""
     return (
         Transfer.objects.filter(case=case, status=TransferStatus.PENDING)
@@ -100,7 +101,7 @@ def plan_update(
     actor: User,
     case: Case,
     checklist: dict[str, bool],
-    receiving_unit: Any = None,
+    receiving_unit: Unit | None = None,
     note: str | None = None,
 ) -> ReleasePlan:
     """Update the case's release plan (a note not given stays as it is)."""
@@ -150,7 +151,7 @@ def _plan_saved(request: Any, access: CaseAccess, result: Any) -> HttpResponse:
     return redirect("transfers:release_plan", reference=access.case.reference)
 
 
-def plan_initial(plan: ReleasePlan) -> dict[str, Any]:
+def _plan_initial(plan: ReleasePlan) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(plan, name) for name in ReleasePlan.CHECKLIST}
     return {**initial, "receiving_unit": plan.receiving_unit, "note": plan.note}
 
@@ -159,7 +160,7 @@ def _plan_page(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]
     """The release plan page around the action's form: the plan, what is missing, and the
     transfer to the receiving unit (pending, or the form to request it)."""
     plan = _plan(access.case)
-    pending = pending_transfer(access.case)
+    pending = _pending_transfer(access.case)
     return {
         "plan": plan,
         "missing": [
@@ -175,7 +176,7 @@ def _plan_page(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]
 def _transfer_page(access: CaseAccess, user: User, target: Any) -> Mapping[str, Any]:
     """The release plan page with the transfer form's errors (the plan form as saved)."""
     page = _plan_page(access, user, target)
-    return {**page, "plan_form": ReleasePlanForm(initial=plan_initial(page["plan"]))}
+    return {**page, "plan_form": ReleasePlanForm(initial=_plan_initial(page["plan"]))}
 
 
 TRANSFER_REQUEST = CaseAction(
@@ -232,7 +233,7 @@ RELEASE_PLAN_UPDATE = CaseAction(
     slug="loesladelse/",
     title=_("Release plan"),
     form=ReleasePlanForm,
-    form_kwargs=lambda case, target: {"initial": plan_initial(_plan(case))},
+    form_kwargs=lambda case, target: {"initial": _plan_initial(_plan(case))},
     data_of=lambda form: form.service_kwargs(),
     service=plan_update,
     when=COURSE_RUNNING,
