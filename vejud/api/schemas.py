@@ -369,10 +369,14 @@ class ConsentOut(Schema):
     topics: list[str]
     valid_until: date | None
     in_force: bool
-    recorded_by: str
+    recorded_by: UserName
     recorded_at: datetime
     withdrawn_on: date | None
     withdrawal_note: str
+
+    @staticmethod
+    def resolve_in_force(obj: Any) -> bool:
+        return bool(obj.is_valid_on(timezone.localdate()))
 
 
 class TransitionIn(StrictBody):
@@ -474,15 +478,25 @@ class FinalDecisionIn(StrictBody):
 class VersionSummaryOut(Schema):
     """One version of an instrument, without its content."""
 
+    # Read from the instrument (the resolvers below).
+
     id: int
     version: int
     signed: bool
     signed_at: datetime | None
-    signed_by: str | None
-    created_by: str
+    signed_by: OptionalUserName
+    created_by: UserName
     created_at: datetime
     supersedes_version: int | None
     correction_reason: str
+
+    @staticmethod
+    def resolve_signed(obj: Any) -> bool:
+        return obj.signed_at is not None
+
+    @staticmethod
+    def resolve_supersedes_version(obj: Any) -> int | None:
+        return obj.supersedes.version if obj.supersedes_id else None
 
 
 class InstrumentStateOut(Schema):
@@ -493,6 +507,10 @@ class InstrumentStateOut(Schema):
     draft: VersionSummaryOut | None
     versions: list[VersionSummaryOut] = Field(description="Newest first.")
 
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
+
 
 class DecisionOut(Schema):
     id: int
@@ -500,11 +518,18 @@ class DecisionOut(Schema):
     outcome: DecisionOutcome
     grounds: list[str]
     reasoning: str
-    decided_by: str
+    decided_by: UserName
     decided_at: datetime
     rests_on: dict[str, int | None] = Field(
         description="The signed instrument version per kind the decision rests on."
     )
+
+    @staticmethod
+    def resolve_rests_on(obj: Any) -> dict[str, int | None]:
+        return {
+            kind: getattr(obj, kind).version if getattr(obj, f"{kind}_id") else None
+            for kind in ("target_group", "motivation", "suitability")
+        }
 
 
 class ReferralOut(Schema):
@@ -541,6 +566,10 @@ class StageOut(Schema):
     label: str
     state: Literal["done", "current", "todo"]
 
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
+
 
 class DeadlineOut(Schema):
     label: str
@@ -552,6 +581,10 @@ class TransitionOut(Schema):
     target: CaseStatus
     label: str
     reason_required: bool
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
 
 
 class ActionsOut(Schema):
@@ -569,6 +602,8 @@ class ActionsOut(Schema):
 
 class ProcessOut(Schema):
     """Where the case is in the exit process, and what the caller may do next."""
+
+    # Read from the process overview (decisions.selectors.ProcessOverview) and its case.
 
     reference: str
     status: CaseStatus
@@ -590,6 +625,49 @@ class ProcessOut(Schema):
     actions: ActionsOut
     transitions: list[TransitionOut] = Field(description="Plain transitions you may make now.")
 
+    @staticmethod
+    def resolve_reference(obj: Any) -> str:
+        return str(obj.case.reference)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.case.status)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.case.get_status_display())
+
+    @staticmethod
+    def resolve_track(obj: Any) -> str:
+        return str(obj.case.track)
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.case.version)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> Any:
+        return obj.case.responsible_unit
+
+    @staticmethod
+    def resolve_stage(obj: Any) -> str:
+        return next((s.code for s in obj.stages if s.state == "current"), "")
+
+    @staticmethod
+    def resolve_deadline(obj: Any) -> dict[str, Any] | None:
+        if obj.deadline is None:
+            return None
+        label = str(obj.deadline_label or "")
+        return {"label": label, "due_on": obj.deadline, "overdue": obj.overdue}
+
+    @staticmethod
+    def resolve_consent_in_force(obj: Any) -> bool:
+        return obj.consent is not None
+
+    @staticmethod
+    def resolve_actions(obj: Any) -> dict[str, bool]:
+        return dict(obj.actions)
+
 
 class CriteriaRefOut(Schema):
     id: int
@@ -610,17 +688,7 @@ class CriterionAnswerOut(Schema):
 class _VersionOut(VersionSummaryOut):
     """A version with its content, read from the instrument (its model names its kind)."""
 
-    signed_by: OptionalUserName
-    created_by: UserName
     updated_at: datetime
-
-    @staticmethod
-    def resolve_signed(obj: Any) -> bool:
-        return obj.signed_at is not None
-
-    @staticmethod
-    def resolve_supersedes_version(obj: Any) -> int | None:
-        return obj.supersedes.version if obj.supersedes_id else None
 
 
 class TargetGroupVersionOut(_VersionOut):

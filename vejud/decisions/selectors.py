@@ -92,6 +92,10 @@ def instrument_versions(case: Case) -> dict[str, list[Any]]:
         )
     for found in versions.values():
         found.sort(key=lambda v: v.version, reverse=True)
+        by_id = {v.pk: v for v in found}
+        for version in found:  # the version a correction supersedes, from the same rows
+            if version.supersedes_id in by_id:
+                version.supersedes = by_id[version.supersedes_id]
     return versions
 
 
@@ -175,11 +179,23 @@ PANEL_ACTIONS = (
 )
 
 
+def _rest_on(decisions: list[Decision], every_version: dict[str, list[Any]]) -> None:
+    """Give each decision the instrument versions it rests on, from the rows already read."""
+    for kind, versions in every_version.items():
+        by_id = {v.pk: v for v in versions}
+        for decision in decisions:
+            version = by_id.get(getattr(decision, f"{kind}_id"))
+            if version is not None:
+                setattr(decision, kind, version)
+
+
 def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
     """Return everything the process panel shows, in a fixed number of queries."""
     case = access.case
     today = timezone.localdate()
-    consents = list(Consent.objects.filter(case=case).order_by("-given_on", "-id"))
+    consents = list(
+        Consent.objects.filter(case=case).select_related("recorded_by").order_by("-given_on", "-id")
+    )
     case._prefetched_objects_cache = {"consents": consents}  # type: ignore[attr-defined]
     consent = consent_in_force(case)
     instruments: list[InstrumentState] = []
@@ -208,6 +224,7 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
         if decided
         else []
     )
+    _rest_on(decisions, every_version)
     referral = (
         Referral.objects.filter(case=case)
         .select_related("referred_by")

@@ -8,12 +8,10 @@ are access-logged with channel "api". Service errors become JSON answers in
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
@@ -58,9 +56,8 @@ from vejud.decisions.actions import (
     TRANSITION,
 )
 from vejud.decisions.models import Decision, Referral
-from vejud.decisions.selectors import ProcessOverview, process_overview
+from vejud.decisions.selectors import process_overview
 from vejud.intake.actions import CONSENT, CONSENT_WITHDRAW
-from vejud.intake.models import Consent
 from vejud.intake.services import (
     PossibleDuplicateError,
     inquiry_register,
@@ -99,146 +96,9 @@ def _state_now(case_id: int) -> dict[str, Any]:
     return _state(Case.objects.only("reference", "status", "version").get(pk=case_id))
 
 
-def _name(user: User | None) -> str | None:
-    return None if user is None else user.full_name
-
-
-def consent_out(consent: Consent, names: dict[int, str], today: date) -> dict[str, Any]:
-    """Return a consent as ConsentOut; ``names`` maps user ids to names (one query for all)."""
-    return {
-        "id": consent.pk,
-        "given_on": consent.given_on,
-        "method": consent.method,
-        "agencies": list(consent.agencies),
-        "topics": list(consent.topics),
-        "valid_until": consent.valid_until,
-        "in_force": consent.is_valid_on(today),
-        "recorded_by": names.get(consent.recorded_by_id, ""),
-        "recorded_at": consent.recorded_at,
-        "withdrawn_on": consent.withdrawn_on,
-        "withdrawal_note": consent.withdrawal_note,
-    }
-
-
-def version_summary(instrument: Any, version_of: dict[int, int]) -> dict[str, Any]:
-    """Return an instrument version without its content; ``version_of`` maps ids to versions."""
-    return {
-        "id": instrument.pk,
-        "version": instrument.version,
-        "signed": instrument.signed_at is not None,
-        "signed_at": instrument.signed_at,
-        "signed_by": _name(instrument.signed_by) if instrument.signed_by_id else None,
-        "created_by": instrument.created_by.full_name,
-        "created_at": instrument.created_at,
-        "supersedes_version": version_of.get(instrument.supersedes_id),
-        "correction_reason": instrument.correction_reason,
-    }
-
-
-def decision_out(decision: Decision, version_of: dict[str, dict[int, int]]) -> dict[str, Any]:
-    """Return a decision; ``version_of`` maps each kind's instrument ids to version numbers."""
-    rests_on = {
-        kind: version_of.get(kind, {}).get(instrument_id) if instrument_id else None
-        for kind, instrument_id in (
-            ("target_group", decision.target_group_id),
-            ("motivation", decision.motivation_id),
-            ("suitability", decision.suitability_id),
-        )
-    }
-    return {
-        "id": decision.pk,
-        "level": decision.level,
-        "outcome": decision.outcome,
-        "grounds": list(decision.grounds),
-        "reasoning": decision.reasoning,
-        "decided_by": decision.decided_by.full_name,
-        "decided_at": decision.decided_at,
-        "rests_on": rests_on,
-    }
-
-
 def _as_read(instance: Any) -> Any:
     """The service's result as it is: the answer's schema reads its attributes."""
     return instance
-
-
-def _user_names(ids: set[int | None]) -> dict[int, str]:
-    wanted = sorted(i for i in ids if i is not None)
-    if not wanted:
-        return {}
-    return dict(User.objects.filter(pk__in=wanted).values_list("pk", "full_name"))
-
-
-def process_out(overview: ProcessOverview, today: date) -> dict[str, Any]:
-    """Return the process overview as ProcessOut, in a fixed number of queries."""
-    case = overview.case
-    user_ids: set[int | None] = set()
-    for consent in overview.consents:
-        user_ids |= {consent.recorded_by_id, consent.withdrawal_recorded_by_id}
-    names = _user_names(user_ids)
-    version_of = {
-        item.kind: {v.pk: v.version for v in item.versions} for item in overview.instruments
-    }
-    instruments = []
-    for item in overview.instruments:
-        ids = version_of[item.kind]
-        instruments.append(
-            {
-                "kind": item.kind,
-                "label": str(item.label),
-                "latest": version_summary(item.latest, ids) if item.latest else None,
-                "signed": version_summary(item.signed, ids) if item.signed else None,
-                "draft": version_summary(item.draft, ids) if item.draft else None,
-                "versions": [version_summary(v, ids) for v in item.versions],
-            }
-        )
-    deadline = None
-    if overview.deadline is not None:
-        deadline = {
-            "label": str(overview.deadline_label or ""),
-            "due_on": overview.deadline,
-            "overdue": overview.overdue,
-        }
-    current = next((s.code for s in overview.stages if s.state == "current"), "")
-    return {
-        "reference": case.reference,
-        "status": case.status,
-        "status_label": str(case.get_status_display()),
-        "track": case.track,
-        "version": case.version,
-        "unit": _unit(case.responsible_unit),
-        "stage": current,
-        "stages": [
-            {"code": s.code, "label": str(s.label), "state": s.state} for s in overview.stages
-        ],
-        "missing": [str(m) for m in overview.missing],
-        "deadline": deadline,
-        "consent_in_force": overview.consent is not None,
-        "consent": consent_out(overview.consent, names, today) if overview.consent else None,
-        "consents": [consent_out(c, names, today) for c in overview.consents],
-        "instruments": instruments,
-        "decisions": [decision_out(d, version_of) for d in overview.decisions],
-        "referral": overview.referral,
-        "information_requests": overview.information_requests,
-        "actions": dict(overview.actions),
-        "transitions": [
-            {"target": t.target, "label": str(t.label), "reason_required": t.reason_required}
-            for t in overview.transitions
-        ],
-    }
-
-
-def _decision_versions(decision: Decision) -> dict[str, dict[int, int]]:
-    """Return ``version_of`` for the instruments one decision rests on."""
-    result: dict[str, dict[int, int]] = {}
-    for kind, instrument in (
-        ("target_group", decision.target_group),
-        ("motivation", decision.motivation),
-        ("suitability", decision.suitability),
-    ):
-        if instrument is not None:
-            result[kind] = {instrument.pk: instrument.version}
-    return result
 
 
 # --- Inquiry -----------------------------------------------------------------------------
@@ -392,15 +252,10 @@ def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_P
         access=access,
         part="process",
     )
-    return process_out(overview, timezone.localdate())
+    return overview
 
 
 # --- Consent -----------------------------------------------------------------------------
-
-
-def _consent_result(consent: Consent) -> dict[str, Any]:
-    names = _user_names({consent.recorded_by_id, consent.withdrawal_recorded_by_id})
-    return consent_out(consent, names, timezone.localdate())
 
 
 register(
@@ -410,7 +265,7 @@ register(
         "/consents",
         ConsentIn,
         ConsentOut,
-        _consent_result,
+        _as_read,
         "Record the person's consent",
         "consent_record",
     ),
@@ -419,7 +274,7 @@ register(
         "/consents/{consent_id}/withdrawal",
         ConsentWithdrawalIn,
         ConsentOut,
-        _consent_result,
+        _as_read,
         "Record that the person withdrew a consent",
         "consent_withdraw",
         status=200,
@@ -431,10 +286,7 @@ register(
 
 
 def _decision_result(decision: Decision) -> dict[str, Any]:
-    return {
-        "decision": decision_out(decision, _decision_versions(decision)),
-        "case": _state_now(decision.case_id),
-    }
+    return {"decision": decision, "case": _state_now(decision.case_id)}
 
 
 def _referral_result(referral: Referral) -> dict[str, Any]:
