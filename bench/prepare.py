@@ -24,9 +24,8 @@ def main() -> None:
     django.setup()
 
     from django.db.models import Sum
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from vejud.accounts.models import Membership, Role, User
+    from vejud.accounts.models import AuthenticatorDevice, Membership, Role, User
     from vejud.cases import services as case_services
     from vejud.cases.models import Case, CaseStatus, JournalEntry, Track
     from vejud.organisations.models import Agency, Unit, UnitKind
@@ -79,8 +78,8 @@ def main() -> None:
             defaults={"agency": agency, "valid_from": date(2020, 1, 1)},
         )
         key = secrets.token_hex(20)
-        TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(user=user, name="bench", key=key, confirmed=True)
+        AuthenticatorDevice.objects.filter(user=user).delete()
+        AuthenticatorDevice.objects.create(user=user, name="bench", key=key, confirmed=True)
         users[name] = {"email": email, "password": password, "totp_key": key}
         accounts[name] = user
 

@@ -21,11 +21,17 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from vejud.access.rules import scope_for
-from vejud.accounts.models import Membership, Role, RoleGrant, RoleGrantStatus, User
+from vejud.accounts.models import (
+    AuthenticatorDevice,
+    Membership,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+)
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -85,7 +91,7 @@ BULK = 0
 COUNTED = (
     User,
     Membership,
-    TOTPDevice,
+    AuthenticatorDevice,
     Unit,
     Person,
     Case,
@@ -166,7 +172,7 @@ def test_prints_every_demo_user_with_a_working_totp_secret(demo: str) -> None:
     assert "http://127.0.0.1:8000/" in demo
     for user in demo_users:
         assert user.check_password(DEMO_PASSWORD)
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
         code = totp(base64.b32decode(printed[user.email]))
         assert device.verify_token(f"{code:06d}"), user.email
         assert printed[user.email] == totp_secret_base32(user.email)

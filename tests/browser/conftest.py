@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 from vejud_browser import (
     CHROMIUM,
@@ -25,7 +24,7 @@ from vejud_browser import (
     Session,
 )
 
-from vejud.accounts.models import User
+from vejud.accounts.models import AuthenticatorDevice, User
 from vejud.accounts.services import user_language_set
 from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
 from vejud.assessments.reference import load_assessment_reference
@@ -80,7 +79,7 @@ def bworld(transactional_db: None) -> World:
     restore_reference_data()
     world = make_world()
     for user in world.users.values():
-        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        AuthenticatorDevice.objects.create(user=user, name="default", confirmed=True)
     return world
 
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import translation
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.accounts.models import User
+from vejud.accounts.models import AuthenticatorDevice, User
 from vejud.testing import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,7 +47,7 @@ def totp_code(user: User) -> str:
     clock runs a little fast); the device follows the drift. Never an earlier step: if
     the 30-second boundary passes before the server checks, that one would be too old.
     """
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     for offset in range(device.tolerance + 1):
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + offset)
         totp.time = time.time()

@@ -16,12 +16,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.access.rules import role_needs_four_eyes
 from vejud.access.units import role_unit_problem
-from vejud.accounts.models import Membership, User
+from vejud.accounts.models import AuthenticatorDevice, Membership, RecoveryCodeDevice, User
 from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
 
 
@@ -149,12 +147,12 @@ class DeviceAdmin(VejudModelAdmin):
     fields = ("user", "name", "confirmed", "created_at", "last_used_at")
 
 
-@admin.register(TOTPDevice)
+@admin.register(AuthenticatorDevice)
 class TOTPDeviceAdmin(DeviceAdmin):
     pass
 
 
-@admin.register(StaticDevice)
+@admin.register(RecoveryCodeDevice)
 class RecoveryCodesAdmin(DeviceAdmin):
     pass
 

@@ -19,8 +19,8 @@ USER_TABLE = "accounts_user"
 # Table -> the update that changes access ("" = every update).
 WATCHED: dict[str, str] = {
     "accounts_membership": "",
-    "otp_totp_totpdevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
-    "otp_static_staticdevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
+    "accounts_authenticatordevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
+    "accounts_recoverycodedevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
 }
 _BUMP = "UPDATE accounts_user SET access_generation = access_generation + 1 WHERE id"
 

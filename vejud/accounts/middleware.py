@@ -117,9 +117,9 @@ class MFARequiredMiddleware:
                 reverse("accounts:logout"),
             }
             if path not in exempt and not path.startswith(MFA_EXEMPT_PREFIXES):
-                from django_otp.plugins.otp_totp.models import TOTPDevice
+                from vejud.accounts.models import AuthenticatorDevice
 
-                has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+                has_device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
                 target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         if user.is_authenticated and user.is_verified():  # type: ignore[attr-defined]

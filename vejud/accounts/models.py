@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import date
 from typing import Any, ClassVar
 
@@ -12,8 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from vejud.core.constraints import end_not_before_start
+from vejud.core.crypto import EncryptedTextField
 from vejud.organisations.models import Agency, Unit
 
 
@@ -55,7 +59,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-otp is untyped: the stubs cannot name the second factors' reverse managers.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A staff user; logs in with e-mail, password and TOTP."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -257,3 +262,78 @@ class ApiToken(models.Model):
     def hash_token(raw: str) -> str:
         """Return the stored form of a raw token."""
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+# Second factors --------------------------------------------------------------------------
+# django-otp's TOTPDevice and StaticToken keep the TOTP secret and the recovery codes in
+# plain text. These devices are the same to django-otp (``Device`` subclasses: persistent
+# ids, throttling, the verification flow) but keep the secrets only as Fernet ciphertext
+# under ``VEJUD_FIELD_KEYS`` (``EncryptedTextField``), so ``vejud rotate-keys`` rotates them
+# with every other encrypted field.
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): django-otp's TOTPDevice with the key encrypted."""
+
+    key = EncryptedTextField(_("secret key"), default=default_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    # django-otp's own TOTP logic, reading the decrypted key.
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """The user's one-time recovery codes (django-otp's StaticDevice, codes encrypted)."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: Any) -> bool:
+        """Accept an unused code once (compared in constant time after decryption)."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        given = str(token).strip().encode()
+        match = next(
+            (code for code in self.codes.all() if hmac.compare_digest(code.code.encode(), given)),
+            None,
+        )
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, encrypted; deleted when used."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code = EncryptedTextField(_("code"))
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} of device {self.device_id}"

@@ -9,15 +9,20 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.access.units import coordinated_units
-from vejud.accounts.models import ApiToken, Membership, User, UserSession
+from vejud.accounts.models import (
+    ApiToken,
+    AuthenticatorDevice,
+    Membership,
+    User,
+    UserSession,
+)
 
 
 def has_confirmed_totp(user: User) -> bool:
     """Return True if the user has finished setting up an authenticator app."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def active_sessions_for(user: User) -> QuerySet[UserSession]:
@@ -73,7 +78,7 @@ def second_factor_throttles(coordinator: User) -> list[ThrottledMember]:
         return []
     members = Membership.objects.active().filter(unit_id__in=unit_ids).values("user_id")
     devices = (
-        TOTPDevice.objects.filter(
+        AuthenticatorDevice.objects.filter(
             user_id__in=members, confirmed=True, throttling_failure_count__gt=0
         )
         .select_related("user")

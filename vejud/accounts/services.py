@@ -18,10 +18,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
-from vejud.accounts.models import User, UserSession
+from vejud.accounts.models import (
+    AuthenticatorDevice,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    User,
+    UserSession,
+)
 from vejud.accounts.selectors import active_sessions_for
 from vejud.audit.services import audit_record, audited
 from vejud.core.clientip import client_ip
@@ -58,14 +63,14 @@ def mfa_throttle_max_failures() -> int:
     return int(math.log2(cap / factor)) + 1
 
 
-def _cap_throttle(device: TOTPDevice | StaticDevice) -> None:
+def _cap_throttle(device: AuthenticatorDevice | RecoveryCodeDevice) -> None:
     highest = mfa_throttle_max_failures()
     if device.throttling_failure_count > highest:
         device.throttling_failure_count = highest
         device.save(update_fields=["throttling_failure_count"])
 
 
-def _check_device(device: TOTPDevice | StaticDevice, code: str) -> bool:
+def _check_device(device: AuthenticatorDevice | RecoveryCodeDevice, code: str) -> bool:
     """Verify ``code`` on ``device`` under django-otp's throttling (capped); raise if throttled."""
     _cap_throttle(device)
     allowed, info = device.verify_is_allowed()
@@ -88,53 +93,55 @@ def code_verify(*, user: User, code: str) -> CodeAccepted:
     # Raise only after the transaction: a wrong code's throttle count must be committed.
     with transaction.atomic():
         if code.isdigit() and len(code) == 6:
-            device: TOTPDevice | StaticDevice | None = (
-                TOTPDevice.objects.select_for_update()
+            device: AuthenticatorDevice | RecoveryCodeDevice | None = (
+                AuthenticatorDevice.objects.select_for_update()
                 .filter(user=user, confirmed=True)
                 .order_by("pk")
                 .first()
             )
         else:
             device = (
-                StaticDevice.objects.select_for_update()
+                RecoveryCodeDevice.objects.select_for_update()
                 .filter(user=user, confirmed=True, name=RECOVERY_DEVICE_NAME)
                 .first()
             )
         accepted = device is not None and _check_device(device, code)
     if not accepted or device is None:
         raise CodeRejected(_("The code is wrong or has expired."))
-    if isinstance(device, StaticDevice):
-        return CodeAccepted(device=device, recovery_codes_left=device.token_set.count())
+    if isinstance(device, RecoveryCodeDevice):
+        return CodeAccepted(device=device, recovery_codes_left=device.codes.count())
     return CodeAccepted(device=device, recovery_codes_left=None)
 
 
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
+def totp_enrolment_start(*, user: User) -> AuthenticatorDevice:
     """Return the user's pending (unconfirmed) authenticator, creating it if needed.
 
     Refuses when one is already confirmed: replacing it is an administrator's job,
     otherwise a password alone would be enough to swap in a new second factor.
     """
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists():
         raise ValidationError(_("An authenticator app is already set up."), code="enrolled")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = AuthenticatorDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=False
+        )
     return device
 
 
-def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+def totp_enrolment_confirm(*, user: User, device: AuthenticatorDevice, code: str) -> list[str]:
     """Confirm a pending authenticator with its first code; return new recovery codes."""
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("This authenticator cannot be confirmed."), code="device")
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        locked = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk)
         ok = _check_device(locked, code)
     if not ok:
         raise CodeRejected(_("The code is wrong or has expired."))
     with audited():
         locked.confirmed = True
         locked.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
         audit_record(actor=user, action="account.mfa_enrol", obj=locked)
         return _recovery_codes_replace(user)
 
@@ -143,7 +150,7 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     """Replace the user's recovery codes with new ones; return them (shown once)."""
     with audited():
         codes = _recovery_codes_replace(user)
-        device = StaticDevice.objects.get(user=user, name=RECOVERY_DEVICE_NAME)
+        device = RecoveryCodeDevice.objects.get(user=user, name=RECOVERY_DEVICE_NAME)
         audit_record(
             actor=user, action="account.recovery_codes", obj=device, changes={"count": len(codes)}
         )
@@ -151,21 +158,21 @@ def recovery_codes_generate(*, user: User) -> list[str]:
 
 
 def _recovery_codes_replace(user: User) -> list[str]:
-    device, _created = StaticDevice.objects.select_for_update().get_or_create(
+    device, _created = RecoveryCodeDevice.objects.select_for_update().get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
-    device.token_set.all().delete()
+    device.codes.all().delete()
     device.throttle_reset(commit=True)
     codes: set[str] = set()
     while len(codes) < RECOVERY_CODE_COUNT:
         codes.add(StaticToken.random_token())
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    RecoveryCode.objects.bulk_create(RecoveryCode(device=device, code=code) for code in codes)
     return sorted(codes)
 
 
 def recovery_codes_left(*, user: User) -> int:
     """Return how many unused recovery codes the user has."""
-    return StaticToken.objects.filter(
+    return RecoveryCode.objects.filter(
         device__user=user, device__name=RECOVERY_DEVICE_NAME, device__confirmed=True
     ).count()
 

@@ -29,7 +29,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.access.gate import AuthenticatedRequest, authenticated, public, requires
 from vejud.access.rules import Capability
@@ -49,7 +48,7 @@ from vejud.accounts.grants import (
     role_grant_request,
     role_grants_pending,
 )
-from vejud.accounts.models import RoleGrant, User
+from vejud.accounts.models import AuthenticatorDevice, RoleGrant, User
 from vejud.accounts.selectors import (
     active_sessions_for,
     get_session_for,
@@ -190,14 +189,14 @@ def _warn_recovery_codes_left(request: HttpRequest, left: int | None) -> None:
     )
 
 
-def _qr_data_uri(device: TOTPDevice) -> str:
+def _qr_data_uri(device: AuthenticatorDevice) -> str:
     qr = segno.make(device.config_url, error="m")
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", scale=5, border=4, xmldecl=False, svgns=True)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _secret_groups(device: TOTPDevice) -> str:
+def _secret_groups(device: AuthenticatorDevice) -> str:
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -36,11 +36,10 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db.models import Count
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from vejud.accounts.grants import role_grant_approve, role_grant_request
-from vejud.accounts.models import Membership, Role, User
+from vejud.accounts.models import AuthenticatorDevice, Membership, Role, User
 from vejud.assessments.models import InstrumentBase, MotivationAssessment, SuitabilityJudgement
 from vejud.assessments.services import (
     criteria_evaluate,
@@ -435,7 +434,7 @@ def ensure_staff() -> dict[str, User]:
             role=spec.role,
             defaults={"agency": spec.agency, "valid_from": date(2020, 1, 1)},
         )
-        TOTPDevice.objects.get_or_create(
+        AuthenticatorDevice.objects.get_or_create(
             user=user,
             name="demo",
             defaults={"key": totp_key_for(spec.email).hex(), "confirmed": True},

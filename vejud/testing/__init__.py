@@ -12,10 +12,9 @@ from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.accounts.models import Membership, Role, User
+from vejud.accounts.models import AuthenticatorDevice, Membership, Role, User
 from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programme
 from vejud.assessments.reference import load_assessment_reference
 from vejud.assessments.services import (
@@ -183,7 +182,7 @@ def make_ended_case(actor: User, unit: Unit, *, person: Person, **kwargs: Any) -
 def verified_client(user: User, client: Client | None = None) -> Client:
     """Return a client logged in as ``user`` with a verified TOTP device (MFA passed)."""
     client = client or Client()
-    device, _ = TOTPDevice.objects.get_or_create(
+    device, _ = AuthenticatorDevice.objects.get_or_create(
         user=user, name="default", defaults={"confirmed": True}
     )
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -10,22 +10,21 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.accounts.models import User
+from vejud.accounts.models import AuthenticatorDevice, User
 from vejud.testing import PASSWORD
 
 START = datetime(2025, 3, 3, 8, 0, 0, tzinfo=UTC)
 
 
-def code_for(device: TOTPDevice) -> str:
+def code_for(device: AuthenticatorDevice) -> str:
     """Return the code the user's authenticator app shows right now."""
     device.refresh_from_db()
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{value:0{device.digits}d}"
 
 
-def wrong_code_for(device: TOTPDevice) -> str:
+def wrong_code_for(device: AuthenticatorDevice) -> str:
     """Return a six-digit code that is not valid in the current window (tolerance 1)."""
     device.refresh_from_db()
     valid = {
@@ -38,9 +37,9 @@ def wrong_code_for(device: TOTPDevice) -> str:
     return f"{candidate:06d}"
 
 
-def enrol(user: User) -> TOTPDevice:
+def enrol(user: User) -> AuthenticatorDevice:
     """Give ``user`` a confirmed authenticator app."""
-    return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return AuthenticatorDevice.objects.create(user=user, name="default", confirmed=True)
 
 
 def password_login(
@@ -72,7 +71,7 @@ def login(clock: Any) -> Callable[..., Client]:
     """Return ``login(user, device, ip=..., agent=...)`` → a client signed in with password + TOTP."""
 
     def do(
-        user: User, device: TOTPDevice, *, ip: str = "10.0.0.1", agent: str = "Test/1"
+        user: User, device: AuthenticatorDevice, *, ip: str = "10.0.0.1", agent: str = "Test/1"
     ) -> Client:
         # A TOTP code is accepted once: move to a fresh time step for every login.
         clock.shift(30)

@@ -14,11 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vejud.accounts.generation import missing_triggers
 from vejud.accounts.middleware import ACCESS_KEY, ACCESS_RECHECK_SECONDS
-from vejud.accounts.models import Membership, User
+from vejud.accounts.models import AuthenticatorDevice, Membership, User
 from vejud.people.models import AccessRuleKind
 from vejud.people.services import person_access_rule_add
 from vejud.testing import verified_client
@@ -43,7 +42,7 @@ def test_a_second_request_reads_neither_device_nor_memberships(world):
     assert response.status_code == 200
     # The session, the user, the page's own query: what a bare Django view with a session costs.
     assert len(queries) == 3, _tables(queries)
-    assert "otp_totp" not in _tables(queries)
+    assert "accounts_authenticatordevice" not in _tables(queries)
     assert "accounts_membership" not in _tables(queries)
 
 
@@ -54,7 +53,7 @@ def test_after_a_minute_both_are_checked_again(world, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("portal:ping"))
-    assert "otp_totp" in _tables(queries)
+    assert "accounts_authenticatordevice" in _tables(queries)
     assert "accounts_membership" in _tables(queries)
 
 
@@ -87,7 +86,7 @@ def test_a_new_membership_takes_effect_at_once(world):
 def test_a_removed_device_takes_effect_at_once(world):
     client = verified_client(world.member_a)
     assert client.get(reverse("cases:caseload")).status_code == 200
-    TOTPDevice.objects.filter(user=world.member_a).delete()
+    AuthenticatorDevice.objects.filter(user=world.member_a).delete()
     response = client.get(reverse("cases:caseload"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:otp_setup"))

@@ -10,9 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vejud.accounts.models import AuthenticatorDevice, RecoveryCode
 from vejud.accounts.services import (
     RECOVERY_CODE_COUNT,
     CodeRejected,
@@ -116,7 +115,7 @@ def test_recovery_code_works_once(world, clock):
     assert response.status_code == 200
     assert "The code is wrong or has expired." in response.content.decode()
     assert not _is_verified(again)
-    assert StaticToken.objects.filter(device__user=user).count() == RECOVERY_CODE_COUNT - 1
+    assert RecoveryCode.objects.filter(device__user=user).count() == RECOVERY_CODE_COUNT - 1
 
 
 def test_other_users_recovery_code_does_not_work(world, clock):
@@ -135,7 +134,7 @@ def test_setup_shows_a_qr_code_and_the_secret(client, world, clock):
     assert response.status_code == 200
     html = response.content.decode()
 
-    device = TOTPDevice.objects.get(user=world.member_a)
+    device = AuthenticatorDevice.objects.get(user=world.member_a)
     assert not device.confirmed
     match = re.search(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="[^"]+"', html)
     assert match, "QR code image missing"
@@ -144,13 +143,13 @@ def test_setup_shows_a_qr_code_and_the_secret(client, world, clock):
     assert secret[:4] + " " + secret[4:8] in html
     # Revisiting shows the same pending device, not a new one each time.
     client.get(SETUP)
-    assert TOTPDevice.objects.filter(user=world.member_a).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=world.member_a).count() == 1
 
 
 def test_setup_confirms_and_shows_ten_recovery_codes_once(client, world, clock):
     password_login(client, world.member_a.email, next_url=PROFILE)
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=world.member_a)
+    device = AuthenticatorDevice.objects.get(user=world.member_a)
 
     response = client.post(SETUP, {"code": code_for(device), "next": PROFILE})
     assert response.status_code == 200
@@ -158,7 +157,7 @@ def test_setup_confirms_and_shows_ten_recovery_codes_once(client, world, clock):
     device.refresh_from_db()
     assert device.confirmed
     stored = set(
-        StaticToken.objects.filter(device__user=world.member_a).values_list("token", flat=True)
+        RecoveryCode.objects.filter(device__user=world.member_a).values_list("code", flat=True)
     )
     assert len(stored) == RECOVERY_CODE_COUNT
     html = response.content.decode()
@@ -171,7 +170,7 @@ def test_setup_confirms_and_shows_ten_recovery_codes_once(client, world, clock):
 def test_setup_wrong_code_keeps_the_device_unconfirmed(client, world, clock):
     password_login(client, world.member_a.email)
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=world.member_a)
+    device = AuthenticatorDevice.objects.get(user=world.member_a)
     response = client.post(SETUP, {"code": wrong_code_for(device)})
     assert response.status_code == 200
     assert "The code is wrong or has expired." in response.content.decode()
@@ -188,7 +187,7 @@ def test_setup_cannot_replace_an_existing_authenticator(client, world, clock):
     assert response["Location"].startswith(VERIFY)
     response = client.post(SETUP, {"code": "123456"})
     assert response.status_code == 302
-    assert TOTPDevice.objects.filter(user=world.member_a).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=world.member_a).count() == 1
     assert not _is_verified(client)
 
 
@@ -215,7 +214,7 @@ def test_regenerating_recovery_codes_needs_reauth_and_replaces_the_old(world, lo
 
     response = client.post(url)
     assert response.status_code == 200
-    new = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    new = set(RecoveryCode.objects.filter(device__user=user).values_list("code", flat=True))
     assert len(new) == RECOVERY_CODE_COUNT
     assert not new & set(old)
     assert "Your earlier recovery codes no longer work." in response.content.decode()

@@ -36,7 +36,7 @@ def test_reauth_page_is_accessible(world):
 
 def test_reauth_with_password_and_code_opens_the_action(world, clock):
     client = verified_client(world.member_a)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     response = client.post(
         REAUTH, {"password": PASSWORD, "code": code_for(device), "next": TOKEN_NEW}
     )
@@ -51,7 +51,7 @@ def test_reauth_with_password_and_code_opens_the_action(world, clock):
 
 def test_reauth_lapses_after_the_window(world, clock):
     client = verified_client(world.member_a)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     client.post(REAUTH, {"password": PASSWORD, "code": code_for(device)})
     clock.shift(settings.VEJUD_REAUTH_SECONDS - 5)
     assert client.get(TOKEN_NEW).status_code == 200
@@ -61,7 +61,7 @@ def test_reauth_lapses_after_the_window(world, clock):
 
 def test_reauth_rejects_a_wrong_password(world, clock):
     client = verified_client(world.member_a)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     response = client.post(REAUTH, {"password": "wrong", "code": code_for(device)})
     assert response.status_code == 200
     assert "The password is wrong." in response.content.decode()
@@ -70,7 +70,7 @@ def test_reauth_rejects_a_wrong_password(world, clock):
 
 def test_reauth_rejects_a_wrong_code(world, clock):
     client = verified_client(world.member_a)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     response = client.post(REAUTH, {"password": PASSWORD, "code": wrong_code_for(device)})
     assert response.status_code == 200
     assert "The code is wrong or has expired." in response.content.decode()
@@ -80,7 +80,7 @@ def test_reauth_rejects_a_wrong_code(world, clock):
 def test_reauth_does_not_accept_another_users_password(world, clock):
     client = verified_client(world.member_a)
     enrol(world.member_b)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     # member_b has the same test password; what matters is that it is checked as member_a's.
     world.member_b.set_password("member b's own password")
     world.member_b.save()
@@ -93,7 +93,7 @@ def test_reauth_does_not_accept_another_users_password(world, clock):
 
 def test_reauth_ignores_an_offsite_next(world, clock):
     client = verified_client(world.member_a)
-    device = world.member_a.totpdevice_set.get()
+    device = world.member_a.authenticatordevice_set.get()
     response = client.post(
         REAUTH, {"password": PASSWORD, "code": code_for(device), "next": "//evil.example/"}
     )

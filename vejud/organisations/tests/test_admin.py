@@ -14,9 +14,8 @@ from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vejud.accounts.models import Membership, Role, User
+from vejud.accounts.models import AuthenticatorDevice, Membership, Role, User
 from vejud.audit.models import AuditEvent
 from vejud.audit.services import verify_chain
 from vejud.organisations.admin_site import ADMIN_POLICY
@@ -43,8 +42,8 @@ def test_only_vejud_model_admins_are_registered():
         "organisations.Unit",
         "accounts.User",
         "people.GangGroup",
-        "otp_totp.TOTPDevice",
-        "otp_static.StaticDevice",
+        "accounts.AuthenticatorDevice",
+        "accounts.RecoveryCodeDevice",
         "axes.AccessAttempt",
     }
 
@@ -302,23 +301,23 @@ def test_user_page_shows_no_password_hash(world):
 
 
 def test_lost_authenticator_is_reset_by_deleting_the_device(world):
-    device = TOTPDevice.objects.create(user=world.member_a, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=world.member_a, name="phone", confirmed=True)
     client = verified_client(world.sysadmin)
 
-    listing = client.get(changelist(TOTPDevice)).content.decode()
+    listing = client.get(changelist(AuthenticatorDevice)).content.decode()
     detail = client.get(
-        reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+        reverse("admin:accounts_authenticatordevice_change", args=[device.pk])
     ).content.decode()
     response = client.post(
-        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+        reverse("admin:accounts_authenticatordevice_delete", args=[device.pk]), {"post": "yes"}
     )
 
     assert device.key not in listing
     assert device.key not in detail
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not AuthenticatorDevice.objects.filter(pk=device.pk).exists()
     assert AuditEvent.objects.filter(
-        action="admin.delete", object_type="otp_totp.totpdevice"
+        action="admin.delete", object_type="accounts.authenticatordevice"
     ).exists()
 
 
