@@ -313,6 +313,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "vejud" / "locale"]
+FORMAT_MODULE_PATH = ["vejud.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

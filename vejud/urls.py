@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from vejud.api.api import api
 
@@ -25,7 +27,8 @@ urlpatterns = [
     path("uddannelse/", include("vejud.training.urls")),
     path("personer/", include("vejud.cases.person_urls")),
     path("revision/", include("vejud.auditor.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the login page's language switch is used before signing in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

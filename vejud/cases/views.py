@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -730,7 +730,7 @@ def break_glass(request: AuthenticatedRequest) -> HttpResponse:
                 _("Break the glass: you have access to %(reference)s until %(time)s. It is logged.")
                 % {
                     "reference": grant.case.reference,
-                    "time": timezone.localtime(grant.expires_at).strftime("%H:%M"),
+                    "time": time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT"),
                 },
             )
             return redirect(grant.case)

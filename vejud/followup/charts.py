@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 import pygal
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -42,7 +43,7 @@ def motivation_chart_svg(reviews: Sequence[Review], *, baseline: int | None = No
         legend_at_bottom=True,
         no_data_text=_("No reviews yet"),
     )
-    labels = [r.reviewed_on.strftime("%d.%m.%Y") for r in ordered]
+    labels = [date_format(r.reviewed_on, "SHORT_DATE_FORMAT") for r in ordered]
     motivation: list[float | None] = [float(r.motivation_level) for r in ordered]
     progress: list[float | None] = [
         round(r.progress_total() * 5 / (12 if r.custody_behaviour is not None else 9), 2)

@@ -28,6 +28,22 @@ def test_login_page_is_public_and_accessible(client):
     assert html.count("<h1") == 1
 
 
+@pytest.mark.django_db
+def test_the_login_page_switches_language_before_signing_in():
+    """Rough edge 9 (issue 14): the login page had no language switch."""
+    client = Client()
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert 'name="language" value="en" lang="en"' in page
+    assert 'name="language" value="da" lang="da"' in page
+    login = reverse("accounts:login")
+    for language, heading in (("da", "<h1>Log ind</h1>"), ("en", "<h1>Sign in</h1>")):
+        response = client.post(reverse("set_language"), {"language": language, "next": login})
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert heading in page
+        assert f'value="{language}" lang="{language}" aria-current="true"' in page
+
+
 def test_login_is_public_and_every_other_account_page_needs_login():
     from vejud.accounts.urls import urlpatterns
 

@@ -1,0 +1,10 @@
+"""Danish: 4. december 2026; 04.12.2026; 14.05."""
+
+DATE_FORMAT = "j. F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+TIME_FORMAT = "H.i"
+DATETIME_FORMAT = "j. F Y \\k\\l. H.i"
+SHORT_DATETIME_FORMAT = "d.m.Y, H.i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. F"
+FIRST_DAY_OF_WEEK = 1
