@@ -11,11 +11,35 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field, Strict
 
-from vejud.api.schemas import ID_MAX, StrictBody, UnitOut, UserName
+from vejud.accounts.models import Role
+from vejud.api.schemas import (
+    ID_MAX,
+    SLUG_PATTERN,
+    IsoDate,
+    LongText,
+    StrictBody,
+    UnitOut,
+    UserName,
+    _storable,
+)
 from vejud.organisations.models import Agency
 from vejud.training.models import CourseKind, RegistrationStatus, SessionStatus
+
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
+    AfterValidator(_storable),
+]
+KindIn = Annotated[CourseKind, Strict(False)]
+AgencyIn = Annotated[Agency, Strict(False)]
+RoleIn = Annotated[Role, Strict(False)]
+StatusIn = Annotated[SessionStatus, Strict(False)]
+Text200 = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+ClockTime = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, Copenhagen time.")
+]
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
@@ -135,7 +159,7 @@ class TrainingRegistrationIn(StrictBody):
     """Register yourself (no participant) or, as a coordinator or the national contact point,
     one of your staff by e-mail. ``waitlist`` false: refuse (409) instead of the waiting list."""
 
-    participant_email: Annotated[str, Field(min_length=3, max_length=254)] | None = None
+    participant_email: Email | None = None
     waitlist: bool = True
 
 
@@ -184,3 +208,53 @@ class TrainingCoverageOut(Schema):
     all_units: bool
     names: bool
     items: list[TrainingCourseCoverageOut]
+
+
+class TrainingCourseIn(StrictBody):
+    """A course or theme day for the catalogue (the national contact point)."""
+
+    code: Annotated[str, Field(min_length=1, max_length=60, pattern=SLUG_PATTERN)]
+    kind: KindIn
+    title: Text200
+    description: LongText = ""
+    target_agencies: Annotated[list[AgencyIn], Field(max_length=4)] = []
+    target_roles: Annotated[list[RoleIn], Field(max_length=10)] = []
+    duration_days: Annotated[int, Field(ge=1, le=30)] = 1
+    prerequisite_id: Id | None = None
+    required_for_roles: Annotated[list[RoleIn], Field(max_length=10)] = []
+    validity_months: Annotated[int, Field(ge=1, le=240)] | None = None
+
+
+class TrainingDayIn(StrictBody):
+    on: IsoDate
+    starts: ClockTime
+    ends: ClockTime
+
+
+class TrainingQuotaIn(StrictBody):
+    """Seats set aside for one agency or one police district (by its code), not both."""
+
+    agency: AgencyIn | None = None
+    district_code: (
+        Annotated[str, Field(min_length=1, max_length=40, pattern=SLUG_PATTERN)] | None
+    ) = None
+    seats: Annotated[int, Field(ge=0, le=10000)]
+
+
+class TrainingSessionIn(StrictBody):
+    """A session of a course: its days (Copenhagen time), place, capacity, quotas, the last
+    day of registration and the teachers (by e-mail)."""
+
+    course_id: Id
+    place: Text200
+    online: bool = False
+    capacity: Annotated[int, Field(ge=1, le=10000)]
+    registration_deadline: IsoDate
+    days: Annotated[list[TrainingDayIn], Field(min_length=1, max_length=30)]
+    quotas: Annotated[list[TrainingQuotaIn], Field(max_length=20)] = []
+    teacher_emails: Annotated[list[Email], Field(max_length=20)] = []
+    status: StatusIn = SessionStatus.OPEN
+
+
+class TrainingSessionStatusIn(StrictBody):
+    status: StatusIn

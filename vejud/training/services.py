@@ -115,7 +115,11 @@ def course_create(
         validity_months=validity_months,
     )
     course.full_clean()
-    course.save()
+    try:
+        with transaction.atomic():  # a savepoint: the code was taken a moment ago
+            course.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ConflictError(_("A course with this code exists."), code="code") from exc
     _audit(actor, "training.course_create", course, snapshot(course))
     return course
 

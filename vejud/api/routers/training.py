@@ -9,10 +9,12 @@ and the national contact point), both before the body is read.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
@@ -33,14 +35,19 @@ from vejud.api.schemas import ID_MAX, ErrorOut
 from vejud.api.schemas_training import (
     TrainingAttendanceOut,
     TrainingCheckInIn,
+    TrainingCourseIn,
     TrainingCourseListOut,
+    TrainingCourseOut,
     TrainingCoverageOut,
     TrainingRegistrationIn,
     TrainingRegistrationListOut,
     TrainingRegistrationOut,
     TrainingSessionDetailOut,
+    TrainingSessionIn,
     TrainingSessionListOut,
+    TrainingSessionStatusIn,
 )
+from vejud.organisations.models import PoliceDistrict
 from vejud.training.models import Course, Registration, Session
 from vejud.training.selectors import (
     CourseCoverage,
@@ -49,7 +56,16 @@ from vejud.training.selectors import (
     session_detail,
     upcoming_sessions,
 )
-from vejud.training.services import accept_offer, cancel, check_in, register
+from vejud.training.services import (
+    QuotaSpec,
+    accept_offer,
+    cancel,
+    check_in,
+    course_create,
+    register,
+    session_create,
+    session_set_status,
+)
 
 router = Router(tags=["training"])
 
@@ -103,6 +119,7 @@ class TeacherGate(CapabilityGate):
 
 TRAINS = CapabilityGate(Capability.TAKE_TRAINING)
 COVERAGE = CapabilityGate(Capability.VIEW_TRAINING_COVERAGE)
+MANAGES = CapabilityGate(Capability.MANAGE_TRAINING)
 REGISTRATION = RegistrationGate()
 TEACHER = TeacherGate()
 
@@ -339,3 +356,96 @@ def training_coverage(request: HttpRequest) -> Any:
         "names": reach.names,
         "items": [_course_out(cov, reach.names) for cov in coverage(reach)],
     }
+
+
+# --- The catalogue and sessions, run by the national contact point ---------------------------
+
+
+@router.post(
+    "/training/courses",
+    auth=MANAGES.auth,
+    openapi_extra=MANAGES.policy,
+    response={201: TrainingCourseOut, **WRITE_ERRORS},
+    operation_id="training_course_add",
+    summary="Add a course or theme day to the catalogue",
+)
+def course_new(request: HttpRequest, payload: TrainingCourseIn) -> Status[Any]:
+    """422 if the code is taken or the prerequisite is unknown."""
+    prerequisite = None
+    if payload.prerequisite_id is not None:
+        prerequisite = Course.objects.filter(pk=payload.prerequisite_id).first()
+        if prerequisite is None:
+            raise field_error("prerequisite_id", _("Unknown course."))
+    data = payload.model_dump(exclude={"prerequisite_id"})
+    course = course_create(actor=api_user(request), prerequisite=prerequisite, **data)
+    return Status(201, course)
+
+
+def _moment(day: Any, clock: str) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.fromisoformat(clock)))
+
+
+def _quotas(payload: TrainingSessionIn) -> list[QuotaSpec]:
+    quotas: list[QuotaSpec] = []
+    for quota in payload.quotas:
+        if (quota.agency is None) == (quota.district_code is None):
+            raise field_error("quotas", _("A quota names an agency or a police district."))
+        district = None
+        if quota.district_code is not None:
+            district = PoliceDistrict.objects.filter(code=quota.district_code).first()
+            if district is None:
+                raise field_error("quotas", _("Unknown police district."))
+        quotas.append((quota.agency or "", district, quota.seats))
+    return quotas
+
+
+def _teachers(emails: list[str]) -> list[User]:
+    teachers = list(User.objects.filter(email__in=[e.lower() for e in emails], is_active=True))
+    if len(teachers) != len({e.lower() for e in emails}):
+        raise field_error("teacher_emails", _("Unknown teacher."))
+    return teachers
+
+
+@router.post(
+    "/training/sessions",
+    auth=MANAGES.auth,
+    openapi_extra=MANAGES.policy,
+    response={201: TrainingSessionDetailOut, **WRITE_ERRORS},
+    operation_id="training_session_add",
+    summary="Plan a session of a course",
+)
+def session_new(request: HttpRequest, payload: TrainingSessionIn) -> Status[Any]:
+    """Days in Copenhagen time; registration closes at the end of ``registration_deadline``."""
+    course = Course.objects.filter(pk=payload.course_id).first()
+    if course is None:
+        raise field_error("course_id", _("Unknown course."))
+    created = session_create(
+        actor=api_user(request),
+        course=course,
+        place=payload.place,
+        online=payload.online,
+        capacity=payload.capacity,
+        registration_deadline=_moment(payload.registration_deadline, "23:59"),
+        days=[(_moment(d.on, d.starts), _moment(d.on, d.ends)) for d in payload.days],
+        quotas=_quotas(payload),
+        teachers=_teachers(payload.teacher_emails),
+        status=payload.status.value,
+    )
+    return Status(201, session_detail(created.pk))
+
+
+@router.post(
+    "/training/sessions/{session_id}/status",
+    auth=MANAGES.auth,
+    openapi_extra=MANAGES.policy,
+    response={200: TrainingSessionDetailOut, **WRITE_ERRORS},
+    operation_id="training_session_status",
+    summary="Open, hold or cancel a session (cancelling cancels its registrations)",
+)
+def session_status(
+    request: HttpRequest, payload: TrainingSessionStatusIn, session_id: int = SessionPath
+) -> Any:
+    """Set the session's status."""
+    found = get_object_or_404(Session, pk=session_id)
+    session_set_status(actor=api_user(request), session=found, status=payload.status.value)
+    return session_detail(found.pk)

@@ -84,3 +84,52 @@ def test_the_analyst_gets_counts_only(world, session):
     assert all(item["attention"] is None for item in coverage["items"])
     national = JsonApi(world.adviser).get("/api/v1/training/coverage").json()
     assert national["names"] is True
+
+
+def test_the_national_contact_point_adds_a_course_and_plans_a_session(world):
+    adviser = JsonApi(world.adviser)
+    course = adviser.post(
+        "/api/v1/training/courses",
+        {
+            "code": "safety",
+            "kind": "course",
+            "title": "Protected addresses and safety",
+            "required_for_roles": ["unit_coordinator"],
+            "validity_months": 24,
+        },
+    )
+    assert course.status_code == 201, course.content
+    body = {
+        "course_id": course.json()["id"],
+        "place": "Odense",
+        "capacity": 5,
+        "registration_deadline": "2027-03-01",
+        "days": [{"on": "2027-03-10", "starts": "09:00", "ends": "15:00"}],
+        "quotas": [{"district_code": "test-a", "seats": 2}, {"agency": "police", "seats": 3}],
+        "teacher_emails": ["member_b@test.vejud.dk"],
+    }
+    created = adviser.post("/api/v1/training/sessions", body)
+    assert created.status_code == 201, created.content
+    session = created.json()
+    assert session["days"][0]["starts_at"].startswith("2027-03-10T08:00:00")  # 09:00 CET
+    assert session["teachers"] == ["Member B"] and len(session["quotas"]) == 2
+    bad = JsonApi(world.adviser, raise_errors=False).post(
+        "/api/v1/training/sessions",
+        {**body, "days": [{"on": "2027-03-10", "starts": "15:00", "ends": "09:00"}]},
+    )
+    assert bad.status_code == 422
+    cancelled = adviser.post(
+        f"/api/v1/training/sessions/{session['id']}/status", {"status": "cancelled"}
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    coordinator = JsonApi(world.coordinator_a, raise_errors=False)
+    assert coordinator.post("/api/v1/training/sessions", body).status_code == 403
+
+
+def test_a_nul_character_in_an_email_is_422_not_500(world):
+    session = make_session(world, make_course(world))
+    answer = JsonApi(world.adviser, raise_errors=False).post(
+        f"/api/v1/training/sessions/{session.pk}/registrations",
+        {"participant_email": "a\u0000b@x.dk"},
+    )
+    assert answer.status_code == 422
