@@ -524,3 +524,29 @@ def test_a_year_of_training_with_a_waiting_list_attendance_and_expired_completio
     completions = list(Completion.objects.all())
     assert any(c.valid_until and c.valid_until < today for c in completions)  # expired
     assert any(c.registration_id for c in completions)
+
+
+def test_the_demo_training_pages_show_the_data(demo: str) -> None:
+    from django.urls import reverse
+
+    from vejud.accounts.models import User
+    from vejud.testing import verified_client
+    from vejud.training.models import Session, SessionStatus
+
+    full = Session.objects.get(status=SessionStatus.FULL)
+    # Demo users read Danish.
+    for email, page, shown in [
+        ("adviser", "catalogue", "Grundkursus i exitarbejde"),
+        ("adviser", "coverage", "Udløbet eller mangler for rollen"),
+        ("coordinator.koebenhavn", "coverage", "Pr. enhed"),
+        ("coordinator.koebenhavn", "mine", "Krævet for din rolle"),
+        ("analyst", "coverage", "Pr. politikreds"),
+    ]:
+        client = verified_client(User.objects.get(email=f"{email}@demo.vejud.dk"))
+        response = client.get(reverse(f"training:{page}"))
+        assert response.status_code == 200, (email, page)
+        assert shown in response.content.decode(), (email, page)
+    adviser = verified_client(User.objects.get(email="adviser@demo.vejud.dk"))
+    session_page = adviser.get(reverse("training:session", kwargs={"session_id": full.pk}))
+    body = session_page.content.decode()
+    assert "På venteliste" in body and "Tilbudt en plads" in body
