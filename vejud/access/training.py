@@ -20,7 +20,8 @@ from functools import wraps
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 
 from vejud.access.gate import AuthenticatedRequest, Policy, View
 from vejud.access.rules import TRAINEE_ROLES, Capability, require, scope_for
@@ -63,15 +64,8 @@ def registrations_visible_to(user: User) -> QuerySet[Registration]:
 
 def registration_for(user: User, registration_id: int) -> Registration:
     """Fetch a registration the user may see; 404 alike for missing and for not theirs."""
-    registration = (
-        registrations_visible_to(user)
-        .select_related("session__course", "user", "unit")
-        .filter(pk=registration_id)
-        .first()
-    )
-    if registration is None:
-        raise Http404
-    return registration
+    registrations = registrations_visible_to(user).select_related("session__course", "user", "unit")
+    return get_object_or_404(registrations, pk=registration_id)
 
 
 def may_manage_registration(user: User, registration: Registration) -> bool:
@@ -115,10 +109,7 @@ def sessions_taught_by(user: User) -> QuerySet[Session]:
 
 def session_for_teacher(user: User, session_id: int) -> Session:
     """Fetch a session whose attendance ``user`` takes; 404 for missing and not theirs."""
-    session = sessions_taught_by(user).select_related("course").filter(pk=session_id).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(sessions_taught_by(user).select_related("course"), pk=session_id)
 
 
 def required_courses(user: User, *, on: date | None = None) -> QuerySet[Course]:

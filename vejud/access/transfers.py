@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from vejud.access.cases import barred_persons
@@ -74,15 +74,8 @@ def can_receive(user: User, transfer: Transfer) -> bool:
 
 def transfer_for_receiver(user: User, transfer_id: int) -> Transfer:
     """Fetch a transfer the user receives; 404 alike for missing and for not theirs."""
-    transfer = (
-        receivable_by(user)
-        .select_related("case", "from_unit", "to_unit")
-        .filter(pk=transfer_id)
-        .first()
-    )
-    if transfer is None:
-        raise Http404
-    return transfer
+    transfers = receivable_by(user).select_related("case", "from_unit", "to_unit")
+    return get_object_or_404(transfers, pk=transfer_id)
 
 
 def _possible_receivers(to_unit: Unit, to_institution: Unit | None) -> set[int]:

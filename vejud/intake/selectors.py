@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,11 +69,7 @@ def possible_persons_for(user: User) -> list[PossibleExistingPerson]:
 
 def possible_person_for(user: User, match_id: int) -> PossibleExistingPerson:
     """Return one match the user's unit decides, or 404 (missing and not yours read the same)."""
-    match = (
-        PossibleExistingPerson.objects.filter(deciding_unit_condition(user), pk=match_id)
-        .select_related("inquiry__case", "existing_person")
-        .first()
+    matches = PossibleExistingPerson.objects.filter(deciding_unit_condition(user))
+    return get_object_or_404(
+        matches.select_related("inquiry__case", "existing_person"), pk=match_id
     )
-    if match is None:
-        raise Http404
-    return match

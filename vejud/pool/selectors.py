@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from vejud.access.cases import CaseAccess, cases_visible_to
 from vejud.access.casework import acts_nationally_on, may_apply_for_grants
@@ -50,15 +50,10 @@ def applications_for_case(access: CaseAccess) -> QuerySet[Application]:
 
 def get_application_for(access: CaseAccess, application_id: int) -> Application:
     """Return the case's application ``application_id``; 404 if it is not on this case."""
-    application = (
-        applications_for_case(access)
-        .select_related("decided_by", "submitted_by", "case")
-        .filter(pk=application_id)
-        .first()
+    applications = applications_for_case(access).select_related(
+        "decided_by", "submitted_by", "case"
     )
-    if application is None:
-        raise Http404
-    return application
+    return get_object_or_404(applications, pk=application_id)
 
 
 def grant_actions(user: User, access: CaseAccess, application: Application) -> dict[str, bool]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Max, Min, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from vejud.access.training import (
@@ -196,15 +196,10 @@ def catalogue(*, now: datetime | None = None) -> list[CatalogueEntry]:
 
 def session_detail(session_id: int) -> Session:
     """One session with its course, days, quotas and teachers; 404 if there is none."""
-    session = (
-        Session.objects.select_related("course", "course__prerequisite")
-        .prefetch_related("days", "quotas__district", "teachers")
-        .filter(pk=session_id)
-        .first()
+    sessions = Session.objects.select_related("course", "course__prerequisite").prefetch_related(
+        "days", "quotas__district", "teachers"
     )
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(sessions, pk=session_id)
 
 
 def own_registration(user: User, session: Session) -> Registration | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -170,13 +170,8 @@ def registration_calendar(
 @require_GET
 def certificate(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
     """The completion certificate of a completed registration (404 before completion)."""
-    completion = (
-        Completion.objects.select_related("course", "user", "registration__session")
-        .filter(registration=registration)
-        .first()
-    )
-    if completion is None:
-        raise Http404
+    completions = Completion.objects.select_related("course", "user", "registration__session")
+    completion = get_object_or_404(completions, registration=registration)
     response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, certificate_filename(completion)

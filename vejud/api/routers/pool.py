@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -139,10 +139,7 @@ def _with_history(applications: QuerySet[Application]) -> QuerySet[Application]:
 
 def _application(access: CaseAccess, application_id: int) -> Application:
     """Return one application of the authorised case with its history, payments, documents."""
-    application = _with_history(applications_for_case(access)).filter(pk=application_id).first()
-    if application is None:
-        raise Http404
-    return application
+    return get_object_or_404(_with_history(applications_for_case(access)), pk=application_id)
 
 
 def _year(year: int) -> BudgetYear:
