@@ -32,7 +32,9 @@ DEBUG = env_bool("DEBUG", default=True)
 TESTING = "pytest" in sys.modules or env_bool("VEJUD_TESTING", default=False)
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 VEJUD_FIELD_KEYS = env_list("VEJUD_FIELD_KEYS", [DEMO_FIELD_KEY])
-VEJUD_HMAC_KEY = env_str("VEJUD_HMAC_KEY", DEMO_HMAC_KEY)
+# Keys of the CPR lookup hashes, newest first: new hashes use the first, lookups try every
+# key, and ``vejud rotate-keys`` re-hashes under the first (``vejud.core.crypto``).
+VEJUD_HMAC_KEYS = env_list("VEJUD_HMAC_KEY", [DEMO_HMAC_KEY])
 # Keys of the audit trail's HMAC chain and checkpoints, newest first (vejud.audit.keys): new
 # records are linked with the first, older records are checked with the key their row names.
 VEJUD_AUDIT_KEYS = env_list("VEJUD_AUDIT_KEYS", [DEMO_AUDIT_KEY])
@@ -46,7 +48,7 @@ if not DEBUG:
         for name, in_use in (
             ("SECRET_KEY", SECRET_KEY == DEMO_SECRET_KEY),
             ("VEJUD_FIELD_KEYS", DEMO_FIELD_KEY in VEJUD_FIELD_KEYS),
-            ("VEJUD_HMAC_KEY", VEJUD_HMAC_KEY == DEMO_HMAC_KEY),
+            ("VEJUD_HMAC_KEY", DEMO_HMAC_KEY in VEJUD_HMAC_KEYS),
             ("VEJUD_AUDIT_KEYS", DEMO_AUDIT_KEY in VEJUD_AUDIT_KEYS),
         )
         if in_use
@@ -59,8 +61,8 @@ if not DEBUG:
         )
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters.")
-    if len(VEJUD_HMAC_KEY) < 32:
-        raise ImproperlyConfigured("VEJUD_HMAC_KEY must be at least 32 characters.")
+    if not VEJUD_HMAC_KEYS or any(len(key) < 32 for key in VEJUD_HMAC_KEYS):
+        raise ImproperlyConfigured("VEJUD_HMAC_KEY must hold keys of at least 32 characters.")
 if not VEJUD_AUDIT_KEYS or any(len(key) < 32 for key in VEJUD_AUDIT_KEYS):
     raise ImproperlyConfigured("VEJUD_AUDIT_KEYS must hold keys of at least 32 characters.")
 

@@ -48,10 +48,21 @@ def rotate_token(token: str) -> str:
     return fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
-def keyed_hash(value: str, *, purpose: str) -> str:
-    """Return a keyed HMAC-SHA256 of ``value`` for exact lookup without the plain value."""
-    key = f"{settings.VEJUD_HMAC_KEY}:{purpose}".encode()
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+def keyed_hash(value: str, *, purpose: str, key: str | None = None) -> str:
+    """Return a keyed HMAC-SHA256 of ``value`` for exact lookup without the plain value.
+
+    Under the newest ``VEJUD_HMAC_KEY`` key unless ``key`` names another.
+    """
+    secret = settings.VEJUD_HMAC_KEYS[0] if key is None else key
+    return hmac.new(
+        f"{secret}:{purpose}".encode(), value.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def keyed_hashes(value: str, *, purpose: str) -> list[str]:
+    """Return the keyed hashes of ``value`` under every configured key, newest first: a
+    lookup finds values hashed before a rotation finished."""
+    return [keyed_hash(value, purpose=purpose, key=key) for key in settings.VEJUD_HMAC_KEYS]
 
 
 class EncryptedTextField(models.TextField):

@@ -34,7 +34,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.core.crypto import keyed_hash
+from vejud.core.crypto import keyed_hashes
 from vejud.core.models import IdempotentRequest
 from vejud.core.refusals import is_api, refuse
 
@@ -55,6 +55,7 @@ class _Pending:
     scope: str
     key: str
     fingerprint: str
+    older_scopes: tuple[str, ...] = ()  # the token's scope under older VEJUD_HMAC_KEY keys
     atomic: Any = field(default_factory=transaction.atomic)
     replayed: bool = False
 
@@ -86,15 +87,16 @@ class _Pending:
         )
 
 
-def _scope(request: HttpRequest) -> str | None:
-    """Whose keys: the API token's (hashed) or the session user's; None for neither."""
+def _scopes(request: HttpRequest) -> list[str]:
+    """Whose keys: the API token's (hashed; under every key, newest first, so a retry made
+    across a key rotation is still known) or the session user's; empty for neither."""
     authorization = request.headers.get("Authorization", "")
     if is_api(request) and authorization:
-        return "token:" + keyed_hash(authorization, purpose="idempotency")[:64]
+        return ["token:" + h[:64] for h in keyed_hashes(authorization, purpose="idempotency")]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return None
+        return [f"user:{user.pk}"]
+    return []
 
 
 def _key(request: HttpRequest) -> str | None:
@@ -141,7 +143,9 @@ def _open(request: HttpRequest, pending: _Pending) -> HttpResponse | None:
                 [f"{pending.scope}\n{pending.key}"],
             )
     stored = IdempotentRequest.objects.filter(
-        scope=pending.scope, key=pending.key, created_at__gte=timezone.now() - KEEP
+        scope__in=[pending.scope, *pending.older_scopes],
+        key=pending.key,
+        created_at__gte=timezone.now() - KEEP,
     ).first()
     if stored is None:
         return None
@@ -176,8 +180,8 @@ class IdempotencyMiddleware:
         if request.method not in WRITES:
             return None
         key = _key(request)
-        scope = _scope(request) if key is not None else None
-        if key is None or scope is None:
+        scopes = _scopes(request) if key is not None else []
+        if key is None or not scopes:
             return None
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
             return _key_refusal(
@@ -185,7 +189,12 @@ class IdempotencyMiddleware:
                 400,
                 _("An idempotency key is 1 to 200 printable characters. Nothing was saved."),
             )
-        pending = _Pending(scope=scope, key=key, fingerprint=_fingerprint(request))
+        pending = _Pending(
+            scope=scopes[0],
+            key=key,
+            fingerprint=_fingerprint(request),
+            older_scopes=tuple(scopes[1:]),
+        )
         pending.atomic.__enter__()
         try:
             answer = _open(request, pending)

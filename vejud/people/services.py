@@ -17,7 +17,7 @@ from vejud.access.people import manages_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audit_record, audited_service, diff, snapshot
-from vejud.core.crypto import keyed_hash
+from vejud.core.crypto import keyed_hash, keyed_hashes
 from vejud.core.errors import ConflictError
 from vejud.core.limits import check_date
 from vejud.people.models import (
@@ -60,7 +60,9 @@ def cpr_hash(cpr: str) -> str:
 
 def person_find_by_cpr(cpr: str) -> Person | None:
     """Return the person with this CPR number, if registered (no permission check: callers gate)."""
-    return Person.objects.filter(cpr_hash=cpr_hash(cpr)).first()
+    # Under every configured key: a person hashed before a key rotation is still found.
+    hashes = keyed_hashes(cpr_normalise(cpr), purpose="cpr")
+    return Person.objects.filter(cpr_hash__in=hashes).order_by("pk").first()
 
 
 def person_row_lock(person_id: int) -> None:

@@ -51,7 +51,7 @@ def test_a_keyed_hash_finds_the_person(protected, settings):
     assert found is not None
     assert found.pk == protected.person_id
     # The hash is keyed: without the key, the CPR number cannot be turned into it.
-    settings.VEJUD_HMAC_KEY = "another-key-another-key-another-key"
+    settings.VEJUD_HMAC_KEYS = ["another-key-another-key-another-key"]
     assert person_find_by_cpr(CPR) is None
 
 

@@ -45,6 +45,18 @@ def test_the_same_key_returns_the_first_answer_and_writes_once(api):
     assert first.json()["reference"] not in str(stored.__dict__)  # the answer is encrypted
 
 
+def test_a_retry_across_a_new_hmac_key_is_still_a_replay(api, settings):
+    first = keyed(api, "key-r").post(URL, inquiry_body())
+    settings.VEJUD_HMAC_KEYS = [
+        "a-new-lookup-key-of-more-than-32-characters",
+        *settings.VEJUD_HMAC_KEYS,
+    ]
+    again = api.post(URL, inquiry_body())
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
+
+
 def test_another_key_or_none_is_another_write(api):
     keyed(api, "key-1").post(URL, inquiry_body(last_name="One"))
     keyed(api, "key-2").post(URL, inquiry_body(last_name="Two"))

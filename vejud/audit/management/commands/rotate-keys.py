@@ -8,6 +8,11 @@ then remove the old keys. The models are found by field type, so a new
 Encrypted tables are guarded: each batch is one audited transaction with one
 summary audit record. Values are read and written as raw ciphertext, so no
 plain value passes through Python objects, queries or logs here.
+
+The CPR lookup hashes (``VEJUD_HMAC_KEY``, newest first) are re-hashed the same way:
+put the new key first, run ``vejud rotate-keys`` (each person's CPR number is decrypted
+in memory and hashed under the newest key, in audited batches), check with ``--check``,
+then remove the old keys. Until then lookups try every key, so duplicates are found.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from vejud.audit.services import audit_record, audited
-from vejud.core.crypto import EncryptedTextField, rotate_token
+from vejud.core.crypto import EncryptedTextField, decrypt_text, keyed_hash, rotate_token
+
+CPR_TABLE = "people_person"  # the one table of keyed lookup hashes (Person.cpr_hash)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,10 @@ def _pk_column(model: type[models.Model]) -> str:
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt protected fields under the newest VEJUD_FIELD_KEYS key (in audited batches)."
+    help = (
+        "Re-encrypt protected fields under the newest VEJUD_FIELD_KEYS key and re-hash the CPR "
+        "lookup hashes under the newest VEJUD_HMAC_KEY key (in audited batches)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -89,6 +99,14 @@ class Command(BaseCommand):
                 rotated = self._rotate(target, batch_size)
                 rotated_total += rotated
                 self.stdout.write(f"{target.label}: {rotated} value(s) re-encrypted")
+        if options["check"]:
+            stale = self._stale_hashes(batch_size)
+            stale_total += stale
+            self.stdout.write(f"{CPR_TABLE}: {stale} CPR hash(es) not under the newest key")
+        else:
+            rehashed = self._rehash(batch_size)
+            rotated_total += rehashed
+            self.stdout.write(f"{CPR_TABLE}: {rehashed} CPR hash(es) re-hashed")
         if options["check"]:
             if stale_total:
                 raise CommandError(
@@ -172,6 +190,73 @@ class Command(BaseCommand):
                         reason="Encryption key rotation",
                     )
                 total += values
+
+    # CPR lookup hashes ------------------------------------------------------------------
+
+    def _cpr_rows(self, last: Any, batch_size: int, *, lock: bool) -> list[tuple[Any, ...]]:
+        """Return the next batch of (pk, cpr ciphertext, cpr_hash) of hashed persons."""
+        where, params = ("", []) if last is None else (" AND id > %s", [last])
+        sql = (
+            f"SELECT id, cpr, cpr_hash FROM {CPR_TABLE}"  # noqa: S608 (constant identifiers)
+            f" WHERE cpr_hash IS NOT NULL{where} ORDER BY id LIMIT %s"
+        )
+        if lock and self.connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, batch_size])
+            return list(cursor.fetchall())
+
+    @staticmethod
+    def _new_hashes(rows: list[tuple[Any, ...]]) -> list[tuple[Any, str]]:
+        """Return (pk, hash under the newest key) for the rows whose hash is another key's."""
+        updates = []
+        for pk, token, stored in rows:
+            fresh = keyed_hash(decrypt_text(token), purpose="cpr")
+            if fresh != stored:
+                updates.append((pk, fresh))
+        return updates
+
+    def _stale_hashes(self, batch_size: int) -> int:
+        stale, last = 0, None
+        while rows := self._cpr_rows(last, batch_size, lock=False):
+            stale += len(self._new_hashes(rows))
+            last = rows[-1][0]
+        return stale
+
+    def _rehash(self, batch_size: int) -> int:
+        """Re-hash the CPR lookup hashes under the newest key, batch by batch."""
+        person = apps.get_model("people", "Person")  # by name: the trail sits below the apps
+        total, last = 0, None
+        while True:
+            with transaction.atomic(using=self.connection.alias):
+                rows = self._cpr_rows(last, batch_size, lock=True)
+                if not rows:
+                    return total
+                last = rows[-1][0]
+                updates = self._new_hashes(rows)
+                if not updates:
+                    continue
+                with audited():
+                    with self.connection.cursor() as cursor:
+                        for pk, fresh in updates:
+                            cursor.execute(
+                                f"UPDATE {CPR_TABLE} SET cpr_hash = %s WHERE id = %s",  # noqa: S608
+                                [fresh, pk],
+                            )
+                    audit_record(
+                        actor=None,
+                        action="crypto.rehash",
+                        obj=person(pk=updates[0][0]),
+                        changes={
+                            "model": person._meta.label,
+                            "fields": ["cpr_hash"],
+                            "rows": len(updates),
+                            "first_pk": updates[0][0],
+                            "last_pk": updates[-1][0],
+                        },
+                        reason="CPR lookup key rotation",
+                    )
+                total += len(updates)
 
     def _rotated_rows(
         self, rows: list[tuple[Any, ...]], target: Target
