@@ -352,6 +352,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vejud@localhost")
 VEJUD_BREAK_GLASS_MINUTES = env_int("VEJUD_BREAK_GLASS_MINUTES", 60)
 # How long an offered training seat is held for the next in line on the waiting list.
 VEJUD_TRAINING_OFFER_HOURS = env_int("VEJUD_TRAINING_OFFER_HOURS", 48)
+# Training that matters for access (off by default, also in the demo): a capability is withheld
+# from a user without a valid completion of the named course, e.g.
+# "manage_person_access=beskyttet-adresse,view_cases=grundkursus" (vejud.access.rules).
+VEJUD_TRAINING_FOR_ACCESS: dict[str, str] = {}
+for _pair in env_list("VEJUD_TRAINING_FOR_ACCESS", []):
+    _capability, _sep, _course = _pair.partition("=")
+    if not (_sep and _capability.strip() and _course.strip()):
+        raise ImproperlyConfigured(f"VEJUD_TRAINING_FOR_ACCESS: {_pair!r} is not capability=course")
+    VEJUD_TRAINING_FOR_ACCESS[_capability.strip()] = _course.strip()
 VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
 VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)

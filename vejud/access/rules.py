@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.models import NATIONAL_ROLES, UNIT_ROLES, Membership, Role, User
 from vejud.organisations.models import UnitKind
+from vejud.training.models import Completion, Course
 
 
 class Part(StrEnum):
@@ -166,10 +169,20 @@ class Scope:
     # units they hold a national role in, and every unit they are custody staff of.
     national_unit_ids: frozenset[int] = frozenset()
     custody_unit_ids: frozenset[int] = frozenset()
+    # Capabilities withheld for want of a valid completion of the course that
+    # ``VEJUD_TRAINING_FOR_ACCESS`` names for them (course code by capability).
+    untrained: tuple[tuple[Capability, str], ...] = ()
 
     def has(self, capability: Capability) -> bool:
-        """Return True if any of the user's roles grants ``capability``."""
+        """Return True if any of the user's roles grants ``capability`` (and the training it
+        requires, if any, is valid)."""
+        if any(capability == withheld for withheld, _course in self.untrained):
+            return False
         return bool(self.roles & CAPABILITY_ROLES[capability])
+
+    def missing_course(self, capability: Capability) -> str | None:
+        """Return the title of the course whose lack withholds ``capability``, or None."""
+        return next((course for withheld, course in self.untrained if withheld == capability), None)
 
 
 EMPTY_SCOPE_ROLES: frozenset[Role] = frozenset()
@@ -219,15 +232,50 @@ def scope_for(user: User | AnonymousUser) -> Scope:
                 if m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL
             ),
             custody_unit_ids=frozenset(m.unit_id for m in custody),
+            untrained=_untrained(user, roles),
         )
     user._vejud_scope = scope  # type: ignore[union-attr]
     return scope
 
 
+def _untrained(user: User, roles: frozenset[Role]) -> tuple[tuple[Capability, str], ...]:
+    """The capabilities ``VEJUD_TRAINING_FOR_ACCESS`` withholds from ``user``, with the title
+    of the course each needs (no query when nothing is configured)."""
+    wanted = {
+        Capability(name): code
+        for name, code in settings.VEJUD_TRAINING_FOR_ACCESS.items()
+        if name in {c.value for c in Capability} and roles & CAPABILITY_ROLES[Capability(name)]
+    }
+    if not wanted:
+        return ()
+    today = timezone.localdate()
+    valid = {
+        code
+        for code, until in Completion.objects.filter(
+            user=user, course__code__in=sorted(set(wanted.values())), completed_on__lte=today
+        ).values_list("course__code", "valid_until")
+        if until is None or until >= today
+    }
+    titles = dict(
+        Course.objects.filter(code__in=sorted(set(wanted.values()))).values_list("code", "title")
+    )
+    return tuple(
+        (capability, titles.get(code, code))
+        for capability, code in sorted(wanted.items())
+        if code not in valid
+    )
+
+
 def require(user: User | AnonymousUser, capability: Capability) -> Scope:
-    """Return the user's scope, or raise 403 if no role of theirs grants ``capability``."""
+    """Return the user's scope, or raise 403 if no role of theirs grants ``capability`` (or
+    the training it requires is missing: the message names the course)."""
     scope = scope_for(user)
     if not scope.has(capability):
+        course = scope.missing_course(capability)
+        if course is not None:
+            raise PermissionDenied(
+                _("This needs a valid completion of the course %(course)s.") % {"course": course}
+            )
         raise PermissionDenied(_("Your role does not give access to this."))
     return scope
 
@@ -250,6 +298,7 @@ def scope_data(user: User) -> dict[str, Any]:
         "mentor": scope.mentor,
         "national_units": sorted(scope.national_unit_ids),
         "custody_units": sorted(scope.custody_unit_ids),
+        "untrained": [[capability.value, course] for capability, course in scope.untrained],
     }
 
 
@@ -264,6 +313,7 @@ SCOPE_DATA_KEYS = frozenset(
         "mentor",
         "national_units",
         "custody_units",
+        "untrained",
     }
 )
 
@@ -286,6 +336,7 @@ def scope_restore(user: User, data: Any) -> Scope | None:
         mentor=bool(data["mentor"]),
         national_unit_ids=frozenset(data["national_units"]),
         custody_unit_ids=frozenset(data["custody_units"]),
+        untrained=tuple((Capability(c), str(t)) for c, t in data["untrained"]),
     )
     user._vejud_scope = scope  # type: ignore[attr-defined]
     return scope

@@ -19,12 +19,13 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from vejud.access.gate import AuthenticatedRequest, Policy, View
-from vejud.access.rules import TRAINEE_ROLES, Capability, require, scope_for
+from vejud.access.rules import CAPABILITY_ROLES, TRAINEE_ROLES, Capability, require, scope_for
 from vejud.accounts.models import Membership, User
 from vejud.training.models import Course, Registration, Session
 
@@ -115,7 +116,7 @@ def session_for_teacher(user: User, session_id: int) -> Session:
 def required_courses(user: User, *, on: date | None = None) -> QuerySet[Course]:
     """Return the active courses one of ``user``'s roles requires a valid completion of."""
     roles = set(Membership.objects.active(on).filter(user=user).values_list("role", flat=True))
-    ids = [c.pk for c in Course.objects.filter(is_active=True) if roles & set(c.required_for_roles)]
+    ids = [c.pk for c in Course.objects.filter(is_active=True) if course_required_for(c, roles)]
     return Course.objects.filter(pk__in=ids)
 
 
@@ -212,8 +213,16 @@ def staff_by_unit(unit_ids: list[int], *, on: date | None = None) -> dict[int, s
 
 
 def course_required_for(course: Course, roles: set[str]) -> bool:
-    """Return True if one of ``roles`` must hold a valid completion of ``course``."""
-    return bool(roles & set(course.required_for_roles))
+    """Return True if one of ``roles`` must hold a valid completion of ``course``: the course
+    names the role, or ``VEJUD_TRAINING_FOR_ACCESS`` makes it a condition of a capability the
+    role gives."""
+    if roles & set(course.required_for_roles):
+        return True
+    return any(
+        code == course.code and roles & CAPABILITY_ROLES[Capability(name)]
+        for name, code in settings.VEJUD_TRAINING_FOR_ACCESS.items()
+        if name in {c.value for c in Capability}
+    )
 
 
 # --- Page gates ----------------------------------------------------------------------------
