@@ -29,12 +29,14 @@ from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add
 from vejud.testing import PASSWORD, World, make_user
 from vejud.testing.builders import (
+    make_assessed_case,
     make_assessment_case,
     make_full_course,
+    make_referred_case,
     make_release_case,
     make_sensitive_case,
 )
-from vejud.testing.pool import make_application, make_pool
+from vejud.testing.pool import make_application, make_grant, make_pool
 from vejud.testing.training import make_course, make_session
 from vejud.training.services import register
 
@@ -122,6 +124,9 @@ def _data(world: World) -> dict[str, Any]:
     make_pool(world)
     application = make_application(world, case)
     assessment = make_assessment_case(world, first_name="Asta", last_name="Vurdering")
+    grant = make_grant(world, assessment, amount_kr=5_000)
+    assessed = make_assessed_case(world, first_name="Anders", last_name="Afgoerelse")
+    referred = make_referred_case(world, first_name="Rikke", last_name="Forelagt")
     release = make_release_case(world, first_name="Carl", last_name="Custodio")
     sensitive = make_sensitive_case(world, first_name="Sara", last_name="Skjult")
     break_glass_open(
@@ -144,6 +149,9 @@ def _data(world: World) -> dict[str, Any]:
         "entry": entry.pk,
         "application": application.pk,
         "assessment": assessment.reference,
+        "grant": grant.pk,
+        "assessed": assessed.reference,
+        "referred": referred.reference,
         "release": release.reference,
         "sensitive": sensitive.reference,
         "session": session.pk,
@@ -188,12 +196,20 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
         ],
         "member_b": [session, f"{session}fremmoede/"],
         "adviser": [*casework, f"{session}fremmoede/"],
-        "decision_maker": [*casework, f"{grants}afgoer/"],
+        "decision_maker": [
+            *casework,
+            f"{grants}afgoer/",
+            f"/sager/{d['referred']}/",
+            f"/sager/{d['referred']}/endelig-afgoerelse/",
+            f"/sager/{d['referred']}/oplysninger/",
+        ],
         "head": [
             *casework,
             "/puljen/budget/",
             "/puljen/retningslinjer/",
             "/puljen/retningslinjer/ny/",
+            f"/sager/{d['assessment']}/puljen/{d['grant']}/",
+            f"/sager/{d['assessment']}/puljen/{d['grant']}/betaling/",
         ],
         "custody": [
             f"/sager/{d['release']}/",
@@ -234,7 +250,7 @@ def test_no_axe_violations_on_any_main_page(
         if role == "member_a":
             _member_a(walk, session, f"/sager/{data['case']}/")
         elif role == "coordinator_a":
-            _coordinator_a(walk, session, f"/sager/{data['sensitive']}/")
+            _coordinator_a(walk, session, data)
 
     report = "\n".join(walk.found)
     assert not walk.found, f"{len(walk.found)} axe violations on {walk.checked} pages:\n{report}"
@@ -302,10 +318,19 @@ def _member_a(walk: Walk, session: Session, case: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
 
 
-def _coordinator_a(walk: Walk, session: Session, case: str) -> None:
-    """Unit A's coordinator: a case whose CPR number and threats are revealed (htmx swaps)."""
+def _coordinator_a(walk: Walk, session: Session, data: dict[str, Any]) -> None:
+    """Unit A's coordinator: the unit's decision, submitted without an answer; a case whose
+    CPR number and threats are revealed (htmx swaps)."""
     page, t = session.page, session.t
-    walk.visit(session, "coordinator_a", case)
+    walk.visit(session, "coordinator_a", f"/sager/{data['assessed']}/")
+    walk.visit(session, "coordinator_a", f"/sager/{data['assessed']}/afgoerelse/")
+    walk.invalid(
+        session,
+        "coordinator_a",
+        "unit decision",
+        page.locator("main form button[type=submit]").last,
+    )
+    walk.visit(session, "coordinator_a", f"/sager/{data['sensitive']}/")
     page.get_by_role("button", name=t("Show CPR (logged)")).click()
     page.get_by_role("button", name=t("Show threats (logged)")).click()
     expect(page.get_by_role("button", name=t("Show threats (logged)"))).to_have_count(0)
