@@ -7,8 +7,8 @@ Each role of the cast signs in once and walks the pages of its main menu and the
 reaches from them: the caseload and a search, the case page with its panels (closed
 ``<details>`` opened, logged reveals swapped in), the task list, transfers, the pool, the
 person page, action and other forms (some submitted with validation errors), the account and
-sign-in pages, the auditor's pages, statistics, training, and the 403, 404 and 409 pages.
-Every violation is reported with its rule, help text and the nodes it was found on.
+sign-in pages, the auditor's pages, statistics, training, the 403, 404 and 409 pages, and the
+mobile menu. The pages are in Danish, unit B's member's in English. Every violation is reported with its rule, help text and the nodes it was found on.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             f"/sager/{d['sensitive']}/beskyttet-adresse/",
             f"{case}forloeb/mentor/",
         ],
-        "member_b": [session, f"{session}fremmoede/"],
+        "member_b": ["/konto/profil/", session, f"{session}fremmoede/"],
         "adviser": [*casework, f"{session}fremmoede/"],
         "decision_maker": [
             *casework,
@@ -238,7 +238,8 @@ def test_no_axe_violations_on_any_main_page(
     data = _data(bworld)
 
     def signed_in(role: str, start: str = "/konto/profil/") -> Session:
-        session = open_browser(bworld.users[role], language="da", start=start)
+        language = "en" if role == "member_b" else "da"  # one role in English
+        session = open_browser(bworld.users[role], language=language, start=start)
         session.context.add_init_script(path=str(AXE))
         return session
 
