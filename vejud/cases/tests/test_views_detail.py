@@ -281,9 +281,9 @@ def test_journal_query_count_does_not_grow_with_notes(world):
     assert len(response.context["entries"]) == JOURNAL_PAGE_SIZE
     # Session, user, case, access lists; the access-log row in the page's transaction
     # (savepoint, insert, release here inside the test's transaction); custodian, break-glass
-    # grants, the persons whose lists bar the user (once a request), earlier cases, mentors, journal; the process panel's consents and one read of
+    # grants, the persons whose lists bar the user (once a request), the inquiry, earlier cases, mentors, journal; the process panel's consents and one read of
     # the three assessments; transfers. No grants before assessment, no device, no memberships.
-    assert len(many.captured_queries) == len(few.captured_queries) == 16, [
+    assert len(many.captured_queries) == len(few.captured_queries) == 17, [
         q["sql"][:90] for q in few.captured_queries
     ]
 
