@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import subprocess
+from base64 import b32encode
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -342,6 +343,12 @@ def test_canary(canary: Canary, log_lines: list[str], capsys: pytest.CaptureFixt
     for name, needles in MARKERS.items():
         if any(needle.encode() in dump for needle in needles):
             canary.findings.append(f"database dump ({connection.vendor}) holds the {name}")
+    # Nor the second factors' secrets (every role's client has an authenticator device).
+    from vejud.accounts.models import AuthenticatorDevice
+
+    for device in AuthenticatorDevice.objects.all():
+        if device.key.encode() in dump or b32encode(device.bin_key).rstrip(b"=") in dump:
+            canary.findings.append(f"database dump holds the TOTP secret of device {device.pk}")
     assert not canary.findings, "\n".join(canary.findings)
     # The canary can see: the custodian's address page shows the address, and it read exports.
     assert "address" in canary.seen_on_address_page
