@@ -192,7 +192,7 @@ class TargetGroupAssessment(InstrumentBase):
         verbose_name=_("criteria version"),
     )
     answers = models.JSONField(_("answers per criterion"), default=dict, blank=True)
-    within_target_group = models.BooleanField(_("within the target group"), null=True)
+    within_target_group = models.BooleanField(_("within the target group"), null=True, blank=True)
     reasoning = models.TextField(_("reasoning"), blank=True)
 
     class Meta(InstrumentBase.Meta):

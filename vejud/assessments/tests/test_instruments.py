@@ -152,3 +152,26 @@ def test_other_unit_cannot_assess(world, assessing):
         motivation_save(actor=world.member_b, case=assessing, push_factors=[], pull_factors=[])
     with pytest.raises(PermissionDenied):
         motivation_save(actor=world.mentor, case=assessing, push_factors=[], pull_factors=[])
+
+
+def test_a_target_group_draft_saves_with_criteria_still_unanswered(world, assessing):
+    """A draft with an unanswered criterion was refused ("cannot be blank": the undecided
+    conclusion is None), so a caseworker could not save half a form; signing still needs
+    every criterion."""
+    version = criteria_in_force(programme_for_case(assessing), on=assessing.opened_on)
+    draft = target_group_save(
+        actor=world.member_a,
+        case=assessing,
+        criteria_version=version,
+        answers={"wants_out": {"met": None, "note": "Ask him again next week."}},
+    )
+    assert draft.pk is not None
+    assert draft.answers["wants_out"] == {
+        "met": None,
+        "note": "Ask him again next week.",
+        "auto": False,
+    }
+    assert draft.within_target_group is None
+    assert any(answer["met"] is None for answer in draft.answers.values())
+    with pytest.raises(ValidationError):
+        instrument_sign(actor=world.member_a, instrument=draft)
