@@ -725,7 +725,8 @@ def _training(m: Matrix) -> tuple[Any, Any]:
             m.world, make_course(m.world), capacity=30, teachers=[m.world.member_b]
         )
         registration = register(actor=m.world.member_a, session=session)
-        check_in(actor=m.world.adviser, registration=registration, day=session.days.get())
+        day = session.days.get()
+        check_in(actor=m.world.adviser, registration=registration, day=day, now=day.starts_at)
         m.made["training"] = (session, registration)
     return m.made["training"]
 

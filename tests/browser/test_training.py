@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from vejud_browser import Session
@@ -33,7 +35,17 @@ def download(page: Page, link_name: str) -> tuple[str, bytes]:
 
 def test_from_the_catalogue_to_the_certificate(bworld: World, open_browser: Open) -> None:
     course = make_course(bworld, title="Basic exit course", validity_months=36)
-    session = make_session(bworld, course, capacity=10, days=2, teachers=[bworld.member_b])
+    # Begun yesterday, its second day today: a day is checked in on the day, not before.
+    began = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=25)
+    session = make_session(
+        bworld,
+        course,
+        capacity=10,
+        days=2,
+        start=began,
+        deadline=timezone.now() + timedelta(hours=1),
+        teachers=[bworld.member_b],
+    )
 
     staff = open_browser(bworld.member_a, "en", start="/uddannelse/")
     page = staff.page

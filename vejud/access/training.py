@@ -261,3 +261,9 @@ def teacher_view(view: View) -> View:
 
     wrapper.vejud_policy = Policy("training_teacher", capability=Capability.TAKE_TRAINING)  # type: ignore[attr-defined]
     return wrapper
+
+
+def may_manage_catalogue(user: User) -> bool:
+    """Return True if ``user`` may add courses and sessions and change a session's status
+    (the national contact point)."""
+    return sees_all_training(user)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from vejud.access.rules import Capability, require
@@ -474,6 +475,12 @@ def check_in(
         raise PermissionDenied(_("Only the session's teachers take its attendance."))
     if day.session_id != registration.session_id:
         raise ValidationError(_("That day is not a day of this session."), code="day")
+    if timezone.localdate(day.starts_at) > timezone.localdate(now):
+        raise ValidationError(
+            _("%(day)s has not come yet: check people in on the day itself.")
+            % {"day": date_format(timezone.localdate(day.starts_at), "SHORT_DATE_FORMAT")},
+            code="day",
+        )
     _session, locked = _locked_registration(registration)
     if locked.status not in CHECK_IN_STATUSES:
         raise ValidationError(_("Only registered participants are checked in."), code="status")

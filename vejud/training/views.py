@@ -8,6 +8,8 @@ attendance list not the user's 404), and the services check again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -22,18 +24,26 @@ from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability, has_capability
 from vejud.access.training import (
     coverage_reach,
+    may_manage_catalogue,
     may_take_attendance,
     registration_view,
     registrations_visible_to,
     teacher_view,
 )
+from vejud.core.forms import service_error
 from vejud.training.documents import (
     certificate_filename,
     certificate_pdf,
     ics_filename,
     registration_ics,
 )
-from vejud.training.forms import CheckInForm, RegisterForm
+from vejud.training.forms import (
+    CheckInForm,
+    CourseForm,
+    RegisterForm,
+    SessionForm,
+    SessionStatusForm,
+)
 from vejud.training.models import Completion, Registration, RegistrationStatus, Session
 from vejud.training.selectors import (
     attendance_sheet,
@@ -44,7 +54,15 @@ from vejud.training.selectors import (
     session_detail,
     waiting_position,
 )
-from vejud.training.services import accept_offer, cancel, check_in, register
+from vejud.training.services import (
+    accept_offer,
+    cancel,
+    check_in,
+    course_create,
+    register,
+    session_create,
+    session_set_status,
+)
 
 
 def _session_url(session_id: int) -> str:
@@ -63,6 +81,7 @@ def catalogue_view(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "entries": catalogue(),
         "can_see_coverage": has_capability(request.user, Capability.VIEW_TRAINING_COVERAGE),
+        "manages": may_manage_catalogue(request.user),
     }
     return render(request, "training/catalogue.html", context)
 
@@ -88,6 +107,7 @@ def session_view(request: AuthenticatedRequest, session_id: int) -> HttpResponse
         "registrations": registrations,
         "form": RegisterForm(actor=request.user),
         "takes_attendance": may_take_attendance(request.user, session),
+        "status_form": SessionStatusForm() if may_manage_catalogue(request.user) else None,
     }
     return render(request, "training/session.html", context)
 
@@ -235,3 +255,77 @@ def coverage_view(request: AuthenticatedRequest) -> HttpResponse:
     or is missing for their role (by name for coordinators and the national contact point)."""
     reach = coverage_reach(request.user)
     return render(request, "training/coverage.html", {"reach": reach, "courses": coverage(reach)})
+
+
+# --- The catalogue and sessions, run by the national contact point ---------------------------
+
+
+def _form_page(request: AuthenticatedRequest, form: Any, title: str, submit: str) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "submit": submit,
+        "action_url": request.path,
+        "cancel_url": reverse("training:catalogue"),
+    }
+    return render(request, "training/form_page.html", context)
+
+
+@requires(Capability.MANAGE_TRAINING)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def course_new(request: AuthenticatedRequest) -> HttpResponse:
+    """Add a course or theme day to the catalogue."""
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = course_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            service_error(form, exc)
+        else:
+            messages.success(request, _("%(title)s is in the catalogue.") % {"title": course})
+            return redirect(f"{reverse('training:catalogue')}#course-{course.code}")
+    return _form_page(request, form, _("New course or theme day"), _("Add to the catalogue"))
+
+
+@requires(Capability.MANAGE_TRAINING)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_new(request: AuthenticatedRequest) -> HttpResponse:
+    """Plan a session of a course: days, place, capacity, quotas, deadline, teachers."""
+    initial = (
+        {"course": request.GET.get("course", "")} if request.GET.get("course", "").isdigit() else {}
+    )
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            service_error(form, exc, {"quota": ("quotas",)})
+        else:
+            messages.success(request, _("The session is planned."))
+            return redirect(_session_url(session.pk))
+    return _form_page(request, form, _("New session"), _("Plan the session"))
+
+
+@requires(Capability.MANAGE_TRAINING)
+@never_cache
+@require_POST
+def session_status(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
+    """Change a session's status (cancelling cancels every registration)."""
+    session = get_object_or_404(Session, pk=session_id)
+    form = SessionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect(_session_url(session.pk))
+    try:
+        changed = session_set_status(
+            actor=request.user, session=session, status=form.cleaned_data["status"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request, _("The session is now %(status)s.") % {"status": changed.get_status_display()}
+        )
+    return redirect(_session_url(session.pk))

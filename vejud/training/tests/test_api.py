@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from vejud.testing.api import JsonApi
 from vejud.testing.training import make_course, make_session
@@ -48,10 +49,13 @@ def test_register_wait_cancel_offer_accept_check_in(world, session):
     teacher = JsonApi(world.member_b)
     sheet = teacher.get(f"{base}/attendance").json()
     days = [d["id"] for d in sheet["days"]]
-    for day in days:
-        sheet = teacher.post(
-            f"{base}/attendance", {"registration_id": waiting["id"], "day_id": day}
-        ).json()
+    for day in session.days.all():  # each on its day
+        with time_machine.travel(day.starts_at, tick=False):
+            sheet = (
+                JsonApi(world.member_b)
+                .post(f"{base}/attendance", {"registration_id": waiting["id"], "day_id": day.pk})
+                .json()
+            )
     assert sheet["rows"][0]["days_present"] == days
     assert Registration.objects.get(pk=waiting["id"]).status == "completed"
 

@@ -171,13 +171,14 @@ def test_attendance_every_day_completes_with_validity(world):
     session = make_session(world, course, days=2, teachers=[world.member_b])
     registration = register(actor=world.member_a, session=session)
     day1, day2 = session.days.all()
+    on1, on2 = day1.starts_at, day2.starts_at
     with pytest.raises(PermissionDenied):
-        check_in(actor=world.coordinator_a, registration=registration, day=day1)
-    check_in(actor=world.member_b, registration=registration, day=day1)
+        check_in(actor=world.coordinator_a, registration=registration, day=day1, now=on1)
+    check_in(actor=world.member_b, registration=registration, day=day1, now=on1)
     assert _status(registration) == S.ATTENDED
     with pytest.raises(ConflictError):
-        check_in(actor=world.member_b, registration=registration, day=day1)
-    check_in(actor=world.adviser, registration=registration, day=day2)
+        check_in(actor=world.member_b, registration=registration, day=day1, now=on1)
+    check_in(actor=world.adviser, registration=registration, day=day2, now=on2)
     assert _status(registration) == S.COMPLETED
     completion = Completion.objects.get(registration=registration)
     assert completion.completed_on == timezone.localdate(day2.starts_at)
@@ -188,8 +189,25 @@ def test_waiting_people_are_not_checked_in(world):
     session = make_session(world, make_course(world), capacity=1)
     register(actor=world.member_a, session=session)
     waiting = register(actor=world.member_b, session=session)
+    day = session.days.get()
+    with pytest.raises(ValidationError) as refused:
+        check_in(actor=world.adviser, registration=waiting, day=day, now=day.starts_at)
+    assert refused.value.code == "status"
+
+
+def test_no_one_is_checked_in_before_the_day(world):
+    session = make_session(world, make_course(world), days=2, teachers=[world.member_b])
+    registration = register(actor=world.member_a, session=session)
+    day1, day2 = session.days.all()
+    with pytest.raises(ValidationError) as refused:
+        check_in(actor=world.member_b, registration=registration, day=day1)
+    assert refused.value.code == "day"
+    assert "has not come yet" in refused.value.messages[0]
+    # On the first day, its check-in is taken; the second day's is not, not yet.
+    check_in(actor=world.member_b, registration=registration, day=day1, now=day1.starts_at)
     with pytest.raises(ValidationError):
-        check_in(actor=world.adviser, registration=waiting, day=session.days.get())
+        check_in(actor=world.member_b, registration=registration, day=day2, now=day1.ends_at)
+    assert registration.attendances.count() == 1
 
 
 def test_add_months():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -74,12 +75,13 @@ def test_other_unit_404_wrong_role_403(course_world):
 def test_attendance_check_in_completes_and_gives_a_certificate(course_world):
     world, _course, session = course_world
     registration = register(actor=world.member_a, session=session)
-    teacher = verified_client(world.member_b)
     url = _url("attendance", session_id=session.pk)
     for day in session.days.all():
-        page = teacher.get(url)
-        assert b"Member A" in page.content
-        teacher.post(url, {"registration": registration.pk, "day": day.pk})
+        with time_machine.travel(day.starts_at, tick=False):
+            teacher = verified_client(world.member_b)  # signed in on the day
+            page = teacher.get(url)
+            assert b"Member A" in page.content
+            teacher.post(url, {"registration": registration.pk, "day": day.pk})
     registration.refresh_from_db()
     assert registration.status == S.COMPLETED
     pdf = verified_client(world.member_a).get(_url("certificate", registration_id=registration.pk))
@@ -143,6 +145,7 @@ def test_list_pages_take_a_fixed_number_of_queries(course_world):
                 actor=world.adviser, user=user, course=more, completed_on=date(2026, 1, 1)
             )
             if r.status == S.REGISTERED:
-                check_in(actor=world.adviser, registration=r, day=session.days.first())
+                day = session.days.first()
+                check_in(actor=world.adviser, registration=r, day=day, now=day.starts_at)
     after = [_queries(client, url) for url in urls]
     assert after == before, list(zip(urls, before, after, strict=True))
