@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -338,26 +339,51 @@ def sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sessions.html", context)
 
 
+def _confirm(
+    request: HttpRequest, title: str, consequence: str, label: str, back: str
+) -> HttpResponse:
+    """The confirmation page of a destructive action: its POST button does it."""
+    context = {"title": title, "consequence": consequence, "confirm_label": label}
+    return render(request, "confirm.html", {**context, "back_url": reverse(back)})
+
+
 @authenticated
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauth_required
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """End another of the user's sessions (404 if it is not theirs)."""
+    """End another of the user's sessions (404 if it is not theirs); GET asks first."""
     user = _user(request)
     session = get_session_for(user, pk)
     if session.session_key == request.session.session_key:
         messages.error(request, _("To end this session, sign out."))
         return redirect("accounts:sessions")
+    if request.method == "GET":
+        what = _("The browser %(agent)s signed in %(at)s is signed out.") % {
+            "agent": session.user_agent or _("Unknown"),
+            "at": date_format(timezone.localtime(session.created_at), "SHORT_DATETIME_FORMAT"),
+        }
+        return _confirm(
+            request, _("End session"), what, _("Yes, end the session"), "accounts:sessions"
+        )
     user_session_end(actor=user, session=session)
     messages.success(request, _("The session has been ended."))
     return redirect("accounts:sessions")
 
 
 @authenticated
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauth_required
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
-    """End every session of the user except this one."""
+    """End every session of the user except this one; GET asks first."""
+    if request.method == "GET":
+        what = _("Every other place where you are signed in is signed out. This one stays.")
+        return _confirm(
+            request,
+            _("End all other sessions"),
+            what,
+            _("Yes, end all other sessions"),
+            "accounts:sessions",
+        )
     count = user_sessions_end_others(actor=_user(request), current_key=request.session.session_key)
     messages.success(
         request,
@@ -398,11 +424,18 @@ def token_new(request: HttpRequest) -> HttpResponse:
 
 
 @authenticated
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Revoke one of the user's tokens (404 if it is not theirs)."""
+    """Revoke one of the user's tokens (404 if it is not theirs); GET asks first."""
     user = _user(request)
     token = get_token_for(user, pk)
+    if request.method == "GET":
+        what = _("Scripts using the token “%(name)s” can no longer use the API.") % {
+            "name": token.name
+        }
+        return _confirm(
+            request, _("Revoke token"), what, _("Yes, revoke the token"), "accounts:tokens"
+        )
     token_revoke(actor=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -142,11 +142,32 @@ def _registered_message(registration: Registration) -> str:
     return _("%(name)s is registered.") % {"name": name}
 
 
+def _cancel_confirmation(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
+    session = registration.session
+    what = _(
+        "The registration of %(name)s for %(course)s (%(place)s) is cancelled. "
+        "A seat that frees up passes to the next on the waiting list."
+    ) % {
+        "name": registration.user.full_name,
+        "course": session.course.title,
+        "place": session.place,
+    }
+    context = {
+        "title": _("Cancel the registration"),
+        "consequence": what,
+        "confirm_label": _("Yes, cancel the registration"),
+        "back_url": _session_url(session.pk),
+    }
+    return render(request, "confirm.html", context)
+
+
 @registration_view()
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
-    """Cancel a registration, a place on the waiting list or an offer."""
+    """Cancel a registration, a place on the waiting list or an offer; GET asks first."""
+    if request.method == "GET":
+        return _cancel_confirmation(request, registration)
     try:
         cancel(actor=request.user, registration=registration)
     except ValidationError as exc:

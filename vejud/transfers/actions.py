@@ -208,7 +208,8 @@ TRANSFER_CANCEL = CaseAction(
     condition=_pending,
     target=Target("transfer_id", _find_transfer, "transfer"),
     passes_case=False,
-    methods=("POST",),
+    template="transfers/transfer_cancel.html",  # GET asks first, its POST button cancels
+    context=lambda access, user, transfer: {"transfer": transfer},
     success=_("The transfer request is cancelled."),
     after=_to_section("transfers", _said(_("The transfer request is cancelled."))),
 )

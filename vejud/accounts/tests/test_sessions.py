@@ -122,11 +122,52 @@ def test_this_session_cannot_be_ended_from_the_list(world, login):
     assert me.get(PROFILE).status_code == 200
 
 
+def test_ending_a_session_asks_first(world, login):
+    """The list's "End session" is a link: its page asks, and only its POST button ends it."""
+    user = world.member_a
+    device = enrol(user)
+    me = login(user, device, ip="198.51.100.1")
+    other = login(user, device, ip="198.51.100.2")
+    row = UserSession.objects.get(session_key=other.session.session_key)
+    url = reverse("accounts:session_end", args=[row.pk])
+    listing = me.get(SESSIONS).content.decode()
+    assert f'href="{url}"' in listing
+    assert f'action="{url}"' not in listing
+
+    page = me.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<form method="post" action="{url}"' in html
+    assert "Yes, end the session" in html
+    assert f'href="{SESSIONS}"' in html
+    assert other.get(PROFILE).status_code == 200  # the first click ended nothing
+
+    assert me.post(url).status_code == 302
+    assert _signed_out(other)
+
+
+def test_ending_all_other_sessions_asks_first(world, login):
+    user = world.member_a
+    device = enrol(user)
+    me = login(user, device, ip="198.51.100.1")
+    other = login(user, device, ip="198.51.100.2")
+    url = reverse("accounts:sessions_end_others")
+    assert f'href="{url}"' in me.get(SESSIONS).content.decode()
+
+    page = me.get(url)
+    assert page.status_code == 200
+    assert "Yes, end all other sessions" in page.content.decode()
+    assert other.get(PROFILE).status_code == 200
+
+    me.post(url)
+    assert _signed_out(other)
+
+
 def test_session_end_wrong_method_is_405(world, login):
     me = login(world.member_a, enrol(world.member_a))
     row = UserSession.objects.get(session_key=me.session.session_key)
-    assert me.get(reverse("accounts:session_end", args=[row.pk])).status_code == 405
-    assert me.get(reverse("accounts:sessions_end_others")).status_code == 405
+    assert me.put(reverse("accounts:session_end", args=[row.pk])).status_code == 405
+    assert me.put(reverse("accounts:sessions_end_others")).status_code == 405
 
 
 def test_idle_session_expires(world, login, clock):

@@ -81,10 +81,39 @@ def test_someone_elses_token_is_404(world):
     assert user_for_token(raw) == world.member_b
 
 
+def test_revoking_a_token_asks_first(world):
+    """The list's "Revoke" is a link: its page asks, and only its POST button revokes."""
+    token, raw = token_create(user=world.member_a, name="Build script")
+    client = verified_client(world.member_a)
+    url = reverse("accounts:token_revoke", args=[token.pk])
+    listing = client.get(TOKENS).content.decode()
+    assert f'href="{url}"' in listing
+    assert f'action="{url}"' not in listing
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<form method="post" action="{url}"' in html
+    assert "Build script" in html and "Yes, revoke the token" in html
+    assert f'href="{TOKENS}"' in html
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert user_for_token(raw) == world.member_a
+
+    client.post(url)
+    assert user_for_token(raw) is None
+
+
 def test_revoke_wrong_method_is_405(world):
     token, _raw = token_create(user=world.member_a, name="Old")
     client = verified_client(world.member_a)
-    assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
+    assert client.put(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
+
+
+def test_someone_elses_token_confirmation_is_404(world):
+    token, _raw = token_create(user=world.member_b, name="Theirs")
+    client = verified_client(world.member_a)
+    assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
 
 
 def test_command_creates_a_token_and_prints_it_once(world):

@@ -46,6 +46,30 @@ def test_register_from_the_session_page_then_cancel(course_world):
     assert registration.status == S.CANCELLED
 
 
+@pytest.mark.parametrize("who", ["member_a", "coordinator_a"])
+def test_cancelling_a_registration_asks_first(course_world, who):
+    """The session page's cancel is a link: its page asks, only its POST button cancels."""
+    world, _course, session = course_world
+    registration = register(actor=world.member_a, session=session)
+    client = verified_client(getattr(world, who))
+    url = _url("cancel", registration_id=registration.pk)
+    session_page = client.get(_url("session", session_id=session.pk)).content.decode()
+    assert f'href="{url}"' in session_page
+    assert f'action="{url}"' not in session_page
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<form method="post" action="{url}"' in html
+    assert "Yes, cancel the registration" in html and "Basic exit course" in html
+    registration.refresh_from_db()
+    assert registration.status == S.REGISTERED
+
+    client.post(url)
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
+
+
 def test_a_coordinator_registers_their_staff_and_not_others(course_world):
     world, _course, session = course_world
     client = verified_client(world.coordinator_a)

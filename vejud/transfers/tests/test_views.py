@@ -247,6 +247,35 @@ def test_the_sender_cancels(world):
     assert transfer.status == TransferStatus.CANCELLED
 
 
+def test_cancelling_a_transfer_asks_first(world):
+    """The panel's "Cancel the transfer request" is a link: its page says what happens,
+    and only its POST button ("Yes, ...") cancels; "No, go back" returns to the case."""
+    case = make_admitted_case(world)
+    transfer = to_b(world, case)
+    url = reverse(
+        "transfers:cancel", kwargs={"reference": case.reference, "transfer_id": transfer.pk}
+    )
+    member_a = verified_client(world.member_a)
+    case_page = member_a.get(case.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in case_page
+    assert f'action="{url}"' not in case_page
+
+    page = member_a.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<form method="post" action="{url}"' in html
+    assert "Yes, cancel the transfer request" in html
+    assert world.unit_b.name in html
+    assert f'href="{case.get_absolute_url()}#transfers"' in html
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.PENDING
+
+    member_a.post(url)
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    assert member_a.get(url).status_code == 409  # nothing left to confirm
+
+
 def test_cancelling_a_transfer_of_another_case_is_404(world):
     case = make_admitted_case(world)
     other = make_admitted_case(world)
