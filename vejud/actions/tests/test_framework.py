@@ -14,6 +14,7 @@ from vejud.testing.builders import make_admitted_case
 
 def test_the_case_page_renders_the_registered_panels_in_order(world):
     assert [p.name for p in case_panels()] == [
+        "inquiry",
         "process",
         "course",
         "followup",
@@ -22,6 +23,7 @@ def test_the_case_page_renders_the_registered_panels_in_order(world):
     ]
     case = make_admitted_case(world)
     page = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()
+    # (a case opened without an inquiry shows no inquiry panel)
     where = [page.index(f'id="{anchor}"') for anchor in ("process", "course", "followup")]
     assert where == sorted(where)
 
