@@ -45,6 +45,7 @@ from vejud.courses.forms import (
     AgreementForm,
     CloseForm,
     GoalForm,
+    GoalRemoveForm,
     MeetingLogForm,
     MentorAssignForm,
     OfferForm,
@@ -198,6 +199,56 @@ GOAL_ADD = CaseAction(
         success=_("The goal is added to the plan."),
         section="plan",
         context=_form("plan", _("Add the goal")),
+    )
+)
+GOAL_UPDATE = CaseAction(
+    **_course(
+        name="goal_update",
+        url_name="goal_update",
+        slug="forloeb/maal/<int:goal_id>/ret/",
+        title=_("Edit the goal"),
+        form=GoalForm,
+        form_kwargs=lambda case, goal: {
+            "initial": {"life_area": goal.life_area, "goal": goal.goal},
+            "prefix": f"goal-edit-{goal.pk}",
+        },
+        service=services.goal_update,
+        target=Target("goal_id", _find(PlanGoal), "plan_goal"),
+        passes_case=False,
+        when=RUNNING,
+        success=_("The goal is changed."),
+        section="plan",
+        context=_form("plan", _("Save the goal"), lambda goal: goal.goal),
+    )
+)
+# A goal goes only while none of its actions is open; its closed actions go with it (the
+# audit entry keeps them), see services.goal_remove.
+GOAL_REMOVE = CaseAction(
+    **_course(
+        name="goal_remove",
+        url_name="goal_remove",
+        slug="forloeb/maal/<int:goal_id>/fjern/",
+        title=_("Remove the goal"),
+        form=GoalRemoveForm,
+        form_kwargs=lambda case, goal: {"prefix": f"goal-remove-{goal.pk}"},
+        service=services.goal_remove,
+        target=Target("goal_id", _find(PlanGoal), "plan_goal"),
+        passes_case=False,
+        when=RUNNING,
+        condition=lambda case, goal: goal is None or services.goal_removable(goal),
+        success=_("The goal is removed from the plan."),
+        section="plan",
+        context=_form(
+            "plan",
+            _("Remove the goal"),
+            lambda goal: str(
+                _(
+                    "The goal “%(goal)s” is removed from the plan, with its done and dropped "
+                    "actions."
+                )
+                % {"goal": goal.goal}
+            ),
+        ),
     )
 )
 ACTION_ADD = CaseAction(
@@ -408,6 +459,8 @@ COURSE_REOPEN = CaseAction(
 ACTIONS = declare(
     AGREEMENT_SAVE,
     GOAL_ADD,
+    GOAL_UPDATE,
+    GOAL_REMOVE,
     ACTION_ADD,
     ACTION_UPDATE,
     OFFER_ADD,

@@ -58,8 +58,17 @@ class AgreementForm(DkfdsForm):
 
 
 class GoalForm(DkfdsForm):
-    life_area = forms.ChoiceField(label=_("Life area"), choices=LifeArea.choices)
+    # No life area is preselected: the caseworker chooses one.
+    life_area = forms.ChoiceField(
+        label=_("Life area"),
+        choices=[("", _("Choose a life area")), *LifeArea.choices],
+        error_messages={"required": _("Choose a life area.")},
+    )
     goal = forms.CharField(label=_("Goal"), widget=TextBox(rows=2))
+
+
+class GoalRemoveForm(DkfdsForm):
+    note = forms.CharField(label=_("Why is the goal removed?"), required=False, max_length=500)
 
 
 class ActionForm(DkfdsForm):

@@ -127,7 +127,10 @@ def course_plan(case: Case) -> CoursePlan:
     )
     by_area: dict[str, list[PlanGoal]] = {}
     for goal in goals:
-        _mark_overdue(list(goal.actions.all()), today)
+        actions = list(goal.actions.all())
+        _mark_overdue(actions, today)
+        # The panel offers removal only for a goal without open actions (goal_remove).
+        goal.removable = not any(a.is_open for a in actions)  # type: ignore[attr-defined]
         by_area.setdefault(goal.life_area, []).append(goal)
     areas = [
         AreaPlan(code, label, by_area[code])

@@ -144,6 +144,51 @@ def goal_add(*, actor: User, case: Case, life_area: str, goal: str) -> PlanGoal:
     return record
 
 
+@audited_service
+def goal_update(*, actor: User, plan_goal: PlanGoal, life_area: str, goal: str) -> PlanGoal:
+    """Change a goal's text or life area (its actions stay with it)."""
+    case = plan_goal.case
+    require_course_worker(actor, case)
+    if life_area not in LifeArea.values:
+        raise ValidationError(_("Choose a life area."), code="life_area")
+    if not goal.strip():
+        raise ValidationError(_("Describe the goal."), code="goal")
+    record = PlanGoal.objects.select_for_update().get(pk=plan_goal.pk)
+    before = snapshot(record)
+    record.life_area, record.goal = life_area, goal.strip()
+    record.save(update_fields=["life_area", "goal"])
+    _audit(actor, "plan.goal_update", record, case, diff(before, snapshot(record)))
+    return record
+
+
+def goal_removable(plan_goal: PlanGoal) -> bool:
+    """A goal can be removed while none of its actions is open (planned or in progress)."""
+    return not plan_goal.actions.filter(status__in=OPEN_ACTION_STATUSES).exists()
+
+
+@audited_service
+def goal_remove(*, actor: User, plan_goal: PlanGoal, note: str = "") -> None:
+    """Remove a goal that has no open action.
+
+    Its closed actions (done or dropped) go with it: the audit entry keeps a snapshot of
+    the goal and of each of them. A goal with an open action is refused; finish or drop
+    the action first (or move the goal to another life area by editing it).
+    """
+    case = plan_goal.case
+    require_course_worker(actor, case)
+    record = PlanGoal.objects.select_for_update().get(pk=plan_goal.pk)
+    actions = list(PlanAction.objects.select_for_update().filter(goal=record).order_by("id"))
+    if any(action.is_open for action in actions):
+        raise ValidationError(
+            _("The goal has open actions: finish or drop them before removing the goal."),
+            code="open_actions",
+        )
+    changes = {**snapshot(record), "actions": [snapshot(action) for action in actions]}
+    _audit(actor, "plan.goal_remove", record, case, changes, reason=note.strip())
+    PlanAction.objects.filter(pk__in=[action.pk for action in actions]).delete()
+    record.delete()
+
+
 def _check_owner(case: Case, owner: Any) -> None:
     if owner is None:
         return

@@ -73,6 +73,8 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "starts_on": c.opened_on.isoformat(),
     },
     "goal_add": lambda c: {"life_area": "housing", "goal": "A home."},
+    "goal_update": lambda c: {"life_area": "economy", "goal": "No debt."},
+    "goal_remove": lambda c: {},
     "action_add": lambda c: {
         "description": "Find a flat.",
         "owner_agency": "police",
@@ -126,6 +128,8 @@ TARGETS: dict[str, Callable[[Case], int | str]] = {
     "consent_withdraw": lambda c: Consent.objects.filter(case=c).earliest("id").pk,
     "warning_resolve": lambda c: _warning(c).pk,
     "action_add": lambda c: PlanGoal.objects.filter(case=c).earliest("id").pk,
+    "goal_update": lambda c: PlanGoal.objects.filter(case=c).earliest("id").pk,
+    "goal_remove": lambda c: _goal_without_actions(c).pk,
     "action_update": lambda c: PlanAction.objects.filter(case=c).earliest("id").pk,
     "offer_update": lambda c: CaseOffer.objects.filter(case=c).earliest("id").pk,
     "meeting_resolve": lambda c: MentorMeeting.objects.filter(case=c).earliest("id").pk,
@@ -170,6 +174,19 @@ def _pending_transfer(case: Case) -> Transfer:
         )
         audit_record(actor=None, action="test.transfer", obj=transfer, case_id=case.pk)
     return transfer
+
+
+def _goal_without_actions(case: Case) -> PlanGoal:
+    """A goal on ``case`` with no action (one that can be removed; written directly)."""
+    with audited():
+        goal = PlanGoal.objects.create(
+            case=case,
+            life_area="leisure",
+            goal="A hobby.",
+            created_by=User.objects.filter(is_active=True).earliest("id"),
+        )
+        audit_record(actor=None, action="test.goal", obj=goal, case_id=case.pk)
+    return goal
 
 
 def _warning(case: Case) -> EarlyWarning:
