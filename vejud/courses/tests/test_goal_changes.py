@@ -22,9 +22,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def url(name: str, goal: PlanGoal) -> str:
-    return reverse(
-        f"courses:{name}", kwargs={"reference": goal.case.reference, "goal_id": goal.pk}
-    )
+    return reverse(f"courses:{name}", kwargs={"reference": goal.case.reference, "goal_id": goal.pk})
 
 
 @pytest.fixture
