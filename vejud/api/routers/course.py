@@ -371,7 +371,8 @@ register(
         "Log a meeting (the case's mentor)",
         "meeting_log",
         description="The case's mentor logs a meeting; needs_attention raises a task for the "
-        "coordinator.\nAnyone else is answered 403.",
+        "coordinator.\nAnyone else is answered 403; a case whose course takes no meeting log "
+        "now (not admitted, or closed beyond the mentor's grace period) 409.",
     ),
     Operation(
         MEETING_RESOLVE,
