@@ -1,0 +1,67 @@
+"""Screenshots for a reviewer (issue 14): the caseload, the case page, the task list and a
+form at 1280 px, 200 % zoom (640 CSS px) and 375 px, written to ``var/screenshots/``
+(``VEJUD_SCREENSHOT_DIR`` to choose another folder) by every run of the browser tests.
+
+Each picture is a whole page in Danish as the unit member sees it; the test checks that
+each file is a PNG exactly as wide as its viewport (no page wider than the screen).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from PIL import Image
+from vejud_browser import Session
+
+from vejud.testing import World, make_admitted_case, make_case
+from vejud.testing.builders import add_goal, log_flagged_meeting, record_review
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1280, 640, 375)
+
+
+def _folder() -> Path:
+    folder = Path(os.environ.get("VEJUD_SCREENSHOT_DIR", settings.BASE_DIR / "var" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_screenshots_of_the_main_pages_at_three_widths(
+    bworld: World, open_browser: Callable[..., Session]
+) -> None:
+    from vejud.cases.services import mentor_assign
+
+    case = make_admitted_case(bworld)
+    add_goal(bworld, case)
+    mentor_assign(actor=bworld.coordinator_a, case=case, mentor=bworld.mentor)
+    log_flagged_meeting(bworld, case)
+    record_review(bworld, case, days_ago=1)
+    for n in range(3):
+        make_case(bworld.member_a, bworld.unit_a, first_name=f"Skærm{n}", last_name="Billede")
+    pages = {
+        "caseload": "/sager/",
+        "case": case.get_absolute_url(),
+        "tasks": "/opgaver/",
+        "form": reverse("intake:inquiry_new"),
+    }
+    session = open_browser(bworld.member_a, language="da")
+    folder = _folder()
+    written = []
+    for width in WIDTHS:
+        session.page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            session.page.goto(session.url(path))
+            target = folder / f"{name}-{width}.png"
+            session.page.screenshot(path=str(target), full_page=True)
+            written.append((target, width))
+    for target, width in written:
+        with Image.open(target) as image:
+            assert image.format == "PNG", target
+            assert image.width == width, (target, image.width)
+            assert image.height >= 400, (target, image.height)
