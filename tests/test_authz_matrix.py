@@ -129,9 +129,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "register_staff": frozenset({"coordinator_a", "coordinator_b"}) | NATIONAL,
     "manage_training": NATIONAL,
     "view_training_coverage": frozenset({"coordinator_a", "coordinator_b", "analyst"}) | NATIONAL,
+    # A subject-access export: the coordinator of the person's unit, the national managers.
+    "subject_access": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
-CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access"})
+CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access", "subject_access"})
 RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit B)
 TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's registration
 TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
@@ -731,6 +733,15 @@ def _training(m: Matrix) -> tuple[Any, Any]:
     return m.made["training"]
 
 
+def _subject_access_export(m: Matrix, role: str, variant: str) -> Any:
+    """An export of the variant's person, produced by unit A's coordinator."""
+    from vejud.privacy.services import subject_access_export_create
+
+    return subject_access_export_create(
+        actor=m.world.coordinator_a, person=m.cases[variant].person, withheld={}
+    )
+
+
 # URL arguments other than reference/public_id, by name or by "route name:argument":
 # a real object of the right model (the requester's own where the route acts on the
 # user's own things). Extend when a route with a new argument appears.
@@ -754,6 +765,8 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "year": lambda m, role, v: _pool_year(m).year,
     "session_id": lambda m, role, v: _training(m)[0].pk,
     "registration_id": lambda m, role, v: _training(m)[1].pk,
+    "export_id": lambda m, role, v: _subject_access_export(m, role, v).pk,
+    "privacy:subject_access_download:fmt": lambda m, role, v: "json",
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "vejud.reference",
     "vejud.auditor",
     "vejud.portal",
+    "vejud.privacy",
     "vejud.api",
     "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site

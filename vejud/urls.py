@@ -26,6 +26,7 @@ urlpatterns = [
     path("statistik/", include("vejud.statistics.urls")),
     path("uddannelse/", include("vejud.training.urls")),
     path("personer/", include("vejud.cases.person_urls")),
+    path("personer/", include("vejud.privacy.urls")),
     path("revision/", include("vejud.auditor.urls")),
     # Public: the login page's language switch is used before signing in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

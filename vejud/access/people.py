@@ -1,7 +1,8 @@
-"""Who may keep a person's exclusion and restriction lists."""
+"""Who may keep a person's exclusion and restriction lists, and export what is held on them."""
 
 from __future__ import annotations
 
+from vejud.access.cases import cases_visible_to
 from vejud.access.rules import Capability, scope_for
 from vejud.accounts.models import User
 from vejud.cases.models import Case
@@ -19,3 +20,17 @@ def manages_person(user: User, person: Person) -> bool:
     return Case.objects.filter(
         person_id=person.pk, responsible_unit_id__in=sorted(scope.coordinator_unit_ids)
     ).exists()
+
+
+def may_export_person(user: User, person: Person) -> bool:
+    """Return True if ``user`` may produce a subject-access export of ``person``: the national
+    contact point's managers, or the coordinator of a unit responsible for one of the person's
+    cases; either way only while a case of the person is within the user's reach (a user the
+    person's lists bar may not)."""
+    scope = scope_for(user)
+    if not scope.has(Capability.SUBJECT_ACCESS):
+        return False
+    cases = cases_visible_to(user).filter(person_id=person.pk)
+    if not scope.national:
+        cases = cases.filter(responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
+    return cases.exists()

@@ -97,6 +97,7 @@ class Capability(StrEnum):
     REGISTER_STAFF = "register_staff"  # register others for training (unit's staff, or anyone)
     MANAGE_TRAINING = "manage_training"  # sessions, attendance and every registration
     VIEW_TRAINING_COVERAGE = "view_training_coverage"  # who is trained (analysts: counts only)
+    SUBJECT_ACCESS = "subject_access"  # export everything held on a person (GDPR art. 15)
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -128,6 +129,9 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_TRAINING: frozenset(NATIONAL_ROLES),
     Capability.VIEW_TRAINING_COVERAGE: frozenset(
         {Role.UNIT_COORDINATOR, Role.ANALYST, *NATIONAL_ROLES}
+    ),
+    Capability.SUBJECT_ACCESS: frozenset(
+        {Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD, Role.NATIONAL_DECISION_MAKER}
     ),
 }
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vejud.access.cases import break_glass_case_ids, cases_visible_to
 from vejud.access.gate import AuthenticatedRequest, requires
-from vejud.access.people import manages_person
+from vejud.access.people import manages_person, may_export_person
 from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.audit.services import log_access
@@ -70,19 +70,17 @@ def _person_page(
         request=request,
         break_glass=len(via_glass) == len(cases),
     )
+    can_manage = manages_person(request.user, person)
+    rules = person.access_rules.select_related("user").order_by("kind", "valid_from", "pk")
     context: dict[str, Any] = {
         "person": person,
         "cases": cases,
-        "can_manage": False,
-        "rules": [],
+        "can_manage": can_manage,
+        "rules": list(rules) if can_manage else [],
+        "rule_form": (rule_form or AccessRuleForm()) if can_manage else None,
         "today": timezone.localdate(),
+        "can_export": may_export_person(request.user, person),
     }
-    if manages_person(request.user, person):
-        context["can_manage"] = True
-        context["rules"] = list(
-            person.access_rules.select_related("user").order_by("kind", "valid_from", "pk")
-        )
-        context["rule_form"] = rule_form or AccessRuleForm()
     return render(request, "people/detail.html", context)
 
 

@@ -125,6 +125,8 @@ from vejud.pool.services import (
     guideline_publish,
     payment_register,
 )
+from vejud.privacy.collect import withholding_candidates
+from vejud.privacy.services import subject_access_export_create
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     release_date_set,
@@ -1300,7 +1302,18 @@ class Seeder:
         notes.append(f"Break-glass grant: member.fyn on {grant.case.reference} (awaits review)")
         notes.append(self.possible_existing_person())
         notes.extend(self.role_grants())
+        notes.append(self.subject_access_export(full, coordinator))
         return notes
+
+    def subject_access_export(self, case: Case, coordinator: User) -> str:
+        """A subject-access export of the protected person, one journal note withheld."""
+        notes = [c for c in withholding_candidates(case.person) if "journalentry" in c.key]
+        subject_access_export_create(
+            actor=coordinator,
+            person=case.person,
+            withheld={notes[0].key: "Nævner en tredjemand ved navn (demo)."} if notes else {},
+        )
+        return f"Subject-access export: the person of {case.reference} (coordinator.koebenhavn)"
 
     def role_grants(self) -> list[str]:
         """One approved four-eyes role grant (awaiting the auditor) and one awaiting approval."""

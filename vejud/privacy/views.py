@@ -1,0 +1,88 @@
+"""Subject-access export pages: decide what to withhold, produce, download (JSON or PDF).
+
+Wrong role 403 (the gate); a person the user may not export — not theirs, barred by the
+person's lists, or not there — 404 alike. Each download is in the access log.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vejud.access.gate import AuthenticatedRequest, requires
+from vejud.access.people import may_export_person
+from vejud.access.rules import Capability
+from vejud.audit.services import log_access
+from vejud.people.models import Person
+from vejud.privacy.collect import withholding_candidates
+from vejud.privacy.documents import export_filename, export_json, export_pdf
+from vejud.privacy.forms import ExportForm
+from vejud.privacy.models import SubjectAccessExport
+from vejud.privacy.services import subject_access_export_create
+
+FORMATS = {"json": "application/json", "pdf": "application/pdf"}
+
+
+def _person(request: AuthenticatedRequest, public_id: UUID) -> Person:
+    person = Person.objects.filter(public_id=public_id).first()
+    if person is None or not may_export_person(request.user, person):
+        raise Http404
+    return person
+
+
+@requires(Capability.SUBJECT_ACCESS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subject_access(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """The person's exports and the form that produces a new one."""
+    person = _person(request, public_id)
+    form = ExportForm(request.POST or None, candidates=withholding_candidates(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject_access_export_create(
+                actor=request.user, person=person, withheld=form.withheld()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The export was produced. Download it below."))
+            return redirect("privacy:subject_access", public_id=person.public_id)
+    log_access(user=request.user, part="subject_access", person_id=person.pk, request=request)
+    exports = SubjectAccessExport.objects.filter(person=person).select_related("requested_by")
+    return render(
+        request,
+        "privacy/subject_access.html",
+        {"person": person, "form": form, "exports": exports},
+    )
+
+
+@requires(Capability.SUBJECT_ACCESS)
+@never_cache
+@require_GET
+def subject_access_download(
+    request: AuthenticatedRequest, public_id: UUID, export_id: int, fmt: str
+) -> HttpResponse:
+    """One export as JSON or PDF, built from the records as they are now."""
+    person = _person(request, public_id)
+    export = SubjectAccessExport.objects.filter(pk=export_id, person=person).first()
+    if export is None or fmt not in FORMATS:
+        raise Http404
+    body = export_json(export) if fmt == "json" else export_pdf(export)
+    log_access(
+        user=request.user,
+        part="subject_access",
+        person_id=person.pk,
+        request=request,
+        reason=f"export {export.pk} ({fmt})",
+    )
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(export, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response
