@@ -193,6 +193,7 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             *casework,
             f"/sager/{d['sensitive']}/beskyttet-adresse/",
             f"{case}forloeb/mentor/",
+            f"/personer/{d['person']}/indsigt/",
         ],
         "member_b": ["/konto/profil/", session, f"{session}fremmoede/"],
         "adviser": [*casework, f"{session}fremmoede/"],
