@@ -338,8 +338,11 @@ def test_release_plans_for_custody_cases_released_within_60_days(demo: str) -> N
     missing = plans.get(transfer__isnull=True)
     assert missing.housing and not missing.income  # an unticked item becomes a task
     prepared = plans.get(transfer__isnull=False)
-    assert prepared.transfer is not None and prepared.transfer.status == TransferStatus.PENDING
+    assert prepared.transfer is not None and prepared.transfer.status == TransferStatus.ACCEPTED
     assert prepared.transfer.to_track == Track.LIBERTY
+    # Accepted before the day: the local unit is responsible, the track changes on the date.
+    assert prepared.transfer.track_changes_on == prepared.case.release_on
+    assert prepared.case.responsible_unit == prepared.receiving_unit
     assert release_plans_run() == 0
 
 

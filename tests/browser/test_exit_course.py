@@ -19,10 +19,6 @@ from vejud.followup.models import EarlyWarning
 from vejud.testing import World, make_admitted_case
 from vejud.testing.builders import make_custody_case
 from vejud.transfers.models import ReleasePlan, TransferStatus
-from vejud.transfers.services import (
-    release_date_set,
-    release_plans_run,
-)
 
 pytestmark = pytest.mark.browser
 
@@ -95,14 +91,16 @@ def test_custody_case_released_through_a_good_release_plan_and_an_accepted_trans
     bworld: World, open_browser: Open
 ) -> None:
     case = make_custody_case(bworld)
-    release_date_set(
-        actor=bworld.custody, case=case, release_on=timezone.localdate() + timedelta(days=30)
-    )
-    assert release_plans_run() == 1
     ref = case.reference
+    release_on = timezone.localdate() + timedelta(days=30)
 
-    custody = open_browser(bworld.custody, "en", start=f"/sager/{ref}/loesladelse/")
+    # The release date on the case page makes the plan at once: no daily job, no command line.
+    custody = open_browser(bworld.custody, "en", start=f"/sager/{ref}/")
     page = custody.page
+    page.locator("#release-on").fill(release_on.isoformat())
+    page.get_by_role("button", name="Save the release date").click()
+    expect(page.get_by_text("The release date is saved.")).to_be_visible()
+    page.get_by_role("link", name="Work on the release plan").click()
     for item in (
         "Housing in place",
         "Income in place",
@@ -128,8 +126,12 @@ def test_custody_case_released_through_a_good_release_plan_and_an_accepted_trans
     expect(rpage.get_by_text(ref).first).to_be_visible()
     rpage.get_by_role("button", name="Accept the transfer").first.click()
     case = Case.objects.get(pk=case.pk)
-    assert (case.track, case.responsible_unit_id, case.institution_id) == (
-        Track.LIBERTY,
+    # Unit A takes over now; the person stays in the prison until the release date.
+    assert (case.track, case.responsible_unit_id, case.institution_id, case.release_on) == (
+        Track.CUSTODY,
         bworld.unit_a.pk,
-        None,
+        bworld.prison.pk,
+        release_on,
     )
+    rpage.goto(receiver.url(f"/sager/{ref}/#release"))
+    expect(rpage.get_by_text("the track becomes “At liberty”")).to_be_visible()

@@ -479,6 +479,10 @@ class TransferOut(Schema):
     decided_by: OptionalUserName
     decided_at: datetime | None
     decision_note: str
+    track_changes_on: date | None = Field(
+        description="Accepted before the release date: the case keeps its custody track until "
+        "this day, then moves to to_track (the receiving unit is responsible from the acceptance)."
+    )
 
 
 class CaseTransfersOut(Schema):

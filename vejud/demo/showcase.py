@@ -133,6 +133,7 @@ from vejud.transfers.services import (
     release_plan_update,
     release_plans_run,
     release_transfer_request,
+    transfer_accept,
     transfer_request,
 )
 
@@ -597,7 +598,7 @@ class Seeder:
             s("New course, review not yet due", "exit-nordjylland", 60, Seeder.sc_new_course),
             s("Custody course, release within 60 days", "", 240, Seeder.sc_custody_release,
               institution="nyborg", municipality="Odense"),
-            s("Custody course, release transfer requested", "", 300,
+            s("Custody course, release transfer accepted, custody until the day", "", 300,
               Seeder.sc_custody_release_transfer, institution="storstroem",
               municipality="Aarhus"),
             s("Custody course, long sentence", "", 200, Seeder.sc_custody_course,
@@ -1207,11 +1208,14 @@ class Seeder:
             checklist=dict.fromkeys(ReleasePlan.CHECKLIST, True),
             note="Alt er klar til løsladelsen.",
         )
-        release_transfer_request(
+        transfer = release_transfer_request(
             actor=self.worker(case),
             plan=plan,
             handover_note="Løslades om 18 dage; bolig, indtægt og mentor er på plads.",
         )
+        # The local unit takes over now; the case stays on the custody track until the day.
+        receiver = self.staff[f"member.{_short(transfer.to_unit)}"]
+        transfer_accept(actor=receiver, transfer=transfer, note="Vi overtager ved løsladelsen.")
 
     def sc_custody_course(self, case: Case) -> None:
         case, start = self.course(case, 170)

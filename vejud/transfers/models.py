@@ -58,6 +58,9 @@ class Transfer(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note from the receiver"), blank=True)
+    # Accepted before the person's release: the receiver is responsible from the acceptance,
+    # the case keeps its custody track until this day (the release date), then moves on.
+    track_changes_on = models.DateField(_("track changes on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

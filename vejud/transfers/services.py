@@ -120,40 +120,100 @@ def _decide(actor: User, transfer: Transfer, status: str, note: str) -> Transfer
     return transfer
 
 
+# What a transfer moves: the unit now, the track (and institution) now or on the release date.
+MOVED = ["responsible_unit", "track", "institution"]
+
+
+def _waits_for_release(case: Case, transfer: Transfer, today: date) -> bool:
+    """A transfer out of custody to liberty accepted before the release date: the person is
+    still in prison, so the track changes on the release date, not at acceptance."""
+    return (
+        transfer.to_track == Track.LIBERTY
+        and case.track == Track.CUSTODY
+        and case.release_on is not None
+        and case.release_on > today
+    )
+
+
+def _move_track(case: Case, transfer: Transfer) -> None:
+    case.track = transfer.to_track
+    case.institution_id = transfer.to_institution_id
+
+
+def _save_moved(case: Case) -> dict[str, Any]:
+    """Save what a transfer moved on ``case`` (a new version); return its audit snapshot."""
+    case.version += 1
+    case.updated_at = timezone.now()
+    case.save(update_fields=[*MOVED, "version", "updated_at"])
+    return snapshot(case, MOVED)
+
+
 @audited_service
 def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Transfer:
-    """The receiver takes over: the case's unit, track and institution change now."""
+    """The receiver takes over: the case's unit changes now, its track and institution now or,
+    for a release to liberty accepted before the release date, on that date
+    (``release_track_changes_run``); the release date is kept."""
     transfer = _decide(actor, transfer, TransferStatus.ACCEPTED, note)
     case = Case.objects.select_for_update().get(pk=transfer.case_id)
     for agency in RECEIVING_AGENCIES[transfer.to_unit.kind]:
         require_consent(case, agency)
-    before = snapshot(case, ["responsible_unit", "track", "institution"])
+    before = snapshot(case, MOVED)
+    # A later hand-over replaces a track change still waiting for a release date.
+    Transfer.objects.filter(case=case, track_changes_on__isnull=False).update(track_changes_on=None)
     case.responsible_unit_id = transfer.to_unit_id
-    case.track = transfer.to_track
-    case.institution_id = transfer.to_institution_id
-    case.version += 1
-    case.updated_at = timezone.now()
-    if transfer.to_track == Track.LIBERTY:
-        case.release_on = None
-    case.save(
-        update_fields=[
-            "responsible_unit",
-            "track",
-            "institution",
-            "version",
-            "updated_at",
-            "release_on",
-        ]
-    )
+    if _waits_for_release(case, transfer, timezone.localdate()):
+        transfer.track_changes_on = case.release_on
+        transfer.save(update_fields=["track_changes_on"])
+    else:
+        _move_track(case, transfer)
+    after = _save_moved(case)
     audit_case_change(
         actor=actor,
         action="transfer.accept",
         obj=transfer,
-        changes={"case": [before, snapshot(case, ["responsible_unit", "track", "institution"])]},
+        changes={
+            "case": [before, after],
+            "track_changes_on": transfer.track_changes_on,
+        },
         reason=transfer.decision_note,
         case=case,
     )
     return transfer
+
+
+@audited_service
+def _release_track_changes(day: date) -> int:
+    waiting = Transfer.objects.filter(
+        status=TransferStatus.ACCEPTED, track_changes_on__lte=day
+    ).select_for_update()
+    for transfer in waiting:
+        case = Case.objects.select_for_update().get(pk=transfer.case_id)
+        before = snapshot(case, MOVED)
+        _move_track(case, transfer)
+        after = _save_moved(case)
+        Transfer.objects.filter(pk=transfer.pk).update(track_changes_on=None)
+        audit_case_change(
+            actor=None,
+            action="case.released",
+            obj=case,
+            changes={"case": [before, after], "transfer": transfer.pk},
+            case=case,
+        )
+    return len(waiting)
+
+
+def release_track_changes_run(*, today: date | None = None) -> int:
+    """Move every case whose release date has come to the track its accepted release transfer
+    named (system job, daily with the release plans). Returns how many cases moved."""
+    day = today or timezone.localdate()
+    if not Transfer.objects.filter(
+        status=TransferStatus.ACCEPTED, track_changes_on__lte=day
+    ).exists():
+        return 0
+    try:
+        return _release_track_changes(day)
+    except AuditMissingError:  # another run moved them in between
+        return 0
 
 
 @audited_service
@@ -198,12 +258,22 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
 
 @audited_service
 def release_date_set(*, actor: User, case: Case, release_on: date | None) -> Case:
-    """Record the expected release date of a custody case (drives good-release planning)."""
+    """Record the expected release date of a custody case (drives good-release planning).
+
+    A date within ``VEJUD_RELEASE_PLAN_DAYS`` of an admitted case makes its release plan at
+    once (the daily job makes the later ones when their time comes); a release plan and a
+    track change waiting for the date follow a new date."""
     if not may_act(actor, case, Actor.CASEWORKER):
         raise PermissionDenied
     if case.track != Track.CUSTODY:
         raise ValidationError(_("Only custody cases have a release date."), code="track")
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    waiting = Transfer.objects.filter(case=locked, track_changes_on__isnull=False)
+    if release_on is None and waiting.exists():
+        raise ValidationError(
+            _("The receiving unit has taken over from the release date: give the new date."),
+            code="release_on",
+        )
     old = locked.release_on
     locked.release_on = release_on
     locked.updated_at = timezone.now()
@@ -215,6 +285,12 @@ def release_date_set(*, actor: User, case: Case, release_on: date | None) -> Cas
         changes={"release_on": [old, release_on]},
         case=locked,
     )
+    if release_on is not None:
+        waiting.update(track_changes_on=release_on)
+        ReleasePlan.objects.filter(case=locked).update(
+            release_on=release_on, updated_at=timezone.now()
+        )
+        _release_plans_made(timezone.localdate(), actor, locked.pk)
     return locked
 
 
@@ -239,21 +315,24 @@ def _due_for_release_plan(day: date) -> Any:
     ).select_related("inquiry__municipality")
 
 
-@audited_service
-def _release_plans_create(day: date) -> list[ReleasePlan]:
-    plans = []
-    for case in _due_for_release_plan(day):
+def _release_plans_made(day: date, actor: User | None, case_id: int | None = None) -> int:
+    """Make the release plans due on ``day`` (of one case, or of all), audited as ``actor``."""
+    due = _due_for_release_plan(day)
+    if case_id is not None:
+        due = due.filter(pk=case_id)
+    made = 0
+    for case in due:
         plan = ReleasePlan.objects.create(
             case=case, release_on=case.release_on, receiving_unit=_receiving_unit(case)
         )
-        audit_case_change(
-            actor=None,
-            action="release_plan.create",
-            obj=plan,
-            case=case,
-        )
-        plans.append(plan)
-    return plans
+        audit_case_change(actor=actor, action="release_plan.create", obj=plan, case=case)
+        made += 1
+    return made
+
+
+@audited_service
+def _release_plans_create(day: date) -> int:
+    return _release_plans_made(day, None)
 
 
 def release_plans_run(*, today: date | None = None) -> int:
@@ -265,7 +344,7 @@ def release_plans_run(*, today: date | None = None) -> int:
     if not _due_for_release_plan(day).exists():
         return 0
     try:
-        return len(_release_plans_create(day))
+        return _release_plans_create(day)
     except AuditMissingError:  # another run created them in between
         return 0
 

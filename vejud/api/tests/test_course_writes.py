@@ -417,7 +417,7 @@ def test_good_release_through_the_api(world):
     dated = staff.put(case_url(case, "/release-date"), {"release_on": release_on})
     assert dated.status_code == 200, dated.json()
     assert dated.json()["release_on"] == release_on
-    assert release_plans_run() == 1
+    assert release_plans_run() == 0  # within 60 days the plan is made with the date
 
     plan = staff.get(case_url(case, "/release-plan")).json()["plan"]
     assert plan["missing"] == list(ReleasePlan.CHECKLIST)
@@ -458,9 +458,12 @@ def test_good_release_through_the_api(world):
     )
     assert accepted.status_code == 200, accepted.json()
     case.refresh_from_db()
-    assert (case.track, case.responsible_unit, case.release_on) == (
-        "liberty",
+    # Unit B takes over now; the track changes on the release date (the daily job).
+    assert (case.track, case.responsible_unit, str(case.release_on)) == (
+        "custody",
         world.unit_b,
-        None,
+        release_on,
     )
     assert accepted.json()["case"]["reference"] == case.reference
+    items = CourseApi(world.coordinator_b).get(case_url(case, "/transfers")).json()["items"]
+    assert items[0]["track_changes_on"] == release_on

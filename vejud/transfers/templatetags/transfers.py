@@ -29,6 +29,7 @@ SHOWN_COLUMNS = (
     "requested_at",
     "decided_at",
     "decision_note",
+    "track_changes_on",
 )
 SHOWN_NAMES = {
     "from_unit": "name",
@@ -58,6 +59,7 @@ class TransfersOverview:
     checklist: list[tuple[str, bool]]  # (label, in place)
     can_edit_plan: bool
     plan_days: int
+    waiting: Transfer | None  # accepted; the track changes on the release date
 
 
 def transfers_overview(case: Case, user: User) -> TransfersOverview:
@@ -94,6 +96,7 @@ def transfers_overview(case: Case, user: User) -> TransfersOverview:
         ],
         can_edit_plan=may_work and plan is not None and case.status == CaseStatus.ADMITTED,
         plan_days=settings.VEJUD_RELEASE_PLAN_DAYS,
+        waiting=next((t for t in transfers if t.track_changes_on is not None), None),
     )
 
 

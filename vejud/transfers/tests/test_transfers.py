@@ -16,6 +16,7 @@ from vejud.transfers.services import (
     release_date_set,
     release_plan_update,
     release_plans_run,
+    release_track_changes_run,
     release_transfer_request,
     transfer_accept,
     transfer_decline,
@@ -87,26 +88,38 @@ def test_only_one_pending_transfer(world):
         transfer_request(actor=world.member_a, case=case, to_unit=world.unit_b, handover_note="y")
 
 
-def test_good_release_plan_is_created_and_leads_to_an_accepted_transfer(world):
-    # Arrest: the unit A course moves to custody in the prison.
+def test_a_release_date_within_the_planning_days_makes_the_plan_at_once(world):
+    """Rough edge 1 (issue 14): saving the date made no plan until the daily job ran."""
     case = make_custody_case(world)
     assert (case.track, case.institution) == (Track.CUSTODY, world.prison)
-    release_date_set(
-        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=90)
-    )
+    today = timezone.localdate()
+    release_date_set(actor=world.custody, case=case, release_on=today + timedelta(days=90))
+    assert not ReleasePlan.objects.filter(case=case).exists()
     assert release_plans_run() == 0
-    release_date_set(
-        actor=world.custody, case=case, release_on=timezone.localdate() + timedelta(days=45)
-    )
-    assert release_plans_run() == 1
+    # The daily job still catches a later date when its time comes.
+    assert release_plans_run(today=today + timedelta(days=29)) == 0
+    assert release_plans_run(today=today + timedelta(days=30)) == 1
+    other = make_custody_case(world, first_name="Other")
+    release_date_set(actor=world.custody, case=other, release_on=today + timedelta(days=45))
+    plan = ReleasePlan.objects.get(case=other)
+    assert plan.release_on == today + timedelta(days=45)
     assert release_plans_run() == 0
-    plan = ReleasePlan.objects.get(case=case)
-    assert (TaskKind.RELEASE_PLAN, case.reference) in {
+    assert (TaskKind.RELEASE_PLAN, other.reference) in {
         (t.kind, t.reference) for t in tasks_for(world.custody)
     }
+    release_date_set(actor=world.custody, case=other, release_on=today + timedelta(days=50))
+    plan.refresh_from_db()
+    assert plan.release_on == today + timedelta(days=50)  # the plan follows a new date
+
+
+def _released_to_unit_a(world, days: int = 30):
+    """A custody case released in ``days`` days whose release transfer unit A accepted."""
+    case = make_custody_case(world)
+    release_on = timezone.localdate() + timedelta(days=days)
+    release_date_set(actor=world.custody, case=case, release_on=release_on)
     plan = release_plan_update(
         actor=world.custody,
-        plan=plan,
+        plan=ReleasePlan.objects.get(case=case),
         receiving_unit=world.unit_a,
         checklist=dict.fromkeys(ReleasePlan.CHECKLIST, True),
     )
@@ -116,9 +129,66 @@ def test_good_release_plan_is_created_and_leads_to_an_accepted_transfer(world):
     )
     transfer_accept(actor=world.member_a, transfer=transfer)
     case.refresh_from_db()
-    assert (case.track, case.responsible_unit, case.institution) == (
-        Track.LIBERTY,
+    transfer.refresh_from_db()
+    return case, transfer, release_on
+
+
+def test_accepting_the_release_transfer_keeps_custody_until_the_release_date(world):
+    """Rough edge 1 (issue 14): acceptance set the case at liberty 30 days early and cleared
+    the release date; the unit takes over now, the track changes on the release date."""
+    case, transfer, release_on = _released_to_unit_a(world)
+    assert transfer.status == TransferStatus.ACCEPTED
+    assert (case.responsible_unit, case.track, case.institution, case.release_on) == (
         world.unit_a,
-        None,
+        Track.CUSTODY,
+        world.prison,
+        release_on,
     )
-    assert transfer.status == TransferStatus.ACCEPTED or transfer.refresh_from_db() is None
+    assert transfer.track_changes_on == release_on
+    # The prison keeps the person until the day; the receiving unit works on the case now.
+    assert case in cases_visible_to(world.custody)
+    assert case in cases_visible_to(world.member_a)
+    assert release_track_changes_run(today=release_on - timedelta(days=1)) == 0
+    assert release_track_changes_run(today=release_on) == 1
+    assert release_track_changes_run(today=release_on) == 0
+    case.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (case.responsible_unit, case.track, case.institution, case.release_on) == (
+        world.unit_a,
+        Track.LIBERTY,
+        None,
+        release_on,
+    )
+    assert transfer.track_changes_on is None
+    assert case not in cases_visible_to(world.custody)
+
+
+def test_a_new_release_date_moves_the_waiting_track_change(world):
+    case, transfer, release_on = _released_to_unit_a(world)
+    later = release_on + timedelta(days=10)
+    release_date_set(actor=world.member_a, case=case, release_on=later)
+    transfer.refresh_from_db()
+    assert transfer.track_changes_on == later
+    with pytest.raises(ValidationError):
+        release_date_set(actor=world.member_a, case=case, release_on=None)
+    assert release_track_changes_run(today=release_on) == 0
+    assert release_track_changes_run(today=later) == 1
+
+
+def test_a_release_transfer_accepted_on_the_day_moves_the_track_at_once(world):
+    case = make_custody_case(world)
+    release_date_set(actor=world.custody, case=case, release_on=timezone.localdate())
+    plan = release_plan_update(
+        actor=world.custody,
+        plan=ReleasePlan.objects.get(case=case),
+        receiving_unit=world.unit_a,
+        checklist={},
+    )
+    transfer = release_transfer_request(actor=world.custody, plan=plan, handover_note="Today")
+    transfer_accept(actor=world.member_a, transfer=transfer)
+    case.refresh_from_db()
+    assert (case.track, case.institution, case.release_on) == (
+        Track.LIBERTY,
+        None,
+        timezone.localdate(),
+    )

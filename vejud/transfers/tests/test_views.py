@@ -16,6 +16,7 @@ from vejud.testing.builders import make_custody_case, make_release_case
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     release_plans_run,
+    release_track_changes_run,
     transfer_accept,
     transfer_request,
 )
@@ -354,9 +355,12 @@ def test_good_release_through_the_pages(world):
         {"release_on": release_on.isoformat()},
         follow=True,
     )
-    assert "The release date is saved." in response.content.decode()
-    assert "The release plan is created automatically 60 days" in response.content.decode()
-    assert release_plans_run() == 1  # the daily job
+    html = response.content.decode()
+    assert "The release date is saved." in html
+    # Within 60 days the plan is made at once: no daily job needed (rough edge 1, issue 14).
+    assert "The release plan is created automatically" not in html
+    assert "Work on the release plan" in html
+    assert release_plans_run() == 0
 
     page = custody.get(case.get_absolute_url()).content.decode()
     assert page.count("Missing") >= 5
@@ -399,10 +403,22 @@ def test_good_release_through_the_pages(world):
         reverse("transfers:incoming"), {"transfer": plan.transfer.pk, "decision": "accept"}
     )
     case.refresh_from_db()
-    assert (case.track, case.responsible_unit, case.institution) == (
+    # Unit A is responsible now; the person stays in the prison until the release date.
+    assert (case.track, case.responsible_unit, case.institution, case.release_on) == (
+        Track.CUSTODY,
+        world.unit_a,
+        world.prison,
+        release_on,
+    )
+    page = member_a.get(case.get_absolute_url()).content.decode()
+    assert "the track becomes “At liberty”" in page
+    assert release_track_changes_run(today=release_on) == 1  # the daily job on the day
+    case.refresh_from_db()
+    assert (case.track, case.responsible_unit, case.institution, case.release_on) == (
         Track.LIBERTY,
         world.unit_a,
         None,
+        release_on,
     )
 
 

@@ -1,4 +1,5 @@
-"""``vejud release-plans``: create due good-release plans (run daily, e.g. from cron)."""
+"""``vejud release-plans``: create due good-release plans and move the cases released today
+to their new track (run daily, e.g. from cron)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from vejud.transfers.services import release_plans_run
+from vejud.transfers.services import release_plans_run, release_track_changes_run
 from vejud.transfers.tasks import create_due_release_plans
 
 
 class Command(BaseCommand):
-    help = "Create the good-release plans due within VEJUD_RELEASE_PLAN_DAYS days."
+    help = (
+        "Create the good-release plans due within VEJUD_RELEASE_PLAN_DAYS days and move the "
+        "cases whose release date has come to the track of their accepted transfer."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -23,5 +27,6 @@ class Command(BaseCommand):
             result = create_due_release_plans.enqueue()
             self.stdout.write(f"Enqueued job {result.id}.")
             return
+        moved = release_track_changes_run()
         created = release_plans_run()
-        self.stdout.write(f"Created {created} release plan(s).")
+        self.stdout.write(f"Moved {moved} released case(s). Created {created} release plan(s).")
