@@ -209,32 +209,26 @@ def scope_for(user: User | AnonymousUser) -> Scope:
             .only("role", "unit__id", "unit__kind")
         )
         roles = frozenset(Role(m.role) for m in memberships)
-        national = any(
-            m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL for m in memberships
-        )
-        unit_ids = frozenset(m.unit_id for m in memberships if m.role in UNIT_ROLES)
-        coordinator_ids = frozenset(
-            m.unit_id for m in memberships if m.role == Role.UNIT_COORDINATOR
+        national_ids = frozenset(
+            m.unit_id
+            for m in memberships
+            if m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL
         )
         custody = [m for m in memberships if m.role == Role.CUSTODY_STAFF]
-        custody_all = any(m.unit.kind == UnitKind.DFK for m in custody)
-        institution_ids = frozenset(
-            m.unit_id for m in custody if m.unit.kind == UnitKind.INSTITUTION
-        )
         scope = Scope(
             user_id=user.pk,
             roles=roles,
-            national=national,
-            unit_ids=unit_ids,
-            coordinator_unit_ids=coordinator_ids,
-            custody_all=custody_all,
-            custody_institution_ids=institution_ids,
-            mentor=Role.MENTOR in roles,
-            national_unit_ids=frozenset(
-                m.unit_id
-                for m in memberships
-                if m.role in NATIONAL_ROLES and m.unit.kind == UnitKind.NATIONAL
+            national=bool(national_ids),
+            unit_ids=frozenset(m.unit_id for m in memberships if m.role in UNIT_ROLES),
+            coordinator_unit_ids=frozenset(
+                m.unit_id for m in memberships if m.role == Role.UNIT_COORDINATOR
             ),
+            custody_all=any(m.unit.kind == UnitKind.DFK for m in custody),
+            custody_institution_ids=frozenset(
+                m.unit_id for m in custody if m.unit.kind == UnitKind.INSTITUTION
+            ),
+            mentor=Role.MENTOR in roles,
+            national_unit_ids=national_ids,
             custody_unit_ids=frozenset(m.unit_id for m in custody),
             untrained=_untrained(user, roles),
         )

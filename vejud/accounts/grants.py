@@ -19,6 +19,7 @@ from vejud.access.rules import Capability, require, role_needs_four_eyes
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, RoleGrant, RoleGrantStatus, User
 from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.organisations.models import Unit
 
@@ -51,8 +52,7 @@ def role_grant_request(
     """Ask for a case-access role for ``user``; another person must approve it."""
     require(actor, Capability.GRANT_CASE_ROLES)
     _check_role_for_unit(role, unit)
-    if not reason.strip():
-        raise ValidationError(_("Give a reason."), code="reason_required")
+    reason = required_text(reason, _("Give a reason."), code="reason_required")
     start = valid_from or timezone.localdate()
     if valid_to is not None and valid_to < start:
         raise ValidationError(_("The end cannot be before the start."), code="period")
@@ -63,7 +63,7 @@ def role_grant_request(
         agency=agency,
         valid_from=start,
         valid_to=valid_to,
-        reason=reason.strip(),
+        reason=reason,
         requested_by=actor,
     )
     audit_record(actor=actor, action="role_grant.request", obj=grant, changes=snapshot(grant))

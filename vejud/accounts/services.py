@@ -30,6 +30,7 @@ from vejud.accounts.models import (
 from vejud.accounts.selectors import active_sessions_for
 from vejud.audit.services import audit_record, audited
 from vejud.core.clientip import client_ip
+from vejud.core.records import save_fields
 
 TOTP_DEVICE_NAME = "default"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -227,8 +228,7 @@ def _delete_django_session(session_key: str) -> None:
 def _session_end(actor: User, session: UserSession, now: datetime) -> None:
     """Delete the Django session behind ``session``, mark it ended and audit it."""
     _delete_django_session(session.session_key)
-    session.ended_at = now
-    session.save(update_fields=["ended_at"])
+    save_fields(session, ended_at=now)
     audit_record(
         actor=actor,
         action="account.session_end",

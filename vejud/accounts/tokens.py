@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from vejud.accounts.models import ApiToken, User
 from vejud.audit.services import audit_record, audited
+from vejud.core.limits import required_text
+from vejud.core.records import save_fields
 
 
 def token_create(
@@ -23,9 +25,7 @@ def token_create(
     Without ``expires_at`` it lives ``VEJUD_API_TOKEN_DAYS``; it may not outlive
     ``VEJUD_API_TOKEN_MAX_DAYS``.
     """
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Give the token a name."), code="name_required")
+    name = required_text(name, _("Give the token a name."), code="name_required")
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(days=settings.VEJUD_API_TOKEN_DAYS)
@@ -61,8 +61,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         raise PermissionDenied
     if token.revoked_at is None:
         with audited():
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
+            save_fields(token, revoked_at=timezone.now())
             audit_record(
                 actor=actor,
                 action="account.token_revoke",

@@ -28,6 +28,7 @@ from vejud.assessments.models import (
 )
 from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.offers.models import OfferType
 
@@ -391,8 +392,9 @@ def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> 
         raise ValidationError(
             _("Only a signed assessment can be corrected; edit the draft."), code="draft"
         )
-    if not reason.strip():
-        raise ValidationError(_("Say why the assessment is corrected."), code="reason_required")
+    reason = required_text(
+        reason, _("Say why the assessment is corrected."), code="reason_required"
+    )
     if model.objects.filter(supersedes=instrument).exists():
         raise ValidationError(_("Correct the newest version."), code="not_latest")
     if _current_draft(model, case) is not None:
@@ -418,7 +420,7 @@ def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> 
         case=case,
         version=_next_version(model, case),
         supersedes=instrument,
-        correction_reason=reason.strip(),
+        correction_reason=reason,
         created_by=actor,
         **copy_fields,
     )
@@ -428,7 +430,7 @@ def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> 
         action=f"{model._meta.model_name}.correct",
         obj=new,
         changes={"supersedes_version": instrument.version, "version": new.version},
-        reason=reason.strip(),
+        reason=reason,
         case=case,
     )
     return new

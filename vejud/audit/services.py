@@ -181,6 +181,13 @@ def audit_case_change(
     )
 
 
+def audit_person_change(
+    *, actor: AbstractBaseUser | None, action: str, obj: models.Model, person: models.Model
+) -> None:
+    """Record ``obj``, new or changed, of ``person`` outside any case, as a snapshot."""
+    audit_record(actor=actor, action=action, obj=obj, changes=snapshot(obj), person_id=person.pk)
+
+
 def event_payload(
     *,
     seq: int,
@@ -297,19 +304,16 @@ def log_access_many(
     reason: str = "",
 ) -> None:
     """Write one access-log record per ``(person_id, case_id, break_glass)`` in one query."""
-    ip_address = _client_ip(request)
+    shared = {
+        "user_id": user.pk,
+        "part": part,
+        "channel": channel,
+        "reason": reason,
+        "ip_address": _client_ip(request),
+    }
     AccessLog.objects.bulk_create(
         [
-            AccessLog(
-                user_id=user.pk,
-                person_id=person_id,
-                case_id=case_id,
-                part=part,
-                channel=channel,
-                break_glass=break_glass,
-                reason=reason,
-                ip_address=ip_address,
-            )
+            AccessLog(person_id=person_id, case_id=case_id, break_glass=break_glass, **shared)
             for person_id, case_id, break_glass in entries
         ]
     )

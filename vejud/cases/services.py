@@ -30,8 +30,8 @@ from vejud.cases.models import (
 )
 from vejud.cases.states import DECISION_TARGETS, TERMINAL, Transition, check_transition
 from vejud.core.errors import ConflictError
-from vejud.core.limits import check_date
-from vejud.core.records import stamp
+from vejud.core.limits import check_date, required_text
+from vejud.core.records import save_fields, stamp
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 from vejud.people.services import person_row_lock
@@ -164,9 +164,7 @@ def journal_add(*, actor: User, case: Case, text: str) -> JournalEntry:
     """Write a journal note on the case."""
     require(actor, Capability.WRITE_JOURNAL)
     _require_casework_access(actor, case, Part.JOURNAL)
-    text = text.strip()
-    if not text:
-        raise ValidationError(_("The note cannot be empty."), code="text_required")
+    text = required_text(text, _("The note cannot be empty."), code="text_required")
     entry = JournalEntry.objects.create(case=case, author=actor, text=text)
     audit_case_change(
         actor=actor,
@@ -184,11 +182,8 @@ def journal_correct(*, actor: User, entry: JournalEntry, text: str, reason: str)
     require(actor, Capability.WRITE_JOURNAL)
     case = entry.case
     _require_casework_access(actor, case, Part.JOURNAL)
-    text, reason = text.strip(), reason.strip()
-    if not text:
-        raise ValidationError(_("The note cannot be empty."), code="text_required")
-    if not reason:
-        raise ValidationError(_("Say why the note is corrected."), code="reason_required")
+    text = required_text(text, _("The note cannot be empty."), code="text_required")
+    reason = required_text(reason, _("Say why the note is corrected."), code="reason_required")
     if JournalEntry.objects.filter(corrects=entry).exists():
         raise ValidationError(
             _("This note has already been corrected; correct the newest version."), code="corrected"
@@ -283,8 +278,7 @@ def mentor_assign(
     for current in MentorAssignment.objects.select_for_update().filter(
         case=case, ends_on__isnull=True
     ):
-        current.ends_on = max(start, current.starts_on)
-        current.save(update_fields=["ends_on"])
+        save_fields(current, ends_on=max(start, current.starts_on))
         audit_case_change(
             actor=actor,
             action="mentor.end",

@@ -9,6 +9,8 @@
   Larger: 413.
 - Text: valid UTF-8 only; a form or query string with bytes that are not UTF-8 is refused (400),
   never stored with replacement characters (``vejud.core.middleware.InputLimitsMiddleware``).
+  A required text (a reason, a note, a description) is stored without surrounding white space
+  and refused when nothing is left (``required_text``).
 - Whole numbers: ids up to ID_MAX, versions up to VERSION_MAX. A JSON number with an integral
   value (``1183.0``) is the integer it equals, as JSON Schema says; a fraction (``1183.5``) is
   refused.
@@ -43,3 +45,11 @@ def check_date(day: date, *, code: str = "date_range") -> None:
     """Raise ValidationError unless ``day`` lies within FIRST_DAY..LAST_DAY."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValidationError(date_range_message(), code=code)
+
+
+def required_text(text: str, message: str, *, code: str) -> str:
+    """Return ``text`` without surrounding white space; raise ValidationError if nothing is left."""
+    stripped = text.strip()
+    if not stripped:
+        raise ValidationError(message, code=code)
+    return stripped

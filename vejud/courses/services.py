@@ -26,6 +26,7 @@ from vejud.cases.services import (
 )
 from vejud.cases.states import TERMINAL, Actor
 from vejud.core.dates import check_plausible_date
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.courses.models import (
     OPEN_ACTION_STATUSES,
@@ -135,11 +136,8 @@ def goal_add(*, actor: User, case: Case, life_area: str, goal: str) -> PlanGoal:
     require_course_worker(actor, case)
     if life_area not in LifeArea.values:
         raise ValidationError(_("Choose a life area."), code="life_area")
-    if not goal.strip():
-        raise ValidationError(_("Describe the goal."), code="goal")
-    record = PlanGoal.objects.create(
-        case=case, life_area=life_area, goal=goal.strip(), created_by=actor
-    )
+    goal = required_text(goal, _("Describe the goal."), code="goal")
+    record = PlanGoal.objects.create(case=case, life_area=life_area, goal=goal, created_by=actor)
     _audit(actor, "plan.goal_add", record, case, snapshot(record))
     return record
 
@@ -151,11 +149,10 @@ def goal_update(*, actor: User, plan_goal: PlanGoal, life_area: str, goal: str) 
     require_course_worker(actor, case)
     if life_area not in LifeArea.values:
         raise ValidationError(_("Choose a life area."), code="life_area")
-    if not goal.strip():
-        raise ValidationError(_("Describe the goal."), code="goal")
+    goal = required_text(goal, _("Describe the goal."), code="goal")
     record = PlanGoal.objects.select_for_update().get(pk=plan_goal.pk)
     before = snapshot(record)
-    record.life_area, record.goal = life_area, goal.strip()
+    record.life_area, record.goal = life_area, goal
     record.save(update_fields=["life_area", "goal"])
     _audit(actor, "plan.goal_update", record, case, diff(before, snapshot(record)))
     return record
@@ -215,14 +212,13 @@ def action_add(
     require_course_worker(actor, case)
     if owner_agency not in OwnerAgency.values:
         raise ValidationError(_("Choose the owner agency."), code="owner_agency")
-    if not description.strip():
-        raise ValidationError(_("Describe the action."), code="description")
+    description = required_text(description, _("Describe the action."), code="description")
     check_plausible_date(deadline, label=_("The deadline"))
     _check_owner(case, owner)
     record = PlanAction.objects.create(
         goal=goal,
         case=case,
-        description=description.strip(),
+        description=description,
         owner_agency=owner_agency,
         owner=owner,
         deadline=deadline,
@@ -396,14 +392,13 @@ def case_close(
     """Close an exit course with a reason and a closing summary."""
     if reason not in ClosureReason.values:
         raise ValidationError(_("Choose why the course ends."), code="reason")
-    if not summary.strip():
-        raise ValidationError(_("Write the closing summary."), code="summary")
+    summary = required_text(summary, _("Write the closing summary."), code="summary")
     locked = case_lock(case=case, expected_version=expected_version)
     case_transition_nested(
         actor=actor, case=locked, target=CaseStatus.CLOSED, reason=str(ClosureReason(reason).label)
     )
     closure = CaseClosure.objects.create(
-        case=locked, reason=reason, summary=summary.strip(), closed_by=actor
+        case=locked, reason=reason, summary=summary, closed_by=actor
     )
     _audit(actor, "case.close", closure, locked, snapshot(closure))
     return closure

@@ -23,6 +23,7 @@ from vejud.audit.services import audit_case_change, audited_service
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.decisions.models import (
     Decision,
@@ -173,10 +174,9 @@ def information_request_create(*, actor: User, case: Case, question: str) -> Inf
         raise ValidationError(
             _("Information can only be requested on a referred case."), code="status"
         )
-    if not question.strip():
-        raise ValidationError(_("Write the question."), code="question")
+    question = required_text(question, _("Write the question."), code="question")
     request = InformationRequest.objects.create(
-        referral=_open_referral(case), question=question.strip(), asked_by=actor
+        referral=_open_referral(case), question=question, asked_by=actor
     )
     audit_case_change(
         actor=actor,
@@ -203,9 +203,8 @@ def information_request_answer(
         raise PermissionDenied
     if request.answered_at is not None:
         raise ValidationError(_("The request is already answered."), code="answered")
-    if not answer.strip():
-        raise ValidationError(_("Write the answer."), code="answer")
-    stamp(request, "answered", actor, answer=answer.strip())
+    answer = required_text(answer, _("Write the answer."), code="answer")
+    stamp(request, "answered", actor, answer=answer)
     audit_case_change(
         actor=actor,
         action="referral.information_answer",

@@ -20,6 +20,7 @@ from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, Track
 from vejud.cases.services import case_row_lock, require_course_worker
 from vejud.cases.states import Actor
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.followup.models import (
     CHANGES,
@@ -197,12 +198,11 @@ def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWa
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    if not note.strip():
-        raise ValidationError(_("Say what was done."), code="note")
+    note = required_text(note, _("Say what was done."), code="note")
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     if warning.resolved_at is not None:
         raise ValidationError(_("The warning is already resolved."), code="resolved")
-    stamp(warning, "resolved", actor, resolution_note=note.strip())
+    stamp(warning, "resolved", actor, resolution_note=note)
     audit_case_change(
         actor=actor,
         action="early_warning.resolve",

@@ -16,10 +16,17 @@ from vejud.access.cases import case_access
 from vejud.access.people import manages_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
-from vejud.audit.services import audit_case_change, audit_record, audited_service, diff, snapshot
+from vejud.audit.services import (
+    audit_case_change,
+    audit_person_change,
+    audit_record,
+    audited_service,
+    diff,
+    snapshot,
+)
 from vejud.core.crypto import keyed_hash, keyed_hashes
 from vejud.core.errors import ConflictError
-from vejud.core.limits import check_date
+from vejud.core.limits import check_date, required_text
 from vejud.people.models import (
     AccessRuleKind,
     AddressCustodian,
@@ -156,13 +163,7 @@ def person_create(
         if existing is not None:
             raise DuplicatePersonError(existing) from exc
         raise
-    audit_record(
-        actor=actor,
-        action="person.create",
-        obj=person,
-        changes=snapshot(person),
-        person_id=person.pk,
-    )
+    audit_person_change(actor=actor, action="person.create", obj=person, person=person)
     return person
 
 
@@ -227,14 +228,13 @@ def protected_address_set(
     access = case_access(actor, case)
     if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
         raise PermissionDenied
-    if not address.strip():
-        raise ValidationError(_("The address cannot be empty."), code="address_required")
-    if not reason.strip():
-        raise ValidationError(_("Give a reason."), code="reason_required")
+    address = required_text(address, _("The address cannot be empty."), code="address_required")
+    # Only checked: the audit record keeps the reason as given.
+    required_text(reason, _("Give a reason."), code="reason_required")
     if cpr_protection not in AddressProtectionStatus.values:
         raise ValidationError(_("Unknown protection status."), code="protection")
     record, created = ProtectedAddress.objects.select_for_update().get_or_create(
-        person=person, defaults={"address": address.strip()}
+        person=person, defaults={"address": address}
     )
     if not created and not user_is_address_custodian(user=actor, person_id=person.pk):
         # Only a named custodian may change an existing address (and so become able to read
@@ -250,7 +250,7 @@ def protected_address_set(
         )
         return None
     before = {} if created else snapshot(record)
-    record.address = address.strip()
+    record.address = address
     record.cpr_protection = cpr_protection
     record.protection_requested_on = requested_on
     record.protection_confirmed_on = confirmed_on
@@ -259,14 +259,13 @@ def protected_address_set(
     record.full_clean()
     record.save()
     AddressCustodian.objects.get_or_create(address=record, user=actor, defaults={"case": case})
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="protected_address.create" if created else "protected_address.update",
         obj=record,
         changes=diff(before, snapshot(record)),
         reason=reason,
-        person_id=person.pk,
-        case_id=case.pk,
+        case=case,  # the person's case: checked above
     )
     return record
 
@@ -288,14 +287,13 @@ def protected_address_report(
         reported_address=address.strip(),
         cpr_protection=cpr_protection,
     )
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="protected_address.report",
         obj=report,
         changes={"cpr_protection": cpr_protection},
         reason=reason,
-        person_id=record.person_id,
-        case_id=case.pk,
+        case=case,
     )
     return report
 
@@ -355,11 +353,5 @@ def person_access_rule_add(
     )
     rule.full_clean()
     rule.save()
-    audit_record(
-        actor=actor,
-        action="person.access_rule_add",
-        obj=rule,
-        changes=snapshot(rule),
-        person_id=person.pk,
-    )
+    audit_person_change(actor=actor, action="person.access_rule_add", obj=rule, person=person)
     return rule

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from vejud.access.cases import CaseAccess, case_access
@@ -32,6 +33,8 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.core.crypto import fernet
 from vejud.core.dates import check_plausible_date
 from vejud.core.errors import ConflictError
+from vejud.core.limits import required_text
+from vejud.core.records import save_fields
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -186,6 +189,12 @@ def _frame(year: BudgetYear, category: str) -> CategoryFrame:
     return CategoryFrame.objects.create(budget_year=year, category=category)
 
 
+def _add_to_frame(year: BudgetYear, category: str, amount_ore: int) -> None:
+    """Put ``amount_ore`` into a category frame."""
+    target = _frame(year, category)
+    save_fields(target, budget_ore=target.budget_ore + amount_ore)
+
+
 def _take_from_frame(year: BudgetYear, category: str, amount_ore: int) -> None:
     """Take ``amount_ore`` out of a category frame, never below what it has committed."""
     source = _frame(year, category)
@@ -218,8 +227,7 @@ def _apply_entry(
     for category in (from_category, to_category):
         if category and category not in Category.values:
             raise ValidationError(_("Choose a category."), code="category")
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for the change."), code="reason")
+    reason = required_text(reason, _("Give the reason for the change."), code="reason")
     year = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
     framed = CategoryFrame.objects.filter(budget_year=year).aggregate(s=Sum("budget_ore"))["s"] or 0
     if kind == EntryKind.ALLOCATION:
@@ -229,9 +237,7 @@ def _apply_entry(
             raise ValidationError(_("The amount is too large."), code="amount_too_large")
         year.budget_ore += amount_ore
         if to_category:
-            target = _frame(year, to_category)
-            target.budget_ore += amount_ore
-            target.save(update_fields=["budget_ore"])
+            _add_to_frame(year, to_category, amount_ore)
     elif kind == EntryKind.REALLOCATION:
         if from_category == to_category:
             raise ValidationError(
@@ -246,9 +252,7 @@ def _apply_entry(
                 code="unframed",
             )
         if to_category:
-            target = _frame(year, to_category)
-            target.budget_ore += amount_ore
-            target.save(update_fields=["budget_ore"])
+            _add_to_frame(year, to_category, amount_ore)
     else:  # reduction
         if to_category:
             raise ValidationError(_("A reduction removes money; it has no target."), code="target")
@@ -271,7 +275,7 @@ def _apply_entry(
         amount_ore=amount_ore,
         from_category=from_category,
         to_category=to_category,
-        reason=reason.strip(),
+        reason=reason,
         created_by=actor,
     )
     _audit(actor, f"pool.budget_{kind}", entry, snapshot(entry), None)
@@ -315,10 +319,9 @@ def guideline_publish(
             _("The cap per person per year cannot be lower than the cap per grant."),
             code="caps",
         )
-    if not description.strip() or not required_documentation.strip():
-        raise ValidationError(
-            _("Describe the use and the documentation required."), code="description"
-        )
+    missing = _("Describe the use and the documentation required.")
+    description = required_text(description, missing, code="description")
+    required_documentation = required_text(required_documentation, missing, code="description")
     check_plausible_date(valid_from, label=_("Valid from"))
     if valid_to is not None:
         check_plausible_date(valid_to, label=_("Valid to"))
@@ -345,10 +348,10 @@ def guideline_publish(
             )
     guideline = Guideline.objects.create(
         category=category,
-        description=description.strip(),
+        description=description,
         cap_per_grant_ore=cap_per_grant_ore,
         cap_per_person_year_ore=cap_per_person_year_ore,
-        required_documentation=required_documentation.strip(),
+        required_documentation=required_documentation,
         valid_from=valid_from,
         valid_to=valid_to,
         created_by=actor,
@@ -429,10 +432,8 @@ def application_submit(
     if category not in Category.values:
         raise ValidationError(_("Choose a category."), code="category")
     _check_amount(amount_ore)
-    if not purpose.strip():
-        raise ValidationError(_("Describe what the grant is for."), code="purpose")
-    if not supplier.strip():
-        raise ValidationError(_("Name the supplier."), code="supplier")
+    purpose = required_text(purpose, _("Describe what the grant is for."), code="purpose")
+    supplier = required_text(supplier, _("Name the supplier."), code="supplier")
     check_plausible_date(period_from, label=_("Period from"))
     check_plausible_date(period_to, label=_("Period to"))
     if period_to < period_from:
@@ -460,8 +461,8 @@ def application_submit(
         guideline=check.guideline,
         plan_action=plan_action,
         amount_ore=amount_ore,
-        purpose=purpose.strip(),
-        supplier=supplier.strip(),
+        purpose=purpose,
+        supplier=supplier,
         period_from=period_from,
         period_to=period_to,
         over_cap=check.over_cap,
@@ -495,29 +496,49 @@ def _touch(application: Application, fields: list[str]) -> None:
     application.save(update_fields=[*fields, "version", "updated_at"])
 
 
+@dataclass(frozen=True)
+class _ApplicantStep:
+    """A step the applicant takes: the status it moves to and the event that keeps its text."""
+
+    status: ApplicationStatus
+    kind: ApplicationEvent.Kind
+    action: str
+    missing: str  # the refusal when the text is empty, translated when it is raised
+    code: str
+
+
+_WITHDRAW = _ApplicantStep(
+    ApplicationStatus.WITHDRAWN,
+    ApplicationEvent.Kind.WITHDRAWN,
+    "pool.withdraw",
+    gettext_noop("Give the reason for withdrawing."),
+    "reason",
+)
+_ANSWER = _ApplicantStep(
+    ApplicationStatus.SUBMITTED,
+    ApplicationEvent.Kind.ANSWER,
+    "pool.answer",
+    gettext_noop("Write the answer."),
+    "answer",
+)
+
+
 def _applicant_step(
-    *,
     actor: User,
     application: Application,
     expected_version: int | None,
-    status: ApplicationStatus,
-    kind: ApplicationEvent.Kind,
+    step: _ApplicantStep,
     text: str,
-    missing: ValidationError,
-    action: str,
 ) -> Application:
-    """The applicant moves ``application`` to ``status`` with a required text kept as an event."""
+    """The applicant takes ``step`` on ``application`` with a required text kept as an event."""
     _require_applicant(actor, application.case)
     application = _lock(application, expected_version)
-    check_transition(application.status, status)
-    if not text.strip():
-        raise missing
-    application.status = status
+    check_transition(application.status, step.status)
+    text = required_text(text, _(step.missing), code=step.code)
+    application.status = step.status
     _touch(application, ["status"])
-    ApplicationEvent.objects.create(
-        application=application, kind=kind, text=text.strip(), actor=actor
-    )
-    _audit(actor, action, application, {"status": status.value}, application.case)
+    ApplicationEvent.objects.create(application=application, kind=step.kind, text=text, actor=actor)
+    _audit(actor, step.action, application, {"status": step.status.value}, application.case)
     return application
 
 
@@ -526,16 +547,7 @@ def application_withdraw(
     *, actor: User, application: Application, reason: str, expected_version: int | None = None
 ) -> Application:
     """Withdraw an application that has not been decided."""
-    return _applicant_step(
-        actor=actor,
-        application=application,
-        expected_version=expected_version,
-        status=ApplicationStatus.WITHDRAWN,
-        kind=ApplicationEvent.Kind.WITHDRAWN,
-        text=reason,
-        missing=ValidationError(_("Give the reason for withdrawing."), code="reason"),
-        action="pool.withdraw",
-    )
+    return _applicant_step(actor, application, expected_version, _WITHDRAW, reason)
 
 
 @audited_service
@@ -543,16 +555,7 @@ def application_answer(
     *, actor: User, application: Application, answer: str, expected_version: int | None = None
 ) -> Application:
     """Answer the pool's request for more information; the application awaits decision again."""
-    return _applicant_step(
-        actor=actor,
-        application=application,
-        expected_version=expected_version,
-        status=ApplicationStatus.SUBMITTED,
-        kind=ApplicationEvent.Kind.ANSWER,
-        text=answer,
-        missing=ValidationError(_("Write the answer."), code="answer"),
-        action="pool.answer",
-    )
+    return _applicant_step(actor, application, expected_version, _ANSWER, answer)
 
 
 def _commit(application: Application, amount_ore: int) -> None:
@@ -697,8 +700,9 @@ def payment_register(
     if paid_on > timezone.localdate():
         raise ValidationError(_("A payment cannot be dated in the future."), code="paid_on")
     check_plausible_date(paid_on, label=_("Paid on"))
-    if not invoice_reference.strip():
-        raise ValidationError(_("Give the invoice reference."), code="invoice_reference")
+    invoice_reference = required_text(
+        invoice_reference, _("Give the invoice reference."), code="invoice_reference"
+    )
     if amount_ore > application.unpaid_ore:
         raise ValidationError(
             _("Only %(left)s of the grant is left to pay.")
@@ -710,7 +714,7 @@ def payment_register(
         application=application,
         paid_on=paid_on,
         amount_ore=amount_ore,
-        invoice_reference=invoice_reference.strip(),
+        invoice_reference=invoice_reference,
         created_by=actor,
     )
     application.paid_ore += amount_ore
@@ -744,8 +748,7 @@ def grant_release(
             % {"left": format_kroner(application.unpaid_ore)},
             code="over_unpaid",
         )
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for releasing the money."), code="reason")
+    reason = required_text(reason, _("Give the reason for releasing the money."), code="reason")
     _lock_totals(application)
     application.released_ore += amount
     _touch(application, ["released_ore"])
@@ -754,14 +757,14 @@ def grant_release(
         application=application,
         kind=ApplicationEvent.Kind.RELEASE,
         amount_ore=amount,
-        text=reason.strip(),
+        text=reason,
         actor=actor,
     )
     _audit(
         actor,
         "pool.release",
         application,
-        {"released_ore": amount, "reason": reason.strip()},
+        {"released_ore": amount, "reason": reason},
         application.case,
     )
     return application

@@ -38,6 +38,7 @@ from vejud.access.training import (
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited, audited_service, snapshot
 from vejud.core.errors import ConflictError
+from vejud.core.records import save_fields
 from vejud.organisations.models import Agency, PoliceDistrict
 from vejud.training.models import (
     Attendance,
@@ -67,6 +68,13 @@ def add_months(day: date, months: int) -> date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def _valid_until(course: Course, completed_on: date) -> date | None:
+    """Return the last day a completion of ``course`` on ``completed_on`` counts (None: always)."""
+    if not course.validity_months:
+        return None
+    return add_months(completed_on, course.validity_months)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -225,20 +233,19 @@ def _seat_free(session: Session, registration: Registration) -> bool:
     return all(q.seats_taken < q.seats for q in _applicable(_quotas_of(session), registration))
 
 
+def _count_seat(session: Session, registration: Registration, seats: int) -> None:
+    """Count ``seats`` (1 taken, -1 freed) on the session and on the quotas the registration uses."""
+    counters: list[Session | Quota] = [session, *_applicable(_quotas_of(session), registration)]
+    for counter in counters:
+        save_fields(counter, seats_taken=counter.seats_taken + seats)
+
+
 def _take_seat(session: Session, registration: Registration) -> None:
-    session.seats_taken += 1
-    session.save(update_fields=["seats_taken"])
-    for quota in _applicable(_quotas_of(session), registration):
-        quota.seats_taken += 1
-        quota.save(update_fields=["seats_taken"])
+    _count_seat(session, registration, 1)
 
 
 def _free_seat(session: Session, registration: Registration) -> None:
-    session.seats_taken -= 1
-    session.save(update_fields=["seats_taken"])
-    for quota in _applicable(_quotas_of(session), registration):
-        quota.seats_taken -= 1
-        quota.save(update_fields=["seats_taken"])
+    _count_seat(session, registration, -1)
 
 
 def _update_fullness(session: Session) -> None:
@@ -248,8 +255,7 @@ def _update_fullness(session: Session) -> None:
     elif status == SessionStatus.FULL and session.seats_taken < session.capacity:
         status = SessionStatus.OPEN
     if status != session.status:
-        session.status = status
-        session.save(update_fields=["status"])
+        save_fields(session, status=status)
 
 
 def _first_start(session: Session) -> datetime | None:
@@ -277,10 +283,12 @@ def _offer_free_seats(session: Session, now: datetime, actor: User | None) -> li
         if not _seat_free(session, registration):
             continue
         _take_seat(session, registration)
-        registration.status = RegistrationStatus.OFFERED
-        registration.offered_at = now
-        registration.offer_expires_at = expires
-        registration.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        save_fields(
+            registration,
+            status=RegistrationStatus.OFFERED,
+            offered_at=now,
+            offer_expires_at=expires,
+        )
         _audit(
             actor,
             "training.offer",
@@ -292,16 +300,21 @@ def _offer_free_seats(session: Session, now: datetime, actor: User | None) -> li
     return offered
 
 
+def _seats_freed(session: Session, now: datetime, actor: User | None) -> None:
+    """Open the locked session again if it has room, and offer the free seats on."""
+    _update_fullness(session)
+    _offer_free_seats(session, now, actor)
+
+
 def _cancel(
     session: Session, registration: Registration, reason: str, now: datetime, actor: User | None
 ) -> None:
     before = registration.status
     if registration.holds_seat:
         _free_seat(session, registration)
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancel_reason = reason
-    registration.cancelled_at = now
-    registration.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    save_fields(
+        registration, status=RegistrationStatus.CANCELLED, cancel_reason=reason, cancelled_at=now
+    )
     _audit(
         actor, "training.cancel", registration, {"status": [before, "cancelled"], "reason": reason}
     )
@@ -404,8 +417,7 @@ def cancel(*, actor: User, registration: Registration, now: datetime | None = No
     held = locked.holds_seat
     _cancel(session, locked, CancelReason.PARTICIPANT, now, actor)
     if held:
-        _update_fullness(session)
-        _offer_free_seats(session, now, actor)
+        _seats_freed(session, now, actor)
     return locked
 
 
@@ -423,8 +435,7 @@ def accept_offer(
     assert locked.offer_expires_at is not None
     if locked.offer_expires_at <= now:
         raise ValidationError(_("The offer has expired."), code="expired")
-    locked.status = RegistrationStatus.REGISTERED
-    locked.save(update_fields=["status"])
+    save_fields(locked, status=RegistrationStatus.REGISTERED)
     _audit(actor, "training.accept", locked, {"status": ["offered", "registered"]})
     return locked
 
@@ -457,8 +468,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
             for registration in due:
                 _cancel(session, registration, CancelReason.OFFER_EXPIRED, now, None)
             expired += len(due)
-            _update_fullness(session)
-            _offer_free_seats(session, now, None)
+            _seats_freed(session, now, None)
     return expired
 
 
@@ -511,9 +521,7 @@ def _complete_if_all_days(actor: User, registration: Registration, now: datetime
             course=course,
             registration=registration,
             completed_on=completed_on,
-            valid_until=(
-                add_months(completed_on, course.validity_months) if course.validity_months else None
-            ),
+            valid_until=_valid_until(course, completed_on),
             recorded_by=actor,
             recorded_at=now,
         )
@@ -532,9 +540,7 @@ def completion_record(*, actor: User, user: User, course: Course, completed_on: 
         user=user,
         course=course,
         completed_on=completed_on,
-        valid_until=(
-            add_months(completed_on, course.validity_months) if course.validity_months else None
-        ),
+        valid_until=_valid_until(course, completed_on),
         recorded_by=actor,
     )
     _audit(actor, "training.completion_record", completion, snapshot(completion))

@@ -16,12 +16,12 @@ from vejud.accounts.models import User
 from vejud.audit.services import (
     AuditMissingError,
     audit_case_change,
-    audit_record,
     audited_service,
     snapshot,
 )
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.states import Actor
+from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.intake.models import ConsentAgency
 from vejud.intake.selectors import require_consent
@@ -72,8 +72,9 @@ def transfer_request(
         case.institution_id,
     ):
         raise ValidationError(_("The case is already there."), code="same")
-    if not handover_note.strip():
-        raise ValidationError(_("Write a hand-over note for the receiver."), code="note")
+    handover_note = required_text(
+        handover_note, _("Write a hand-over note for the receiver."), code="note"
+    )
     for agency in RECEIVING_AGENCIES[to_unit.kind]:
         require_consent(case, agency)
     if transfer_receivers_barred(case=case, to_unit=to_unit, to_institution=to_institution):
@@ -96,7 +97,7 @@ def transfer_request(
         to_unit=to_unit,
         to_track=to_track,
         to_institution=to_institution,
-        handover_note=handover_note.strip(),
+        handover_note=handover_note,
         requested_by=actor,
     )
     audit_case_change(
@@ -219,17 +220,15 @@ def release_track_changes_run(*, today: date | None = None) -> int:
 @audited_service
 def transfer_decline(*, actor: User, transfer: Transfer, note: str) -> Transfer:
     """The receiver declines; the sender stays responsible."""
-    if not note.strip():
-        raise ValidationError(_("Say why the transfer is declined."), code="note")
+    note = required_text(note, _("Say why the transfer is declined."), code="note")
     transfer = _decide(actor, transfer, TransferStatus.DECLINED, note)
-    audit_record(
+    audit_case_change(
         actor=actor,
         action="transfer.decline",
         obj=transfer,
         changes={},
         reason=transfer.decision_note,
-        person_id=transfer.case.person_id,
-        case_id=transfer.case_id,
+        case=transfer.case,
     )
     return transfer
 
@@ -245,13 +244,8 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
             _("The transfer is no longer awaiting an answer."), code="not_pending"
         )
     stamp(transfer, "decided", actor, status=TransferStatus.CANCELLED)
-    audit_record(
-        actor=actor,
-        action="transfer.cancel",
-        obj=transfer,
-        changes={},
-        person_id=transfer.case.person_id,
-        case_id=transfer.case_id,
+    audit_case_change(
+        actor=actor, action="transfer.cancel", obj=transfer, changes={}, case=transfer.case
     )
     return transfer
 
