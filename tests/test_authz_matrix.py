@@ -131,9 +131,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_training_coverage": frozenset({"coordinator_a", "coordinator_b", "analyst"}) | NATIONAL,
     # A subject-access export: the coordinator of the person's unit, the national managers.
     "subject_access": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
+    # A hold on a person's anonymisation: the same managers.
+    "hold_records": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
-CASE_SCOPED = frozenset({"view_cases", "write_journal", "manage_person_access", "subject_access"})
+CASE_SCOPED = frozenset(
+    {"view_cases", "write_journal", "manage_person_access", "subject_access", "hold_records"}
+)
 RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit B)
 TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's registration
 TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
@@ -742,6 +746,18 @@ def _subject_access_export(m: Matrix, role: str, variant: str) -> Any:
     )
 
 
+def _retention_hold(m: Matrix, role: str, variant: str) -> Any:
+    """A hold on the variant's person, set by unit A's coordinator."""
+    from vejud.privacy.services import retention_hold_set
+
+    return retention_hold_set(
+        actor=m.world.coordinator_a,
+        person=m.cases[variant].person,
+        kind="archive",
+        reason="Archive duty.",
+    )
+
+
 # URL arguments other than reference/public_id, by name or by "route name:argument":
 # a real object of the right model (the requester's own where the route acts on the
 # user's own things). Extend when a route with a new argument appears.
@@ -767,6 +783,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "registration_id": lambda m, role, v: _training(m)[1].pk,
     "export_id": lambda m, role, v: _subject_access_export(m, role, v).pk,
     "privacy:subject_access_download:fmt": lambda m, role, v: "json",
+    "hold_id": lambda m, role, v: _retention_hold(m, role, v).pk,
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",

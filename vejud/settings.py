@@ -373,6 +373,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
 # Days a mentor keeps the case after it ends, to write the final meeting note; then 404.
 VEJUD_MENTOR_GRACE_DAYS = env_int("VEJUD_MENTOR_GRACE_DAYS", 14)
+# Retention (vejud.privacy.retention): years after a case ends before the person's records are
+# anonymised, per kind of case; the person's date is their newest case's. Never under one year.
+VEJUD_RETENTION_COURSE_YEARS = env_int("VEJUD_RETENTION_COURSE_YEARS", 5)
+VEJUD_RETENTION_NO_COURSE_YEARS = env_int("VEJUD_RETENTION_NO_COURSE_YEARS", 2)
+for _name in ("VEJUD_RETENTION_COURSE_YEARS", "VEJUD_RETENTION_NO_COURSE_YEARS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 (year).")
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Largest request body (declared Content-Length) read at all: the largest attachment plus room

@@ -22,15 +22,24 @@ def manages_person(user: User, person: Person) -> bool:
     ).exists()
 
 
-def may_export_person(user: User, person: Person) -> bool:
-    """Return True if ``user`` may produce a subject-access export of ``person``: the national
-    contact point's managers, or the coordinator of a unit responsible for one of the person's
-    cases; either way only while a case of the person is within the user's reach (a user the
-    person's lists bar may not)."""
+def _keeps_records(user: User, person: Person, capability: Capability) -> bool:
+    """The national contact point's managers, or the coordinator of a unit responsible for
+    one of the person's cases; either way only while a case of the person is within the
+    user's reach (a user the person's lists bar may not)."""
     scope = scope_for(user)
-    if not scope.has(Capability.SUBJECT_ACCESS):
+    if not scope.has(capability):
         return False
     cases = cases_visible_to(user).filter(person_id=person.pk)
     if not scope.national:
         cases = cases.filter(responsible_unit_id__in=sorted(scope.coordinator_unit_ids))
     return cases.exists()
+
+
+def may_export_person(user: User, person: Person) -> bool:
+    """Return True if ``user`` may produce a subject-access export of ``person``."""
+    return _keeps_records(user, person, Capability.SUBJECT_ACCESS)
+
+
+def may_hold_person(user: User, person: Person) -> bool:
+    """Return True if ``user`` may set or lift a hold on the person's anonymisation."""
+    return _keeps_records(user, person, Capability.HOLD_RECORDS)

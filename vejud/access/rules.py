@@ -98,6 +98,7 @@ class Capability(StrEnum):
     MANAGE_TRAINING = "manage_training"  # sessions, attendance and every registration
     VIEW_TRAINING_COVERAGE = "view_training_coverage"  # who is trained (analysts: counts only)
     SUBJECT_ACCESS = "subject_access"  # export everything held on a person (GDPR art. 15)
+    HOLD_RECORDS = "hold_records"  # stop a person's anonymisation (legal hold, archive duty)
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -131,6 +132,9 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
         {Role.UNIT_COORDINATOR, Role.ANALYST, *NATIONAL_ROLES}
     ),
     Capability.SUBJECT_ACCESS: frozenset(
+        {Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD, Role.NATIONAL_DECISION_MAKER}
+    ),
+    Capability.HOLD_RECORDS: frozenset(
         {Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD, Role.NATIONAL_DECISION_MAKER}
     ),
 }

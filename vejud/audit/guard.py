@@ -19,10 +19,12 @@ so a migration that rebuilds a table on SQLite cannot silently drop them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
@@ -66,6 +68,13 @@ END $$;
 CREATE OR REPLACE FUNCTION vejud_signed_immutable() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Anonymisation under a retention rule may blank a signed row's text (the signature stays);
+  -- nothing else changes a signed row, and nothing deletes one (vejud.audit.guard.anonymising).
+  IF OLD.signed_at IS NOT NULL AND TG_OP = 'UPDATE'
+     AND pg_catalog.current_setting('vejud.anonymising', true) = 'on'
+     AND NEW.signed_at IS NOT DISTINCT FROM OLD.signed_at THEN
+    RETURN NEW;
+  END IF;
   IF OLD.signed_at IS NOT NULL THEN
     RAISE EXCEPTION 'vejud: % row % is signed and cannot change', TG_TABLE_NAME, OLD.id
       USING ERRCODE = 'integrity_constraint_violation';
@@ -151,6 +160,31 @@ def set_write_mode(connection: BaseDatabaseWrapper, mode: int) -> None:
     """
     if connection.vendor != "postgresql":
         connection.vejud_write_mode = mode  # type: ignore[attr-defined]
+
+
+@contextmanager
+def anonymising() -> Iterator[None]:
+    """Inside an audit scope, let signed rows be updated (never deleted) while a person's
+    records are anonymised under a retention rule (vejud.privacy): the one sanctioned change
+    to a signed instrument. PostgreSQL: a transaction-local setting the signed-row trigger
+    reads, and the signature itself must stay. SQLite (the demo): the maintenance mode."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_catalog.set_config('vejud.anonymising', 'on', true)")
+        try:
+            yield
+        finally:
+            if not connection.needs_rollback:  # else the rollback ends the setting with it
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_catalog.set_config('vejud.anonymising', 'off', true)")
+        return
+    previous = getattr(connection, "vejud_write_mode", MODE_CLOSED)
+    connection.vejud_write_mode = MODE_MAINTENANCE
+    try:
+        yield
+    finally:
+        connection.vejud_write_mode = previous
 
 
 def _register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:

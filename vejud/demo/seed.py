@@ -31,8 +31,12 @@ from vejud.offers.models import OfferType
 from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Unit
 from vejud.people.models import Person
+from vejud.privacy.services import retention_run
 from vejud.reference.services import reference_load
 from vejud.transfers.services import release_plans_run
+
+# How many persons past their retention date the demo's run of the job anonymises.
+RETENTION_DEMO_LIMIT = 10
 
 
 @transaction.atomic
@@ -99,12 +103,16 @@ def seed_demo(
         progress=progress,
         full_audit=full_audit,
     )
+    # The daily retention job, as if it had run: the first persons past their date are
+    # anonymised; ``vejud retention run --dry-run`` lists the rest.
+    retention = retention_run(limit=RETENTION_DEMO_LIMIT)
     for spec in showcase:
         assert spec.case is not None
         later = f" (new attempt {spec.later_case.reference})" if spec.later_case else ""
         result.notes.append(f"{spec.label}: {spec.case.reference}{later}")
     result.notes.extend(access_notes)
     result.notes.extend(pool_notes)
+    result.notes.append(f"Retention: {len(retention.persons)} person(s) anonymised by the job")
     result.created = True
     result.persons = Person.objects.count()
     result.cases = Case.objects.count()

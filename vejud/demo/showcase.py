@@ -126,7 +126,8 @@ from vejud.pool.services import (
     payment_register,
 )
 from vejud.privacy.collect import withholding_candidates
-from vejud.privacy.services import subject_access_export_create
+from vejud.privacy.models import HoldKind
+from vejud.privacy.services import retention_hold_set, subject_access_export_create
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
 from vejud.transfers.services import (
     release_date_set,
@@ -1307,6 +1308,13 @@ class Seeder:
         notes.append(self.possible_existing_person())
         notes.extend(self.role_grants())
         notes.append(self.subject_access_export(full, coordinator))
+        retention_hold_set(
+            actor=coordinator,
+            person=full.person,
+            kind=HoldKind.COURT_CASE,
+            reason="Personen er vidne i en verserende straffesag (demo).",
+        )
+        notes.append(f"Retention hold: the person of {full.reference} (open court case)")
         return notes
 
     def subject_access_export(self, case: Case, coordinator: User) -> str:

@@ -21,7 +21,7 @@ reason is recorded on the export.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,8 @@ EXCLUDED_MODELS = frozenset(
         "cases.breakglassgrant",
         "intake.possibleexistingperson",
         "privacy.subjectaccessexport",
+        "privacy.retentionhold",
+        "privacy.anonymisation",
     }
 )
 # Rows whose free text may name others or endanger the person.
@@ -123,9 +125,11 @@ def _reverse_relations(model: type[models.Model]) -> Iterable[models.ForeignObje
             yield rel
 
 
-def _walk(person: Person) -> list[Section]:
-    """Return the sections of every record reachable from the person, each record once."""
-    sections: dict[str, Section] = {}
+def related_records(
+    person: Person, *, excluded: frozenset[str] = EXCLUDED_MODELS
+) -> Iterator[tuple[str, models.Model]]:
+    """Yield ``(app.model, record)`` for every record reachable from the person, each once:
+    what points at the person, what points at those, and so on ``DEPTH`` steps."""
     seen = {("people.person", person.pk)}
     level: dict[type[models.Model], list[Any]] = {Person: [person.pk]}
     for _depth in range(DEPTH):
@@ -134,7 +138,7 @@ def _walk(person: Person) -> list[Section]:
             for rel in _reverse_relations(model):
                 related: type[models.Model] = rel.related_model
                 kind = related._meta.label_lower
-                if kind in EXCLUDED_MODELS:
+                if kind in excluded:
                     continue
                 forward = [f.name for f in related._meta.concrete_fields if f.is_relation]
                 rows = (
@@ -143,15 +147,21 @@ def _walk(person: Person) -> list[Section]:
                     .order_by("pk")
                 )
                 for obj in rows:
-                    if (kind, obj.pk) in seen:
-                        continue
-                    seen.add((kind, obj.pk))
-                    section = sections.setdefault(
-                        kind, Section(kind=kind, title=str(related._meta.verbose_name_plural))
-                    )
-                    section.rows.append(_row(obj))
-                    found[related].append(obj.pk)
+                    if (kind, obj.pk) not in seen:
+                        seen.add((kind, obj.pk))
+                        found[related].append(obj.pk)
+                        yield kind, obj
         level = found
+
+
+def _walk(person: Person) -> list[Section]:
+    """Return the sections of every record reachable from the person, each record once."""
+    sections: dict[str, Section] = {}
+    for kind, obj in related_records(person):
+        section = sections.setdefault(
+            kind, Section(kind=kind, title=str(obj._meta.verbose_name_plural))
+        )
+        section.rows.append(_row(obj))
     return list(sections.values())
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vejud.core.forms import DkfdsForm, TextBox
 from vejud.privacy.collect import Candidate
+from vejud.privacy.models import HoldKind
 
 
 def _name(candidate: Candidate) -> str:
@@ -56,3 +58,16 @@ class ExportForm(forms.Form):
             for c in self.candidates
             if data.get(f"withhold_{_name(c)}")
         }
+
+
+class HoldForm(DkfdsForm):
+    """Set a hold on a person's anonymisation."""
+
+    kind = forms.ChoiceField(label=_("Kind of hold"), choices=HoldKind.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=TextBox(rows=3))
+
+
+class LiftForm(DkfdsForm):
+    """Lift a hold."""
+
+    reason = forms.CharField(label=_("Reason for lifting"), max_length=2000)

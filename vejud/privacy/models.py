@@ -34,3 +34,51 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self) -> str:
         return f"Subject-access export {self.pk} of person {self.person_id}"
+
+
+class HoldKind(models.TextChoices):
+    LEGAL_HOLD = "legal_hold", _("Legal hold")
+    ARCHIVE = "archive", _("Archive duty")
+    COURT_CASE = "court_case", _("Open court case")
+    OTHER = "other", _("Other")
+
+
+@guarded
+class RetentionHold(models.Model):
+    """A hold that stops the person's anonymisation while it lasts: why, and who set it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("retention hold")
+        verbose_name_plural = _("retention holds")
+        indexes = [models.Index(fields=["person", "lifted_at"], name="retention_hold_person")]
+
+    def __str__(self) -> str:
+        return f"Retention hold {self.pk} on person {self.person_id}"
+
+
+@guarded
+class Anonymisation(models.Model):
+    """That a person's records were anonymised, when and by which rule (no removed value)."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("anonymised"), default=timezone.now)
+    rule = models.CharField(_("rule"), max_length=20)
+    records = models.JSONField(default=dict)  # how many records of each kind were changed
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+
+    def __str__(self) -> str:
+        return f"Anonymisation of person {self.person_id}"

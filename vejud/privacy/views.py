@@ -6,6 +6,7 @@ person's lists, or not there — 404 alike. Each download is in the access log.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,27 +15,76 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vejud.access.gate import AuthenticatedRequest, requires
-from vejud.access.people import may_export_person
+from vejud.access.people import may_export_person, may_hold_person
 from vejud.access.rules import Capability
 from vejud.audit.services import log_access
+from vejud.core.forms import service_error
 from vejud.people.models import Person
 from vejud.privacy.collect import withholding_candidates
 from vejud.privacy.documents import export_filename, export_json, export_pdf
-from vejud.privacy.forms import ExportForm
-from vejud.privacy.models import SubjectAccessExport
-from vejud.privacy.services import subject_access_export_create
+from vejud.privacy.forms import ExportForm, HoldForm, LiftForm
+from vejud.privacy.models import RetentionHold, SubjectAccessExport
+from vejud.privacy.services import (
+    retention_hold_lift,
+    retention_hold_set,
+    subject_access_export_create,
+)
 
 FORMATS = {"json": "application/json", "pdf": "application/pdf"}
 
 
-def _person(request: AuthenticatedRequest, public_id: UUID) -> Person:
+def _person(request: AuthenticatedRequest, public_id: UUID, may: Any = may_export_person) -> Person:
     person = Person.objects.filter(public_id=public_id).first()
-    if person is None or not may_export_person(request.user, person):
+    if person is None or not may(request.user, person):
         raise Http404
     return person
+
+
+def _back_to_person(request: AuthenticatedRequest, person: Person, form: Any) -> HttpResponse:
+    if form.errors:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("people:detail", public_id=person.public_id)
+
+
+@requires(Capability.HOLD_RECORDS)
+@never_cache
+@require_POST
+def hold_set(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Stop the person's anonymisation with a kind and a reason."""
+    person = _person(request, public_id, may_hold_person)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        try:
+            retention_hold_set(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            service_error(form, exc)
+        else:
+            messages.success(request, _("The hold was set: the person is not anonymised."))
+    return _back_to_person(request, person, form)
+
+
+@requires(Capability.HOLD_RECORDS)
+@never_cache
+@require_POST
+def hold_lift(request: AuthenticatedRequest, public_id: UUID, hold_id: int) -> HttpResponse:
+    """End a hold; the person's date applies again."""
+    person = _person(request, public_id, may_hold_person)
+    hold = RetentionHold.objects.filter(pk=hold_id, person=person).first()
+    if hold is None:
+        raise Http404
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        try:
+            retention_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            service_error(form, exc)
+        else:
+            messages.success(request, _("The hold was lifted."))
+    return _back_to_person(request, person, form)
 
 
 @requires(Capability.SUBJECT_ACCESS)
