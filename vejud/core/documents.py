@@ -44,9 +44,14 @@ def document_pdf(
     return bytes(pdf)
 
 
-def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
-    """Return the PDF as an attachment named ``filename`` that no cache may keep."""
-    response = HttpResponse(pdf, content_type="application/pdf")
+def file_download(body: bytes, filename: str, *, content_type: str) -> HttpResponse:
+    """Return ``body`` as an attachment named ``filename`` that no cache may keep."""
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
+    """Return the PDF as an attachment named ``filename`` that no cache may keep."""
+    return file_download(pdf, filename, content_type="application/pdf")

@@ -16,7 +16,7 @@ from vejud.access.people import may_export_person, may_hold_person
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.audit.guard import anonymising
-from vejud.audit.services import audit_record, audited_service, snapshot
+from vejud.audit.services import audit_person_change, audited_service
 from vejud.core.errors import ConflictError
 from vejud.people.models import AddressCustodian, Person, ProtectedAddress, ProtectedAddressReport
 from vejud.privacy.collect import related_records, withholding_candidates
@@ -56,12 +56,8 @@ def subject_access_export_create(
             for key, reason in sorted(withheld.items())
         ],
     )
-    audit_record(
-        actor=actor,
-        action="privacy.subject_access_export",
-        obj=export,
-        changes={"withheld": export.withheld},
-        person_id=person.pk,
+    audit_person_change(
+        actor=actor, action="privacy.subject_access_export", obj=export, person=person
     )
     return export
 
@@ -145,13 +141,7 @@ def person_anonymise(*, person: Person, rule: str) -> Anonymisation:
     anonymisation = Anonymisation.objects.create(
         person=person, rule=rule, records={k: v for k, v in sorted(counts.items()) if v}
     )
-    audit_record(
-        actor=None,
-        action="privacy.anonymise",
-        obj=anonymisation,
-        changes={"rule": rule, "records": anonymisation.records},
-        person_id=person.pk,
-    )
+    audit_person_change(actor=None, action="privacy.anonymise", obj=anonymisation, person=person)
     return anonymisation
 
 
@@ -183,13 +173,7 @@ def retention_hold_set(*, actor: User, person: Person, kind: str, reason: str) -
     hold = RetentionHold(person=person, kind=kind, reason=reason.strip(), set_by=actor)
     hold.full_clean()
     hold.save()
-    audit_record(
-        actor=actor,
-        action="privacy.hold_set",
-        obj=hold,
-        changes=snapshot(hold),
-        person_id=person.pk,
-    )
+    audit_person_change(actor=actor, action="privacy.hold_set", obj=hold, person=person)
     return hold
 
 
@@ -206,11 +190,5 @@ def retention_hold_lift(*, actor: User, hold: RetentionHold, reason: str) -> Ret
         raise ConflictError(_("The hold was lifted already."))
     locked.lifted_by, locked.lifted_at, locked.lift_reason = actor, timezone.now(), reason.strip()
     locked.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
-    audit_record(
-        actor=actor,
-        action="privacy.hold_lift",
-        obj=locked,
-        changes={"lifted_at": locked.lifted_at, "lift_reason": locked.lift_reason},
-        person_id=locked.person_id,
-    )
+    audit_person_change(actor=actor, action="privacy.hold_lift", obj=locked, person=hold.person)
     return locked

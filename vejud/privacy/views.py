@@ -6,9 +6,11 @@ person's lists, or not there — 404 alike. Each download is in the access log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -21,6 +23,7 @@ from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.people import may_export_person, may_hold_person
 from vejud.access.rules import Capability
 from vejud.audit.services import log_access
+from vejud.core.documents import file_download
 from vejud.core.forms import service_error
 from vejud.people.models import Person
 from vejud.privacy.collect import withholding_candidates
@@ -43,10 +46,23 @@ def _person(request: AuthenticatedRequest, public_id: UUID, may: Any = may_expor
     return person
 
 
-def _back_to_person(request: AuthenticatedRequest, person: Person, form: Any) -> HttpResponse:
-    if form.errors:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+def _submit(
+    request: AuthenticatedRequest,
+    person: Person,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Run ``write`` on a valid form; back to the person page with the outcome as a message."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            service_error(form, exc)
+        else:
+            messages.success(request, done)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in errors))
     return redirect("people:detail", public_id=person.public_id)
 
 
@@ -56,15 +72,13 @@ def _back_to_person(request: AuthenticatedRequest, person: Person, form: Any) ->
 def hold_set(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Stop the person's anonymisation with a kind and a reason."""
     person = _person(request, public_id, may_hold_person)
-    form = HoldForm(request.POST)
-    if form.is_valid():
-        try:
-            retention_hold_set(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            service_error(form, exc)
-        else:
-            messages.success(request, _("The hold was set: the person is not anonymised."))
-    return _back_to_person(request, person, form)
+    return _submit(
+        request,
+        person,
+        HoldForm(request.POST),
+        lambda data: retention_hold_set(actor=request.user, person=person, **data),
+        _("The hold was set: the person is not anonymised."),
+    )
 
 
 @requires(Capability.HOLD_RECORDS)
@@ -76,15 +90,13 @@ def hold_lift(request: AuthenticatedRequest, public_id: UUID, hold_id: int) -> H
     hold = RetentionHold.objects.filter(pk=hold_id, person=person).first()
     if hold is None:
         raise Http404
-    form = LiftForm(request.POST)
-    if form.is_valid():
-        try:
-            retention_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            service_error(form, exc)
-        else:
-            messages.success(request, _("The hold was lifted."))
-    return _back_to_person(request, person, form)
+    return _submit(
+        request,
+        person,
+        LiftForm(request.POST),
+        lambda data: retention_hold_lift(actor=request.user, hold=hold, reason=data["reason"]),
+        _("The hold was lifted."),
+    )
 
 
 @requires(Capability.SUBJECT_ACCESS)
@@ -132,7 +144,4 @@ def subject_access_download(
         request=request,
         reason=f"export {export.pk} ({fmt})",
     )
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(export, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(body, export_filename(export, fmt), content_type=FORMATS[fmt])
