@@ -23,6 +23,10 @@ Rules (what the table encodes):
   A mentor reaches only the summary, identity and mentor-view parts; other parts → 404.
   The protected address part needs the user to be a named custodian (404 otherwise),
   except registering the first address (``REGISTERS_ADDRESS``).
+  A case action's page or operation declares who makes it (``actors``: caseworker, unit
+  decider, national decider, mentor, applicant); a role past the gate that is none of them
+  on the case gets 403 from the action in every status (``acts_as``), the reason said; a
+  role that is one of them may still get 409 (not in the case's state), judged as allowed.
 - "transfer_receiver" (an answer to a transfer, named by ``transfer_id``): 403 without the
   capability, then 404 for everyone but the receiving unit's staff (``RECEIVERS``: the
   filler's transfer goes to unit B), as for a transfer that does not exist.
@@ -176,6 +180,24 @@ def basis(role: str, variant: str) -> str | None:
     return None
 
 
+def acts_as(role: str, actor: str, variant: str) -> bool:
+    """Return True if ``role`` makes case actions of ``actor`` (an ``Actor`` value) on the
+    unit-A case of ``variant``: a case action's refusal answers 403 to anyone else."""
+    why = basis(role, variant)
+    if actor == "mentor":
+        return why == "mentor"
+    if why in (None, "mentor"):
+        return False
+    if actor == "unit_decider":  # the unit's coordinator; custody staff on a custody case
+        return role == ("custody" if variant == "custody" else "coordinator_a")
+    if actor == "national_decider":
+        return role == "decision_maker"
+    if actor == "applicant":
+        return can(role, "apply_grants")
+    assert actor == "caseworker", f"unknown actor {actor!r}"
+    return can(role, "write_journal")
+
+
 def is_custodian(role: str, variant: str) -> bool:
     """Return True if ``role`` is a named custodian of the variant's protected address."""
     return variant == "liberty" and role == "coordinator_a"
@@ -226,6 +248,9 @@ def expect(
             and not is_custodian(role, variant or "liberty")
         ):
             return 404
+        actors = policy.get("actors") or ()
+        if actors and not any(acts_as(role, actor, variant or "liberty") for actor in actors):
+            return 403  # the case action is not the role's to make, in any status
         return ALLOW
     raise AssertionError(f"unknown policy kind {kind!r}")
 
@@ -950,6 +975,7 @@ def route_failures(route: Route, matrix: Matrix) -> list[str]:
         "capability": policy.capability.value if policy.capability else None,
         "part": policy.part.value if policy.part else None,
         "alternatives": [c.value for c in policy.alternatives],
+        "actors": list(policy.actors),
     }
     names_object = bool({"reference", "public_id"} & set(route.kwargs))
     variants: tuple[str | None, ...] = VARIANTS if names_object else (None,)

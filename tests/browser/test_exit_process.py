@@ -294,7 +294,7 @@ def test_inquiry_to_admission_in_danish(
     page.get_by_label(t("Reasoning"), exact=True).fill(
         "All three assessments support an exit course."
     )
-    page.get_by_role("button", name=t("The unit's decision")).click()
+    page.get_by_role("button", name=t("Make the decision")).click()
     expect(page.get_by_role("status")).to_contain_text(
         t("The decision is recorded. The letter can be printed from the case.")
     )
@@ -370,7 +370,7 @@ def test_refusal_referral_and_overturned_final_decision(
     ).check()
     refusal_reasoning = "Fear for his own life is the only motive we found."
     page.get_by_label(t("Reasoning"), exact=True).fill(refusal_reasoning)
-    page.get_by_role("button", name=t("The unit's decision")).click()
+    page.get_by_role("button", name=t("Make the decision")).click()
     status_is(coordinator, CaseStatus.REFUSED)
 
     filename, text = download_letter(coordinator, t("Refused"))
@@ -410,7 +410,7 @@ def test_refusal_referral_and_overturned_final_decision(
     ).check()
     final_reasoning = "New information: he has a job offer and has moved away."
     page.get_by_label(t("Reasoning"), exact=True).fill(final_reasoning)
-    page.get_by_role("button", name=t("Final decision"), exact=True).click()
+    page.get_by_role("button", name=t("Make the final decision"), exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(t("The final decision is recorded."))
     status_is(national, CaseStatus.ADMITTED)
 

@@ -8,11 +8,14 @@ casework), for the task list and other "my work" lists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import (
     CaseAccess,
@@ -39,6 +42,29 @@ class Actor(StrEnum):
     # Who applies to the central pool on the case: an applicant role, not by breaking the
     # glass (``may_apply_for_grants``).
     APPLICANT = "applicant"
+
+
+NOT_YOURS = gettext_lazy("Your role on the case does not allow this action.")
+# Why a user who is not ``Actor`` on a case is refused an action that only it makes.
+ACTOR_REASONS: dict[Actor, Promise] = {
+    Actor.CASEWORKER: gettext_lazy("Only the case's caseworkers do this."),
+    Actor.UNIT_DECIDER: gettext_lazy(
+        "Only the unit's coordinator makes this decision (custody staff on a custody case)."
+    ),
+    Actor.NATIONAL_DECIDER: gettext_lazy(
+        "Only the decision-maker at the national contact point makes this decision."
+    ),
+    Actor.MENTOR: gettext_lazy("Only the case's mentor does this."),
+    Actor.APPLICANT: gettext_lazy(
+        "Only the case's caseworkers in a local unit or in custody apply to the central pool."
+    ),
+}
+
+
+def role_refusal(actors: Iterable[str]) -> str:
+    """Return why a user who is none of ``actors`` on a case is refused the action (403)."""
+    reasons = sorted({str(ACTOR_REASONS[Actor(actor)]) for actor in actors})
+    return " ".join([str(NOT_YOURS), *reasons])
 
 
 def may_act(actor: User, case: Case, who: Actor) -> bool:

@@ -7,17 +7,20 @@ Django's resolver and check that it holds for every role.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from vejud.access.cases import get_case_for
+from vejud.access.casework import Actor, may_act, role_refusal
 from vejud.access.rules import Capability, Part, require, scope_for
 from vejud.accounts.models import User
+from vejud.cases.models import Case
 
 View = Callable[..., HttpResponse]
 
@@ -40,6 +43,9 @@ class Policy:
     capability: Capability | None = None
     part: Part | None = None
     alternatives: tuple[Capability, ...] = ()  # capabilities that serve instead of ``capability``
+    # A case action's page: who makes the action (``Actor`` values); past the gate, a user who
+    # is none of them on the case gets 403 from the action, in every status.
+    actors: tuple[str, ...] = ()
 
 
 def public(view: View) -> View:
@@ -87,10 +93,19 @@ def require_case_role(
     require(user, capability)
 
 
+def require_case_actor(user: User, case: Case, actors: Iterable[str]) -> None:
+    """The action half of a case action's gate, shared by pages and the API: 403, with the
+    reason, unless ``user`` makes the action on ``case`` as one of ``actors`` (in one status
+    or another; whether it is possible now is the action's to say)."""
+    if actors and not any(may_act(user, case, Actor(actor)) for actor in actors):
+        raise PermissionDenied(role_refusal(actors))
+
+
 def case_view(
     part: Part = Part.SUMMARY,
     capability: Capability = Capability.VIEW_CASES,
     alternatives: tuple[Capability, ...] = (),
+    actors: Iterable[str] = (),
 ) -> Callable[[View], View]:
     """Fetch-and-authorise the case named by the ``reference`` URL argument.
 
@@ -106,10 +121,15 @@ def case_view(
         ) -> HttpResponse:
             require_case_role(request.user, capability, alternatives)
             access = get_case_for(request.user, reference, part=part)
+            require_case_actor(request.user, access.case, actors)
             return view(request, access, *args, **kwargs)
 
         wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]
-            "case", capability=capability, part=part, alternatives=alternatives
+            "case",
+            capability=capability,
+            part=part,
+            alternatives=alternatives,
+            actors=tuple(sorted(actors)),
         )
         return wrapper
 

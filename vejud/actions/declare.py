@@ -21,7 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import CaseAccess
-from vejud.access.casework import Actor, may_act
+from vejud.access.casework import NOT_YOURS as NOT_YOURS  # the pages' and API's reason
+from vejud.access.casework import Actor, may_act, role_refusal
 from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus
@@ -30,7 +31,6 @@ from vejud.cases.states import TABLE, TERMINAL, Transition
 Pairs = frozenset[tuple[CaseStatus, Actor]]
 
 NOT_NOW = gettext_lazy("This action is not possible on the case right now.")
-NOT_YOURS = gettext_lazy("Your role on the case does not allow this action.")
 
 
 def moving(select: Callable[[Transition], bool]) -> Pairs:
@@ -131,6 +131,9 @@ class CaseAction:
     # The service's keyword arguments from a valid form (default: its cleaned data), e.g. a
     # form that carries a formset of rows.
     data_of: Callable[[Any], dict[str, Any]] | None = None
+    # The submit button, named as the action (default: the title, when that is one already):
+    # "Make the decision", never a state such as "The unit's decision".
+    submit: str | Promise = ""
     # Fixed arguments of the page's URL, for actions that share a page served by the app's
     # own view (e.g. an instrument's ``kind``: one draft action per instrument).
     url_kwargs: tuple[tuple[str, str], ...] = ()
@@ -140,19 +143,32 @@ class CaseAction:
         return f"{self.namespace}:{self.url_name}"
 
     @property
+    def submit_label(self) -> str | Promise:
+        return self.submit or self.title
+
+    @property
     def log_part(self) -> str:
         return self.log_as or f"action_{self.name}"
+
+    @property
+    def actors(self) -> frozenset[Actor]:
+        """Who makes the action, in one status or another (the page's and API's policy)."""
+        return frozenset(actor for _status, actor in self.when)
 
     def refusal(
         self, user: User, case: Case, target: Any = None, acting: Acting | None = None
     ) -> Refusal | None:
-        """Return why the action is not possible for ``user`` on ``case`` now (None: possible)."""
+        """Return why the action is not possible for ``user`` on ``case`` now (None: possible).
+
+        403 when the caller's role on the case is not one that makes it (now, or, for an
+        action not possible in the case's status, ever): the role is the reason, whatever the
+        status. 409 when it is theirs to do but not in the case's state."""
         acting = acting or Acting(user, case)
         actors = [actor for status, actor in self.when if status == case.status]
+        if not any(acting(actor) for actor in actors or self.actors):
+            return Refusal(403, role_refusal(actors or self.actors))
         if not actors:
             return Refusal(409, str(NOT_NOW))
-        if not any(acting(actor) for actor in actors):
-            return Refusal(403, str(NOT_YOURS))
         if self.condition is not None and not self.condition(case, target):
             return Refusal(409, str(NOT_NOW))
         return None

@@ -107,7 +107,7 @@ def action_page(
 def page_view(action: CaseAction) -> Any:
     """Return the gated view serving ``action`` (its declared gate is the page's policy)."""
 
-    @case_view(part=action.part, capability=action.capability)
+    @case_view(part=action.part, capability=action.capability, actors=action.actors)
     @require_http_methods(list(action.methods))
     def view(request: AuthenticatedRequest, access: CaseAccess, **kwargs: Any) -> HttpResponse:
         return action_page(request, access, action, **kwargs)

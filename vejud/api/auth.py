@@ -9,7 +9,7 @@ check every operation the same way it checks every page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -65,14 +65,21 @@ class BearerAuth(HttpBearer):
 
 
 def api_policy(
-    kind: str, *, capability: Capability | None = None, part: Part | None = None
+    kind: str,
+    *,
+    capability: Capability | None = None,
+    part: Part | None = None,
+    actors: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Return ``openapi_extra`` declaring an operation's gate, as ``vejud_policy`` does for pages."""
+    """Return ``openapi_extra`` declaring an operation's gate, as ``vejud_policy`` does for pages
+    (``actors``: a case action's, who makes it)."""
     policy: dict[str, Any] = {"kind": kind}
     if capability is not None:
         policy["capability"] = capability.value
     if part is not None:
         policy["part"] = part.value
+    if actors:
+        policy["actors"] = sorted(actors)
     return {POLICY_KEY: policy}
 
 

@@ -11,12 +11,13 @@ and only then the body (422). Each gate also gives the operation its declared po
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest
 
 from vejud.access.cases import CaseAccess, get_case_for
-from vejud.access.gate import require_case_role
+from vejud.access.gate import require_case_actor, require_case_role
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
@@ -82,22 +83,27 @@ class CaseGate(_Gate):
         part: Part,
         capability: Capability = Capability.VIEW_CASES,
         alternatives: tuple[Capability, ...] = (),
+        actors: Iterable[str] = (),
     ) -> None:
         self.part = part
         self.capability = capability
         # Capabilities that serve instead of ``capability`` (any one of them is enough).
         self.alternatives = alternatives
+        # A case action's operation: who makes the action (declared for the matrix).
+        self.actors = tuple(sorted(actors))
 
     def check(self, request: HttpRequest, user: User) -> None:
         require_case_role(user, self.capability, self.alternatives)
         match = request.resolver_match
         reference = match.kwargs.get("reference") if match is not None else None
         if isinstance(reference, str) and _REFERENCE.fullmatch(reference):
-            setattr(request, _ACCESS_ATTR, get_case_for(user, reference, part=self.part))
+            access = get_case_for(user, reference, part=self.part)
+            require_case_actor(user, access.case, self.actors)
+            setattr(request, _ACCESS_ATTR, access)
 
     @property
     def policy(self) -> dict[str, Any]:
-        policy = api_policy("case", capability=self.capability, part=self.part)
+        policy = api_policy("case", capability=self.capability, part=self.part, actors=self.actors)
         if self.alternatives:
             policy[POLICY_KEY]["alternatives"] = [c.value for c in self.alternatives]
         return policy

@@ -111,7 +111,7 @@ def register(router: Router, *operations: Operation) -> None:
     """Add each operation to ``router`` with its action's gate."""
     for op in operations:
         action = op.action
-        gate = CaseGate(part=action.part, capability=action.capability)
+        gate = CaseGate(part=action.part, capability=action.capability, actors=action.actors)
         router.api_operation(
             [op.method],
             f"/cases/{{reference}}{op.path}",

@@ -26,15 +26,27 @@ class Transition:
 TABLE: tuple[Transition, ...] = (
     Transition(S.INQUIRY, S.ASSESSMENT, Actor.CASEWORKER, gettext_lazy("Start assessment")),
     Transition(
-        S.INQUIRY, S.WITHDRAWN, Actor.CASEWORKER, gettext_lazy("Withdrawn by the person"), True
+        S.INQUIRY,
+        S.WITHDRAWN,
+        Actor.CASEWORKER,
+        gettext_lazy("Record that the person withdraws"),
+        True,
     ),
     Transition(S.ASSESSMENT, S.ADMITTED, Actor.UNIT_DECIDER, gettext_lazy("Admit")),
     Transition(S.ASSESSMENT, S.REFUSED, Actor.UNIT_DECIDER, gettext_lazy("Refuse"), True),
     Transition(
-        S.ASSESSMENT, S.WITHDRAWN, Actor.CASEWORKER, gettext_lazy("Withdrawn by the person"), True
+        S.ASSESSMENT,
+        S.WITHDRAWN,
+        Actor.CASEWORKER,
+        gettext_lazy("Record that the person withdraws"),
+        True,
     ),
     Transition(
-        S.ASSESSMENT, S.DROPPED, Actor.CASEWORKER, gettext_lazy("Drop during assessment"), True
+        S.ASSESSMENT,
+        S.DROPPED,
+        Actor.CASEWORKER,
+        gettext_lazy("Record a drop-out during assessment"),
+        True,
     ),
     Transition(S.REFUSED, S.REFERRED, Actor.CASEWORKER, gettext_lazy("Refer for final decision")),
     Transition(S.REFUSED, S.CLOSED, Actor.CASEWORKER, gettext_lazy("Close without referral"), True),

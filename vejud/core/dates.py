@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 EARLIEST = date(2000, 1, 1)
@@ -18,6 +19,10 @@ def check_plausible_date(day: date, *, label: str) -> None:
     if not EARLIEST <= day <= latest:
         raise ValidationError(
             _("%(label)s must be between %(start)s and %(end)s.")
-            % {"label": label, "start": EARLIEST.isoformat(), "end": latest.isoformat()},
+            % {
+                "label": label,
+                "start": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                "end": date_format(latest, "SHORT_DATE_FORMAT"),
+            },
             code="date_range",
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 FIRST_DAY = date(1900, 1, 1)
@@ -36,8 +37,8 @@ VERSION_MAX = 2**31 - 1
 def date_range_message() -> str:
     """The message for a date outside the limits, in the user's language."""
     return _("Give a date between %(start)s and %(end)s.") % {
-        "start": FIRST_DAY.isoformat(),
-        "end": LAST_DAY.isoformat(),
+        "start": date_format(FIRST_DAY, "SHORT_DATE_FORMAT"),
+        "end": date_format(LAST_DAY, "SHORT_DATE_FORMAT"),
     }
 
 

@@ -359,7 +359,7 @@ MEETING_RESOLVE = CaseAction(
         when=any_status(Actor.CASEWORKER),
         success=_("The meeting is marked as resolved."),
         section="mentor",
-        context=_form("mentor", _("Resolved"), lambda meeting: meeting.note),
+        context=_form("mentor", _("Mark as resolved"), lambda meeting: meeting.note),
     )
 )
 MEETING_LOGGED = _("The meeting is logged.")

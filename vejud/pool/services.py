@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
@@ -332,7 +333,7 @@ def guideline_publish(
         if other.valid_from >= valid_from:
             raise ValidationError(
                 _("A guideline for this category already starts on %(day)s; publish one after it.")
-                % {"day": other.valid_from.isoformat()},
+                % {"day": date_format(other.valid_from, "SHORT_DATE_FORMAT")},
                 code="overlap",
             )
         if other.valid_to is None or other.valid_to >= valid_from:

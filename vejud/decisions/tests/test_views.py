@@ -9,7 +9,8 @@ from vejud.audit.models import AccessLog
 from vejud.cases.models import Case, CaseStatus
 from vejud.decisions.models import Decision
 from vejud.organisations.models import Municipality
-from vejud.testing import make_assessed_case, make_case, verified_client
+from vejud.testing import make_admitted_case, make_assessed_case, make_case, verified_client
+from vejud.testing.api import JsonApi
 from vejud.testing.builders import inquiry_fields
 
 
@@ -108,6 +109,31 @@ def test_member_is_not_offered_the_decision(world):
     assert reverse("decisions:unit_decision", kwargs={"reference": case.reference}) in page
 
 
+@pytest.mark.parametrize("status", [CaseStatus.INQUIRY, CaseStatus.ASSESSMENT, CaseStatus.ADMITTED])
+def test_a_member_opening_the_unit_decision_is_refused_for_the_role_not_the_state(world, status):
+    """Rough edge 10 (issue 14): a member got "not possible now" (409) on a case not under
+    assessment, though the reason is the role. Page and API answer 403 with the reason in
+    every status; the coordinator still gets 409 where the state is the reason."""
+    case = {
+        CaseStatus.INQUIRY: make_case(world.coordinator_a, world.unit_a),
+        CaseStatus.ASSESSMENT: make_assessed_case(world, first_name="Assessed"),
+        CaseStatus.ADMITTED: make_admitted_case(world, first_name="Admitted"),
+    }[status]
+    assert case.status == status
+    url = reverse("decisions:unit_decision", kwargs={"reference": case.reference})
+    page = verified_client(world.member_a).get(url)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "Your role on the case does not allow this action." in html
+    assert "Only the unit&#x27;s coordinator makes this decision" in html
+    api = JsonApi(world.member_a).post(f"/api/v1/cases/{case.reference}/decision", {})
+    assert api.status_code == 403, api.content
+    assert api.json()["detail"].startswith("Your role on the case does not allow this action.")
+    assert "Only the unit's coordinator makes this decision" in api.json()["detail"]
+    coordinator = verified_client(world.coordinator_a).get(url).status_code
+    assert coordinator == (200 if status == CaseStatus.ASSESSMENT else 409)
+
+
 @pytest.mark.parametrize(
     "name", ["unit_decision", "referral_new", "final_decision", "information_request"]
 )
@@ -150,3 +176,25 @@ def test_consent_form_offers_every_agency_and_the_case_shows_their_names(world):
     shown = member.get(case.get_absolute_url()).content.decode()
     assert "Police, National Exit Contact Point" in shown
     assert "police, national" not in shown
+
+
+def _in_danish(user):
+    user.language = "da"
+    user.save(update_fields=["language"])
+    return verified_client(user)
+
+
+def test_submit_buttons_are_named_as_actions_not_states(world):
+    """Rough edge 10 (issue 14): the unit's decision was sent with "Enhedens afgørelse" and a
+    withdrawal with "Trukket tilbage af personen"; buttons say what they do."""
+    case = make_case(world.coordinator_a, world.unit_a)
+    page = _in_danish(world.member_a).get(case.get_absolute_url()).content.decode()
+    buttons = re.findall(r"<button[^>]*>([^<]*)</button>", page)
+    assert "Registrér at personen trækker sig" in buttons
+    assert "Trukket tilbage af personen" not in page
+    assessed = make_assessed_case(world, first_name="Assessed")
+    url = reverse("decisions:unit_decision", kwargs={"reference": assessed.reference})
+    page = _in_danish(world.coordinator_a).get(url).content.decode()
+    buttons = re.findall(r'<button type="submit"[^>]*>([^<]*)</button>', page)
+    assert "Træf afgørelse" in buttons
+    assert "Enhedens afgørelse" not in buttons

@@ -541,7 +541,7 @@ def test_decision_letter_is_a_danish_pdf_for_decided_applications(world, applica
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
-    assert "Afgørelse om tilskud fra den centrale pulje" in text
+    assert "Afgørelse om bevilling fra den centrale pulje" in text
     assert "7.500,00 kr." in text and "10.000,00 kr." in text and "One session less." in text
     assert case.person.full_name not in text
     assert AccessLog.objects.filter(part="grants", case_id=case.pk, user=world.member_a).exists()
