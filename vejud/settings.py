@@ -373,6 +373,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
 # Days a mentor keeps the case after it ends, to write the final meeting note; then 404.
 VEJUD_MENTOR_GRACE_DAYS = env_int("VEJUD_MENTOR_GRACE_DAYS", 14)
+# Advice (issue 15): opening hours per weekday ("9-16", or five "9-16,9-16,9-16,9-16,9-14") in
+# Copenhagen time, Danish public holidays closed; response-time targets in working hours.
+VEJUD_WORKING_HOURS = env_str("VEJUD_WORKING_HOURS", "9-16")
+VEJUD_ADVICE_ACCESS_DAYS = env_int("VEJUD_ADVICE_ACCESS_DAYS", 30)
+VEJUD_ADVICE_URGENT_FIRST_RESPONSE_HOURS = env_int("VEJUD_ADVICE_URGENT_FIRST_RESPONSE_HOURS", 1)
+VEJUD_ADVICE_NORMAL_ANSWER_HOURS = env_int("VEJUD_ADVICE_NORMAL_ANSWER_HOURS", 5 * 7)
 # Retention (vejud.privacy.retention): years after a case ends before the person's records are
 # anonymised, per kind of case; the person's date is their newest case's. Never under one year.
 VEJUD_RETENTION_COURSE_YEARS = env_int("VEJUD_RETENTION_COURSE_YEARS", 5)
