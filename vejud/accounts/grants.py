@@ -19,7 +19,7 @@ from vejud.access.rules import Capability, require, role_needs_four_eyes
 from vejud.access.units import role_unit_problem
 from vejud.accounts.models import Membership, RoleGrant, RoleGrantStatus, User
 from vejud.audit.services import audit_record, audited_service, snapshot
-from vejud.core.limits import required_text
+from vejud.core.limits import check_period, required_text
 from vejud.core.records import stamp
 from vejud.organisations.models import Unit
 
@@ -54,8 +54,7 @@ def role_grant_request(
     _check_role_for_unit(role, unit)
     reason = required_text(reason, _("Give a reason."), code="reason_required")
     start = valid_from or timezone.localdate()
-    if valid_to is not None and valid_to < start:
-        raise ValidationError(_("The end cannot be before the start."), code="period")
+    check_period(start, valid_to, _("The end cannot be before the start."))
     grant = RoleGrant.objects.create(
         user=user,
         unit=unit,

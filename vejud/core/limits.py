@@ -54,3 +54,9 @@ def required_text(text: str, message: str, *, code: str) -> str:
     if not stripped:
         raise ValidationError(message, code=code)
     return stripped
+
+
+def check_period(start: date, end: date | None, message: str, *, code: str = "period") -> None:
+    """Raise ValidationError(message) unless ``end`` is open (None) or not before ``start``."""
+    if end is not None and end < start:
+        raise ValidationError(message, code=code)

@@ -24,7 +24,7 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_lock, case_transition_nested
 from vejud.cases.states import Actor
 from vejud.core.limits import required_text
-from vejud.core.records import stamp
+from vejud.core.records import save_fields, stamp
 from vejud.decisions.models import (
     Decision,
     DecisionLevel,
@@ -86,7 +86,6 @@ def unit_decision_record(
 ) -> Decision:
     """The unit's decision: admit, or refuse on one or more grounds, resting on signed assessments."""
     grounds = sorted(set(grounds or []))
-    reasoning = reasoning.strip()
     if outcome not in {DecisionOutcome.ADMIT, DecisionOutcome.REFUSE}:
         raise ValidationError(_("Choose admit or refuse."), code="outcome")
     if outcome == DecisionOutcome.REFUSE and not grounds:
@@ -95,8 +94,9 @@ def unit_decision_record(
         raise ValidationError(_("An admission has no grounds for refusal."), code="grounds")
     if any(g not in RefusalGround.values for g in grounds):
         raise ValidationError(_("Unknown ground for refusal."), code="grounds")
-    if not reasoning:
-        raise ValidationError(_("Give the reasoning for the decision."), code="reasoning")
+    reasoning = required_text(
+        reasoning, _("Give the reasoning for the decision."), code="reasoning"
+    )
     locked = case_lock(case=case, expected_version=expected_version)
     if not may_act(actor, locked, Actor.UNIT_DECIDER):
         raise PermissionDenied(
@@ -110,19 +110,32 @@ def unit_decision_record(
         )
     target = CaseStatus.ADMITTED if outcome == DecisionOutcome.ADMIT else CaseStatus.REFUSED
     case_transition_nested(actor=actor, case=locked, target=target, reason=reasoning)
-    signed = _signed_instruments(locked)
+    return _decision_create(
+        actor, locked, DecisionLevel.UNIT, outcome, grounds, reasoning, _signed_instruments(locked)
+    )
+
+
+def _decision_create(
+    actor: User,
+    case: Case,
+    level: DecisionLevel,
+    outcome: str,
+    grounds: list[str],
+    reasoning: str,
+    instruments: dict[str, Any],
+) -> Decision:
+    """Record a decision resting on ``instruments`` (the target-group, motivation and
+    suitability assessments), audited as ``decision.<level>``."""
     decision = Decision.objects.create(
-        case=locked,
-        level=DecisionLevel.UNIT,
+        case=case,
+        level=level,
         outcome=outcome,
         grounds=grounds,
         reasoning=reasoning,
-        target_group=signed["target_group"],
-        motivation=signed["motivation"],
-        suitability=signed["suitability"],
         decided_by=actor,
+        **instruments,
     )
-    audit_case_change(actor=actor, action="decision.unit", obj=decision, case=locked)
+    audit_case_change(actor=actor, action=f"decision.{level}", obj=decision, case=case)
     return decision
 
 
@@ -136,6 +149,7 @@ def referral_create(
     expected_version: int | None = None,
 ) -> Referral:
     """Put a refusal before the National Exit Contact Point (needs consent covering it)."""
+    note = note.strip()
     locked = case_lock(case=case, expected_version=expected_version)
     if not may_act(actor, locked, Actor.CASEWORKER):
         raise PermissionDenied
@@ -150,7 +164,7 @@ def referral_create(
         case=locked,
         refusal=refusal,
         requested_by_person=requested_by_person,
-        note=note.strip(),
+        note=note,
         referred_by=actor,
         due_on=timezone.localdate() + timedelta(days=settings.VEJUD_REFERRAL_DAYS),
     )
@@ -220,11 +234,11 @@ def final_decision_record(
     *, actor: User, case: Case, outcome: str, reasoning: str, expected_version: int | None = None
 ) -> Decision:
     """The national contact point's final decision: uphold the refusal, or admit (overturn)."""
-    reasoning = reasoning.strip()
     if outcome not in {DecisionOutcome.UPHOLD, DecisionOutcome.OVERTURN}:
         raise ValidationError(_("Choose uphold or admit."), code="outcome")
-    if not reasoning:
-        raise ValidationError(_("Give the reasoning for the decision."), code="reasoning")
+    reasoning = required_text(
+        reasoning, _("Give the reasoning for the decision."), code="reasoning"
+    )
     locked = case_lock(case=case, expected_version=expected_version)
     if not may_act(actor, locked, Actor.NATIONAL_DECIDER):
         raise PermissionDenied(_("Only the national decision-maker makes the final decision."))
@@ -234,18 +248,18 @@ def final_decision_record(
     )
     case_transition_nested(actor=actor, case=locked, target=target, reason=reasoning)
     refusal = referral.refusal
-    decision = Decision.objects.create(
-        case=locked,
-        level=DecisionLevel.FINAL,
-        outcome=outcome,
-        grounds=refusal.grounds if outcome == DecisionOutcome.UPHOLD else [],
-        reasoning=reasoning,
-        target_group=refusal.target_group,
-        motivation=refusal.motivation,
-        suitability=refusal.suitability,
-        decided_by=actor,
+    decision = _decision_create(
+        actor,
+        locked,
+        DecisionLevel.FINAL,
+        outcome,
+        refusal.grounds if outcome == DecisionOutcome.UPHOLD else [],
+        reasoning,
+        {
+            "target_group": refusal.target_group,
+            "motivation": refusal.motivation,
+            "suitability": refusal.suitability,
+        },
     )
-    referral.final_decision = decision
-    referral.save(update_fields=["final_decision"])
-    audit_case_change(actor=actor, action="decision.final", obj=decision, case=locked)
+    save_fields(referral, final_decision=decision)
     return decision

@@ -512,22 +512,24 @@ class Seeder:
     def spec(
         self,
         label: str,
-        unit_code: str,
+        where: str,
         days_ago: int,
         scenario: Scenario,
         *,
-        institution: str | None = None,
         municipality: str | None = None,
         in_target_group: bool = True,
     ) -> _Spec:
-        """Plan a showcase case; ``institution`` makes it a custody case (DfK responsible)."""
-        unit = self.units["dfk"] if institution else self.units[unit_code]
+        """Plan a showcase case at the unit coded ``where``; a prison or remand prison there
+        makes it a custody case (DfK responsible)."""
+        place = self.units[where]
+        custody = place.kind == UnitKind.INSTITUTION
+        unit = self.units["dfk"] if custody else place
         return _Spec(
             unit=unit,
             opened_on=self.days_ago(days_ago),
             scenario=scenario,
             label=label,
-            institution=self.units[institution] if institution else None,
+            institution=place if custody else None,
             municipality=(
                 Municipality.objects.get(name=municipality)
                 if municipality
@@ -548,13 +550,13 @@ class Seeder:
         s = self.spec
         return [
             s("Inquiry, not yet assessed", "exit-koebenhavn", 4, Seeder.sc_inquiry),
-            s("Inquiry from custody", "", 2, Seeder.sc_inquiry, institution="vestre-faengsel"),
+            s("Inquiry from custody", "vestre-faengsel", 2, Seeder.sc_inquiry),
             s("Assessment, instruments drafted", "exit-nordsjaelland", 12, Seeder.sc_drafts),
             s("Assessment, two of three signed", "exit-oestjylland", 20, Seeder.sc_partly_signed),
             s("Assessment, corrected motivation (v2)", "exit-koebenhavn", 25, Seeder.sc_corrected),
             s("Assessment overdue, fear-only motivation", "exit-fyn", 45, Seeder.sc_fear_only),
-            s("Custody applicant, parole the only motive", "", 15, Seeder.sc_parole_only,
-              institution="enner-mark"),
+            s("Custody applicant, parole the only motive", "enner-mark", 15,
+              Seeder.sc_parole_only),
             s("Assessment, consent withdrawn", "exit-koebenhavns-vestegn", 30,
               Seeder.sc_consent_withdrawn),
             s("Refused: outside the target group", "exit-sydoestjylland", 40,
@@ -597,13 +599,11 @@ class Seeder:
             s("Course with two reviews without progress", "exit-fyn", 380,
               Seeder.sc_no_progress),
             s("New course, review not yet due", "exit-nordjylland", 60, Seeder.sc_new_course),
-            s("Custody course, release within 60 days", "", 240, Seeder.sc_custody_release,
-              institution="nyborg", municipality="Odense"),
-            s("Custody course, release transfer accepted, custody until the day", "", 300,
-              Seeder.sc_custody_release_transfer, institution="storstroem",
-              municipality="Aarhus"),
-            s("Custody course, long sentence", "", 200, Seeder.sc_custody_course,
-              institution="herstedvester"),
+            s("Custody course, release within 60 days", "nyborg", 240, Seeder.sc_custody_release,
+              municipality="Odense"),
+            s("Custody course, release transfer accepted, custody until the day", "storstroem",
+              300, Seeder.sc_custody_release_transfer, municipality="Aarhus"),
+            s("Custody course, long sentence", "herstedvester", 200, Seeder.sc_custody_course),
             s("Pending transfer between local units", "exit-koebenhavn", 280,
               Seeder.sc_transfer_local),
             s("Pending transfer: arrested, to custody", "exit-oestjylland", 330,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -195,8 +195,6 @@ def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWa
     """The coordinator (or a caseworker) records what was done about an early warning."""
     case = warning.case
     if not may_act(actor, case, Actor.CASEWORKER):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     note = required_text(note, _("Say what was done."), code="note")
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)

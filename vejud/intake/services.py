@@ -16,7 +16,7 @@ from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audit_record, audited_service
 from vejud.cases.models import Case, Track
 from vejud.cases.services import OpenCaseError, case_create, open_case_refuse
-from vejud.core.limits import check_date
+from vejud.core.limits import check_date, check_period
 from vejud.core.records import save_fields, stamp
 from vejud.intake.models import (
     Consent,
@@ -242,9 +242,11 @@ def possible_existing_person_link(
                 _("The existing person has an open case. End one of the two cases, then link."),
                 code="open_case_exists",
             ) from None
-    case.previous_case = existing.cases.exclude(pk=case.pk).order_by("-opened_on", "-id").first()
-    case.person = existing
-    case.save(update_fields=["person", "previous_case"])
+    save_fields(
+        case,
+        person=existing,
+        previous_case=existing.cases.exclude(pk=case.pk).order_by("-opened_on", "-id").first(),
+    )
     stamp(match, "decided", actor, status=MatchStatus.LINKED)
     PossibleExistingPerson.objects.filter(inquiry=match.inquiry, status=MatchStatus.PENDING).update(
         status=MatchStatus.REJECTED, decided_by=actor, decided_at=match.decided_at
@@ -307,8 +309,9 @@ def consent_record(
         raise ValidationError(_("Choose what information may be shared."), code="topics")
     if given_on > timezone.localdate():
         raise ValidationError(_("The consent cannot be given in the future."), code="given_on")
-    if valid_until is not None and valid_until < given_on:
-        raise ValidationError(_("The consent cannot end before it is given."), code="valid_until")
+    check_period(
+        given_on, valid_until, _("The consent cannot end before it is given."), code="valid_until"
+    )
     consent = Consent.objects.create(
         case=case,
         given_on=given_on,

@@ -223,7 +223,7 @@ def protected_address_set(
     """Record or change a person's protected address; the actor becomes a custodian.
 
     Returns None when the actor is not a custodian and an address exists: theirs is then
-    reported to the custodians (``protected_address_report``) and nothing else changes.
+    reported to the custodians (``_protected_address_report``) and nothing else changes.
     """
     access = case_access(actor, case)
     if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
@@ -240,7 +240,7 @@ def protected_address_set(
         # Only a named custodian may change an existing address (and so become able to read
         # it). A non-custodian's address goes to the custodians as a report, and the caller
         # answers exactly as for a new address: they must not learn that one exists.
-        protected_address_report(
+        _protected_address_report(
             actor=actor,
             record=record,
             case=case,
@@ -270,7 +270,7 @@ def protected_address_set(
     return record
 
 
-def protected_address_report(
+def _protected_address_report(
     *,
     actor: User,
     record: ProtectedAddress,
@@ -279,12 +279,13 @@ def protected_address_report(
     cpr_protection: str,
     reason: str,
 ) -> ProtectedAddressReport:
-    """Hand a non-custodian's address for a person who has one to the custodians (audited)."""
+    """Hand a non-custodian's address (stripped by ``protected_address_set``) for a person who
+    has one to the custodians (audited)."""
     report = ProtectedAddressReport.objects.create(
         address=record,
         case=case,
         reported_by=actor,
-        reported_address=address.strip(),
+        reported_address=address,
         cpr_protection=cpr_protection,
     )
     audit_case_change(

@@ -34,7 +34,7 @@ from vejud.cases.models import Case, CaseStatus
 from vejud.core.crypto import fernet
 from vejud.core.dates import check_plausible_date
 from vejud.core.errors import ConflictError
-from vejud.core.limits import required_text
+from vejud.core.limits import check_period, required_text
 from vejud.core.records import save_fields
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
@@ -326,8 +326,7 @@ def guideline_publish(
     check_plausible_date(valid_from, label=_("Valid from"))
     if valid_to is not None:
         check_plausible_date(valid_to, label=_("Valid to"))
-        if valid_to < valid_from:
-            raise ValidationError(_("The period ends before it starts."), code="period")
+    check_period(valid_from, valid_to, _("The period ends before it starts."))
     existing = list(Guideline.objects.select_for_update().filter(category=category))
     for other in existing:
         if other.valid_from >= valid_from:
@@ -437,8 +436,7 @@ def application_submit(
     supplier = required_text(supplier, _("Name the supplier."), code="supplier")
     check_plausible_date(period_from, label=_("Period from"))
     check_plausible_date(period_to, label=_("Period to"))
-    if period_to < period_from:
-        raise ValidationError(_("The period ends before it starts."), code="period")
+    check_period(period_from, period_to, _("The period ends before it starts."))
     if plan_action is not None and plan_action.case_id != case.pk:
         raise ValidationError(_("The action is not in this case's exit plan."), code="action")
     budget_year = BudgetYear.objects.filter(year=period_from.year).first()
