@@ -16,6 +16,7 @@ is found by ``vejud statistics --check`` and repaired by ``--rebuild``.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from vejud.organisations.models import Unit
 
@@ -71,3 +72,29 @@ class Tally(models.Model):
 
 
 OPEN_EARLY_WARNINGS = "open_early_warnings"
+
+
+class ReleasedTable(models.Model):
+    """A table as released (vejud.statistics.disclosure): the true counts behind it and the
+    period they cover, kept so that no later release can be subtracted from it to reveal a
+    count of 1-4 persons. Counts only: no person, no case."""
+
+    key = models.CharField(max_length=60)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    counts = models.JSONField()  # {figure: n}
+    digest = models.CharField(max_length=64)  # SHA-256 of the counts: each state kept once
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "period_start", "period_end"], name="released_table_key")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "period_start", "period_end", "digest"], name="released_table_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.period_start}..{self.period_end}"

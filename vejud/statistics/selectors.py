@@ -77,8 +77,9 @@ def _month_starts(today: date, count: int) -> list[date]:
     return starts[::-1]
 
 
-def national_overview(today: date | None = None) -> Overview:
-    """Return the counts for the national overview (four small queries)."""
+def national_overview(today: date | None = None, *, months_shown: int = MONTHS_SHOWN) -> Overview:
+    """Return the counts for the national overview (four small queries): ``months_shown`` months
+    up to and including this one."""
     today = today or timezone.localdate()
     by_status: dict[tuple[str, str], int] = {
         (status, track): n
@@ -111,7 +112,7 @@ def national_overview(today: date | None = None) -> Overview:
         )
         for name, counts in sorted(open_by_unit.items())
     ]
-    starts = _month_starts(today, MONTHS_SHOWN)
+    starts = _month_starts(today, months_shown)
     by_month: dict[tuple[date, str], int] = {}
     for month, event, n in (
         MonthCount.objects.filter(month__gte=starts[0], month__lte=starts[-1])

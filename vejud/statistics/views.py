@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from vejud.access.gate import requires
 from vejud.access.rules import Capability
-from vejud.statistics.selectors import national_overview
+from vejud.statistics.published import published_overview
 
 
 @requires(Capability.VIEW_STATISTICS)
@@ -17,4 +17,4 @@ from vejud.statistics.selectors import national_overview
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Show cases by status, track and unit, events by month and open early warnings."""
-    return render(request, "statistics/overview.html", {"overview": national_overview()})
+    return render(request, "statistics/overview.html", {"overview": published_overview()})
