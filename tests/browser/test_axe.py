@@ -185,6 +185,7 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             f"/sager/{d['assessment']}/vurdering/motivation/",
             f"/sager/{d['assessment']}/vurdering/suitability/",
             f"/sager/{d['assessment']}/samtykke/",
+            f"/sager/{d['assessment']}/bandetilknytning/",
             "/konto/sessioner/",
             "/konto/api-noegler/",
             "/konto/api-noegler/ny/",
@@ -309,7 +310,8 @@ def _member_a(walk: Walk, session: Session, case: str) -> None:
     )
     walk.visit(session, "member_a", "/sager/XX-0000-00000/", status=404)
     walk.visit(session, "member_a", "/revision/", status=403)
-    walk.visit(session, "member_a", f"{case}afgoerelse/", status=409)
+    # The unit's decision is not a member's to make: 403 with the reason (rough edge 10).
+    walk.visit(session, "member_a", f"{case}afgoerelse/", status=403)
     session.forget_reauthentication()
     walk.visit(session, "member_a", "/konto/api-noegler/ny/")
     expect(page).to_have_url(re_path("/konto/bekraeft/"))
@@ -325,6 +327,8 @@ def _coordinator_a(walk: Walk, session: Session, data: dict[str, Any]) -> None:
     CPR number and threats are revealed (htmx swaps)."""
     page, t = session.page, session.t
     walk.visit(session, "coordinator_a", f"/sager/{data['assessed']}/")
+    # Not possible in the case's state (an exit course runs): the 409 page.
+    walk.visit(session, "coordinator_a", f"/sager/{data['case']}/afgoerelse/", status=409)
     walk.visit(session, "coordinator_a", f"/sager/{data['assessed']}/afgoerelse/")
     walk.invalid(
         session,

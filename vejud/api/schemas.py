@@ -127,6 +127,16 @@ class GangOut(Schema):
     attachment: Attachment | None
 
 
+def gang_out(person: Any) -> dict[str, Any]:
+    """Return a person's gang affiliation as ``GangOut`` (the group by its name)."""
+    return {
+        "group": person.gang_group.name if person.gang_group else None,
+        "role": person.gang_role,
+        "since": person.gang_since,
+        "attachment": person.attachment or None,
+    }
+
+
 class JournalEntryOut(Schema):
     id: int
     created_at: datetime
@@ -420,6 +430,19 @@ class MotivationDraftIn(StrictBody):
     parole_only_motive: bool = Field(False, description="Custody cases only.")
     level: Annotated[int, Field(ge=1, le=5)] | None = None
     reasoning: LongText = ""
+
+
+class GangAffiliationIn(StrictBody):
+    """The person's gang affiliation, all of it (a field left out is cleared)."""
+
+    group: Annotated[str, Field(min_length=1, max_length=120)] | None = Field(
+        None,
+        description="The group's name on the reference list of biker groups and gangs "
+        "(as the case's gang.group shows it); null: no group known.",
+    )
+    role: Annotated[str, Field(max_length=120), AfterValidator(_storable)] = ""
+    since: IsoDate | None = None
+    attachment: Annotated[Attachment, Strict(False)] | None = None
 
 
 DegreeRating = Annotated[int, Field(ge=1, le=4, description="1 not at all … 4 to a high degree")]

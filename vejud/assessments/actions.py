@@ -26,10 +26,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
-from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
+from vejud.access.rules import Part
+from vejud.actions.declare import CaseAction, Target, any_status, declare, leading_to, moving
 from vejud.assessments import services
 from vejud.assessments.forms import (
     CorrectionForm,
+    GangAffiliationForm,
     MotivationForm,
     SuitabilityForm,
     TargetGroupForm,
@@ -115,7 +117,25 @@ def _instrument(
 ASSESSMENT_SIGN = _instrument("sign", SignForm, instrument_sign, _draft)
 ASSESSMENT_CORRECT = _instrument("correct", CorrectionForm, instrument_correct, _newest_signed)
 
-ACTIONS = declare(ASSESSMENT_SIGN, ASSESSMENT_CORRECT)
+# The person's gang affiliation, entered and changed from an open case (the target-group
+# assessment reads it: "From the case: ...").
+GANG_AFFILIATION = CaseAction(
+    name="gang_affiliation",
+    namespace="assessments",
+    url_name="gang_affiliation",
+    slug="bandetilknytning/",
+    title=_("Gang affiliation"),
+    submit=_("Save the gang affiliation"),
+    form=GangAffiliationForm,
+    form_kwargs=lambda case, target: {"person": case.person},
+    service=services.gang_affiliation_set,
+    when=leading_to(lambda t: True, Actor.CASEWORKER),
+    part=Part.GANG,
+    success=_("The gang affiliation is saved."),
+    log_as="gang_affiliation",
+)
+
+ACTIONS = declare(ASSESSMENT_SIGN, ASSESSMENT_CORRECT, GANG_AFFILIATION)
 
 
 # --- Drafts --------------------------------------------------------------------------------

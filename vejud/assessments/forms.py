@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vejud.assessments.models import (
+    MOTIVATION_LEVELS,
     CriteriaVersion,
     Degree,
     FactorKind,
@@ -17,8 +19,9 @@ from vejud.assessments.models import (
     SuitabilityAssessment,
     SuitabilityJudgement,
 )
-from vejud.core.forms import DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm
 from vejud.offers.models import OfferType
+from vejud.people.models import Attachment, GangGroup, Person
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 AUTO_LABELS = {
@@ -120,7 +123,9 @@ class MotivationForm(DkfdsForm):
     parole_only_motive = forms.BooleanField(
         label=_("Parole is the only visible motive (Penal Code § 81 a)"), required=False
     )
-    level = _radios(_("Overall motivation level"), [(str(i), str(i)) for i in range(1, 6)])
+    level = _radios(
+        _("Overall motivation level"), [(str(i), label) for i, label in MOTIVATION_LEVELS]
+    )
     reasoning = forms.CharField(
         label=_("Reasoning for the overall judgement"),
         required=False,
@@ -213,3 +218,37 @@ def initial_from(instrument: Any, kind: str) -> dict[str, Any]:
         if initial.get(key) is not None:
             initial[key] = str(initial[key])
     return initial
+
+
+class GangAffiliationForm(DkfdsForm):
+    """The person's gang affiliation, entered from the case (the target-group assessment
+    evaluates the group's kind and the degree of attachment)."""
+
+    gang_group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=GangGroup.objects.none(),
+        required=False,
+        empty_label=_("No group known"),
+        help_text=_("From the reference list of biker groups and gangs."),
+    )
+    gang_role = forms.CharField(label=_("Role in the group"), required=False, max_length=120)
+    gang_since = forms.DateField(label=_("In the group since"), required=False, widget=DateInput)
+    attachment = _radios(_("Degree of attachment"), [("", _("Not known")), *Attachment.choices])
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "gang_group": person.gang_group_id,
+                "gang_role": person.gang_role,
+                "gang_since": person.gang_since,
+                "attachment": person.attachment,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        field = self.fields["gang_group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # The active groups, and the person's own even if it has left the list.
+        field.queryset = GangGroup.objects.filter(
+            models.Q(is_active=True) | models.Q(pk=person.gang_group_id)
+        )

@@ -204,6 +204,19 @@ class TargetGroupAssessment(InstrumentBase):
         return f"Target group v{self.version} for case {self.case_id}"
 
 
+# The 1-5 motivation scale with anchors for 1, 3 and 5: the assessment's overall level and a
+# review's level now. The sources name what the judgement weighs (push and pull, the person's
+# own explanation, inner or outer motivation, fear that cannot carry alone), not the levels;
+# the anchors are written from those.
+MOTIVATION_LEVELS: list[tuple[int, Any]] = [
+    (1, _("1 – Very low: the wish to leave comes from others, or from fear alone")),
+    (2, "2"),
+    (3, _("3 – Mixed: wants out, but ties to the group and doubts still pull")),
+    (4, "4"),
+    (5, _("5 – Very high: an own, lasting wish to leave that the person explains and acts on")),
+]
+
+
 class MotivationKind(models.TextChoices):
     INNER = "inner", _("Mainly inner motivation")
     OUTER = "outer", _("Mainly outer motivation")

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import case_access
+from vejud.access.casework import Actor, may_act
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.assessments.models import (
@@ -28,9 +30,11 @@ from vejud.assessments.models import (
 )
 from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
+from vejud.core.dates import check_plausible_date
 from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.offers.models import OfferType
+from vejud.people.models import Attachment, GangGroup, Person
 
 InstrumentT = TypeVar("InstrumentT", bound=InstrumentBase)
 
@@ -101,7 +105,8 @@ def criteria_evaluate(
         )
         result["age"] = {
             "met": ok,
-            "note": _("Age %(age)s on %(day)s") % {"age": age, "day": on},
+            "note": _("Age %(age)s on %(day)s")
+            % {"age": age, "day": date_format(on, "SHORT_DATE_FORMAT")},
             "auto": True,
         }
     if version.attachments:
@@ -112,10 +117,11 @@ def criteria_evaluate(
             "auto": True,
         }
     if version.environments:
-        kind = person.gang_group.kind if person.gang_group is not None else ""
+        group = person.gang_group
+        kind = group.kind if group is not None else ""
         result["environment"] = {
             "met": kind in version.environments,
-            "note": kind or "–",
+            "note": f"{group.name} ({group.get_kind_display()})" if group is not None else "–",
             "auto": True,
         }
     return result
@@ -439,3 +445,65 @@ def instrument_correct(*, actor: User, instrument: InstrumentT, reason: str) -> 
 def latest_signed(model: type[InstrumentT], case: Case) -> InstrumentT | None:
     """Return the newest signed version of an instrument on the case."""
     return model.objects.filter(case=case, signed_at__isnull=False).order_by("-version").first()
+
+
+# --- Gang affiliation ------------------------------------------------------------------------
+
+GANG_FIELDS = ["gang_group", "gang_role", "gang_since", "attachment"]
+ROLE_MAX = 120
+
+
+def _check_gang_affiliation(
+    person: Person, group: GangGroup | None, role: str, since: date | None, attachment: str
+) -> None:
+    if attachment and attachment not in Attachment.values:
+        raise ValidationError(_("Choose a degree of attachment from the list."), code="attachment")
+    if len(role) > ROLE_MAX:
+        raise ValidationError(
+            _("Write the role in at most %(max)s characters.") % {"max": ROLE_MAX}, code="gang_role"
+        )
+    if group is None and (role or since):
+        raise ValidationError(_("Choose the group before its role and date."), code="gang_group")
+    if group is not None and not group.is_active and group.pk != person.gang_group_id:
+        raise ValidationError(_("The group is no longer on the list."), code="gang_group")
+    if since is not None:
+        check_plausible_date(since, label=_("In the group since"))
+        if not person.birth_date <= since <= timezone.localdate():
+            raise ValidationError(
+                _("The date must lie between the person's birth and today."), code="gang_since"
+            )
+
+
+@audited_service
+def gang_affiliation_set(
+    *,
+    actor: User,
+    case: Case,
+    gang_group: GangGroup | None,
+    gang_role: str = "",
+    gang_since: date | None = None,
+    attachment: str = "",
+) -> Person:
+    """Record the person's gang affiliation (group, role, since, degree of attachment) from
+    their case: what the target-group assessment evaluates. Audited on the case."""
+    if not may_act(actor, case, Actor.CASEWORKER):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    role = gang_role.strip()
+    _check_gang_affiliation(person, gang_group, role, gang_since, attachment or "")
+    before = snapshot(person, GANG_FIELDS)
+    person.gang_group = gang_group
+    person.gang_role = role
+    person.gang_since = gang_since
+    person.attachment = attachment or ""
+    person.updated_at = timezone.now()
+    person.save(update_fields=[*GANG_FIELDS, "updated_at"])
+    after = snapshot(person, GANG_FIELDS)
+    audit_case_change(
+        actor=actor,
+        action="person.gang_affiliation",
+        obj=person,
+        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+        case=case,
+    )
+    return person

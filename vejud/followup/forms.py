@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.assessments.models import MOTIVATION_LEVELS
 from vejud.core.forms import DateInput, DkfdsForm
 from vejud.followup.models import CHANGES, Progress, Review, RiskKind
 
@@ -18,13 +19,7 @@ EVIDENCE_FIELDS = {
     "lifestyle_changed": "lifestyle_evidence",
     "custody_behaviour": "custody_evidence",
 }
-MOTIVATION_CHOICES = [
-    (1, _("1 – very low")),
-    (2, "2"),
-    (3, "3"),
-    (4, "4"),
-    (5, _("5 – very high")),
-]
+MOTIVATION_CHOICES = MOTIVATION_LEVELS  # the scale with its anchors
 
 
 def _rating(change: str) -> forms.TypedChoiceField:

@@ -27,6 +27,8 @@ from vejud.api.schemas import (
     REFERENCE_PATTERN,
     AssessmentOut,
     CorrectionIn,
+    GangAffiliationIn,
+    GangOut,
     InstrumentKind,
     InstrumentVersionOut,
     MotivationDraftIn,
@@ -35,11 +37,13 @@ from vejud.api.schemas import (
     SuitabilityVersionOut,
     TargetGroupDraftIn,
     TargetGroupVersionOut,
+    gang_out,
 )
 from vejud.assessments import services
 from vejud.assessments.actions import (
     ASSESSMENT_CORRECT,
     ASSESSMENT_SIGN,
+    GANG_AFFILIATION,
     MOTIVATION_DRAFT,
     SUITABILITY_DRAFT,
     TARGET_GROUP_DRAFT,
@@ -52,6 +56,7 @@ from vejud.assessments.models import (
 )
 from vejud.cases.models import Case
 from vejud.offers.models import OfferType
+from vejud.people.models import GangGroup
 
 router = Router(tags=["assessments"])
 
@@ -190,6 +195,21 @@ def _blank(choice: str) -> Any:
     return prepare
 
 
+def _gang_fields(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The body as the service wants it: the group by its name on the reference list."""
+    group = None
+    if data["group"] is not None:
+        group = GangGroup.objects.filter(name=data["group"]).first()
+        if group is None:
+            raise ValidationError({"group": _("Unknown group.")}, code="gang_group")
+    return {
+        "gang_group": group,
+        "gang_role": data["role"],
+        "gang_since": data["since"],
+        "attachment": plain(data["attachment"]) or "",
+    }
+
+
 def _itself(instrument: Any) -> Any:
     """The signed or new version as it is (its schema reads the attributes)."""
     return instrument
@@ -259,5 +279,20 @@ register(
         "Start a correction of the newest signed version",
         "assessment_correct",
         target_type=InstrumentKind,
+    ),
+    Operation(
+        GANG_AFFILIATION,
+        "/gang-affiliation",
+        GangAffiliationIn,
+        GangOut,
+        gang_out,
+        "Record the person's gang affiliation",
+        "gang_affiliation_set",
+        status=200,
+        method="PUT",
+        prepare=_gang_fields,
+        description="Record or change the group, role, date and degree of attachment that the "
+        "target-group assessment evaluates (the case's gang part). The whole affiliation is "
+        "given: a field left out is cleared.",
     ),
 )

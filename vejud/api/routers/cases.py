@@ -18,6 +18,7 @@ from vejud.api.schemas import (
     CasePage,
     ErrorOut,
     ValidationErrorOut,
+    gang_out,
 )
 from vejud.cases.models import Case, JournalEntry
 from vejud.organisations.models import Unit
@@ -99,12 +100,7 @@ def _detail(access: CaseAccess) -> dict[str, Any]:
             "birth_date": person.birth_date,
         }
     if access.can_see(Part.GANG):
-        data["gang"] = {
-            "group": person.gang_group.name if person.gang_group else None,
-            "role": person.gang_role,
-            "since": person.gang_since,
-            "attachment": person.attachment or None,
-        }
+        data["gang"] = gang_out(person)
     if access.can_see(Part.THREATS):
         data["threats"] = person.threat_notes
     if access.can_see(Part.JOURNAL):

@@ -107,6 +107,7 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "period_from": timezone.localdate().isoformat(),
         "period_to": timezone.localdate().isoformat(),
     },
+    "gang_affiliation": lambda c: {"role": "", "attachment": "member"},
     "assessment_sign": lambda c: {},
     "assessment_correct": lambda c: {"reason": "A wrong rating."},
     "transfer_request": lambda c: {"to_unit": "test-unit-b", "handover_note": "Moves."},
