@@ -36,6 +36,9 @@ Rules (what the table encodes):
 - "training_teacher" (a session's attendance list, named by ``session_id``): 403 without the
   capability, then 404 for everyone but its teacher (member B) and the national contact
   point (``TEACHERS``).
+- "advice_request" (an advice request named by ``advice_id``: member A's, about unit A's
+  case, open): 403 for a role with none of the capabilities, then 404 for everyone but
+  member A, unit A's coordinator and the national contact point (``ADVICE_SEES``).
 - admin (namespace ``admin``): only the system administrator gets content; everyone
   else gets a redirect to a login page, 403, 404 or 405 — never a 200 except the admin
   login form — and no admin page, not even the sysadmin's, shows case content.
@@ -137,6 +140,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "subject_access": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
     # A hold on a person's anonymisation: the same managers.
     "hold_records": frozenset({"coordinator_a", "coordinator_b", "decision_maker", "head"}),
+    # Advice: units, DfK and institutions ask; the national contact point answers.
+    "ask_advice": UNIT_A | UNIT_B | {"custody"},
+    "give_advice": NATIONAL,
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset(
@@ -145,6 +151,7 @@ CASE_SCOPED = frozenset(
 RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit B)
 TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's registration
 TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
+ADVICE_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's advice request
 
 # Routes without a declared policy that are allowed anyway, with the reason.
 ALLOWLIST = {
@@ -231,6 +238,10 @@ def expect(
             return 403
         allowed = TRAINING_SEES if kind == "training_registration" else TEACHERS
         return ALLOW if role in allowed else 404
+    if kind == "advice_request":
+        if not any(can(role, c) for c in [capability, *policy.get("alternatives", [])]):
+            return 403
+        return ALLOW if role in ADVICE_SEES else 404
     if kind == "case":
         if capability == "view_cases":
             if not (can(role, "view_cases") or can(role, "break_glass")):
@@ -783,6 +794,22 @@ def _retention_hold(m: Matrix, role: str, variant: str) -> Any:
     )
 
 
+def _advice_request(m: Matrix) -> Any:
+    """Member A's open request about unit A's liberty case, with the instruments attached."""
+    if "advice" not in m.made:
+        from vejud.advice.services import advice_request_create
+
+        m.made["advice"] = advice_request_create(
+            actor=m.world.member_a,
+            unit=m.world.unit_a,
+            topic="motivation",
+            question="Is the motivation sufficient?",
+            case=m.cases["liberty"],
+            attach_instruments=True,
+        )
+    return m.made["advice"]
+
+
 # URL arguments other than reference/public_id, by name or by "route name:argument":
 # a real object of the right model (the requester's own where the route acts on the
 # user's own things). Extend when a route with a new argument appears.
@@ -809,6 +836,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "export_id": lambda m, role, v: _subject_access_export(m, role, v).pk,
     "privacy:subject_access_download:fmt": lambda m, role, v: "json",
     "hold_id": lambda m, role, v: _retention_hold(m, role, v).pk,
+    "advice_id": lambda m, role, v: _advice_request(m).pk,
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "vejud.auditor",
     "vejud.portal",
     "vejud.privacy",
+    "vejud.advice",
     "vejud.api",
     "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site

@@ -25,6 +25,7 @@ urlpatterns = [
     path("opgaver/", include("vejud.worklist.urls")),
     path("statistik/", include("vejud.statistics.urls")),
     path("uddannelse/", include("vejud.training.urls")),
+    path("raadgivning/", include("vejud.advice.urls")),
     path("personer/", include("vejud.cases.person_urls")),
     path("personer/", include("vejud.privacy.urls")),
     path("revision/", include("vejud.auditor.urls")),

@@ -99,6 +99,10 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"  # who is trained (analysts: counts only)
     SUBJECT_ACCESS = "subject_access"  # export everything held on a person (GDPR art. 15)
     HOLD_RECORDS = "hold_records"  # stop a person's anonymisation (legal hold, archive duty)
+    ASK_ADVICE = (
+        "ask_advice"  # ask the national contact point for advice (units, DfK, institutions)
+    )
+    GIVE_ADVICE = "give_advice"  # the national queue of advice requests
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -137,6 +141,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.HOLD_RECORDS: frozenset(
         {Role.UNIT_COORDINATOR, Role.NATIONAL_HEAD, Role.NATIONAL_DECISION_MAKER}
     ),
+    Capability.ASK_ADVICE: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF}),
+    Capability.GIVE_ADVICE: frozenset(NATIONAL_ROLES),
 }
 
 # Roles that reach case content (read, or break the glass). A membership with one of these is

@@ -176,8 +176,7 @@ class SuitabilityForm(DkfdsForm):
             self.fields[f"{criterion}_reasoning"] = forms.CharField(
                 label=str(getattr(reasoning, "verbose_name", "")).capitalize(),
                 required=False,
-                # Added after the mixin styled the fields: the design system's class here.
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.order_fields(
             [

@@ -85,6 +85,8 @@ class AccessLog(models.Model):
     part = models.CharField(max_length=40)
     channel = models.CharField(max_length=20, default="web")
     break_glass = models.BooleanField(default=False)
+    # A view by an adviser of the national contact point through an advice request.
+    advice = models.BooleanField(default=False, db_default=False)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

@@ -282,8 +282,10 @@ def log_access(
     channel: str = "web",
     break_glass: bool = False,
     reason: str = "",
+    advice: bool = False,
 ) -> None:
-    """Write one access-log record for a view of a person's data."""
+    """Write one access-log record for a view of a person's data (``advice``: by an adviser
+    through an advice request)."""
     log_access_many(
         user=user,
         part=part,
@@ -291,6 +293,7 @@ def log_access(
         request=request,
         channel=channel,
         reason=reason,
+        advice=advice,
     )
 
 
@@ -302,9 +305,11 @@ def log_access_many(
     request: HttpRequest | None = None,
     channel: str = "web",
     reason: str = "",
+    advice: bool = False,
 ) -> None:
     """Write one access-log record per ``(person_id, case_id, break_glass)`` in one query."""
     shared = {
+        "advice": advice,
         "user_id": user.pk,
         "part": part,
         "channel": channel,

@@ -11,7 +11,9 @@ without anyone remembering to add it. What is left out is named here with its re
   security measures (who looked is in the access log, which is in the export);
 - a "possible existing person" match: it concerns whether two records are one person, and
   may name someone else;
-- the exports themselves.
+- the exports themselves;
+- the national contact point's internal notes on an advice request (deliberation between
+  advisers, never shown outside it; the question, the thread and the answer are in).
 
 Free text that may name others or endanger the person (threat notes, journal notes, risk
 events) is listed as a candidate for withholding; the coordinator decides each and the
@@ -45,6 +47,7 @@ EXCLUDED_MODELS = frozenset(
         "privacy.subjectaccessexport",
         "privacy.retentionhold",
         "privacy.anonymisation",
+        "advice.advicenote",
     }
 )
 # Rows whose free text may name others or endanger the person.

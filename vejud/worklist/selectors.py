@@ -19,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vejud.access.advice import gives_advice, requests_visible_to, unit_requests
 from vejud.access.cases import barred_persons
 from vejud.access.casework import (
     acts_nationally,
@@ -37,6 +39,9 @@ from vejud.access.casework import (
 from vejud.access.rules import Capability, has_capability
 from vejud.access.transfers import awaiting_answer
 from vejud.accounts.models import User
+from vejud.advice.models import AdviceRequest, AdviceStatus
+from vejud.advice.selectors import overdue as advice_overdue
+from vejud.advice.states import OPEN
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -66,6 +71,10 @@ class TaskKind:
     RELEASE_PLAN = "release_plan"
     GRANT_AWAITING = "grant_awaiting"
     GRANT_INFORMATION = "grant_information"
+    ADVICE_ANSWERED = "advice_answered"
+    ADVICE_WAITING = "advice_waiting"
+    ADVICE_NEW = "advice_new"
+    ADVICE_OVERDUE = "advice_overdue"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -82,6 +91,10 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.RELEASE_PLAN: _("Release plan: items missing"),
     TaskKind.GRANT_AWAITING: _("Grant application awaiting decision"),
     TaskKind.GRANT_INFORMATION: _("The pool asks for information on a grant application"),
+    TaskKind.ADVICE_ANSWERED: _("New answer from the national contact point"),
+    TaskKind.ADVICE_WAITING: _("The national contact point asks your unit"),
+    TaskKind.ADVICE_NEW: _("New advice request"),
+    TaskKind.ADVICE_OVERDUE: _("Advice request past its target"),
 }
 SOON = timedelta(days=14)
 
@@ -100,6 +113,8 @@ class Task:
     overdue: bool
     application_id: int | None = None  # a grant application to open instead of the case
     detail: str = ""  # which one, where a case can have several of the kind
+    href: str = ""  # a page to open instead of the case (an advice request)
+    status_text: str = ""  # the status of that, instead of the case's
 
     @property
     def label(self) -> Promise:
@@ -107,7 +122,7 @@ class Task:
 
     @property
     def status_label(self) -> str:
-        return str(CaseStatus(self.status).label)
+        return self.status_text or str(CaseStatus(self.status).label)
 
 
 def _signed(model: Any) -> Any:
@@ -175,7 +190,50 @@ def tasks_for(user: User) -> list[Task]:
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
     tasks += _course_tasks(user, mine, today)
     tasks += _grant_tasks(user, mine, today)
+    tasks += _advice_tasks(user)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
+    return tasks
+
+
+def _advice_task(kind: str, advice: AdviceRequest, *, overdue: bool = False) -> Task:
+    return Task(
+        kind,
+        advice.case.reference
+        if advice.case
+        else gettext("Request %(number)s") % {"number": advice.pk},
+        "",
+        None,
+        overdue,
+        detail=str(advice.get_topic_display()),
+        href=reverse("advice:detail", kwargs={"advice_id": advice.pk}),
+        status_text=str(advice.get_status_display()),
+    )
+
+
+def _advice_tasks(user: User) -> list[Task]:
+    """The unit's answered requests and questions from the advisers; the advisers' new and
+    overdue requests (targets ``VEJUD_ADVICE_*``, in working hours)."""
+    tasks: list[Task] = []
+    waiting: dict[str, str] = {
+        AdviceStatus.ANSWERED: TaskKind.ADVICE_ANSWERED,
+        AdviceStatus.WAITING: TaskKind.ADVICE_WAITING,
+    }
+    for advice in (
+        unit_requests(user).filter(status__in=sorted(waiting)).select_related("case")
+        .order_by("created_at", "id")[:TASK_LIMIT]
+    ):  # fmt: skip
+        tasks.append(_advice_task(waiting[advice.status], advice))
+    if not gives_advice(user):
+        return tasks
+    now = timezone.now()
+    for advice in (
+        requests_visible_to(user).filter(status__in=sorted(OPEN), answered_at__isnull=True)
+        .select_related("case").order_by("created_at", "id")[:TASK_LIMIT]
+    ):  # fmt: skip
+        late = advice_overdue(advice, now)
+        if late or advice.status == AdviceStatus.NEW:
+            kind = TaskKind.ADVICE_OVERDUE if late else TaskKind.ADVICE_NEW
+            tasks.append(_advice_task(kind, advice, overdue=late))
     return tasks
 
 
