@@ -11,8 +11,20 @@ from vejud.audit.guard import guarded
 from vejud.people.models import Person
 
 
+class PersonRecord(models.Model):
+    """A data-protection record about one person (never shown in the person's export)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk} (person {self.person_id})"
+
+
 @guarded
-class SubjectAccessExport(models.Model):
+class SubjectAccessExport(PersonRecord):
     """One export of everything held on a person, with the parts withheld and why.
 
     The export's content is built again from the records on each download (never stored), so
@@ -20,7 +32,6 @@ class SubjectAccessExport(models.Model):
     lists ``{"item": key, "label": text, "reason": text}`` for each part kept back.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -32,23 +43,18 @@ class SubjectAccessExport(models.Model):
         verbose_name = _("subject-access export")
         verbose_name_plural = _("subject-access exports")
 
-    def __str__(self) -> str:
-        return f"Subject-access export {self.pk} of person {self.person_id}"
-
-
-class HoldKind(models.TextChoices):
-    LEGAL_HOLD = "legal_hold", _("Legal hold")
-    ARCHIVE = "archive", _("Archive duty")
-    COURT_CASE = "court_case", _("Open court case")
-    OTHER = "other", _("Other")
-
 
 @guarded
-class RetentionHold(models.Model):
+class RetentionHold(PersonRecord):
     """A hold that stops the person's anonymisation while it lasts: why, and who set it."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
+    class Kind(models.TextChoices):
+        LEGAL_HOLD = "legal_hold", _("Legal hold")
+        ARCHIVE = "archive", _("Archive duty")
+        COURT_CASE = "court_case", _("Open court case")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(_("set"), default=timezone.now)
@@ -63,12 +69,9 @@ class RetentionHold(models.Model):
         verbose_name_plural = _("retention holds")
         indexes = [models.Index(fields=["person", "lifted_at"], name="retention_hold_person")]
 
-    def __str__(self) -> str:
-        return f"Retention hold {self.pk} on person {self.person_id}"
-
 
 @guarded
-class Anonymisation(models.Model):
+class Anonymisation(PersonRecord):
     """That a person's records were anonymised, when and by which rule (no removed value)."""
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="+")
@@ -80,5 +83,5 @@ class Anonymisation(models.Model):
         verbose_name = _("anonymisation")
         verbose_name_plural = _("anonymisations")
 
-    def __str__(self) -> str:
-        return f"Anonymisation of person {self.person_id}"
+
+HoldKind = RetentionHold.Kind
