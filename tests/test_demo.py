@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -150,6 +151,21 @@ def test_second_run_adds_nothing_and_prints_the_logins_again(demo: str) -> None:
     assert before["Case"] == MIN_CASES + BULK
     assert "no demo cases added" in second
     assert SECRET_LINE.findall(demo) == SECRET_LINE.findall(second)
+
+
+def test_a_later_run_does_the_good_release_job(demo: str) -> None:
+    """Rough edge 1 (issue 14): the accepted release transfer waits for its day; a run of
+    ``seed-demo`` after it (as the daily job would) moves the case to liberty."""
+    waiting = Transfer.objects.select_related("case").get(track_changes_on__isnull=False)
+    assert waiting.case.track == Track.CUSTODY
+    day = waiting.track_changes_on
+    with transaction.atomic():
+        with time_machine.travel(timezone.make_aware(datetime(day.year, day.month, day.day, 9))):
+            later = seed(cases=MIN_CASES + BULK)
+        case = Case.objects.get(pk=waiting.case_id)
+        assert "Good release: 1 case(s) released" in later
+        assert (case.track, case.institution_id, case.release_on) == (Track.LIBERTY, None, day)
+        transaction.set_rollback(True)
 
 
 def test_prints_a_summary_and_the_showcase_cases(demo: str) -> None:

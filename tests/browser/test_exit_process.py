@@ -178,8 +178,9 @@ def assess_motivation(
     if fear:
         page.get_by_label(t("IV. The motivation is borne by fear")).check()
     page.get_by_role("group", name=t("Inner or outer motivation")).get_by_label(t(kind)).check()
+    # "2", or "1 – Very low: …" where the scale has an anchor.
     page.get_by_role("group", name=t("Overall motivation level")).get_by_label(
-        str(level), exact=True
+        re.compile(rf"^{level}( –|$)")
     ).check()
     page.get_by_label(t("Reasoning for the overall judgement")).fill("Judged in two talks.")
     page.get_by_role("button", name=t("Save draft")).click()

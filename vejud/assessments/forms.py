@@ -176,7 +176,8 @@ class SuitabilityForm(DkfdsForm):
             self.fields[f"{criterion}_reasoning"] = forms.CharField(
                 label=str(getattr(reasoning, "verbose_name", "")).capitalize(),
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                # Added after the mixin styled the fields: the design system's class here.
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
             )
         self.order_fields(
             [

@@ -33,7 +33,7 @@ from vejud.organisations.models import Unit
 from vejud.people.models import Person
 from vejud.privacy.services import retention_run
 from vejud.reference.services import reference_load
-from vejud.transfers.services import release_plans_run
+from vejud.transfers.services import release_plans_run, release_track_changes_run
 
 # How many persons past their retention date the demo's run of the job anonymises.
 RETENTION_DEMO_LIMIT = 10
@@ -85,6 +85,11 @@ def seed_demo(
         result.notes.append("Cases exist already: no demo cases added.")
         with transaction.atomic():  # a demo made before training gets its training data
             result.notes.extend(seed_training(staff, seed=seed))
+        # The good-release job, as the daily run would have done since the demo was made:
+        # cases released since move to their new track, plans now due are made.
+        moved, made = release_track_changes_run(), release_plans_run()
+        if moved or made:
+            result.notes.append(f"Good release: {moved} case(s) released, {made} plan(s) made.")
         return result
     seeder = Seeder(random.Random(seed), staff)
     showcase = seeder.showcase_specs()

@@ -1,0 +1,50 @@
+"""Every main page at 1280 px, 200 % zoom (640 CSS px), 375 px and 320 px (issue 14): the main
+menu is reachable (the desktop menu from 992 px, the "Menu" button below it) and the page never
+scrolls sideways (wide tables scroll in their own region). The pages are those the axe walk
+visits: each role's main menu and the pages it reaches from it, with the same data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+from test_axe import _data, _menu, _pages
+from vejud_browser import Session
+
+from vejud.testing import World
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1280, 640, 375, 320)
+# One role of each kind of work (the others see subsets of the same pages).
+ROLES = ("member_a", "coordinator_a", "head", "custody", "mentor", "analyst", "auditor")
+
+
+def test_every_main_page_fits_and_has_its_menu_at_every_width(
+    bworld: World, open_browser: Callable[..., Session]
+) -> None:
+    pages = _pages(_data(bworld))
+    wide: list[str] = []
+    checked = 0
+    for role in ROLES:
+        session = open_browser(bworld.users[role], language="da", start="/konto/profil/")
+        page, t = session.page, session.t
+        paths = list(dict.fromkeys([*_menu(session), *pages[role]]))
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            for path in paths:
+                response = page.goto(session.url(path))
+                assert response is not None and response.status == 200, (role, path)
+                checked += 1
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    wide.append(f"{role} {path} at {width} px: {scroll} px wide")
+                if width >= 992:
+                    expect(
+                        page.get_by_role("navigation", name=t("Main navigation"))
+                    ).to_be_visible()
+                else:
+                    expect(page.get_by_role("button", name=t("Menu"))).to_be_visible()
+    assert checked > 100
+    assert not wide, "\n".join(wide)
