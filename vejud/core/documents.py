@@ -1,7 +1,7 @@
 """Documents as PDF (decision letters, the exit agreement), downloaded by the user.
 
-A document is rendered (in Danish unless told otherwise) and turned into PDF by
-WeasyPrint with every external resource refused: a document can never read files or the
+A document is rendered (in Danish unless told otherwise) and turned into a tagged PDF
+(PDF/UA-1) by WeasyPrint with every external resource refused: a document can never read files or the
 network. It is downloaded as an attachment that no cache may keep.
 """
 
@@ -22,6 +22,18 @@ def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
 
 
+def html_pdf(html: str) -> bytes:
+    """Return ``html`` as a tagged, accessible PDF (PDF/UA-1: structure tree, language, title),
+    with every external resource refused."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    assert pdf is not None
+    return bytes(pdf)
+
+
 def document_pdf(
     template: str,
     context: Callable[[Subject], Mapping[str, Any]],
@@ -35,13 +47,9 @@ def document_pdf(
     out in it). A document handed to a person is in Danish whatever the user's language;
     pass ``language=translation.get_language()`` for one that follows the user.
     """
-    from weasyprint import HTML
-
     with translation.override(language):
         html = render_to_string(template, context(subject))
-    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return html_pdf(html)
 
 
 def file_download(body: bytes, filename: str, *, content_type: str) -> HttpResponse:

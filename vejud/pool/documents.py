@@ -15,6 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from vejud.core.documents import html_pdf
 from vejud.pool.models import Application, ApplicationStatus, BudgetYear
 from vejud.pool.selectors import YearOverview
 
@@ -36,19 +37,6 @@ OUTCOMES_DA = {
     ApplicationStatus.PARTLY_APPROVED: "Ansøgningen er imødekommet delvist.",
     ApplicationStatus.REFUSED: "Ansøgningen er afslået.",
 }
-
-
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Refuse every external resource: a document can never read files or the network."""
-    raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
 
 
 # --- The decision letter ------------------------------------------------------------------
@@ -76,7 +64,7 @@ def decision_letter_html(application: Application) -> str:
 
 def decision_letter_pdf(application: Application) -> bytes:
     """Return the decision letter as PDF bytes."""
-    return _pdf(decision_letter_html(application))
+    return html_pdf(decision_letter_html(application))
 
 
 def decision_letter_filename(application: Application) -> str:
@@ -105,7 +93,7 @@ def year_report_html(overview: YearOverview) -> str:
 
 def year_report_pdf(overview: YearOverview) -> bytes:
     """Return the year-end report as PDF bytes."""
-    return _pdf(year_report_html(overview))
+    return html_pdf(year_report_html(overview))
 
 
 def year_report_filename(year: BudgetYear) -> str:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from vejud.core.documents import html_pdf
 from vejud.training.models import Completion, Registration
 
 
@@ -61,14 +61,8 @@ def ics_filename(registration: Registration) -> str:
     return f"{slugify(registration.session.course.title) or 'uddannelse'}.ics"
 
 
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
-
-
 def certificate_pdf(completion: Completion) -> bytes:
     """Return the completion certificate as PDF bytes (in the active language)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "training/certificate.html",
         {
@@ -79,9 +73,7 @@ def certificate_pdf(completion: Completion) -> bytes:
             "printed_at": timezone.localtime(),
         },
     )
-    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return html_pdf(html)
 
 
 def certificate_filename(completion: Completion) -> str:
