@@ -1,8 +1,9 @@
 """Documents as PDF (decision letters, the exit agreement), downloaded by the user.
 
 A document is rendered (in Danish unless told otherwise) and turned into a tagged PDF
-(PDF/UA-1) by WeasyPrint with every external resource refused: a document can never read files or the
-network. It is downloaded as an attachment that no cache may keep.
+(PDF/UA-1) by WeasyPrint with every external resource refused: a document can never read
+files or the network (a refused resource is left out, as WeasyPrint leaves out one it cannot
+fetch). It is downloaded as an attachment that no cache may keep.
 """
 
 from __future__ import annotations
@@ -17,9 +18,18 @@ from django.utils import translation
 Subject = TypeVar("Subject")
 
 
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def deny_fetch(url: str, headers: Any = None) -> Any:
     """Refuse every external resource: a document can never read files or the network."""
     raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
+
+
+def _no_fetcher() -> Any:
+    """WeasyPrint's fetcher with ``fetch`` refusing everything (not fatal: left out)."""
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=())
+    fetcher.fetch = deny_fetch
+    return fetcher
 
 
 def html_pdf(html: str) -> bytes:
@@ -27,7 +37,7 @@ def html_pdf(html: str) -> bytes:
     with every external resource refused."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html, url_fetcher=_deny_fetch, base_url=None).write_pdf(
+    pdf = HTML(string=html, url_fetcher=_no_fetcher(), base_url=None).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     assert pdf is not None

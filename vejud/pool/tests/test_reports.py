@@ -176,6 +176,6 @@ def test_pdf_loads_nothing_from_outside(world, spent):
     from vejud.core import documents
 
     with pytest.raises(ValueError, match="disabled"):
-        documents._deny_fetch("file:///etc/passwd")
+        documents.deny_fetch("file:///etc/passwd")
     html = '<html lang="da"><title>x</title><img src="file:///etc/passwd"><p>ok</p></html>'
     assert documents.html_pdf(html).startswith(b"%PDF-")  # the image is refused, not read
