@@ -48,3 +48,21 @@ def test_every_main_page_fits_and_has_its_menu_at_every_width(
                     expect(page.get_by_role("button", name=t("Menu"))).to_be_visible()
     assert checked > 100
     assert not wide, "\n".join(wide)
+
+
+def test_the_printed_case_page_has_no_buttons_forms_or_menu(
+    bworld: World, open_browser: Callable[..., Session]
+) -> None:
+    data = _data(bworld)
+    session = open_browser(bworld.member_a, language="da", start=f"/sager/{data['case']}/")
+    page = session.page
+    assert page.locator("main form").count() > 0  # on screen there are forms and buttons
+    page.emulate_media(media="print")
+    visible = page.evaluate(
+        """() => [...document.querySelectorAll(
+                'main form, main button, main .button, header.header, footer.footer, .skipnav'
+            )].filter((e) => e.getClientRects().length > 0).map((e) => e.outerHTML.slice(0, 80))"""
+    )
+    assert visible == []
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator("main").inner_text().strip()

@@ -26,7 +26,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +57,24 @@ def outage_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def error_page(request: HttpRequest) -> HttpResponse:
+    """The 500 page with the menu in the user's language; if that cannot be rendered (the
+    failure is in the layout, the navigation or the database), the standalone page."""
+    try:
+        body = loader.render_to_string("500.html", request=request)
+    except Exception:
+        logger.exception("The 500 page with the menu failed; the standalone page is shown")
+        body = loader.render_to_string("500_standalone.html")
+    return HttpResponse(body, status=500)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: 503 when the uncaught exception is a database outage, else the 500 page."""
     exc = sys.exc_info()[1]
     if is_database_outage(exc):
         logger.warning("Database unavailable in %s %s: %s", request.method, request.path, exc)
         return outage_response(request)
-    return django_server_error(request)
+    return error_page(request)
 
 
 class CommittedSessionMiddleware(SessionMiddleware):

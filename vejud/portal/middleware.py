@@ -1,9 +1,12 @@
-"""vejud's own 404 page in every mode.
+"""vejud's own 404 and 500 pages in every mode.
 
 With DEBUG on (the demo), Django answers a 404 with its technical page, which lists every
-URL pattern of the site and ignores ``handler404``. This middleware answers such a page with
-``page_not_found`` instead, so "not yours" and "does not exist" look the same, and tell
-nothing more, in the demo as in production. The API keeps its JSON answers.
+URL pattern of the site and ignores ``handler404``, and an error with its technical 500 page
+(the code, the local variables, the settings). This middleware answers such pages with
+``page_not_found`` and the 500 page with the menu (``vejud.core.outage.error_page``) instead,
+so "not yours" and "does not exist" look the same, and an error shows nothing of the code or
+the data, in the demo as in production (the error is logged as always). The API keeps its
+JSON answers.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from vejud.core.outage import error_page
 from vejud.portal.views import page_not_found
 
 OWN_PAGE = "vejud_own_page"
@@ -32,4 +36,11 @@ class OwnNotFoundPageMiddleware:
             and not request.path.startswith("/api/")
         ):
             return page_not_found(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 500
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith("/api/")
+        ):
+            return error_page(request)
         return response

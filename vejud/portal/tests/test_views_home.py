@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from vejud.accounts.models import User
 from vejud.testing import verified_client
@@ -94,54 +96,63 @@ def test_403_page_uses_the_layout(world):
     assert "dkfds" in body
 
 
-def test_500_template_renders_without_context():
+def test_500_standalone_template_renders_without_context():
     from django.template import loader
 
-    body = loader.get_template("500.html").render({})
+    body = loader.get_template("500_standalone.html").render({})
     assert "Something went wrong" in body
 
 
-def test_healthz_answers_head(client, db):
-    assert client.head("/healthz").status_code == 200
+def _failing_request(world, language="da"):
+    """A signed-in request whose view failed: the handler's 500 page for it."""
+    from django.test import RequestFactory
+
+    from vejud.core.outage import server_error
+
+    request = RequestFactory().get("/sager/")
+    request.user = world.member_a
+    request.session = {}
+    request.LANGUAGE_CODE = language
+    with translation.override(language):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            return server_error(request)
 
 
-def test_htmx_keeps_no_page_snapshots_in_the_browser(world):
-    # Names and CPR numbers shown on request must not be cached in localStorage by htmx.
-    body = verified_client(world.member_a).get(reverse("cases:caseload")).content.decode()
-    assert '"historyCacheSize": 0' in body
-
-
-def test_ping_shows_the_users_own_name(world):
-    response = verified_client(world.member_a).get(reverse("portal:ping"))
-    assert response.status_code == 200
-    assert world.member_a.full_name in response.content.decode()
-
-
-def test_ping_sends_a_visitor_to_login(client, db):
-    response = client.get(reverse("portal:ping"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
-
-
-@pytest.mark.parametrize("path", ["/sager/EX-1999-99999/", "/no-such-page/", "/sager/x/y/z/"])
-def test_with_debug_on_a_404_is_vejuds_page_not_the_url_list(world, settings, path):
-    """The demo runs with DEBUG on: Django's technical 404 would list every URL pattern."""
-    settings.DEBUG = True
-    client = verified_client(world.member_a)
-    response = client.get(path)
+def test_the_500_page_has_the_menu_in_the_users_language(world):
+    response = _failing_request(world, "da")
     body = response.content.decode()
-    assert response.status_code == 404
-    assert "URLconf" not in body and "sager/<str:reference>" not in body
-    assert '<main id="main-content"' in body  # vejud's layout, with the menu
-    with_debug_off = verified_client(world.member_a)
-    settings.DEBUG = False
-    assert with_debug_off.get(path).status_code == 404
+    assert response.status_code == 500
+    assert "Der opstod en fejl" in body
+    assert 'class="navigation-menu' in body or "Hovednavigation" in body
+    english = _failing_request(world, "en").content.decode()
+    assert "Something went wrong" in english
 
 
-def test_with_debug_on_the_api_keeps_its_json_404(world, settings):
-    from vejud.testing.api import JsonApi
+def test_the_500_page_falls_back_when_the_layout_fails(world, monkeypatch):
+    from vejud.core import outage
 
-    settings.DEBUG = True
-    response = JsonApi(world.member_a, raise_errors=False).get("/api/v1/cases/EX-1999-99999")
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("application/json")
+    real = outage.loader.render_to_string
+
+    def broken(name, *args, **kwargs):
+        if name == "500.html":
+            raise RuntimeError("the layout is broken too")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(outage.loader, "render_to_string", broken)
+    response = _failing_request(world)
+    assert response.status_code == 500
+    assert "vejud" in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_error_shows_the_500_page_in_every_mode(world, debug):
+    client = verified_client(world.member_a)
+    client.raise_request_exception = False
+    with override_settings(DEBUG=debug, ROOT_URLCONF="vejud.portal.tests.urls_failing"):
+        response = client.get("/boom/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "secret local detail" not in body and "Traceback" not in body
+    assert "Something went wrong" in body or "Der opstod en fejl" in body
