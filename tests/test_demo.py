@@ -569,3 +569,24 @@ def test_the_demo_training_pages_show_the_data(demo: str) -> None:
     session_page = adviser.get(reverse("training:session", kwargs={"session_id": full.pk}))
     body = session_page.content.decode()
     assert "På venteliste" in body and "Tilbudt en plads" in body
+
+
+def test_advice_requests_in_every_state_across_units_with_response_times(demo: str) -> None:
+    from django.urls import reverse
+
+    from vejud.accounts.models import User
+    from vejud.advice.models import AdviceRequest, AdviceStatus
+    from vejud.advice.selectors import answer_hours, first_response_hours
+    from vejud.testing import verified_client
+
+    requests = list(AdviceRequest.objects.select_related("unit"))
+    assert {r.status for r in requests} == set(AdviceStatus.values)
+    assert len({r.unit_id for r in requests}) >= 4
+    assert any(r.case_id for r in requests) and any(r.case_id is None for r in requests)
+    urgent = next(r for r in requests if r.urgency == "urgent")
+    assert first_response_hours(urgent) is not None and first_response_hours(urgent) <= 1
+    assert all(answer_hours(r) is not None for r in requests if r.status == AdviceStatus.ANSWERED)
+    queue = verified_client(User.objects.get(email="adviser@demo.vejud.dk"))
+    assert "Svartider" in queue.get(reverse("advice:queue")).content.decode()
+    mine = verified_client(User.objects.get(email="member.koebenhavn@demo.vejud.dk"))
+    assert "Anmodning" in mine.get(reverse("advice:mine")).content.decode()

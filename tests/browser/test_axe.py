@@ -25,6 +25,7 @@ from playwright.sync_api import Locator, expect
 from vejud_browser import Session
 
 from vejud.accounts.models import AuthenticatorDevice, RoleGrant
+from vejud.advice.services import advice_answer, advice_request_create
 from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add
 from vejud.testing import PASSWORD, World, make_user
@@ -142,6 +143,22 @@ def _data(world: World) -> dict[str, Any]:
     )
     session = make_session(world, make_course(world), teachers=[world.member_b])
     register(actor=world.member_a, session=session)
+    advice = advice_request_create(
+        actor=world.member_a,
+        unit=world.unit_a,
+        topic="motivation",
+        question="Is the motivation sufficient?",
+        case=case,
+        attach_plan=True,
+        journal_entries=[entry],
+    )
+    advice_answer(
+        actor=world.adviser,
+        request=advice,
+        text="Yes.",
+        motivation="sufficient",
+        reasons="He keeps his appointments.",
+    )
     assert isinstance(entry, JournalEntry)
     return {
         "case": case.reference,
@@ -155,6 +172,7 @@ def _data(world: World) -> dict[str, Any]:
         "release": release.reference,
         "sensitive": sensitive.reference,
         "session": session.pk,
+        "advice": advice.pk,
     }
 
 
@@ -189,6 +207,9 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             "/konto/sessioner/",
             "/konto/api-noegler/",
             "/konto/api-noegler/ny/",
+            "/raadgivning/ny/",
+            f"/raadgivning/ny/?case={d['case']}",
+            f"/raadgivning/{d['advice']}/",
         ],
         "coordinator_a": [
             *casework,
@@ -197,7 +218,12 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             f"/personer/{d['person']}/indsigt/",
         ],
         "member_b": ["/konto/profil/", session, f"{session}fremmoede/"],
-        "adviser": [*casework, f"{session}fremmoede/"],
+        "adviser": [
+            *casework,
+            f"{session}fremmoede/",
+            f"/raadgivning/{d['advice']}/",
+            f"/raadgivning/{d['advice']}/sag/",
+        ],
         "decision_maker": [
             *casework,
             f"{grants}afgoer/",

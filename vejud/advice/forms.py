@@ -57,6 +57,7 @@ class RequestForm(DkfdsForm):
     def __init__(self, *args: Any, actor: User, case: Case | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = asker_units(actor)  # type: ignore[attr-defined]
+        self.fields["unit"].empty_label = None  # type: ignore[attr-defined]  # most ask for one unit
         if case is None:
             for name in (
                 "attach_instruments",
@@ -77,16 +78,19 @@ class RequestForm(DkfdsForm):
 
 
 class MessageForm(DkfdsForm):
+    prefix = "message"  # the advisers' page holds three text fields
     text = forms.CharField(label=_("Message"), widget=TextBox(4), max_length=10000)
 
 
 class NoteForm(DkfdsForm):
+    prefix = "note"
     text = forms.CharField(
         label=_("Internal note (advisers only)"), widget=TextBox(3), max_length=10000
     )
 
 
 class AnswerForm(DkfdsForm):
+    prefix = "answer"
     text = forms.CharField(label=_("Answer"), widget=TextBox(6), max_length=20000)
     motivation = forms.ChoiceField(
         label=_("Recommendation on motivation"),

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError
 from vejud.api.auth import BearerAuth, api_user, schema_access
 from vejud.api.conflicts import open_case_conflict
 from vejud.api.links import with_links
+from vejud.api.routers.advice import router as advice_router
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.course import router as course_router
@@ -76,6 +77,7 @@ api.add_router("", followup_router)
 api.add_router("", transfers_router)
 api.add_router("", pool_router)
 api.add_router("", training_router)
+api.add_router("", advice_router)
 
 
 @api.exception_handler(AuthenticationError)

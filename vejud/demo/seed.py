@@ -16,6 +16,7 @@ from vejud.assessments.models import CriteriaVersion, MotivationFactor, Programm
 from vejud.assessments.reference import load_assessment_reference
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case
+from vejud.demo.advice import seed_advice
 from vejud.demo.bulk import bulk_seed
 from vejud.demo.showcase import (
     MIN_CASES,
@@ -85,6 +86,7 @@ def seed_demo(
         result.notes.append("Cases exist already: no demo cases added.")
         with transaction.atomic():  # a demo made before training gets its training data
             result.notes.extend(seed_training(staff, seed=seed))
+            result.notes.extend(seed_advice(staff))
         # The good-release job, as the daily run would have done since the demo was made:
         # cases released since move to their new track, plans now due are made.
         moved, made = release_track_changes_run(), release_plans_run()
@@ -100,6 +102,7 @@ def seed_demo(
         access_notes = seeder.add_access_features()
         pool_notes = seed_pool(seeder, showcase)
         pool_notes += seed_training(staff, seed=seed)
+        pool_notes += seed_advice(staff)
     # Committed in batches: a failure part-way leaves the cases written so far.
     bulk_seed(
         cases=max(0, cases - MIN_CASES),

@@ -79,7 +79,7 @@ def test_unit_a_s_request_is_invisible_to_unit_b(asked):
     for who in ("member_b", "coordinator_b", "custody"):
         client = verified_client(getattr(world, who))
         assert client.get(_url("detail", advice)).status_code == 404
-        assert client.post(_url("message", advice), {"text": "Hello?"}).status_code == 404
+        assert client.post(_url("message", advice), {"message-text": "Hello?"}).status_code == 404
         assert f"Request {advice.pk}" not in client.get(_url("mine")).content.decode()
     for who in ("analyst", "mentor", "sysadmin", "auditor"):
         assert verified_client(getattr(world, who)).get(_url("detail", advice)).status_code == 403
@@ -97,7 +97,8 @@ def test_internal_notes_never_reach_the_unit(asked):
     )
     assert "Sufficient." in case_page.content.decode() and NOTE not in case_page.content.decode()
     assert (
-        verified_client(world.member_a).post(_url("note", advice), {"text": "x"}).status_code == 403
+        verified_client(world.member_a).post(_url("note", advice), {"note-text": "x"}).status_code
+        == 403
     )
 
 
@@ -184,11 +185,9 @@ def test_a_request_walks_from_the_unit_to_the_answer_and_back_on_the_pages(world
     advice = AdviceRequest.objects.get()
     adviser = verified_client(world.adviser)
     adviser.post(_url("assign", advice), {"adviser": world.adviser.pk})
-    adviser.post(_url("message", advice), {"text": "Which municipality?"})
-    client.post(_url("message", advice), {"text": "Aarhus."})
-    adviser.post(
-        _url("answer", advice), {"text": "Yes.", "motivation": "", "suitability": "", "reasons": ""}
-    )
+    adviser.post(_url("message", advice), {"message-text": "Which municipality?"})
+    client.post(_url("message", advice), {"message-text": "Aarhus."})
+    adviser.post(_url("answer", advice), {"answer-text": "Yes."})
     advice.refresh_from_db()
     assert advice.status == AdviceStatus.ANSWERED and advice.assigned_to == world.adviser
     client.post(_url("close", advice), {"confirm": "True"})

@@ -1,0 +1,240 @@
+"""Advice through the API (issue 15), under /advice/: the unit's requests and the national
+queue, a request with its thread (the advisers' internal notes for the advisers only), asking,
+messages, the answer, internal notes and closing.
+
+Same services and rules as the pages (``vejud.advice.views``): a request is opened by
+``AdviceGate`` (403 without a role that asks or gives advice, 404 alike for a request that does
+not exist and one that is not the caller's), before the body is read; an adviser's read of a
+request about a case is in the access log marked advice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from vejud.access.advice import gives_advice, log_advice_access, request_for
+from vejud.access.cases import get_case_for
+from vejud.access.rules import Capability, require, scope_for
+from vejud.accounts.models import User
+from vejud.advice import selectors
+from vejud.advice.models import AdviceRequest
+from vejud.advice.services import (
+    advice_answer,
+    advice_close,
+    advice_message_add,
+    advice_note_add,
+    advice_request_create,
+)
+from vejud.api.auth import POLICY_KEY, api_user
+from vejud.api.gates import CapabilityGate
+from vejud.api.routers.course import field_error
+from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.schemas import ID_MAX, ErrorOut
+from vejud.api.schemas_advice import (
+    AdviceAnswerIn,
+    AdviceRequestIn,
+    AdviceRequestListOut,
+    AdviceTextIn,
+    AdviceThreadOut,
+)
+from vejud.cases.models import JournalEntry
+from vejud.organisations.models import Unit
+
+router = Router(tags=["advice"])
+_OBJECT_ATTR = "vejud_advice_request"
+AdvicePath = Path(..., ge=1, le=ID_MAX)
+
+
+class AdviceGate(CapabilityGate):
+    """ASK_ADVICE (or ``alternatives``; 403 without), then the request named by ``advice_id``
+    must be one the caller sees (404), as the pages' ``vejud.access.advice`` gates."""
+
+    def __init__(self, capability: Capability, *alternatives: Capability) -> None:
+        super().__init__(capability)
+        self.alternatives = alternatives
+
+    def check(self, request: HttpRequest, user: User) -> None:
+        if not any(scope_for(user).has(c) for c in self.alternatives):
+            require(user, self.capability)
+        match = request.resolver_match
+        raw = match.kwargs.get("advice_id") if match is not None else None
+        if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
+            setattr(request, _OBJECT_ATTR, request_for(user, int(raw)))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        kind = {"kind": "advice_request", "capability": self.capability.value}
+        return {POLICY_KEY: {**kind, "alternatives": [c.value for c in self.alternatives]}}
+
+
+ASKS = CapabilityGate(Capability.ASK_ADVICE)
+QUEUE = CapabilityGate(Capability.GIVE_ADVICE)
+EITHER_SIDE = AdviceGate(Capability.ASK_ADVICE, Capability.GIVE_ADVICE)
+ADVISERS = AdviceGate(Capability.GIVE_ADVICE)
+
+
+def _opened(request: HttpRequest) -> AdviceRequest:
+    found = getattr(request, _OBJECT_ATTR, None)
+    if not isinstance(found, AdviceRequest):
+        raise Http404
+    return found
+
+
+def _out(advice: AdviceRequest) -> dict[str, Any]:
+    return {
+        **{f: getattr(advice, f) for f in ("id", "unit", "topic", "urgency", "status", "question")},
+        "case_reference": advice.case.reference if advice.case else None,
+        **{
+            f: getattr(advice, f)
+            for f in ("access_until", "created_at", "first_response_at", "answered_at")
+        },
+    }
+
+
+@router.get(
+    "/advice/requests",
+    auth=ASKS.auth,
+    openapi_extra=ASKS.policy,
+    response={200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="advice_requests",
+    summary="List your unit's advice requests",
+)
+def requests(request: HttpRequest) -> Any:
+    """The caller's own requests; a coordinator's unit's."""
+    return {"items": [_out(a) for a in selectors.my_requests(api_user(request))]}
+
+
+@router.get(
+    "/advice/queue",
+    auth=QUEUE.auth,
+    openapi_extra=QUEUE.policy,
+    response={200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
+    operation_id="advice_queue",
+    summary="List the national queue of open advice requests",
+)
+def queue(request: HttpRequest) -> Any:
+    """Open requests, oldest first."""
+    return {"items": [_out(a) for a in selectors.queue(api_user(request))]}
+
+
+def _thread(request: HttpRequest, advice: AdviceRequest) -> dict[str, Any]:
+    user = api_user(request)
+    out: dict[str, Any] = {**_out(advice), "messages": selectors.thread(advice)}
+    if gives_advice(user):
+        out["internal_notes"] = selectors.internal_notes(advice)
+    return out
+
+
+@router.get(
+    "/advice/requests/{advice_id}",
+    auth=EITHER_SIDE.auth,
+    openapi_extra=EITHER_SIDE.policy,
+    response={200: AdviceThreadOut, **READ_ERRORS},
+    operation_id="advice_request",
+    summary="Show an advice request and its thread",
+)
+def request_detail(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+    """The request and its thread; for the advisers also their internal notes."""
+    advice = _opened(request)
+    log_advice_access(
+        user=api_user(request), request=advice, part="request", http_request=request, channel="api"
+    )
+    return _thread(request, advice)
+
+
+def _case_and_entries(user: User, payload: AdviceRequestIn) -> dict[str, Any]:
+    if payload.case_reference is None:
+        return {}
+    case = get_case_for(user, payload.case_reference).case
+    entries = list(JournalEntry.objects.filter(case=case, pk__in=payload.journal_entry_ids))
+    if len(entries) != len(set(payload.journal_entry_ids)):
+        raise field_error("journal_entry_ids", _("Pick journal notes of this case only."))
+    return {"case": case, "journal_entries": entries}
+
+
+@router.post(
+    "/advice/requests",
+    auth=ASKS.auth,
+    openapi_extra=ASKS.policy,
+    response={201: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_request_new",
+    summary="Ask the national contact point",
+)
+def request_new(request: HttpRequest, payload: AdviceRequestIn) -> Status[Any]:
+    """A general question (a CPR number in it is refused, 422) or about a case you work on."""
+    user = api_user(request)
+    unit = Unit.objects.filter(code=payload.unit_code).first()
+    if unit is None:
+        raise field_error("unit_code", _("You ask only on behalf of your own unit."))
+    fields = payload.model_dump(exclude={"unit_code", "case_reference", "journal_entry_ids"})
+    advice = advice_request_create(
+        actor=user, unit=unit, **fields, **_case_and_entries(user, payload)
+    )
+    return Status(201, _thread(request, advice))
+
+
+def _write(request: HttpRequest, action: Any, **fields: Any) -> Any:
+    advice = _opened(request)
+    action(actor=api_user(request), request=advice, **fields)
+    return _thread(request, request_for(api_user(request), advice.pk))
+
+
+@router.post(
+    "/advice/requests/{advice_id}/messages",
+    auth=EITHER_SIDE.auth,
+    openapi_extra=EITHER_SIDE.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_message",
+    summary="Add a message to the thread",
+)
+def message(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
+    """The unit's follow-up, or an adviser's question to the unit."""
+    return _write(request, advice_message_add, text=payload.text)
+
+
+@router.post(
+    "/advice/requests/{advice_id}/answer",
+    auth=ADVISERS.auth,
+    openapi_extra=ADVISERS.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_answer",
+    summary="Answer an advice request",
+)
+def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = AdvicePath) -> Any:
+    """The answer, optionally with a recommendation on motivation and suitability (reasons)."""
+    fields = {
+        **payload.model_dump(),
+        "motivation": payload.motivation or "",
+        "suitability": payload.suitability or "",
+    }
+    return _write(request, advice_answer, **fields)
+
+
+@router.post(
+    "/advice/requests/{advice_id}/notes",
+    auth=ADVISERS.auth,
+    openapi_extra=ADVISERS.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_note",
+    summary="Add an internal note between advisers",
+)
+def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
+    """Never shown to the unit."""
+    return _write(request, advice_note_add, text=payload.text)
+
+
+@router.post(
+    "/advice/requests/{advice_id}/close",
+    auth=EITHER_SIDE.auth,
+    openapi_extra=EITHER_SIDE.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_close",
+    summary="Close an advice request (the advisers' access to the case ends)",
+)
+def close(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+    """The unit or an adviser closes the request."""
+    return _write(request, advice_close)
