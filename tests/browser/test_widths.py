@@ -66,3 +66,28 @@ def test_the_printed_case_page_has_no_buttons_forms_or_menu(
     assert visible == []
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.locator("main").inner_text().strip()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_case_page_areas_are_reached_by_its_in_page_navigation(
+    bworld: World, open_browser: Callable[..., Session], width: int
+) -> None:
+    data = _data(bworld)
+    session = open_browser(bworld.member_a, language="da", start=f"/sager/{data['case']}/")
+    page = session.page
+    page.set_viewport_size({"width": width, "height": 800})
+    nav = page.get_by_role("navigation", name=session.t("On this page"))
+    links = nav.get_by_role("link")
+    hrefs = links.evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+    # The person, the case, the process, the course, follow-up, transfers, grants, journal...
+    assert {"#person-heading", "#process", "#course", "#followup", "#journal"} <= set(hrefs)
+    for href in hrefs:
+        nav.locator(f'a[href="{href}"]').click()
+        expect(page).to_have_url(session.url(f"/sager/{data['case']}/{href}"))
+        target = page.locator(href)
+        expect(target).to_be_in_viewport()
+        page.evaluate("window.scrollTo(0, 0)")
+    # The stages of the exit process say which is done, current and later, visibly.
+    stages = page.locator("ol.step-indicator")
+    expect(stages.locator("li.current")).to_have_count(1)
+    expect(stages).to_contain_text(session.t("Done"))

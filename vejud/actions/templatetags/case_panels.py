@@ -1,11 +1,14 @@
-"""``{% case_panels access %}``: every registered panel of the case page, in order;
+"""``{% case_panels access %}``: every registered panel of the case page, in order (their
+sections' ids and headings in ``panel_anchors`` for the in-page navigation);
 ``{% possible_action name case as x %}``: whether a declared case action is possible now."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from vejud.actions.declare import REGISTRY
@@ -25,7 +28,18 @@ def case_panels(context: Any, access: Any) -> SafeString:
             values.setdefault("csrf_token", context["csrf_token"])
         page = context.template.engine.get_template(panel.template)
         parts.append(page.render(context.new(values)))
+    context["panel_anchors"] = [found for part in parts if (found := _anchor(part))]
     return mark_safe("".join(parts))  # noqa: S308 - each part is an autoescaped template
+
+
+SECTION = re.compile(r'<section id="([\w-]+)"[^>]*>\s*<h2[^>]*>(.*?)</h2>', re.S)
+
+
+def _anchor(html: str) -> tuple[str, str] | None:
+    """The id and heading of a rendered panel's section, for the page's in-page navigation
+    (an empty panel has none)."""
+    found = SECTION.search(html)
+    return (found[1], strip_tags(found[2]).strip()) if found else None
 
 
 @register.simple_tag(takes_context=True)
