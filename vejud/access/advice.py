@@ -220,7 +220,8 @@ def _request_gate(
     return decorator
 
 
-def _unit_request_for(user: User, advice_id: int) -> AdviceRequest:
+def unit_request_for(user: User, advice_id: int) -> AdviceRequest:
+    """Fetch a request of the user's own side (the asking unit), or 404."""
     found = unit_requests(user).filter(pk=advice_id).select_related("case").first()
     if found is None:
         raise Http404
@@ -231,4 +232,4 @@ def _unit_request_for(user: User, advice_id: int) -> AdviceRequest:
 # assignment, the attached parts); the asking unit only (its access period).
 advice_view = _request_gate(request_for, Capability.ASK_ADVICE, Capability.GIVE_ADVICE)
 adviser_view = _request_gate(request_for, Capability.GIVE_ADVICE)
-asker_view = _request_gate(_unit_request_for, Capability.ASK_ADVICE)
+asker_view = _request_gate(unit_request_for, Capability.ASK_ADVICE)

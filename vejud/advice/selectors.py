@@ -100,6 +100,40 @@ def attached(access: AdviceAccess) -> dict[str, Any]:
     return parts
 
 
+def attached_out(access: AdviceAccess) -> dict[str, Any]:
+    """The attached parts as plain values (the API): a part not attached is None."""
+    found = attached(access)
+    request = access.request
+    assert request.case is not None and request.access_until is not None
+    instruments = found.get("instruments")
+    return {
+        "case_reference": request.case.reference,
+        "access_until": request.access_until,
+        "instruments": None
+        if instruments is None
+        else [
+            {"kind": str(name), "signed_at": i.signed_at, "reasoning": i.reasoning}
+            for name, i in instruments
+            if i is not None
+        ],
+        "plan": None
+        if "goals" not in found
+        else [
+            {
+                "life_area": g.life_area,
+                "goal": g.goal,
+                "actions": [
+                    {"description": a.description, "status": a.status, "deadline": a.deadline}
+                    for a in g.actions.all()
+                ],
+            }
+            for g in found["goals"]
+        ],
+        "followup": found.get("reviews"),
+        "journal": found.get("journal"),
+    }
+
+
 # --- Response times ------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ datetimes. The advisers' internal notes are a field only the advisers' answer ca
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
@@ -88,3 +88,53 @@ class AdviceRequestListOut(Schema):
 class AdviceThreadOut(AdviceRequestOut):
     messages: list[AdviceMessageOut]
     internal_notes: list[AdviceNoteOut] | None = None
+
+
+class AdviceAssignIn(StrictBody):
+    adviser_id: Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+class AdviceAccessIn(StrictBody):
+    """Days from now the advisers see the attached parts; 0 ends the access now."""
+
+    days: Annotated[int, Field(ge=0, le=365)]
+
+
+class AdviceInstrumentOut(Schema):
+    kind: str
+    signed_at: datetime | None
+    reasoning: str
+
+
+class AdviceActionOut(Schema):
+    description: str
+    status: str
+    deadline: date
+
+
+class AdviceGoalOut(Schema):
+    life_area: str
+    goal: str
+    actions: list[AdviceActionOut]
+
+
+class AdviceReviewOut(Schema):
+    reviewed_on: date
+    motivation_level: int
+    note: str
+
+
+class AdviceJournalOut(Schema):
+    created_at: datetime
+    text: str
+
+
+class AdvicePartsOut(Schema):
+    """Only what the unit attached: the other lists are null."""
+
+    case_reference: str
+    access_until: datetime
+    instruments: list[AdviceInstrumentOut] | None = None
+    plan: list[AdviceGoalOut] | None = None
+    followup: list[AdviceReviewOut] | None = None
+    journal: list[AdviceJournalOut] | None = None

@@ -84,3 +84,30 @@ def test_asking_answering_and_closing_through_the_api(world):
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
     assert member.post(f"{BASE}/requests/{pk}/close").json()["status"] == "closed"
     assert AdviceRequest.objects.get(pk=pk).status == AdviceStatus.CLOSED
+
+
+def test_the_api_gives_the_adviser_exactly_the_attached_parts_until_the_unit_ends_it(asked):
+    world, case, advice = asked
+    adviser = JsonApi(world.adviser)
+    parts = adviser.get(f"{BASE}/requests/{advice.pk}/parts").json()
+    assert parts["case_reference"] == case.reference
+    assert [j["text"] for j in parts["journal"]] == ["Attached note: meets his mentor weekly."]
+    assert parts["plan"] is None and parts["followup"] is None and parts["instruments"] == []
+    assert JsonApi(world.member_a).get(f"{BASE}/requests/{advice.pk}/parts").status_code == 403
+    assert adviser.post(f"{BASE}/requests/{advice.pk}/access", {"days": 30}).status_code == 403
+    assert (
+        JsonApi(world.member_b).post(f"{BASE}/requests/{advice.pk}/access", {"days": 0}).status_code
+        == 404
+    )
+    ended = JsonApi(world.member_a).post(f"{BASE}/requests/{advice.pk}/access", {"days": 0})
+    assert ended.status_code == 200
+    assert adviser.get(f"{BASE}/requests/{advice.pk}/parts").status_code == 404
+
+
+def test_assigning_through_the_api(asked):
+    world, _case, advice = asked
+    head = JsonApi(world.head)
+    refused = head.post(f"{BASE}/requests/{advice.pk}/assign", {"adviser_id": world.member_a.pk})
+    assert refused.status_code == 422
+    done = head.post(f"{BASE}/requests/{advice.pk}/assign", {"adviser_id": world.adviser.pk})
+    assert done.status_code == 200 and done.json()["status"] == "assigned"

@@ -10,20 +10,32 @@ request about a case is in the access log marked advice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from vejud.access.advice import gives_advice, log_advice_access, request_for
+from vejud.access.advice import (
+    advice_access,
+    advisers,
+    gives_advice,
+    log_advice_access,
+    request_for,
+    unit_request_for,
+)
 from vejud.access.cases import get_case_for
 from vejud.access.rules import Capability, require, scope_for
 from vejud.accounts.models import User
 from vejud.advice import selectors
 from vejud.advice.models import AdviceRequest
 from vejud.advice.services import (
+    advice_access_set,
     advice_answer,
+    advice_assign,
     advice_close,
     advice_message_add,
     advice_note_add,
@@ -35,7 +47,10 @@ from vejud.api.routers.course import field_error
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ID_MAX, ErrorOut
 from vejud.api.schemas_advice import (
+    AdviceAccessIn,
     AdviceAnswerIn,
+    AdviceAssignIn,
+    AdvicePartsOut,
     AdviceRequestIn,
     AdviceRequestListOut,
     AdviceTextIn,
@@ -53,9 +68,15 @@ class AdviceGate(CapabilityGate):
     """ASK_ADVICE (or ``alternatives``; 403 without), then the request named by ``advice_id``
     must be one the caller sees (404), as the pages' ``vejud.access.advice`` gates."""
 
-    def __init__(self, capability: Capability, *alternatives: Capability) -> None:
+    def __init__(
+        self,
+        capability: Capability,
+        *alternatives: Capability,
+        fetch: Callable[[User, int], AdviceRequest] = request_for,
+    ) -> None:
         super().__init__(capability)
         self.alternatives = alternatives
+        self.fetch = fetch
 
     def check(self, request: HttpRequest, user: User) -> None:
         if not any(scope_for(user).has(c) for c in self.alternatives):
@@ -63,7 +84,7 @@ class AdviceGate(CapabilityGate):
         match = request.resolver_match
         raw = match.kwargs.get("advice_id") if match is not None else None
         if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
-            setattr(request, _OBJECT_ATTR, request_for(user, int(raw)))
+            setattr(request, _OBJECT_ATTR, self.fetch(user, int(raw)))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -75,6 +96,7 @@ ASKS = CapabilityGate(Capability.ASK_ADVICE)
 QUEUE = CapabilityGate(Capability.GIVE_ADVICE)
 EITHER_SIDE = AdviceGate(Capability.ASK_ADVICE, Capability.GIVE_ADVICE)
 ADVISERS = AdviceGate(Capability.GIVE_ADVICE)
+ASKING_UNIT = AdviceGate(Capability.ASK_ADVICE, fetch=unit_request_for)
 
 
 def _opened(request: HttpRequest) -> AdviceRequest:
@@ -238,3 +260,61 @@ def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePat
 def close(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
     """The unit or an adviser closes the request."""
     return _write(request, advice_close)
+
+
+@router.post(
+    "/advice/requests/{advice_id}/assign",
+    auth=ADVISERS.auth,
+    openapi_extra=ADVISERS.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_assign",
+    summary="Assign an advice request to an adviser",
+)
+def assign(request: HttpRequest, payload: AdviceAssignIn, advice_id: int = AdvicePath) -> Any:
+    """Assign or reassign the request to an adviser of the national contact point."""
+    adviser = advisers().filter(pk=payload.adviser_id).first()
+    if adviser is None:
+        raise field_error("adviser_id", _("Choose an adviser of the national contact point."))
+    return _write(request, advice_assign, adviser=adviser)
+
+
+def _set_access(*, actor: User, request: AdviceRequest, days: int) -> None:
+    until = timezone.now() + timedelta(days=days) if days else None
+    advice_access_set(actor=actor, request=request, until=until)
+
+
+@router.post(
+    "/advice/requests/{advice_id}/access",
+    auth=ASKING_UNIT.auth,
+    openapi_extra=ASKING_UNIT.policy,
+    response={200: AdviceThreadOut, **WRITE_ERRORS},
+    operation_id="advice_access",
+    summary="Shorten, end or (consenting) extend the advisers' access to the case",
+)
+def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = AdvicePath) -> Any:
+    """The asking unit only; at most ``VEJUD_ADVICE_ACCESS_DAYS`` from now (else 422)."""
+    return _write(request, _set_access, days=payload.days)
+
+
+@router.get(
+    "/advice/requests/{advice_id}/parts",
+    auth=ADVISERS.auth,
+    openapi_extra=ADVISERS.policy,
+    response={200: AdvicePartsOut, **READ_ERRORS},
+    operation_id="advice_parts",
+    summary="Show the parts of the case the unit attached",
+)
+def parts(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+    """During the access period only (404 after it ends or the request is closed)."""
+    advice = _opened(request)
+    opened = advice_access(api_user(request), advice)
+    if opened is None:
+        raise Http404
+    log_advice_access(
+        user=api_user(request),
+        request=advice,
+        part="attached_parts",
+        http_request=request,
+        channel="api",
+    )
+    return selectors.attached_out(opened)
