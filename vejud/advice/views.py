@@ -31,7 +31,7 @@ from vejud.access.advice import (
 from vejud.access.cases import get_case_for
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability
-from vejud.advice import selectors
+from vejud.advice import selectors, services
 from vejud.advice.forms import (
     AccessForm,
     AnswerForm,
@@ -42,15 +42,6 @@ from vejud.advice.forms import (
     RequestForm,
 )
 from vejud.advice.models import AdviceRequest, AdviceStatus
-from vejud.advice.services import (
-    advice_access_set,
-    advice_answer,
-    advice_assign,
-    advice_close,
-    advice_message_add,
-    advice_note_add,
-    advice_request_create,
-)
 from vejud.advice.states import possible
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
@@ -100,7 +91,9 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestForm(request.POST or None, actor=request.user, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            advice = advice_request_create(actor=request.user, case=case, **form.cleaned_data)
+            advice = services.advice_request_create(
+                actor=request.user, case=case, **form.cleaned_data
+            )
         except ValidationError as exc:
             service_error(form, exc, {"cpr_in_general_question": ("question",)})
         else:
@@ -188,7 +181,11 @@ def _post(
 def message(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
     """Add a message to the thread (the unit's follow-up, or an adviser's question)."""
     return _post(
-        request, advice, MessageForm(request.POST), advice_message_add, _("The message is sent.")
+        request,
+        advice,
+        MessageForm(request.POST),
+        services.advice_message_add,
+        _("The message is sent."),
     )
 
 
@@ -196,14 +193,18 @@ def message(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpRespons
 @require_POST
 def answer(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
     """Answer the request (filed on the case and in the unit's list)."""
-    return _post(request, advice, AnswerForm(request.POST), advice_answer, _("The answer is sent."))
+    return _post(
+        request, advice, AnswerForm(request.POST), services.advice_answer, _("The answer is sent.")
+    )
 
 
 @adviser_view
 @require_POST
 def note(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
     """Add an internal note between advisers."""
-    return _post(request, advice, NoteForm(request.POST), advice_note_add, _("The note is saved."))
+    return _post(
+        request, advice, NoteForm(request.POST), services.advice_note_add, _("The note is saved.")
+    )
 
 
 @adviser_view
@@ -211,12 +212,12 @@ def note(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
 def assign(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
     """Assign or reassign the request to an adviser."""
     form = AssignForm(request.POST, advisers=advisers())
-    return _post(request, advice, form, advice_assign, _("The request is assigned."))
+    return _post(request, advice, form, services.advice_assign, _("The request is assigned."))
 
 
 def _set_access(*, actor: Any, request: AdviceRequest, days: int) -> None:
     until = timezone.now() + timedelta(days=days) if days else None
-    advice_access_set(actor=actor, request=request, until=until)
+    services.advice_access_set(actor=actor, request=request, until=until)
 
 
 @asker_view
@@ -233,7 +234,7 @@ def access(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse
 
 
 def _close(*, actor: Any, request: AdviceRequest, confirm: bool) -> None:
-    advice_close(actor=actor, request=request)
+    services.advice_close(actor=actor, request=request)
 
 
 @advice_view

@@ -14,16 +14,8 @@ from django.utils import timezone
 
 from vejud.access.advice import may_ask_about
 from vejud.accounts.models import User
+from vejud.advice import services
 from vejud.advice.models import AdviceRequest
-from vejud.advice.services import (
-    advice_access_set,
-    advice_answer,
-    advice_assign,
-    advice_close,
-    advice_message_add,
-    advice_note_add,
-    advice_request_create,
-)
 from vejud.cases.models import Case, CaseStatus
 from vejud.core.workhours import COPENHAGEN
 from vejud.organisations.models import Unit
@@ -60,7 +52,7 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         member = staff[who]
         case = _case_of(member, unit) if about_case else None
         entries = list(case.journal_entries.order_by("-created_at")[:2]) if case else []
-        request = advice_request_create(
+        request = services.advice_request_create(
             actor=member,
             unit=units[unit],
             case=case,
@@ -81,14 +73,14 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         topic="motivation",
         question="The person says he wants out, but mostly because of his parole. Is the motivation sufficient to start an exit course?",
     )
-    advice_assign(actor=head, request=r, adviser=adviser)
-    advice_note_add(
+    services.advice_assign(actor=head, request=r, adviser=adviser)
+    services.advice_note_add(
         actor=adviser,
         request=r,
         text="Similar to last year's case in Fyn; the push factors are thin.",
         now=_weekday(7, 1, 13),
     )
-    advice_answer(
+    services.advice_answer(
         actor=adviser,
         request=r,
         now=_weekday(7, 3, 11),
@@ -97,7 +89,7 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         suitability="unclear",
         reasons="Pull factors dominate; suitability depends on the housing plan.",
     )
-    advice_close(actor=staff["member.koebenhavn"], request=r, now=_weekday(7, 4, 9))
+    services.advice_close(actor=staff["member.koebenhavn"], request=r, now=_weekday(7, 4, 9))
     # Closed: a general pool question from Østjylland, answered the same day.
     r = ask(
         "member.oestjylland",
@@ -106,13 +98,13 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         topic="pool",
         question="May the central pool pay a deposit on a flat in another municipality?",
     )
-    advice_answer(
+    services.advice_answer(
         actor=adviser,
         request=r,
         now=_weekday(6, 0, 14),
         text="Yes, under housing, when the plan names the move.",
     )
-    advice_close(actor=adviser, request=r, now=_weekday(5, 0, 10))
+    services.advice_close(actor=adviser, request=r, now=_weekday(5, 0, 10))
     # Answered, urgent: a threat question from Fyn, first response within the hour.
     r = ask(
         "coordinator.fyn",
@@ -124,13 +116,13 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         urgency_reason="Threat reported this morning; he asks to move tonight.",
         question="Should we move him before the risk assessment is finished?",
     )
-    advice_message_add(
+    services.advice_message_add(
         actor=adviser, request=r, text="Is the local police informed?", now=_weekday(3, 2, 10, 40)
     )
-    advice_message_add(
+    services.advice_message_add(
         actor=staff["coordinator.fyn"], request=r, text="Yes, they are.", now=_weekday(3, 2, 11)
     )
-    advice_answer(
+    services.advice_answer(
         actor=adviser,
         request=r,
         text="Move him now; finish the assessment afterwards.",
@@ -145,14 +137,14 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         topic="suitability",
         question="He has a drug problem. Is he suitable for a course with a residential treatment offer?",
     )
-    advice_assign(actor=head, request=r, adviser=adviser)
-    advice_message_add(
+    services.advice_assign(actor=head, request=r, adviser=adviser)
+    services.advice_message_add(
         actor=adviser,
         request=r,
         text="Has he accepted treatment in writing?",
         now=_weekday(2, 1, 9, 15),
     )
-    advice_access_set(
+    services.advice_access_set(
         actor=staff["member.nordjylland"],
         request=r,
         until=_weekday(2, 0, 13) + dt.timedelta(days=14),
@@ -166,8 +158,8 @@ def seed_advice(staff: dict[str, User]) -> list[str]:
         topic="custody",
         question="How early before release should the good-release plan be agreed with the prison?",
     )
-    advice_assign(actor=head, request=r, adviser=adviser)
-    advice_note_add(
+    services.advice_assign(actor=head, request=r, adviser=adviser)
+    services.advice_note_add(
         actor=adviser,
         request=r,
         text="Check the directorate's new guideline first.",

@@ -30,17 +30,8 @@ from vejud.access.advice import (
 from vejud.access.cases import get_case_for
 from vejud.access.rules import Capability, require, scope_for
 from vejud.accounts.models import User
-from vejud.advice import selectors
+from vejud.advice import selectors, services
 from vejud.advice.models import AdviceRequest
-from vejud.advice.services import (
-    advice_access_set,
-    advice_answer,
-    advice_assign,
-    advice_close,
-    advice_message_add,
-    advice_note_add,
-    advice_request_create,
-)
 from vejud.api.auth import POLICY_KEY, api_user
 from vejud.api.gates import CapabilityGate
 from vejud.api.routers.course import field_error
@@ -97,6 +88,18 @@ QUEUE = CapabilityGate(Capability.GIVE_ADVICE)
 EITHER_SIDE = AdviceGate(Capability.ASK_ADVICE, Capability.GIVE_ADVICE)
 ADVISERS = AdviceGate(Capability.GIVE_ADVICE)
 ASKING_UNIT = AdviceGate(Capability.ASK_ADVICE, fetch=unit_request_for)
+
+
+def _write_op(path: str, gate: AdviceGate, operation_id: str, summary: str) -> Callable[..., Any]:
+    """A POST on one request answering with the request and its thread."""
+    return router.post(
+        f"/advice/requests/{{advice_id}}/{path}",
+        auth=gate.auth,
+        openapi_extra=gate.policy,
+        response={200: AdviceThreadOut, **WRITE_ERRORS},
+        operation_id=operation_id,
+        summary=summary,
+    )
 
 
 def _opened(request: HttpRequest) -> AdviceRequest:
@@ -193,7 +196,7 @@ def request_new(request: HttpRequest, payload: AdviceRequestIn) -> Status[Any]:
     if unit is None:
         raise field_error("unit_code", _("You ask only on behalf of your own unit."))
     fields = payload.model_dump(exclude={"unit_code", "case_reference", "journal_entry_ids"})
-    advice = advice_request_create(
+    advice = services.advice_request_create(
         actor=user, unit=unit, **fields, **_case_and_entries(user, payload)
     )
     return Status(201, _thread(request, advice))
@@ -205,27 +208,13 @@ def _write(request: HttpRequest, action: Any, **fields: Any) -> Any:
     return _thread(request, request_for(api_user(request), advice.pk))
 
 
-@router.post(
-    "/advice/requests/{advice_id}/messages",
-    auth=EITHER_SIDE.auth,
-    openapi_extra=EITHER_SIDE.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_message",
-    summary="Add a message to the thread",
-)
+@_write_op("messages", EITHER_SIDE, "advice_message", "Add a message to the thread")
 def message(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
     """The unit's follow-up, or an adviser's question to the unit."""
-    return _write(request, advice_message_add, text=payload.text)
+    return _write(request, services.advice_message_add, text=payload.text)
 
 
-@router.post(
-    "/advice/requests/{advice_id}/answer",
-    auth=ADVISERS.auth,
-    openapi_extra=ADVISERS.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_answer",
-    summary="Answer an advice request",
-)
+@_write_op("answer", ADVISERS, "advice_answer", "Answer an advice request")
 def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = AdvicePath) -> Any:
     """The answer, optionally with a recommendation on motivation and suitability (reasons)."""
     fields = {
@@ -233,63 +222,45 @@ def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = Advic
         "motivation": payload.motivation or "",
         "suitability": payload.suitability or "",
     }
-    return _write(request, advice_answer, **fields)
+    return _write(request, services.advice_answer, **fields)
 
 
-@router.post(
-    "/advice/requests/{advice_id}/notes",
-    auth=ADVISERS.auth,
-    openapi_extra=ADVISERS.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_note",
-    summary="Add an internal note between advisers",
-)
+@_write_op("notes", ADVISERS, "advice_note", "Add an internal note between advisers")
 def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
     """Never shown to the unit."""
-    return _write(request, advice_note_add, text=payload.text)
+    return _write(request, services.advice_note_add, text=payload.text)
 
 
-@router.post(
-    "/advice/requests/{advice_id}/close",
-    auth=EITHER_SIDE.auth,
-    openapi_extra=EITHER_SIDE.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_close",
-    summary="Close an advice request (the advisers' access to the case ends)",
+@_write_op(
+    "close",
+    EITHER_SIDE,
+    "advice_close",
+    "Close an advice request (the advisers' access to the case ends)",
 )
 def close(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
     """The unit or an adviser closes the request."""
-    return _write(request, advice_close)
+    return _write(request, services.advice_close)
 
 
-@router.post(
-    "/advice/requests/{advice_id}/assign",
-    auth=ADVISERS.auth,
-    openapi_extra=ADVISERS.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_assign",
-    summary="Assign an advice request to an adviser",
-)
+@_write_op("assign", ADVISERS, "advice_assign", "Assign an advice request to an adviser")
 def assign(request: HttpRequest, payload: AdviceAssignIn, advice_id: int = AdvicePath) -> Any:
     """Assign or reassign the request to an adviser of the national contact point."""
     adviser = advisers().filter(pk=payload.adviser_id).first()
     if adviser is None:
         raise field_error("adviser_id", _("Choose an adviser of the national contact point."))
-    return _write(request, advice_assign, adviser=adviser)
+    return _write(request, services.advice_assign, adviser=adviser)
 
 
 def _set_access(*, actor: User, request: AdviceRequest, days: int) -> None:
     until = timezone.now() + timedelta(days=days) if days else None
-    advice_access_set(actor=actor, request=request, until=until)
+    services.advice_access_set(actor=actor, request=request, until=until)
 
 
-@router.post(
-    "/advice/requests/{advice_id}/access",
-    auth=ASKING_UNIT.auth,
-    openapi_extra=ASKING_UNIT.policy,
-    response={200: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_access",
-    summary="Shorten, end or (consenting) extend the advisers' access to the case",
+@_write_op(
+    "access",
+    ASKING_UNIT,
+    "advice_access",
+    "Shorten, end or (consenting) extend the advisers' access to the case",
 )
 def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = AdvicePath) -> Any:
     """The asking unit only; at most ``VEJUD_ADVICE_ACCESS_DAYS`` from now (else 422)."""
