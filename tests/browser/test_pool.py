@@ -56,7 +56,9 @@ def test_unit_applies_decision_maker_approves_partly_and_the_pool_adds_up(
     # The unit applies; the guideline for the chosen category is swapped in by htmx.
     unit = open_browser(bworld.member_a, "en", start=f"/sager/{ref}/")
     page = unit.page
-    page.get_by_role("link", name="Apply for a grant").click()
+    page.get_by_role("region", name="What can be done now").get_by_role(
+        "link", name="Apply for a grant"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply for a grant")
     page.get_by_label("Category").select_option("tattoo_removal")
     panel = page.locator("#guideline-panel")

@@ -81,7 +81,9 @@ def test_from_inquiry_to_closure_by_clicks_alone(
 
     # The course: a goal, an action, a mentor, a review, each from the case page.
     page.reload()
-    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_role("region", name="What can be done now").get_by_role(
+        "link", name="Add a goal"
+    ).click()
     page.get_by_label("Life area").select_option("housing")
     page.get_by_label("Goal", exact=True).fill("A flat away from the old area")
     page.get_by_role("button", name="Add the goal").click()
@@ -94,13 +96,17 @@ def test_from_inquiry_to_closure_by_clicks_alone(
     expect(page.get_by_text("Apply for housing with the municipality").first).to_be_visible()
 
     cpage.reload()
-    cpage.get_by_role("link", name="Assign a mentor").click()
+    cpage.get_by_role("region", name="What can be done now").get_by_role(
+        "link", name="Assign a mentor"
+    ).click()
     cpage.get_by_label("Mentor", exact=True).select_option(str(bworld.mentor.pk))
     cpage.get_by_role("button", name="Assign").click()
     expect(cpage.get_by_text(bworld.mentor.full_name).first).to_be_visible()
 
     page.reload()
-    page.get_by_role("link", name="Record a review").click()
+    page.get_by_role("region", name="What can be done now").get_by_role(
+        "link", name="Record a review"
+    ).click()
     for legend in (
         "1. Gang-related crime has stopped",
         "2. Interaction with the environment has stopped",
@@ -114,7 +120,9 @@ def test_from_inquiry_to_closure_by_clicks_alone(
     expect(page).to_have_url(member.url(f"/sager/{reference}/#followup"))
 
     # Closing the course, from the case page.
-    page.get_by_role("link", name="Close the exit course").click()
+    page.get_by_role("region", name="What can be done now").get_by_role(
+        "link", name="Close the exit course"
+    ).click()
     page.get_by_role("group", name="Why does the course end?").get_by_label(
         "Completed", exact=False
     ).first.check(force=True)

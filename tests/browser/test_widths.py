@@ -91,3 +91,14 @@ def test_the_case_page_areas_are_reached_by_its_in_page_navigation(
     stages = page.locator("ol.step-indicator")
     expect(stages.locator("li.current")).to_have_count(1)
     expect(stages).to_contain_text(session.t("Done"))
+
+
+def test_what_can_be_done_now_leads_to_the_action(
+    bworld: World, open_browser: Callable[..., Session]
+) -> None:
+    data = _data(bworld)
+    session = open_browser(bworld.member_a, language="en", start=f"/sager/{data['case']}/")
+    page = session.page
+    steps = page.get_by_role("region", name="What can be done now")
+    steps.get_by_role("link", name="Record a review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("review")

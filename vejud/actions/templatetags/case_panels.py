@@ -1,5 +1,6 @@
 """``{% case_panels access %}``: every registered panel of the case page, in order (their
 sections' ids and headings in ``panel_anchors`` for the in-page navigation);
+``{% next_steps case as steps %}``: the actions possible now, as links to their pages;
 ``{% possible_action name case as x %}``: whether a declared case action is possible now."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import re
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,6 +42,21 @@ def _anchor(html: str) -> tuple[str, str] | None:
     (an empty panel has none)."""
     found = SECTION.search(html)
     return (found[1], strip_tags(found[2]).strip()) if found else None
+
+
+@register.simple_tag(takes_context=True)
+def next_steps(context: Any, case: Any) -> list[tuple[str, str]]:
+    """Return (title, URL) of every declared action on the case itself that has a page and is
+    possible for the page's user now: what can be done next, as the action tables say."""
+    user = context["request"].user
+    return [
+        (str(action.title), reverse(action.view_name, kwargs={"reference": case.reference}))
+        for action in REGISTRY.values()
+        if action.target is None
+        and not action.url_kwargs
+        and "GET" in action.methods
+        and action.possible(user, case)
+    ]
 
 
 @register.simple_tag(takes_context=True)
