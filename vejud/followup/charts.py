@@ -41,6 +41,12 @@ def motivation_chart_svg(reviews: Sequence[Review], *, baseline: int | None = No
         js=[],  # no script: the page's CSP allows none, and print needs none
         title=_("Motivation and progress"),
         legend_at_bottom=True,
+        # Whole legends, one a line, whole date labels, and room on the right for the last
+        # one: nothing of the chart is cut off, on screen or on paper.
+        legend_at_bottom_columns=1,
+        truncate_legend=-1,
+        truncate_label=-1,
+        margin_right=56,
         no_data_text=_("No reviews yet"),
     )
     labels = [date_format(r.reviewed_on, "SHORT_DATE_FORMAT") for r in ordered]
