@@ -79,8 +79,8 @@ def test_the_case_page_areas_are_reached_by_its_in_page_navigation(
     nav = page.get_by_role("navigation", name=session.t("On this page"))
     links = nav.get_by_role("link")
     hrefs = links.evaluate_all("links => links.map((a) => a.getAttribute('href'))")
-    # The person, the case, the process, the course, follow-up, transfers, grants, journal...
-    assert {"#person-heading", "#process", "#course", "#followup", "#journal"} <= set(hrefs)
+    # The process, the course, follow-up, transfers, grants, ..., the journal.
+    assert {"#process", "#course", "#followup", "#transfers", "#journal"} <= set(hrefs)
     for href in hrefs:
         nav.locator(f'a[href="{href}"]').click()
         expect(page).to_have_url(session.url(f"/sager/{data['case']}/{href}"))
