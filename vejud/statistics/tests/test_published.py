@@ -13,6 +13,7 @@ from vejud.statistics.disclosure import MIN_SHOWN, ProtectedTable
 from vejud.statistics.models import ReleasedTable
 from vejud.statistics.published import published_overview
 from vejud.statistics.selectors import national_overview
+from vejud.statistics.tests.test_disclosure import _rank
 from vejud.testing import make_case, verified_client
 
 URL = reverse("statistics:overview")
@@ -22,22 +23,6 @@ def _figures(prefix: str, table: ProtectedTable) -> dict[tuple[str, int, int], i
     grid = [[*row, total] for row, total in zip(table.cells, table.row_totals, strict=True)]
     grid.append([*table.column_totals, table.total])
     return {(prefix, i, j): n for i, row in enumerate(grid) for j, n in enumerate(row)}
-
-
-def _rank(rows):
-    matrix = [r[:] for r in rows]
-    rank = 0
-    for col in range(len(matrix[0]) if matrix else 0):
-        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][col] != 0), None)
-        if pivot is None:
-            continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        for r in range(len(matrix)):
-            if r != rank and matrix[r][col] != 0:
-                f = matrix[r][col] / matrix[rank][col]
-                matrix[r] = [a - f * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
-        rank += 1
-    return rank
 
 
 def _joint_derivable(statuses: ProtectedTable, units: ProtectedTable, open_rows: list[int]):
