@@ -28,7 +28,7 @@ from vejud.access.advice import (
     unit_request_for,
 )
 from vejud.access.cases import get_case_for
-from vejud.access.rules import Capability, require, scope_for
+from vejud.access.rules import Capability, has_capability, require
 from vejud.accounts.models import User
 from vejud.advice import selectors, services
 from vejud.advice.models import AdviceRequest
@@ -70,7 +70,7 @@ class AdviceGate(CapabilityGate):
         self.fetch = fetch
 
     def check(self, request: HttpRequest, user: User) -> None:
-        if not any(scope_for(user).has(c) for c in self.alternatives):
+        if not any(has_capability(user, c) for c in self.alternatives):
             require(user, self.capability)
         match = request.resolver_match
         raw = match.kwargs.get("advice_id") if match is not None else None
