@@ -226,3 +226,50 @@ def test_openapi_states_the_limits(world):
     year = schema["components"]["schemas"]["YearIn"]["properties"]
     assert (year["year"]["minimum"], year["year"]["maximum"]) == (2000, 2199)
     assert year["amount_ore"]["type"] == "integer" and year["amount_ore"]["minimum"] == 1
+
+
+# --- Digits that are not ASCII: "²".isdigit() is true, int("²") fails ----------------------
+
+NOT_ASCII_DIGITS = ("²", "³³", "¹²³")
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
+@pytest.mark.parametrize(
+    "method,template",
+    [
+        ("post", "/api/v1/transfers/{}/accept"),
+        ("post", "/api/v1/transfers/{}/decline"),
+        ("get", "/api/v1/training/registrations/{}"),
+        ("get", "/api/v1/training/sessions/{}/attendance"),
+        ("get", "/api/v1/advice/requests/{}"),
+    ],
+)
+def test_api_ids_of_non_ascii_digits_are_422_not_500(world, raw, method, template):
+    api = JsonApi(world.member_a, raise_errors=False)
+    response = api.call(method, template.format(raw), {})
+    assert response.status_code == 422, response.content
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
+def test_api_cursor_of_non_ascii_digits_is_422(world, raw):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(f"c1:{raw}".encode()).decode().rstrip("=")
+    response = JsonApi(world.member_a, raise_errors=False).get("/api/v1/cases", {"cursor": cursor})
+    assert response.status_code == 422
+
+
+def test_pages_ignore_ids_of_non_ascii_digits(world):
+    from vejud.core.paging import positive_int
+
+    assert [positive_int(v) for v in ("²", "12", "٣", "0", "1" * 19, None, 7)] == [
+        None,
+        12,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    client = verified_client(world.member_a)
+    assert client.get("/sager/", {"after": "²"}).status_code == 200

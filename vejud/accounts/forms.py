@@ -97,7 +97,7 @@ class TotpConfirmForm(CodeForm):
 
     def clean_code(self) -> str:
         code = super().clean_code()
-        if not (code.isdigit() and len(code) == 6):
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError(_("Enter the 6 digits from the app."), code="format")
         return code
 

@@ -93,7 +93,7 @@ def code_verify(*, user: User, code: str) -> CodeAccepted:
     """
     # Raise only after the transaction: a wrong code's throttle count must be committed.
     with transaction.atomic():
-        if code.isdigit() and len(code) == 6:
+        if code.isascii() and code.isdigit() and len(code) == 6:
             device: AuthenticatorDevice | RecoveryCodeDevice | None = (
                 AuthenticatorDevice.objects.select_for_update()
                 .filter(user=user, confirmed=True)

@@ -11,8 +11,8 @@ and only then the body (422). Each gate also gives the operation its declared po
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 
@@ -24,6 +24,7 @@ from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
 from vejud.api.schemas import REFERENCE_PATTERN
 
 _ACCESS_ATTR = "vejud_case_access"
+_View = TypeVar("_View", bound=Callable[..., Any])
 _REFERENCE = re.compile(REFERENCE_PATTERN)
 
 
@@ -53,6 +54,25 @@ class _Gate:
     @property
     def policy(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def route(
+        self,
+        method: Callable[..., Callable[[_View], _View]],
+        path: str,
+        response: dict[int, Any],
+        operation_id: str,
+        summary: str,
+    ) -> Callable[[_View], _View]:
+        """Register the decorated view with ``method`` (``router.get``, ``router.post``…)
+        behind this gate and with its declared policy, so the two cannot differ."""
+        return method(
+            path,
+            auth=self.auth,
+            openapi_extra=self.policy,
+            response=response,
+            operation_id=operation_id,
+            summary=summary,
+        )
 
 
 class CapabilityGate(_Gate):

@@ -27,7 +27,11 @@ def cursor_decode(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     number = raw.removeprefix(_PREFIX)
-    if not raw.startswith(_PREFIX) or not number.isdigit() or len(number) > 18:
+    if (
+        not raw.startswith(_PREFIX)
+        or not (number.isascii() and number.isdigit())
+        or len(number) > 18
+    ):
         raise ValidationError(
             [{"type": "invalid_cursor", "loc": ["query", "cursor"], "msg": _("Invalid cursor.")}]
         )

@@ -21,13 +21,14 @@ from vejud.auditor import selectors
 from vejud.auditor.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_review
+from vejud.core.paging import positive_int
 
 DATES = {"date_from": "date_from", "date_to": "date_to"}
 
 
 def _cursor(request: AuthenticatedRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return positive_int(value)
 
 
 def _query_without_cursors(request: AuthenticatedRequest) -> str:
@@ -125,7 +126,7 @@ def break_glass_queue(request: AuthenticatedRequest) -> HttpResponse:
 def _posted_grant(request: AuthenticatedRequest) -> BreakGlassGrant:
     """Return the unreviewed grant the POST names; 404 for anything else."""
     grant_id = request.POST.get("grant", "")
-    grant = selectors.break_glass_grant_unreviewed(int(grant_id)) if grant_id.isdigit() else None
+    grant = selectors.break_glass_grant_unreviewed(pk) if (pk := positive_int(grant_id)) else None
     if grant is None:
         raise Http404
     return grant
@@ -170,7 +171,7 @@ def role_grants(request: AuthenticatedRequest) -> HttpResponse:
     """The case-access roles granted (four eyes), awaiting the auditor's review."""
     if request.method == "POST":
         grant_id = request.POST.get("grant", "")
-        grant = get_object_or_404(RoleGrant, pk=int(grant_id)) if grant_id.isdigit() else None
+        grant = get_object_or_404(RoleGrant, pk=pk) if (pk := positive_int(grant_id)) else None
         if grant is None:
             raise Http404
         try:

@@ -68,7 +68,11 @@ class RevealNamesForm(forms.Form):
 
     def clean_ids(self) -> list[int]:
         raw = str(self.cleaned_data["ids"]).replace(",", " ").split()
-        if not raw or len(raw) > MAX_REVEAL or not all(part.isdigit() for part in raw):
+        if (
+            not raw
+            or len(raw) > MAX_REVEAL
+            or not all(part.isascii() and part.isdigit() for part in raw)
+        ):
             raise forms.ValidationError(_("Invalid list of cases."), code="invalid")
         return sorted({int(part) for part in raw})
 

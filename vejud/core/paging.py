@@ -14,9 +14,11 @@ from django.http import HttpRequest
 T = TypeVar("T")
 
 
-def positive_int(raw: str | None) -> int | None:
-    """Return ``raw`` as a positive number that fits a database id, or None."""
-    if raw and raw.isdigit() and len(raw) < 19:
+def positive_int(raw: object) -> int | None:
+    """Return ``raw`` as a positive number that fits a database id, or None.
+
+    ASCII digits only: ``str.isdigit`` is also true of "²", which ``int`` refuses."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 19:
         return int(raw) or None
     return None
 

@@ -31,6 +31,7 @@ from vejud.access.training import (
     teacher_view,
 )
 from vejud.core.forms import service_error
+from vejud.core.paging import positive_int
 from vejud.training.documents import (
     certificate_filename,
     certificate_pdf,
@@ -315,7 +316,7 @@ def course_new(request: AuthenticatedRequest) -> HttpResponse:
 def session_new(request: AuthenticatedRequest) -> HttpResponse:
     """Plan a session of a course: days, place, capacity, quotas, deadline, teachers."""
     initial = (
-        {"course": request.GET.get("course", "")} if request.GET.get("course", "").isdigit() else {}
+        {"course": request.GET.get("course", "")} if positive_int(request.GET.get("course")) else {}
     )
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

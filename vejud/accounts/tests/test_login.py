@@ -207,3 +207,12 @@ def test_password_only_user_without_authenticator_is_sent_to_setup(world, clock)
     response = client.get("/sager/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:otp_setup") + "?next=")
+
+
+def test_a_code_of_non_ascii_digits_is_a_wrong_code_not_a_500(client, world, clock):
+    user = world.member_a
+    enrol(user)
+    password_login(client, user.email, next_url=PROFILE)
+    response = client.post(reverse("accounts:otp_verify"), {"code": "²²²²²²", "next": PROFILE})
+    assert response.status_code == 200
+    assert client.get(PROFILE).status_code == 302  # still not through the second factor

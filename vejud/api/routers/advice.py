@@ -48,6 +48,7 @@ from vejud.api.schemas_advice import (
     AdviceThreadOut,
 )
 from vejud.cases.models import JournalEntry
+from vejud.core.paging import positive_int
 from vejud.organisations.models import Unit
 
 router = Router(tags=["advice"])
@@ -74,8 +75,8 @@ class AdviceGate(CapabilityGate):
             require(user, self.capability)
         match = request.resolver_match
         raw = match.kwargs.get("advice_id") if match is not None else None
-        if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
-            setattr(request, _OBJECT_ATTR, self.fetch(user, int(raw)))
+        if (pk := positive_int(raw)) is not None:
+            setattr(request, _OBJECT_ATTR, self.fetch(user, pk))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -120,26 +121,24 @@ def _out(advice: AdviceRequest) -> dict[str, Any]:
     }
 
 
-@router.get(
+@ASKS.route(
+    router.get,
     "/advice/requests",
-    auth=ASKS.auth,
-    openapi_extra=ASKS.policy,
-    response={200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="advice_requests",
-    summary="List your unit's advice requests",
+    {200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
+    "advice_requests",
+    "List your unit's advice requests",
 )
 def requests(request: HttpRequest) -> Any:
     """The caller's own requests; a coordinator's unit's."""
     return {"items": [_out(a) for a in selectors.my_requests(api_user(request))]}
 
 
-@router.get(
+@QUEUE.route(
+    router.get,
     "/advice/queue",
-    auth=QUEUE.auth,
-    openapi_extra=QUEUE.policy,
-    response={200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="advice_queue",
-    summary="List the national queue of open advice requests",
+    {200: AdviceRequestListOut, 401: ErrorOut, 403: ErrorOut},
+    "advice_queue",
+    "List the national queue of open advice requests",
 )
 def queue(request: HttpRequest) -> Any:
     """Open requests, oldest first."""
@@ -154,13 +153,12 @@ def _thread(request: HttpRequest, advice: AdviceRequest) -> dict[str, Any]:
     return out
 
 
-@router.get(
+@EITHER_SIDE.route(
+    router.get,
     "/advice/requests/{advice_id}",
-    auth=EITHER_SIDE.auth,
-    openapi_extra=EITHER_SIDE.policy,
-    response={200: AdviceThreadOut, **READ_ERRORS},
-    operation_id="advice_request",
-    summary="Show an advice request and its thread",
+    {200: AdviceThreadOut, **READ_ERRORS},
+    "advice_request",
+    "Show an advice request and its thread",
 )
 def request_detail(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
     """The request and its thread; for the advisers also their internal notes."""
@@ -181,13 +179,12 @@ def _case_and_entries(user: User, payload: AdviceRequestIn) -> dict[str, Any]:
     return {"case": case, "journal_entries": entries}
 
 
-@router.post(
+@ASKS.route(
+    router.post,
     "/advice/requests",
-    auth=ASKS.auth,
-    openapi_extra=ASKS.policy,
-    response={201: AdviceThreadOut, **WRITE_ERRORS},
-    operation_id="advice_request_new",
-    summary="Ask the national contact point",
+    {201: AdviceThreadOut, **WRITE_ERRORS},
+    "advice_request_new",
+    "Ask the national contact point",
 )
 def request_new(request: HttpRequest, payload: AdviceRequestIn) -> Status[Any]:
     """A general question (a CPR number in it is refused, 422) or about a case you work on."""
@@ -267,13 +264,12 @@ def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = Advic
     return _write(request, _set_access, days=payload.days)
 
 
-@router.get(
+@ADVISERS.route(
+    router.get,
     "/advice/requests/{advice_id}/parts",
-    auth=ADVISERS.auth,
-    openapi_extra=ADVISERS.policy,
-    response={200: AdvicePartsOut, **READ_ERRORS},
-    operation_id="advice_parts",
-    summary="Show the parts of the case the unit attached",
+    {200: AdvicePartsOut, **READ_ERRORS},
+    "advice_parts",
+    "Show the parts of the case the unit attached",
 )
 def parts(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
     """During the access period only (404 after it ends or the request is closed)."""

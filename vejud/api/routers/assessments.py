@@ -114,13 +114,12 @@ def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[
     return result
 
 
-@router.get(
+@CASEWORK.route(
+    router.get,
     BASE + "/{kind}",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: AssessmentOut, **READ_ERRORS},
-    operation_id="assessment_versions",
-    summary="Show all versions of an instrument",
+    {200: AssessmentOut, **READ_ERRORS},
+    "assessment_versions",
+    "Show all versions of an instrument",
 )
 def assessment_versions(
     request: HttpRequest,

@@ -178,13 +178,12 @@ def _mentor_view(access: CaseAccess, user: User) -> dict[str, Any]:
 # --- The course view ---------------------------------------------------------------------
 
 
-@router.get(
+@MENTOR_VIEW.route(
+    router.get,
     BASE + "/course",
-    auth=MENTOR_VIEW.auth,
-    openapi_extra=MENTOR_VIEW.policy,
-    response={200: CourseViewOut, **READ_ERRORS},
-    operation_id="course_overview",
-    summary="Show the exit course (the mentor view for a mentor)",
+    {200: CourseViewOut, **READ_ERRORS},
+    "course_overview",
+    "Show the exit course (the mentor view for a mentor)",
 )
 def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
     """Return agreement, plan, offers next to the help wished for, mentors and meetings,

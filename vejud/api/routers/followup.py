@@ -61,13 +61,12 @@ def _next_due(case: Case, last: Review | None) -> date | None:
         return None
 
 
-@router.get(
+@CASEWORK.route(
+    router.get,
     BASE + "/reviews",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ReviewsOut, **READ_ERRORS},
-    operation_id="reviews",
-    summary="Show the follow-up reviews, the next due date and open early warnings",
+    {200: ReviewsOut, **READ_ERRORS},
+    "reviews",
+    "Show the follow-up reviews, the next due date and open early warnings",
 )
 def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
     """Return every review (newest first) with its risk events and warnings (the view is logged)."""

@@ -153,26 +153,24 @@ ApplicationPath = Path(..., ge=1, le=ID_MAX)
 # --- Budget years -----------------------------------------------------------------------------
 
 
-@router.get(
+@VIEWS_POOL.route(
+    router.get,
     "/pool/years",
-    auth=VIEWS_POOL.auth,
-    openapi_extra=VIEWS_POOL.policy,
-    response={200: YearListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="pool_years",
-    summary="List the pool's budget years with their totals",
+    {200: YearListOut, 401: ErrorOut, 403: ErrorOut},
+    "pool_years",
+    "List the pool's budget years with their totals",
 )
 def years(request: HttpRequest) -> Any:
     """Return every budget year, newest first: budget, committed, paid and available."""
     return {"items": BudgetYear.objects.order_by("-year")}
 
 
-@router.post(
+@MANAGES_POOL.route(
+    router.post,
     "/pool/years",
-    auth=MANAGES_POOL.auth,
-    openapi_extra=MANAGES_POOL.policy,
-    response={201: YearOut, **WRITE_ERRORS},
-    operation_id="pool_year_open",
-    summary="Open a budget year with its first allocation",
+    {201: YearOut, **WRITE_ERRORS},
+    "pool_year_open",
+    "Open a budget year with its first allocation",
 )
 def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
     """Open the year; 409 (code ``year_exists``, from the service) if it has a budget already."""
@@ -185,13 +183,12 @@ def year_new(request: HttpRequest, payload: YearIn) -> Status[Any]:
     return Status(201, year)
 
 
-@router.get(
+@VIEWS_POOL.route(
+    router.get,
     "/pool/years/{year}",
-    auth=VIEWS_POOL.auth,
-    openapi_extra=VIEWS_POOL.policy,
-    response={200: YearOverviewOut, **READ_ERRORS},
-    operation_id="pool_year_overview",
-    summary="Show a year's figures per category, per unit and paid per month",
+    {200: YearOverviewOut, **READ_ERRORS},
+    "pool_year_overview",
+    "Show a year's figures per category, per unit and paid per month",
 )
 def year_detail(request: HttpRequest, year: int = YearPath) -> Any:
     """Aggregates only: budget, committed, paid, pending and available, in total, per
@@ -199,13 +196,12 @@ def year_detail(request: HttpRequest, year: int = YearPath) -> Any:
     return year_overview(_year(year))
 
 
-@router.get(
+@MANAGES_POOL.route(
+    router.get,
     "/pool/years/{year}/entries",
-    auth=MANAGES_POOL.auth,
-    openapi_extra=MANAGES_POOL.policy,
-    response={200: EntryListOut, **READ_ERRORS},
-    operation_id="pool_entries",
-    summary="List a year's budget entries",
+    {200: EntryListOut, **READ_ERRORS},
+    "pool_entries",
+    "List a year's budget entries",
 )
 def entries(request: HttpRequest, year: int = YearPath) -> Any:
     """Every allocation, reallocation and reduction of the year, oldest first."""
@@ -214,13 +210,12 @@ def entries(request: HttpRequest, year: int = YearPath) -> Any:
     return {"year": budget_year.year, "items": items}
 
 
-@router.post(
+@MANAGES_POOL.route(
+    router.post,
     "/pool/years/{year}/entries",
-    auth=MANAGES_POOL.auth,
-    openapi_extra=MANAGES_POOL.policy,
-    response={201: EntryOut, **WRITE_ERRORS},
-    operation_id="pool_entry_add",
-    summary="Allocate, reallocate between categories, or reduce a year's budget",
+    {201: EntryOut, **WRITE_ERRORS},
+    "pool_entry_add",
+    "Allocate, reallocate between categories, or reduce a year's budget",
 )
 def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> Status[Any]:
     """Add an audited budget entry; 422 if it would leave committed money without budget."""
@@ -239,26 +234,24 @@ def entry_new(request: HttpRequest, payload: EntryIn, year: int = YearPath) -> S
 # --- Guidelines -------------------------------------------------------------------------------
 
 
-@router.get(
+@VIEWS_GRANTS.route(
+    router.get,
     "/pool/guidelines",
-    auth=VIEWS_GRANTS.auth,
-    openapi_extra=VIEWS_GRANTS.policy,
-    response={200: GuidelineListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="pool_guidelines",
-    summary="List the guidelines for flexible use of the pool",
+    {200: GuidelineListOut, 401: ErrorOut, 403: ErrorOut},
+    "pool_guidelines",
+    "List the guidelines for flexible use of the pool",
 )
 def guidelines(request: HttpRequest) -> Any:
     """Every guideline, by category and newest first; ``in_force`` marks today's."""
     return {"items": Guideline.objects.order_by("category", "-valid_from")}
 
 
-@router.post(
+@MANAGES_POOL.route(
+    router.post,
     "/pool/guidelines",
-    auth=MANAGES_POOL.auth,
-    openapi_extra=MANAGES_POOL.policy,
-    response={201: GuidelineOut, **WRITE_ERRORS},
-    operation_id="pool_guideline_publish",
-    summary="Publish a guideline for a category",
+    {201: GuidelineOut, **WRITE_ERRORS},
+    "pool_guideline_publish",
+    "Publish a guideline for a category",
 )
 def guideline_new(request: HttpRequest, payload: GuidelineIn) -> Status[Any]:
     """The guideline in force for the category until then ends the day before."""
@@ -294,13 +287,12 @@ def _lookups(filters: ApplicationFilters) -> dict[str, Any]:
     return {FILTER_LOOKUPS[name]: value for name, value in given.items() if value is not None}
 
 
-@router.get(
+@VIEWS_GRANTS.route(
+    router.get,
     "/pool/applications",
-    auth=VIEWS_GRANTS.auth,
-    openapi_extra=VIEWS_GRANTS.policy,
-    response={200: ApplicationPageOut, 400: ErrorOut, **READ_ERRORS},
-    operation_id="pool_applications",
-    summary="List the applications on the cases you may see",
+    {200: ApplicationPageOut, 400: ErrorOut, **READ_ERRORS},
+    "pool_applications",
+    "List the applications on the cases you may see",
 )
 def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     """One page of the applications on your cases (every case for the national staff),
@@ -329,13 +321,12 @@ def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> An
 # --- A case's grants --------------------------------------------------------------------------
 
 
-@router.get(
+@GRANTS.route(
+    router.get,
     BASE,
-    auth=GRANTS.auth,
-    openapi_extra=GRANTS.policy,
-    response={200: CaseGrantsOut, **READ_ERRORS},
-    operation_id="case_grants",
-    summary="List the case's applications and what is left of this year's budget",
+    {200: CaseGrantsOut, **READ_ERRORS},
+    "case_grants",
+    "List the case's applications and what is left of this year's budget",
 )
 def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
     """The case's applications (newest first), this year's availability per category
@@ -362,13 +353,12 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
     }
 
 
-@router.get(
+@GRANTS.route(
+    router.get,
     ONE,
-    auth=GRANTS.auth,
-    openapi_extra=GRANTS.policy,
-    response={200: ApplicationOut, **READ_ERRORS},
-    operation_id="grant_detail",
-    summary="Show one application with its history, payments and documents",
+    {200: ApplicationOut, **READ_ERRORS},
+    "grant_detail",
+    "Show one application with its history, payments and documents",
 )
 def grant_detail(
     request: HttpRequest,
@@ -533,13 +523,12 @@ for _op in GRANT_OPERATIONS:
     )(_grant_view(_op))
 
 
-@router.post(
+@ATTACHES.route(
+    router.post,
     ONE + "/attachments",
-    auth=ATTACHES.auth,
-    openapi_extra=ATTACHES.policy,
-    response={201: AttachmentOut, **WRITE_ERRORS},
-    operation_id="grant_attach",
-    summary="Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)",
+    {201: AttachmentOut, **WRITE_ERRORS},
+    "grant_attach",
+    "Attach a quote, an invoice or other documentation (PDF, PNG or JPEG)",
 )
 def grant_attach(
     request: HttpRequest,

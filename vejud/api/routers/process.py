@@ -151,11 +151,10 @@ def _conflict(user: User, *, detail: str, code: str, persons: list[Person]) -> S
     )
 
 
-@router.post(
+@REGISTERS.route(
+    router.post,
     "/inquiries",
-    auth=REGISTERS.auth,
-    openapi_extra=REGISTERS.policy,
-    response={
+    {
         201: InquiryOut,
         400: ErrorOut,
         401: ErrorOut,
@@ -163,8 +162,8 @@ def _conflict(user: User, *, detail: str, code: str, persons: list[Person]) -> S
         409: DuplicateOut,
         422: ValidationErrorOut,
     },
-    operation_id="inquiry_register",
-    summary="Register an inquiry",
+    "inquiry_register",
+    "Register an inquiry",
 )
 def inquiry_new(request: HttpRequest, payload: InquiryIn) -> Status[Any]:
     """Register an inquiry; it is routed to the exit unit of the district (or to DfK).
@@ -232,13 +231,12 @@ def _registered(user: User, case: Case) -> dict[str, Any]:
 # --- The process overview ------------------------------------------------------------------
 
 
-@router.get(
+@CASEWORK.route(
+    router.get,
     "/cases/{reference}/process",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ProcessOut, **READ_ERRORS},
-    operation_id="process_overview",
-    summary="Show where the case is in the exit process",
+    {200: ProcessOut, **READ_ERRORS},
+    "process_overview",
+    "Show where the case is in the exit process",
 )
 def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
     """Return stage, what is missing, deadline, consent, instruments, decisions and referral,
@@ -360,13 +358,12 @@ register(
 # --- Tasks -------------------------------------------------------------------------------
 
 
-@router.get(
+@VIEWS_CASES.route(
+    router.get,
     "/tasks",
-    auth=VIEWS_CASES.auth,
-    openapi_extra=VIEWS_CASES.policy,
-    response={200: TaskListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="tasks",
-    summary="List your tasks",
+    {200: TaskListOut, 401: ErrorOut, 403: ErrorOut},
+    "tasks",
+    "List your tasks",
 )
 def tasks(request: HttpRequest) -> dict[str, Any]:
     """Return assessments due, decisions ready, questions to answer and referrals awaiting."""

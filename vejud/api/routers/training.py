@@ -47,6 +47,7 @@ from vejud.api.schemas_training import (
     TrainingSessionListOut,
     TrainingSessionStatusIn,
 )
+from vejud.core.paging import positive_int
 from vejud.organisations.models import PoliceDistrict
 from vejud.training.models import Course, Registration, Session
 from vejud.training.selectors import (
@@ -77,9 +78,7 @@ SessionPath = Path(..., ge=1, le=ID_MAX)
 def _path_id(request: HttpRequest, name: str) -> int | None:
     match = request.resolver_match
     raw = match.kwargs.get(name) if match is not None else None
-    if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 18):
-        return None  # left to the path validation (422)
-    return int(raw)
+    return positive_int(raw)  # None: left to the path validation (422)
 
 
 class RegistrationGate(CapabilityGate):
@@ -135,39 +134,36 @@ def _registration(pk: int) -> Registration:
     return Registration.objects.select_related("user", "unit").get(pk=pk)
 
 
-@router.get(
+@TRAINS.route(
+    router.get,
     "/training/courses",
-    auth=TRAINS.auth,
-    openapi_extra=TRAINS.policy,
-    response={200: TrainingCourseListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="training_courses",
-    summary="List the training catalogue",
+    {200: TrainingCourseListOut, 401: ErrorOut, 403: ErrorOut},
+    "training_courses",
+    "List the training catalogue",
 )
 def courses(request: HttpRequest) -> Any:
     """The active courses and theme days."""
     return {"items": Course.objects.filter(is_active=True).order_by("title")}
 
 
-@router.get(
+@TRAINS.route(
+    router.get,
     "/training/sessions",
-    auth=TRAINS.auth,
-    openapi_extra=TRAINS.policy,
-    response={200: TrainingSessionListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="training_sessions",
-    summary="List the coming sessions",
+    {200: TrainingSessionListOut, 401: ErrorOut, 403: ErrorOut},
+    "training_sessions",
+    "List the coming sessions",
 )
 def sessions(request: HttpRequest) -> Any:
     """Sessions not cancelled whose last day has not ended, soonest first."""
     return {"items": upcoming_sessions()}
 
 
-@router.get(
+@TRAINS.route(
+    router.get,
     "/training/sessions/{session_id}",
-    auth=TRAINS.auth,
-    openapi_extra=TRAINS.policy,
-    response={200: TrainingSessionDetailOut, **READ_ERRORS},
-    operation_id="training_session",
-    summary="Show a session",
+    {200: TrainingSessionDetailOut, **READ_ERRORS},
+    "training_session",
+    "Show a session",
 )
 def session(request: HttpRequest, session_id: int = SessionPath) -> Any:
     """Days, place, capacity, free seats, quotas, deadline, teachers and status."""
@@ -185,13 +181,12 @@ def _participant(actor: User, email: str | None) -> User:
     return found
 
 
-@router.post(
+@TRAINS.route(
+    router.post,
     "/training/sessions/{session_id}/registrations",
-    auth=TRAINS.auth,
-    openapi_extra=TRAINS.policy,
-    response={201: TrainingRegistrationOut, **WRITE_ERRORS},
-    operation_id="training_register",
-    summary="Register for a session (or join its waiting list)",
+    {201: TrainingRegistrationOut, **WRITE_ERRORS},
+    "training_register",
+    "Register for a session (or join its waiting list)",
 )
 def registration_new(
     request: HttpRequest, payload: TrainingRegistrationIn, session_id: int = SessionPath
@@ -208,13 +203,12 @@ def registration_new(
     return Status(201, _registration(registration.pk))
 
 
-@router.get(
+@TRAINS.route(
+    router.get,
     "/training/registrations",
-    auth=TRAINS.auth,
-    openapi_extra=TRAINS.policy,
-    response={200: TrainingRegistrationListOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="training_registrations",
-    summary="List the registrations you may see",
+    {200: TrainingRegistrationListOut, 401: ErrorOut, 403: ErrorOut},
+    "training_registrations",
+    "List the registrations you may see",
 )
 def registrations(request: HttpRequest) -> Any:
     """Your own; a coordinator also their unit's; the national contact point all."""
@@ -226,26 +220,24 @@ def registrations(request: HttpRequest) -> Any:
     return {"items": items}
 
 
-@router.get(
+@REGISTRATION.route(
+    router.get,
     "/training/registrations/{registration_id}",
-    auth=REGISTRATION.auth,
-    openapi_extra=REGISTRATION.policy,
-    response={200: TrainingRegistrationOut, **READ_ERRORS},
-    operation_id="training_registration",
-    summary="Show a registration",
+    {200: TrainingRegistrationOut, **READ_ERRORS},
+    "training_registration",
+    "Show a registration",
 )
 def registration(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
     """One registration with its status (and the offer's expiry)."""
     return _opened(request, Registration)
 
 
-@router.post(
+@REGISTRATION.route(
+    router.post,
     "/training/registrations/{registration_id}/cancellation",
-    auth=REGISTRATION.auth,
-    openapi_extra=REGISTRATION.policy,
-    response={200: TrainingRegistrationOut, **WRITE_ERRORS},
-    operation_id="training_cancel",
-    summary="Cancel a registration, a place on the waiting list or an offer",
+    {200: TrainingRegistrationOut, **WRITE_ERRORS},
+    "training_cancel",
+    "Cancel a registration, a place on the waiting list or an offer",
 )
 def registration_cancel(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
     """A freed seat is offered to the next in line at once; 422 if already ended."""
@@ -253,13 +245,12 @@ def registration_cancel(request: HttpRequest, registration_id: int = Registratio
     return _registration(done.pk)
 
 
-@router.post(
+@REGISTRATION.route(
+    router.post,
     "/training/registrations/{registration_id}/acceptance",
-    auth=REGISTRATION.auth,
-    openapi_extra=REGISTRATION.policy,
-    response={200: TrainingRegistrationOut, **WRITE_ERRORS},
-    operation_id="training_accept",
-    summary="Accept an offered seat",
+    {200: TrainingRegistrationOut, **WRITE_ERRORS},
+    "training_accept",
+    "Accept an offered seat",
 )
 def registration_accept(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
     """422 if there is no offer or it has expired."""
@@ -279,26 +270,24 @@ def _sheet(session: Session) -> dict[str, Any]:
     }
 
 
-@router.get(
+@TEACHER.route(
+    router.get,
     "/training/sessions/{session_id}/attendance",
-    auth=TEACHER.auth,
-    openapi_extra=TEACHER.policy,
-    response={200: TrainingAttendanceOut, **READ_ERRORS},
-    operation_id="training_attendance",
-    summary="Show a session's attendance list",
+    {200: TrainingAttendanceOut, **READ_ERRORS},
+    "training_attendance",
+    "Show a session's attendance list",
 )
 def attendance(request: HttpRequest, session_id: int = SessionPath) -> Any:
     """The participants holding a seat and the days each was checked in."""
     return _sheet(_opened(request, Session))
 
 
-@router.post(
+@TEACHER.route(
+    router.post,
     "/training/sessions/{session_id}/attendance",
-    auth=TEACHER.auth,
-    openapi_extra=TEACHER.policy,
-    response={200: TrainingAttendanceOut, **WRITE_ERRORS},
-    operation_id="training_check_in",
-    summary="Check a participant in on one day",
+    {200: TrainingAttendanceOut, **WRITE_ERRORS},
+    "training_check_in",
+    "Check a participant in on one day",
 )
 def attendance_check_in(
     request: HttpRequest, payload: TrainingCheckInIn, session_id: int = SessionPath
@@ -339,13 +328,12 @@ def _course_out(cov: CourseCoverage, names: bool) -> dict[str, Any]:
     }
 
 
-@router.get(
+@COVERAGE.route(
+    router.get,
     "/training/coverage",
-    auth=COVERAGE.auth,
-    openapi_extra=COVERAGE.policy,
-    response={200: TrainingCoverageOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="training_coverage",
-    summary="Show who is trained, per course, agency, district and unit",
+    {200: TrainingCoverageOut, 401: ErrorOut, 403: ErrorOut},
+    "training_coverage",
+    "Show who is trained, per course, agency, district and unit",
 )
 def training_coverage(request: HttpRequest) -> Any:
     """The coordinator: their unit, by name; the national contact point: all, by name; the
@@ -361,13 +349,12 @@ def training_coverage(request: HttpRequest) -> Any:
 # --- The catalogue and sessions, run by the national contact point ---------------------------
 
 
-@router.post(
+@MANAGES.route(
+    router.post,
     "/training/courses",
-    auth=MANAGES.auth,
-    openapi_extra=MANAGES.policy,
-    response={201: TrainingCourseOut, **WRITE_ERRORS},
-    operation_id="training_course_add",
-    summary="Add a course or theme day to the catalogue",
+    {201: TrainingCourseOut, **WRITE_ERRORS},
+    "training_course_add",
+    "Add a course or theme day to the catalogue",
 )
 def course_new(request: HttpRequest, payload: TrainingCourseIn) -> Status[Any]:
     """422 if the code is taken or the prerequisite is unknown."""
@@ -406,13 +393,12 @@ def _teachers(emails: list[str]) -> list[User]:
     return teachers
 
 
-@router.post(
+@MANAGES.route(
+    router.post,
     "/training/sessions",
-    auth=MANAGES.auth,
-    openapi_extra=MANAGES.policy,
-    response={201: TrainingSessionDetailOut, **WRITE_ERRORS},
-    operation_id="training_session_add",
-    summary="Plan a session of a course",
+    {201: TrainingSessionDetailOut, **WRITE_ERRORS},
+    "training_session_add",
+    "Plan a session of a course",
 )
 def session_new(request: HttpRequest, payload: TrainingSessionIn) -> Status[Any]:
     """Days in Copenhagen time; registration closes at the end of ``registration_deadline``."""
@@ -434,13 +420,12 @@ def session_new(request: HttpRequest, payload: TrainingSessionIn) -> Status[Any]
     return Status(201, session_detail(created.pk))
 
 
-@router.post(
+@MANAGES.route(
+    router.post,
     "/training/sessions/{session_id}/status",
-    auth=MANAGES.auth,
-    openapi_extra=MANAGES.policy,
-    response={200: TrainingSessionDetailOut, **WRITE_ERRORS},
-    operation_id="training_session_status",
-    summary="Open, hold or cancel a session (cancelling cancels its registrations)",
+    {200: TrainingSessionDetailOut, **WRITE_ERRORS},
+    "training_session_status",
+    "Open, hold or cancel a session (cancelling cancels its registrations)",
 )
 def session_status(
     request: HttpRequest, payload: TrainingSessionStatusIn, session_id: int = SessionPath

@@ -44,6 +44,7 @@ from vejud.api.schemas_course import (
 )
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
+from vejud.core.paging import positive_int
 from vejud.organisations.models import Unit, UnitKind
 from vejud.transfers.actions import (
     RELEASE_DATE_SET,
@@ -84,9 +85,8 @@ class ReceiverGate(CapabilityGate):
         super().check(request, user)
         match = request.resolver_match
         raw = match.kwargs.get("transfer_id") if match is not None else None
-        if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 18):
-            return  # left to the path validation (422)
-        setattr(request, _TRANSFER_ATTR, transfer_for_receiver(user, int(raw)))
+        if (pk := positive_int(raw)) is not None:  # else left to the path validation (422)
+            setattr(request, _TRANSFER_ATTR, transfer_for_receiver(user, pk))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -121,13 +121,12 @@ def _unit_by_code(code: str, kinds: tuple[str, ...], field: str) -> Unit:
 # --- The sender's side, on the case ---------------------------------------------------------
 
 
-@router.get(
+@CASEWORK.route(
+    router.get,
     BASE + "/transfers",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: CaseTransfersOut, **READ_ERRORS},
-    operation_id="case_transfers",
-    summary="Show the case's transfers",
+    {200: CaseTransfersOut, **READ_ERRORS},
+    "case_transfers",
+    "Show the case's transfers",
 )
 def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
     """Return every transfer of the case, newest first (the view is logged)."""
@@ -151,13 +150,12 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
 # --- Good release ------------------------------------------------------------------------
 
 
-@router.get(
+@CASEWORK.route(
+    router.get,
     BASE + "/release-plan",
-    auth=CASEWORK.auth,
-    openapi_extra=CASEWORK.policy,
-    response={200: ReleasePlanStateOut, **READ_ERRORS},
-    operation_id="release_plan",
-    summary="Show the good-release plan",
+    {200: ReleasePlanStateOut, **READ_ERRORS},
+    "release_plan",
+    "Show the good-release plan",
 )
 def release_plan(
     request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)
@@ -275,13 +273,12 @@ register(
 # --- The receiver's side -------------------------------------------------------------------
 
 
-@router.get(
+@VIEWS_CASES.route(
+    router.get,
     "/transfers/incoming",
-    auth=VIEWS_CASES.auth,
-    openapi_extra=VIEWS_CASES.policy,
-    response={200: IncomingTransfersOut, 401: ErrorOut, 403: ErrorOut},
-    operation_id="transfers_incoming",
-    summary="List the transfers awaiting your units",
+    {200: IncomingTransfersOut, 401: ErrorOut, 403: ErrorOut},
+    "transfers_incoming",
+    "List the transfers awaiting your units",
 )
 def incoming(request: HttpRequest) -> Any:
     """Return each pending transfer to your units: reference, units and hand-over note only.
@@ -321,13 +318,12 @@ def _receiving(request: HttpRequest) -> Transfer:
     return transfer
 
 
-@router.post(
+@RECEIVER.route(
+    router.post,
     "/transfers/{transfer_id}/accept",
-    auth=RECEIVER.auth,
-    openapi_extra=RECEIVER.policy,
-    response={200: TransferAnswerOut, **WRITE_ERRORS},
-    operation_id="transfer_accept",
-    summary="Accept a transfer to your unit",
+    {200: TransferAnswerOut, **WRITE_ERRORS},
+    "transfer_accept",
+    "Accept a transfer to your unit",
 )
 def accept(
     request: HttpRequest,
@@ -344,13 +340,12 @@ def accept(
     return _answered(transfer, accepted=True)
 
 
-@router.post(
+@RECEIVER.route(
+    router.post,
     "/transfers/{transfer_id}/decline",
-    auth=RECEIVER.auth,
-    openapi_extra=RECEIVER.policy,
-    response={200: TransferAnswerOut, **WRITE_ERRORS},
-    operation_id="transfer_decline",
-    summary="Decline a transfer to your unit",
+    {200: TransferAnswerOut, **WRITE_ERRORS},
+    "transfer_decline",
+    "Decline a transfer to your unit",
 )
 def decline(
     request: HttpRequest,
