@@ -537,6 +537,32 @@ def _warning(m: Matrix, role: str, variant: str) -> Any:
     return warning.pk
 
 
+def _case_document(m: Matrix, role: str, variant: str) -> Any:
+    """A document marked for the mentor on the variant's case (a mentor may download it)."""
+    from vejud.audit.services import audit_record, audited
+    from vejud.casedocs.models import CaseDocument
+    from vejud.core.uploads import check_upload
+
+    case = m.cases[variant]
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    checked = check_upload(filename="d.pdf", data=pdf, limit=1024, fallback="d")
+    with audited():
+        document = CaseDocument.objects.create(
+            case=case,
+            kind="report",
+            title="Udtalelse",
+            for_mentor=True,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            content=checked.ciphertext,
+            uploaded_by=m.world.member_a,
+        )
+        audit_record(actor=m.world.member_a, action="test.data", obj=document, case_id=case.pk)
+    return document.pk
+
+
 def _possible_person(m: Matrix, role: str, variant: str) -> Any:
     """A pending possible-existing-person match that the role's unit decides, as test data."""
     from django.utils import timezone
@@ -825,6 +851,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "offer_id": _course_offer,
     "meeting_id": _mentor_meeting,
     "warning_id": _warning,
+    "document_id": _case_document,
     "transfer_id": _transfer,
     "intake:possible_person_decide:match_id": _possible_person,
     "accounts:role_grant_decide:grant_id": _role_grant,

@@ -429,6 +429,7 @@ def test_refused_with_debug_off() -> None:
 def test_the_central_pool_two_years_every_status_and_a_category_near_its_cap(demo: str) -> None:
     from django.db.models import Avg, F, Sum
 
+    from vejud.core.uploads import sniff_content_type
     from vejud.pool.models import (
         Application,
         ApplicationStatus,
@@ -439,7 +440,7 @@ def test_the_central_pool_two_years_every_status_and_a_category_near_its_cap(dem
         Guideline,
         Payment,
     )
-    from vejud.pool.services import attachment_content, sniff_content_type
+    from vejud.pool.services import attachment_content
 
     today = timezone.localdate()
     assert list(BudgetYear.objects.order_by("year").values_list("year", flat=True)) == [
@@ -590,3 +591,22 @@ def test_advice_requests_in_every_state_across_units_with_response_times(demo: s
     assert "Svartider" in queue.get(reverse("advice:queue")).content.decode()
     mine = verified_client(User.objects.get(email="member.koebenhavn@demo.vejud.dk"))
     assert "Anmodning" in mine.get(reverse("advice:mine")).content.decode()
+
+
+def test_case_documents_show_the_mentor_only_those_marked_for_the_mentor(demo: str) -> None:
+    from vejud.accounts.models import User
+    from vejud.casedocs.models import CaseDocument
+    from vejud.testing import verified_client
+
+    assert "Case documents (mentor sees two of three)" in demo
+    documents = list(CaseDocument.objects.select_related("case"))
+    cases = {d.case for d in documents}
+    assert len(cases) == 2 and len(documents) == 6
+    case = next(c for c in cases if c.responsible_unit.code == "exit-koebenhavn")
+    member = verified_client(User.objects.get(email="member.koebenhavn@demo.vejud.dk"))
+    mentor = verified_client(User.objects.get(email="mentor.koebenhavn@demo.vejud.dk"))
+    seen = member.get(case.get_absolute_url()).content.decode()
+    assert "Exitaftale, underskrevet" in seen and "Brev fra boligselskabet" in seen
+    mentor_seen = mentor.get(case.get_absolute_url()).content.decode()
+    assert "Exitaftale, underskrevet" in mentor_seen
+    assert "Brev fra boligselskabet" not in mentor_seen

@@ -235,7 +235,7 @@ NOT_ASCII_DIGITS = ("²", "³³", "¹²³")
 
 @pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
 @pytest.mark.parametrize(
-    "method,template",
+    ("method", "template"),
     [
         ("post", "/api/v1/transfers/{}/accept"),
         ("post", "/api/v1/transfers/{}/decline"),

@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from vejud.accounts.tokens import token_create
 from vejud.api.api import api
 from vejud.assessments.services import motivation_save, suitability_save
+from vejud.casedocs.services import document_add
 from vejud.cases.models import Track
 from vejud.cases.services import case_transition, journal_add, mentor_assign
 from vejud.courses.services import action_add, goal_add, meeting_log, offer_add
@@ -240,6 +241,15 @@ def _course_case(world: Any) -> dict[str, Any]:
         "meeting_id": meeting.pk,
         "warning_id": review.warnings.get().pk,
         "transfer_id": transfer.pk,
+        "document_id": document_add(
+            actor=world.member_a,
+            case=case,
+            kind="report",
+            title="Udtalelse",
+            for_mentor=False,
+            filename="u.pdf",
+            data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        ).pk,
     }
 
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "vejud.portal",
     "vejud.privacy",
     "vejud.advice",
+    "vejud.casedocs",
     "vejud.api",
     "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
@@ -389,10 +390,13 @@ for _name in ("VEJUD_RETENTION_COURSE_YEARS", "VEJUD_RETENTION_NO_COURSE_YEARS")
         raise ImproperlyConfigured(f"{_name} must be at least 1 (year).")
 # Largest attachment (quote, invoice) on a grant application to the central pool.
 VEJUD_POOL_ATTACHMENT_MAX_BYTES = env_int("VEJUD_POOL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Largest document (letter, report, scanned paper) kept on a case.
+VEJUD_CASE_DOCUMENT_MAX_BYTES = env_int("VEJUD_CASE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Largest request body (declared Content-Length) read at all: the largest attachment plus room
 # for the form around it; larger is refused with 413 before a byte of it is read.
 VEJUD_MAX_REQUEST_BYTES = env_int(
-    "VEJUD_MAX_REQUEST_BYTES", VEJUD_POOL_ATTACHMENT_MAX_BYTES + 1024 * 1024
+    "VEJUD_MAX_REQUEST_BYTES",
+    max(VEJUD_POOL_ATTACHMENT_MAX_BYTES, VEJUD_CASE_DOCUMENT_MAX_BYTES) + 1024 * 1024,
 )
 # Largest image (pixels) an attachment may decode to: a photographed quote is far below it, a
 # decompression bomb (a tiny file claiming 50,000 x 50,000 pixels) far above.

@@ -137,6 +137,9 @@ class CaseAction:
     # Fixed arguments of the page's URL, for actions that share a page served by the app's
     # own view (e.g. an instrument's ``kind``: one draft action per instrument).
     url_kwargs: tuple[tuple[str, str], ...] = ()
+    # The form carries a file (the page posts multipart/form-data; the API operation takes
+    # the fields as a form and the file as ``file``).
+    multipart: bool = False
 
     @property
     def view_name(self) -> str:

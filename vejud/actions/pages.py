@@ -92,7 +92,8 @@ def action_page(
     if request.method == "GET":
         log_case_access(user=request.user, access=access, part=action.log_part, request=request)
     data = request.POST if request.method == "POST" else None
-    form = action.form(data, **(form_kwargs or action.form_kwargs(case, target)))
+    args = (data, request.FILES) if data is not None and action.multipart else (data,)
+    form = action.form(*args, **(form_kwargs or action.form_kwargs(case, target)))
     if request.method == "POST" and form.is_valid():
         answer = _run(request, access, action, target, form)
         if answer is not None:

@@ -23,6 +23,7 @@ from vejud.api.routers.advice import router as advice_router
 from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.course import router as course_router
+from vejud.api.routers.documents import router as documents_router
 from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
 from vejud.api.routers.pool import router as pool_router
@@ -78,6 +79,7 @@ api.add_router("", transfers_router)
 api.add_router("", pool_router)
 api.add_router("", training_router)
 api.add_router("", advice_router)
+api.add_router("", documents_router)
 
 
 @api.exception_handler(AuthenticationError)

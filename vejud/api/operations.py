@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import File, Form, Path, Router, Status, UploadedFile
 
 from vejud.actions.declare import CaseAction, plain
 from vejud.api.auth import api_user
@@ -71,7 +71,10 @@ def _parameters(op: Operation) -> list[inspect.Parameter]:
         ),
     ]
     if op.body is not None:
-        params.insert(1, inspect.Parameter("payload", keyword, annotation=op.body))
+        body = Form[op.body] if action.multipart else op.body  # type: ignore[name-defined,misc]
+        params.insert(1, inspect.Parameter("payload", keyword, annotation=body))
+    if action.multipart:
+        params.insert(2, inspect.Parameter("file", keyword, annotation=File[UploadedFile]))
     if action.target is not None:
         annotation, default = op.target_type, Path(...)
         if annotation is None:
@@ -96,6 +99,9 @@ def _view(op: Operation) -> Callable[..., Any]:
         if refusal is not None:
             return Status(refusal.status, {"detail": refusal.message})
         data = payload.model_dump() if payload is not None else {}
+        upload = kwargs.get("file")
+        if upload is not None:  # a multipart action: the file as the form's service gets it
+            data |= {"filename": upload.name or "", "data": upload.read()}
         if op.prepare is not None:
             data = op.prepare(case, target, data)
         result = action.call(user, case, target, data)

@@ -18,6 +18,7 @@ from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Case
 from vejud.demo.advice import seed_advice
 from vejud.demo.bulk import bulk_seed
+from vejud.demo.documents import seed_documents
 from vejud.demo.showcase import (
     MIN_CASES,
     DemoResult,
@@ -87,6 +88,7 @@ def seed_demo(
         with transaction.atomic():  # a demo made before training gets its training data
             result.notes.extend(seed_training(staff, seed=seed))
             result.notes.extend(seed_advice(staff))
+            result.notes.extend(seed_documents(staff))
         # The good-release job, as the daily run would have done since the demo was made:
         # cases released since move to their new track, plans now due are made.
         moved, made = release_track_changes_run(), release_plans_run()
@@ -103,6 +105,7 @@ def seed_demo(
         pool_notes = seed_pool(seeder, showcase)
         pool_notes += seed_training(staff, seed=seed)
         pool_notes += seed_advice(staff)
+        pool_notes += seed_documents(staff)
     # Committed in batches: a failure part-way leaves the cases written so far.
     bulk_seed(
         cases=max(0, cases - MIN_CASES),

@@ -8,11 +8,8 @@ totals are also bounded by check constraints, so no code path can commit more th
 
 from __future__ import annotations
 
-import hashlib
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from PIL import Image
 
 from vejud.access.cases import CaseAccess, case_access
 from vejud.access.casework import acts_nationally
@@ -31,11 +27,11 @@ from vejud.access.rules import Capability, Part, has_capability, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus
-from vejud.core.crypto import fernet
 from vejud.core.dates import check_plausible_date
 from vejud.core.errors import ConflictError
 from vejud.core.limits import check_period, required_text
 from vejud.core.records import save_fields
+from vejud.core.uploads import check_upload, decrypt_file
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     GRANTED_STATUSES,
@@ -771,64 +767,6 @@ def grant_release(
 
 # --- Attachments --------------------------------------------------------------------------
 
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """Return the content type the bytes really are (PDF, PNG or JPEG), or None.
-
-    An image must decode completely within ``VEJUD_IMAGE_MAX_PIXELS``: a bomb (a small file
-    that claims 50,000 x 50,000 pixels), a truncated or corrupt image, or any other decoder
-    error raises ValidationError (a 4xx), never a server error.
-    """
-    for signature, content_type in _SIGNATURES:
-        if data.startswith(signature):
-            if content_type == "application/pdf":
-                return content_type if b"%%EOF" in data[-2048:] else None
-            _check_image(data)
-            return content_type
-    return None
-
-
-def _check_image(data: bytes) -> None:
-    """Decode the image fully, after checking its claimed size; raise ValidationError if not."""
-    limit = settings.VEJUD_IMAGE_MAX_PIXELS
-    too_large = ValidationError(
-        _("The image is larger than %(mp)s megapixels.") % {"mp": limit // 1_000_000},
-        code="image_too_large",
-    )
-    unreadable = ValidationError(_("The image cannot be read."), code="image_unreadable")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(BytesIO(data)) as image:
-                width, height = image.size
-                if width * height > limit:
-                    raise too_large
-                image.verify()
-            with Image.open(BytesIO(data)) as image:
-                image.load()  # verify() reads no pixel data: decode it all, within the limit
-        except ValidationError:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_large from None
-        except Exception:
-            raise unreadable from None
-
-
-def _safe_filename(name: str, content_type: str) -> str:
-    stem = "".join(
-        c for c in name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isalnum() or c in "-_. "
-    )
-    stem = stem.strip(". ")[:150] or "bilag"
-    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[content_type]
-    base = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return f"{base}{extension}"
-
 
 @audited_service
 def attachment_add(
@@ -846,27 +784,20 @@ def attachment_add(
         )
     if kind not in AttachmentKind.values:
         raise ValidationError(_("Choose what the document is."), code="kind")
-    limit = settings.VEJUD_POOL_ATTACHMENT_MAX_BYTES
-    if not data:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if len(data) > limit:
-        raise ValidationError(
-            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-            code="too_large",
-        )
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise ValidationError(
-            _("Only PDF documents and PNG or JPEG images can be attached."), code="file_type"
-        )
+    checked = check_upload(
+        filename=filename,
+        data=data,
+        limit=settings.VEJUD_POOL_ATTACHMENT_MAX_BYTES,
+        fallback="bilag",
+    )
     attachment = Attachment.objects.create(
         application=application,
         kind=kind,
-        filename=_safe_filename(filename, content_type),
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        content=fernet().encrypt(data),
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        content=checked.ciphertext,
         uploaded_by=actor,
     )
     _audit(
@@ -881,4 +812,4 @@ def attachment_add(
 
 def attachment_content(attachment: Attachment) -> bytes:
     """Return the decrypted bytes of an attachment (callers have authorised and logged)."""
-    return fernet().decrypt(bytes(attachment.content))
+    return decrypt_file(attachment.content)

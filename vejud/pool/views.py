@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -37,6 +36,7 @@ from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
 from vejud.core.paging import keyset_page, positive_int
+from vejud.core.uploads import download
 from vejud.pool.actions import (
     GRANT_ACTIONS,
     GRANT_APPLY,
@@ -637,11 +637,11 @@ def attachment_download(
     application = get_application_for(access, application_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
     log_case_access(user=request.user, request=request, access=access, part=GRANTS)
-    response = HttpResponse(attachment_content(attachment), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(
+        attachment_content(attachment),
+        content_type=attachment.content_type,
+        filename=attachment.filename,
+    )
 
 
 @case_view(part=Part.GRANTS)

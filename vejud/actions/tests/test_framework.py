@@ -20,6 +20,7 @@ def test_the_case_page_renders_the_registered_panels_in_order(world):
         "followup",
         "transfers",
         "grants",
+        "documents",
         "advice",
         "retention",
     ]

@@ -22,7 +22,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
@@ -65,6 +64,7 @@ from vejud.api.schemas_pool import (
 )
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
+from vejud.core.uploads import download
 from vejud.courses.models import PlanAction
 from vejud.pool.actions import ANSWER, DECIDE, GRANT_APPLY, PAY, RELEASE, WITHDRAW, GrantAction
 from vejud.pool.models import (
@@ -572,10 +572,4 @@ def grant_attachment(
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
     data = attachment_content(attachment)
     log_case_read(request, access, "grant_attachment")
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return download(data, content_type=attachment.content_type, filename=attachment.filename)

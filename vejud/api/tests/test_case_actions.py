@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.audit.services import audit_record, audited
+from vejud.casedocs.models import CaseDocument
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
 from vejud.cases.services import mentor_assign
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
@@ -57,6 +59,8 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "expected_version": c.version,
     },
     "ask_information": lambda c: {"question": "Why?"},
+    "document_add": lambda c: {"title": "Udtalelse", "kind": "report"},
+    "document_remove": lambda c: {"reason": "Forkert sag"},
     "answer_information": lambda c: {"answer": "Because."},
     "consent": lambda c: consent_body(),
     "consent_withdraw": lambda c: {"withdrawn_on": c.opened_on.isoformat(), "note": "x"},
@@ -137,7 +141,26 @@ TARGETS: dict[str, Callable[[Case], int | str]] = {
     "assessment_sign": lambda c: _instrument(c, SuitabilityAssessment, signed=False),
     "assessment_correct": lambda c: _instrument(c, MotivationAssessment, signed=True),
     "transfer_cancel": lambda c: _pending_transfer(c).pk,
+    "document_remove": lambda c: _document(c).pk,
 }
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _document(case: Case) -> CaseDocument:
+    with audited():
+        document = CaseDocument.objects.create(
+            case=case,
+            kind="report",
+            title="Udtalelse",
+            filename="u.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256="0" * 64,
+            content=b"",
+            uploaded_by=User.objects.order_by("pk")[0],
+        )
+        audit_record(actor=None, action="test.document", obj=document, case_id=case.pk)
+    return document
 
 
 def _instrument(case: Case, model: Any, *, signed: bool) -> str:
@@ -267,13 +290,24 @@ def _page(client: Any, action: CaseAction, url: str) -> int:
     return 200 if response.status_code == 302 else int(response.status_code)
 
 
-def _api(client: JsonApi, method: str, url: str, body: dict[str, Any], role: bool) -> int:
+def _api(
+    client: JsonApi, method: str, url: str, body: dict[str, Any], role: bool, multipart: bool
+) -> int:
     """Return 200 unless the operation refuses the action as not possible (then its status),
-    or its gate the user's role (``role`` False: 403); whatever it did is rolled back."""
+    or its gate the user's role (``role`` False: 403); whatever it did is rolled back. A
+    multipart action gets its body as form fields and a PDF as ``file``."""
     with transaction.atomic():
-        response = client.client.generic(
-            method, url, json.dumps(body), content_type="application/json", headers=client.headers
-        )
+        if multipart:
+            form = {**body, "file": SimpleUploadedFile("d.pdf", PDF)}
+            response = client.client.post(url, form, headers=client.headers)
+        else:
+            response = client.client.generic(
+                method,
+                url,
+                json.dumps(body),
+                content_type="application/json",
+                headers=client.headers,
+            )
         transaction.set_rollback(True)
     assert response.status_code < 500, (url, response.status_code)
     if not role:
@@ -317,6 +351,7 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
                 case_url(case, tail),
                 BODIES[name](fresh),
                 has_capability(user, action.capability),
+                action.multipart,
             )
             assert page == api == expected, (status, user_name, page, api, expected)
             if name in PANEL_ACTIONS:

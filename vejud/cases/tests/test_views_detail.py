@@ -286,7 +286,7 @@ def test_journal_query_count_does_not_grow_with_notes(world):
     # the anonymisation and a hold as subqueries); the advice answers filed on the case; what
     # can be done now (the mentor check of the course actions). No grants before assessment,
     # no device, no memberships.
-    assert len(many.captured_queries) == len(few.captured_queries) == 20, [
+    assert len(many.captured_queries) == len(few.captured_queries) == 21, [
         q["sql"][:90] for q in few.captured_queries
     ]
 

@@ -1,0 +1,74 @@
+"""Case documents: letters, reports, agreements and other files kept on the case.
+
+The file is sniffed on upload (PDF, PNG or JPEG), size-limited and stored encrypted
+(``vejud.core.uploads``); its title is a protected field. A document is marked for the
+mentor or not: a mentor sees only those marked (``vejud.access.documents``). A removed
+document keeps its record (who, when, why) and loses its content.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vejud.audit.guard import guarded
+from vejud.cases.models import Case
+from vejud.core.crypto import EncryptedTextField
+from vejud.core.uploads import CONTENT_TYPES
+
+
+class DocumentKind(models.TextChoices):
+    LETTER = "letter", _("Letter")
+    REPORT = "report", _("Report or statement")
+    AGREEMENT = "agreement", _("Agreement or consent")
+    IDENTITY = "identity", _("Identity or residence paper")
+    OTHER = "other", _("Other document")
+
+
+@guarded
+class CaseDocument(models.Model):
+    """One file on a case, stored encrypted; its downloads are in the access log."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = EncryptedTextField(_("title"))
+    for_mentor = models.BooleanField(_("shown to the mentor"), default=False)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()  # Fernet ciphertext (vejud.core.uploads); empty once removed
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = EncryptedTextField(_("reason for removal"), blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        indexes = [models.Index(fields=["case", "-uploaded_at"], name="casedoc_case_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=CONTENT_TYPES), name="casedoc_content_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(removed_by__isnull=False),
+                name="casedoc_removal_has_actor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.filename}"
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
