@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -227,6 +229,10 @@ class MentorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"Mentor {self.mentor_id} on case {self.case_id}"
+
+    def active_on(self, day: date) -> bool:
+        """Whether the assignment is in force on ``day``."""
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
 
 @guarded

@@ -378,6 +378,8 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
     is_custodian = access.can_see(Part.PROTECTED_ADDRESS) and user_is_address_custodian(
         user=user, person_id=case.person_id
     )
+    mentors = list(case.mentor_assignments.select_related("mentor").order_by("-starts_on"))
+    today = timezone.localdate()
     return {
         "can_view_person": has_capability(user, Capability.VIEW_CASES),
         "earlier_cases": list(
@@ -387,7 +389,8 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
             .select_related("responsible_unit")
             .order_by("-opened_on", "-pk")
         ),
-        "mentors": list(case.mentor_assignments.select_related("mentor").order_by("-starts_on")),
+        "mentors": mentors,
+        "current_mentor": next((a.mentor for a in mentors if a.active_on(today)), None),
         "is_custodian": is_custodian,
         "can_register_address": access.can_see(Part.PROTECTED_ADDRESS)
         and not is_custodian

@@ -333,3 +333,17 @@ def test_panels_of_later_states_cost_nothing_and_the_log_row_joins_the_page(worl
     # Inside the test's transaction, the page's own atomic block is a savepoint around it.
     assert sql[insert - 1].startswith("SAVEPOINT")
     assert sql[-1].startswith("RELEASE SAVEPOINT")
+
+
+def test_the_case_facts_name_the_mentor_in_force(world, case):
+    page = verified_client(world.member_a).get(url(case)).content.decode()
+    facts = page[
+        page.index('id="case-heading"') : page.index("</dl>", page.index('id="case-heading"'))
+    ]
+    assert "Mentor" not in facts
+    mentor_assign(actor=world.coordinator_a, case=case, mentor=world.mentor)
+    page = verified_client(world.member_a).get(url(case)).content.decode()
+    facts = page[
+        page.index('id="case-heading"') : page.index("</dl>", page.index('id="case-heading"'))
+    ]
+    assert "<dt>Mentor</dt>" in facts and world.mentor.full_name in facts
