@@ -42,6 +42,18 @@ def test_screenshots_of_the_main_pages_at_three_widths(
     mentor_assign(actor=bworld.coordinator_a, case=case, mentor=bworld.mentor)
     log_flagged_meeting(bworld, case)
     record_review(bworld, case, days_ago=1)
+    from vejud.casedocs.services import document_add
+    from vejud.demo.showcase import demo_pdf
+
+    document_add(
+        actor=bworld.member_a,
+        case=case,
+        kind="report",
+        title="Udtalelse fra jobcentret om praktik og videre uddannelsesforløb",
+        for_mentor=True,
+        filename="udtalelse-fra-jobcentret-om-praktik.pdf",
+        data=demo_pdf("Udtalelse"),
+    )
     for n in range(3):
         make_case(bworld.member_a, bworld.unit_a, first_name=f"Skærm{n}", last_name="Billede")
     pages = {
