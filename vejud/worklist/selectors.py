@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Manager, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -129,13 +129,21 @@ def _signed(model: Any) -> Any:
     return Exists(model.objects.filter(case=OuterRef("pk"), signed_at__isnull=False))
 
 
-def tasks_for(user: User) -> list[Task]:
-    """Return the user's tasks, overdue first, then by due date."""
+def _on(rows: Manager[Any] | QuerySet[Any], case: Case | None, path: str = "case") -> QuerySet[Any]:
+    """``rows`` of ``case`` only (through ``path``), or all of them without a case."""
+    return rows.all() if case is None else rows.filter(**{f"{path}_id": case.pk})
+
+
+def tasks_for(user: User, case: Case | None = None) -> list[Task]:
+    """Return the user's tasks, overdue first, then by due date; with ``case``, only the
+    user's tasks on that case (the case page's list: each query narrowed to the case)."""
     today = timezone.localdate()
     tasks: list[Task] = []
     if not has_capability(user, Capability.VIEW_CASES):
         return tasks
     mine = casework_cases(user)
+    if case is not None:
+        mine = mine.filter(pk=case.pk)
     assessing = mine.filter(status__in=[CaseStatus.INQUIRY, CaseStatus.ASSESSMENT])
     for ref, status, due in assessing.order_by("assessment_due_on", "id").values_list(
         "reference", "status", "assessment_due_on"
@@ -171,9 +179,8 @@ def tasks_for(user: User) -> list[Task]:
             Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today)
         )
     for ref, status, due in (
-        InformationRequest.objects.filter(
-            my_casework(user, today, "referral__case__"), answered_at__isnull=True
-        )
+        _on(InformationRequest.objects, case, "referral__case")
+        .filter(my_casework(user, today, "referral__case__"), answered_at__isnull=True)
         .order_by("referral__due_on", "id")
         .values_list("referral__case__reference", "referral__case__status", "referral__due_on")[
             :TASK_LIMIT
@@ -182,15 +189,16 @@ def tasks_for(user: User) -> list[Task]:
         tasks.append(Task(TaskKind.INFORMATION_REQUESTED, ref, status, due, due < today))
     if is_national_decider(user):
         for ref, status, due in (
-            Referral.objects.filter(final_decision__isnull=True)
+            _on(Referral.objects, case)
+            .filter(final_decision__isnull=True)
             .exclude(barred_persons(user.pk, today, "case__person_id"))
             .order_by("due_on", "id")
             .values_list("case__reference", "case__status", "due_on")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.REFERRAL_AWAITING, ref, status, due, due < today))
-    tasks += _course_tasks(user, mine, today)
-    tasks += _grant_tasks(user, mine, today)
-    tasks += _advice_tasks(user)
+    tasks += _course_tasks(user, mine, today, case)
+    tasks += _grant_tasks(user, today, case)
+    tasks += _advice_tasks(user, case)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
@@ -210,7 +218,7 @@ def _advice_task(kind: str, advice: AdviceRequest, *, overdue: bool = False) -> 
     )
 
 
-def _advice_tasks(user: User) -> list[Task]:
+def _advice_tasks(user: User, case: Case | None) -> list[Task]:
     """The unit's answered requests and questions from the advisers; the advisers' new and
     overdue requests (targets ``VEJUD_ADVICE_*``, in working hours)."""
     tasks: list[Task] = []
@@ -219,7 +227,7 @@ def _advice_tasks(user: User) -> list[Task]:
         AdviceStatus.WAITING: TaskKind.ADVICE_WAITING,
     }
     for advice in (
-        unit_requests(user).filter(status__in=sorted(waiting)).select_related("case")
+        _on(unit_requests(user), case).filter(status__in=sorted(waiting)).select_related("case")
         .order_by("created_at", "id")[:TASK_LIMIT]
     ):  # fmt: skip
         tasks.append(_advice_task(waiting[advice.status], advice))
@@ -227,7 +235,8 @@ def _advice_tasks(user: User) -> list[Task]:
         return tasks
     now = timezone.now()
     for advice in (
-        requests_visible_to(user).filter(status__in=sorted(OPEN), answered_at__isnull=True)
+        _on(requests_visible_to(user), case)
+        .filter(status__in=sorted(OPEN), answered_at__isnull=True)
         .select_related("case").order_by("created_at", "id")[:TASK_LIMIT]
     ):  # fmt: skip
         late = advice_overdue(advice, now)
@@ -237,11 +246,13 @@ def _advice_tasks(user: User) -> list[Task]:
     return tasks
 
 
-def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
+def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | None) -> list[Task]:
     """Tasks of the exit course: plan actions, reviews, mentor flags, warnings, transfers, release."""
     tasks: list[Task] = []
     horizon = today + SOON
-    open_actions = PlanAction.objects.filter(status__in=OPEN_ACTION_STATUSES, deadline__lte=horizon)
+    open_actions = _on(PlanAction.objects, case).filter(
+        status__in=OPEN_ACTION_STATUSES, deadline__lte=horizon
+    )
     # The user's own actions, and the unowned ones of their cases, each in deadline order on
     # its own index, merged here. The unowned ones are reached through the cases: the
     # TASK_LIMIT courses whose stored earliest unowned deadline (``Case.action_due_on``)
@@ -281,16 +292,16 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     # so they are never "overdue", and each says which meeting or warning it is.
     coordinated = coordinates_condition(user, today) & ~Q(case__status__in=sorted(TERMINAL))
     for ref, status, met_on in (
-        MentorMeeting.objects.filter(
-            coordinated, needs_attention=True, attention_resolved_at__isnull=True
-        )
+        _on(MentorMeeting.objects, case)
+        .filter(coordinated, needs_attention=True, attention_resolved_at__isnull=True)
         .order_by("met_on", "id")
         .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
     ):
         detail = gettext("Meeting of %(date)s") % {"date": date_format(met_on, "SHORT_DATE_FORMAT")}
         tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, detail=detail))
     for ref, status, reason, raised_at in (
-        EarlyWarning.objects.filter(coordinated, resolved_at__isnull=True)
+        _on(EarlyWarning.objects, case)
+        .filter(coordinated, resolved_at__isnull=True)
         .order_by("raised_at", "id")
         .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
     ):
@@ -302,7 +313,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
     # the person's lists do not bar the user.
     for ref, status in (
-        awaiting_answer(user, today=today)
+        _on(awaiting_answer(user, today=today), case)
         .order_by("requested_at", "id")
         .values_list("case__reference", "case__status")[:TASK_LIMIT]
     ):
@@ -311,9 +322,8 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     for item in ReleasePlan.CHECKLIST:
         missing |= Q(**{item: False})
     for ref, status, due in (
-        ReleasePlan.objects.filter(
-            missing, my_casework(user, today, "case__"), case__status=CaseStatus.ADMITTED
-        )
+        _on(ReleasePlan.objects, case)
+        .filter(missing, my_casework(user, today, "case__"), case__status=CaseStatus.ADMITTED)
         .order_by("release_on", "id")
         .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
     ):
@@ -321,12 +331,13 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
     return tasks
 
 
-def _grant_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
+def _grant_tasks(user: User, today: date, case: Case | None) -> list[Task]:
     """Tasks of the central pool: applications to decide, and questions from the pool."""
     tasks: list[Task] = []
     if acts_nationally(user, Capability.DECIDE_GRANTS):
         for pk, ref, status in (
-            Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+            _on(Application.objects, case)
+            .filter(status=ApplicationStatus.SUBMITTED)
             .exclude(barred_persons(user.pk, today, "case__person_id"))
             .order_by("submitted_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
@@ -334,9 +345,8 @@ def _grant_tasks(user: User, mine: QuerySet[Case], today: date) -> list[Task]:
             tasks.append(Task(TaskKind.GRANT_AWAITING, ref, status, None, False, pk))
     if has_capability(user, Capability.APPLY_GRANTS):
         for pk, ref, status in (
-            Application.objects.filter(
-                my_casework(user, today, "case__"), status=ApplicationStatus.INFO_REQUESTED
-            )
+            _on(Application.objects, case)
+            .filter(my_casework(user, today, "case__"), status=ApplicationStatus.INFO_REQUESTED)
             .order_by("updated_at", "id")
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
         ):
