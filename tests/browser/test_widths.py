@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from test_axe import _data, _menu, _pages
 from vejud_browser import Session
 
+from vejud.core.tests.test_template_classes import HOOKS, _defined
 from vejud.testing import World
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,12 @@ def test_every_main_page_fits_and_has_its_menu_at_every_width(
 ) -> None:
     pages = _pages(_data(bworld))
     wide: list[str] = []
+    # Every class on a rendered page (templates, widgets, DKFDS's and htmx's scripts) is
+    # one the installed DKFDS or app.css defines, a DKFDS component's structural class, or
+    # a hook; htmx's own state classes (htmx-request, htmx-settling…) style nothing by design.
+    defined = _defined()
+    undefined: dict[str, set[str]] = {}
+    seen: set[str] = set()
     checked = 0
     for role in ROLES:
         session = open_browser(bworld.users[role], language="da", start="/konto/profil/")
@@ -40,6 +47,15 @@ def test_every_main_page_fits_and_has_its_menu_at_every_width(
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:
                     wide.append(f"{role} {path} at {width} px: {scroll} px wide")
+                if width in (1280, 375):
+                    names = page.evaluate(
+                        "[...new Set([...document.querySelectorAll('[class]')]"
+                        ".flatMap(e => [...e.classList]))]"
+                    )
+                    seen.update(names)
+                    for name in names:
+                        if name not in defined and not name.startswith((*HOOKS, "htmx-")):
+                            undefined.setdefault(name, set()).add(path)
                 if width >= 992:
                     expect(
                         page.get_by_role("navigation", name=t("Main navigation"))
@@ -48,6 +64,8 @@ def test_every_main_page_fits_and_has_its_menu_at_every_width(
                     expect(page.get_by_role("button", name=t("Menu"))).to_be_visible()
     assert checked > 100
     assert not wide, "\n".join(wide)
+    assert {"header", "navigation-menu", "button", "table", "breadcrumbs"} <= seen
+    assert undefined == {}
 
 
 def test_the_printed_case_page_has_no_buttons_forms_or_menu(
