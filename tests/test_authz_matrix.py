@@ -143,6 +143,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Advice: units, DfK and institutions ask; the national contact point answers.
     "ask_advice": UNIT_A | UNIT_B | {"custody"},
     "give_advice": NATIONAL,
+    # Exits outside the programme (no person data): the local units and the contact point.
+    "record_own_exits": UNIT_A | UNIT_B | NATIONAL,
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset(

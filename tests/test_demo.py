@@ -610,3 +610,18 @@ def test_case_documents_show_the_mentor_only_those_marked_for_the_mentor(demo: s
     mentor_seen = mentor.get(case.get_absolute_url()).content.decode()
     assert "Exitaftale, underskrevet" in mentor_seen
     assert "Brev fra boligselskabet" not in mentor_seen
+
+
+def test_exits_on_own_hand_are_recorded_and_counted(demo: str) -> None:
+    from vejud.accounts.models import User
+    from vejud.statistics.models import OwnExit
+    from vejud.testing import verified_client
+
+    assert "Exits on own hand: 90 recorded" in demo
+    assert OwnExit.objects.count() == 90
+    assert OwnExit.objects.values("unit").distinct().count() > 1
+    analyst = verified_client(User.objects.get(email="analyst@demo.vejud.dk"))
+    page = analyst.get("/statistik/").content.decode()
+    assert "Exit på egen hånd" in page
+    coordinator = verified_client(User.objects.get(email="coordinator.koebenhavn@demo.vejud.dk"))
+    assert coordinator.get("/statistik/egne-exits/").status_code == 200

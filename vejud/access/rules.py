@@ -103,6 +103,8 @@ class Capability(StrEnum):
         "ask_advice"  # ask the national contact point for advice (units, DfK, institutions)
     )
     GIVE_ADVICE = "give_advice"  # the national queue of advice requests
+    # Record that someone left a gang on their own (no person data), for the statistics.
+    RECORD_OWN_EXITS = "record_own_exits"
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -143,6 +145,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     ),
     Capability.ASK_ADVICE: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF}),
     Capability.GIVE_ADVICE: frozenset(NATIONAL_ROLES),
+    Capability.RECORD_OWN_EXITS: frozenset(UNIT_ROLES | NATIONAL_ROLES),
 }
 
 # Roles that reach case content (read, or break the glass). A membership with one of these is

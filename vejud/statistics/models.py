@@ -8,17 +8,23 @@ code path wrote the data (services, the admin, a bulk COPY). ``counters_rebuild`
 recomputes them from the data and ``counters_check`` compares.
 
 They are not ``@guarded``: the audit guard protects person and case data, and
-these tables hold neither. Every write to them in normal operation happens
+these tables hold neither (``OwnExit`` at the end is a record of its own, written by a
+service, and guarded). Every write to them in normal operation happens
 inside the audited transaction that changed the case; a counter changed by hand
 is found by ``vejud statistics --check`` and repaired by ``--rebuild``.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from vejud.audit.guard import guarded
 from vejud.organisations.models import Unit
+from vejud.people.models import GroupKind
 
 
 class MonthEvent(models.TextChoices):
@@ -98,3 +104,53 @@ class ReleasedTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.period_start}..{self.period_end}"
+
+
+class OwnExitSource(models.TextChoices):
+    POLICE = "police", _("The police's own information")
+    MUNICIPALITY = "municipality", _("The municipality")
+    PRISON = "prison", _("Prison and Probation Service")
+    NETWORK = "network", _("Family or network")
+    PERSON = "person", _("The person")
+    OTHER = "other", _("Other")
+
+
+@guarded
+class OwnExit(models.Model):
+    """An exit on one's own (without the exit programme): counted, never a person.
+
+    Deliberately no name, no CPR, no free text: the year, the police district, the kind of
+    group and how it became known are all the statistics need, and a free text invites the
+    personal data this record must not hold."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    police_district = models.ForeignKey(
+        "organisations.PoliceDistrict",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("police district"),
+    )
+    group_kind = models.CharField(_("kind of group"), max_length=10, choices=GroupKind.choices)
+    known_from = models.CharField(
+        _("how it became known"), max_length=20, choices=OwnExitSource.choices
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("exit on own hand")
+        verbose_name_plural = _("exits on own hand")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2199), name="ownexit_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.police_district_id} {self.group_kind}"

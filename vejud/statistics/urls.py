@@ -3,4 +3,7 @@ from django.urls import path
 from vejud.statistics import views
 
 app_name = "statistics"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("egne-exits/", views.own_exits, name="own_exits"),
+]

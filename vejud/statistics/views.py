@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from vejud.access.gate import requires
+from vejud.access.gate import AuthenticatedRequest, requires
+from vejud.access.ownexits import own_exits_visible
 from vejud.access.rules import Capability
+from vejud.core.forms import service_error
+from vejud.statistics.forms import OwnExitForm
+from vejud.statistics.ownexits import own_exit_record, own_exits_released
 from vejud.statistics.published import published_overview
+
+OWN_EXITS_SHOWN = 50
 
 
 @requires(Capability.VIEW_STATISTICS)
@@ -17,4 +26,25 @@ from vejud.statistics.published import published_overview
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Show cases by status, track and unit, events by month and open early warnings."""
-    return render(request, "statistics/overview.html", {"overview": published_overview()})
+    overview, own = published_overview(), own_exits_released()
+    context = {"overview": overview, "own_exits": own, "hidden": overview.hidden + own.hidden}
+    return render(request, "statistics/overview.html", context)
+
+
+@requires(Capability.RECORD_OWN_EXITS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def own_exits(request: AuthenticatedRequest) -> HttpResponse:
+    """Record an exit on one's own (no person data) and list the unit's records."""
+    form = OwnExitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            own_exit_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            service_error(form, exc, {"year": ("year",)})
+        else:
+            messages.success(request, _("The exit is recorded. It counts in the statistics."))
+            return redirect("statistics:own_exits")
+    rows = own_exits_visible(request.user).select_related("police_district", "unit")
+    context = {"form": form, "records": rows[:OWN_EXITS_SHOWN], "shown": OWN_EXITS_SHOWN}
+    return render(request, "statistics/own_exits.html", context)
