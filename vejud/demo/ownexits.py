@@ -30,6 +30,7 @@ def seed_own_exits(staff: dict[str, User], *, seed: int = 1) -> list[str]:
     kinds = [GroupKind.GANG] * 5 + [GroupKind.BIKER] * 3 + [GroupKind.OTHER]
     for _ in range(RECORDS):
         unit = rng.choice(units[:6])  # the larger districts learn of most
+        assert unit.police_district is not None  # a local exit unit covers one district
         own_exit_record(
             actor=staff[f"coordinator.{unit.code.removeprefix('exit-')}"],
             unit=unit,
