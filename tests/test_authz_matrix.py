@@ -845,6 +845,9 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "entry_id": lambda m, role, v: m.entries[v].pk,
     "accounts:token_revoke:pk": lambda m, role, v: m.owned[role]["token"].pk,
     "accounts:session_end:pk": lambda m, role, v: m.owned[role]["session"].pk,
+    # Single sign-on: no provider is configured here, so both answer 400 (never 403/404).
+    "accounts:sso_start:name": lambda m, role, v: "test",
+    "accounts:sso_callback:name": lambda m, role, v: "test",
     "consent_id": _consent,
     "decision_id": _decision,
     "request_id": _information_request,

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
-from vejud.core.env import env_bool, env_int, env_list, env_str
+from vejud.core.env import env_bool, env_int, env_list, env_oidc_providers, env_str
 from vejud.core.limits import MAX_BODY_BYTES, MAX_FIELDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -238,6 +238,13 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 VEJUD_SESSION_ABSOLUTE_SECONDS = env_int("VEJUD_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 VEJUD_REAUTH_SECONDS = env_int("VEJUD_REAUTH_SECONDS", 5 * 60)
+# Staff single sign-on (OpenID Connect, vejud.accounts.sso): the providers, whether the
+# password login stays open (break-glass administrators keep it when it is off), and after
+# how many days without a login a user linked to a provider is deactivated.
+VEJUD_OIDC_PROVIDERS = env_oidc_providers()
+VEJUD_PASSWORD_LOGIN = env_bool("VEJUD_PASSWORD_LOGIN", default=True)
+VEJUD_OIDC_INACTIVE_DAYS = env_int("VEJUD_OIDC_INACTIVE_DAYS", 90)
+VEJUD_OIDC_TIMEOUT_SECONDS = env_int("VEJUD_OIDC_TIMEOUT_SECONDS", 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.access.rules import role_needs_four_eyes
 from vejud.access.units import role_unit_problem
-from vejud.accounts.models import AuthenticatorDevice, Membership, RecoveryCodeDevice, User
+from vejud.accounts.models import (
+    AuthenticatorDevice,
+    Membership,
+    ProviderSubject,
+    RecoveryCodeDevice,
+    User,
+)
+from vejud.accounts.sso import subject_link
 from vejud.organisations.admin_site import VejudInline, VejudModelAdmin
 
 
@@ -167,3 +174,43 @@ class LoginLockoutAdmin(VejudModelAdmin):
     list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
     search_fields = ("username", "ip_address")
     fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
+
+
+@admin.register(ProviderSubject)
+class ProviderSubjectAdmin(VejudModelAdmin):
+    """Subjects of the single sign-on providers: link an unlinked one to a user, or unlink.
+
+    A subject is recorded at its first login (never added here). Linking gives the login
+    exactly the user's memberships; deleting the subject ends its logins.
+    """
+
+    allow_add = False
+    allow_change = True
+    allow_delete = True
+    list_display = ("subject", "name", "claimed_email", "user", "last_login_at")
+    list_filter = ("name", "confirmed")
+    list_select_related = ("user",)
+    search_fields = ("subject", "claimed_email", "claimed_name", "user__email")
+    autocomplete_fields = ("user",)
+    fields = (
+        "name",
+        "issuer",
+        "subject",
+        "claimed_email",
+        "claimed_name",
+        "user",
+        "first_seen_at",
+        "last_login_at",
+    )
+    readonly_fields = (
+        "name",
+        "issuer",
+        "subject",
+        "claimed_email",
+        "claimed_name",
+        "first_seen_at",
+        "last_login_at",
+    )
+
+    def save_model(self, request: Any, obj: ProviderSubject, form: Any, change: bool) -> None:
+        subject_link(actor=request.user, subject=obj, user=obj.user)

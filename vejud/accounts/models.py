@@ -337,3 +337,46 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code {self.pk} of device {self.device_id}"
+
+
+# Single sign-on ------------------------------------------------------------------------------
+
+
+class ProviderSubject(Device):
+    """A subject of an OpenID Connect provider (issuer + ``sub``), linked to a user or not yet.
+
+    The first login of an unknown subject records it here with no user: it gives no access
+    until an administrator links it to a user in the admin. A linked subject is also the
+    django-otp device of a provider login whose ``acr``/``amr`` the provider's configuration
+    accepts as a second factor: the session then holds its persistent id, as it holds the
+    authenticator's after a TOTP code, so unlinking it ends that verification.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="provider_subjects",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject (sub)"), max_length=255)
+    claimed_email = models.CharField(_("e-mail given by the provider"), max_length=254, blank=True)
+    claimed_name = models.CharField(_("name given by the provider"), max_length=200, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("single sign-on subject")
+        verbose_name_plural = _("single sign-on subjects")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_subject_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.subject}"
+
+    def verify_token(self, token: Any) -> bool:
+        """Never accepts a typed code: a provider login verifies only through the callback."""
+        return False

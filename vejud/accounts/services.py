@@ -225,7 +225,7 @@ def _delete_django_session(session_key: str) -> None:
     store().delete(session_key)
 
 
-def _session_end(actor: User, session: UserSession, now: datetime) -> None:
+def _session_end(actor: User | None, session: UserSession, now: datetime) -> None:
     """Delete the Django session behind ``session``, mark it ended and audit it."""
     _delete_django_session(session.session_key)
     save_fields(session, ended_at=now)
@@ -254,6 +254,14 @@ def user_sessions_end_others(*, actor: User, current_key: str | None) -> int:
         now = timezone.now()
         for session in sessions:
             _session_end(actor, session, now)
+    return len(sessions)
+
+
+def user_sessions_end_all(*, user: User, now: datetime) -> int:
+    """End every active session of ``user`` (inside the caller's audit scope; by the system)."""
+    sessions = list(active_sessions_for(user))
+    for session in sessions:
+        _session_end(None, session, now)
     return len(sessions)
 
 

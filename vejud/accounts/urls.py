@@ -1,11 +1,13 @@
 from django.urls import path
 
-from vejud.accounts import views
+from vejud.accounts import sso_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("log-ind/", views.login, name="login"),
     path("log-ud/", views.logout, name="logout"),
+    path("sso/<slug:name>/", sso_views.sso_start, name="sso_start"),
+    path("sso/<slug:name>/retur/", sso_views.sso_callback, name="sso_callback"),
     path("to-faktor/", views.otp_verify, name="otp_verify"),
     path("to-faktor/opsaet/", views.otp_setup, name="otp_setup"),
     path("to-faktor/gendannelseskoder/", views.recovery_codes, name="recovery_codes"),

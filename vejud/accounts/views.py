@@ -71,6 +71,13 @@ from vejud.accounts.services import (
     user_session_end,
     user_sessions_end_others,
 )
+from vejud.accounts.sso import (
+    SSO_SESSION_KEY,
+    end_session_url,
+    login_buttons,
+    password_login_allowed,
+    session_provider,
+)
 from vejud.accounts.tokens import token_create, token_revoke
 
 
@@ -138,11 +145,18 @@ def login(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             form.add_error(None, _("The e-mail address or the password is wrong."))
+        elif not password_login_allowed(user):
+            form.add_error(
+                None, _("Password login is switched off. Sign in with your organisation's login.")
+            )
         else:
             auth_login(request, user)
             step = "accounts:otp_verify" if has_confirmed_totp(user) else "accounts:otp_setup"
             return redirect(_with_next(step, next_url))
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "sso_providers": login_buttons()}
+    return render(
+        request, "accounts/login.html", {**context, "password_login": settings.VEJUD_PASSWORD_LOGIN}
+    )
 
 
 def _second_factor_step(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -267,7 +281,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     next_url = _safe_next(request, default=reverse("accounts:profile"))
     form = ReauthForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and password_login_allowed(user):
         # Through authenticate() so django-axes throttles guessing here too.
         checked = authenticate(
             request=request, username=user.email, password=form.cleaned_data["password"]
@@ -282,16 +296,19 @@ def reauth(request: HttpRequest) -> HttpResponse:
             else:
                 mark_reauthenticated(request)
                 return redirect(next_url)
-    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "sso_provider": session_provider(request)}
+    context["password_login"] = password_login_allowed(user)
+    return render(request, "accounts/reauth.html", context)
 
 
 @authenticated
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    """Sign out and end this session."""
+    """Sign out and end this session, and the provider's session where it supports it."""
+    provider_logout = end_session_url(request, request.session.get(SSO_SESSION_KEY))
     auth_logout(request)
     messages.info(request, _("You are signed out."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    return redirect(provider_logout or settings.LOGOUT_REDIRECT_URL)
 
 
 # The user's own account --------------------------------------------------------

@@ -56,3 +56,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     except ImproperlyConfigured:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_oidc_providers() -> dict[str, dict[str, object]]:
+    """Return the OpenID Connect providers named in ``VEJUD_OIDC_PROVIDERS`` (comma-separated).
+
+    Each name ``n`` is configured by ``VEJUD_OIDC_<N>_ISSUER``, ``_CLIENT_ID``,
+    ``_CLIENT_SECRET`` (or ``_CLIENT_SECRET_FILE``), ``_ACR_VALUES`` (the ``acr``/``amr``
+    values that count as a second factor, comma-separated; none: always vejud's TOTP),
+    ``_LABEL`` (the login button's text) and ``_SCOPES`` (default ``openid email profile``).
+    """
+    providers: dict[str, dict[str, object]] = {}
+    for name in env_list("VEJUD_OIDC_PROVIDERS", []):
+        if not name.isidentifier() or not name.isascii():
+            raise ImproperlyConfigured(f"VEJUD_OIDC_PROVIDERS: {name!r} is not a valid name.")
+        prefix = f"VEJUD_OIDC_{name.upper()}_"
+        providers[name.lower()] = {
+            "issuer": env_str(prefix + "ISSUER").rstrip("/"),
+            "client_id": env_str(prefix + "CLIENT_ID"),
+            "client_secret": env_str(prefix + "CLIENT_SECRET"),
+            "accepted_acr": env_list(prefix + "ACR_VALUES", []),
+            "label": env_str(prefix + "LABEL", name),
+            "scopes": env_str(prefix + "SCOPES", "openid email profile"),
+        }
+    return providers

@@ -29,6 +29,7 @@ from vejud.demo.showcase import (
     ensure_staff,
     seed_pool,
 )
+from vejud.demo.sso import seed_sso
 from vejud.demo.training import seed_training
 from vejud.offers.models import OfferType
 from vejud.offers.reference import load_offer_types
@@ -91,6 +92,7 @@ def seed_demo(
             result.notes.extend(seed_advice(staff))
             result.notes.extend(seed_documents(staff))
             result.notes.extend(seed_own_exits(staff, seed=seed))
+            result.notes.extend(seed_sso(staff))
         # The good-release job, as the daily run would have done since the demo was made:
         # cases released since move to their new track, plans now due are made.
         moved, made = release_track_changes_run(), release_plans_run()
@@ -109,6 +111,7 @@ def seed_demo(
         pool_notes += seed_advice(staff)
         pool_notes += seed_documents(staff)
         pool_notes += seed_own_exits(staff, seed=seed)
+        pool_notes += seed_sso(staff)
     # Committed in batches: a failure part-way leaves the cases written so far.
     bulk_seed(
         cases=max(0, cases - MIN_CASES),

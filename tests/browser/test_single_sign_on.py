@@ -1,0 +1,78 @@
+"""Single sign-on in the browser (issue 20): from vejud's login page through the login form of
+a real OpenID Connect provider (``oidc-provider`` on Node.js, ``vejud.testing.oidc``) to the
+caseload; a login without an accepted ``acr`` continues at vejud's TOTP step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from vejud_browser import Session
+
+from vejud.accounts import sso as sso_module
+from vejud.accounts.models import ProviderSubject, User
+from vejud.accounts.sso import subject_link
+from vejud.testing import World
+from vejud.testing.oidc import OidcProvider, password, run_provider
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_provider(live_server: Any) -> Iterator[OidcProvider]:
+    with run_provider([live_server.url]) as provider:
+        yield provider
+
+
+@pytest.fixture
+def provider(settings: Any, live_provider: OidcProvider) -> OidcProvider:
+    sso_module._discovered.clear()
+    settings.VEJUD_OIDC_PROVIDERS = live_provider.vejud_settings("test")
+    return live_provider
+
+
+def link(provider: OidcProvider, sub: str, user: User, actor: User) -> None:
+    subject = ProviderSubject.objects.create(
+        name="test", issuer=provider.issuer, subject=sub, confirmed=False
+    )
+    subject_link(actor=actor, subject=subject, user=user)
+
+
+def provider_login(session: Session, sub: str) -> None:
+    """vejud's login page → the provider's button → the provider's own login form."""
+    page = session.page
+    page.goto(session.url("/sager/"))
+    expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+    page.get_by_role(
+        "link", name=session.t("Sign in with %(label)s") % {"label": "Test IdP (test)"}
+    ).click()
+    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+    page.get_by_label("Username").fill(sub)
+    page.get_by_label("Password").fill(password(sub))
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_provider_login_to_the_caseload(
+    bworld: World, provider: OidcProvider, open_browser: Callable[..., Session]
+) -> None:
+    link(provider, "anna", bworld.coordinator_a, bworld.sysadmin)
+    session = open_browser(bworld.coordinator_a, login=False)
+    provider_login(session, "anna")
+    expect(session.page).to_have_url(session.url("/sager/"))
+    expect(session.page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_acr_not_accepted_continues_at_the_totp_step(
+    bworld: World, provider: OidcProvider, open_browser: Callable[..., Session]
+) -> None:
+    link(provider, "bo", bworld.member_a, bworld.sysadmin)
+    session = open_browser(bworld.member_a, login=False)
+    provider_login(session, "bo")
+    page = session.page
+    expect(page).to_have_url(re.compile(r"/konto/to-faktor/"))
+    page.get_by_label(session.t("Code"), exact=True).fill(session.code())
+    page.get_by_role("button", name=session.t("Sign in"), exact=True).click()
+    expect(page).to_have_url(session.url("/sager/"))
