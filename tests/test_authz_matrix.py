@@ -554,11 +554,7 @@ def _case_document(m: Matrix, role: str, variant: str) -> Any:
             kind="report",
             title="Udtalelse",
             for_mentor=True,
-            filename=checked.filename,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            content=checked.ciphertext,
+            **checked.stored(),
             uploaded_by=m.world.member_a,
         )
         audit_record(actor=m.world.member_a, action="test.data", obj=document, case_id=case.pk)

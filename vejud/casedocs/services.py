@@ -50,11 +50,7 @@ def document_add(
         kind=kind,
         title=title,
         for_mentor=bool(for_mentor),
-        filename=checked.filename,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        content=checked.ciphertext,
+        **checked.stored(),
         uploaded_by=actor,
     )
     audit_case_change(

@@ -95,6 +95,17 @@ class CheckedFile:
     sha256: str
     ciphertext: bytes
 
+    def stored(self) -> dict[str, object]:
+        """The model fields of a stored file (``filename``, ``content_type``, ``size``,
+        ``sha256`` and the encrypted ``content``), for ``objects.create(**...)``."""
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "content": self.ciphertext,
+        }
+
 
 def too_large_error(limit: int) -> ValidationError:
     return ValidationError(

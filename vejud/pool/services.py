@@ -793,11 +793,7 @@ def attachment_add(
     attachment = Attachment.objects.create(
         application=application,
         kind=kind,
-        filename=checked.filename,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        content=checked.ciphertext,
+        **checked.stored(),
         uploaded_by=actor,
     )
     _audit(
