@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from vejud.core.jobs import JobCommand
 from vejud.training.services import offers_expire
 from vejud.training.tasks import expire_training_offers
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Expire training offers past VEJUD_TRAINING_OFFER_HOURS and offer the seats on."
+    task = expire_training_offers
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the job to the task worker instead."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = expire_training_offers.enqueue()
-            self.stdout.write(f"Enqueued job {result.id}.")
-            return
-        expired = offers_expire()
-        self.stdout.write(f"Expired {expired} offer(s).")
+    def run(self, **options: Any) -> None:
+        self.stdout.write(f"Expired {offers_expire()} offer(s).")

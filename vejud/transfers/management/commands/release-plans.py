@@ -5,28 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from vejud.core.jobs import JobCommand
 from vejud.transfers.services import release_plans_run, release_track_changes_run
 from vejud.transfers.tasks import create_due_release_plans
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Create the good-release plans due within VEJUD_RELEASE_PLAN_DAYS days and move the "
         "cases whose release date has come to the track of their accepted transfer."
     )
+    task = create_due_release_plans
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the job to the task worker instead."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = create_due_release_plans.enqueue()
-            self.stdout.write(f"Enqueued job {result.id}.")
-            return
+    def run(self, **options: Any) -> None:
         moved = release_track_changes_run()
         created = release_plans_run()
         self.stdout.write(f"Moved {moved} released case(s). Created {created} release plan(s).")
