@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -316,3 +317,24 @@ def test_providers_from_the_environment(monkeypatch: Any, tmp_path: Any) -> None
     monkeypatch.delenv("VEJUD_OIDC_KOMMUNE_CLIENT_ID")
     with pytest.raises(ImproperlyConfigured, match="VEJUD_OIDC_KOMMUNE_CLIENT_ID"):
         env_oidc_providers()
+
+
+def test_signing_key_rotation_is_picked_up_at_once(world: World, settings: Any) -> None:
+    """The provider restarts with a new signing key under the same key id: the next login
+    verifies against the new JWKS (vejud keeps no key from the login before)."""
+    from vejud.accounts import sso as sso_module
+    from vejud.testing.oidc import run_provider
+
+    sso_module._discovered.clear()
+    with run_provider(["http://testserver"]) as first:
+        port = int(urlsplit(first.issuer).port or 0)
+        settings.VEJUD_OIDC_PROVIDERS = first.vejud_settings("test")
+        linked("anna", world.member_a, first, world.sysadmin)
+        client = Client()
+        assert sso_login(client, first, "anna").status_code == 302 and signed_in(client)
+        old_keys = requests.get(first.issuer + "/jwks", timeout=5).json()["keys"]
+    with run_provider(["http://testserver"], port=port) as rotated:
+        new_keys = requests.get(rotated.issuer + "/jwks", timeout=5).json()["keys"]
+        assert old_keys[0]["kid"] == new_keys[0]["kid"] and old_keys[0]["n"] != new_keys[0]["n"]
+        client = Client()
+        assert sso_login(client, rotated, "anna").status_code == 302 and signed_in(client)

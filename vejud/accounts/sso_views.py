@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib.auth import login as auth_login
@@ -20,6 +21,7 @@ from vejud.accounts.decorators import mark_reauthenticated
 from vejud.accounts.selectors import has_confirmed_totp
 from vejud.accounts.sso import SSO_SESSION_KEY, SsoLogin, SsoRefused, sso_begin, sso_complete
 
+LOGGER = logging.getLogger(__name__)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -32,8 +34,9 @@ def _next(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
+def _refused(request: HttpRequest, message: str, reason: str = "") -> HttpResponse:
     """A login the provider's answer (or its name) does not allow: 400, with the reason."""
+    LOGGER.warning("single sign-on refused (%s) at %s", reason or "other", request.path)
     return render(request, "accounts/sso_refused.html", {"message": message}, status=400)
 
 
@@ -46,7 +49,7 @@ def sso_start(request: HttpRequest, name: str) -> HttpResponse:
     try:
         return redirect(sso_begin(request, name=name, next_url=_next(request), reauth=reauth))
     except SsoRefused as exc:
-        return _refused(request, exc.message)
+        return _refused(request, exc.message, exc.reason)
 
 
 @public
@@ -57,7 +60,7 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
     try:
         login, started = sso_complete(request, name=name)
     except SsoRefused as exc:
-        return _refused(request, exc.message)
+        return _refused(request, exc.message, exc.reason)
     if started.get("reauth"):
         if login.user is None or login.user.pk != request.user.pk:
             return _refused(request, _("You confirmed as another user than the one signed in."))

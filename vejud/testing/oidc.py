@@ -99,12 +99,13 @@ class OidcProvider:
 
 
 @contextmanager
-def run_provider(redirect_bases: list[str]) -> Iterator[OidcProvider]:
+def run_provider(redirect_bases: list[str], port: int | None = None) -> Iterator[OidcProvider]:
     """Start the provider with a client per name in ``CLIENTS`` whose callbacks are under each
-    of ``redirect_bases`` (e.g. ``http://testserver``); stop it afterwards."""
+    of ``redirect_bases`` (e.g. ``http://testserver``); stop it afterwards. Each start makes a
+    new signing key (same key id): a restart on the same ``port`` is a key rotation."""
     node = shutil.which("node")
     assert node, "Node.js is needed for the OpenID Connect provider of the tests"
-    port = _free_port()
+    port = port or _free_port()
     issuer = f"http://127.0.0.1:{port}"
     config = {
         "port": port,
