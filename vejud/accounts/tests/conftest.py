@@ -17,6 +17,13 @@ from vejud.testing import PASSWORD
 START = datetime(2025, 3, 3, 8, 0, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _password_login_on(settings: Any) -> None:
+    """These tests are of the password login: on, whatever VEJUD_PASSWORD_LOGIN says (its
+    switching off is tested in tests/oidc/test_sso.py)."""
+    settings.VEJUD_PASSWORD_LOGIN = True
+
+
 def code_for(device: AuthenticatorDevice) -> str:
     """Return the code the user's authenticator app shows right now."""
     device.refresh_from_db()

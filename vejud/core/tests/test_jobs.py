@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from vejud.core.jobs import JobCommand
 
-JOBS = ("training-offers", "release-plans", ("retention", "run"))
+JOBS = ("training-offers", "release-plans", ("retention", "run"), "sso-deactivate-inactive")
 
 
 @pytest.mark.parametrize("job", JOBS)
