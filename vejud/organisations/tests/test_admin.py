@@ -44,6 +44,7 @@ def test_only_vejud_model_admins_are_registered():
         "people.GangGroup",
         "accounts.AuthenticatorDevice",
         "accounts.RecoveryCodeDevice",
+        "accounts.ProviderSubject",
         "axes.AccessAttempt",
     }
 
