@@ -338,3 +338,18 @@ def test_signing_key_rotation_is_picked_up_at_once(world: World, settings: Any) 
         assert old_keys[0]["kid"] == new_keys[0]["kid"] and old_keys[0]["n"] != new_keys[0]["n"]
         client = Client()
         assert sso_login(client, rotated, "anna").status_code == 302 and signed_in(client)
+
+
+def test_unlinking_ends_the_provider_verification_at_the_next_request(
+    world: World, sso: OidcProvider
+) -> None:
+    """Unlinking raises the user's access generation: the session's kept verification is
+    checked again at once and the provider's second factor no longer counts."""
+    subject = linked("anna", world.member_a, sso, world.sysadmin)
+    client = Client()
+    sso_login(client, sso, "anna")
+    assert client.get("/sager/").status_code == 200
+    subject_link(actor=world.sysadmin, subject=subject, user=None)
+    response = client.get("/sager/")
+    assert response.status_code == 302 and "/konto/to-faktor/" in response["Location"]
+    assert AuditEvent.objects.filter(action="account.sso_unlink", object_id=str(subject.pk))

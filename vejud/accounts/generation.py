@@ -21,6 +21,9 @@ WATCHED: dict[str, str] = {
     "accounts_membership": "",
     "accounts_authenticatordevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
     "accounts_recoverycodedevice": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
+    # A single sign-on subject is the device of a provider's second factor; linking and
+    # unlinking flip ``confirmed`` (a NULL user is never compared alone).
+    "accounts_providersubject": "OLD.confirmed <> NEW.confirmed OR OLD.user_id <> NEW.user_id",
 }
 _BUMP = "UPDATE accounts_user SET access_generation = access_generation + 1 WHERE id"
 
