@@ -30,7 +30,7 @@ def live_provider(live_server: Any) -> Iterator[OidcProvider]:
 @pytest.fixture
 def provider(settings: Any, live_provider: OidcProvider) -> OidcProvider:
     sso_module._discovered.clear()
-    settings.VEJUD_OIDC_PROVIDERS = live_provider.vejud_settings("test")
+    settings.VEJUD_OIDC_PROVIDERS = live_provider.vejud_settings("test", "wrongaud")
     return live_provider
 
 
@@ -41,14 +41,12 @@ def link(provider: OidcProvider, sub: str, user: User, actor: User) -> None:
     subject_link(actor=actor, subject=subject, user=user)
 
 
-def provider_login(session: Session, sub: str) -> None:
+def provider_login(session: Session, sub: str, label: str = "Test IdP (test)") -> None:
     """vejud's login page → the provider's button → the provider's own login form."""
     page = session.page
     page.goto(session.url("/sager/"))
     expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
-    page.get_by_role(
-        "link", name=session.t("Sign in with %(label)s") % {"label": "Test IdP (test)"}
-    ).click()
+    page.get_by_role("link", name=session.t("Sign in with %(label)s") % {"label": label}).click()
     expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
     page.get_by_label("Username").fill(sub)
     page.get_by_label("Password").fill(password(sub))
@@ -76,3 +74,24 @@ def test_acr_not_accepted_continues_at_the_totp_step(
     page.get_by_label(session.t("Code"), exact=True).fill(session.code())
     page.get_by_role("button", name=session.t("Sign in"), exact=True).click()
     expect(page).to_have_url(session.url("/sager/"))
+
+
+def test_unlinked_subject_and_refused_token_end_on_clear_pages_without_a_session(
+    bworld: World, provider: OidcProvider, open_browser: Callable[..., Session]
+) -> None:
+    link(provider, "anna", bworld.member_a, bworld.sysadmin)
+    session = open_browser(bworld.member_a, login=False)
+    page = session.page
+    provider_login(session, "dorte")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        session.t("Your login is not linked to a vejud user yet")
+    )
+    page.goto(session.url("/sager/"))
+    expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+    session.context.clear_cookies()  # the provider's own session too: its form again
+    provider_login(session, "anna", label="Test IdP (wrongaud)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(session.t("Sign-in refused"))
+    message = session.t("The sign-in was issued for another application (wrong audience).")
+    expect(page.get_by_text(message)).to_be_visible()
+    page.goto(session.url("/sager/"))
+    expect(page).to_have_url(re.compile(r"/konto/log-ind/"))

@@ -282,6 +282,9 @@ def test_reauthentication_goes_back_to_the_provider(world: World, sso: OidcProvi
     authorize = start(client, next_url="/konto/api-noegler/ny/", reauth="1")
     response = client.get(callback_path(sso.log_in(authorize, "carl")))
     assert response.status_code == 400
+    page = response.content.decode()
+    assert "You confirmed as another user than the one signed in." in page
+    assert "You are still signed in, but the action" in page
     assert client.get("/konto/api-noegler/ny/")["Location"].startswith("/konto/bekraeft/")
 
 
