@@ -9,6 +9,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import translation
 from django_otp.oath import TOTP
@@ -16,7 +17,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, 
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
 from vejud.accounts.models import AuthenticatorDevice, User
-from vejud.testing import PASSWORD
+from vejud.testing import PASSWORD, verified_client
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -138,7 +139,14 @@ class Session:
         return self.base_url + path
 
     def login(self, start: str = "/sager/") -> None:
-        """Open ``start``, get sent to sign in (password, then TOTP code) and land back on it."""
+        """Open ``start``, get sent to sign in (password, then TOTP code) and land back on it.
+
+        With the password login switched off (``VEJUD_PASSWORD_LOGIN=0``, issue 20) the
+        browser gets a verified session as a provider login would give it
+        (``tests/browser/test_single_sign_on.py`` drives that login itself)."""
+        if not settings.VEJUD_PASSWORD_LOGIN and not self.user.is_superuser:
+            self._verified_session(start)
+            return
         page, t = self.page, self.t
         page.goto(self.url(start))
         expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
@@ -149,6 +157,15 @@ class Session:
         page.get_by_label(t("Code"), exact=True).fill(self.code())
         page.get_by_role("button", name=t("Sign in"), exact=True).click()
         expect(page).to_have_url(self.url(start))
+
+    def _verified_session(self, start: str) -> None:
+        client = verified_client(self.user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base_url}]
+        )
+        self.page.goto(self.url(start))
+        expect(self.page).to_have_url(self.url(start))
 
     def confirm_identity(self) -> None:
         """Fill in the re-authentication page (password and a new code)."""
