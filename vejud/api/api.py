@@ -28,6 +28,7 @@ from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
 from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
+from vejud.api.routers.statistics import router as statistics_router
 from vejud.api.routers.training import router as training_router
 from vejud.api.routers.transfers import router as transfers_router
 from vejud.cases.services import OpenCaseError, StaleCaseError
@@ -80,6 +81,7 @@ api.add_router("", pool_router)
 api.add_router("", training_router)
 api.add_router("", advice_router)
 api.add_router("", documents_router)
+api.add_router("", statistics_router)
 
 
 @api.exception_handler(AuthenticationError)
