@@ -156,6 +156,8 @@ def main() -> None:
         },
         "tasks": {"user": "coordinator", "path": "/opgaver/", "expect": 200},
         "overview": {"user": "analyst", "path": "/statistik/", "expect": 200},
+        # The harmonisation dashboard for the year so far: every figure, every unit.
+        "dashboard": {"user": "analyst", "path": "/statistik/harmonisering/", "expect": 200},
         "admin_changelist": {
             "user": "sysadmin",
             "path": f"/bench-admin/cases/case/?status__exact={CaseStatus.ASSESSMENT.value}",

@@ -27,6 +27,8 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for name in PAGES:
+            if name not in data["pages"]:
+                continue  # a page added after an earlier result file was measured
             s = data["pages"][name]
             lines.append(
                 f"| {name} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['throughput_rps']} "
@@ -42,6 +44,8 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---:|---:|---|",
         ]
         for name in PAGES:
+            if name not in small["pages"] or name not in large["pages"]:
+                continue
             a, b = small["pages"][name], large["pages"][name]
             lines.append(
                 f"| {name} | {b['p50_ms'] / a['p50_ms']:.2f} | {b['p95_ms'] / a['p95_ms']:.2f} "

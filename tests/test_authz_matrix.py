@@ -145,6 +145,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "give_advice": NATIONAL,
     # Exits outside the programme (no person data): the local units and the contact point.
     "record_own_exits": UNIT_A | UNIT_B | NATIONAL,
+    "view_dashboard": UNIT_A | UNIT_B | NATIONAL | {"analyst"},
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset(

@@ -105,6 +105,8 @@ class Capability(StrEnum):
     GIVE_ADVICE = "give_advice"  # the national queue of advice requests
     # Record that someone left a gang on their own (no person data), for the statistics.
     RECORD_OWN_EXITS = "record_own_exits"
+    # The harmonisation dashboard: the national figures, with one's own units' beside them.
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -146,6 +148,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.ASK_ADVICE: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF}),
     Capability.GIVE_ADVICE: frozenset(NATIONAL_ROLES),
     Capability.RECORD_OWN_EXITS: frozenset(UNIT_ROLES | NATIONAL_ROLES),
+    Capability.VIEW_DASHBOARD: frozenset(UNIT_ROLES | NATIONAL_ROLES | {Role.ANALYST}),
 }
 
 # Roles that reach case content (read, or break the glass). A membership with one of these is

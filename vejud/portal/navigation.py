@@ -29,6 +29,7 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Grant applications"), "pool:applications", Capability.VIEW_GRANTS),
     (_("Central pool"), "pool:overview", Capability.VIEW_POOL),
     (_("Statistics"), "statistics:overview", Capability.VIEW_STATISTICS),
+    (_("Harmonisation"), "statistics:dashboard", Capability.VIEW_DASHBOARD),
     (_("Exits on own hand"), "statistics:own_exits", Capability.RECORD_OWN_EXITS),
     (_("Advice requests"), "advice:mine", Capability.ASK_ADVICE),
     (_("Advice queue"), "advice:queue", Capability.GIVE_ADVICE),

@@ -17,6 +17,9 @@ class StatisticsConfig(AppConfig):
     verbose_name = "Statistics"
 
     def ready(self) -> None:
+        from vejud.statistics.figures import connect
+
+        connect()
         post_migrate.connect(
             _install_triggers, sender=self, dispatch_uid="vejud_statistics_triggers"
         )

@@ -205,6 +205,40 @@ def protect(
     )
 
 
+def _earlier(keys: Sequence[str], period: tuple[date, date]) -> dict[str, list[dict[str, int]]]:
+    """The counts of the earlier releases of ``keys`` whose period contains ``period`` or lies
+    within it (the same period included), by key: one query."""
+    start, end = period
+    earlier: dict[str, list[dict[str, int]]] = {key: [] for key in keys}
+    for key, counts in (
+        ReleasedTable.objects.filter(key__in=list(keys))
+        .filter(
+            Q(period_start__lte=start, period_end__gte=end)
+            | Q(period_start__gte=start, period_end__lte=end)
+        )
+        .values_list("key", "counts")
+    ):
+        earlier[key].append(counts)
+    return earlier
+
+
+def _differing(figures: Mapping[str, int], earlier: Iterable[Mapping[str, int]]) -> set[str]:
+    """The figures that differ by 1-4 from the same figure in an earlier release."""
+    return {
+        name
+        for counts in earlier
+        for name, n in figures.items()
+        if name in counts and 0 < abs(n - counts[name]) < MIN_SHOWN
+    }
+
+
+def _record(key: str, figures: Mapping[str, int], period: tuple[date, date]) -> ReleasedTable:
+    counts = dict(sorted(figures.items()))
+    digest = hashlib.sha256(json.dumps(counts, sort_keys=True).encode()).hexdigest()
+    start, end = period
+    return ReleasedTable(key=key, period_start=start, period_end=end, counts=counts, digest=digest)
+
+
 def release_figures(
     key: str,
     figures: Mapping[str, int],
@@ -220,26 +254,28 @@ def release_figures(
     The true counts are kept with the release (never shown) so later releases are compared
     with them; a release with the same counts as one kept already is not kept again.
     """
-    start, end = period
-    earlier = ReleasedTable.objects.filter(key=key).filter(
-        Q(period_start__lte=start, period_end__gte=end)
-        | Q(period_start__gte=start, period_end__lte=end)
-    )
-    hide = set()
-    for counts in earlier.values_list("counts", flat=True):
-        hide |= {
-            name
-            for name, n in figures.items()
-            if name in counts and 0 < abs(n - counts[name]) < MIN_SHOWN
-        }
+    hide = _differing(figures, _earlier([key], period)[key])
     hidden = suppress(figures, equations, hide)
-    counts = dict(sorted(figures.items()))
-    digest = hashlib.sha256(json.dumps(counts, sort_keys=True).encode()).hexdigest()
     ReleasedTable.objects.bulk_create(
-        [ReleasedTable(key=key, period_start=start, period_end=end, counts=counts, digest=digest)],
+        [_record(key, figures, period)],
         ignore_conflicts=True,  # the same counts released before: kept once
     )
     return {str(name) for name in hidden}
+
+
+def _named_grid(
+    values: Sequence[Sequence[int]], rows: Sequence[str], columns: Sequence[str]
+) -> tuple[list[list[int]], Callable[[int, int], str], dict[str, int]]:
+    grid = _grid(values) if values else [[0] * (len(columns) + 1)]
+    keys = [*rows, ""], [*columns, ""]
+
+    def name(i: int, j: int) -> str:
+        return f"{keys[0][i]}|{keys[1][j]}"
+
+    figures = {
+        name(i, j): grid[i][j] for i in range(len(rows) + 1) for j in range(len(columns) + 1)
+    }
+    return grid, name, figures
 
 
 def release(
@@ -251,16 +287,37 @@ def release(
     period: tuple[date, date],
 ) -> ProtectedTable:
     """Release one table with totals (``release_figures``); rows and columns are stable keys."""
-    grid = _grid(values)
-    keys = [*rows, ""], [*columns, ""]
-
-    def name(i: int, j: int) -> str:
-        return f"{keys[0][i]}|{keys[1][j]}"
-
-    figures = {
-        name(i, j): grid[i][j] for i in range(len(rows) + 1) for j in range(len(columns) + 1)
-    }
+    grid, name, figures = _named_grid(values, rows, columns)
     hidden = release_figures(
         key, figures, grid_equations(len(rows), len(columns), name), period=period
     )
     return table_from(grid, set(hidden), name, rows, columns)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table to release: its key, counts (rows of columns) and stable row and column keys."""
+
+    key: str
+    values: list[list[int]]
+    rows: list[str]
+    columns: list[str]
+    row_labels: list[str] | None = None
+    column_labels: list[str] | None = None
+
+
+def release_tables(
+    specs: Sequence[TableSpec], *, period: tuple[date, date]
+) -> list[ProtectedTable]:
+    """Release several tables at once, each as ``release`` does, in two queries in all."""
+    earlier = _earlier([spec.key for spec in specs], period)
+    records, tables = [], []
+    for spec in specs:
+        grid, name, figures = _named_grid(spec.values, spec.rows, spec.columns)
+        equations = grid_equations(len(spec.rows), len(spec.columns), name)
+        hidden = suppress(figures, equations, _differing(figures, earlier[spec.key]))
+        records.append(_record(spec.key, figures, period))
+        rows, columns = spec.row_labels or spec.rows, spec.column_labels or spec.columns
+        tables.append(table_from(grid, set(hidden), name, rows, columns))
+    ReleasedTable.objects.bulk_create(records, ignore_conflicts=True)
+    return tables

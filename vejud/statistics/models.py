@@ -154,3 +154,38 @@ class OwnExit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.police_district_id} {self.group_kind}"
+
+
+class Grain(models.TextChoices):
+    YEAR = "y", _("Year")
+    QUARTER = "q", _("Quarter")
+
+
+class DashboardCount(models.Model):
+    """One figure of the harmonisation dashboard for a period, unit and track, kept up to date in
+    the transaction of the change (``vejud.statistics.figures``).
+
+    ``n`` counts events (persons, in every figure the dashboard shows as a count) and ``total``
+    sums a value over them (days, a score, øre) for averages. A row names no person and no case;
+    the table's size depends on units, figures and periods, never on the number of cases.
+    """
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()  # the first day of the year or quarter
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    track = models.CharField(max_length=20, blank=True)
+    figure = models.CharField(max_length=24)
+    detail = models.CharField(max_length=48, blank=True)
+    n = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "unit", "track", "figure", "detail"],
+                name="dashboardcount_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.period}/{self.unit_id}/{self.track}/{self.figure}/{self.detail}"

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vejud.access.dashboard import dashboard_reach
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.ownexits import own_exits_visible
-from vejud.access.rules import Capability
+from vejud.access.rules import Capability, has_capability
 from vejud.core.forms import service_error
-from vejud.statistics.forms import OwnExitForm
+from vejud.statistics.dashboard import (
+    OUTLIER_MINIMUM,
+    OUTLIER_SHARE_POINTS,
+    OUTLIER_TIME_FACTOR,
+    default_period,
+)
+from vejud.statistics.dashboard import dashboard as build_dashboard
+from vejud.statistics.dashboard_charts import dashboard_charts
+from vejud.statistics.forms import DashboardForm, OwnExitForm
 from vejud.statistics.ownexits import own_exit_record, own_exits_released
 from vejud.statistics.published import published_overview
 
@@ -48,3 +60,35 @@ def own_exits(request: AuthenticatedRequest) -> HttpResponse:
     rows = own_exits_visible(request.user).select_related("police_district", "unit")
     context = {"form": form, "records": rows[:OWN_EXITS_SHOWN], "shown": OWN_EXITS_SHOWN}
     return render(request, "statistics/own_exits.html", context)
+
+
+@requires(Capability.VIEW_DASHBOARD)
+@never_cache
+@require_GET
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """The harmonisation dashboard for a period, unit or district and track (counts only)."""
+    reach = dashboard_reach(request.user)
+    assert reach is not None  # the capability is required
+    data = request.GET if request.GET else {"period": default_period().value}
+    form = DashboardForm(data, reach=reach)
+    if not form.is_valid():
+        return render(request, "statistics/dashboard.html", {"form": form}, status=400)
+    board = build_dashboard(form.chosen_period(), form.scope(), compare_units=reach.all_units)
+    context: dict[str, Any] = {
+        "form": form,
+        "board": board,
+        "compared": board.comparisons(),
+        "charts": dashboard_charts(board),
+        "pool_rows": board.pool_rows(),
+        "month_labels": board.month_labels,
+        "advice_answered": board.advice_answered,
+        "outlier_points": OUTLIER_SHARE_POINTS,
+        "outlier_factor": OUTLIER_TIME_FACTOR,
+        "outlier_minimum": OUTLIER_MINIMUM,
+        "training_url": (
+            reverse("training:coverage")
+            if has_capability(request.user, Capability.VIEW_TRAINING_COVERAGE)
+            else None
+        ),
+    }
+    return render(request, "statistics/dashboard.html", context)

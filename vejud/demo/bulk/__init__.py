@@ -23,6 +23,7 @@ from vejud.accounts.models import User
 from vejud.demo.bulk.generator import COVERAGE, Generator
 from vejud.demo.bulk.tables import TABLES
 from vejud.demo.bulk.writer import BulkWriter, ThreadedSink
+from vejud.statistics.figures import figures_rebuild
 from vejud.statistics.services import counters_rebuild
 
 # Rows per batch: large enough for COPY to stream, small enough to keep memory flat. At most
@@ -136,6 +137,7 @@ def bulk_seed(
     writer.analyse()
     # The statistics triggers counted every COPY already; a rebuild makes sure of it.
     counters_rebuild()
+    figures_rebuild()  # the dashboard's figures: the bulk rows were written without receivers
     result.cases = generator.opened
     result.seconds = time.monotonic() - started
     result.rows = dict(writer.written)

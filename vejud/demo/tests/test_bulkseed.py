@@ -290,3 +290,45 @@ def test_grants_stay_within_each_years_budget(bulk: Seeded) -> None:
         else:
             assert application.decided_at is not None
         assert application.paid_ore == sum(p.amount_ore for p in application.payments.all())
+
+
+def test_the_dashboard_figures_after_a_bulk_load_match_counts_over_the_rows(bulk: Seeded) -> None:
+    """The dashboard's figures (rebuilt after the COPY) against counts made here, by year."""
+    from vejud.statistics.figures import figures_check
+    from vejud.statistics.models import DashboardCount
+
+    def figures(figure: str, detail: str | None = None) -> dict[tuple[int, int], int]:
+        rows = DashboardCount.objects.filter(grain="y", figure=figure)
+        if detail is not None:
+            rows = rows.filter(detail=detail)
+        totals: dict[tuple[int, int], int] = {}
+        for period, unit, n in rows.values_list("period", "unit_id", "n"):
+            if n:
+                totals[(period.year, unit)] = totals.get((period.year, unit), 0) + n
+        return totals
+
+    def counted(rows: Any, year: str, unit: str) -> dict[tuple[int, int], int]:
+        return {
+            (y, u): n for y, u, n in rows.values_list(year, unit).annotate(n=Count("id")).order_by()
+        }
+
+    assert figures_check() == []
+    assert figures("inflow") == counted(
+        Case.objects.all(), "opened_on__year", "responsible_unit_id"
+    )
+    assert figures("moved", "assessment>admitted") == counted(
+        CaseTransition.objects.filter(from_status="assessment", to_status="admitted"),
+        "at__year",
+        "case__responsible_unit_id",
+    )
+    assert figures("decision", "unit:refuse") == counted(
+        Decision.objects.filter(level="unit", outcome="refuse"),
+        "decided_at__year",
+        "case__responsible_unit_id",
+    )
+    assert figures("closure", "completed") == counted(
+        CaseClosure.objects.filter(reason="completed"),
+        "closed_at__year",
+        "case__responsible_unit_id",
+    )
+    assert figures("inflow")  # the load made cases in every year it spans

@@ -7,14 +7,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from vejud.statistics.figures import figures_check, figures_rebuild
 from vejud.statistics.services import counters_check, counters_rebuild
 from vejud.statistics.triggers import install_triggers, missing_triggers
 
 
 class Command(BaseCommand):
     help = (
-        "Compare the national overview's counters with counts over the data (exit status 1 "
-        "on any difference), or rebuild them (--rebuild). Both hold off writers while they count."
+        "Compare the national overview's counters and the dashboard's figures with counts over "
+        "the data (exit status 1 on any difference), or rebuild them (--rebuild). Both hold off "
+        "writers while they count."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,14 +30,18 @@ class Command(BaseCommand):
         if options["rebuild"]:
             install_triggers(connection)
             counters_rebuild()
-            self.stdout.write("The counters were rebuilt from the data.")
+            rows = figures_rebuild()
+            self.stdout.write(
+                f"The counters and the dashboard's figures ({rows} rows) were rebuilt from the data."
+            )
         missing = missing_triggers(connection)
         result = counters_check()
-        for line in result.differences:
+        differences = [*result.differences, *figures_check()]
+        for line in differences:
             self.stdout.write(line)
         if missing:
             self.stdout.write(f"Missing counter triggers: {', '.join(missing)}")
-        if missing or not result.ok:
+        if missing or differences:
             raise CommandError(
                 "The counters do not match the data: run vejud statistics --rebuild."
             )

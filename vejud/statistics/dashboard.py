@@ -1,0 +1,649 @@
+"""The harmonisation dashboard: the national picture across units, read from the figures.
+
+One query reads every figure of the period (``DashboardCount``: a few thousand rows at most,
+whatever the number of cases); everything else is arithmetic here. Every count is released
+as a table of units by categories through disclosure control (``release_tables``): a unit
+sees its own row and the national row of the same protected table, so nothing it sees can
+be worked out to a count of 1-4 that the table hides. Medians, percentiles and averages over
+fewer than five persons are not shown.
+
+Counts are of events in the period (a case admitted in the period, a refusal decided in it),
+under the unit responsible for the case now.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vejud.cases.models import CaseStatus
+from vejud.courses.models import ClosureReason
+from vejud.decisions.models import RefusalGround
+from vejud.followup.models import WarningReason
+from vejud.intake.models import InquirySource
+from vejud.organisations.models import Unit
+from vejud.pool.models import Category, CategoryFrame
+from vejud.statistics.disclosure import MIN_SHOWN, ProtectedTable, TableSpec, release_tables
+from vejud.statistics.figures import MONTH_BUCKETS, OVER_MONTHS, REVIEW_MEASURES
+from vejud.statistics.models import DashboardCount, Grain
+
+# A unit is marked where its refusal share differs from the national one by this many
+# percentage points or more, or its median time in assessment is this factor or more
+# above or below the national one; only with enough decisions or assessments to compare.
+OUTLIER_SHARE_POINTS = 15
+OUTLIER_TIME_FACTOR = 1.5
+OUTLIER_MINIMUM = 10
+
+STAGES: tuple[tuple[str, Promise], ...] = (
+    (CaseStatus.INQUIRY.value, _("Inquiry")),
+    (CaseStatus.ASSESSMENT.value, _("Assessment")),
+    (CaseStatus.REFERRED.value, _("Referred for final decision")),
+    (CaseStatus.ADMITTED.value, _("Exit course")),
+)
+
+FUNNEL: tuple[tuple[str, Promise], ...] = (
+    ("inquiries", _("Inquiries")),
+    ("assessed", _("Assessment started")),
+    ("decided", _("Decided by the unit")),
+    ("admitted", _("Exit course started")),
+    ("completed", _("Exit course completed")),
+)
+DROPOUT: tuple[tuple[str, Promise], ...] = (
+    ("withdrawn_inquiry", _("Withdrawn at inquiry")),
+    ("left_assessment", _("Withdrawn or dropped in assessment")),
+    ("refused", _("Refused by the unit")),
+    ("upheld", _("Refusal upheld")),
+    ("ended_course", _("Course ended without completion")),
+)
+MEASURE_LABELS: dict[str, Promise] = {
+    "motivation_level": _("Motivation (1-5)"),
+    "crime_stopped": _("Crime stopped"),
+    "environment_left": _("Environment left"),
+    "lifestyle_changed": _("Lifestyle changed"),
+    "custody_behaviour": _("Behaviour in custody"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year or quarter."""
+
+    grain: str
+    start: date
+
+    @property
+    def end(self) -> date:
+        months = 12 if self.grain == Grain.YEAR else 3
+        month = self.start.month + months - 1
+        return date(self.start.year, month, calendar.monthrange(self.start.year, month)[1])
+
+    @property
+    def value(self) -> str:
+        if self.grain == Grain.YEAR:
+            return str(self.start.year)
+        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+    @classmethod
+    def parse(cls, value: str) -> Period | None:
+        """The period written as ``2026`` or ``2026-Q3``; None for anything else."""
+        year, _sep, quarter = value.partition("-Q")
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            return None
+        if not quarter:
+            return cls(Grain.YEAR.value, date(int(year), 1, 1))
+        if quarter not in {"1", "2", "3", "4"}:
+            return None
+        return cls(Grain.QUARTER.value, date(int(year), 3 * (int(quarter) - 1) + 1, 1))
+
+    @classmethod
+    def choices(cls, today: date, years: int = 5) -> list[Period]:
+        """This year and the ``years`` - 1 before it, each followed by its quarters so far."""
+        periods: list[Period] = []
+        for year in range(today.year, today.year - years, -1):
+            periods.append(cls(Grain.YEAR.value, date(year, 1, 1)))
+            last = (today.month - 1) // 3 + 1 if year == today.year else 4
+            periods += [
+                cls(Grain.QUARTER.value, date(year, 3 * (q - 1) + 1, 1)) for q in range(last, 0, -1)
+            ]
+        return periods
+
+
+@dataclass
+class Tally:
+    """Counts and sums by (figure, detail)."""
+
+    n: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, figure: str, detail: str, n: int, total: int) -> None:
+        self.n[(figure, detail)] += n
+        self.total[(figure, detail)] += total
+
+    def count(self, figure: str, detail: str | None = None) -> int:
+        if detail is not None:
+            return self.n.get((figure, detail), 0)
+        return sum(n for (f, _d), n in self.n.items() if f == figure)
+
+    def moved(self, *, source: str | None = None, target: str | None = None) -> int:
+        return sum(
+            n
+            for (figure, detail), n in self.n.items()
+            if figure == "moved"
+            and (source is None or detail.split(">")[0] == source)
+            and (target is None or detail.split(">")[1] == target)
+        )
+
+    def histogram(self, figure: str, prefix: str) -> tuple[list[tuple[int, int]], int]:
+        """The (bucket, n) pairs of ``figure`` whose detail is ``prefix:bucket``, and the sum."""
+        pairs, total = [], 0
+        for (f, detail), n in self.n.items():
+            head, _sep, bucket = detail.rpartition(":")
+            if f == figure and head == prefix and n:
+                pairs.append((int(bucket), n))
+                total += self.total[(f, detail)]
+        return sorted(pairs), total
+
+
+def percentile(pairs: Sequence[tuple[int, int]], share: float) -> int | None:
+    """The bucket that holds the ``share`` quantile of a histogram (None when empty)."""
+    n = sum(count for _bucket, count in pairs)
+    if not n:
+        return None
+    rank, seen = share * n, 0
+    for bucket, count in pairs:
+        seen += count
+        if seen >= rank:
+            return bucket
+    return pairs[-1][0]
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: str
+    label: Promise
+    n: int
+    median: int | None  # None: fewer than five, not shown
+    p80: int | None
+    mean: float | None
+
+    @property
+    def shown(self) -> bool:
+        return self.median is not None
+
+
+def stage_time(tally: Tally, stage: str, label: Promise) -> StageTime:
+    pairs, days = tally.histogram("days", stage)
+    n = sum(count for _bucket, count in pairs)
+    if n < MIN_SHOWN:
+        return StageTime(stage, label, n, None, None, None)
+    return StageTime(
+        stage, label, n, percentile(pairs, 0.5), percentile(pairs, 0.8), round(days / n, 1)
+    )
+
+
+def funnel_counts(tally: Tally) -> list[int]:
+    return [
+        tally.count("inflow"),
+        tally.moved(target=CaseStatus.ASSESSMENT),
+        tally.count("decision", "unit:admit") + tally.count("decision", "unit:refuse"),
+        tally.moved(target=CaseStatus.ADMITTED),
+        tally.count("closure", ClosureReason.COMPLETED),
+    ]
+
+
+def dropout_counts(tally: Tally) -> list[int]:
+    return [
+        tally.moved(source=CaseStatus.INQUIRY, target=CaseStatus.WITHDRAWN),
+        tally.moved(source=CaseStatus.ASSESSMENT, target=CaseStatus.WITHDRAWN)
+        + tally.moved(source=CaseStatus.ASSESSMENT, target=CaseStatus.DROPPED),
+        tally.count("decision", "unit:refuse"),
+        tally.count("decision", "final:uphold"),
+        tally.count("closure") - tally.count("closure", ClosureReason.COMPLETED),
+    ]
+
+
+def decision_counts(tally: Tally) -> list[int]:
+    """Admitted, refused, each ground, referred, upheld, overturned."""
+    return [
+        tally.count("decision", "unit:admit"),
+        tally.count("decision", "unit:refuse"),
+        *(tally.count("ground", ground.value) for ground in RefusalGround),
+        tally.moved(source=CaseStatus.REFUSED, target=CaseStatus.REFERRED),
+        tally.count("decision", "final:uphold"),
+        tally.count("decision", "final:overturn"),
+    ]
+
+
+DECISION_COLUMNS: list[tuple[str, Promise]] = [
+    ("admitted", _("Admitted")),
+    ("refused", _("Refused")),
+    *((f"ground:{ground.value}", ground.label) for ground in RefusalGround),
+    ("referred", _("Referred")),
+    ("upheld", _("Upheld")),
+    ("overturned", _("Overturned")),
+]
+
+
+def month_label(bucket: int) -> str:
+    if bucket == OVER_MONTHS:
+        return str(_("%(n)s months or more") % {"n": MONTH_BUCKETS[-1]})
+    lower = max((b for b in MONTH_BUCKETS if b < bucket), default=0)
+    return str(_("%(a)s-%(b)s months") % {"a": lower, "b": bucket})
+
+
+MONTH_KEYS = [*MONTH_BUCKETS, OVER_MONTHS]
+
+
+def closure_counts(tally: Tally) -> list[list[int]]:
+    """Closures by reason (rows) and months into the course (columns)."""
+    return [
+        [tally.count("closure_at", f"{reason.value}:{bucket}") for bucket in MONTH_KEYS]
+        for reason in ClosureReason
+    ]
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    label: Promise
+    means: list[float | None]  # per month bucket; None under five reviews
+
+
+def review_means(tally: Tally) -> list[MeasureRow]:
+    rows = []
+    for measure in REVIEW_MEASURES:
+        means: list[float | None] = []
+        for bucket in MONTH_KEYS:
+            n = tally.count(f"r_{measure}", str(bucket))
+            total = tally.total.get((f"r_{measure}", str(bucket)), 0)
+            means.append(round(total / n, 1) if n >= MIN_SHOWN else None)
+        rows.append(MeasureRow(MEASURE_LABELS[measure], means))
+    return rows
+
+
+@dataclass(frozen=True)
+class Mean:
+    n: int
+    value: float | None  # None under five
+
+
+def mean_of(tally: Tally, figure: str) -> Mean:
+    n = tally.count(figure)
+    total = sum(v for (f, _d), v in tally.total.items() if f == figure)
+    return Mean(n, round(total / n, 1) if n >= MIN_SHOWN else None)
+
+
+@dataclass(frozen=True)
+class Outlier:
+    unit: str
+    figure: Promise
+    unit_value: str
+    national_value: str
+    basis: int  # the unit's number of decisions or assessments behind it
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the page shows: all units (``chosen`` None) or some, on one track or both."""
+
+    chosen: frozenset[int] | None
+    track: str = ""
+
+
+@dataclass(frozen=True)
+class PoolRow:
+    label: str
+    own: int | None
+    national: int | None
+    granted: int | None  # kroner; None: fewer than five grants
+    frame: int | None
+    committed: int | None
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    scope: Selection
+    units: list[Unit]  # the rows of the unit tables, by name
+    compare_units: bool  # the per-unit comparison is shown (all units in reach)
+    inflow: ProtectedTable
+    funnel: ProtectedTable
+    dropout: ProtectedTable
+    decisions: ProtectedTable
+    closures: ProtectedTable
+    closure_timing: ProtectedTable | None  # national scope only
+    warnings: ProtectedTable
+    grants: ProtectedTable
+    stage_times: list[StageTime]
+    national_stage_times: list[StageTime]
+    reviews: list[MeasureRow]
+    national_reviews: list[MeasureRow]
+    warning_days: Mean
+    advice_hours: Mean
+    national_advice_hours: Mean
+    granted_ore: dict[str, int | None]
+    frames: dict[str, tuple[int, int]]  # category: (frame, committed) of the year, in øre
+    outliers: list[Outlier]
+
+    @property
+    def hidden(self) -> int:
+        tables = (
+            self.inflow,
+            self.funnel,
+            self.dropout,
+            self.decisions,
+            self.closures,
+            self.warnings,
+            self.grants,
+            *([self.closure_timing] if self.closure_timing else []),
+        )
+        return sum(table.hidden for table in tables)
+
+    @property
+    def selection_label(self) -> str:
+        """What the scope's column is headed: the unit's name, or "the units chosen"."""
+        if len(self.units) == 1:
+            return self.units[0].name
+        return str(_("The units chosen"))
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [month_label(bucket) for bucket in MONTH_KEYS]
+
+    @property
+    def advice_answered(self) -> int | None:
+        n = self.advice_hours.n
+        return n if n == 0 or n >= MIN_SHOWN else None
+
+    def pool_rows(self) -> list[PoolRow]:
+        """Grants per category: the scope's and the national count, the scope's amount and
+        the year's frame, in kroner."""
+        rows = []
+        for (label, own, national), category in zip(
+            self.comparisons()["grants"], Category, strict=True
+        ):
+            granted = self.granted_ore.get(category.value)
+            frame, committed = self.frames.get(category.value, (None, None))
+            rows.append(
+                PoolRow(
+                    label=label,
+                    own=own,
+                    national=national,
+                    granted=None if granted is None else granted // 100,
+                    frame=None if frame is None else frame // 100,
+                    committed=None if committed is None else committed // 100,
+                )
+            )
+        return rows
+
+    def scope_row(self, table: ProtectedTable) -> list[int | None]:
+        """The scope's figures of a units table: the national totals, or the sum of the rows
+        in scope (hidden where any of them is hidden)."""
+        if self.scope.chosen is None:
+            return table.column_totals
+        sums: list[int | None] = [0] * len(table.columns)
+        for cells in table.cells:
+            sums = [
+                None if total is None or n is None else total + n
+                for total, n in zip(sums, cells, strict=True)
+            ]
+        return sums
+
+    def comparisons(self) -> dict[str, list[tuple[str, int | None, int | None]]]:
+        """Each units table as (label, the scope's figure, the national figure) rows."""
+        tables = {
+            "inflow": self.inflow,
+            "funnel": self.funnel,
+            "dropout": self.dropout,
+            "decisions": self.decisions,
+            "closures": self.closures,
+            "warnings": self.warnings,
+            "grants": self.grants,
+        }
+        return {
+            name: list(zip(table.columns, self.scope_row(table), table.column_totals, strict=True))
+            for name, table in tables.items()
+        }
+
+
+def _rows(period: Period) -> Iterable[tuple[int, str, str, str, int, int]]:
+    return DashboardCount.objects.filter(grain=period.grain, period=period.start).values_list(
+        "unit_id", "track", "figure", "detail", "n", "total"
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _outliers(units: Sequence[Unit], by_unit: dict[int, Tally], national: Tally) -> list[Outlier]:
+    marks: list[Outlier] = []
+    admitted, refused = (
+        national.count("decision", "unit:admit"),
+        national.count("decision", "unit:refuse"),
+    )
+    national_share = _share(refused, admitted + refused)
+    national_time = stage_time(national, CaseStatus.ASSESSMENT, _("Assessment"))
+    for unit in units:
+        tally = by_unit.get(unit.pk, Tally())
+        a, r = tally.count("decision", "unit:admit"), tally.count("decision", "unit:refuse")
+        share = _share(r, a + r)
+        if (
+            share is not None
+            and national_share is not None
+            and a + r >= OUTLIER_MINIMUM
+            and abs(share - national_share) >= OUTLIER_SHARE_POINTS
+        ):
+            marks.append(
+                Outlier(unit.name, _("Refusal share"), f"{share} %", f"{national_share} %", a + r)
+            )
+        own = stage_time(tally, CaseStatus.ASSESSMENT, _("Assessment"))
+        if (
+            own.median is not None
+            and national_time.median
+            and own.n >= OUTLIER_MINIMUM
+            and (
+                own.median >= OUTLIER_TIME_FACTOR * national_time.median
+                or own.median * OUTLIER_TIME_FACTOR <= national_time.median
+            )
+        ):
+            marks.append(
+                Outlier(
+                    unit.name,
+                    _("Median days in assessment"),
+                    str(own.median),
+                    str(national_time.median),
+                    own.n,
+                )
+            )
+    return marks
+
+
+def dashboard(period: Period, scope: Selection, *, compare_units: bool) -> Dashboard:
+    """Return the dashboard of ``period`` for ``scope`` (the access module decides the scope);
+    ``compare_units`` shows the units in scope side by side (otherwise their sum)."""
+    by_unit: dict[int, Tally] = defaultdict(Tally)
+    national = Tally()
+    for unit_id, track, figure, detail, n, total in _rows(period):
+        if scope.track and track and track != scope.track:
+            continue
+        by_unit[unit_id].add(figure, detail, n, total)
+        national.add(figure, detail, n, total)
+    known = {unit.pk: unit for unit in Unit.objects.only("id", "name", "code")}
+    in_scope = [
+        known[pk] for pk in (by_unit if scope.chosen is None else scope.chosen) if pk in known
+    ]
+    units = sorted(in_scope, key=lambda unit: unit.name)
+    # Every table is released over all the units with figures (the same table whoever looks),
+    # and the page shows the rows in scope with the national totals.
+    everyone = sorted((known[pk] for pk in by_unit if pk in known), key=lambda u: u.name)
+    keys = [unit.code for unit in everyone]
+    names = [unit.name for unit in everyone]
+    suffix = f".{scope.track or 'all'}"
+
+    def spec(key: str, columns: list[str], labels: list[str], values: list[list[int]]) -> TableSpec:
+        return TableSpec(f"dashboard.{key}{suffix}", values, keys, columns, names, labels)
+
+    def per_unit(figures: object) -> list[list[int]]:
+        return [figures(by_unit.get(unit.pk, Tally())) for unit in everyone]  # type: ignore[operator]
+
+    sources = list(InquirySource)
+    reasons = list(WarningReason)
+    categories = list(Category)
+    specs = [
+        spec(
+            "inflow",
+            [*(s.value for s in sources), "none"],
+            [*(str(s.label) for s in sources), str(_("Not recorded"))],
+            per_unit(
+                lambda t: [*(t.count("inflow", s.value) for s in sources), t.count("inflow", "")]
+            ),
+        ),
+        spec(
+            "funnel",
+            [key for key, _label in FUNNEL],
+            [str(label) for _key, label in FUNNEL],
+            per_unit(funnel_counts),
+        ),
+        spec(
+            "dropout",
+            [key for key, _label in DROPOUT],
+            [str(label) for _key, label in DROPOUT],
+            per_unit(dropout_counts),
+        ),
+        spec(
+            "decisions",
+            [key for key, _label in DECISION_COLUMNS],
+            [str(label) for _key, label in DECISION_COLUMNS],
+            per_unit(decision_counts),
+        ),
+        spec(
+            "warnings",
+            [f"raised:{r.value}" for r in reasons] + [f"resolved:{r.value}" for r in reasons],
+            [str(_("Raised: %(reason)s") % {"reason": r.label}) for r in reasons]
+            + [str(_("Resolved: %(reason)s") % {"reason": r.label}) for r in reasons],
+            per_unit(
+                lambda t: (
+                    [t.count("warning", r.value) for r in reasons]
+                    + [t.count("warning_resolved", r.value) for r in reasons]
+                )
+            ),
+        ),
+        spec(
+            "grants",
+            [c.value for c in categories],
+            [str(c.label) for c in categories],
+            per_unit(lambda t: [t.count("granted", c.value) for c in categories]),
+        ),
+    ]
+    closure_reasons = list(ClosureReason)
+    specs.append(
+        spec(
+            "closures",
+            [r.value for r in closure_reasons],
+            [str(r.label) for r in closure_reasons],
+            per_unit(lambda t: [t.count("closure", r.value) for r in closure_reasons]),
+        )
+    )
+    scoped = _scoped(by_unit, national, scope)
+    timing_shown = scope.chosen is None  # by month of the course: the national table only
+    if timing_shown:
+        specs.append(
+            TableSpec(
+                f"dashboard.closure_timing{suffix}",
+                closure_counts(national),
+                [r.value for r in closure_reasons],
+                [str(bucket) for bucket in MONTH_KEYS],
+                [str(r.label) for r in closure_reasons],
+                [month_label(bucket) for bucket in MONTH_KEYS],
+            )
+        )
+    released = release_tables(specs, period=(period.start, period.end))
+    inflow, funnel, dropout, decisions, warnings, grants, closures = (
+        _only(table, everyone, units) for table in released[:7]
+    )
+    timing = released[7] if timing_shown else None
+    granted_ore = {
+        c.value: (
+            scoped.total.get(("granted", c.value), 0)
+            if scoped.count("granted", c.value) >= MIN_SHOWN
+            else None
+        )
+        for c in categories
+    }
+    return Dashboard(
+        period=period,
+        scope=scope,
+        units=units,
+        compare_units=compare_units,
+        inflow=inflow,
+        funnel=funnel,
+        dropout=dropout,
+        decisions=decisions,
+        closures=closures,
+        closure_timing=timing,
+        warnings=warnings,
+        grants=grants,
+        stage_times=[stage_time(scoped, stage, label) for stage, label in STAGES],
+        national_stage_times=[stage_time(national, stage, label) for stage, label in STAGES],
+        reviews=review_means(scoped),
+        national_reviews=review_means(national),
+        warning_days=mean_of(scoped, "warning_resolved"),
+        advice_hours=mean_of(scoped, "advice_answered"),
+        national_advice_hours=mean_of(national, "advice_answered"),
+        granted_ore=granted_ore,
+        frames=_frames(period.start.year),
+        outliers=_outliers(units, by_unit, national) if compare_units else [],
+    )
+
+
+def _frames(year: int) -> dict[str, tuple[int, int]]:
+    """The pool's category frames of ``year`` (the guidelines' money), by category."""
+    return {
+        category: (budget, committed)
+        for category, budget, committed in CategoryFrame.objects.filter(
+            budget_year__year=year
+        ).values_list("category", "budget_ore", "committed_ore")
+    }
+
+
+def _scoped(by_unit: dict[int, Tally], national: Tally, scope: Selection) -> Tally:
+    if scope.chosen is None:
+        return national
+    tally = Tally()
+    for unit_id in scope.chosen:
+        own = by_unit.get(unit_id)
+        if own is not None:
+            for key, n in own.n.items():
+                tally.add(*key, n, own.total[key])
+    return tally
+
+
+def _only(table: ProtectedTable, everyone: list[Unit], shown: list[Unit]) -> ProtectedTable:
+    """The table with only the rows of ``shown`` (the totals stay the national ones)."""
+    index = {unit.pk: i for i, unit in enumerate(everyone)}
+    keep = [index[unit.pk] for unit in shown if unit.pk in index]
+    return ProtectedTable(
+        rows=[table.rows[i] for i in keep],
+        columns=table.columns,
+        cells=[table.cells[i] for i in keep],
+        row_totals=[table.row_totals[i] for i in keep],
+        column_totals=table.column_totals,
+        total=table.total,
+        hidden=table.hidden,
+    )
+
+
+def default_period(today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return Period(Grain.YEAR.value, date(today.year, 1, 1))
