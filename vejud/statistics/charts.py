@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from functools import lru_cache
 
 import pygal
 from django.utils.translation import gettext as _
@@ -47,14 +47,13 @@ def _uri(chart: pygal.graph.graph.Graph) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def bars(
-    title: str,
-    labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
-    *,
-    unit: str = "",
-) -> str:
-    """A horizontal bar chart of one or two series, values printed on the bars."""
+Series = tuple[tuple[str, tuple[float | None, ...]], ...]
+
+
+@lru_cache(maxsize=256)
+def bars(title: str, labels: tuple[str, ...], series: Series, *, unit: str = "") -> str:
+    """A horizontal bar chart of one or two series, values printed on the bars (the same
+    figures give the same chart: kept, not drawn again)."""
     chart = pygal.HorizontalBar(
         title=title,
         print_values=True,
@@ -70,10 +69,11 @@ def bars(
     return _uri(chart)
 
 
+@lru_cache(maxsize=256)
 def lines(
     title: str,
-    labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
+    labels: tuple[str, ...],
+    series: Series,
     *,
     range_: tuple[float, float] | None = None,
 ) -> str:

@@ -18,7 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -369,9 +371,7 @@ class Dashboard:
         """Grants per category: the scope's and the national count, the scope's amount and
         the year's frame, in kroner."""
         rows = []
-        for (label, own, national), category in zip(
-            self.comparisons()["grants"], Category, strict=True
-        ):
+        for (label, own, national), category in zip(self.compared["grants"], Category, strict=True):
             granted = self.granted_ore.get(category.value)
             frame, committed = self.frames.get(category.value, (None, None))
             rows.append(
@@ -399,7 +399,8 @@ class Dashboard:
             ]
         return sums
 
-    def comparisons(self) -> dict[str, list[tuple[str, int | None, int | None]]]:
+    @cached_property
+    def compared(self) -> dict[str, list[tuple[str, int | None, int | None]]]:
         """Each units table as (label, the scope's figure, the national figure) rows."""
         tables = {
             "inflow": self.inflow,
@@ -416,9 +417,17 @@ class Dashboard:
         }
 
 
-def _rows(period: Period) -> Iterable[tuple[int, str, str, str, int, int]]:
-    return DashboardCount.objects.filter(grain=period.grain, period=period.start).values_list(
-        "unit_id", "track", "figure", "detail", "n", "total"
+def _rows(period: Period, track: str) -> Iterable[tuple[int, str, str, int, int]]:
+    """The period's figures by unit (both tracks summed, or one track and the figures that
+    have none), summed by the database: one query."""
+    rows = DashboardCount.objects.filter(grain=period.grain, period=period.start)
+    if track:
+        rows = rows.filter(track__in=[track, ""])
+    return (
+        rows.values("unit_id", "figure", "detail")
+        .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
+        .values_list("unit_id", "figure", "detail", "sum_n", "sum_total")
+        .order_by()
     )
 
 
@@ -474,9 +483,7 @@ def dashboard(period: Period, scope: Selection, *, compare_units: bool) -> Dashb
     ``compare_units`` shows the units in scope side by side (otherwise their sum)."""
     by_unit: dict[int, Tally] = defaultdict(Tally)
     national = Tally()
-    for unit_id, track, figure, detail, n, total in _rows(period):
-        if scope.track and track and track != scope.track:
-            continue
+    for unit_id, figure, detail, n, total in _rows(period, scope.track):
         by_unit[unit_id].add(figure, detail, n, total)
         national.add(figure, detail, n, total)
     known = {unit.pk: unit for unit in Unit.objects.only("id", "name", "code")}

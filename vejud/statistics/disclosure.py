@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q
@@ -294,6 +295,23 @@ def release(
     return table_from(grid, set(hidden), name, rows, columns)
 
 
+@lru_cache(maxsize=512)
+def _grid_hidden(
+    figures: tuple[tuple[str, int], ...],
+    height: int,
+    width: int,
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+    hide: frozenset[str],
+) -> frozenset[str]:
+    """``suppress`` for a named grid: a pure function of its arguments, so a page shown again
+    with the same figures and the same earlier releases does not solve the equations again."""
+    _unused_grid, name, _unused = _named_grid([[0] * width] * height, rows, columns)
+    return frozenset(
+        str(f) for f in suppress(dict(figures), grid_equations(height, width, name), hide)
+    )
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table to release: its key, counts (rows of columns) and stable row and column keys."""
@@ -314,8 +332,15 @@ def release_tables(
     records, tables = [], []
     for spec in specs:
         grid, name, figures = _named_grid(spec.values, spec.rows, spec.columns)
-        equations = grid_equations(len(spec.rows), len(spec.columns), name)
-        hidden = suppress(figures, equations, _differing(figures, earlier[spec.key]))
+        hide = frozenset(_differing(figures, earlier[spec.key]))
+        hidden = _grid_hidden(
+            tuple(figures.items()),
+            len(spec.rows),
+            len(spec.columns),
+            tuple(spec.rows),
+            tuple(spec.columns),
+            hide,
+        )
         records.append(_record(spec.key, figures, period))
         rows, columns = spec.row_labels or spec.rows, spec.column_labels or spec.columns
         tables.append(table_from(grid, set(hidden), name, rows, columns))

@@ -77,7 +77,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "board": board,
-        "compared": board.comparisons(),
+        "compared": board.compared,
         "charts": dashboard_charts(board),
         "pool_rows": board.pool_rows(),
         "month_labels": board.month_labels,
