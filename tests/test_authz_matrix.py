@@ -845,6 +845,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     # Single sign-on: no provider is configured here, so both answer 400 (never 403/404).
     "accounts:sso_start:name": lambda m, role, v: "test",
     "accounts:sso_callback:name": lambda m, role, v: "test",
+    "accounts:sso_backchannel_logout:name": lambda m, role, v: "test",
     "consent_id": _consent,
     "decision_id": _decision,
     "request_id": _information_request,

@@ -5,14 +5,23 @@
 //
 // CONFIG.json: {"port": 0, "issuer": "http://127.0.0.1:PORT",
 //   "clients": [{"client_id", "client_secret", "redirect_uris": [...],
-//                "post_logout_redirect_uris": [...], "fault": null|"aud"|"expired"|"unknown_key"}],
-//   "accounts": {"<sub>": {"password", "email", "name", "acr", "amr": [...]}}}
+//                "post_logout_redirect_uris": [...], "backchannel_logout_uri": null|"...",
+//                "fault": null|"aud"|"expired"|"unknown_key"}],
+//   "accounts": {"<sub>": {"password", "email", "name", "acr", "amr": [...]}},
+//   "control_token": "..."}
 //
 // Accounts log in on the provider's own form (/interaction/<uid>) with their sub and
 // password; the login's acr and amr are the account's. Consent is implied (first-party
 // clients). A client with a "fault" gets ID tokens that the token endpoint altered after
 // the provider issued them, as a misconfigured or hostile provider would: another
 // audience, an expiry in the past, or a signature by a key the JWKS does not publish.
+// Back-channel logout (OpenID Connect Back-Channel Logout 1.0) is on: a logout at the
+// provider's end-session endpoint posts a signed logout_token to each client's
+// backchannel_logout_uri. The provider's administrator (the tests, or a person trying the
+// demo) disables or enables an account with
+//   POST /control/disable/<sub>   POST /control/enable/<sub>   (Authorization: Bearer <control_token>)
+// A disabled account's login is refused (error=access_denied), and disabling it sends every
+// client with a back-channel logout address a logout token for the subject.
 // Prints "ready <issuer>" on stdout once it listens.
 
 import crypto from 'node:crypto';
@@ -60,6 +69,10 @@ const provider = new Provider(config.issuer, {
     client_secret: c.client_secret,
     redirect_uris: c.redirect_uris,
     post_logout_redirect_uris: c.post_logout_redirect_uris || [],
+    ...(c.backchannel_logout_uri ? {
+      backchannel_logout_uri: c.backchannel_logout_uri,
+      backchannel_logout_session_required: false,
+    } : {}),
     response_types: ['code'],
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',
@@ -76,9 +89,17 @@ const provider = new Provider(config.issuer, {
   conformIdTokenClaims: false,
   cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
   pkce: { required: () => true },
+  // The provider's own outgoing requests (the back-channel logout posts) go to vejud on
+  // 127.0.0.1 here: oidc-provider refuses loopback addresses by default (SSRF protection),
+  // which a test and demo provider on the same machine must not.
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: { enabled: true },
+    backchannelLogout: { enabled: true },
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
@@ -136,7 +157,38 @@ function readBody(req) {
 
 const callback = provider.callback();
 
+async function control(req, res, action, sub) {
+  res.setHeader('Content-Type', 'application/json');
+  const account = accounts[sub];
+  if (req.method !== 'POST' || !config.control_token
+      || req.headers.authorization !== `Bearer ${config.control_token}` || !account) {
+    res.statusCode = 403;
+    res.end('{"error":"forbidden"}');
+    return;
+  }
+  account.disabled = action === 'disable';
+  const delivered = [];
+  const failed = [];
+  if (account.disabled) {
+    for (const c of config.clients.filter((x) => x.backchannel_logout_uri)) {
+      const client = await provider.Client.find(c.client_id);
+      try {
+        await client.backchannelLogout(sub);
+        delivered.push(c.client_id);
+      } catch (error) {
+        failed.push(`${c.client_id}: ${error.message}`);
+      }
+    }
+  }
+  res.end(JSON.stringify({ sub, disabled: account.disabled, delivered, failed }));
+}
+
 const server = http.createServer(async (req, res) => {
+  const controlMatch = req.url.match(/^\/control\/(disable|enable)\/([^/?]+)$/);
+  if (controlMatch) {
+    await control(req, res, controlMatch[1], decodeURIComponent(controlMatch[2]));
+    return;
+  }
   const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
   if (!match) {
     callback(req, res);
@@ -153,6 +205,11 @@ const server = http.createServer(async (req, res) => {
     const account = accounts[form.login];
     if (!account || account.password !== form.password) {
       res.end(loginPage(details.uid, 'Wrong username or password.'));
+      return;
+    }
+    if (account.disabled) {
+      const refusal = { error: 'access_denied', error_description: 'The account is disabled.' };
+      await provider.interactionFinished(req, res, refusal, { mergeWithLastSubmission: false });
       return;
     }
     const login = { accountId: form.login, acr: account.acr, amr: account.amr || ['pwd'] };

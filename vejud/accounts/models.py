@@ -380,3 +380,37 @@ class ProviderSubject(Device):
     def verify_token(self, token: Any) -> bool:
         """Never accepts a typed code: a provider login verifies only through the callback."""
         return False
+
+
+class ProviderEvent(models.Model):
+    """Something an OpenID Connect provider did or vejud refused, kept for the audit trail.
+
+    ``refused``: a provider login vejud refused (the reason only: never a token, code or
+    secret). ``logout``: a back-channel logout token accepted; its ``jti`` is kept so the same
+    token cannot be replayed (unique per issuer).
+    """
+
+    class Kind(models.TextChoices):
+        REFUSED = "refused", _("Login refused")
+        LOGOUT = "logout", _("Back-channel logout")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    provider = models.CharField(_("provider"), max_length=64)
+    issuer = models.CharField(_("issuer"), max_length=300, blank=True)
+    subject = models.CharField(_("subject (sub)"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    jti = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("single sign-on event")
+        verbose_name_plural = _("single sign-on events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "jti"], condition=Q(kind="logout"), name="provider_event_jti_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.kind} {self.reason}"

@@ -16,6 +16,7 @@ step follows, as after a password.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -38,7 +40,7 @@ from mozilla_django_oidc.utils import (
     generate_code_challenge,
 )
 
-from vejud.accounts.models import ApiToken, ProviderSubject, User
+from vejud.accounts.models import ApiToken, ProviderEvent, ProviderSubject, User
 from vejud.accounts.services import user_sessions_end_all
 from vejud.audit.services import audit_record, audited
 from vejud.core.records import save_fields
@@ -51,6 +53,11 @@ PROVIDER_OF_STATE_KEY = "vejud_sso_states"  # state -> provider name
 DISCOVERY_SECONDS = 3600
 CLOCK_LEEWAY_SECONDS = 60
 REAUTH_LEEWAY_SECONDS = 5  # auth_time is whole seconds
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_MAX_AGE_SECONDS = 300  # a logout token issued longer ago is refused
+LOGOUT_JTI_KEEP_DAYS = 2  # seen jti values older than this can go (their iat is refused)
+ID_TOKEN_CLAIMS = ["iss", "aud", "exp", "iat", "sub"]
+LOGOUT_TOKEN_CLAIMS = ["iss", "aud", "iat", "jti", "events", "sub"]
 
 _discovered: dict[str, tuple[float, dict[str, Any]]] = {}
 
@@ -154,6 +161,7 @@ class ProviderClient(OIDCAuthenticationBackend):
             "OIDC_USE_NONCE": True,
         }
         self.issuer = str(config["issuer"])
+        self.required_claims = ID_TOKEN_CLAIMS
         super().__init__()
 
     def get_settings(self, attr: str, *args: Any) -> Any:
@@ -183,7 +191,7 @@ class ProviderClient(OIDCAuthenticationBackend):
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=self.issuer,
                 leeway=CLOCK_LEEWAY_SECONDS,
-                options={"require": ["iss", "aud", "exp", "iat", "sub"]},
+                options={"require": list(self.required_claims)},
             )
         except jwt.ExpiredSignatureError as exc:
             raise SsoRefused(_("The sign-in has expired. Sign in again."), "expired") from exc
@@ -222,6 +230,14 @@ def sso_complete(request: HttpRequest, *, name: str) -> tuple[SsoLogin, dict[str
     if config is None:
         raise SsoRefused(_("This identity provider is not configured."), "unknown_provider")
     flow, started = _pop_state(request, name)
+    if started.get("reauth") and request.GET.get("error") == "access_denied":
+        raise SsoRefused(
+            _(
+                "The identity provider refused to confirm your login. Your sessions and API "
+                "tokens in vejud have ended; sign in again."
+            ),
+            "refused_reauth",
+        )
     if request.GET.get("error") or not request.GET.get("code"):
         raise SsoRefused(_("The identity provider did not complete the sign-in."), "error")
     client = ProviderClient(config, discovery(config))
@@ -379,18 +395,121 @@ def inactive_users_deactivate(*, now: datetime | None = None) -> int:
 
 def user_deactivate(*, user: User, now: datetime, reason: str) -> None:
     """Deactivate ``user``, end every session of theirs and revoke their API tokens; audited."""
+    user_access_end(user=user, now=now, reason=reason, deactivate=True)
+
+
+def user_access_end(
+    *, user: User, now: datetime, reason: str, deactivate: bool = False, provider_name: str = ""
+) -> tuple[int, int]:
+    """End every session of ``user`` and revoke their API tokens (and deactivate them when
+    ``deactivate``); audited. Return (sessions ended, tokens revoked)."""
     with audited():
-        save_fields(user, is_active=False)
+        if deactivate:
+            save_fields(user, is_active=False)
         ended = user_sessions_end_all(user=user, now=now)
         tokens = list(ApiToken.objects.usable().filter(user=user))
         for token in tokens:
             save_fields(token, revoked_at=now)
+        changes: dict[str, Any] = {
+            "reason": reason,
+            "sessions_ended": ended,
+            "tokens_revoked": len(tokens),
+        }
+        if provider_name:
+            changes["provider"] = provider_name
         audit_record(
             actor=None,
-            action="account.deactivate",
+            action="account.deactivate" if deactivate else "account.access_end",
             obj=user,
-            changes={"reason": reason, "sessions_ended": ended, "tokens_revoked": len(tokens)},
+            changes=changes,
         )
+    return ended, len(tokens)
+
+
+def refusal_record(*, name: str, reason: str, subject: str = "", error: str = "") -> None:
+    """Record a refused provider login in the audit trail: the provider, the reason and the
+    subject when known; never a token, code, state or secret. ``error`` is the provider's
+    error code (kept only when it looks like one)."""
+    config = provider(name)
+    issuer = str(config["issuer"]) if config else ""
+    with audited():
+        event = ProviderEvent.objects.create(
+            kind=ProviderEvent.Kind.REFUSED,
+            provider=name[:64],
+            issuer=issuer,
+            subject=subject[:255],
+            reason=reason[:40],
+        )
+        changes = {"provider": event.provider, "reason": event.reason}
+        if subject:
+            changes["subject"] = event.subject
+        if re.fullmatch(r"[a-z_]{1,40}", error):
+            changes["error"] = error
+        audit_record(actor=None, action="account.sso_refused", obj=event, changes=changes)
+
+
+def backchannel_logout(*, name: str, logout_token: str, now: datetime | None = None) -> int:
+    """OpenID Connect Back-Channel Logout: the provider says the subject's sessions end (it
+    logged them out, or disabled the account). The logout token is verified as an ID token
+    is (signature by a key of the provider's JWKS, RS256, ``iss``, ``aud``), issued in the
+    last few minutes, with the back-channel logout event, a ``sub``, no ``nonce``, and a
+    ``jti`` not seen before. The linked user's sessions end and their API tokens are revoked;
+    audited. Return how many sessions ended. Refuse with ``SsoRefused``."""
+    now = now or timezone.now()
+    config = provider(name)
+    if config is None:
+        raise SsoRefused(_("This identity provider is not configured."), "unknown_provider")
+    client = ProviderClient(config, discovery(config))
+    client.required_claims = LOGOUT_TOKEN_CLAIMS
+    try:
+        key = client.retrieve_matching_jwk(logout_token.encode())
+    except (SuspiciousOperation, requests.RequestException, jwt.PyJWTError, KeyError) as exc:
+        raise SsoRefused("The logout token is not signed by a key of the provider.", "key") from exc
+    claims = client._verify_jws(logout_token, key)
+    events = claims.get("events")
+    if not isinstance(events, dict) or BACKCHANNEL_LOGOUT_EVENT not in events:
+        raise SsoRefused("The logout token has no back-channel logout event.", "events")
+    if "nonce" in claims:
+        raise SsoRefused("A logout token must not carry a nonce.", "nonce")
+    iat = claims.get("iat")
+    if (
+        not isinstance(iat, int | float)
+        or abs(now.timestamp() - iat) > LOGOUT_TOKEN_MAX_AGE_SECONDS
+    ):
+        raise SsoRefused("The logout token was not issued just now.", "iat")
+    issuer, sub, jti = str(config["issuer"]), str(claims["sub"]), str(claims["jti"])[:255]
+    with audited():
+        ProviderEvent.objects.filter(
+            kind=ProviderEvent.Kind.LOGOUT, at__lt=now - timedelta(days=LOGOUT_JTI_KEEP_DAYS)
+        ).delete()
+        try:
+            with transaction.atomic():
+                event = ProviderEvent.objects.create(
+                    kind=ProviderEvent.Kind.LOGOUT,
+                    provider=name,
+                    issuer=issuer,
+                    subject=sub,
+                    jti=jti,
+                )
+        except IntegrityError as exc:
+            raise SsoRefused("This logout token was already used.", "jti") from exc
+        audit_record(
+            actor=None,
+            action="account.sso_backchannel_logout",
+            obj=event,
+            changes={"provider": name, "subject": sub},
+        )
+        subject = (
+            ProviderSubject.objects.filter(issuer=issuer, subject=sub, confirmed=True)
+            .select_related("user")
+            .first()
+        )
+        if subject is None or subject.user is None:
+            return 0
+        ended, _tokens = user_access_end(
+            user=subject.user, now=now, reason="provider_logout", provider_name=name
+        )
+    return ended
 
 
 def session_provider(request: HttpRequest) -> dict[str, str] | None:

@@ -7,19 +7,31 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from vejud.access.gate import public
 from vejud.accounts.decorators import mark_reauthenticated
+from vejud.accounts.models import User
 from vejud.accounts.selectors import has_confirmed_totp
-from vejud.accounts.sso import SSO_SESSION_KEY, SsoLogin, SsoRefused, sso_begin, sso_complete
+from vejud.accounts.sso import (
+    SSO_SESSION_KEY,
+    SsoLogin,
+    SsoRefused,
+    backchannel_logout,
+    refusal_record,
+    sso_begin,
+    sso_complete,
+    user_access_end,
+)
 
 LOGGER = logging.getLogger(__name__)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -34,9 +46,18 @@ def _next(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
-def _refused(request: HttpRequest, message: str, reason: str = "") -> HttpResponse:
-    """A login the provider's answer (or its name) does not allow: 400, with the reason."""
+def _refused(
+    request: HttpRequest, name: str, message: str, reason: str = "", subject: str = ""
+) -> HttpResponse:
+    """A login the provider's answer (or its name) does not allow: 400, with the reason;
+    recorded in the audit trail (provider, reason, subject when known; no token)."""
     LOGGER.warning("single sign-on refused (%s) at %s", reason or "other", request.path)
+    refusal_record(
+        name=name,
+        reason=reason or "other",
+        subject=subject,
+        error=request.GET.get("error", "") if reason in ("error", "refused_reauth") else "",
+    )
     return render(request, "accounts/sso_refused.html", {"message": message}, status=400)
 
 
@@ -49,7 +70,7 @@ def sso_start(request: HttpRequest, name: str) -> HttpResponse:
     try:
         return redirect(sso_begin(request, name=name, next_url=_next(request), reauth=reauth))
     except SsoRefused as exc:
-        return _refused(request, exc.message, exc.reason)
+        return _refused(request, name, exc.message, exc.reason)
 
 
 @public
@@ -60,16 +81,21 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
     try:
         login, started = sso_complete(request, name=name)
     except SsoRefused as exc:
-        return _refused(request, exc.message, exc.reason)
+        if exc.reason == "refused_reauth" and request.user.is_authenticated:
+            return _reauth_refused(request, name, exc)
+        return _refused(request, name, exc.message, exc.reason)
+    subject = login.subject.subject
     if started.get("reauth"):
         if login.user is None or login.user.pk != request.user.pk:
-            return _refused(request, _("You confirmed as another user than the one signed in."))
+            message = _("You confirmed as another user than the one signed in.")
+            return _refused(request, name, message, "other_user", subject)
         mark_reauthenticated(request)
         return redirect(started["next"])
     if login.user is None:
         auth_logout(request)
         if login.subject.confirmed:  # linked, but the user is deactivated
-            return _refused(request, _("Your vejud user is deactivated. Ask your administrator."))
+            message = _("Your vejud user is deactivated. Ask your administrator.")
+            return _refused(request, name, message, "deactivated", subject)
         return render(request, "accounts/sso_unlinked.html", {"login": login}, status=403)
     return _log_in(request, login, name, started["next"])
 
@@ -85,3 +111,32 @@ def _log_in(request: HttpRequest, login: SsoLogin, name: str, next_url: str) -> 
         return redirect(next_url)
     step = "accounts:otp_verify" if has_confirmed_totp(login.user) else "accounts:otp_setup"
     return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
+
+
+def _reauth_refused(request: HttpRequest, name: str, exc: SsoRefused) -> HttpResponse:
+    """The provider refused to confirm the signed-in user's login again (their account is
+    disabled there, or they gave up): their access ends as after a back-channel logout —
+    every session and API token — and they must sign in anew. Fail closed."""
+    user = request.user
+    assert isinstance(user, User)
+    user_access_end(user=user, now=timezone.now(), reason="reauth_refused", provider_name=name)
+    auth_logout(request)
+    return _refused(request, name, exc.message, exc.reason)
+
+
+@public
+@csrf_exempt
+@never_cache
+@require_POST
+def sso_backchannel_logout(request: HttpRequest, name: str) -> HttpResponse:
+    """OpenID Connect Back-Channel Logout: the provider posts a signed ``logout_token``; the
+    subject's sessions and API tokens end (``vejud.accounts.sso.backchannel_logout``)."""
+    try:
+        backchannel_logout(name=name, logout_token=request.POST.get("logout_token", ""))
+    except SsoRefused as exc:
+        LOGGER.warning("back-channel logout refused (%s) for %s", exc.reason, name)
+        refusal_record(name=name, reason=f"logout_{exc.reason}")
+        return JsonResponse(
+            {"error": "invalid_request", "error_description": str(exc.message)}, status=400
+        )
+    return HttpResponse(status=200)

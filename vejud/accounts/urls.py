@@ -8,6 +8,9 @@ urlpatterns = [
     path("log-ud/", views.logout, name="logout"),
     path("sso/<slug:name>/", sso_views.sso_start, name="sso_start"),
     path("sso/<slug:name>/retur/", sso_views.sso_callback, name="sso_callback"),
+    path(
+        "sso/<slug:name>/log-ud/", sso_views.sso_backchannel_logout, name="sso_backchannel_logout"
+    ),
     path("to-faktor/", views.otp_verify, name="otp_verify"),
     path("to-faktor/opsaet/", views.otp_setup, name="otp_setup"),
     path("to-faktor/gendannelseskoder/", views.recovery_codes, name="recovery_codes"),
