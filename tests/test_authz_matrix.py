@@ -846,6 +846,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "accounts:sso_start:name": lambda m, role, v: "test",
     "accounts:sso_callback:name": lambda m, role, v: "test",
     "accounts:sso_backchannel_logout:name": lambda m, role, v: "test",
+    "accounts:invitation:token": lambda m, role, v: "no-such-invitation",
     "consent_id": _consent,
     "decision_id": _decision,
     "request_id": _information_request,

@@ -240,10 +240,12 @@ VEJUD_SESSION_ABSOLUTE_SECONDS = env_int("VEJUD_SESSION_ABSOLUTE_SECONDS", 12 * 
 VEJUD_REAUTH_SECONDS = env_int("VEJUD_REAUTH_SECONDS", 5 * 60)
 # Staff single sign-on (OpenID Connect, vejud.accounts.sso): the providers, whether the
 # password login stays open (break-glass administrators keep it when it is off), and after
-# how many days without a login a user linked to a provider is deactivated.
+# how many days without a login a user linked to a provider is deactivated; how many days
+# an invitation link (vejud.accounts.invitations) stays valid.
 VEJUD_OIDC_PROVIDERS = env_oidc_providers()
 VEJUD_PASSWORD_LOGIN = env_bool("VEJUD_PASSWORD_LOGIN", default=True)
 VEJUD_OIDC_INACTIVE_DAYS = env_int("VEJUD_OIDC_INACTIVE_DAYS", 90)
+VEJUD_OIDC_INVITATION_DAYS = env_int("VEJUD_OIDC_INVITATION_DAYS", 7)
 VEJUD_OIDC_TIMEOUT_SECONDS = env_int("VEJUD_OIDC_TIMEOUT_SECONDS", 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

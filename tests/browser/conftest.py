@@ -18,6 +18,7 @@ from vejud_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCALES,
+    LOGIN_PROVIDER,
     MUNICIPALITY_A,
     TIMEOUT_MS,
     Problems,
@@ -32,6 +33,7 @@ from vejud.offers.models import OfferType
 from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Municipality, Unit
 from vejud.testing import World, make_world
+from vejud.testing.oidc import OidcProvider, run_provider
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +98,23 @@ def problems() -> Problems:
     return Problems()
 
 
+@pytest.fixture(scope="session")
+def login_provider(live_server: Any) -> Iterator[OidcProvider]:
+    """The test OpenID Connect provider the browsers sign in at when the password login is
+    off (``VEJUD_PASSWORD_LOGIN=0``); started only then."""
+    with run_provider(
+        [live_server.url], backchannel_base=live_server.url, clients={LOGIN_PROVIDER: None}
+    ) as provider:
+        yield provider
+
+
 @pytest.fixture
 def open_browser(
-    chromium: Browser, live_server: Any, problems: Problems
+    chromium: Browser,
+    live_server: Any,
+    problems: Problems,
+    request: pytest.FixtureRequest,
+    settings: Any,
 ) -> Iterator[Callable[..., Session]]:
     """Return ``open_browser(user, language=None, login=True, start="/sager/")`` → a Session.
 
@@ -107,6 +123,16 @@ def open_browser(
     ``language`` sets the user's interface language (through the service) and the
     browser's locale; without it the user keeps their own.
     """
+
+    def sso() -> OidcProvider:
+        """The login provider, configured in vejud beside any provider the test has."""
+        provider: OidcProvider = request.getfixturevalue("login_provider")
+        if LOGIN_PROVIDER not in settings.VEJUD_OIDC_PROVIDERS:
+            settings.VEJUD_OIDC_PROVIDERS = {
+                **settings.VEJUD_OIDC_PROVIDERS,
+                **provider.vejud_settings(LOGIN_PROVIDER),
+            }
+        return provider
 
     def _open(
         user: User, language: str | None = None, *, login: bool = True, start: str = "/sager/"
@@ -120,8 +146,10 @@ def open_browser(
         page = context.new_page()
         problems.watch(page)
         session = Session(
-            user=user, language=lang, context=context, page=page, base_url=live_server.url
+            user=user, language=lang, context=context, page=page, base_url=live_server.url, sso=sso
         )
+        if not session.password_login():
+            sso()  # the provider's button is on the login page from the start
         if login:
             session.login(start)
         return session

@@ -28,7 +28,7 @@ from vejud.accounts.models import AuthenticatorDevice, RoleGrant
 from vejud.advice.services import advice_answer, advice_request_create
 from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add
-from vejud.testing import PASSWORD, World, make_user
+from vejud.testing import World, make_user
 from vejud.testing.builders import (
     make_assessed_case,
     make_assessment_case,
@@ -294,9 +294,7 @@ def _signing_in(walk: Walk, world: World, open_browser: Callable[..., Session]) 
     walk.visit(session, "anonymous", "/konto/log-ind/")
     walk.bites(session)
     walk.invalid(session, "anonymous", "login", page.get_by_role("button", name=t("Continue")))
-    page.get_by_label(t("E-mail address")).fill(world.nobody.email)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Continue")).click()
+    session.sign_in()  # password, or the provider with VEJUD_PASSWORD_LOGIN=0
     expect(page).to_have_url(re_path("/konto/to-faktor/"))
     walk.check(session, "nobody", "two-factor")
     page.get_by_label(t("Code"), exact=True).fill(
@@ -311,9 +309,7 @@ def _signing_in(walk: Walk, world: World, open_browser: Callable[..., Session]) 
     fresh = open_browser(newcomer, language="da", login=False)
     fresh.context.add_init_script(path=str(AXE))
     fresh.page.goto(fresh.url("/konto/log-ind/"))
-    fresh.page.get_by_label(t("E-mail address")).fill(newcomer.email)
-    fresh.page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    fresh.page.get_by_role("button", name=t("Continue")).click()
+    fresh.sign_in()
     expect(fresh.page).to_have_url(re_path("/konto/to-faktor/opsaet/"))
     walk.check(fresh, "newcomer", "two-factor set-up")
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Locator, expect
-from vejud_browser import Problems, Session
+from vejud_browser import LOGIN_PROVIDER_LABEL, Problems, Session
 
 from vejud.audit.models import AccessLog
 from vejud.cases.models import BreakGlassGrant, JournalEntry
@@ -44,15 +44,17 @@ def test_login_with_password_and_totp_refuses_a_wrong_code(
     # The design system's stylesheet is applied, not just fetched.
     assert "IBM Plex Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")
 
-    page.get_by_label(t("E-mail address")).fill(bworld.member_a.email)
-    page.get_by_label(t("Password"), exact=True).fill("not the password at all")
-    page.get_by_role("button", name=t("Continue")).click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        t("The e-mail address or the password is wrong.")
-    )
-
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Continue")).click()
+    if session.password_login():
+        page.get_by_label(t("E-mail address")).fill(bworld.member_a.email)
+        page.get_by_label(t("Password"), exact=True).fill("not the password at all")
+        page.get_by_role("button", name=t("Continue")).click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            t("The e-mail address or the password is wrong.")
+        )
+        page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+        page.get_by_role("button", name=t("Continue")).click()
+    else:  # VEJUD_PASSWORD_LOGIN=0: the organisation's login, then vejud's own TOTP step
+        session.provider_sign_in()
     expect(page).to_have_url(re.compile(r"/konto/to-faktor/"))
     code = page.get_by_label(t("Code"), exact=True)
     right = session.code()
@@ -84,17 +86,26 @@ def test_login_form_works_with_the_keyboard_alone_and_focus_is_visible(
     email = page.get_by_label(t("E-mail address"))
     expect(email).to_be_focused()  # autofocus: typing can start at once
     assert focus_is_visible(email)
-    page.keyboard.type(bworld.member_a.email)
-    page.keyboard.press("Tab")
-    password = page.get_by_label(t("Password"), exact=True)
-    expect(password).to_be_focused()
-    assert focus_is_visible(password)
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Tab")
-    button = page.get_by_role("button", name=t("Continue"))
-    expect(button).to_be_focused()
-    assert focus_is_visible(button)
-    page.keyboard.press("Enter")
+    if session.password_login():
+        page.keyboard.type(bworld.member_a.email)
+        page.keyboard.press("Tab")
+        password = page.get_by_label(t("Password"), exact=True)
+        expect(password).to_be_focused()
+        assert focus_is_visible(password)
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Tab")
+        button = page.get_by_role("button", name=t("Continue"))
+        expect(button).to_be_focused()
+        assert focus_is_visible(button)
+        page.keyboard.press("Enter")
+    else:  # VEJUD_PASSWORD_LOGIN=0: back to the provider's button, Enter, its own form
+        sub = session.provider_account()
+        page.keyboard.press("Shift+Tab")
+        button = page.get_by_role("link", name=re.compile(re.escape(LOGIN_PROVIDER_LABEL)))
+        expect(button).to_be_focused()
+        assert focus_is_visible(button)
+        page.keyboard.press("Enter")
+        session.provider_form(sub)
 
     expect(page).to_have_url(re.compile(r"/konto/to-faktor/"))
     code = page.get_by_label(t("Code"), exact=True)
@@ -234,9 +245,7 @@ def test_auditor_lands_on_a_page_they_may_use_after_signing_in(
     session = open_browser(bworld.auditor, language="en", login=False)
     page, t = session.page, session.t
     page.goto(session.url("/konto/log-ind/"))
-    page.get_by_label(t("E-mail address")).fill(bworld.auditor.email)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Continue")).click()
+    session.sign_in()  # password, or the provider with VEJUD_PASSWORD_LOGIN=0
     page.get_by_label(t("Code"), exact=True).fill(session.code())
     with page.expect_response(
         lambda r: (

@@ -95,3 +95,30 @@ def test_unlinked_subject_and_refused_token_end_on_clear_pages_without_a_session
     expect(page.get_by_text(message)).to_be_visible()
     page.goto(session.url("/sager/"))
     expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+
+
+def test_invitation_link_to_the_caseload_and_used_once(
+    bworld: World, provider: OidcProvider, open_browser: Callable[..., Session]
+) -> None:
+    """The administrator's link: the invited person opens it, signs in at the provider and
+    lands in vejud as the invited user; the same link again is refused with the reason."""
+    from vejud.accounts.invitations import invitation_create
+
+    _invitation, raw = invitation_create(actor=bworld.sysadmin, user=bworld.coordinator_b)
+    session = open_browser(bworld.coordinator_b, language="en", login=False)
+    page = session.page
+    page.goto(session.url(f"/konto/invitation/{raw}/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitation to vejud")
+    expect(page.get_by_text(bworld.coordinator_b.full_name, exact=False)).to_be_visible()
+    page.get_by_role("link", name="Sign in with Test IdP (test)").click()
+    page.get_by_label("Username").fill("dorte")
+    page.get_by_label("Password").fill(password("dorte"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/sager/|/$|/oversigt"))
+    assert ProviderSubject.objects.get(subject="dorte").user == bworld.coordinator_b
+    session.context.clear_cookies()
+    page.goto(session.url(f"/konto/invitation/{raw}/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitation refused")
+    expect(page.get_by_role("alert")).to_contain_text("already been used")
+    page.goto(session.url("/sager/"))
+    expect(page).to_have_url(re.compile(r"/konto/log-ind/"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,8 +17,10 @@ from django_otp.oath import TOTP
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
 
 from vejud.accounts.decorators import REAUTH_AT_KEY
-from vejud.accounts.models import AuthenticatorDevice, User
-from vejud.testing import PASSWORD, verified_client
+from vejud.accounts.models import AuthenticatorDevice, ProviderSubject, User
+from vejud.accounts.sso import subject_link
+from vejud.testing import PASSWORD
+from vejud.testing.oidc import OidcProvider, password
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +35,9 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 LOCALES = {"da": "da-DK", "en": "en-GB"}
 MUNICIPALITY_A = "Testkommune A"
+# With VEJUD_PASSWORD_LOGIN=0 the browser tests sign in at this client of the test provider.
+LOGIN_PROVIDER = "login"
+LOGIN_PROVIDER_LABEL = "Test IdP (login)"
 
 
 def tr(language: str, msgid: str) -> str:
@@ -128,6 +134,7 @@ class Session:
     context: BrowserContext
     page: Page
     base_url: str
+    sso: Callable[[], OidcProvider] | None = None
 
     def t(self, msgid: str) -> str:
         return tr(self.language, msgid)
@@ -142,35 +149,71 @@ class Session:
         """Open ``start``, get sent to sign in (password, then TOTP code) and land back on it.
 
         With the password login switched off (``VEJUD_PASSWORD_LOGIN=0``, issue 20) the
-        browser gets a verified session as a provider login would give it
-        (``tests/browser/test_single_sign_on.py`` drives that login itself)."""
-        if not settings.VEJUD_PASSWORD_LOGIN and not self.user.is_superuser:
-            self._verified_session(start)
-            return
+        browser signs in at the test OpenID Connect provider instead (``sign_in``), then
+        gives vejud's TOTP code the same way."""
         page, t = self.page, self.t
         page.goto(self.url(start))
         expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
-        page.get_by_label(t("E-mail address")).fill(self.user.email)
-        page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-        page.get_by_role("button", name=t("Continue")).click()
+        self.sign_in()
         expect(page).to_have_url(re.compile(r"/konto/to-faktor/"))
         page.get_by_label(t("Code"), exact=True).fill(self.code())
         page.get_by_role("button", name=t("Sign in"), exact=True).click()
         expect(page).to_have_url(self.url(start))
 
-    def _verified_session(self, start: str) -> None:
-        client = verified_client(self.user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base_url}]
-        )
-        self.page.goto(self.url(start))
-        expect(self.page).to_have_url(self.url(start))
+    def sign_in(self) -> None:
+        """On vejud's login page: the first factor, up to vejud's two-factor step. With the
+        password login on, e-mail and password; with it off (break-glass administrators
+        excepted), the test provider's button and its login form (``provider_sign_in``)."""
+        if self.password_login():
+            page, t = self.page, self.t
+            page.get_by_label(t("E-mail address")).fill(self.user.email)
+            page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+            page.get_by_role("button", name=t("Continue")).click()
+        else:
+            self.provider_sign_in()
+
+    def password_login(self) -> bool:
+        return bool(settings.VEJUD_PASSWORD_LOGIN or self.user.is_superuser)
+
+    def provider_sign_in(self) -> None:
+        """The test provider's button on vejud's login page, then the provider's own form as
+        this user. The provider login is linked to the user and reports acr "low", so vejud's
+        own TOTP step follows, as after a password."""
+        sub = self.provider_account()
+        label = self.t("Sign in with %(label)s") % {"label": LOGIN_PROVIDER_LABEL}
+        self.page.get_by_role("link", name=label).click()
+        self.provider_form(sub)
+
+    def provider_account(self) -> str:
+        """This user's account at the test provider, linked to the user; return its sub."""
+        assert self.sso is not None, "open_browser gives the session the test provider"
+        provider = self.sso()
+        sub = f"user-{self.user.pk}"
+        provider.add_account(sub)
+        if not ProviderSubject.objects.filter(issuer=provider.issuer, subject=sub).exists():
+            subject = ProviderSubject.objects.create(
+                name=LOGIN_PROVIDER, issuer=provider.issuer, subject=sub, confirmed=False
+            )
+            subject_link(actor=self.user, subject=subject, user=self.user)
+        return sub
+
+    def provider_form(self, sub: str) -> None:
+        page = self.page
+        expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+        page.get_by_label("Username").fill(sub)
+        page.get_by_label("Password").fill(password(sub))
+        page.get_by_role("button", name="Sign in").click()
 
     def confirm_identity(self) -> None:
-        """Fill in the re-authentication page (password and a new code)."""
+        """Fill in the re-authentication page (password and a new code; with the password
+        login off, the provider's login form again)."""
         page, t = self.page, self.t
         expect(page).to_have_url(re.compile(r"/konto/bekraeft/"))
+        if not self.password_login():
+            label = t("Sign in again with %(label)s") % {"label": LOGIN_PROVIDER_LABEL}
+            page.get_by_role("link", name=label).click()
+            self.provider_form(f"user-{self.user.pk}")
+            return
         page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
         page.get_by_label(t("Code"), exact=True).fill(totp_code(self.user))
         page.get_by_role("button", name=t("Confirm"), exact=True).click()

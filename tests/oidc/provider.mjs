@@ -20,6 +20,7 @@
 // backchannel_logout_uri. The provider's administrator (the tests, or a person trying the
 // demo) disables or enables an account with
 //   POST /control/disable/<sub>   POST /control/enable/<sub>   (Authorization: Bearer <control_token>)
+// and adds an account with POST /control/account/<sub> (a JSON body as in "accounts").
 // A disabled account's login is refused (error=access_denied), and disabling it sends every
 // client with a back-channel logout address a logout token for the subject.
 // Prints "ready <issuer>" on stdout once it listens.
@@ -146,6 +147,15 @@ ${error ? `<p role="alert">${escape(error)}</p>` : ''}
 <button type="submit">Sign in</button></form></main></body></html>`;
 }
 
+function readText(req) {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.on('data', (chunk) => { data += chunk; });
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     let data = '';
@@ -161,9 +171,15 @@ async function control(req, res, action, sub) {
   res.setHeader('Content-Type', 'application/json');
   const account = accounts[sub];
   if (req.method !== 'POST' || !config.control_token
-      || req.headers.authorization !== `Bearer ${config.control_token}` || !account) {
+      || req.headers.authorization !== `Bearer ${config.control_token}`
+      || (!account && action !== 'account')) {
     res.statusCode = 403;
     res.end('{"error":"forbidden"}');
+    return;
+  }
+  if (action === 'account') {
+    accounts[sub] = { ...JSON.parse(await readText(req) || '{}'), disabled: false };
+    res.end(JSON.stringify({ sub, created: true }));
     return;
   }
   account.disabled = action === 'disable';
@@ -184,7 +200,7 @@ async function control(req, res, action, sub) {
 }
 
 const server = http.createServer(async (req, res) => {
-  const controlMatch = req.url.match(/^\/control\/(disable|enable)\/([^/?]+)$/);
+  const controlMatch = req.url.match(/^\/control\/(disable|enable|account)\/([^/?]+)$/);
   if (controlMatch) {
     await control(req, res, controlMatch[1], decodeURIComponent(controlMatch[2]));
     return;

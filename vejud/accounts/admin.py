@@ -11,14 +11,17 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.rules import role_needs_four_eyes
 from vejud.access.units import role_unit_problem
+from vejud.accounts.invitations import invitation_create
 from vejud.accounts.models import (
     AuthenticatorDevice,
     Membership,
@@ -139,6 +142,23 @@ class UserAdmin(VejudModelAdmin, DjangoUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     filter_horizontal = ()
+    actions = ("make_invitation",)
+
+    @admin.action(description=_("Make a single sign-on invitation link"))
+    def make_invitation(self, request: Any, queryset: Any) -> None:
+        """One single-use link per selected user, each shown once here (only its hash is kept)."""
+        for user in queryset:
+            _invitation, raw = invitation_create(actor=request.user, user=user)
+            link = request.build_absolute_uri(reverse("accounts:invitation", args=[raw]))
+            days = settings.VEJUD_OIDC_INVITATION_DAYS
+            self.message_user(
+                request,
+                _(
+                    "Invitation for %(user)s (valid %(days)s days, works once, shown only now): %(link)s"
+                )
+                % {"user": user.email, "days": days, "link": link},
+                messages.SUCCESS,
+            )
 
 
 class DeviceAdmin(VejudModelAdmin):

@@ -414,3 +414,46 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.kind} {self.reason}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets a person link their provider login to ``user``.
+
+    Only the SHA-256 of the link's token is stored; the link is shown once, to the
+    administrator who made it. Opening it and signing in at a provider links the provider's
+    subject to the user (``vejud.accounts.invitations``).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    subject = models.ForeignKey(
+        ProviderSubject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked subject"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("single sign-on invitation")
+        verbose_name_plural = _("single sign-on invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

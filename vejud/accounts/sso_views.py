@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import login as auth_login
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from vejud.access.gate import public
+from vejud.accounts import invitations
 from vejud.accounts.decorators import mark_reauthenticated
 from vejud.accounts.models import User
 from vejud.accounts.selectors import has_confirmed_totp
@@ -27,6 +30,7 @@ from vejud.accounts.sso import (
     SsoLogin,
     SsoRefused,
     backchannel_logout,
+    login_buttons,
     refusal_record,
     sso_begin,
     sso_complete,
@@ -91,6 +95,16 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
             return _refused(request, name, message, "other_user", subject)
         mark_reauthenticated(request)
         return redirect(started["next"])
+    token_hash = request.session.pop(invitations.SESSION_KEY, None)
+    if token_hash:
+        try:
+            user = invitations.invitation_accept(token_hash=token_hash, subject=login.subject)
+        except invitations.InvitationRefused as exc:
+            auth_logout(request)
+            refusal_record(name=name, reason=exc.problem.value, subject=subject)
+            context = {"message": exc.message}
+            return render(request, "accounts/invitation_refused.html", context, status=400)
+        login = replace(login, user=user)
     if login.user is None:
         auth_logout(request)
         if login.subject.confirmed:  # linked, but the user is deactivated
@@ -140,3 +154,25 @@ def sso_backchannel_logout(request: HttpRequest, name: str) -> HttpResponse:
             {"error": "invalid_request", "error_description": str(exc.message)}, status=400
         )
     return HttpResponse(status=200)
+
+
+@public
+@never_cache
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: the person signs in at a provider next, and their provider login is
+    linked to the invited user (``vejud.accounts.invitations``). A wrong, expired or used link
+    is refused (400) with the reason and links nothing."""
+    try:
+        opened = invitations.invitation_open(request, token)
+    except invitations.InvitationRefused as exc:
+        request.session.pop(invitations.SESSION_KEY, None)
+        refusal_record(name="", reason=exc.problem.value)
+        refused = {"message": exc.message}
+        return render(request, "accounts/invitation_refused.html", refused, status=400)
+    context: dict[str, Any] = {
+        "invitation": opened,
+        "sso_providers": login_buttons(),
+        "next": reverse("portal:home"),
+    }
+    return render(request, "accounts/invitation.html", context)

@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "sso/<slug:name>/log-ud/", sso_views.sso_backchannel_logout, name="sso_backchannel_logout"
     ),
+    path("invitation/<str:token>/", sso_views.invitation, name="invitation"),
     path("to-faktor/", views.otp_verify, name="otp_verify"),
     path("to-faktor/opsaet/", views.otp_setup, name="otp_setup"),
     path("to-faktor/gendannelseskoder/", views.recovery_codes, name="recovery_codes"),

@@ -108,6 +108,17 @@ class OidcProvider:
     def enable(self, sub: str) -> None:
         self.control("enable", sub)
 
+    def add_account(self, sub: str, *, acr: str = "low", amr: list[str] | None = None) -> None:
+        """Add an account to the running provider (password ``password(sub)``)."""
+        body = {"password": password(sub), "acr": acr, "amr": amr or ["pwd"]}
+        response = requests.post(
+            f"{self.issuer}/control/account/{sub}",
+            headers={"Authorization": f"Bearer {CONTROL_TOKEN}"},
+            json=body,
+            timeout=10,
+        )
+        response.raise_for_status()
+
     def vejud_settings(self, *names: str) -> dict[str, dict[str, Any]]:
         """``VEJUD_OIDC_PROVIDERS`` for the given client names (default: only "test")."""
         return {
@@ -149,7 +160,10 @@ class OidcProvider:
 
 @contextmanager
 def run_provider(
-    redirect_bases: list[str], port: int | None = None, backchannel_base: str | None = None
+    redirect_bases: list[str],
+    port: int | None = None,
+    backchannel_base: str | None = None,
+    clients: dict[str, str | None] | None = None,
 ) -> Iterator[OidcProvider]:
     """Start the provider with a client per name in ``CLIENTS`` whose callbacks are under each
     of ``redirect_bases`` (e.g. ``http://testserver``); stop it afterwards. Each start makes a
@@ -185,7 +199,7 @@ def run_provider(
                 "post_logout_redirect_uris": [f"{base}/konto/log-ind/" for base in redirect_bases],
                 "backchannel_logout_uri": backchannel(name),
             }
-            for name, fault in CLIENTS.items()
+            for name, fault in (clients or CLIENTS).items()
         ],
         "accounts": {sub: {**data, "password": password(sub)} for sub, data in ACCOUNTS.items()},
     }

@@ -51,8 +51,9 @@ def test_login_is_public_and_every_other_account_page_needs_login():
     assert None not in kinds.values()
     public = {name for name, policy in kinds.items() if getattr(policy, "kind", "") == "public"}
     # The single sign-on start and callback are public too: they are how one logs in; the
-    # back-channel logout is the provider's (a signed logout token is its credential).
-    assert public == {"login", "sso_start", "sso_callback", "sso_backchannel_logout"}
+    # back-channel logout is the provider's (a signed logout token is its credential); an
+    # invitation link is opened before its person has a login.
+    assert public == {"login", "sso_start", "sso_callback", "sso_backchannel_logout", "invitation"}
     # The four-eyes role grants (issue 11, hole 1) are the one page that needs a capability.
     capability = {name for name, policy in kinds.items() if policy.kind == "capability"}
     assert capability == {"role_grants", "role_grant_decide"}
