@@ -145,6 +145,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "give_advice": NATIONAL,
     # Exits outside the programme (no person data): the local units and the contact point.
     "record_own_exits": UNIT_A | UNIT_B | NATIONAL,
+    # The public front door: the units answer what is sent to them; the contact point edits.
+    "handle_public_inquiries": CASEWORK,
+    "edit_public_texts": NATIONAL,
     "view_dashboard": UNIT_A | UNIT_B | NATIONAL | {"analyst"},
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
@@ -155,6 +158,7 @@ RECEIVERS = UNIT_B  # who receives the filler's transfer (``_transfer``: to unit
 TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's registration
 TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
 ADVICE_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's advice request
+PUBLIC_INQUIRY_SEES = UNIT_A  # an inquiry sent through the public form to unit A
 
 # Routes without a declared policy that are allowed anyway, with the reason.
 ALLOWLIST = {
@@ -241,6 +245,10 @@ def expect(
             return 403
         allowed = TRAINING_SEES if kind == "training_registration" else TEACHERS
         return ALLOW if role in allowed else 404
+    if kind == "public_inquiry":
+        if not can(role, capability):
+            return 403
+        return ALLOW if role in PUBLIC_INQUIRY_SEES else 404
     if kind == "advice_request":
         if not any(can(role, c) for c in [capability, *policy.get("alternatives", [])]):
             return 403
@@ -819,6 +827,24 @@ def _retention_hold(m: Matrix, role: str, variant: str) -> Any:
     )
 
 
+def _public_inquiry(m: Matrix) -> Any:
+    """An inquiry sent through the public form to unit A (as test data, fresh per use: a
+    role's answer may close it)."""
+    from vejud.frontdoor.services import public_inquiry_submit
+    from vejud.organisations.models import Municipality
+
+    municipality, _created = Municipality.objects.get_or_create(
+        name="Matrix Kommune", police_district=m.world.unit_a.police_district
+    )
+    return public_inquiry_submit(
+        sender="self",
+        called="Kim",
+        phone="1",
+        whereabouts="municipality",
+        municipality=municipality,
+    )
+
+
 def _advice_request(m: Matrix) -> Any:
     """Member A's open request about unit A's liberty case, with the instruments attached."""
     if "advice" not in m.made:
@@ -868,6 +894,9 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "privacy:subject_access_download:fmt": lambda m, role, v: "json",
     "hold_id": lambda m, role, v: _retention_hold(m, role, v).pk,
     "advice_id": lambda m, role, v: _advice_request(m).pk,
+    "code": lambda m, role, v: _public_inquiry(m).code,
+    "frontdoor:text_edit:key": lambda m, role, v: "contact",
+    "frontdoor:text_edit:language": lambda m, role, v: "da",
     "assessments:edit:kind": lambda m, role, v: "target_group",
     "assessments:sign:kind": lambda m, role, v: "target_group",
     "assessments:correct:kind": lambda m, role, v: "target_group",

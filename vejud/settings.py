@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "vejud.transfers",
     "vejud.worklist",
     "vejud.statistics",
+    "vejud.frontdoor",
     "vejud.pool",
     "vejud.training",
     "vejud.reference",
@@ -292,6 +293,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "vejud.core.clientip.client_ip"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "vejud.accounts.views.lockout"
+
+# The public inquiry form's limit per client address (django-ratelimit), counted in a cache
+# every worker shares: a table in the database (created by the frontdoor app's migration).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "vejud_ratelimit_cache",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_ENABLE = env_bool("VEJUD_PUBLIC_RATELIMIT", default=True)
+VEJUD_PUBLIC_INQUIRY_RATE = env_str("VEJUD_PUBLIC_INQUIRY_RATE", "5/h")
+# A public inquiry's answer is due this many days after it arrived; its content is purged this
+# many days after it arrived if nobody registered or closed it (at once when they did).
+VEJUD_PUBLIC_INQUIRY_RESPONSE_DAYS = env_int("VEJUD_PUBLIC_INQUIRY_RESPONSE_DAYS", 2)
+VEJUD_PUBLIC_INQUIRY_RETENTION_DAYS = env_int("VEJUD_PUBLIC_INQUIRY_RETENTION_DAYS", 90)
+# The form counts as sent by a person only when filled in for at least this many seconds.
+VEJUD_PUBLIC_FORM_MIN_SECONDS = env_int("VEJUD_PUBLIC_FORM_MIN_SECONDS", 3)
 
 OTP_TOTP_ISSUER = "vejud"
 OTP_TOTP_THROTTLE_FACTOR = 1

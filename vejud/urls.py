@@ -12,6 +12,7 @@ from vejud.api.api import api
 
 urlpatterns = [
     path("", include("vejud.portal.urls")),
+    path("", include("vejud.frontdoor.urls")),  # public: /exit/, /kontakt/; units' pages
     path("konto/", include("vejud.accounts.urls")),
     # Process pages share the case prefix; they come first so "ny-henvendelse/" is not a reference.
     path("sager/", include("vejud.intake.urls")),

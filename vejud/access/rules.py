@@ -105,6 +105,9 @@ class Capability(StrEnum):
     GIVE_ADVICE = "give_advice"  # the national queue of advice requests
     # Record that someone left a gang on their own (no person data), for the statistics.
     RECORD_OWN_EXITS = "record_own_exits"
+    # The public front door: answer the inquiries sent to one's unit, and edit the public texts.
+    HANDLE_PUBLIC_INQUIRIES = "handle_public_inquiries"
+    EDIT_PUBLIC_TEXTS = "edit_public_texts"
     # The harmonisation dashboard: the national figures, with one's own units' beside them.
     VIEW_DASHBOARD = "view_dashboard"
 
@@ -148,6 +151,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.ASK_ADVICE: frozenset(UNIT_ROLES | {Role.CUSTODY_STAFF}),
     Capability.GIVE_ADVICE: frozenset(NATIONAL_ROLES),
     Capability.RECORD_OWN_EXITS: frozenset(UNIT_ROLES | NATIONAL_ROLES),
+    Capability.HANDLE_PUBLIC_INQUIRIES: frozenset(CASEWORK_ROLES),
+    Capability.EDIT_PUBLIC_TEXTS: frozenset(NATIONAL_ROLES),
     Capability.VIEW_DASHBOARD: frozenset(UNIT_ROLES | NATIONAL_ROLES | {Role.ANALYST}),
 }
 

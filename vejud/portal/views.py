@@ -15,15 +15,19 @@ from django.views.decorators.http import require_GET, require_safe
 from vejud.access.gate import authenticated, public
 from vejud.access.rules import Capability, has_capability
 from vejud.accounts.models import User
+from vejud.frontdoor.pages import render_start
 from vejud.portal.navigation import nav_items_for
 
 REFERENCE_IN_PATH = re.compile(r"/(EX-[0-9]{4}-[0-9]{5})/")
 
 
-@authenticated
+@public
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to the caseload, or to the first page their roles allow."""
+    """The public start page for those not signed in; a signed-in user goes to the caseload, or
+    to the first page their roles allow."""
+    if not request.user.is_authenticated:
+        return render_start(request)
     if has_capability(request.user, Capability.VIEW_CASES):
         return redirect("cases:caseload")
     # Break the glass is an exceptional act, never a landing page (auditors have it too).

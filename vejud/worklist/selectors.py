@@ -36,6 +36,7 @@ from vejud.access.casework import (
     my_casework,
     unit_decider_condition,
 )
+from vejud.access.frontdoor import public_inquiries_visible
 from vejud.access.rules import Capability, has_capability
 from vejud.access.transfers import awaiting_answer
 from vejud.accounts.models import User
@@ -52,6 +53,7 @@ from vejud.cases.states import TERMINAL
 from vejud.courses.models import OPEN_ACTION_STATUSES, MentorMeeting, PlanAction
 from vejud.decisions.models import InformationRequest, Referral
 from vejud.followup.models import EarlyWarning, WarningReason
+from vejud.frontdoor.models import SubmissionStatus
 from vejud.intake.models import Consent
 from vejud.pool.models import Application, ApplicationStatus
 from vejud.transfers.models import ReleasePlan
@@ -75,6 +77,7 @@ class TaskKind:
     ADVICE_WAITING = "advice_waiting"
     ADVICE_NEW = "advice_new"
     ADVICE_OVERDUE = "advice_overdue"
+    PUBLIC_INQUIRY = "public_inquiry"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -95,6 +98,7 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.ADVICE_WAITING: _("The national contact point asks your unit"),
     TaskKind.ADVICE_NEW: _("New advice request"),
     TaskKind.ADVICE_OVERDUE: _("Advice request past its target"),
+    TaskKind.PUBLIC_INQUIRY: _("Inquiry from the public form awaiting an answer"),
 }
 SOON = timedelta(days=14)
 
@@ -199,6 +203,8 @@ def tasks_for(user: User, case: Case | None = None) -> list[Task]:
     tasks += _course_tasks(user, mine, today, case)
     tasks += _grant_tasks(user, today, case)
     tasks += _advice_tasks(user, case)
+    if case is None:  # not on a case: the inquiry has no case yet
+        tasks += _public_inquiry_tasks(user, today)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
@@ -352,3 +358,22 @@ def _grant_tasks(user: User, today: date, case: Case | None) -> list[Task]:
         ):
             tasks.append(Task(TaskKind.GRANT_INFORMATION, ref, status, None, False, pk))
     return tasks
+
+
+def _public_inquiry_tasks(user: User, today: date) -> list[Task]:
+    """The public form's inquiries to the user's units awaiting an answer (one query)."""
+    waiting = public_inquiries_visible(user).filter(status=SubmissionStatus.NEW)
+    return [
+        Task(
+            TaskKind.PUBLIC_INQUIRY,
+            code,
+            "",
+            due,
+            due < today,
+            href=reverse("frontdoor:detail", kwargs={"code": code}),
+            status_text=str(SubmissionStatus.NEW.label),
+        )
+        for code, due in waiting.order_by("respond_by", "id").values_list("code", "respond_by")[
+            :TASK_LIMIT
+        ]
+    ]

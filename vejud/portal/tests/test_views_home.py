@@ -46,10 +46,11 @@ def test_analyst_without_case_access_is_not_sent_to_the_caseload(world):
     assert location != reverse("cases:caseload")
 
 
-def test_anonymous_visitor_is_sent_to_login(client, db):
+def test_anonymous_visitor_gets_the_public_start_page_with_the_staff_sign_in(client, db):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert reverse("accounts:login") in response.content.decode()
+    assert reverse("frontdoor:contact") in response.content.decode()
 
 
 def test_home_post_not_allowed(world):
