@@ -89,19 +89,32 @@ def test_a_person_asks_for_help_and_gets_a_neutral_receipt(
     assert found == []
 
 
-def test_the_unit_answers_from_its_task_list_and_registers_the_inquiry(
-    open_browser: Any, bworld: World, municipality_a: Municipality
+def test_from_the_public_page_to_the_unit_s_new_inquiry(
+    chromium: Browser,
+    open_browser: Any,
+    live_server: Any,
+    bworld: World,
+    municipality_a: Municipality,
+    fast_form: None,
 ) -> None:
-    from vejud.frontdoor.services import public_inquiry_submit
-
-    sent = public_inquiry_submit(
-        sender="relative",
-        called="Kim",
-        phone="20 30 40 50",
-        whereabouts="municipality",
-        municipality=municipality_a,
-        message="My brother wants out.",
-    )
+    """A relative asks on the public page; unit A finds it on its task list and registers it."""
+    public = chromium.new_context(locale="en-GB")
+    page = public.new_page()
+    try:
+        page.goto(live_server.url + "/kontakt/")
+        page.get_by_role("button", name="English").click()
+        page.get_by_label("I am a relative or friend").check()
+        page.get_by_label("What should we call you (or the person you write about)?").fill("Kim")
+        page.get_by_label("A phone number where it is safe to call").fill("20 30 40 50")
+        page.get_by_label("No", exact=True).check()
+        page.get_by_label("At liberty, in a municipality").check()
+        page.get_by_label("Municipality", exact=True).select_option(label=municipality_a.name)
+        page.get_by_label("Anything you want to tell us (optional)").fill("My brother wants out.")
+        page.get_by_role("button", name="Send").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    finally:
+        public.close()
+    sent = PublicInquiry.objects.get()
     session = open_browser(bworld.member_a, "en", start="/opgaver/")
     page = session.page
     page.get_by_role("link", name=sent.code).click()
@@ -115,4 +128,5 @@ def test_the_unit_answers_from_its_task_list_and_registers_the_inquiry(
     expect(page.get_by_text(re.compile(r"The inquiry is registered as EX-"))).to_be_visible()
     sent.refresh_from_db()
     assert sent.case is not None and sent.case.responsible_unit == bworld.unit_a
+    assert sent.case.inquiry.source == "public_form"
     assert sent.message == ""
