@@ -134,7 +134,12 @@ class OidcProvider:
         }
 
     def log_in(
-        self, authorize_url: str, sub: str, *, browser: requests.Session | None = None
+        self,
+        authorize_url: str,
+        sub: str,
+        *,
+        browser: requests.Session | None = None,
+        secret: str | None = None,
     ) -> str:
         """Follow ``authorize_url`` at the provider, log in on its form as ``sub``; return the
         address the provider sends the browser back to (vejud's callback with code and state)."""
@@ -147,7 +152,7 @@ class OidcProvider:
                 assert action, response.text
                 response = browser.post(
                     urljoin(url, action.group(1)),
-                    data={"login": sub, "password": password(sub)},
+                    data={"login": sub, "password": secret or password(sub)},
                     allow_redirects=False,
                     timeout=10,
                 )
