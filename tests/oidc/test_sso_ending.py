@@ -243,3 +243,28 @@ def test_refused_nonce_and_deactivated_user_are_in_the_audit_trail(
     # An unlinked subject's login is in the trail as such.
     assert sso_login(Client(), sso, "dorte").status_code == 403
     assert AuditEvent.objects.filter(action="account.sso_unlinked").exists()
+
+
+def test_a_provider_login_counts_as_seen_for_the_inactivity_job(
+    world: World, sso: OidcProvider
+) -> None:
+    """vejud sso-deactivate-inactive goes by the last login: a provider login renews it, so an
+    active provider user stays; one not seen for VEJUD_OIDC_INACTIVE_DAYS is deactivated and
+    their session ends (tokens too: tests/oidc/test_sso.py)."""
+    from django.core.management import call_command
+
+    user = world.member_a
+    link("anna", user, sso, world.sysadmin)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now() - timedelta(days=200))
+    browser = Client()
+    sso_login(browser, sso, "anna")
+    user.refresh_from_db()
+    assert user.last_login is not None and timezone.now() - user.last_login < timedelta(minutes=1)
+    call_command("sso-deactivate-inactive")
+    user.refresh_from_db()
+    assert user.is_active and browser.get("/sager/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        call_command("sso-deactivate-inactive")
+        user.refresh_from_db()
+        assert not user.is_active
+        assert browser.get("/sager/")["Location"].startswith("/konto/log-ind/")
