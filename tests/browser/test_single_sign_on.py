@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def live_provider(live_server: Any) -> Iterator[OidcProvider]:
-    with run_provider([live_server.url]) as provider:
+    with run_provider([live_server.url], backchannel_base=live_server.url) as provider:
         yield provider
 
 
@@ -122,3 +122,29 @@ def test_invitation_link_to_the_caseload_and_used_once(
     expect(page.get_by_role("alert")).to_contain_text("already been used")
     page.goto(session.url("/sager/"))
     expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+
+
+def test_disabled_at_the_provider_the_browser_is_signed_out(
+    bworld: World, provider: OidcProvider, open_browser: Callable[..., Session]
+) -> None:
+    """The provider's administrator disables the account: the provider posts its logout token
+    to vejud (back-channel logout, over HTTP to the live server), and the open browser's next
+    page is the login page; the provider refuses the account's next login."""
+    link(provider, "erik", bworld.member_a, bworld.sysadmin)
+    session = open_browser(bworld.member_a, language="en", login=False)
+    page = session.page
+    provider_login(session, "erik")
+    expect(page).to_have_url(session.url("/sager/"))
+    try:
+        answer = provider.control("disable", "erik")
+        # Delivered to each client vejud has configured; the others are refused (400).
+        assert "vejud-test" in answer["delivered"], answer
+        page.goto(session.url("/sager/"))
+        expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+        session.context.clear_cookies()
+        provider_login(session, "erik")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in refused")
+        page.goto(session.url("/sager/"))
+        expect(page).to_have_url(re.compile(r"/konto/log-ind/"))
+    finally:
+        provider.enable("erik")
