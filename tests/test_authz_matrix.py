@@ -148,6 +148,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The public front door: the units answer what is sent to them; the contact point edits.
     "handle_public_inquiries": CASEWORK,
     "edit_public_texts": NATIONAL,
+    # Case reviews: the contact point reviews; the local units answer theirs.
+    "conduct_reviews": NATIONAL,
+    "answer_reviews": UNIT_A | UNIT_B,
     "view_dashboard": UNIT_A | UNIT_B | NATIONAL | {"analyst"},
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
@@ -159,6 +162,7 @@ TRAINING_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A'
 TEACHERS = frozenset({"member_b"}) | NATIONAL  # the filler's session is taught by member B
 ADVICE_SEES = frozenset({"member_a", "coordinator_a"}) | NATIONAL  # member A's advice request
 PUBLIC_INQUIRY_SEES = UNIT_A  # an inquiry sent through the public form to unit A
+REVIEW_SEES = NATIONAL | UNIT_A  # a review of a unit A case, sent to unit A
 
 # Routes without a declared policy that are allowed anyway, with the reason.
 ALLOWLIST = {
@@ -245,6 +249,10 @@ def expect(
             return 403
         allowed = TRAINING_SEES if kind == "training_registration" else TEACHERS
         return ALLOW if role in allowed else 404
+    if kind == "quality_review":
+        if not any(can(role, c) for c in [capability, *policy.get("alternatives", [])]):
+            return 403
+        return ALLOW if role in REVIEW_SEES else 404
     if kind == "public_inquiry":
         if not can(role, capability):
             return 403
@@ -827,6 +835,28 @@ def _retention_hold(m: Matrix, role: str, variant: str) -> Any:
     )
 
 
+def _case_review(m: Matrix) -> Any:
+    """A review of unit A's liberty case, sent to unit A (made once)."""
+    if "review" not in m.made:
+        from vejud.quality.services import review_record, review_release, review_round_create
+
+        round_ = review_round_create(
+            actor=m.world.head,
+            title="Matrix round",
+            start=m.cases["liberty"].opened_on,
+            end=m.cases["liberty"].opened_on,
+            criterion="random",
+            per_unit=20,
+            units=[m.world.unit_a],
+            seed=1,
+        )
+        review = round_.reviews.get(case=m.cases["liberty"])
+        checklist = {item: {"answer": "yes", "note": ""} for item in review.checklist}
+        review_record(actor=m.world.head, review=review, checklist=checklist, findings="Fine.")
+        m.made["review"] = review_release(actor=m.world.head, review=review)
+    return m.made["review"]
+
+
 def _public_inquiry(m: Matrix) -> Any:
     """An inquiry sent through the public form to unit A (as test data, fresh per use: a
     role's answer may close it)."""
@@ -895,6 +925,8 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "hold_id": lambda m, role, v: _retention_hold(m, role, v).pk,
     "advice_id": lambda m, role, v: _advice_request(m).pk,
     "code": lambda m, role, v: _public_inquiry(m).code,
+    "round_id": lambda m, role, v: _case_review(m).round_id,
+    "review_id": lambda m, role, v: _case_review(m).pk,
     "frontdoor:text_edit:key": lambda m, role, v: "contact",
     "frontdoor:text_edit:language": lambda m, role, v: "da",
     "assessments:edit:kind": lambda m, role, v: "target_group",

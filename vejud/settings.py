@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "vejud.worklist",
     "vejud.statistics",
     "vejud.frontdoor",
+    "vejud.quality",
     "vejud.pool",
     "vejud.training",
     "vejud.reference",

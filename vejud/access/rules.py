@@ -108,6 +108,9 @@ class Capability(StrEnum):
     # The public front door: answer the inquiries sent to one's unit, and edit the public texts.
     HANDLE_PUBLIC_INQUIRIES = "handle_public_inquiries"
     EDIT_PUBLIC_TEXTS = "edit_public_texts"
+    # Case reviews: the contact point draws and reviews; the local units see and answer theirs.
+    CONDUCT_REVIEWS = "conduct_reviews"
+    ANSWER_REVIEWS = "answer_reviews"
     # The harmonisation dashboard: the national figures, with one's own units' beside them.
     VIEW_DASHBOARD = "view_dashboard"
 
@@ -153,6 +156,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.RECORD_OWN_EXITS: frozenset(UNIT_ROLES | NATIONAL_ROLES),
     Capability.HANDLE_PUBLIC_INQUIRIES: frozenset(CASEWORK_ROLES),
     Capability.EDIT_PUBLIC_TEXTS: frozenset(NATIONAL_ROLES),
+    Capability.CONDUCT_REVIEWS: frozenset(NATIONAL_ROLES),
+    Capability.ANSWER_REVIEWS: frozenset(UNIT_ROLES),
     Capability.VIEW_DASHBOARD: frozenset(UNIT_ROLES | NATIONAL_ROLES | {Role.ANALYST}),
 }
 

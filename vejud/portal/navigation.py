@@ -31,6 +31,8 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Central pool"), "pool:overview", Capability.VIEW_POOL),
     (_("Statistics"), "statistics:overview", Capability.VIEW_STATISTICS),
     (_("Harmonisation"), "statistics:dashboard", Capability.VIEW_DASHBOARD),
+    (_("Case reviews"), "quality:rounds", Capability.CONDUCT_REVIEWS),
+    (_("Case reviews"), "quality:mine", Capability.ANSWER_REVIEWS),
     (_("Exits on own hand"), "statistics:own_exits", Capability.RECORD_OWN_EXITS),
     (_("Public pages"), "frontdoor:texts", Capability.EDIT_PUBLIC_TEXTS),
     (_("Advice requests"), "advice:mine", Capability.ASK_ADVICE),
