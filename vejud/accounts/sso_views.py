@@ -97,14 +97,10 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
         return redirect(started["next"])
     token_hash = request.session.pop(invitations.SESSION_KEY, None)
     if token_hash:
-        try:
-            user = invitations.invitation_accept(token_hash=token_hash, subject=login.subject)
-        except invitations.InvitationRefused as exc:
-            auth_logout(request)
-            refusal_record(name=name, reason=exc.problem.value, subject=subject)
-            context = {"message": exc.message}
-            return render(request, "accounts/invitation_refused.html", context, status=400)
-        login = replace(login, user=user)
+        accepted = _accept_invitation(request, name, token_hash, login)
+        if isinstance(accepted, HttpResponse):
+            return accepted
+        login = accepted
     if login.user is None:
         auth_logout(request)
         if login.subject.confirmed:  # linked, but the user is deactivated
@@ -112,6 +108,20 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
             return _refused(request, name, message, "deactivated", subject)
         return render(request, "accounts/sso_unlinked.html", {"login": login}, status=403)
     return _log_in(request, login, name, started["next"])
+
+
+def _accept_invitation(
+    request: HttpRequest, name: str, token_hash: str, login: SsoLogin
+) -> SsoLogin | HttpResponse:
+    """Link the provider's subject to the invited user; the refusal page if the link is bad."""
+    try:
+        user = invitations.invitation_accept(token_hash=token_hash, subject=login.subject)
+    except invitations.InvitationRefused as exc:
+        auth_logout(request)
+        refusal_record(name=name, reason=exc.problem.value, subject=login.subject.subject)
+        context = {"message": exc.message}
+        return render(request, "accounts/invitation_refused.html", context, status=400)
+    return replace(login, user=user)
 
 
 def _log_in(request: HttpRequest, login: SsoLogin, name: str, next_url: str) -> HttpResponse:
