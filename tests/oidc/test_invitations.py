@@ -143,3 +143,17 @@ def test_the_admin_makes_the_link_and_shows_it_once(world: World, sso: OidcProvi
     assert invitation.created_by == world.sysadmin
     assert accept(Client(), sso, link, "dorte").status_code == 302
     assert User.objects.get(provider_subjects__subject="dorte") == world.member_b
+
+
+def test_the_admin_lists_invitations_and_withdraws_an_unused_one(world: World) -> None:
+    invitation, raw = invitation_create(actor=world.sysadmin, user=world.member_b)
+    admin = verified_client(world.sysadmin)
+    listing = admin.get("/admin/accounts/invitation/").content.decode()
+    assert world.member_b.email in listing and raw not in listing
+    assert admin.get(f"/admin/accounts/invitation/{invitation.pk}/change/").status_code == 200
+    response = admin.post(
+        f"/admin/accounts/invitation/{invitation.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200 and not Invitation.objects.exists()
+    assert Client().get(f"/konto/invitation/{raw}/").status_code == 400
+    assert admin.get("/admin/accounts/providerevent/").status_code == 200

@@ -24,7 +24,9 @@ from vejud.access.units import role_unit_problem
 from vejud.accounts.invitations import invitation_create
 from vejud.accounts.models import (
     AuthenticatorDevice,
+    Invitation,
     Membership,
+    ProviderEvent,
     ProviderSubject,
     RecoveryCodeDevice,
     User,
@@ -234,3 +236,31 @@ class ProviderSubjectAdmin(VejudModelAdmin):
 
     def save_model(self, request: Any, obj: ProviderSubject, form: Any, change: bool) -> None:
         subject_link(actor=request.user, subject=obj, user=obj.user)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(VejudModelAdmin):
+    """Single sign-on invitation links: made from the user list (action), never shown again
+    (only their hash is kept); deleting an unused one withdraws it (audited)."""
+
+    allow_add = False
+    allow_change = False
+    allow_delete = True
+    list_display = ("user", "created_by", "created_at", "expires_at", "used_at", "subject")
+    list_filter = ("used_at",)
+    list_select_related = ("user", "created_by", "subject")
+    search_fields = ("user__email", "user__full_name")
+    fields = ("user", "created_by", "created_at", "expires_at", "used_at", "subject")
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(VejudModelAdmin):
+    """Refused provider logins and accepted back-channel logouts (also in the audit trail)."""
+
+    allow_add = False
+    allow_change = False
+    allow_delete = False
+    list_display = ("at", "kind", "provider", "reason", "subject")
+    list_filter = ("kind", "provider", "reason")
+    search_fields = ("subject",)
+    fields = ("at", "kind", "provider", "issuer", "subject", "reason")

@@ -45,6 +45,8 @@ def test_only_vejud_model_admins_are_registered():
         "accounts.AuthenticatorDevice",
         "accounts.RecoveryCodeDevice",
         "accounts.ProviderSubject",
+        "accounts.Invitation",
+        "accounts.ProviderEvent",
         "axes.AccessAttempt",
     }
 
