@@ -87,7 +87,7 @@ def test_wrong_and_expired_links_are_refused_and_give_no_access(
         e.changes["reason"]
         for e in AuditEvent.objects.filter(action="account.sso_refused").order_by("pk")
     ]
-    assert reasons == ["invitation_unknown", "invitation_expired"]
+    assert reasons == ["invitation_unknown", "invitation_expired", "unlinked"]
 
 
 def test_expiry_between_opening_and_signing_in_links_nothing(

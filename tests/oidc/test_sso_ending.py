@@ -240,9 +240,10 @@ def test_refused_nonce_and_deactivated_user_are_in_the_audit_trail(
     assert refusals("deactivated") == [
         {"provider": "test", "reason": "deactivated", "subject": "anna"}
     ]
-    # An unlinked subject's login is in the trail as such.
+    # An unlinked subject's login is in the trail as such, and as a refusal.
     assert sso_login(Client(), sso, "dorte").status_code == 403
     assert AuditEvent.objects.filter(action="account.sso_unlinked").exists()
+    assert refusals("unlinked") == [{"provider": "test", "reason": "unlinked", "subject": "dorte"}]
 
 
 def test_a_provider_login_counts_as_seen_for_the_inactivity_job(

@@ -102,12 +102,19 @@ def sso_callback(request: HttpRequest, name: str) -> HttpResponse:
             return accepted
         login = accepted
     if login.user is None:
-        auth_logout(request)
-        if login.subject.confirmed:  # linked, but the user is deactivated
-            message = _("Your vejud user is deactivated. Ask your administrator.")
-            return _refused(request, name, message, "deactivated", subject)
-        return render(request, "accounts/sso_unlinked.html", {"login": login}, status=403)
+        return _no_user(request, name, login)
     return _log_in(request, login, name, started["next"])
+
+
+def _no_user(request: HttpRequest, name: str, login: SsoLogin) -> HttpResponse:
+    """A provider login with no (active) user: no session; the refusal in the audit trail."""
+    auth_logout(request)
+    subject = login.subject.subject
+    if login.subject.confirmed:  # linked, but the user is deactivated
+        message = _("Your vejud user is deactivated. Ask your administrator.")
+        return _refused(request, name, message, "deactivated", subject)
+    refusal_record(name=name, reason="unlinked", subject=subject)
+    return render(request, "accounts/sso_unlinked.html", {"login": login}, status=403)
 
 
 def _accept_invitation(
