@@ -8,25 +8,14 @@ more than colour: values are printed on the bars, and the national line is dashe
 from __future__ import annotations
 
 import base64
-import re
 from functools import lru_cache
 
 import pygal
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
-SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+from vejud.followup.charts import CHART_STYLE, SCRIPT
 
-STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1a1a1a",
-    foreground_strong="#1a1a1a",
-    foreground_subtle="#747474",
-    colors=("#0059b3", "#1a1a1a"),
-    font_family="IBM Plex Sans, Arial, sans-serif",
-    value_font_size=12,
-)
+STYLE = CHART_STYLE  # the follow-up chart's: DKFDS colours with AA contrast
 
 COMMON = {
     "style": STYLE,
