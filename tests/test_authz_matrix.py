@@ -152,6 +152,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "conduct_reviews": NATIONAL,
     "answer_reviews": UNIT_A | UNIT_B,
     "view_dashboard": UNIT_A | UNIT_B | NATIONAL | {"analyst"},
+    # Anonymised case rows: those who see the cases themselves (never the analyst).
+    "export_case_rows": UNIT_A | UNIT_B | NATIONAL,
 }
 MENTOR_PARTS = frozenset({"summary", "identity", "mentor_view"})
 CASE_SCOPED = frozenset(
@@ -835,6 +837,20 @@ def _retention_hold(m: Matrix, role: str, variant: str) -> Any:
     )
 
 
+def _own_export(m: Matrix, role: str, variant: str) -> Any:
+    """A finished dashboard export of the role's own (the national head's for a role that
+    makes none: its answer is the gate's 403 before the export is looked at)."""
+    from vejud.access.exports import export_kinds
+    from vejud.exports.services import export_build, export_request
+    from vejud.statistics.dashboard import default_period
+
+    user = m.world.users[role] if role != "anonymous" else m.world.head
+    requester = user if export_kinds(user) else m.world.head
+    selection = {"period": default_period().value, "unit": "", "track": ""}
+    export = export_request(actor=requester, kind="dashboard", fmt="csv", selection=selection)
+    return export_build(export_id=export.pk)
+
+
 def _case_review(m: Matrix) -> Any:
     """A review of unit A's liberty case, sent to unit A (made once)."""
     if "review" not in m.made:
@@ -925,6 +941,8 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "hold_id": lambda m, role, v: _retention_hold(m, role, v).pk,
     "advice_id": lambda m, role, v: _advice_request(m).pk,
     "code": lambda m, role, v: _public_inquiry(m).code,
+    "exports:detail:pk": lambda m, role, v: _own_export(m, role, v).pk,
+    "exports:file:pk": lambda m, role, v: _own_export(m, role, v).pk,
     "round_id": lambda m, role, v: _case_review(m).round_id,
     "review_id": lambda m, role, v: _case_review(m).pk,
     "frontdoor:text_edit:key": lambda m, role, v: "contact",
@@ -956,7 +974,7 @@ def fill(route: Route, name: str, m: Matrix, role: str, variant: str) -> str:
         return str(case.person.public_id)
     for key in (f"{route.name}:{name}", name):
         if key in FILLERS:
-            per_role = key.startswith(("accounts:", "intake:possible_person_decide:"))
+            per_role = key.startswith(("accounts:", "intake:possible_person_decide:", "exports:"))
             cache_key = (key, role if per_role else "", variant)
             if cache_key not in m.cache:
                 m.cache[cache_key] = str(FILLERS[key](m, role, variant))

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "vejud.transfers",
     "vejud.worklist",
     "vejud.statistics",
+    "vejud.exports",
     "vejud.frontdoor",
     "vejud.quality",
     "vejud.pool",
@@ -403,6 +404,12 @@ VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 # the limit answers 413 (vejud.core.refusals).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
+# Exports (vejud.exports): the most rows one export holds (an XLSX sheet holds 1,048,576 with
+# the header), how many hours the file is kept for its requester, and how many of a user's
+# exports may wait or run at once.
+VEJUD_EXPORT_MAX_ROWS = env_int("VEJUD_EXPORT_MAX_ROWS", 1_048_575)
+VEJUD_EXPORT_KEEP_HOURS = env_int("VEJUD_EXPORT_KEEP_HOURS", 24)
+VEJUD_EXPORTS_OPEN_PER_USER = env_int("VEJUD_EXPORTS_OPEN_PER_USER", 3)
 # Days a mentor keeps the case after it ends, to write the final meeting note; then 404.
 VEJUD_MENTOR_GRACE_DAYS = env_int("VEJUD_MENTOR_GRACE_DAYS", 14)
 # Advice (issue 15): opening hours per weekday ("9-16", or five "9-16,9-16,9-16,9-16,9-14") in

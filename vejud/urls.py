@@ -26,6 +26,7 @@ urlpatterns = [
     path("sager/", include("vejud.cases.urls")),
     path("opgaver/", include("vejud.worklist.urls")),
     path("statistik/", include("vejud.statistics.urls")),
+    path("eksport/", include("vejud.exports.urls")),
     path("kvalitet/", include("vejud.quality.urls")),
     path("uddannelse/", include("vejud.training.urls")),
     path("raadgivning/", include("vejud.advice.urls")),

@@ -113,6 +113,8 @@ class Capability(StrEnum):
     ANSWER_REVIEWS = "answer_reviews"
     # The harmonisation dashboard: the national figures, with one's own units' beside them.
     VIEW_DASHBOARD = "view_dashboard"
+    # Anonymised rows of the cases one may see, exported in the background (not the analyst).
+    EXPORT_CASE_ROWS = "export_case_rows"
 
 
 CASEWORK_ROLES = NATIONAL_ROLES | UNIT_ROLES | {Role.CUSTODY_STAFF}
@@ -159,6 +161,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.CONDUCT_REVIEWS: frozenset(NATIONAL_ROLES),
     Capability.ANSWER_REVIEWS: frozenset(UNIT_ROLES),
     Capability.VIEW_DASHBOARD: frozenset(UNIT_ROLES | NATIONAL_ROLES | {Role.ANALYST}),
+    Capability.EXPORT_CASE_ROWS: frozenset(UNIT_ROLES | NATIONAL_ROLES),
 }
 
 # Roles that reach case content (read, or break the glass). A membership with one of these is

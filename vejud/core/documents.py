@@ -8,6 +8,7 @@ fetch). It is downloaded as an attachment that no cache may keep.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -23,21 +24,36 @@ def deny_fetch(url: str, headers: Any = None) -> Any:
     raise ValueError(f"Resource loading is disabled in documents ({url[:40]})")
 
 
-def _no_fetcher() -> Any:
-    """WeasyPrint's fetcher with ``fetch`` refusing everything (not fatal: left out)."""
+SVG_DATA_URI = "data:image/svg+xml;base64,"
+
+
+def svg_data_only(url: str, headers: Any = None) -> Any:
+    """Read an SVG image given inline as a base64 data: URI (a chart); refuse the rest."""
+    from weasyprint.urls import URLFetcherResponse
+
+    if not url.startswith(SVG_DATA_URI):
+        return deny_fetch(url)
+    body = base64.b64decode(url[len(SVG_DATA_URI) :], validate=True)
+    return URLFetcherResponse(url, body, headers={"Content-Type": "image/svg+xml"})
+
+
+def _no_fetcher(*, svg_data: bool = False) -> Any:
+    """WeasyPrint's fetcher with ``fetch`` refusing everything (not fatal: left out), or
+    everything but inline SVG data: URIs."""
     from weasyprint.urls import URLFetcher
 
-    fetcher = URLFetcher(allowed_protocols=())
-    fetcher.fetch = deny_fetch
+    fetcher = URLFetcher(allowed_protocols=("data",) if svg_data else ())
+    fetcher.fetch = svg_data_only if svg_data else deny_fetch
     return fetcher
 
 
-def html_pdf(html: str) -> bytes:
+def html_pdf(html: str, *, svg_data: bool = False) -> bytes:
     """Return ``html`` as a tagged, accessible PDF (PDF/UA-1: structure tree, language, title),
-    with every external resource refused."""
+    with every external resource refused (``svg_data``: except charts inlined as SVG data:
+    URIs, which read nothing from outside the document)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html, url_fetcher=_no_fetcher(), base_url=None).write_pdf(
+    pdf = HTML(string=html, url_fetcher=_no_fetcher(svg_data=svg_data), base_url=None).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     assert pdf is not None
