@@ -404,6 +404,8 @@ VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 # the limit answers 413 (vejud.core.refusals).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FIELDS
+# Days a local unit has to answer a case review the contact point sent it (its task list).
+VEJUD_REVIEW_ANSWER_DAYS = env_int("VEJUD_REVIEW_ANSWER_DAYS", 30)
 # Exports (vejud.exports): the most rows one export holds (an XLSX sheet holds 1,048,576 with
 # the header), how many hours the file is kept for its requester, and how many of a user's
 # exports may wait or run at once.

@@ -37,6 +37,7 @@ from vejud.access.casework import (
     unit_decider_condition,
 )
 from vejud.access.frontdoor import public_inquiries_visible
+from vejud.access.quality import reviews_visible
 from vejud.access.rules import Capability, has_capability
 from vejud.access.transfers import awaiting_answer
 from vejud.accounts.models import User
@@ -56,6 +57,7 @@ from vejud.followup.models import EarlyWarning, WarningReason
 from vejud.frontdoor.models import SubmissionStatus
 from vejud.intake.models import Consent
 from vejud.pool.models import Application, ApplicationStatus
+from vejud.quality.models import ReviewStatus
 from vejud.transfers.models import ReleasePlan
 
 
@@ -78,6 +80,7 @@ class TaskKind:
     ADVICE_NEW = "advice_new"
     ADVICE_OVERDUE = "advice_overdue"
     PUBLIC_INQUIRY = "public_inquiry"
+    REVIEW_ANSWER = "review_answer"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -99,6 +102,7 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.ADVICE_NEW: _("New advice request"),
     TaskKind.ADVICE_OVERDUE: _("Advice request past its target"),
     TaskKind.PUBLIC_INQUIRY: _("Inquiry from the public form awaiting an answer"),
+    TaskKind.REVIEW_ANSWER: _("Case review awaiting the unit's answer"),
 }
 SOON = timedelta(days=14)
 
@@ -205,6 +209,7 @@ def tasks_for(user: User, case: Case | None = None) -> list[Task]:
     tasks += _advice_tasks(user, case)
     if case is None:  # not on a case: the inquiry has no case yet
         tasks += _public_inquiry_tasks(user, today)
+    tasks += _review_answer_tasks(user, case)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
     return tasks
 
@@ -357,6 +362,35 @@ def _grant_tasks(user: User, today: date, case: Case | None) -> list[Task]:
             .values_list("pk", "case__reference", "case__status")[:TASK_LIMIT]
         ):
             tasks.append(Task(TaskKind.GRANT_INFORMATION, ref, status, None, False, pk))
+    return tasks
+
+
+def _review_answer_tasks(user: User, case: Case | None) -> list[Task]:
+    """The contact point's case reviews sent to the user's units and not yet answered, due
+    ``VEJUD_REVIEW_ANSWER_DAYS`` after they were sent (one query, for those who answer)."""
+    if not has_capability(user, Capability.ANSWER_REVIEWS):
+        return []
+    days = timedelta(days=settings.VEJUD_REVIEW_ANSWER_DAYS)
+    today = timezone.localdate()
+    tasks = []
+    for pk, ref, status, sent in (
+        _on(reviews_visible(user), case)
+        .filter(status=ReviewStatus.RELEASED)
+        .order_by("released_at", "id")
+        .values_list("pk", "case__reference", "case__status", "released_at")[:TASK_LIMIT]
+    ):
+        due = timezone.localdate(sent) + days
+        tasks.append(
+            Task(
+                TaskKind.REVIEW_ANSWER,
+                ref,
+                status,
+                due,
+                due < today,
+                href=reverse("quality:review", kwargs={"review_id": pk}),
+                status_text=str(ReviewStatus.RELEASED.label),
+            )
+        )
     return tasks
 
 

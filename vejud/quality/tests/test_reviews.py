@@ -171,3 +171,22 @@ def test_the_round_page_costs_the_same_queries_at_any_size(world, cases):
         client.get(reverse("quality:round", kwargs={"round_id": big.pk}))
     assert len(few) == len(many)
     assert big.reviews.count() > small.reviews.count()
+
+
+def test_a_sent_review_is_on_its_units_task_list_until_answered(world, cases):
+    from vejud.worklist.selectors import TaskKind, tasks_for
+
+    review = _done(world, _round(world).reviews.filter(unit=world.unit_a).first())
+
+    def review_tasks(user):
+        return [t for t in tasks_for(user) if t.kind == TaskKind.REVIEW_ANSWER]
+
+    [task] = review_tasks(world.coordinator_a)
+    assert task.reference == review.case.reference
+    assert task.href == reverse("quality:review", kwargs={"review_id": review.pk})
+    assert task.due_on == TODAY + timedelta(days=30) and not task.overdue
+    assert review_tasks(world.member_a)  # every member of the unit may answer
+    for user in (world.coordinator_b, world.member_b, world.head, world.analyst):
+        assert review_tasks(user) == []
+    review_answer(actor=world.coordinator_a, review=review, answer="We will train on consent.")
+    assert review_tasks(world.coordinator_a) == []
