@@ -28,6 +28,9 @@ from vejud.accounts.models import AuthenticatorDevice, RoleGrant
 from vejud.advice.services import advice_answer, advice_request_create
 from vejud.cases.models import JournalEntry
 from vejud.cases.services import break_glass_open, journal_add
+from vejud.exports.models import Export
+from vejud.exports.services import export_build, export_request
+from vejud.statistics.dashboard import default_period
 from vejud.testing import World, make_user
 from vejud.testing.builders import (
     make_assessed_case,
@@ -160,6 +163,12 @@ def _data(world: World) -> dict[str, Any]:
         reasons="He keeps his appointments.",
     )
     assert isinstance(entry, JournalEntry)
+    selection = {"period": default_period().value, "unit": "", "track": "", "all_periods": True}
+    done = export_request(actor=world.head, kind="case_rows", fmt="csv", selection=selection)
+    export_build(export_id=done.pk)
+    waiting = export_request(actor=world.head, kind="dashboard", fmt="csv", selection=selection)
+    # Shown as being made (the progress bar): the test's worker built it at once.
+    Export.objects.filter(pk=waiting.pk).update(status="running", rows_total=100, rows_done=40)
     return {
         "case": case.reference,
         "person": case.person.public_id,
@@ -173,6 +182,8 @@ def _data(world: World) -> dict[str, Any]:
         "sensitive": sensitive.reference,
         "session": session.pk,
         "advice": advice.pk,
+        "export_done": done.pk,
+        "export_waiting": waiting.pk,
     }
 
 
@@ -238,6 +249,9 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             "/puljen/retningslinjer/ny/",
             f"/sager/{d['assessment']}/puljen/{d['grant']}/",
             f"/sager/{d['assessment']}/puljen/{d['grant']}/betaling/",
+            "/eksport/",
+            f"/eksport/{d['export_done']}/",
+            f"/eksport/{d['export_waiting']}/",
         ],
         "custody": [
             f"/sager/{d['release']}/",
