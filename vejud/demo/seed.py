@@ -19,6 +19,7 @@ from vejud.cases.models import Case
 from vejud.demo.advice import seed_advice
 from vejud.demo.bulk import bulk_seed
 from vejud.demo.documents import seed_documents
+from vejud.demo.exports import seed_exports
 from vejud.demo.frontdoor import seed_frontdoor
 from vejud.demo.ownexits import seed_own_exits
 from vejud.demo.quality import seed_quality
@@ -96,6 +97,7 @@ def seed_demo(
             result.notes.extend(seed_own_exits(staff, seed=seed))
             result.notes.extend(seed_frontdoor(staff))
             result.notes.extend(seed_quality(staff))
+            result.notes.extend(seed_exports(staff))
             result.notes.extend(seed_sso(staff))
         # The good-release job, as the daily run would have done since the demo was made:
         # cases released since move to their new track, plans now due are made.
@@ -117,6 +119,7 @@ def seed_demo(
         pool_notes += seed_own_exits(staff, seed=seed)
         pool_notes += seed_frontdoor(staff)
         pool_notes += seed_quality(staff)
+        pool_notes += seed_exports(staff)
         pool_notes += seed_sso(staff)
     # Committed in batches: a failure part-way leaves the cases written so far.
     bulk_seed(
