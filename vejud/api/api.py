@@ -70,18 +70,23 @@ api = VejudAPI(
     docs_url="/docs",
     docs_decorator=schema_access,
 )
-api.add_router("", me_router)
-api.add_router("", cases_router)
-api.add_router("", process_router)
-api.add_router("", assessments_router)
-api.add_router("", course_router)
-api.add_router("", followup_router)
-api.add_router("", transfers_router)
-api.add_router("", pool_router)
-api.add_router("", training_router)
-api.add_router("", advice_router)
-api.add_router("", documents_router)
-api.add_router("", statistics_router)
+# Every router at the API's root, in this order (the order of the OpenAPI document).
+ROUTERS = (
+    me_router,
+    cases_router,
+    process_router,
+    assessments_router,
+    course_router,
+    followup_router,
+    transfers_router,
+    pool_router,
+    training_router,
+    advice_router,
+    documents_router,
+    statistics_router,
+)
+for router in ROUTERS:
+    api.add_router("", router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -45,6 +45,12 @@ UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 REFERENCE_PREFIX_PATTERN = r"^[-a-zA-Z0-9]+$"
 REFERENCE_PATTERN = r"^EX-[0-9]{4}-[0-9]{5}$"
 CURSOR_PATTERN = pagination.CURSOR_PATTERN
+# The paging query parameters of a list: where the page starts, and how many rows it has.
+Cursor = Annotated[
+    str | None,
+    Field(min_length=1, max_length=40, pattern=CURSOR_PATTERN, description="From next_cursor."),
+]
+PageLimit = Annotated[int, Field(ge=1, le=100)]
 
 
 # Reading model attributes: a user field is shown by the user's name, an empty choice as null.
@@ -84,10 +90,8 @@ class CaseFilters(Schema):
         pattern=REFERENCE_PREFIX_PATTERN,
         description="Start of a case reference, e.g. EX-2026-",
     )
-    cursor: str | None = Field(
-        None, min_length=1, max_length=40, pattern=CURSOR_PATTERN, description="From next_cursor."
-    )
-    limit: int = Field(25, ge=1, le=100)
+    cursor: Cursor = None
+    limit: PageLimit = 25
 
 
 class UnitOut(Schema):
@@ -628,12 +632,14 @@ class ProcessOut(Schema):
 
     # Read from the process overview (decisions.selectors.ProcessOverview) and its case.
 
-    reference: str
-    status: CaseStatus
-    status_label: str
-    track: Track
-    version: int = Field(description="Pass as expected_version with a change.")
-    unit: UnitOut
+    reference: str = Field(alias="case.reference")
+    status: CaseStatus = Field(alias="case.status")
+    status_label: str = Field(alias="case.get_status_display")
+    track: Track = Field(alias="case.track")
+    version: int = Field(
+        description="Pass as expected_version with a change.", alias="case.version"
+    )
+    unit: UnitOut = Field(alias="case.responsible_unit")
     stage: str
     stages: list[StageOut]
     missing: list[str] = Field(description="What is missing before the next step.")
@@ -647,30 +653,6 @@ class ProcessOut(Schema):
     information_requests: list[InformationRequestOut]
     actions: ActionsOut
     transitions: list[TransitionOut] = Field(description="Plain transitions you may make now.")
-
-    @staticmethod
-    def resolve_reference(obj: Any) -> str:
-        return str(obj.case.reference)
-
-    @staticmethod
-    def resolve_status(obj: Any) -> str:
-        return str(obj.case.status)
-
-    @staticmethod
-    def resolve_status_label(obj: Any) -> str:
-        return str(obj.case.get_status_display())
-
-    @staticmethod
-    def resolve_track(obj: Any) -> str:
-        return str(obj.case.track)
-
-    @staticmethod
-    def resolve_version(obj: Any) -> int:
-        return int(obj.case.version)
-
-    @staticmethod
-    def resolve_unit(obj: Any) -> Any:
-        return obj.case.responsible_unit
 
     @staticmethod
     def resolve_stage(obj: Any) -> str:
@@ -695,11 +677,7 @@ class ProcessOut(Schema):
 class CriteriaRefOut(Schema):
     id: int
     label: str
-    programme: str
-
-    @staticmethod
-    def resolve_programme(obj: Any) -> str:
-        return str(obj.programme.name)
+    programme: str = Field(alias="programme.name")
 
 
 class CriterionAnswerOut(Schema):

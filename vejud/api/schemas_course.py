@@ -188,22 +188,14 @@ class OfferPatchIn(_AtLeastOne):
 
 class OfferOut(Schema):
     id: int
-    offer_type: str
-    name: str
+    offer_type: str = Field(alias="offer_type.code")
+    name: str = Field(alias="offer_type.name")
     provider: str
     starts_on: date | None
     ends_on: date | None
     status: OfferStatus
     result: str
     updated_at: datetime
-
-    @staticmethod
-    def resolve_offer_type(obj: Any) -> str:
-        return str(obj.offer_type.code)
-
-    @staticmethod
-    def resolve_name(obj: Any) -> str:
-        return str(obj.offer_type.name)
 
 
 class WishOut(Schema):
@@ -247,7 +239,7 @@ class MeetingIn(StrictBody):
 
 class MeetingOut(Schema):
     id: int
-    mentor: str
+    mentor: str = Field(alias="assignment.mentor.full_name")
     met_on: date
     form: MeetingForm
     duration_minutes: int
@@ -255,10 +247,6 @@ class MeetingOut(Schema):
     needs_attention: bool
     attention_resolved_at: datetime | None
     attention_resolved_by: OptionalUserName
-
-    @staticmethod
-    def resolve_mentor(obj: Any) -> str:
-        return str(obj.assignment.mentor.full_name)
 
 
 class ResolutionIn(StrictBody):
@@ -281,14 +269,10 @@ class ClosureIn(StrictBody):
 
 class ClosureOut(Schema):
     reason: ClosureReason
-    reason_label: str
+    reason_label: str = Field(alias="get_reason_display")
     summary: str
     closed_by: UserName
     closed_at: datetime
-
-    @staticmethod
-    def resolve_reason_label(obj: Any) -> str:
-        return str(obj.get_reason_display())
 
 
 class ClosureResultOut(Schema):
@@ -406,16 +390,12 @@ class WarningOut(Schema):
     id: int
     review_id: int
     reason: WarningReason
-    label: str
+    label: str = Field(alias="get_reason_display")
     detail: str
     raised_at: datetime
     resolved_at: datetime | None
     resolved_by: OptionalUserName
     resolution_note: str
-
-    @staticmethod
-    def resolve_label(obj: Any) -> str:
-        return str(obj.get_reason_display())
 
 
 class ReviewOut(Schema):
@@ -557,15 +537,11 @@ class IncomingTransferOut(Schema):
     """A transfer awaiting your unit: only what the receiver needs to decide."""
 
     id: int
-    reference: str
+    reference: str = Field(alias="case.reference")
     from_unit: UnitOut
     to_unit: UnitOut
     handover_note: str
     requested_at: datetime
-
-    @staticmethod
-    def resolve_reference(obj: Any) -> str:
-        return str(obj.case.reference)
 
 
 class IncomingTransfersOut(Schema):

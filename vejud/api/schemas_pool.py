@@ -20,13 +20,14 @@ from pydantic import AfterValidator, ConfigDict, Field, Strict, WithJsonSchema
 from vejud.api.auth import api_user
 from vejud.api.gates import case_access_of
 from vejud.api.schemas import (
-    CURSOR_PATTERN,
     ID_MAX,
     REFERENCE_PATTERN,
     UNIT_CODE_PATTERN,
     BlankAsNone,
+    Cursor,
     LongText,
     OptionalUserName,
+    PageLimit,
     RequiredText,
     StrictBody,
     UnitOut,
@@ -212,7 +213,7 @@ class GuidelineIn(StrictBody):
 class GuidelineOut(Schema):
     id: int
     category: Category
-    label: str
+    label: str = Field(alias="get_category_display")
     description: str
     cap_per_grant_ore: int
     cap_per_person_year_ore: int
@@ -220,10 +221,6 @@ class GuidelineOut(Schema):
     valid_from: date
     valid_to: date | None
     in_force: bool = Field(description="In force today.")
-
-    @staticmethod
-    def resolve_label(obj: Guideline) -> str:
-        return str(obj.get_category_display())
 
     @staticmethod
     def resolve_in_force(obj: Guideline) -> bool:
@@ -249,10 +246,8 @@ class ApplicationFilters(Schema):
     unit: str | None = Field(None, min_length=1, max_length=60, pattern=UNIT_CODE_PATTERN)
     case: str | None = Field(None, pattern=REFERENCE_PATTERN, description="A case reference.")
     over_cap: bool | None = None
-    cursor: str | None = Field(
-        None, min_length=1, max_length=40, pattern=CURSOR_PATTERN, description="From next_cursor."
-    )
-    limit: int = Field(25, ge=1, le=100)
+    cursor: Cursor = None
+    limit: PageLimit = 25
 
 
 class ApplicationIn(StrictBody):
@@ -307,9 +302,9 @@ class ApplicationItemOut(Schema):
 
     id: int
     reference: str = Field(description="The application's reference (PUL-00001).")
-    case_reference: str
-    unit: UnitOut = Field(description="The applying unit.")
-    year: int
+    case_reference: str = Field(alias="case.reference")
+    unit: UnitOut = Field(description="The applying unit.", alias="applying_unit")
+    year: int = Field(alias="budget_year.year")
     category: Category
     status: ApplicationStatus
     amount_ore: int
@@ -319,18 +314,6 @@ class ApplicationItemOut(Schema):
     over_cap: bool
     submitted_at: datetime
     decided_at: datetime | None
-
-    @staticmethod
-    def resolve_case_reference(obj: Application) -> str:
-        return obj.case.reference
-
-    @staticmethod
-    def resolve_unit(obj: Application) -> Any:
-        return obj.applying_unit
-
-    @staticmethod
-    def resolve_year(obj: Application) -> int:
-        return obj.budget_year.year
 
 
 class ApplicationPageOut(Schema):
@@ -342,15 +325,11 @@ class ApplicationPageOut(Schema):
 
 class EventOut(Schema):
     kind: EventKind
-    label: str
+    label: str = Field(alias="get_kind_display")
     amount_ore: int | None
     text: str
     actor: UserName
     at: datetime
-
-    @staticmethod
-    def resolve_label(obj: ApplicationEvent) -> str:
-        return str(obj.get_kind_display())
 
 
 class PaymentOut(Schema):

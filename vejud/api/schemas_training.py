@@ -86,7 +86,7 @@ class TrainingQuotaOut(Schema):
 class TrainingSessionOut(Schema):
     id: int
     course_id: int
-    course_title: str
+    course_title: str = Field(alias="course.title")
     place: str
     online: bool
     capacity: int
@@ -95,10 +95,6 @@ class TrainingSessionOut(Schema):
     registration_deadline: datetime
     status: SessionStatus
     days: list[TrainingDayOut]
-
-    @staticmethod
-    def resolve_course_title(obj: Any) -> str:
-        return str(obj.course.title)
 
     @staticmethod
     def resolve_days(obj: Any) -> list[Any]:
@@ -125,30 +121,18 @@ class TrainingSessionListOut(Schema):
 class TrainingRegistrationOut(Schema):
     id: int
     session_id: int
-    participant: UserName
-    participant_email: str
+    participant: UserName = Field(alias="user.full_name")
+    participant_email: str = Field(alias="user.email")
     unit: UnitOut
     agency: Agency
     status: RegistrationStatus
     cancel_reason: str | None
-    registered_at: datetime
+    registered_at: datetime = Field(alias="created_at")
     offer_expires_at: datetime | None
-
-    @staticmethod
-    def resolve_participant(obj: Any) -> str:
-        return str(obj.user.full_name)
-
-    @staticmethod
-    def resolve_participant_email(obj: Any) -> str:
-        return str(obj.user.email)
 
     @staticmethod
     def resolve_cancel_reason(obj: Any) -> str | None:
         return obj.cancel_reason or None
-
-    @staticmethod
-    def resolve_registered_at(obj: Any) -> datetime:
-        return obj.created_at
 
 
 class TrainingRegistrationListOut(Schema):

@@ -9,6 +9,7 @@ and the national contact point), both before the body is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -81,46 +82,34 @@ def _path_id(request: HttpRequest, name: str) -> int | None:
     return positive_int(raw)  # None: left to the path validation (422)
 
 
-class RegistrationGate(CapabilityGate):
-    """TAKE_TRAINING (403), then the registration must be one the caller sees (404)."""
+class ObjectGate(CapabilityGate):
+    """TAKE_TRAINING (403), then the object the path names must be one ``find`` gives the
+    caller (404 otherwise); it is kept on the request for the view."""
 
-    def __init__(self) -> None:
+    def __init__(self, param: str, find: Callable[[User, int], Any], policy_name: str) -> None:
         super().__init__(Capability.TAKE_TRAINING)
+        self.param = param
+        self.find = find
+        self.policy_name = policy_name
 
     def check(self, request: HttpRequest, user: User) -> None:
         super().check(request, user)
-        pk = _path_id(request, "registration_id")
+        pk = _path_id(request, self.param)
         if pk is not None:
-            setattr(request, _OBJECT_ATTR, registration_for(user, pk))
+            setattr(request, _OBJECT_ATTR, self.find(user, pk))
 
     @property
     def policy(self) -> dict[str, Any]:
-        return api_policy("training_registration", capability=self.capability)
-
-
-class TeacherGate(CapabilityGate):
-    """TAKE_TRAINING (403), then the caller must teach the session or be the national
-    contact point (404 otherwise)."""
-
-    def __init__(self) -> None:
-        super().__init__(Capability.TAKE_TRAINING)
-
-    def check(self, request: HttpRequest, user: User) -> None:
-        super().check(request, user)
-        pk = _path_id(request, "session_id")
-        if pk is not None:
-            setattr(request, _OBJECT_ATTR, session_for_teacher(user, pk))
-
-    @property
-    def policy(self) -> dict[str, Any]:
-        return api_policy("training_teacher", capability=self.capability)
+        return api_policy(self.policy_name, capability=self.capability)
 
 
 TRAINS = CapabilityGate(Capability.TAKE_TRAINING)
 COVERAGE = CapabilityGate(Capability.VIEW_TRAINING_COVERAGE)
 MANAGES = CapabilityGate(Capability.MANAGE_TRAINING)
-REGISTRATION = RegistrationGate()
-TEACHER = TeacherGate()
+# A registration the caller sees.
+REGISTRATION = ObjectGate("registration_id", registration_for, "training_registration")
+# A session the caller teaches (or any, for the national contact point).
+TEACHER = ObjectGate("session_id", session_for_teacher, "training_teacher")
 
 
 def _opened(request: HttpRequest, kind: type[Any]) -> Any:

@@ -139,9 +139,7 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
     )
     log_case_read(request, access, "transfers")
     return {
-        "reference": case.reference,
-        "track": case.track,
-        "release_on": case.release_on,
+        **_release_date(case),
         "items": items,
         "can_request": TRANSFER_REQUEST.possible(api_user(request), case),
     }
@@ -166,9 +164,7 @@ def release_plan(
     plan = _plan(case)
     log_case_read(request, access, "release_plan")
     return {
-        "reference": case.reference,
-        "track": case.track,
-        "release_on": case.release_on,
+        **_release_date(case),
         "plan": plan,
     }
 
@@ -203,6 +199,7 @@ def _plan_change(case: Case, target: Any, data: dict[str, Any]) -> dict[str, Any
 
 
 def _release_date(case: Case) -> dict[str, Any]:
+    """The case's reference, track and release date: the head of its transfers and plan."""
     return {"reference": case.reference, "track": case.track, "release_on": case.release_on}
 
 
