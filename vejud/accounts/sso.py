@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import (
     add_state_and_verifier_and_nonce_to_session,
@@ -58,6 +59,27 @@ LOGOUT_TOKEN_MAX_AGE_SECONDS = 300  # a logout token issued longer ago is refuse
 LOGOUT_JTI_KEEP_DAYS = 2  # seen jti values older than this can go (their iat is refused)
 ID_TOKEN_CLAIMS = ["iss", "aud", "exp", "iat", "sub"]
 LOGOUT_TOKEN_CLAIMS = ["iss", "aud", "iat", "jti", "events", "sub"]
+
+# Why a token that does not decode is refused: the first error class it is an instance of
+# gives the message for the user and the reason (the last, PyJWTError, catches the rest).
+DECODE_REFUSALS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
+    (jwt.ExpiredSignatureError, gettext_noop("The sign-in has expired. Sign in again."), "expired"),
+    (
+        jwt.InvalidAudienceError,
+        gettext_noop("The sign-in was issued for another application (wrong audience)."),
+        "aud",
+    ),
+    (
+        jwt.InvalidIssuerError,
+        gettext_noop("The sign-in came from another identity provider."),
+        "iss",
+    ),
+    (
+        jwt.PyJWTError,
+        gettext_noop("The signature on the sign-in could not be verified."),
+        "signature",
+    ),
+)
 
 _discovered: dict[str, tuple[float, dict[str, Any]]] = {}
 
@@ -193,18 +215,13 @@ class ProviderClient(OIDCAuthenticationBackend):
                 leeway=CLOCK_LEEWAY_SECONDS,
                 options={"require": list(self.required_claims)},
             )
-        except jwt.ExpiredSignatureError as exc:
-            raise SsoRefused(_("The sign-in has expired. Sign in again."), "expired") from exc
-        except jwt.InvalidAudienceError as exc:
-            raise SsoRefused(
-                _("The sign-in was issued for another application (wrong audience)."), "aud"
-            ) from exc
-        except jwt.InvalidIssuerError as exc:
-            raise SsoRefused(_("The sign-in came from another identity provider."), "iss") from exc
         except jwt.PyJWTError as exc:
-            raise SsoRefused(
-                _("The signature on the sign-in could not be verified."), "signature"
-            ) from exc
+            message, reason = next(
+                (message, reason)
+                for error, message, reason in DECODE_REFUSALS
+                if isinstance(exc, error)
+            )
+            raise SsoRefused(_(message), reason) from exc
 
 
 def _pop_state(request: HttpRequest, name: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -19,7 +19,7 @@ from vejud.assessments.models import (
     SuitabilityAssessment,
     SuitabilityJudgement,
 )
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.offers.models import OfferType
 from vejud.people.models import Attachment, GangGroup, Person
 
@@ -54,9 +54,7 @@ def _radios(label: Any, choices: Any, required: bool = False) -> forms.ChoiceFie
 class TargetGroupForm(DkfdsForm):
     """One yes/no answer with a note per criterion of the chosen criteria version."""
 
-    reasoning = forms.CharField(
-        label=_("Reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    reasoning = forms.CharField(label=_("Reasoning"), required=False, widget=TextBox(4))
 
     def __init__(
         self, *args: Any, version: CriteriaVersion, auto: dict[str, dict[str, Any]], **kwargs: Any
@@ -101,24 +99,20 @@ class MotivationForm(DkfdsForm):
 
     push_factors = _checkboxes(_("I. Push factors (away from the group)"), [])
     pull_factors = _checkboxes(_("I. Pull factors (towards a life outside)"), [])
-    factors_note = forms.CharField(
-        label=_("About the factors"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    factors_note = forms.CharField(label=_("About the factors"), required=False, widget=TextBox(3))
     own_explanation = forms.CharField(
         label=_("II. The person's own explanation of why they want out"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(4),
     )
     help_wishes = _checkboxes(_("III. The help the person wishes for"), [])
     help_note = forms.CharField(
         label=_("About the help wished for"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
     )
     fear_borne = forms.BooleanField(label=_("IV. The motivation is borne by fear"), required=False)
-    fear_note = forms.CharField(
-        label=_("About fear"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    fear_note = forms.CharField(label=_("About fear"), required=False, widget=TextBox(2))
     motivation_kind = _radios(_("Inner or outer motivation"), MotivationKind.choices)
     parole_only_motive = forms.BooleanField(
         label=_("Parole is the only visible motive (Penal Code § 81 a)"), required=False
@@ -129,7 +123,7 @@ class MotivationForm(DkfdsForm):
     reasoning = forms.CharField(
         label=_("Reasoning for the overall judgement"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(4),
     )
 
     def __init__(self, *args: Any, custody: bool, **kwargs: Any) -> None:
@@ -160,9 +154,7 @@ class SuitabilityForm(DkfdsForm):
     """Suitability (I)-(IV), each rated with reasoning, and the overall judgement."""
 
     judgement = _radios(_("Overall judgement"), SuitabilityJudgement.choices)
-    reasoning = forms.CharField(
-        label=_("Overall reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    reasoning = forms.CharField(label=_("Overall reasoning"), required=False, widget=TextBox(4))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,7 +169,7 @@ class SuitabilityForm(DkfdsForm):
                 label=str(getattr(reasoning, "verbose_name", "")).capitalize(),
                 required=False,
                 # Added after the mixin styled the fields: the design system's class here.
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
+                widget=TextBox(3, attrs={"class": "form-input"}),
             )
         self.order_fields(
             [
@@ -198,9 +190,7 @@ class SuitabilityForm(DkfdsForm):
 
 
 class CorrectionForm(DkfdsForm):
-    reason = forms.CharField(
-        label=_("Why is the signed assessment corrected?"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = forms.CharField(label=_("Why is the signed assessment corrected?"), widget=TextBox(3))
 
 
 def initial_from(instrument: Any, kind: str) -> dict[str, Any]:

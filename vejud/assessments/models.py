@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from vejud.audit.guard import guarded, signed_immutable
 from vejud.cases.models import Case
@@ -281,6 +282,11 @@ class Degree(models.IntegerChoices):
     HIGH = 4, _("To a high degree")
 
 
+def _criterion(label: StrPromise) -> models.PositiveSmallIntegerField:
+    """One suitability criterion's rating: a degree, empty while the assessment is a draft."""
+    return models.PositiveSmallIntegerField(label, choices=Degree.choices, null=True, blank=True)
+
+
 class SuitabilityJudgement(models.TextChoices):
     SUITABLE = "suitable", _("Suitable")
     PARTLY = "partly", _("Partly suitable")
@@ -298,32 +304,18 @@ class SuitabilityAssessment(InstrumentBase):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    leaving_clarity = models.PositiveSmallIntegerField(
-        _("I. Clarity about what leaving the environment will mean in practice"),
-        choices=Degree.choices,
-        null=True,
-        blank=True,
+    leaving_clarity = _criterion(
+        _("I. Clarity about what leaving the environment will mean in practice")
     )
     leaving_clarity_reasoning = models.TextField(_("reasoning (I)"), blank=True)
-    lifestyle_clarity = models.PositiveSmallIntegerField(
-        _("II. Clarity about what changing lifestyle will mean in practice"),
-        choices=Degree.choices,
-        null=True,
-        blank=True,
+    lifestyle_clarity = _criterion(
+        _("II. Clarity about what changing lifestyle will mean in practice")
     )
     lifestyle_clarity_reasoning = models.TextField(_("reasoning (II)"), blank=True)
-    steps_taken = models.PositiveSmallIntegerField(
-        _("III. Plans, actions and steps already taken to leave"),
-        choices=Degree.choices,
-        null=True,
-        blank=True,
-    )
+    steps_taken = _criterion(_("III. Plans, actions and steps already taken to leave"))
     steps_taken_reasoning = models.TextField(_("reasoning (III)"), blank=True)
-    will_and_ability = models.PositiveSmallIntegerField(
-        _("IV. Will and ability to make and carry out exit steps with the authorities"),
-        choices=Degree.choices,
-        null=True,
-        blank=True,
+    will_and_ability = _criterion(
+        _("IV. Will and ability to make and carry out exit steps with the authorities")
     )
     will_and_ability_reasoning = models.TextField(_("reasoning (IV)"), blank=True)
     judgement = models.CharField(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.casedocs.models import DocumentKind
 from vejud.casedocs.services import TITLE_MAX
-from vejud.core.forms import DkfdsForm
+from vejud.core.forms import DkfdsForm, TextBox
 from vejud.core.uploads import ACCEPT, too_large_error
 
 
@@ -54,7 +54,7 @@ class DocumentRemoveForm(DkfdsForm):
     reason = forms.CharField(
         label=_("Why is the document removed?"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
         help_text=_("E.g. put on the wrong case. The file is deleted; this reason is kept."),
         error_messages={"required": _("Say why the document is removed.")},
     )

@@ -75,9 +75,22 @@ def _unanswered(case: Case, info: InformationRequest | None) -> bool:
     return InformationRequest.objects.filter(referral__case=case, answered_at__isnull=True).exists()
 
 
-TRANSITION = CaseAction(
-    name="transition",
-    namespace="decisions",
+def _process(name: str, **fields: Any) -> CaseAction:
+    """A decision action: in this app's URLs, logged as process_<name>, over the overview."""
+    return CaseAction(
+        **{
+            "name": name,
+            "namespace": "decisions",
+            "context": _overview,
+            "log_as": f"process_{name}",
+            **fields,
+        }
+    )
+
+
+TRANSITION = _process(
+    "transition",
+    log_as="action_transition",
     url_name="transition",
     slug="overgang/",
     title=_("Move the case on"),
@@ -86,11 +99,9 @@ TRANSITION = CaseAction(
     when=moving(lambda t: (t.source, t.target) not in DECISION_TARGETS),
     success=_("The case is updated."),
     methods=("POST",),
-    context=_overview,
 )
-DECIDE = CaseAction(
-    name="decide",
-    namespace="decisions",
+DECIDE = _process(
+    "decide",
     url_name="unit_decision",
     slug="afgoerelse/",
     title=_("The unit's decision"),
@@ -101,11 +112,9 @@ DECIDE = CaseAction(
     success=_("The decision is recorded. The letter can be printed from the case."),
     template="decisions/unit_decision.html",
     context=_decision_context,
-    log_as="process_decide",
 )
-REFER = CaseAction(
-    name="refer",
-    namespace="decisions",
+REFER = _process(
+    "refer",
     url_name="referral_new",
     slug="forelaeggelse/",
     title=_("Refer for final decision"),
@@ -113,12 +122,9 @@ REFER = CaseAction(
     service=referral_create,
     when=moving(lambda t: t.target == CaseStatus.REFERRED),
     success=_("The case is referred to the National Exit Contact Point."),
-    context=_overview,
-    log_as="process_refer",
 )
-FINAL_DECIDE = CaseAction(
-    name="final_decide",
-    namespace="decisions",
+FINAL_DECIDE = _process(
+    "final_decide",
     url_name="final_decision",
     slug="endelig-afgoerelse/",
     title=_("Final decision"),
@@ -127,12 +133,9 @@ FINAL_DECIDE = CaseAction(
     service=final_decision_record,
     when=FINAL,
     success=_("The final decision is recorded."),
-    context=_overview,
-    log_as="process_final_decide",
 )
-ASK_INFORMATION = CaseAction(
-    name="ask_information",
-    namespace="decisions",
+ASK_INFORMATION = _process(
+    "ask_information",
     url_name="information_request",
     slug="oplysninger/",
     title=_("Ask the unit for information"),
@@ -140,12 +143,9 @@ ASK_INFORMATION = CaseAction(
     service=information_request_create,
     when=FINAL,  # while the final decision is pending, by whoever makes it
     success=_("The question is sent to the unit."),
-    context=_overview,
-    log_as="process_ask_information",
 )
-ANSWER_INFORMATION = CaseAction(
-    name="answer_information",
-    namespace="decisions",
+ANSWER_INFORMATION = _process(
+    "answer_information",
     url_name="information_answer",
     slug="oplysninger/<int:request_id>/svar/",
     title=_("Answer the contact point"),
@@ -157,7 +157,6 @@ ANSWER_INFORMATION = CaseAction(
     passes_case=False,
     success=_("The answer is sent to the National Exit Contact Point."),
     context=_question,
-    log_as="process_answer_information",
 )
 
 ACTIONS = declare(TRANSITION, DECIDE, REFER, FINAL_DECIDE, ASK_INFORMATION, ANSWER_INFORMATION)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.assessments.models import MOTIVATION_LEVELS
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.followup.models import CHANGES, Progress, Review, RiskKind
 
 RISK_ROWS = 3
@@ -36,7 +36,7 @@ def _evidence(label: Any) -> forms.CharField:
         label=label,
         required=False,
         help_text=_("What shows it: events, statements, observations."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
     )
 
 
@@ -60,9 +60,7 @@ class ReviewForm(DkfdsForm):
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("Note"), required=False, widget=TextBox(3))
 
     def __init__(self, data: Any = None, *args: Any, custody: bool, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
@@ -137,6 +135,6 @@ class WarningResolveForm(DkfdsForm):
     note = forms.CharField(
         label=_("What was done"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
         error_messages={"required": _("Say what was done about the warning.")},
     )

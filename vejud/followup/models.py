@@ -3,11 +3,14 @@ and early warnings raised from them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case
@@ -22,6 +25,11 @@ class Progress(models.IntegerChoices):
     FULLY = 3, _("Fully")
 
 
+def _change(label: StrPromise, **options: Any) -> models.PositiveSmallIntegerField:
+    """How far one of the four exit changes has come, as a review records it."""
+    return models.PositiveSmallIntegerField(label, choices=Progress.choices, **options)
+
+
 CHANGES = ("crime_stopped", "environment_left", "lifestyle_changed", "custody_behaviour")
 
 
@@ -31,21 +39,14 @@ class Review(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
     reviewed_on = models.DateField(_("review date"))
-    crime_stopped = models.PositiveSmallIntegerField(
-        _("1. Gang-related crime has stopped"), choices=Progress.choices
-    )
+    crime_stopped = _change(_("1. Gang-related crime has stopped"))
     crime_evidence = models.TextField(_("evidence (1)"), blank=True)
-    environment_left = models.PositiveSmallIntegerField(
-        _("2. Interaction with the environment has stopped"), choices=Progress.choices
-    )
+    environment_left = _change(_("2. Interaction with the environment has stopped"))
     environment_evidence = models.TextField(_("evidence (2)"), blank=True)
-    lifestyle_changed = models.PositiveSmallIntegerField(
-        _("3. A changed lifestyle and a new life outside"), choices=Progress.choices
-    )
+    lifestyle_changed = _change(_("3. A changed lifestyle and a new life outside"))
     lifestyle_evidence = models.TextField(_("evidence (3)"), blank=True)
-    custody_behaviour = models.PositiveSmallIntegerField(
+    custody_behaviour = _change(
         _("4. In custody: negative, strongly controlling behaviour has stopped"),
-        choices=Progress.choices,
         null=True,
         blank=True,
     )

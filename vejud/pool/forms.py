@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, TextBox
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     ApplicationStatus,
@@ -107,7 +107,7 @@ class ApplicationForm(DkfdsForm):
     purpose = forms.CharField(
         label=_("Purpose"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(4),
         help_text=_("What the grant pays for and how it supports the exit."),
     )
     supplier = forms.CharField(label=_("Supplier"), max_length=200)
@@ -123,7 +123,7 @@ class ApplicationForm(DkfdsForm):
         label=_("Reason for exceeding the cap"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(3),
         help_text=_(
             "Needed only when the amount is above the guideline's cap per grant or per "
             "person per year; the application is then flagged for the decision-maker."
@@ -170,7 +170,7 @@ class DecisionForm(VersionedForm):
         label=_("Reason or question"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(4),
         help_text=_(
             "Required for a partial approval or a refusal; when asking for more "
             "information, write the question."
@@ -185,16 +185,14 @@ class DecisionForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    answer = forms.CharField(
-        label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    answer = forms.CharField(label=_("Answer"), max_length=4000, widget=TextBox(4))
 
 
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
         label=_("Why is the application withdrawn?"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
     )
 
 
@@ -213,7 +211,7 @@ class ReleaseForm(DkfdsForm):
     reason = forms.CharField(
         label=_("Why is the money released?"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(2),
     )
 
 
@@ -259,9 +257,7 @@ class BudgetEntryForm(DkfdsForm):
         choices=_choices(Category.choices, _("The year's budget outside the frames")),
         help_text=_("For an allocation or a reallocation."),
     )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=TextBox(2))
 
 
 class GuidelineForm(DkfdsForm):
@@ -271,14 +267,14 @@ class GuidelineForm(DkfdsForm):
     description = forms.CharField(
         label=_("What the pool pays for"),
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=TextBox(5),
     )
     cap_per_grant = KronerField(label=_("Cap per grant"), help_text=AMOUNT_HINT)
     cap_per_person_year = KronerField(label=_("Cap per person per year"), help_text=AMOUNT_HINT)
     required_documentation = forms.CharField(
         label=_("Required documentation"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(3),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
     valid_to = forms.DateField(

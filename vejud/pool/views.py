@@ -71,6 +71,7 @@ from vejud.pool.models import (
 )
 from vejud.pool.reports import year_report_filename_xlsx, year_report_xlsx
 from vejud.pool.selectors import (
+    YearOverview,
     applications_for_case,
     applications_visible_to,
     budget_availability,
@@ -237,20 +238,30 @@ def chart(request: AuthenticatedRequest, year: int) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def _report_download(
+    year: int,
+    render: Callable[[YearOverview], bytes],
+    content_type: str,
+    filename: Callable[[BudgetYear], str],
+) -> HttpResponse:
+    """The year-end report of ``year`` as an attachment, rendered by ``render``."""
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    response = HttpResponse(render(year_overview(budget_year)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename(budget_year)}"'
+    return response
+
+
 @requires(Capability.VIEW_POOL)
 @never_cache
 @require_GET
 def report_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Download the year-end report as a spreadsheet (aggregates only: no case or person)."""
-    budget_year = get_object_or_404(BudgetYear, year=year)
-    response = HttpResponse(
-        year_report_xlsx(year_overview(budget_year)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _report_download(
+        year,
+        year_report_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        year_report_filename_xlsx,
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{year_report_filename_xlsx(budget_year)}"'
-    )
-    return response
 
 
 @requires(Capability.VIEW_POOL)
@@ -258,12 +269,7 @@ def report_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
 @require_GET
 def report_pdf(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Download the year-end report as PDF (aggregates only: no case or person)."""
-    budget_year = get_object_or_404(BudgetYear, year=year)
-    response = HttpResponse(
-        year_report_pdf(year_overview(budget_year)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{year_report_filename(budget_year)}"'
-    return response
+    return _report_download(year, year_report_pdf, "application/pdf", year_report_filename)
 
 
 # --- The applications list ----------------------------------------------------------------

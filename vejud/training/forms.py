@@ -54,8 +54,15 @@ QUOTA_LINE = re.compile(r"^([\w-]+)\s*:\s*(\d{1,5})$")
 OPENING_STATUSES = [SessionStatus.PLANNED, SessionStatus.OPEN]
 
 
-def _choices(choices: Any) -> list[tuple[str, str]]:
-    return [(value, label) for value, label in choices]
+def _checkboxes(label: Any, choices: Any, **options: Any) -> forms.MultipleChoiceField:
+    """An optional choice of any of ``choices``, shown as checkboxes."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[(value, text) for value, text in choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **options,
+    )
 
 
 class CourseForm(DkfdsForm):
@@ -65,32 +72,17 @@ class CourseForm(DkfdsForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=TextBox(4))
-    target_agencies = forms.MultipleChoiceField(
-        label=_("Target agencies"),
-        choices=_choices(Agency.choices),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None: every agency."),
+    target_agencies = _checkboxes(
+        _("Target agencies"), Agency.choices, help_text=_("None: every agency.")
     )
-    target_roles = forms.MultipleChoiceField(
-        label=_("Target roles"),
-        choices=_choices(Role.choices),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None: every role."),
-    )
+    target_roles = _checkboxes(_("Target roles"), Role.choices, help_text=_("None: every role."))
     duration_days = forms.IntegerField(
         label=_("Duration (days)"), min_value=1, max_value=30, initial=1
     )
     prerequisite = forms.ModelChoiceField(
         label=_("Prerequisite"), queryset=Course.objects.filter(is_active=True), required=False
     )
-    required_for_roles = forms.MultipleChoiceField(
-        label=_("Required for roles"),
-        choices=_choices(Role.choices),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    required_for_roles = _checkboxes(_("Required for roles"), Role.choices)
     validity_months = forms.IntegerField(
         label=_("Valid for (months)"),
         min_value=1,
