@@ -129,6 +129,10 @@ class CaseGate(_Gate):
         return policy
 
 
+# Casework on a case: its journal part (a mentor, who sees only the mentor view, gets 404).
+CASEWORK = CaseGate(part=Part.JOURNAL)
+
+
 def case_access_of(request: HttpRequest) -> CaseAccess:
     """Return the ``CaseAccess`` the operation's CaseGate opened (404 if it opened none)."""
     access = getattr(request, _ACCESS_ATTR, None)

@@ -21,7 +21,13 @@ from ninja import File, Form, Path, Router, Status, UploadedFile
 from vejud.actions.declare import CaseAction, plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ConflictOut, ErrorOut, ValidationErrorOut
+from vejud.api.schemas import (
+    ID_MAX,
+    ConflictOut,
+    ErrorOut,
+    ReferencePath,
+    ValidationErrorOut,
+)
 
 WRITE_ERRORS: dict[int, Any] = {
     400: ErrorOut,
@@ -66,9 +72,7 @@ def _parameters(op: Operation) -> list[inspect.Parameter]:
         inspect.Parameter(
             "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
         ),
-        inspect.Parameter(
-            "reference", keyword, annotation=str, default=Path(..., pattern=REFERENCE_PATTERN)
-        ),
+        inspect.Parameter("reference", keyword, annotation=str, default=ReferencePath),
     ]
     if op.body is not None:
         body = Form[op.body] if action.multipart else op.body  # type: ignore[name-defined,misc]

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Path, Schema
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -44,6 +44,8 @@ from vejud.people.models import Attachment
 UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 REFERENCE_PREFIX_PATTERN = r"^[-a-zA-Z0-9]+$"
 REFERENCE_PATTERN = r"^EX-[0-9]{4}-[0-9]{5}$"
+# The case reference in an operation's path ({reference}).
+ReferencePath = Path(..., pattern=REFERENCE_PATTERN)
 CURSOR_PATTERN = pagination.CURSOR_PATTERN
 # The paging query parameters of a list: where the page starts, and how many rows it has.
 Cursor = Annotated[

@@ -14,17 +14,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Router
 
 from vejud.access.cases import log_case_access
-from vejud.access.rules import Part
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
-from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.gates import CASEWORK, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import (
-    REFERENCE_PATTERN,
     AssessmentOut,
     CorrectionIn,
     GangAffiliationIn,
@@ -33,6 +31,7 @@ from vejud.api.schemas import (
     InstrumentVersionOut,
     MotivationDraftIn,
     MotivationVersionOut,
+    ReferencePath,
     SuitabilityDraftIn,
     SuitabilityVersionOut,
     TargetGroupDraftIn,
@@ -60,7 +59,6 @@ from vejud.people.models import GangGroup
 
 router = Router(tags=["assessments"])
 
-CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}/assessments"
 
 
@@ -124,7 +122,7 @@ def _criteria_versions(case: Case, draft: TargetGroupAssessment | None) -> list[
 def assessment_versions(
     request: HttpRequest,
     kind: InstrumentKind,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    reference: str = ReferencePath,
 ) -> dict[str, Any]:
     """Return every version, newest first, and the choices a draft may use (the view is logged)."""
     access = case_access_of(request)

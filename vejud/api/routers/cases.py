@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Query, Router
 
 from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for, log_case_access
 from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import api_policy, api_user
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.schemas import (
-    REFERENCE_PATTERN,
     CaseDetail,
     CaseFilters,
     CasePage,
     ErrorOut,
+    ReferencePath,
     ValidationErrorOut,
     gang_out,
 )
@@ -134,9 +134,7 @@ DISCLOSED_PARTS = (Part.SUMMARY, Part.IDENTITY, Part.GANG, Part.THREATS, Part.JO
     summary="Show one case",
     openapi_extra=api_policy("case", capability=Capability.VIEW_CASES, part=Part.SUMMARY),
 )
-def cases_detail(
-    request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)
-) -> dict[str, Any]:
+def cases_detail(request: HttpRequest, reference: str = ReferencePath) -> dict[str, Any]:
     """Return a case with the parts the caller may see; log each part shown."""
     user = api_user(request)
     require(user, Capability.VIEW_CASES)

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Router
 
 from vejud.access.assignment import mentor_candidates, owner_candidates
 from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access
@@ -24,7 +24,7 @@ from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS
-from vejud.api.schemas import REFERENCE_PATTERN
+from vejud.api.schemas import ReferencePath
 from vejud.api.schemas_course import (
     ActionIn,
     ActionOut,
@@ -77,8 +77,6 @@ from vejud.offers.models import OfferType
 
 router = Router(tags=["course"])
 
-# Casework on the course: the journal part (a mentor gets 404).
-CASEWORK = CaseGate(part=Part.JOURNAL)
 # The course view and the meeting log: the mentor-view part (staff and the case's mentor).
 MENTOR_VIEW = CaseGate(part=Part.MENTOR_VIEW)
 BASE = "/cases/{reference}"
@@ -185,7 +183,7 @@ def _mentor_view(access: CaseAccess, user: User) -> dict[str, Any]:
     "course_overview",
     "Show the exit course (the mentor view for a mentor)",
 )
-def course(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def course(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Return agreement, plan, offers next to the help wished for, mentors and meetings,
     and the actions the caller may take. A mentor gets only the mentor view (view "mentor").
     The view is logged."""

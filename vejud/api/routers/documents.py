@@ -23,7 +23,7 @@ from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.pool import FILE_RESPONSE
 from vejud.api.routers.process import READ_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, UserName
+from vejud.api.schemas import ID_MAX, ReferencePath, UserName
 from vejud.casedocs.actions import DOCUMENT_ADD, DOCUMENT_REMOVE
 from vejud.casedocs.models import CaseDocument, DocumentKind
 from vejud.casedocs.services import TITLE_MAX, document_content
@@ -83,7 +83,7 @@ def _visible(request: HttpRequest) -> Any:
     "case_documents",
     "List the case's documents you may see",
 )
-def documents(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def documents(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Newest first; a mentor gets only those marked for the mentor. The read is logged."""
     access, rows = _visible(request)
     log_case_read(request, access, "documents")
@@ -100,7 +100,7 @@ def documents(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
 )
 def document(
     request: HttpRequest,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    reference: str = ReferencePath,
     document_id: int = DocumentPath,
 ) -> HttpResponse:
     """The file as stored (its type sniffed on upload), as an attachment. Logged."""

@@ -12,16 +12,15 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import Router
 
-from vejud.access.rules import Part
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
-from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.gates import CASEWORK, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.process import READ_ERRORS
-from vejud.api.schemas import REFERENCE_PATTERN
+from vejud.api.schemas import ReferencePath
 from vejud.api.schemas_course import (
     ReviewIn,
     ReviewOut,
@@ -36,7 +35,6 @@ from vejud.followup.services import review_due_on
 
 router = Router(tags=["followup"])
 
-CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
 
 
@@ -68,7 +66,7 @@ def _next_due(case: Case, last: Review | None) -> date | None:
     "reviews",
     "Show the follow-up reviews, the next due date and open early warnings",
 )
-def reviews(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def reviews(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Return every review (newest first) with its risk events and warnings (the view is logged)."""
     access = case_access_of(request)
     case = access.case

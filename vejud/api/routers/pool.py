@@ -35,7 +35,7 @@ from vejud.api.operations import Operation, register
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ErrorOut
+from vejud.api.schemas import ID_MAX, ErrorOut, ReferencePath
 from vejud.api.schemas_pool import (
     YEAR_MAX,
     YEAR_MIN,
@@ -328,7 +328,7 @@ def applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> An
     "case_grants",
     "List the case's applications and what is left of this year's budget",
 )
-def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def case_grants(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """The case's applications (newest first), this year's availability per category
     frame, and whether you may apply. The view is logged."""
     access = case_access_of(request)
@@ -362,7 +362,7 @@ def case_grants(request: HttpRequest, reference: str = Path(..., pattern=REFEREN
 )
 def grant_detail(
     request: HttpRequest,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    reference: str = ReferencePath,
     application_id: int = ApplicationPath,
 ) -> Any:
     """The application and what you may do with it now. The view is logged."""
@@ -448,9 +448,7 @@ def _grant_view(op: GrantOperation) -> Callable[..., Any]:
                 "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
             ),
             inspect.Parameter("payload", keyword, annotation=op.body),
-            inspect.Parameter(
-                "reference", keyword, annotation=str, default=Path(..., pattern=REFERENCE_PATTERN)
-            ),
+            inspect.Parameter("reference", keyword, annotation=str, default=ReferencePath),
             inspect.Parameter("application_id", keyword, annotation=int, default=ApplicationPath),
         ]
     )
@@ -534,7 +532,7 @@ def grant_attach(
     request: HttpRequest,
     kind: Form[AttachmentKind],
     file: File[UploadedFile],
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    reference: str = ReferencePath,
     application_id: int = ApplicationPath,
 ) -> Status[Any]:
     """multipart/form-data with ``kind`` and ``file``. The file's real type is checked from
@@ -562,7 +560,7 @@ def grant_attach(
 )
 def grant_attachment(
     request: HttpRequest,
-    reference: str = Path(..., pattern=REFERENCE_PATTERN),
+    reference: str = ReferencePath,
     application_id: int = ApplicationPath,
     attachment_id: int = Path(..., ge=1, le=ID_MAX),
 ) -> HttpResponse:

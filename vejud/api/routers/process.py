@@ -13,16 +13,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Router, Status
 
 from vejud.access.cases import AccessRuleDenied, case_access, cases_visible_to, log_case_access
-from vejud.access.rules import Capability, Part
+from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
-from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.schemas import (
-    REFERENCE_PATTERN,
     CaseStateOut,
     ConflictOut,
     ConsentIn,
@@ -38,6 +37,7 @@ from vejud.api.schemas import (
     InquiryIn,
     InquiryOut,
     ProcessOut,
+    ReferencePath,
     ReferralIn,
     ReferralResultOut,
     TaskListOut,
@@ -68,8 +68,6 @@ from vejud.worklist.selectors import tasks_for
 
 router = Router(tags=["process"])
 
-# The process panel and its actions are casework: the journal part (a mentor gets 404).
-CASEWORK = CaseGate(part=Part.JOURNAL)
 REGISTERS = CapabilityGate(Capability.WRITE_JOURNAL)
 VIEWS_CASES = CapabilityGate(Capability.VIEW_CASES)
 
@@ -238,7 +236,7 @@ def _registered(user: User, case: Case) -> dict[str, Any]:
     "process_overview",
     "Show where the case is in the exit process",
 )
-def process(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def process(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Return stage, what is missing, deadline, consent, instruments, decisions and referral,
     and the actions and transitions the caller may take now (the view is logged)."""
     access = case_access_of(request)

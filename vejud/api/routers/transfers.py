@@ -18,15 +18,15 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router
 
-from vejud.access.rules import Capability, Part
+from vejud.access.rules import Capability
 from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.accounts.models import User
 from vejud.api.auth import api_policy, api_user
-from vejud.api.gates import CapabilityGate, CaseGate, case_access_of
+from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.course import case_state, field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, REFERENCE_PATTERN, ErrorOut
+from vejud.api.schemas import ID_MAX, ErrorOut, ReferencePath
 from vejud.api.schemas_course import (
     AcceptIn,
     CaseTransfersOut,
@@ -59,7 +59,6 @@ from vejud.transfers.services import transfer_accept, transfer_decline
 
 router = Router(tags=["transfers"])
 
-CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
 TRANSFER_RELATED = (
     "case",
@@ -128,7 +127,7 @@ def _unit_by_code(code: str, kinds: tuple[str, ...], field: str) -> Unit:
     "case_transfers",
     "Show the case's transfers",
 )
-def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def transfers(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Return every transfer of the case, newest first (the view is logged)."""
     access = case_access_of(request)
     case = access.case
@@ -155,9 +154,7 @@ def transfers(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE
     "release_plan",
     "Show the good-release plan",
 )
-def release_plan(
-    request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)
-) -> Any:
+def release_plan(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Return the release date and the plan, if one is made yet (the view is logged)."""
     access = case_access_of(request)
     case = access.case
