@@ -23,7 +23,9 @@ from vejud.organisations.models import Unit
 from vejud.statistics.dashboard import MONTH_KEYS, Dashboard, month_label
 from vejud.statistics.disclosure import ProtectedTable
 
-PAGE = 5000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PAGE = 10_000
 Cell = str | int | float | None
 
 
@@ -32,14 +34,29 @@ class Rows:
     header: list[str]
     total: int
     rows: Iterator[Sequence[Cell]]
+    # True when every text cell is made safe where it is made (from a few labels, each
+    # neutralised once), so the writer need not look at each cell again.
+    neutral: bool = False
 
 
-def _month(day: date | None) -> str:
-    return day.strftime("%Y-%m") if day else ""
+class _Months(dict[date, str]):
+    """A date's "YYYY-MM", each month formatted once (the rows repeat a few hundred months)."""
+
+    def __missing__(self, day: date) -> str:
+        self[day] = text = f"{day.year:04d}-{day.month:02d}"
+        return text
 
 
 def _days(start: date | None, end: date | None) -> int | None:
     return (end - start).days if start and end else None
+
+
+def neutralise(value: Cell) -> Cell:
+    """``value`` as a cell no spreadsheet runs as a formula: text that starts like one (=, +,
+    -, @, a tab or a carriage return) gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 CASE_FIELDS = (
@@ -57,15 +74,21 @@ CASE_FIELDS = (
 def case_rows(cases: QuerySet[Case], *, limit: int) -> Rows:
     """Anonymised rows of ``cases`` (at most ``limit``), numbered from 1 in the order opened."""
     units = {
-        unit.pk: (unit.name, unit.police_district.name if unit.police_district else "")
+        unit.pk: (
+            neutralise(unit.name),
+            neutralise(unit.police_district.name) if unit.police_district else "",
+        )
         for unit in Unit.objects.select_related("police_district")
     }
     tracks = dict(Track.choices)
     statuses = dict(CaseStatus.choices)
     reasons = dict(ClosureReason.choices)
     labels = {
-        key: str(value) for mapping in (tracks, statuses, reasons) for key, value in mapping.items()
+        key: neutralise(str(value))
+        for mapping in (tracks, statuses, reasons)
+        for key, value in mapping.items()
     }
+    months = _Months()
     header = [
         _("Row"),
         _("Unit"),
@@ -100,16 +123,16 @@ def case_rows(cases: QuerySet[Case], *, limit: int) -> Rows:
                     district,
                     labels.get(track, track),
                     labels.get(status, status),
-                    _month(opened),
-                    _month(started),
-                    _month(closed),
+                    months[opened] if opened else "",
+                    months[started] if started else "",
+                    months[closed] if closed else "",
                     labels.get(reason, "") if reason else "",
                     _days(opened, started),
                     _days(started, closed),
                 )
             last = page[-1][0]
 
-    return Rows(header=header, total=total, rows=rows())
+    return Rows(header=header, total=total, rows=rows(), neutral=True)
 
 
 def _table_rows(title: str, table: ProtectedTable, everyone: str) -> Iterator[list[Cell]]:

@@ -156,7 +156,7 @@ def _write(export: Export, requester: User, out: IO[bytes]) -> int:
     def progress(done: int) -> None:
         Export.objects.filter(pk=export.pk).update(rows_done=done)
 
-    WRITERS[ExportFormat(export.format)](rows.header, rows.rows, out, progress)
+    WRITERS[ExportFormat(export.format)](rows, out, progress)
     return rows.total
 
 

@@ -18,9 +18,9 @@ from vejud.audit.models import AuditEvent
 from vejud.cases.models import CaseStatus
 from vejud.cases.services import case_transition
 from vejud.exports.models import Export, ExportChunk, ExportFormat, ExportKind, ExportStatus
+from vejud.exports.rows import neutralise
 from vejud.exports.services import export_build, export_request, exports_expire
 from vejud.exports.storage import chunks_of
-from vejud.exports.writers import neutralise
 from vejud.statistics.dashboard import default_period
 from vejud.testing import make_case, verified_client
 
