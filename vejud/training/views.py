@@ -8,6 +8,7 @@ attendance list not the user's 404), and the services check again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -74,6 +75,19 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _attempt(
+    request: AuthenticatedRequest, run: Callable[[], Any], success: str | Callable[[Any], str]
+) -> None:
+    """Run one service: its refusal becomes an error message, else the success message
+    (``success`` itself, or made from the service's result)."""
+    try:
+        result = run()
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+
+
 @requires(Capability.TAKE_TRAINING)
 @never_cache
 @require_GET
@@ -123,16 +137,12 @@ def session_register(request: AuthenticatedRequest, session_id: int) -> HttpResp
     if not form.is_valid():
         messages.error(request, _("Choose someone you may register."))
         return redirect(_session_url(session.pk))
-    try:
-        registration = register(
-            actor=request.user,
-            session=session,
-            participant=form.cleaned_data.get("participant"),
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _registered_message(registration))
+    participant = form.cleaned_data.get("participant")
+    _attempt(
+        request,
+        lambda: register(actor=request.user, session=session, participant=participant),
+        _registered_message,
+    )
     return redirect(_session_url(session.pk))
 
 
@@ -169,12 +179,11 @@ def registration_cancel(request: AuthenticatedRequest, registration: Registratio
     """Cancel a registration, a place on the waiting list or an offer; GET asks first."""
     if request.method == "GET":
         return _cancel_confirmation(request, registration)
-    try:
-        cancel(actor=request.user, registration=registration)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("The registration is cancelled."))
+    _attempt(
+        request,
+        lambda: cancel(actor=request.user, registration=registration),
+        _("The registration is cancelled."),
+    )
     return redirect(_session_url(registration.session_id))
 
 
@@ -183,12 +192,11 @@ def registration_cancel(request: AuthenticatedRequest, registration: Registratio
 @require_POST
 def registration_accept(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
     """Accept an offered seat before the offer expires."""
-    try:
-        accept_offer(actor=request.user, registration=registration)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("You accepted the seat: the registration is confirmed."))
+    _attempt(
+        request,
+        lambda: accept_offer(actor=request.user, registration=registration),
+        _("You accepted the seat: the registration is confirmed."),
+    )
     return redirect(_session_url(registration.session_id))
 
 
@@ -259,14 +267,11 @@ def _check_in(request: AuthenticatedRequest, session: Session, form: CheckInForm
     if registration is None or day is None:
         messages.error(request, _("Choose a participant and a day."))
         return
-    try:
-        check_in(actor=request.user, registration=registration, day=day)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request, _("%(name)s is checked in.") % {"name": registration.user.full_name}
-        )
+    _attempt(
+        request,
+        lambda: check_in(actor=request.user, registration=registration, day=day),
+        lambda attendance: _("%(name)s is checked in.") % {"name": registration.user.full_name},
+    )
 
 
 @requires(Capability.VIEW_TRAINING_COVERAGE)
@@ -340,14 +345,12 @@ def session_status(request: AuthenticatedRequest, session_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
         return redirect(_session_url(session.pk))
-    try:
-        changed = session_set_status(
-            actor=request.user, session=session, status=form.cleaned_data["status"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request, _("The session is now %(status)s.") % {"status": changed.get_status_display()}
-        )
+    status = form.cleaned_data["status"]
+    _attempt(
+        request,
+        lambda: session_set_status(actor=request.user, session=session, status=status),
+        lambda changed: (
+            _("The session is now %(status)s.") % {"status": changed.get_status_display()}
+        ),
+    )
     return redirect(_session_url(session.pk))
