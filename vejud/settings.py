@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "vejud.privacy",
     "vejud.advice",
     "vejud.casedocs",
+    "vejud.outcomes",
     "vejud.api",
     "vejud.demo",
     "vejud.organisations.admin_apps.VejudAdminConfig",  # django.contrib.admin, vejud's site
@@ -399,6 +400,13 @@ VEJUD_CASELOAD_PAGE_SIZE = env_int("VEJUD_CASELOAD_PAGE_SIZE", 25)
 VEJUD_ASSESSMENT_DAYS = env_int("VEJUD_ASSESSMENT_DAYS", 30)
 VEJUD_REFERRAL_DAYS = env_int("VEJUD_REFERRAL_DAYS", 30)
 VEJUD_REVIEW_DAYS = env_int("VEJUD_REVIEW_DAYS", 90)
+# The points after a course ended by completion or interruption at which the unit records the
+# outcome (vejud.outcomes), in months: "6,12,24".
+VEJUD_OUTCOME_MONTHS = tuple(
+    sorted({int(m) for m in env_list("VEJUD_OUTCOME_MONTHS", ["6", "12", "24"])})
+)
+if not VEJUD_OUTCOME_MONTHS or min(VEJUD_OUTCOME_MONTHS) < 1:
+    raise ImproperlyConfigured("VEJUD_OUTCOME_MONTHS: whole months of 1 or more, e.g. 6,12,24")
 VEJUD_RELEASE_PLAN_DAYS = env_int("VEJUD_RELEASE_PLAN_DAYS", 60)
 # Request bodies outside file uploads (vejud.core.limits states every input limit): over
 # the limit answers 413 (vejud.core.refusals).

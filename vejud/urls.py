@@ -20,6 +20,7 @@ urlpatterns = [
     path("sager/", include("vejud.decisions.urls")),
     path("sager/", include("vejud.followup.urls")),
     path("sager/", include("vejud.casedocs.urls")),
+    path("sager/", include("vejud.outcomes.urls")),
     path("", include("vejud.transfers.urls")),  # "sager/<ref>/..." and the receiver's page
     path("sager/", include("vejud.courses.urls")),
     path("", include("vejud.pool.urls")),  # "puljen/..." and "sager/<ref>/puljen/..."

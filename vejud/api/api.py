@@ -26,6 +26,7 @@ from vejud.api.routers.course import router as course_router
 from vejud.api.routers.documents import router as documents_router
 from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
+from vejud.api.routers.outcomes import router as outcomes_router
 from vejud.api.routers.pool import router as pool_router
 from vejud.api.routers.process import router as process_router
 from vejud.api.routers.statistics import router as statistics_router
@@ -78,6 +79,7 @@ ROUTERS = (
     assessments_router,
     course_router,
     followup_router,
+    outcomes_router,
     transfers_router,
     pool_router,
     training_router,

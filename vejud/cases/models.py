@@ -112,6 +112,12 @@ class Case(models.Model):
     action_due_on = models.DateField(
         _("next unowned plan action due"), null=True, blank=True, editable=False
     )
+    # Kept by vejud.outcomes: when the next outcome after the course is due (the earliest
+    # point of ``VEJUD_OUTCOME_MONTHS`` not yet recorded; None when all are, or the course did
+    # not end by completion or interruption).
+    outcome_due_on = models.DateField(
+        _("next outcome after the course due"), null=True, blank=True, editable=False
+    )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -144,6 +150,12 @@ class Case(models.Model):
                 fields=["responsible_unit", "action_due_on", "id"],
                 name="case_unit_action_due",
                 condition=Q(status="admitted", action_due_on__isnull=False),
+            ),
+            # The task list: ended courses by the next outcome due, per unit.
+            models.Index(
+                fields=["responsible_unit", "outcome_due_on", "id"],
+                name="case_unit_outcome_due",
+                condition=Q(outcome_due_on__isnull=False),
             ),
         ]
         constraints = [

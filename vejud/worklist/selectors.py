@@ -7,7 +7,8 @@ case row (unit, track, institution) rather than ``IN (all my cases)`` and takes 
 most urgent ``TASK_LIMIT`` in due order from a partial index on the case row
 (``case_unit_assessing_due`` for the assessment kinds; for reviews and unowned plan
 actions ``case_unit_review_from`` and ``case_unit_action_due``, over two dates the
-course and follow-up services keep on the case), and the page shows the
+course and follow-up services keep on the case; for outcomes after the course
+``case_unit_outcome_due``, over the date vejud.outcomes keeps), and the page shows the
 ``TASKS_SHOWN`` most urgent of all.
 """
 
@@ -81,6 +82,7 @@ class TaskKind:
     ADVICE_OVERDUE = "advice_overdue"
     PUBLIC_INQUIRY = "public_inquiry"
     REVIEW_ANSWER = "review_answer"
+    OUTCOME_DUE = "outcome_due"
 
 
 TASK_LABELS: dict[str, Promise] = {
@@ -103,6 +105,7 @@ TASK_LABELS: dict[str, Promise] = {
     TaskKind.ADVICE_OVERDUE: _("Advice request past its target"),
     TaskKind.PUBLIC_INQUIRY: _("Inquiry from the public form awaiting an answer"),
     TaskKind.REVIEW_ANSWER: _("Case review awaiting the unit's answer"),
+    TaskKind.OUTCOME_DUE: _("Outcome after the course due"),
 }
 SOON = timedelta(days=14)
 
@@ -299,6 +302,15 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
         assert start is not None  # the condition on review_from leaves out NULL
         due = start + interval
         tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
+    # Outcomes after the course: the stored date the next point is due (``Case.outcome_due_on``,
+    # kept by vejud.outcomes), in order.
+    for ref, status, point in (
+        mine.filter(outcome_due_on__lte=horizon)
+        .order_by("outcome_due_on", "id")
+        .values_list("reference", "status", "outcome_due_on")[:TASK_LIMIT]
+    ):
+        assert point is not None  # the condition on outcome_due_on leaves out NULL
+        tasks.append(Task(TaskKind.OUTCOME_DUE, ref, status, point, point < today))
     # Flags on a course that still runs (closing the case ends them); they have no deadline,
     # so they are never "overdue", and each says which meeting or warning it is.
     coordinated = coordinates_condition(user, today) & ~Q(case__status__in=sorted(TERMINAL))

@@ -119,6 +119,7 @@ BODIES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "release_date_set": lambda c: {"release_on": c.opened_on.isoformat()},
     "release_plan_update": lambda c: {"note": "Flat in Odense."},
     "release_transfer": lambda c: {"handover_note": "Released on the date."},
+    "outcome_record": lambda c: {"months": 6, "reregistered": "no", "new_charges": "unknown"},
 }
 # What the case needs besides for an action without a target (a draft: one in progress, as
 # the referred case's instruments are signed).

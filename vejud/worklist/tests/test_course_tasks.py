@@ -139,7 +139,7 @@ def test_query_count_does_not_grow_with_courses(world):
         many_tasks = tasks_for(world.coordinator_a)
 
     # The persons whose lists bar the user (once a request), one query per kind of task, and the unowned actions of the courses.
-    assert len(many) == len(few) == 17, [q["sql"][:90] for q in few.captured_queries]
+    assert len(many) == len(few) == 18, [q["sql"][:90] for q in few.captured_queries]
     kinds = (TaskKind.ACTION_DUE, TaskKind.REVIEW_DUE)
     assert sum(t.kind in kinds for t in few_tasks) == 3
     assert sum(t.kind in kinds for t in many_tasks) == 12

@@ -73,7 +73,7 @@ def test_query_count_does_not_grow_with_cases(world):
     with request_scope(), CaptureQueriesContext(connection) as many:
         tasks_for(world.coordinator_a)
     # The persons whose lists bar the user (once a request), then one query per kind of task (no courses: no unowned actions; the unit's advice requests one).
-    assert len(many) == len(few) == 16, [q["sql"][:90] for q in few.captured_queries]
+    assert len(many) == len(few) == 17, [q["sql"][:90] for q in few.captured_queries]
 
 
 def test_the_page_shows_only_the_most_urgent_tasks(world, monkeypatch):

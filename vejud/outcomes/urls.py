@@ -1,0 +1,5 @@
+from vejud.actions.pages import action_urls
+from vejud.outcomes.actions import ACTIONS
+
+app_name = "outcomes"
+urlpatterns = [*action_urls(ACTIONS)]
