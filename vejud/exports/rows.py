@@ -154,6 +154,23 @@ def _table_rows(title: str, table: ProtectedTable, everyone: str) -> Iterator[li
     yield [title, everyone, total_label, table.total, hidden if table.total is None else shown]
 
 
+def _cohort_rows(board: Dashboard) -> Iterator[list[Cell]]:
+    """The outcomes by cohort: a row per year, point and measure (all units)."""
+    title = _("Outcomes by cohort")
+    for row in board.cohorts.rows:
+        for cell in row.cells:
+            for measure, value in (
+                (_("Followed up"), cell.followed),
+                (_("Re-registered"), cell.reregistered),
+                (_("New charges"), cell.new_charges),
+            ):
+                column = _("%(measure)s after %(months)s months") % {
+                    "measure": measure,
+                    "months": cell.months,
+                }
+                yield [title, str(row.year), column, value, _("hidden") if value is None else ""]
+
+
 def dashboard_rows(board: Dashboard) -> Rows:
     """Every figure of the dashboard ``board`` as released, one row per figure."""
     everyone = _("All units in the table")
@@ -171,6 +188,7 @@ def dashboard_rows(board: Dashboard) -> Rows:
     for title, table in tables:
         if table is not None:
             rows.extend(_table_rows(title, table, everyone))
+    rows.extend(_cohort_rows(board))
     for scope, times in (
         (board.selection_label, board.stage_times),
         (_("National"), board.national_stage_times),

@@ -1,7 +1,8 @@
 """The harmonisation dashboard: the national picture across units, read from the figures.
 
 One query reads every figure of the period (``DashboardCount``: a few thousand rows at most,
-whatever the number of cases); everything else is arithmetic here. Every count is released
+whatever the number of cases), and one more the outcomes after the course of the last
+``COHORT_YEARS`` years by the year the course ended; everything else is arithmetic here. Every count is released
 as a table of units by categories through disclosure control (``release_tables``): a unit
 sees its own row and the national row of the same protected table, so nothing it sees can
 be worked out to a count of 1-4 that the table hides. Medians, percentiles and averages over
@@ -31,9 +32,17 @@ from vejud.decisions.models import RefusalGround
 from vejud.followup.models import WarningReason
 from vejud.intake.models import InquirySource
 from vejud.organisations.models import Unit
+from vejud.outcomes.services import outcome_points
 from vejud.pool.models import Category, CategoryFrame
-from vejud.statistics.disclosure import MIN_SHOWN, ProtectedTable, TableSpec, release_tables
-from vejud.statistics.figures import MONTH_BUCKETS, OVER_MONTHS, REVIEW_MEASURES
+from vejud.statistics.disclosure import (
+    MIN_SHOWN,
+    Equation,
+    ProtectedTable,
+    TableSpec,
+    release_figures,
+    release_tables,
+)
+from vejud.statistics.figures import MONTH_BUCKETS, OUTCOME_MEASURES, OVER_MONTHS, REVIEW_MEASURES
 from vejud.statistics.models import DashboardCount, Grain
 
 # A unit is marked where its refusal share differs from the national one by this many
@@ -285,6 +294,108 @@ def mean_of(tally: Tally, figure: str) -> Mean:
     return Mean(n, round(total / n, 1) if n >= MIN_SHOWN else None)
 
 
+COHORT_YEARS = 5
+# The figures of a cohort and point: followed up, and each measure answered yes or otherwise
+# (the page shows followed up and the yes counts; the rest are in the equations).
+COHORT_FIGURES = ("followed", *(f"{m}:{a}" for m in OUTCOME_MEASURES for a in ("yes", "other")))
+
+
+@dataclass(frozen=True)
+class CohortCell:
+    """One cohort at one point: followed up, re-registered, new charges (None: hidden)."""
+
+    months: int
+    followed: int | None
+    reregistered: int | None
+    new_charges: int | None
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    year: int
+    cells: list[CohortCell]
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """Outcomes after the course by the year the course ended (all units), released as one
+    system: at each point, followed up = yes + other for each measure."""
+
+    points: list[int]
+    rows: list[CohortRow]
+    hidden: int
+
+
+def _cohort_counts(years: list[int], track: str) -> dict[str, int]:
+    """The outcome figures of the cohorts by name ``year|months|figure``: one query."""
+    rows = DashboardCount.objects.filter(
+        grain=Grain.YEAR, period__in=[date(y, 1, 1) for y in years], figure="outcome"
+    )
+    if track:
+        rows = rows.filter(track=track)
+    counts: dict[str, int] = defaultdict(int)
+    for period, detail, n in (
+        rows.values("period", "detail")
+        .annotate(sum_n=Sum("n"))
+        .values_list("period", "detail", "sum_n")
+        .order_by()
+    ):
+        counts[f"{period.year}|{detail}"] += n
+    return counts
+
+
+def cohorts(today: date, track: str = "") -> Cohorts:
+    """Release the outcomes by cohort (the last ``COHORT_YEARS`` years) through disclosure
+    control: cells of 1-4 hidden, and as many more as keep them hidden through the equations."""
+    years = list(range(today.year - COHORT_YEARS + 1, today.year + 1))
+    points = list(outcome_points())
+    counts = _cohort_counts(years, track)
+    figures = {
+        f"{y}|{m}|{f}": counts.get(f"{y}|{m}:{f}", 0)
+        for y in years
+        for m in points
+        for f in COHORT_FIGURES
+    }
+    equations: list[Equation] = [
+        [(f"{y}|{m}|followed", 1), (f"{y}|{m}|{measure}:yes", -1), (f"{y}|{m}|{measure}:other", -1)]
+        for y in years
+        for m in points
+        for measure in OUTCOME_MEASURES
+    ]
+    hidden = release_figures(
+        f"dashboard.outcomes.{track or 'all'}",
+        figures,
+        equations,
+        period=(date(years[0], 1, 1), date(years[-1], 12, 31)),
+    )
+
+    def shown(name: str) -> int | None:
+        return None if name in hidden else figures[name]
+
+    rows = [
+        CohortRow(
+            y,
+            [
+                CohortCell(
+                    m,
+                    shown(f"{y}|{m}|followed"),
+                    shown(f"{y}|{m}|reregistered:yes"),
+                    shown(f"{y}|{m}|new_charges:yes"),
+                )
+                for m in points
+            ],
+        )
+        for y in reversed(years)
+    ]
+    shown_names = {
+        f"{y}|{m}|{f}"
+        for y in years
+        for m in points
+        for f in ("followed", *(f"{x}:yes" for x in OUTCOME_MEASURES))
+    }
+    return Cohorts(points, rows, len(hidden & shown_names))
+
+
 @dataclass(frozen=True)
 class Outlier:
     unit: str
@@ -336,6 +447,7 @@ class Dashboard:
     granted_ore: dict[str, int | None]
     frames: dict[str, tuple[int, int]]  # category: (frame, committed) of the year, in øre
     outliers: list[Outlier]
+    cohorts: Cohorts
 
     @property
     def hidden(self) -> int:
@@ -349,7 +461,7 @@ class Dashboard:
             self.grants,
             *([self.closure_timing] if self.closure_timing else []),
         )
-        return sum(table.hidden for table in tables)
+        return sum(table.hidden for table in tables) + self.cohorts.hidden
 
     @property
     def selection_label(self) -> str:
@@ -611,6 +723,7 @@ def dashboard(period: Period, scope: Selection, *, compare_units: bool) -> Dashb
         granted_ore=granted_ore,
         frames=_frames(period.start.year),
         outliers=_outliers(units, by_unit, national) if compare_units else [],
+        cohorts=cohorts(timezone.localdate(), scope.track),
     )
 
 

@@ -3,7 +3,7 @@
 Every figure is a count (``n``) and a sum (``total``: days, a score, øre) per year and per
 quarter, unit and track (``DashboardCount``). Each event that a figure counts (an inquiry, a
 status change, a decision, a closure, a follow-up review, an early warning raised or resolved,
-an advice request answered, a grant decided) adds its deltas through this module's receivers,
+an advice request answered, a grant decided, an outcome after the course recorded) adds its deltas through this module's receivers,
 in the same transaction as the change, so the counts are right at every commit whichever
 service wrote it. A page reads a few thousand counter rows at most, never the history.
 
@@ -33,6 +33,7 @@ from vejud.courses.models import CaseClosure
 from vejud.decisions.models import Decision, DecisionOutcome
 from vejud.followup.models import EarlyWarning, Review
 from vejud.intake.models import Inquiry
+from vejud.outcomes.models import Answer, CaseOutcome
 from vejud.pool.models import GRANTED_STATUSES, Application
 from vejud.statistics.models import DashboardCount, Grain
 
@@ -169,6 +170,21 @@ def warning_resolved_deltas(
     return [case.delta(_day(resolved), "warning_resolved", reason, total=days)]
 
 
+OUTCOME_MEASURES = ("reregistered", "new_charges")
+
+
+def outcome_deltas(
+    case: CaseFacts, ended_on: date, months: int, answers: dict[str, str]
+) -> list[Delta]:
+    """An outcome after the course, counted on the day the course ended (its year is the
+    cohort): followed up at the point, and each measure by its answer ("yes", or "other")."""
+    deltas = [case.delta(ended_on, "outcome", f"{months}:followed")]
+    for measure in OUTCOME_MEASURES:
+        answer = "yes" if answers.get(measure) == Answer.YES else "other"
+        deltas.append(case.delta(ended_on, "outcome", f"{months}:{measure}:{answer}"))
+    return deltas
+
+
 def advice_deltas(unit_id: int, asked: datetime, first_response: datetime) -> list[Delta]:
     hours = max(int((first_response - asked).total_seconds() // 3600), 0)
     return [Delta(_day(first_response), unit_id, "", "advice_answered", "", 1, hours)]
@@ -267,6 +283,12 @@ def case_deltas(case_ids: list[int] | None = None) -> Iterator[Delta]:
         yield from warning_raised_deltas(case, raised, reason)
         if resolved is not None:
             yield from warning_resolved_deltas(case, raised, resolved, reason)
+    for case, ended_on, months, *answers in _case_rows(
+        CaseOutcome, case_ids, "course_ended_on", "months", *OUTCOME_MEASURES
+    ):
+        yield from outcome_deltas(
+            case, ended_on, months, dict(zip(OUTCOME_MEASURES, answers, strict=True))
+        )
 
 
 def all_deltas() -> Iterator[Delta]:
@@ -292,6 +314,7 @@ SOURCE_TABLES = (
     "courses_caseclosure",
     "followup_review",
     "followup_earlywarning",
+    "outcomes_caseoutcome",
     "advice_advicerequest",
     "pool_application",
 )
@@ -411,6 +434,18 @@ def _on_review(sender: Any, instance: Review, created: bool, raw: bool = False, 
         count(review_deltas(case_facts(instance.case_id), instance.reviewed_on, scores))
 
 
+def _on_outcome(
+    sender: Any, instance: CaseOutcome, created: bool, raw: bool = False, **_: Any
+) -> None:
+    if created and not raw:
+        answers = {measure: getattr(instance, measure) for measure in OUTCOME_MEASURES}
+        count(
+            outcome_deltas(
+                case_facts(instance.case_id), instance.course_ended_on, instance.months, answers
+            )
+        )
+
+
 BEFORE = "_vejud_figures_before"  # the watched field as stored before the save
 
 
@@ -509,6 +544,7 @@ def connect() -> None:
     post_save.connect(_on_decision, sender=Decision, dispatch_uid=uid + "decision")
     post_save.connect(_on_closure, sender=CaseClosure, dispatch_uid=uid + "closure")
     post_save.connect(_on_review, sender=Review, dispatch_uid=uid + "review")
+    post_save.connect(_on_outcome, sender=CaseOutcome, dispatch_uid=uid + "outcome")
     post_save.connect(_on_warning, sender=EarlyWarning, dispatch_uid=uid + "warning")
     post_save.connect(_on_advice, sender=AdviceRequest, dispatch_uid=uid + "advice")
     post_save.connect(_on_application, sender=Application, dispatch_uid=uid + "application")

@@ -10,16 +10,15 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field
 
-from vejud.access.rules import Part
 from vejud.api.auth import api_user
-from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.gates import CASEWORK, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.process import READ_ERRORS
-from vejud.api.schemas import REFERENCE_PATTERN, UserName
+from vejud.api.schemas import ReferencePath, UserName
 from vejud.outcomes.actions import OUTCOME_RECORD
 from vejud.outcomes.forms import ACCOUNT_MAX
 from vejud.outcomes.models import Answer, CaseOutcome
@@ -27,7 +26,6 @@ from vejud.outcomes.selectors import case_points
 
 router = Router(tags=["outcomes"])
 
-CASEWORK = CaseGate(part=Part.JOURNAL)
 BASE = "/cases/{reference}"
 
 
@@ -76,7 +74,7 @@ class OutcomesOut(Schema):
     "outcomes",
     "Show the outcomes after the course and the next due point",
 )
-def outcomes(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE_PATTERN)) -> Any:
+def outcomes(request: HttpRequest, reference: str = ReferencePath) -> Any:
     """Every point after the course, recorded or not, with the outcomes (the view is logged)."""
     access = case_access_of(request)
     case = access.case

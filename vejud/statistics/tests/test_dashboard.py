@@ -189,3 +189,80 @@ def test_the_page_costs_the_same_queries_whatever_the_data(world):
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
     assert len(many) == len(few)
+
+
+# --- Outcomes after the course by cohort -----------------------------------------------------
+
+
+def _outcome(world, unit, ended_on, months, reregistered, new_charges):
+    """An outcome recorded at a point (straight to the table: the receiver counts it)."""
+    from vejud.audit.services import audit_record, audited
+    from vejud.outcomes.models import CaseOutcome
+
+    case = make_case(world.coordinator_a if unit == world.unit_a else world.coordinator_b, unit)
+    with audited():
+        outcome = CaseOutcome.objects.create(
+            case=case,
+            months=months,
+            course_ended_on=ended_on,
+            due_on=ended_on,
+            reregistered=reregistered,
+            new_charges=new_charges,
+            recorded_by=world.member_a,
+        )
+        audit_record(actor=None, action="test.outcome", obj=outcome, case_id=case.pk)
+
+
+@pytest.fixture
+def cohort_world(world):
+    """Courses ended in 2024: seven followed up at 6 months (five re-registered, one newly
+    charged; six in unit A, one in unit B) and two at 12 months (neither); courses ended in
+    2025: six followed up at 6 months, all re-registered, none charged."""
+    ended_2024, ended_2025 = date(2024, 3, 1), date(2025, 1, 15)
+    answers_2024 = [("yes", "yes")] + [("yes", "no")] * 4 + [("no", "no"), ("unknown", "unknown")]
+    for i, (reregistered, charges) in enumerate(answers_2024):
+        unit = world.unit_b if i == 6 else world.unit_a
+        _outcome(world, unit, ended_2024, 6, reregistered, charges)
+    for _ in range(2):
+        _outcome(world, world.unit_a, ended_2024, 12, "no", "no")
+    for _ in range(6):
+        _outcome(world, world.unit_a, ended_2025, 6, "yes", "no")
+    return world
+
+
+def test_outcomes_by_cohort_match_the_hand_computed_fixture(cohort_world):
+    from vejud.statistics.dashboard import cohorts
+
+    board = cohorts(date(2025, 6, 1))
+    assert board.points == [6, 12, 24]
+    rows = {row.year: row.cells for row in board.rows}
+    assert list(rows) == [2025, 2024, 2023, 2022, 2021]
+    six, twelve, twenty_four = rows[2025]
+    assert (six.followed, six.reregistered, six.new_charges) == (6, 6, 0)
+    assert (twelve.followed, twelve.reregistered, twenty_four.followed) == (0, 0, 0)
+    six, twelve, _later = rows[2024]
+    # 7 followed up; 2 not re-registered and 1 charged are under five, hidden; then 5
+    # re-registered (7 - 5 = 2) and with it the 6 not charged (7 - 6 = 1) are hidden as well.
+    assert (six.followed, six.reregistered, six.new_charges) == (7, None, None)
+    # Two followed up at 12 months: hidden; that none of them was re-registered or charged
+    # (0) reveals nobody.
+    assert (twelve.followed, twelve.reregistered, twelve.new_charges) == (None, 0, 0)
+    assert board.hidden == 3
+    assert all(c.followed == 0 for year in (2021, 2022, 2023) for c in rows[year])
+    # Counted under the year the course ended, whichever year the outcome was recorded in.
+    years = DashboardCount.objects.filter(grain="y", figure="outcome").values_list(
+        "period", flat=True
+    )
+    assert {day.year for day in years} == {2024, 2025}
+    assert figures_check() == []
+
+
+def test_outcomes_by_cohort_on_the_page_and_after_a_rebuild(cohort_world):
+    from vejud.statistics.dashboard import cohorts
+
+    before = cohorts(date(2025, 6, 1))
+    figures_rebuild()
+    assert cohorts(date(2025, 6, 1)) == before
+    with _at(200):
+        body = verified_client(cohort_world.analyst).get(URL).content.decode()
+    assert "Outcomes by cohort" in body
