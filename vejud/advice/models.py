@@ -10,12 +10,12 @@ of their own that no query of the unit's side reads.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case, JournalEntry
 from vejud.organisations.models import Unit
@@ -56,9 +56,7 @@ class AdviceRequest(models.Model):
     """A unit's question to the national contact point, optionally about one case."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="advice_requests")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advice_requests"
-    )
+    requested_by = user_field(related_name="advice_requests")
     created_at = models.DateTimeField(_("asked"), default=timezone.now)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     urgency = models.CharField(
@@ -79,13 +77,8 @@ class AdviceRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=AdviceStatus.choices, default=AdviceStatus.NEW
     )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="advice_assigned",
-        verbose_name=_("adviser"),
+    assigned_to = user_field(
+        null=True, blank=True, related_name="advice_assigned", verbose_name=_("adviser")
     )
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -124,7 +117,7 @@ class AdviceRequest(models.Model):
 class ThreadEntry(models.Model):
     """Who wrote on a request and when: a message of the thread or an advisers' note."""
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_field()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

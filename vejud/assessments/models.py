@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded, signed_immutable
 from vejud.cases.models import Case
 from vejud.core.constraints import end_not_before_start
@@ -140,14 +140,10 @@ class InstrumentBase(models.Model):
     objects: ClassVar[models.Manager[Any]]
     case_id: int
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    signed_by = user_field(null=True, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
 
     class Meta:

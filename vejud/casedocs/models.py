@@ -8,12 +8,12 @@ document keeps its record (who, when, why) and loses its content.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case
 from vejud.core.crypto import EncryptedTextField
@@ -41,13 +41,9 @@ class CaseDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField()  # Fernet ciphertext (vejud.core.uploads); empty once removed
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field()
     uploaded_at = models.DateTimeField(default=timezone.now)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
+    removed_by = user_field(null=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     removal_reason = EncryptedTextField(_("reason for removal"), blank=True)
 

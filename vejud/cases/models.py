@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Unit
@@ -194,9 +194,7 @@ class JournalEntry(models.Model):
     """A journal note; nothing is edited, a correction is a new entry pointing at the old."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal_entries")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="journal_entries"
-    )
+    author = user_field(related_name="journal_entries")
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     text = models.TextField(_("text"))
     corrects = models.OneToOneField(
@@ -226,9 +224,7 @@ class MentorAssignment(models.Model):
     """A mentor (fast kontaktperson) assigned to a case for a period."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mentor_assignments")
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_assignments"
-    )
+    mentor = user_field(related_name="mentor_assignments")
     starts_on = models.DateField(_("starts"), default=timezone.localdate)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
 
@@ -251,20 +247,12 @@ class MentorAssignment(models.Model):
 class BreakGlassGrant(models.Model):
     """Time-limited access outside scope, given on a written reason; reviewed by an auditor."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
-    )
+    user = user_field(related_name="break_glass_grants")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_grants")
     reason = models.TextField(_("reason"))
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="break_glass_reviews",
-    )
+    reviewed_by = user_field(null=True, blank=True, related_name="break_glass_reviews")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
 
@@ -292,9 +280,7 @@ class CaseTransition(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_transitions"
-    )
+    actor = user_field(related_name="case_transitions")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
 

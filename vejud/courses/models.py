@@ -3,12 +3,12 @@ and the closure of a course."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case, MentorAssignment
 from vejud.core.constraints import end_not_before_start
@@ -34,9 +34,7 @@ class ExitAgreement(models.Model):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     terms = models.TextField(_("what the parties agree"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -73,9 +71,7 @@ class PlanGoal(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_goals")
     life_area = models.CharField(_("life area"), max_length=20, choices=LifeArea.choices)
     goal = models.TextField(_("goal"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -116,14 +112,7 @@ class PlanAction(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_actions")
     description = models.TextField(_("action"))
     owner_agency = models.CharField(_("owner agency"), max_length=20, choices=OwnerAgency.choices)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="plan_actions",
-        verbose_name=_("owner"),
-    )
+    owner = user_field(null=True, blank=True, related_name="plan_actions", verbose_name=_("owner"))
     deadline = models.DateField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
@@ -173,9 +162,7 @@ class CaseOffer(models.Model):
         _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.PLANNED
     )
     result = models.TextField(_("result"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -214,12 +201,8 @@ class MentorMeeting(models.Model):
     note = models.TextField(_("short note"), blank=True)
     needs_attention = models.BooleanField(_("needs the unit's attention"), default=False)
     attention_resolved_at = models.DateTimeField(null=True, blank=True)
-    attention_resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    attention_resolved_by = user_field(null=True, blank=True)
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -259,9 +242,7 @@ class CaseClosure(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="closure")
     reason = models.CharField(_("reason"), max_length=20, choices=ClosureReason.choices)
     summary = models.TextField(_("closing summary"))
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_field()
     closed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

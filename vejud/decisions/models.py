@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.assessments.models import (
     MotivationAssessment,
     SuitabilityAssessment,
@@ -54,9 +54,7 @@ class Decision(models.Model):
     suitability = models.ForeignKey(
         SuitabilityAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_field()
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -98,9 +96,7 @@ class Referral(models.Model):
         ),
     )
     note = models.TextField(_("the unit's note to the contact point"), blank=True)
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    referred_by = user_field()
     referred_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField(_("decision due"))
     final_decision = models.OneToOneField(
@@ -125,14 +121,10 @@ class InformationRequest(models.Model):
         Referral, on_delete=models.PROTECT, related_name="information_requests"
     )
     question = models.TextField(_("question"))
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    asked_by = user_field()
     asked_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = user_field(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case
 
@@ -53,9 +53,7 @@ class Review(models.Model):
     custody_evidence = models.TextField(_("evidence (4)"), blank=True)
     motivation_level = models.PositiveSmallIntegerField(_("motivation level now (1-5)"))
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -127,9 +125,7 @@ class EarlyWarning(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    resolved_by = user_field(null=True, blank=True)
     resolution_note = models.TextField(_("what was done"), blank=True)
 
     class Meta:

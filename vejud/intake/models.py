@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.models import Case
 from vejud.core.constraints import end_not_before_start
@@ -50,9 +50,7 @@ class Inquiry(models.Model):
     )
     in_custody = models.BooleanField(_("deprived of liberty"), default=False)
     note = models.TextField(_("note"), blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = user_field()
     registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -102,9 +100,7 @@ class PossibleExistingPerson(models.Model):
         _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -156,15 +152,11 @@ class Consent(models.Model):
     agencies = models.JSONField(_("agencies that may share"), default=list)
     topics = models.JSONField(_("information that may be shared"), default=list)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_note = models.TextField(_("withdrawal note"), blank=True)
-    withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    withdrawal_recorded_by = user_field(null=True, blank=True)
 
     class Meta:
         ordering = ["-given_on", "-id"]

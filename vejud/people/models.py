@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.core.constraints import end_not_before_start
 from vejud.core.crypto import EncryptedTextField
@@ -104,6 +105,16 @@ class AddressProtectionStatus(models.TextChoices):
     LIFTED = "lifted", _("Lifted")
 
 
+def _cpr_protection() -> models.CharField:
+    """The CPR-register protection of an address (the one kept, and one reported)."""
+    return models.CharField(
+        _("CPR-register protection"),
+        max_length=20,
+        choices=AddressProtectionStatus.choices,
+        default=AddressProtectionStatus.NONE,
+    )
+
+
 @guarded
 class ProtectedAddress(models.Model):
     """A relocated person's new address: life-critical, shown only to named custodians."""
@@ -112,12 +123,7 @@ class ProtectedAddress(models.Model):
         Person, on_delete=models.PROTECT, related_name="protected_address"
     )
     address = EncryptedTextField(_("protected address"))
-    cpr_protection = models.CharField(
-        _("CPR-register protection"),
-        max_length=20,
-        choices=AddressProtectionStatus.choices,
-        default=AddressProtectionStatus.NONE,
-    )
+    cpr_protection = _cpr_protection()
     protection_requested_on = models.DateField(_("protection requested"), null=True, blank=True)
     protection_confirmed_on = models.DateField(_("protection confirmed"), null=True, blank=True)
     protection_lifted_on = models.DateField(_("protection lifted"), null=True, blank=True)
@@ -173,16 +179,9 @@ class ProtectedAddressReport(models.Model):
 
     address = models.ForeignKey(ProtectedAddress, on_delete=models.CASCADE, related_name="reports")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="address_reports")
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="address_reports"
-    )
+    reported_by = user_field(related_name="address_reports")
     reported_address = EncryptedTextField(_("reported address"))
-    cpr_protection = models.CharField(
-        _("CPR-register protection"),
-        max_length=20,
-        choices=AddressProtectionStatus.choices,
-        default=AddressProtectionStatus.NONE,
-    )
+    cpr_protection = _cpr_protection()
     reported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -9,12 +9,12 @@ refuses a commitment above the budget or a payment above the commitment.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import append_only, guarded
 from vejud.cases.models import Case
 from vejud.core.constraints import end_not_before_start
@@ -54,9 +54,7 @@ class BudgetYear(models.Model):
     budget_ore = models.BigIntegerField(_("budget (øre)"), default=0)
     committed_ore = models.BigIntegerField(_("committed (øre)"), default=0)
     paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -134,9 +132,7 @@ class BudgetEntry(models.Model):
         _("to category"), max_length=20, choices=Category.choices, blank=True
     )
     reason = models.TextField(_("reason"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -174,9 +170,7 @@ class Guideline(models.Model):
     required_documentation = models.TextField(_("required documentation"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -256,17 +250,9 @@ class Application(models.Model):
     paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
     released_ore = models.BigIntegerField(_("released (øre)"), default=0)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_field(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = user_field()
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -385,7 +371,7 @@ class ApplicationEvent(models.Model):
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     amount_ore = models.BigIntegerField(_("amount (øre)"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_field()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -416,9 +402,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField()  # Fernet ciphertext of the file (vejud.core.crypto)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -445,9 +429,7 @@ class Payment(models.Model):
     paid_on = models.DateField(_("paid on"))
     amount_ore = models.BigIntegerField(_("amount (øre)"))
     invoice_reference = models.CharField(_("invoice reference"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

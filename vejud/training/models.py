@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.accounts.models import Role
 from vejud.audit.guard import guarded
 from vejud.organisations.models import Agency, PoliceDistrict, Unit
@@ -112,9 +113,7 @@ class Session(models.Model):
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="teaching", verbose_name=_("teachers")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -242,12 +241,7 @@ class Registration(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("session")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="training_registrations",
-        verbose_name=_("participant"),
-    )
+    user = user_field(related_name="training_registrations", verbose_name=_("participant"))
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
@@ -259,9 +253,7 @@ class Registration(models.Model):
     cancel_reason = models.CharField(
         _("reason"), max_length=30, choices=CancelReason.choices, blank=True, default=""
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = user_field()
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
@@ -303,9 +295,7 @@ class Attendance(models.Model):
         Registration, on_delete=models.PROTECT, related_name="attendances"
     )
     day = models.ForeignKey(SessionDay, on_delete=models.PROTECT, related_name="attendances")
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    checked_in_by = user_field()
     checked_in_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -325,12 +315,7 @@ class Completion(models.Model):
     """A staff member completed a course: from a registration whose every day was attended,
     or recorded by the national contact point (e.g. before the system)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="training_completions",
-        verbose_name=_("participant"),
-    )
+    user = user_field(related_name="training_completions", verbose_name=_("participant"))
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course")
     )
@@ -343,9 +328,7 @@ class Completion(models.Model):
     )
     completed_on = models.DateField(_("completed on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
