@@ -155,6 +155,13 @@ class InstrumentBase(models.Model):
         return self.signed_at is not None
 
 
+def _supersedes() -> models.OneToOneField:
+    """A correction's link to the version of the same instrument that it replaces."""
+    return models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+
 def _instrument_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.UniqueConstraint(fields=["case", "version"], name=f"{prefix}_version_unique"),
@@ -179,9 +186,7 @@ class TargetGroupAssessment(InstrumentBase):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="target_group_assessments"
     )
-    supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
-    )
+    supersedes = _supersedes()
     criteria_version = models.ForeignKey(
         CriteriaVersion,
         on_delete=models.PROTECT,
@@ -229,9 +234,7 @@ class MotivationAssessment(InstrumentBase):
     kind: ClassVar[str] = "motivation"  # the instrument's name in URLs and the API
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="motivation_assessments")
-    supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
-    )
+    supersedes = _supersedes()
     push_factors = models.JSONField(_("push factors"), default=list, blank=True)
     pull_factors = models.JSONField(_("pull factors"), default=list, blank=True)
     factors_note = models.TextField(_("about the factors"), blank=True)
@@ -297,9 +300,7 @@ class SuitabilityAssessment(InstrumentBase):
     kind: ClassVar[str] = "suitability"  # the instrument's name in URLs and the API
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suitability_assessments")
-    supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
-    )
+    supersedes = _supersedes()
     leaving_clarity = _criterion(
         _("I. Clarity about what leaving the environment will mean in practice")
     )
