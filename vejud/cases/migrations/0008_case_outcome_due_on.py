@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-from vejud.audit.guard import MODE_AUDIT_SCOPE, MODE_CLOSED, set_write_mode
+from vejud.audit.services import audit_record, audited
 
 FOLLOWED_REASONS = ["completed", "interrupted", "stopped_crime", "stopped_agreement"]
 
@@ -22,8 +22,7 @@ def _add_months(day, months):
 def backfill(apps, schema_editor):
     """The courses closed before outcomes were recorded: their first point falls due.
 
-    One UPDATE per day of closure (each case's row once), with the guard on the case table
-    opened for the migration's transaction only (the date sums up the closure the case has).
+    One UPDATE per day of closure (each case's row once).
     """
     Case = apps.get_model("cases", "Case")
     CaseClosure = apps.get_model("courses", "CaseClosure")
@@ -33,16 +32,26 @@ def backfill(apps, schema_editor):
         reason__in=FOLLOWED_REASONS
     ).values_list("case_id", "closed_at").iterator(chunk_size=10_000):
         by_day[timezone.localdate(closed_at)].append(case_id)
-    connection = schema_editor.connection
-    set_write_mode(connection, MODE_AUDIT_SCOPE)
-    try:
+    if not by_day:
+        return
+    # Audited like any change to case data (the guard refuses the UPDATEs otherwise): one
+    # record for the backfill, in the migration's transaction.
+    with audited():
         for day, case_ids in sorted(by_day.items()):
             for start in range(0, len(case_ids), 5000):
                 Case.objects.filter(pk__in=case_ids[start : start + 5000]).update(
                     outcome_due_on=_add_months(day, first)
                 )
-    finally:
-        set_write_mode(connection, MODE_CLOSED)
+        audit_record(
+            actor=None,
+            action="case.outcome_due_backfill",
+            obj=Case(pk=min(min(ids) for ids in by_day.values())),
+            changes={"cases": sum(len(ids) for ids in by_day.values()), "months": first},
+        )
+    if schema_editor.connection.vendor == "postgresql":
+        # Fire the guard's deferred checks now: PostgreSQL refuses the CREATE INDEX below
+        # while trigger events on the table are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
