@@ -315,6 +315,20 @@ def test_each_closure_reason_and_a_reopened_person(demo: str) -> None:
     assert AuditEvent.objects.filter(action="case.reopen", case_id=reopened.pk).exists()
 
 
+def test_outcomes_after_the_course_recorded_and_one_due_for_the_coordinator(demo: str) -> None:
+    from vejud.outcomes.models import CaseOutcome
+    from vejud.worklist.selectors import TaskKind, tasks_for
+
+    today = timezone.localdate()
+    recorded = CaseOutcome.objects.select_related("case__closure")
+    assert sorted(o.months for o in recorded) == [6, 6]
+    assert all(o.case.closure.closed_at.date() < today for o in recorded)
+    coordinator = User.objects.get(email=f"coordinator.koebenhavn@{DEMO_DOMAIN}")
+    due = [t for t in tasks_for(coordinator) if t.kind == TaskKind.OUTCOME_DUE]
+    assert len(due) == 1 and due[0].overdue
+    assert AuditEvent.objects.filter(action="outcome.record").count() == 2
+
+
 def test_follow_up_with_overdue_reviews_and_early_warnings(demo: str) -> None:
     today = timezone.localdate()
     reasons = set(EarlyWarning.objects.values_list("reason", flat=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -385,20 +385,39 @@ def meeting_attention_resolve(
     return meeting
 
 
+def _ended_at(case: Case, ended_on: date | None) -> datetime:
+    """The moment the course ended: now, or noon of an earlier day it ended (recorded after)."""
+    today = timezone.localdate()
+    if ended_on is None or ended_on == today:
+        return timezone.now()
+    check_plausible_date(ended_on, label=_("The day the course ended"))
+    if ended_on > today or (case.course_started_on and ended_on < case.course_started_on):
+        raise ValidationError(_("The course ends between its start and today."), code="ended_on")
+    return timezone.make_aware(datetime.combine(ended_on, time(12)))
+
+
 @audited_service
 def case_close(
-    *, actor: User, case: Case, reason: str, summary: str, expected_version: int | None = None
+    *,
+    actor: User,
+    case: Case,
+    reason: str,
+    summary: str,
+    expected_version: int | None = None,
+    ended_on: date | None = None,
 ) -> CaseClosure:
-    """Close an exit course with a reason and a closing summary."""
+    """Close an exit course with a reason and a closing summary (``ended_on``: the day it
+    ended, when that was before today)."""
     if reason not in ClosureReason.values:
         raise ValidationError(_("Choose why the course ends."), code="reason")
     summary = required_text(summary, _("Write the closing summary."), code="summary")
+    closed_at = _ended_at(case, ended_on)
     locked = case_lock(case=case, expected_version=expected_version)
     case_transition_nested(
         actor=actor, case=locked, target=CaseStatus.CLOSED, reason=str(ClosureReason(reason).label)
     )
     closure = CaseClosure.objects.create(
-        case=locked, reason=reason, summary=summary, closed_by=actor
+        case=locked, reason=reason, summary=summary, closed_by=actor, closed_at=closed_at
     )
     _audit(actor, "case.close", closure, locked, snapshot(closure))
     return closure

@@ -103,6 +103,7 @@ from vejud.intake.models import (
 from vejud.intake.services import consent_record, consent_withdraw, inquiry_register
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Agency, Municipality, Unit, UnitKind
+from vejud.outcomes.services import outcome_record
 from vejud.people.models import (
     AccessRuleKind,
     AddressProtectionStatus,
@@ -267,6 +268,9 @@ REFUSAL_REASONING = {
     RefusalGround.NOT_MOTIVATED: "Motivationen er for svag til at bære et exitforløb.",
 }
 SUITABILITY = ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")
+# The outcomes after the course the showcase records, point by point (re-registered, charged).
+OUTCOME_ANSWERS = (("no", "no"), ("unknown", "no"), ("yes", "yes"))
+OUTCOME_ACCOUNT = "Personen fortæller, at han har arbejde og ikke ser de gamle venner mere."
 CLOSING_SUMMARIES = {
     ClosureReason.COMPLETED: "Exitforløbet er gennemført: egen bolig, fast job og ingen kontakt til miljøet.",
     ClosureReason.INTERRUPTED: "Personen ønskede ikke at fortsætte forløbet og har afbrudt kontakten.",
@@ -577,15 +581,18 @@ class Seeder:
             s("Withdrawn during assessment", "exit-nordsjaelland", 80,
               Seeder.sc_withdrawn_assessment),
             s("Dropped during assessment", "exit-midt-vestsjaelland", 150, Seeder.sc_dropped),
+            # Outcomes after the course: København's course ended 400 days ago, its 6-month
+            # outcome recorded and the 12-month one due (the coordinator's task); Fyn's ended
+            # 300 days ago, its 6-month outcome recorded, the next in two months.
             *[
-                s(f"Closed: {reason.value}", unit, days, Seeder.closer(reason))
-                for reason, unit, days in (
-                    (ClosureReason.COMPLETED, "exit-koebenhavn", 700),
-                    (ClosureReason.INTERRUPTED, "exit-oestjylland", 400),
-                    (ClosureReason.STOPPED_CRIME, "exit-fyn", 500),
-                    (ClosureReason.STOPPED_AGREEMENT, "exit-koebenhavns-vestegn", 450),
-                    (ClosureReason.MOVED_ABROAD, "exit-nordsjaelland", 600),
-                    (ClosureReason.DECEASED, "exit-sydsjaelland-lolland-falster", 800),
+                s(f"Closed: {reason.value}", unit, days, Seeder.closer(reason, ended, outcomes))
+                for reason, unit, days, ended, outcomes in (
+                    (ClosureReason.COMPLETED, "exit-koebenhavn", 700, 400, (6,)),
+                    (ClosureReason.INTERRUPTED, "exit-oestjylland", 400, 0, ()),
+                    (ClosureReason.STOPPED_CRIME, "exit-fyn", 500, 300, (6,)),
+                    (ClosureReason.STOPPED_AGREEMENT, "exit-koebenhavns-vestegn", 450, 0, ()),
+                    (ClosureReason.MOVED_ABROAD, "exit-nordsjaelland", 600, 0, ()),
+                    (ClosureReason.DECEASED, "exit-sydsjaelland-lolland-falster", 800, 0, ()),
                 )
             ],
             s("Closed, then reopened as a new attempt", "exit-koebenhavn", 650,
@@ -974,12 +981,13 @@ class Seeder:
             note="Opfølgning holdt med personen og mentor.",
         )
 
-    def close(self, case: Case, reason: str) -> None:
+    def close(self, case: Case, reason: str, ended_on: date | None = None) -> None:
         case_close(
             actor=self.worker(case),
             case=case,
             reason=reason,
             summary=CLOSING_SUMMARIES[ClosureReason(reason)],
+            ended_on=ended_on,
         )
 
     def request_transfer(self, case: Case, to_unit: str, note: str, **kwargs: Any) -> None:
@@ -1125,13 +1133,32 @@ class Seeder:
         )
 
     @staticmethod
-    def closer(reason: str) -> Scenario:
+    def closer(reason: str, ended_days_ago: int = 0, outcomes: tuple[int, ...] = ()) -> Scenario:
+        """A course closed for ``reason`` ``ended_days_ago`` days ago, with the outcomes after
+        the course recorded at the points ``outcomes`` (the later points left due)."""
+
         def scenario(seeder: Seeder, case: Case) -> None:
             case, start = seeder.course(case, (seeder.today - case.opened_on).days - 40)
             seeder.review(case, min(seeder.today, start + timedelta(days=90)), (1, 1, 1), 4)
-            seeder.close(case, reason)
+            seeder.close(case, reason, seeder.days_ago(ended_days_ago))
+            for months, answers in zip(outcomes, OUTCOME_ANSWERS, strict=False):
+                seeder.outcome(case, months, *answers)
 
         return scenario
+
+    def outcome(self, case: Case, months: int, reregistered: str, charges: str) -> None:
+        """Record the outcome at a point after the course (the person asked, where agreed)."""
+        consented = reregistered == "no"
+        outcome_record(
+            actor=self.worker(case),
+            case=case,
+            months=months,
+            reregistered=reregistered,
+            new_charges=charges,
+            consented=consented,
+            consented_on=self.today if consented else None,
+            account=OUTCOME_ACCOUNT if consented else "",
+        )
 
     def sc_reopened(self, case: Case) -> Case:
         case, _start = self.course(case, 600)

@@ -194,3 +194,24 @@ def test_the_task_list_shows_the_due_outcome_to_the_unit_only(world, closed):
         assert [t.kind for t in tasks_for(world.member_a, closed)] == [TaskKind.OUTCOME_DUE]
         _record(world, closed, 6)
         assert _outcome_tasks(world.member_a) == []
+
+
+def test_a_course_closed_afterwards_counts_from_the_day_it_ended(world):
+    case = make_admitted_case(world)
+    with _later(12):
+        ended = timezone.localdate() - timedelta(days=200)
+        with pytest.raises(ValidationError):
+            case_close(
+                actor=world.member_a,
+                case=case,
+                reason="completed",
+                summary="Done.",
+                ended_on=timezone.localdate() + timedelta(days=1),
+            )
+        case_close(
+            actor=world.member_a, case=case, reason="completed", summary="Done.", ended_on=ended
+        )
+        assert _due_on(case) == add_months(ended, 6)
+        assert _outcome_tasks(world.coordinator_a)[0][2] is True  # overdue already
+        _record(world, Case.objects.get(pk=case.pk), 6)
+        assert _due_on(case) == add_months(ended, 12)
