@@ -22,9 +22,9 @@ from vejud.actions.declare import CaseAction, plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CaseGate, case_access_of
 from vejud.api.schemas import (
-    ID_MAX,
     ConflictOut,
     ErrorOut,
+    IdPath,
     ReferencePath,
     ValidationErrorOut,
 )
@@ -82,7 +82,7 @@ def _parameters(op: Operation) -> list[inspect.Parameter]:
     if action.target is not None:
         annotation, default = op.target_type, Path(...)
         if annotation is None:
-            annotation, default = int, Path(..., ge=1, le=ID_MAX)
+            annotation, default = int, IdPath
         params.append(
             inspect.Parameter(action.target.param, keyword, annotation=annotation, default=default)
         )

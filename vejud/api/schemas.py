@@ -186,6 +186,8 @@ class MeOut(Schema):
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CPR_PATTERN = r"^[0-9]{6}-?[0-9]{4}$"
 ID_MAX = limits.ID_MAX
+# A row id in an operation's path ({application_id}, {session_id}, ...).
+IdPath = Path(..., ge=1, le=ID_MAX)
 VERSION_MAX = limits.VERSION_MAX
 # A date of the limits' years (1900-2199), so the schema itself says which dates are possible.
 # Months 01-12 and days 01-31 in the pattern too: generators that draw from the pattern (schema

@@ -17,7 +17,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Router, Status
 
 from vejud.access.advice import (
     advice_access,
@@ -36,7 +36,7 @@ from vejud.api.auth import POLICY_KEY, api_user
 from vejud.api.gates import CapabilityGate
 from vejud.api.routers.course import field_error
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, ErrorOut
+from vejud.api.schemas import ErrorOut, IdPath
 from vejud.api.schemas_advice import (
     AdviceAccessIn,
     AdviceAnswerIn,
@@ -53,7 +53,6 @@ from vejud.organisations.models import Unit
 
 router = Router(tags=["advice"])
 _OBJECT_ATTR = "vejud_advice_request"
-AdvicePath = Path(..., ge=1, le=ID_MAX)
 
 
 class AdviceGate(CapabilityGate):
@@ -160,7 +159,7 @@ def _thread(request: HttpRequest, advice: AdviceRequest) -> dict[str, Any]:
     "advice_request",
     "Show an advice request and its thread",
 )
-def request_detail(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+def request_detail(request: HttpRequest, advice_id: int = IdPath) -> Any:
     """The request and its thread; for the advisers also their internal notes."""
     advice = _opened(request)
     log_advice_access(
@@ -206,13 +205,13 @@ def _write(request: HttpRequest, action: Any, **fields: Any) -> Any:
 
 
 @_write_op("messages", EITHER_SIDE, "advice_message", "Add a message to the thread")
-def message(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
+def message(request: HttpRequest, payload: AdviceTextIn, advice_id: int = IdPath) -> Any:
     """The unit's follow-up, or an adviser's question to the unit."""
     return _write(request, services.advice_message_add, text=payload.text)
 
 
 @_write_op("answer", ADVISERS, "advice_answer", "Answer an advice request")
-def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = AdvicePath) -> Any:
+def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = IdPath) -> Any:
     """The answer, optionally with a recommendation on motivation and suitability (reasons)."""
     fields = {
         **payload.model_dump(),
@@ -223,7 +222,7 @@ def answer(request: HttpRequest, payload: AdviceAnswerIn, advice_id: int = Advic
 
 
 @_write_op("notes", ADVISERS, "advice_note", "Add an internal note between advisers")
-def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePath) -> Any:
+def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = IdPath) -> Any:
     """Never shown to the unit."""
     return _write(request, services.advice_note_add, text=payload.text)
 
@@ -234,13 +233,13 @@ def note(request: HttpRequest, payload: AdviceTextIn, advice_id: int = AdvicePat
     "advice_close",
     "Close an advice request (the advisers' access to the case ends)",
 )
-def close(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+def close(request: HttpRequest, advice_id: int = IdPath) -> Any:
     """The unit or an adviser closes the request."""
     return _write(request, services.advice_close)
 
 
 @_write_op("assign", ADVISERS, "advice_assign", "Assign an advice request to an adviser")
-def assign(request: HttpRequest, payload: AdviceAssignIn, advice_id: int = AdvicePath) -> Any:
+def assign(request: HttpRequest, payload: AdviceAssignIn, advice_id: int = IdPath) -> Any:
     """Assign or reassign the request to an adviser of the national contact point."""
     adviser = advisers().filter(pk=payload.adviser_id).first()
     if adviser is None:
@@ -259,7 +258,7 @@ def _set_access(*, actor: User, request: AdviceRequest, days: int) -> None:
     "advice_access",
     "Shorten, end or (consenting) extend the advisers' access to the case",
 )
-def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = AdvicePath) -> Any:
+def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = IdPath) -> Any:
     """The asking unit only; at most ``VEJUD_ADVICE_ACCESS_DAYS`` from now (else 422)."""
     return _write(request, _set_access, days=payload.days)
 
@@ -271,7 +270,7 @@ def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = Advic
     "advice_parts",
     "Show the parts of the case the unit attached",
 )
-def parts(request: HttpRequest, advice_id: int = AdvicePath) -> Any:
+def parts(request: HttpRequest, advice_id: int = IdPath) -> Any:
     """During the access period only (404 after it ends or the request is closed)."""
     advice = _opened(request)
     opened = advice_access(api_user(request), advice)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field
 
 from vejud.access.documents import documents_visible
@@ -23,7 +23,7 @@ from vejud.api.operations import Operation, register
 from vejud.api.routers.course import log_case_read
 from vejud.api.routers.pool import FILE_RESPONSE
 from vejud.api.routers.process import READ_ERRORS
-from vejud.api.schemas import ID_MAX, ReferencePath, UserName
+from vejud.api.schemas import IdPath, ReferencePath, UserName
 from vejud.casedocs.actions import DOCUMENT_ADD, DOCUMENT_REMOVE
 from vejud.casedocs.models import CaseDocument, DocumentKind
 from vejud.casedocs.services import TITLE_MAX, document_content
@@ -33,7 +33,6 @@ router = Router(tags=["documents"])
 
 READER = CaseGate(part=Part.MENTOR_VIEW)
 BASE = "/cases/{reference}/documents"
-DocumentPath = Path(..., ge=1, le=ID_MAX)
 
 
 class DocumentOut(Schema):
@@ -101,7 +100,7 @@ def documents(request: HttpRequest, reference: str = ReferencePath) -> Any:
 def document(
     request: HttpRequest,
     reference: str = ReferencePath,
-    document_id: int = DocumentPath,
+    document_id: int = IdPath,
 ) -> HttpResponse:
     """The file as stored (its type sniffed on upload), as an attachment. Logged."""
     access, rows = _visible(request)

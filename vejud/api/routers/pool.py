@@ -35,7 +35,7 @@ from vejud.api.operations import Operation, register
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, ErrorOut, ReferencePath
+from vejud.api.schemas import ErrorOut, IdPath, ReferencePath
 from vejud.api.schemas_pool import (
     YEAR_MAX,
     YEAR_MIN,
@@ -147,7 +147,6 @@ def _year(year: int) -> BudgetYear:
 
 
 YearPath = Path(..., ge=YEAR_MIN, le=YEAR_MAX)
-ApplicationPath = Path(..., ge=1, le=ID_MAX)
 
 
 # --- Budget years -----------------------------------------------------------------------------
@@ -363,7 +362,7 @@ def case_grants(request: HttpRequest, reference: str = ReferencePath) -> Any:
 def grant_detail(
     request: HttpRequest,
     reference: str = ReferencePath,
-    application_id: int = ApplicationPath,
+    application_id: int = IdPath,
 ) -> Any:
     """The application and what you may do with it now. The view is logged."""
     access = case_access_of(request)
@@ -449,7 +448,7 @@ def _grant_view(op: GrantOperation) -> Callable[..., Any]:
             ),
             inspect.Parameter("payload", keyword, annotation=op.body),
             inspect.Parameter("reference", keyword, annotation=str, default=ReferencePath),
-            inspect.Parameter("application_id", keyword, annotation=int, default=ApplicationPath),
+            inspect.Parameter("application_id", keyword, annotation=int, default=IdPath),
         ]
     )
     view.__doc__ = op.description
@@ -533,7 +532,7 @@ def grant_attach(
     kind: Form[AttachmentKind],
     file: File[UploadedFile],
     reference: str = ReferencePath,
-    application_id: int = ApplicationPath,
+    application_id: int = IdPath,
 ) -> Status[Any]:
     """multipart/form-data with ``kind`` and ``file``. The file's real type is checked from
     its content, and its size is limited (422 otherwise)."""
@@ -561,8 +560,8 @@ def grant_attach(
 def grant_attachment(
     request: HttpRequest,
     reference: str = ReferencePath,
-    application_id: int = ApplicationPath,
-    attachment_id: int = Path(..., ge=1, le=ID_MAX),
+    application_id: int = IdPath,
+    attachment_id: int = IdPath,
 ) -> HttpResponse:
     """The document as stored (its type sniffed on upload), as an attachment. Logged."""
     access = case_access_of(request)

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Router, Status
 
 from vejud.access.rules import Capability
 from vejud.access.training import (
@@ -32,7 +32,7 @@ from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CapabilityGate
 from vejud.api.routers.course import field_error
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, ErrorOut
+from vejud.api.schemas import ErrorOut, IdPath
 from vejud.api.schemas_training import (
     TrainingAttendanceOut,
     TrainingCheckInIn,
@@ -72,8 +72,6 @@ from vejud.training.services import (
 router = Router(tags=["training"])
 
 _OBJECT_ATTR = "vejud_training_object"
-RegistrationPath = Path(..., ge=1, le=ID_MAX)
-SessionPath = Path(..., ge=1, le=ID_MAX)
 
 
 def _path_id(request: HttpRequest, name: str) -> int | None:
@@ -154,7 +152,7 @@ def sessions(request: HttpRequest) -> Any:
     "training_session",
     "Show a session",
 )
-def session(request: HttpRequest, session_id: int = SessionPath) -> Any:
+def session(request: HttpRequest, session_id: int = IdPath) -> Any:
     """Days, place, capacity, free seats, quotas, deadline, teachers and status."""
     return session_detail(session_id)
 
@@ -178,7 +176,7 @@ def _participant(actor: User, email: str | None) -> User:
     "Register for a session (or join its waiting list)",
 )
 def registration_new(
-    request: HttpRequest, payload: TrainingRegistrationIn, session_id: int = SessionPath
+    request: HttpRequest, payload: TrainingRegistrationIn, session_id: int = IdPath
 ) -> Status[Any]:
     """A seat if one is free within the capacity and the participant's quotas, else the
     waiting list (409 ``full`` with ``waitlist`` false); 409 ``registered`` if already."""
@@ -216,7 +214,7 @@ def registrations(request: HttpRequest) -> Any:
     "training_registration",
     "Show a registration",
 )
-def registration(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+def registration(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """One registration with its status (and the offer's expiry)."""
     return _opened(request, Registration)
 
@@ -228,7 +226,7 @@ def registration(request: HttpRequest, registration_id: int = RegistrationPath) 
     "training_cancel",
     "Cancel a registration, a place on the waiting list or an offer",
 )
-def registration_cancel(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """A freed seat is offered to the next in line at once; 422 if already ended."""
     done = cancel(actor=api_user(request), registration=_opened(request, Registration))
     return _registration(done.pk)
@@ -241,7 +239,7 @@ def registration_cancel(request: HttpRequest, registration_id: int = Registratio
     "training_accept",
     "Accept an offered seat",
 )
-def registration_accept(request: HttpRequest, registration_id: int = RegistrationPath) -> Any:
+def registration_accept(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """422 if there is no offer or it has expired."""
     done = accept_offer(actor=api_user(request), registration=_opened(request, Registration))
     return _registration(done.pk)
@@ -266,7 +264,7 @@ def _sheet(session: Session) -> dict[str, Any]:
     "training_attendance",
     "Show a session's attendance list",
 )
-def attendance(request: HttpRequest, session_id: int = SessionPath) -> Any:
+def attendance(request: HttpRequest, session_id: int = IdPath) -> Any:
     """The participants holding a seat and the days each was checked in."""
     return _sheet(_opened(request, Session))
 
@@ -279,7 +277,7 @@ def attendance(request: HttpRequest, session_id: int = SessionPath) -> Any:
     "Check a participant in on one day",
 )
 def attendance_check_in(
-    request: HttpRequest, payload: TrainingCheckInIn, session_id: int = SessionPath
+    request: HttpRequest, payload: TrainingCheckInIn, session_id: int = IdPath
 ) -> Any:
     """Every day attended completes the course; 409 if already checked in that day."""
     session = _opened(request, Session)
@@ -417,7 +415,7 @@ def session_new(request: HttpRequest, payload: TrainingSessionIn) -> Status[Any]
     "Open, hold or cancel a session (cancelling cancels its registrations)",
 )
 def session_status(
-    request: HttpRequest, payload: TrainingSessionStatusIn, session_id: int = SessionPath
+    request: HttpRequest, payload: TrainingSessionStatusIn, session_id: int = IdPath
 ) -> Any:
     """Set the session's status."""
     found = get_object_or_404(Session, pk=session_id)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Router
 
 from vejud.access.rules import Capability
 from vejud.access.transfers import awaiting_answer, transfer_for_receiver
@@ -26,7 +26,7 @@ from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of
 from vejud.api.operations import Operation, register
 from vejud.api.routers.course import case_state, field_error, log_case_read
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX, ErrorOut, ReferencePath
+from vejud.api.schemas import ErrorOut, IdPath, ReferencePath
 from vejud.api.schemas_course import (
     AcceptIn,
     CaseTransfersOut,
@@ -322,7 +322,7 @@ def _receiving(request: HttpRequest) -> Transfer:
 def accept(
     request: HttpRequest,
     payload: AcceptIn,
-    transfer_id: int = Path(..., ge=1, le=ID_MAX),
+    transfer_id: int = IdPath,
 ) -> Any:
     """Take the case over: its unit, track and institution change now. 422 if no consent in
     force covers your agency or the transfer no longer awaits an answer."""
@@ -344,7 +344,7 @@ def accept(
 def decline(
     request: HttpRequest,
     payload: DeclineIn,
-    transfer_id: int = Path(..., ge=1, le=ID_MAX),
+    transfer_id: int = IdPath,
 ) -> Any:
     """Decline with a reason; the sender stays responsible."""
     transfer = transfer_decline(
