@@ -51,6 +51,7 @@ from vejud.courses.models import (
     OwnerAgency,
     Party,
 )
+from vejud.courses.selectors import add_months
 from vejud.decisions.models import RefusalGround
 from vejud.demo import showcase as demo
 from vejud.demo.bulk import names
@@ -98,6 +99,7 @@ from vejud.followup.models import RiskKind, WarningReason
 from vejud.intake.models import ConsentMethod, InquiryChannel, InquirySource
 from vejud.offers.models import OfferType
 from vejud.organisations.models import Municipality, Unit, UnitKind
+from vejud.outcomes.services import FOLLOWED_REASONS, outcome_points
 from vejud.people.models import Attachment, GangGroup, Person
 
 S = CaseStatus
@@ -670,6 +672,9 @@ class Generator(GrantSteps):
                 state.updated = t
                 if state.status in TERMINAL_STATUSES:
                     state.closed_on = t // DAY_US
+                if kind == CLOSE and args[0] in FOLLOWED_REASONS:  # its first outcome falls due
+                    first = add_months(date_of(t // DAY_US), min(outcome_points()))
+                    state.outcome_due = first.isoformat()
                 if kind == FINAL:
                     state.facts["final"] = True
             elif kind in (TARGET_SIGN, MOTIVE_SIGN, SUIT_SIGN):
@@ -851,7 +856,7 @@ class Generator(GrantSteps):
                 clock.day(state.release_on) if state.release_on is not None else None,
                 clock.day(state.review_from) if state.review_from is not None else None,
                 clock.day(state.action_due) if state.action_due is not None else None,
-                clock.db(state.status_changed or t), state.version, now_db,
+                state.outcome_due, clock.db(state.status_changed or t), state.version, now_db,
                 clock.db(max(state.updated, t)),
             )
         )  # fmt: skip
@@ -879,6 +884,7 @@ class Generator(GrantSteps):
                     "release_on": None,
                     "review_from": None,
                     "action_due_on": None,
+                    "outcome_due_on": None,
                     "status_changed_at": now_json,
                     "version": 1,
                     "created_at": now_json,

@@ -45,7 +45,7 @@ class CaseState:
     __slots__ = (
         "action_due", "actions_done", "agreement_start", "assignment_id", "case_id", "closed_on",
         "custody", "decider", "facts", "ground", "instruments", "last_review", "level", "mentor",
-        "motivation_signed", "offers_done", "person_id", "reference", "referral", "refusal_id",
+        "motivation_signed", "offers_done", "outcome_due", "person_id", "reference", "referral", "refusal_id",
         "release_on", "review_from", "signed", "slot", "status", "status_changed", "unit",
         "updated", "version", "worker",
     )  # fmt: skip
@@ -74,6 +74,7 @@ class CaseState:
         self.agreement_start: int | None = None
         self.review_from: int | None = None  # Case.review_from and .action_due_on (days)
         self.action_due: int | None = None
+        self.outcome_due: str | None = None  # Case.outcome_due_on (ISO date)
         self.release_on: int | None = None
         self.status: str = CaseStatus.INQUIRY
         self.status_changed = 0

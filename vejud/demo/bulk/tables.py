@@ -37,7 +37,8 @@ CASE = Table(
     (
         "id", "reference", "person_id", "responsible_unit_id", "track", "institution_id",
         "status", "opened_on", "closed_on", "previous_case_id", "assessment_due_on",
-        "course_started_on", "release_on", "review_from", "action_due_on", "status_changed_at",
+        "course_started_on", "release_on", "review_from", "action_due_on", "outcome_due_on",
+        "status_changed_at",
         "version", "created_at", "updated_at",
     ),
 )  # fmt: skip

@@ -184,6 +184,33 @@ def test_records_fit_each_case_status(bulk: Seeded) -> None:
     assert not custody_reviews.filter(custody_behaviour__isnull=True).exists()
 
 
+def test_the_next_outcome_due_is_six_months_after_a_course_ended_by_completion_or_interruption(
+    bulk: Seeded,
+) -> None:
+    from django.utils import timezone
+
+    from vejud.courses.selectors import add_months
+    from vejud.outcomes.services import FOLLOWED_REASONS
+
+    closures = dict(
+        CaseClosure.objects.filter(case_id__in=bulk.case_ids).values_list("case_id", "closed_at")
+    )
+    reasons = dict(
+        CaseClosure.objects.filter(case_id__in=bulk.case_ids).values_list("case_id", "reason")
+    )
+    stored = dict(Case.objects.filter(id__in=bulk.case_ids).values_list("id", "outcome_due_on"))
+    expected = {
+        pk: (
+            add_months(timezone.localdate(closures[pk]), 6)
+            if pk in closures and reasons[pk] in FOLLOWED_REASONS
+            else None
+        )
+        for pk in stored
+    }
+    assert stored == expected
+    assert any(expected.values())
+
+
 def test_the_task_list_dates_on_each_case_match_its_reviews_and_actions(bulk: Seeded) -> None:
     stored = stored_course_dates(bulk.case_ids)
     assert stored == course_dates_from_rows(bulk.case_ids)
