@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 
-from vejud.access.cases import CaseAccess, get_case_for
+from vejud.access.cases import CaseAccess, get_case_for, log_case_access
 from vejud.access.gate import require_case_actor, require_case_role
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
-from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy
+from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy, api_user
 from vejud.api.schemas import REFERENCE_PATTERN
 
 _ACCESS_ATTR = "vejud_case_access"
@@ -139,3 +139,14 @@ def case_access_of(request: HttpRequest) -> CaseAccess:
     if not isinstance(access, CaseAccess):
         raise Http404
     return access
+
+
+def log_case_read(request: HttpRequest, access: CaseAccess, part: str) -> None:
+    """Log a read of ``part`` of the opened case through the API."""
+    log_case_access(
+        user=api_user(request),
+        access=access,
+        part=part,
+        request=request,
+        channel="api",
+    )

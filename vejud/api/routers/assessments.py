@@ -16,10 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from vejud.access.cases import log_case_access
 from vejud.actions.declare import plain
-from vejud.api.auth import api_user
-from vejud.api.gates import CASEWORK, case_access_of
+from vejud.api.gates import CASEWORK, case_access_of, log_case_read
 from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import (
@@ -133,13 +131,7 @@ def assessment_versions(
     versions = list(
         model.objects.filter(case=access.case).select_related(*related).order_by("-version")
     )
-    log_case_access(
-        user=api_user(request),
-        access=access,
-        part=f"assessment_{kind.value}",
-        request=request,
-        channel="api",
-    )
+    log_case_read(request, access, f"assessment_{kind.value}")
     return {
         "kind": kind.value,
         "label": str(services.INSTRUMENT_LABELS[kind.value]),

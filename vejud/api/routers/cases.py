@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for, log_case_access
+from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for
 from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import api_policy, api_user
+from vejud.api.gates import log_case_read
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.schemas import (
     CaseDetail,
@@ -142,11 +143,5 @@ def cases_detail(request: HttpRequest, reference: str = ReferencePath) -> dict[s
     data = _detail(access)
     for part in DISCLOSED_PARTS:
         if access.can_see(part):
-            log_case_access(
-                user=user,
-                access=access,
-                part=part.value,
-                request=request,
-                channel="api",
-            )
+            log_case_read(request, access, part.value)
     return data

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from vejud.access.assignment import mentor_candidates, owner_candidates
-from vejud.access.cases import CaseAccess, cases_visible_to, log_case_access
+from vejud.access.cases import CaseAccess, cases_visible_to
 from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
-from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.gates import CaseGate, case_access_of, log_case_read
 from vejud.api.operations import Operation, register
 from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import ReferencePath
@@ -81,17 +81,6 @@ router = Router(tags=["course"])
 MENTOR_VIEW = CaseGate(part=Part.MENTOR_VIEW)
 BASE = "/cases/{reference}"
 MEETINGS_SHOWN = 100
-
-
-def log_case_read(request: HttpRequest, access: CaseAccess, part: str) -> None:
-    """Log a read of the case through the API."""
-    log_case_access(
-        user=api_user(request),
-        access=access,
-        part=part,
-        request=request,
-        channel="api",
-    )
 
 
 def field_error(field: str, message: str) -> ValidationError:

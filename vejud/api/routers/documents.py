@@ -18,9 +18,8 @@ from pydantic import Field
 
 from vejud.access.documents import documents_visible
 from vejud.access.rules import Part
-from vejud.api.gates import CaseGate, case_access_of
+from vejud.api.gates import CaseGate, case_access_of, log_case_read
 from vejud.api.operations import Operation, register
-from vejud.api.routers.course import log_case_read
 from vejud.api.routers.pool import FILE_RESPONSE
 from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import IdPath, ReferencePath, UserName

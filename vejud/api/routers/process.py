@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from vejud.access.cases import AccessRuleDenied, case_access, cases_visible_to, log_case_access
+from vejud.access.cases import AccessRuleDenied, case_access, cases_visible_to
 from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
-from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of
+from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of, log_case_read
 from vejud.api.operations import Operation, register
 from vejud.api.schemas import (
     CaseStateOut,
@@ -241,13 +241,7 @@ def process(request: HttpRequest, reference: str = ReferencePath) -> Any:
     and the actions and transitions the caller may take now (the view is logged)."""
     access = case_access_of(request)
     overview = process_overview(access, api_user(request))
-    log_case_access(
-        user=api_user(request),
-        request=request,
-        channel="api",
-        access=access,
-        part="process",
-    )
+    log_case_read(request, access, "process")
     return overview
 
 
