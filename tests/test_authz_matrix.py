@@ -943,6 +943,7 @@ FILLERS: dict[str, Callable[[Matrix, str, str], Any]] = {
     "code": lambda m, role, v: _public_inquiry(m).code,
     "exports:detail:pk": lambda m, role, v: _own_export(m, role, v).pk,
     "exports:file:pk": lambda m, role, v: _own_export(m, role, v).pk,
+    "statistics_export_id": lambda m, role, v: _own_export(m, role, v).pk,
     "round_id": lambda m, role, v: _case_review(m).round_id,
     "review_id": lambda m, role, v: _case_review(m).pk,
     "frontdoor:text_edit:key": lambda m, role, v: "contact",
@@ -974,7 +975,9 @@ def fill(route: Route, name: str, m: Matrix, role: str, variant: str) -> str:
         return str(case.person.public_id)
     for key in (f"{route.name}:{name}", name):
         if key in FILLERS:
-            per_role = key.startswith(("accounts:", "intake:possible_person_decide:", "exports:"))
+            per_role = key.startswith(
+                ("accounts:", "intake:possible_person_decide:", "exports:", "statistics_export")
+            )
             cache_key = (key, role if per_role else "", variant)
             if cache_key not in m.cache:
                 m.cache[cache_key] = str(FILLERS[key](m, role, variant))

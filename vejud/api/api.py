@@ -24,6 +24,7 @@ from vejud.api.routers.assessments import router as assessments_router
 from vejud.api.routers.cases import router as cases_router
 from vejud.api.routers.course import router as course_router
 from vejud.api.routers.documents import router as documents_router
+from vejud.api.routers.exports import router as exports_router
 from vejud.api.routers.followup import router as followup_router
 from vejud.api.routers.me import router as me_router
 from vejud.api.routers.outcomes import router as outcomes_router
@@ -86,6 +87,7 @@ ROUTERS = (
     advice_router,
     documents_router,
     statistics_router,
+    exports_router,
 )
 for router in ROUTERS:
     api.add_router("", router)

@@ -6,8 +6,17 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
 from vejud.core.crypto import fernet
-from vejud.exports.models import CHUNK_BYTES, Export, ExportChunk
+from vejud.exports.models import CHUNK_BYTES, Export, ExportChunk, ExportFormat
+
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.PDF: "application/pdf",
+}
 
 
 class ChunkWriter(io.RawIOBase):
@@ -56,3 +65,16 @@ def chunks_delete(export: Export) -> int:
     """Delete the file; return how many chunks it had."""
     deleted, _ = ExportChunk.objects.filter(export=export).delete()
     return deleted
+
+
+def file_response(export: Export) -> StreamingHttpResponse:
+    """The finished file as an attachment, streamed a chunk at a time (never cached, never
+    sniffed); the caller has checked and audited the download."""
+    response = StreamingHttpResponse(
+        chunks_of(export), content_type=CONTENT_TYPES[ExportFormat(export.format)]
+    )
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["Content-Length"] = str(export.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

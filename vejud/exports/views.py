@@ -6,9 +6,8 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,16 +18,11 @@ from vejud.access.rules import Capability
 from vejud.core.errors import conflict_shown
 from vejud.core.forms import service_error
 from vejud.exports.forms import ExportForm
-from vejud.exports.models import ExportFormat, ExportStatus
+from vejud.exports.models import ExportStatus
 from vejud.exports.services import export_download, export_request
-from vejud.exports.storage import chunks_of
+from vejud.exports.storage import file_response
 
 LISTED = 30
-CONTENT_TYPES = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportFormat.PDF: "application/pdf",
-}
 
 
 @requires(Capability.VIEW_DASHBOARD)
@@ -84,11 +78,5 @@ def export_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if export.status == ExportStatus.EXPIRED:
         return render(request, "exports/detail.html", {"export": export}, status=410)
     export_download(actor=request.user, export=export)
-    response = StreamingHttpResponse(
-        chunks_of(export), content_type=CONTENT_TYPES[ExportFormat(export.format)]
-    )
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["Content-Length"] = str(export.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
+    response = file_response(export)
     return cast(HttpResponse, response)  # the gate's type; Django serves either
