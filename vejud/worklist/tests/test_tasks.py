@@ -91,3 +91,12 @@ def test_the_page_shows_only_the_most_urgent_tasks(world, monkeypatch):
     assert len(response.context["tasks"]) == 2
     assert response.context["more"] is True
     assert "most urgent tasks are shown" in response.content.decode()
+
+
+def test_the_open_statuses_are_those_the_state_table_does_not_end_in():
+    """The warnings' and mentor flags' condition names the open statuses (for the planner);
+    they must stay exactly the statuses that are not terminal."""
+    from vejud.cases.models import OPEN_STATUSES, CaseStatus
+    from vejud.cases.states import TERMINAL
+
+    assert set(OPEN_STATUSES) == set(CaseStatus) - set(TERMINAL)
