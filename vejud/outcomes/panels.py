@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from vejud.actions.panels import Panel, register_panel
+from vejud.cases.models import CaseStatus
 from vejud.outcomes.actions import OUTCOME_RECORD
 from vejud.outcomes.selectors import case_points
 
 
 def outcomes_panel(context: Any, access: Any) -> dict[str, Any]:
-    """Nothing for the mentor, nor for a case whose course was not followed up."""
-    if not access.casework:
+    """Nothing for the mentor, nor for a case whose course was not followed up; a case whose
+    course has not ended costs no query (only a closed course has points after it)."""
+    if not access.casework or access.case.status != CaseStatus.CLOSED:
         return {"points": None}
     ended, points = case_points(access.case)
     if ended is None and not points:

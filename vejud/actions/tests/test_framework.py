@@ -18,6 +18,7 @@ def test_the_case_page_renders_the_registered_panels_in_order(world):
         "process",
         "course",
         "followup",
+        "outcomes",
         "transfers",
         "grants",
         "documents",
