@@ -140,8 +140,7 @@ def test_a_unit_named_like_a_formula_is_neutralised_in_the_file(world, cases):
 
 def test_the_request_page_flow_and_the_progress_page(world, cases):
     client = verified_client(world.coordinator_a)
-    with CaptureQueriesContext(connection):
-        response = client.post(NEW, {"kind": "case_rows", "format": "csv", **_selection()})
+    response = client.post(NEW, {"kind": "case_rows", "format": "csv", **_selection()})
     export = Export.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("exports:detail", kwargs={"pk": export.pk})
@@ -247,3 +246,17 @@ def test_bad_input_is_a_400_and_changes_nothing(world):
     ):
         assert client.post(NEW, data).status_code == 400, data
     assert not Export.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_for_one_export_or_many(world, cases):
+    client = verified_client(world.head)
+    _made(world.head)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(LIST).status_code == 200
+    for _ in range(5):
+        _made(world.head, kind=ExportKind.DASHBOARD)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(LIST).content.decode()
+    assert page.count('href="/eksport/') == 6
+    assert len(one) == len(six), [q["sql"][:80] for q in six.captured_queries]
