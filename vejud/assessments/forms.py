@@ -19,7 +19,7 @@ from vejud.assessments.models import (
     SuitabilityAssessment,
     SuitabilityJudgement,
 )
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox
 from vejud.offers.models import OfferType
 from vejud.people.models import Attachment, GangGroup, Person
 
@@ -43,12 +43,7 @@ def _checkboxes(
 
 
 def _radios(label: Any, choices: Any, required: bool = False) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    return RadioChoiceField(label=label, choices=choices, required=required)
 
 
 class TargetGroupForm(DkfdsForm):

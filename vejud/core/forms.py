@@ -74,6 +74,22 @@ class TextBox(forms.Textarea):
         super().__init__(attrs={"rows": rows, **(attrs or {})})
 
 
+# The design system's radio buttons; a field copies the widget (Field.__init__ deep-copies it).
+RADIO = forms.RadioSelect(attrs={"class": "form-radio"})
+
+
+class RadioChoiceField(forms.ChoiceField):
+    """A choice shown as the design system's radio buttons."""
+
+    widget = RADIO
+
+
+class RadioTypedChoiceField(forms.TypedChoiceField):
+    """A typed choice (``coerce``) shown as the design system's radio buttons."""
+
+    widget = RADIO
+
+
 class VersionForm(DkfdsForm):
     """Carries the case version the user saw, so a concurrent change is caught."""
 

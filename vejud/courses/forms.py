@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.models import User
-from vejud.core.forms import DateInput, DkfdsForm, TextBox, VersionForm
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox, VersionForm
 from vejud.courses.models import (
     ActionStatus,
     ClosureReason,
@@ -120,11 +120,7 @@ class MentorAssignForm(DkfdsForm):
 
 class MeetingLogForm(DkfdsForm):
     met_on = forms.DateField(label=_("Date"), widget=DateInput)
-    form = forms.ChoiceField(
-        label=_("Form"),
-        choices=MeetingForm.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    form = RadioChoiceField(label=_("Form"), choices=MeetingForm.choices)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=24 * 60
     )
@@ -141,11 +137,7 @@ class ResolveForm(DkfdsForm):
 
 
 class CloseForm(VersionForm):
-    reason = forms.ChoiceField(
-        label=_("Why does the course end?"),
-        choices=ClosureReason.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    reason = RadioChoiceField(label=_("Why does the course end?"), choices=ClosureReason.choices)
     summary = forms.CharField(label=_("Closing summary"), widget=TextBox(rows=6))
 
 

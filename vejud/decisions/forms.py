@@ -7,15 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DkfdsForm, TextBox, VersionForm
+from vejud.core.forms import DkfdsForm, RadioChoiceField, TextBox, VersionForm
 from vejud.decisions.models import RefusalGround
 
 
 class UnitDecisionForm(VersionForm):
-    outcome = forms.ChoiceField(
+    outcome = RadioChoiceField(
         label=_("Decision"),
         choices=[("admit", _("Admit to an exit course")), ("refuse", _("Refuse"))],
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
     grounds = forms.MultipleChoiceField(
         label=_("Grounds for a refusal"),
@@ -46,13 +45,12 @@ class ReferralForm(VersionForm):
 
 
 class FinalDecisionForm(VersionForm):
-    outcome = forms.ChoiceField(
+    outcome = RadioChoiceField(
         label=_("Final decision"),
         choices=[
             ("uphold", _("Uphold the refusal")),
             ("overturn", _("Admit and return the case to the unit")),
         ],
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
     reasoning = forms.CharField(label=_("Reasoning"), widget=TextBox(rows=5))
 

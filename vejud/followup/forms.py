@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.assessments.models import MOTIVATION_LEVELS
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioTypedChoiceField, TextBox
 from vejud.followup.models import CHANGES, Progress, Review, RiskKind
 
 RISK_ROWS = 3
@@ -23,11 +23,10 @@ MOTIVATION_CHOICES = MOTIVATION_LEVELS  # the scale with its anchors
 
 
 def _rating(change: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+    return RadioTypedChoiceField(
         label=getattr(Review._meta.get_field(change), "verbose_name", change),
         choices=Progress.choices,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
 
 
@@ -54,11 +53,8 @@ class ReviewForm(DkfdsForm):
     lifestyle_evidence = _evidence(_("Evidence (3)"))
     custody_behaviour = _rating("custody_behaviour")
     custody_evidence = _evidence(_("Evidence (4)"))
-    motivation_level = forms.TypedChoiceField(
-        label=_("Motivation level now"),
-        choices=MOTIVATION_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+    motivation_level = RadioTypedChoiceField(
+        label=_("Motivation level now"), choices=MOTIVATION_CHOICES, coerce=int
     )
     note = forms.CharField(label=_("Note"), required=False, widget=TextBox(3))
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DkfdsForm, TextBox
+from vejud.core.forms import DkfdsForm, RadioChoiceField, RadioTypedChoiceField, TextBox
 from vejud.frontdoor.models import Sender, Whereabouts
 from vejud.organisations.models import Municipality, Unit, UnitKind
 
@@ -23,11 +23,7 @@ class TooFast(Exception):
 
 
 class PublicInquiryForm(DkfdsForm):
-    sender = forms.ChoiceField(
-        label=_("Who are you?"),
-        choices=Sender.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    sender = RadioChoiceField(label=_("Who are you?"), choices=Sender.choices)
     called = forms.CharField(
         label=_("What should we call you (or the person you write about)?"),
         help_text=_("A first name or a nickname is enough."),
@@ -44,18 +40,13 @@ class PublicInquiryForm(DkfdsForm):
         max_length=200,
         required=False,
     )
-    may_leave_message = forms.TypedChoiceField(
+    may_leave_message = RadioTypedChoiceField(
         label=_("May we leave a message or send a text if nobody answers?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
         initial="no",
     )
-    whereabouts = forms.ChoiceField(
-        label=_("Where is the person now?"),
-        choices=Whereabouts.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    whereabouts = RadioChoiceField(label=_("Where is the person now?"), choices=Whereabouts.choices)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         help_text=_("If the person lives at liberty: the municipality where they live."),

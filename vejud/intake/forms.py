@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox
 from vejud.intake.models import (
     ConsentAgency,
     ConsentMethod,
@@ -78,11 +78,7 @@ class ConsentForm(DkfdsForm):
     """Samtykkeerklæring."""
 
     given_on = forms.DateField(label=_("Given on"), widget=DateInput, initial=timezone.localdate)
-    method = forms.ChoiceField(
-        label=_("How the consent was given"),
-        choices=ConsentMethod.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-    )
+    method = RadioChoiceField(label=_("How the consent was given"), choices=ConsentMethod.choices)
     agencies = forms.MultipleChoiceField(
         label=_("Agencies that may share information"),
         choices=ConsentAgency.choices,

@@ -9,16 +9,14 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox
 from vejud.outcomes.models import Answer
 
 ACCOUNT_MAX = 10_000
 
 
 def _answer(label: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label, choices=Answer.choices, widget=forms.RadioSelect(attrs={"class": "form-radio"})
-    )
+    return RadioChoiceField(label=label, choices=Answer.choices)
 
 
 class OutcomeForm(DkfdsForm):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox
 from vejud.courses.models import PlanAction
 from vejud.pool.models import (
     ApplicationStatus,
@@ -28,7 +28,6 @@ from vejud.pool.models import (
 from vejud.pool.money import input_kroner, parse_kroner
 
 AMOUNT_HINT = _("In kroner, e.g. 12.345,50.")
-RADIO = forms.RadioSelect(attrs={"class": "form-radio"})
 
 
 class KronerField(forms.Field):
@@ -160,7 +159,7 @@ class ApplicationForm(DkfdsForm):
 
 
 class DecisionForm(VersionedForm):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices, widget=RADIO)
+    outcome = RadioChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
     amount = KronerField(
         label=_("Approved amount"),
         required=False,
@@ -243,7 +242,7 @@ class BudgetYearForm(DkfdsForm):
 
 
 class BudgetEntryForm(DkfdsForm):
-    kind = forms.ChoiceField(label=_("Change"), choices=EntryKind.choices, widget=RADIO)
+    kind = RadioChoiceField(label=_("Change"), choices=EntryKind.choices)
     amount = KronerField(label=_("Amount"), help_text=AMOUNT_HINT)
     from_category = forms.ChoiceField(
         label=_("From"),

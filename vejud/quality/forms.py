@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.core.forms import DateInput, DkfdsForm, TextBox
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField, TextBox
 from vejud.quality.models import Answer, CheckItem, Criterion, Theme
 
 
@@ -31,11 +31,8 @@ class ChecklistForm(DkfdsForm):
         super().__init__(*args, **kwargs)
         for item in CheckItem:
             entry = checklist.get(item.value, {})
-            self.fields[f"{item.value}_answer"] = forms.ChoiceField(
-                label=item.label,
-                choices=Answer.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-radio"}),
-                initial=entry.get("answer") or None,
+            self.fields[f"{item.value}_answer"] = RadioChoiceField(
+                label=item.label, choices=Answer.choices, initial=entry.get("answer") or None
             )
             self.fields[f"{item.value}_note"] = forms.CharField(
                 label=_("Note: %(item)s") % {"item": item.label},

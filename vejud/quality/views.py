@@ -3,6 +3,7 @@ and the learning points across units by theme."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -124,41 +126,67 @@ def _review_page(
     return render(request, "quality/review.html", context, status=status)
 
 
-@review_gate(Capability.CONDUCT_REVIEWS)
-@require_POST
-def record(request: AuthenticatedRequest, review: CaseReview) -> HttpResponse:
-    form = ChecklistForm(request.POST, checklist=review.checklist)
+def _submit(
+    request: AuthenticatedRequest,
+    review: CaseReview,
+    name: str,
+    form: Any,
+    run: Callable[[], Any],
+    success: str,
+    then: str,
+) -> HttpResponse:
+    """Run the service of a valid POSTed form, then on to ``then`` with ``success``. Its
+    refusal shows on the form (as ``name`` on the review page, 400); a conflict is the 409 page."""
     if form.is_valid():
         try:
-            review_record(
-                actor=request.user,
-                review=review,
-                checklist=form.checklist(),
-                findings=form.cleaned_data["findings"],
-            )
+            run()
         except ConflictError:
             raise
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The review is saved."))
-            return redirect("quality:review", review_id=review.pk)
-    return _review_page(request, review, 400, checklist=form)
+            messages.success(request, success)
+            return redirect(then)
+    return _review_page(request, review, 400, **{name: form})
+
+
+def _review_url(review: CaseReview) -> str:
+    return reverse("quality:review", kwargs={"review_id": review.pk})
+
+
+@review_gate(Capability.CONDUCT_REVIEWS)
+@require_POST
+def record(request: AuthenticatedRequest, review: CaseReview) -> HttpResponse:
+    form = ChecklistForm(request.POST, checklist=review.checklist)
+    return _submit(
+        request,
+        review,
+        "checklist",
+        form,
+        lambda: review_record(
+            actor=request.user,
+            review=review,
+            checklist=form.checklist(),
+            findings=form.cleaned_data["findings"],
+        ),
+        _("The review is saved."),
+        _review_url(review),
+    )
 
 
 @review_gate(Capability.CONDUCT_REVIEWS)
 @require_POST
 def point(request: AuthenticatedRequest, review: CaseReview) -> HttpResponse:
     form = LearningPointForm(request.POST)
-    if form.is_valid():
-        try:
-            learning_point_add(actor=request.user, review=review, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The learning point is added."))
-            return redirect("quality:review", review_id=review.pk)
-    return _review_page(request, review, 400, point=form)
+    return _submit(
+        request,
+        review,
+        "point",
+        form,
+        lambda: learning_point_add(actor=request.user, review=review, **form.cleaned_data),
+        _("The learning point is added."),
+        _review_url(review),
+    )
 
 
 @review_gate(Capability.CONDUCT_REVIEWS)
@@ -179,17 +207,17 @@ def release(request: AuthenticatedRequest, review: CaseReview) -> HttpResponse:
 @require_POST
 def answer(request: AuthenticatedRequest, review: CaseReview) -> HttpResponse:
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            review_answer(actor=request.user, review=review, answer=form.cleaned_data["answer"])
-        except ConflictError:
-            raise
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The answer is sent to the contact point."))
-            return redirect("quality:mine")
-    return _review_page(request, review, 400, answer=form)
+    return _submit(
+        request,
+        review,
+        "answer",
+        form,
+        lambda: review_answer(
+            actor=request.user, review=review, answer=form.cleaned_data["answer"]
+        ),
+        _("The answer is sent to the contact point."),
+        reverse("quality:mine"),
+    )
 
 
 @requires(Capability.CONDUCT_REVIEWS)

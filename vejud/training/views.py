@@ -172,6 +172,17 @@ def _cancel_confirmation(request: AuthenticatedRequest, registration: Registrati
     return render(request, "confirm.html", context)
 
 
+def _registration_step(
+    request: AuthenticatedRequest,
+    registration: Registration,
+    service: Callable[..., Any],
+    success: str,
+) -> HttpResponse:
+    """Run ``service`` on the registration as the user, then back to the session's page."""
+    _attempt(request, lambda: service(actor=request.user, registration=registration), success)
+    return redirect(_session_url(registration.session_id))
+
+
 @registration_view()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -179,12 +190,7 @@ def registration_cancel(request: AuthenticatedRequest, registration: Registratio
     """Cancel a registration, a place on the waiting list or an offer; GET asks first."""
     if request.method == "GET":
         return _cancel_confirmation(request, registration)
-    _attempt(
-        request,
-        lambda: cancel(actor=request.user, registration=registration),
-        _("The registration is cancelled."),
-    )
-    return redirect(_session_url(registration.session_id))
+    return _registration_step(request, registration, cancel, _("The registration is cancelled."))
 
 
 @registration_view()
@@ -192,12 +198,8 @@ def registration_cancel(request: AuthenticatedRequest, registration: Registratio
 @require_POST
 def registration_accept(request: AuthenticatedRequest, registration: Registration) -> HttpResponse:
     """Accept an offered seat before the offer expires."""
-    _attempt(
-        request,
-        lambda: accept_offer(actor=request.user, registration=registration),
-        _("You accepted the seat: the registration is confirmed."),
-    )
-    return redirect(_session_url(registration.session_id))
+    accepted = _("You accepted the seat: the registration is confirmed.")
+    return _registration_step(request, registration, accept_offer, accepted)
 
 
 @registration_view()

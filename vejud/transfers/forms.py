@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vejud.cases.models import Track
-from vejud.core.forms import DateInput, DkfdsForm
+from vejud.core.forms import DateInput, DkfdsForm, RadioChoiceField
 from vejud.intake.selectors import ConsentMissingError
 from vejud.organisations.models import Unit, UnitKind
 from vejud.transfers.models import ReleasePlan
@@ -42,11 +42,8 @@ class TransferRequestForm(HandoverForm):
             "kind", "name"
         ),
     )
-    to_track = forms.ChoiceField(
-        label=_("Track after the transfer"),
-        choices=Track.choices,
-        initial=Track.LIBERTY,
-        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+    to_track = RadioChoiceField(
+        label=_("Track after the transfer"), choices=Track.choices, initial=Track.LIBERTY
     )
     to_institution = forms.ModelChoiceField(
         label=_("Institution"),
