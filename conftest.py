@@ -24,6 +24,15 @@ def _english_unless_a_test_says_otherwise(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty default cache (what one test rendered and kept, such as
+    a dashboard body, is not another test's to find)."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture
 def world(db):
     from vejud.testing import make_world

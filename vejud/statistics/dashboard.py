@@ -15,6 +15,7 @@ under the unit responsible for the case now.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -344,12 +345,18 @@ def _cohort_counts(years: list[int], track: str) -> dict[str, int]:
     return counts
 
 
-def cohorts(today: date, track: str = "") -> Cohorts:
+def cohort_years(today: date) -> list[int]:
+    return list(range(today.year - COHORT_YEARS + 1, today.year + 1))
+
+
+def cohorts(today: date, track: str = "", counts: dict[str, int] | None = None) -> Cohorts:
     """Release the outcomes by cohort (the last ``COHORT_YEARS`` years) through disclosure
-    control: cells of 1-4 hidden, and as many more as keep them hidden through the equations."""
-    years = list(range(today.year - COHORT_YEARS + 1, today.year + 1))
+    control: cells of 1-4 hidden, and as many more as keep them hidden through the equations.
+    ``counts``: the cohorts' figures read already (``_cohort_counts``)."""
+    years = cohort_years(today)
     points = list(outcome_points())
-    counts = _cohort_counts(years, track)
+    if counts is None:
+        counts = _cohort_counts(years, track)
     figures = {
         f"{y}|{m}|{f}": counts.get(f"{y}|{m}:{f}", 0)
         for y in years
@@ -590,15 +597,48 @@ def _outliers(units: Sequence[Unit], by_unit: dict[int, Tally], national: Tally)
     return marks
 
 
-def dashboard(period: Period, scope: Selection, *, compare_units: bool) -> Dashboard:
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard of one period and track is computed from, read in four small
+    queries whatever the number of cases. The same figures give the same dashboard (and the
+    same releases), so a page can be kept by the digest of its figures."""
+
+    today: date
+    rows: tuple[tuple[int, str, str, int, int], ...]
+    units: tuple[tuple[int, str, str], ...]  # id, name, code
+    cohort_counts: tuple[tuple[str, int], ...]
+    frames: tuple[tuple[str, tuple[int, int]], ...]
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+
+def read_figures(period: Period, track: str, today: date | None = None) -> Figures:
+    """Read the figures of ``period`` and ``track`` (``today``: the cohorts' last year)."""
+    today = today or timezone.localdate()
+    return Figures(
+        today=today,
+        rows=tuple(sorted(_rows(period, track))),
+        units=tuple(Unit.objects.order_by("pk").values_list("id", "name", "code")),
+        cohort_counts=tuple(sorted(_cohort_counts(cohort_years(today), track).items())),
+        frames=tuple(sorted(_frames(period.start.year).items())),
+    )
+
+
+def dashboard(
+    period: Period, scope: Selection, *, compare_units: bool, figures: Figures | None = None
+) -> Dashboard:
     """Return the dashboard of ``period`` for ``scope`` (the access module decides the scope);
-    ``compare_units`` shows the units in scope side by side (otherwise their sum)."""
+    ``compare_units`` shows the units in scope side by side (otherwise their sum).
+    ``figures``: read already by ``read_figures`` (otherwise read here)."""
+    figures = figures or read_figures(period, scope.track)
     by_unit: dict[int, Tally] = defaultdict(Tally)
     national = Tally()
-    for unit_id, figure, detail, n, total in _rows(period, scope.track):
+    for unit_id, figure, detail, n, total in figures.rows:
         by_unit[unit_id].add(figure, detail, n, total)
         national.add(figure, detail, n, total)
-    known = {unit.pk: unit for unit in Unit.objects.only("id", "name", "code")}
+    known = {pk: Unit(pk=pk, name=name, code=code) for pk, name, code in figures.units}
     in_scope = [
         known[pk] for pk in (by_unit if scope.chosen is None else scope.chosen) if pk in known
     ]
@@ -721,9 +761,9 @@ def dashboard(period: Period, scope: Selection, *, compare_units: bool) -> Dashb
         advice_hours=mean_of(scoped, "advice_answered"),
         national_advice_hours=mean_of(national, "advice_answered"),
         granted_ore=granted_ore,
-        frames=_frames(period.start.year),
+        frames=dict(figures.frames),
         outliers=_outliers(units, by_unit, national) if compare_units else [],
-        cohorts=cohorts(timezone.localdate(), scope.track),
+        cohorts=cohorts(figures.today, scope.track, dict(figures.cohort_counts)),
     )
 
 

@@ -18,14 +18,8 @@ from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.ownexits import own_exits_visible
 from vejud.access.rules import Capability, has_capability
 from vejud.core.forms import service_error
-from vejud.statistics.dashboard import (
-    OUTLIER_MINIMUM,
-    OUTLIER_SHARE_POINTS,
-    OUTLIER_TIME_FACTOR,
-    default_period,
-)
-from vejud.statistics.dashboard import dashboard as build_dashboard
-from vejud.statistics.dashboard_charts import dashboard_charts
+from vejud.statistics.dashboard import default_period
+from vejud.statistics.dashboard_page import dashboard_body
 from vejud.statistics.forms import DashboardForm, OwnExitForm
 from vejud.statistics.ownexits import own_exit_record, own_exits_released
 from vejud.statistics.published import published_overview
@@ -73,22 +67,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardForm(data, reach=reach)
     if not form.is_valid():
         return render(request, "statistics/dashboard.html", {"form": form}, status=400)
-    board = build_dashboard(form.chosen_period(), form.scope(), compare_units=reach.all_units)
-    context: dict[str, Any] = {
-        "form": form,
-        "board": board,
-        "compared": board.compared,
-        "charts": dashboard_charts(board),
-        "pool_rows": board.pool_rows(),
-        "month_labels": board.month_labels,
-        "advice_answered": board.advice_answered,
-        "outlier_points": OUTLIER_SHARE_POINTS,
-        "outlier_factor": OUTLIER_TIME_FACTOR,
-        "outlier_minimum": OUTLIER_MINIMUM,
-        "training_url": (
-            reverse("training:coverage")
-            if has_capability(request.user, Capability.VIEW_TRAINING_COVERAGE)
-            else None
-        ),
-    }
+    training = has_capability(request.user, Capability.VIEW_TRAINING_COVERAGE)
+    body = dashboard_body(
+        form.chosen_period(),
+        form.scope(),
+        compare_units=reach.all_units,
+        training_url=reverse("training:coverage") if training else None,
+    )
+    context: dict[str, Any] = {"form": form, "body": body}
     return render(request, "statistics/dashboard.html", context)

@@ -191,6 +191,60 @@ def test_the_page_costs_the_same_queries_whatever_the_data(world):
     assert len(many) == len(few)
 
 
+def _body(client, **query):
+    page = client.get(URL, {"period": "2025", **query})
+    assert page.status_code == 200
+    return str(page.context["body"])
+
+
+def test_a_page_shown_again_with_the_same_figures_is_kept_and_releases_nothing_new(
+    fixture_world,
+):
+    from vejud.statistics.models import ReleasedTable
+
+    client = verified_client(fixture_world.head)
+    with CaptureQueriesContext(connection) as first:
+        body = _body(client)
+    releases = ReleasedTable.objects.count()
+    assert releases > 0
+    with CaptureQueriesContext(connection) as again:
+        assert _body(client) == body
+    assert len(again) < len(first)
+    assert not [q for q in again if "releasedtable" in q["sql"].lower()]
+    assert ReleasedTable.objects.count() == releases
+    # Another user with the same reach and the same figures gets the same body.
+    assert _body(verified_client(fixture_world.analyst)) == body
+
+
+def test_a_changed_figure_is_a_new_body_and_a_new_release(fixture_world):
+    from vejud.statistics.models import ReleasedTable
+
+    client = verified_client(fixture_world.head)
+    body = _body(client)
+    releases = ReleasedTable.objects.count()
+    with _at(60):
+        for _ in range(5):
+            make_case(fixture_world.coordinator_b, fixture_world.unit_b)
+    changed = _body(client)
+    assert changed != body
+    assert ReleasedTable.objects.count() > releases
+    board = dashboard(YEAR, Selection(chosen=None), compare_units=True)
+    assert {label: national for label, _own, national in board.compared["funnel"]}[
+        "Inquiries"
+    ] == 18
+
+
+def test_a_kept_body_is_kept_per_selection_and_language(fixture_world):
+    national = _body(verified_client(fixture_world.head))
+    assert fixture_world.unit_b.name in national
+    own = _body(verified_client(fixture_world.coordinator_a))
+    assert own != national and fixture_world.unit_b.name not in own
+    fixture_world.head.language = "da"
+    fixture_world.head.save(update_fields=["language"])
+    danish = _body(verified_client(fixture_world.head))
+    assert "Hændelser i 2025" in danish and "Events in 2025" in national
+
+
 # --- Outcomes after the course by cohort -----------------------------------------------------
 
 
