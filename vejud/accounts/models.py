@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from vejud.accounts.fields import user_field
 from vejud.core.constraints import end_not_before_start
 from vejud.core.crypto import EncryptedTextField
 from vejud.organisations.models import Agency, Unit
@@ -153,9 +154,7 @@ class RoleGrant(models.Model):
     the membership, and every approved grant waits in the auditor's queue until reviewed.
     """
 
-    user = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("user")
-    )
+    user = user_field(related_name="role_grants", verbose_name=_("user"))
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("unit")
     )
@@ -170,18 +169,14 @@ class RoleGrant(models.Model):
         choices=RoleGrantStatus.choices,
         default=RoleGrantStatus.PENDING,
     )
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_by = user_field()
     requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     membership = models.OneToOneField(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
     )
-    reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_field(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -428,12 +423,7 @@ class Invitation(models.Model):
         User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_field(verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case, JournalEntry
+from vejud.cases.fields import case_field
+from vejud.cases.models import JournalEntry
 from vejud.organisations.models import Unit
 
 
@@ -64,9 +65,7 @@ class AdviceRequest(models.Model):
     )
     urgency_reason = models.TextField(_("why it is urgent"), blank=True)
     question = models.TextField(_("question"))
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="advice_requests"
-    )
+    case = case_field("advice_requests", null=True, blank=True)
     attach_instruments = models.BooleanField(_("the instruments"), default=False)
     attach_plan = models.BooleanField(_("the plan"), default=False)
     attach_followup = models.BooleanField(_("the follow-up"), default=False)

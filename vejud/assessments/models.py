@@ -17,9 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
-from vejud.accounts.fields import user_field
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded, signed_immutable
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Unit
 
@@ -130,7 +130,7 @@ class MotivationFactor(models.Model):
         return self.name_en if (get_language() or "da").startswith("en") else self.name_da
 
 
-class InstrumentBase(models.Model):
+class InstrumentBase(CreatedRecord):
     """What every instrument version has: its version number, author and signature.
 
     Subclasses add ``case`` and ``supersedes`` (a correction points at the version it replaces).
@@ -140,8 +140,6 @@ class InstrumentBase(models.Model):
     objects: ClassVar[models.Manager[Any]]
     case_id: int
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     signed_by = user_field(null=True, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
@@ -183,9 +181,7 @@ class TargetGroupAssessment(InstrumentBase):
 
     kind: ClassVar[str] = "target_group"  # the instrument's name in URLs and the API
 
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="target_group_assessments"
-    )
+    case = case_field("target_group_assessments")
     supersedes = _supersedes()
     criteria_version = models.ForeignKey(
         CriteriaVersion,
@@ -233,7 +229,7 @@ class MotivationAssessment(InstrumentBase):
 
     kind: ClassVar[str] = "motivation"  # the instrument's name in URLs and the API
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="motivation_assessments")
+    case = case_field("motivation_assessments")
     supersedes = _supersedes()
     push_factors = models.JSONField(_("push factors"), default=list, blank=True)
     pull_factors = models.JSONField(_("pull factors"), default=list, blank=True)
@@ -299,7 +295,7 @@ class SuitabilityAssessment(InstrumentBase):
 
     kind: ClassVar[str] = "suitability"  # the instrument's name in URLs and the API
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suitability_assessments")
+    case = case_field("suitability_assessments")
     supersedes = _supersedes()
     leaving_clarity = _criterion(
         _("I. Clarity about what leaving the environment will mean in practice")

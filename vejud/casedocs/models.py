@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.core.crypto import EncryptedTextField
 from vejud.core.uploads import CONTENT_TYPES
 
@@ -32,7 +32,7 @@ class DocumentKind(models.TextChoices):
 class CaseDocument(models.Model):
     """One file on a case, stored encrypted; its downloads are in the access log."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    case = case_field("documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = EncryptedTextField(_("title"))
     for_mentor = models.BooleanField(_("shown to the mentor"), default=False)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
+from vejud.cases.fields import case_field
 from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Unit
 from vejud.people.models import Person
@@ -193,7 +194,7 @@ class Case(models.Model):
 class JournalEntry(models.Model):
     """A journal note; nothing is edited, a correction is a new entry pointing at the old."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal_entries")
+    case = case_field("journal_entries")
     author = user_field(related_name="journal_entries")
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     text = models.TextField(_("text"))
@@ -223,7 +224,7 @@ class JournalEntry(models.Model):
 class MentorAssignment(models.Model):
     """A mentor (fast kontaktperson) assigned to a case for a period."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mentor_assignments")
+    case = case_field("mentor_assignments")
     mentor = user_field(related_name="mentor_assignments")
     starts_on = models.DateField(_("starts"), default=timezone.localdate)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
@@ -248,7 +249,7 @@ class BreakGlassGrant(models.Model):
     """Time-limited access outside scope, given on a written reason; reviewed by an auditor."""
 
     user = user_field(related_name="break_glass_grants")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_grants")
+    case = case_field("break_glass_grants")
     reason = models.TextField(_("reason"))
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -277,7 +278,7 @@ class BreakGlassGrant(models.Model):
 class CaseTransition(models.Model):
     """One move in the state machine: who moved the case, when, from where to where, and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    case = case_field("transitions")
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     actor = user_field(related_name="case_transitions")

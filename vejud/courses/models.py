@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.fields import user_field
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case, MentorAssignment
+from vejud.cases.fields import case_field, one_case_field
+from vejud.cases.models import MentorAssignment
 from vejud.core.constraints import end_not_before_start
 from vejud.offers.models import OfferType
 
@@ -23,10 +24,10 @@ class Party(models.TextChoices):
 
 
 @guarded
-class ExitAgreement(models.Model):
+class ExitAgreement(CreatedRecord):
     """Exitaftale: the voluntary written agreement between the person and the agencies."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="agreement")
+    case = one_case_field("agreement")
     parties = models.JSONField(_("parties"), default=list, blank=True)
     starts_on = models.DateField(_("course starts"))
     expected_months = models.PositiveSmallIntegerField(
@@ -34,8 +35,6 @@ class ExitAgreement(models.Model):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     terms = models.TextField(_("what the parties agree"), blank=True)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -65,14 +64,12 @@ class LifeArea(models.TextChoices):
 
 
 @guarded
-class PlanGoal(models.Model):
+class PlanGoal(CreatedRecord):
     """A goal in the exit plan (handleplan) for one life area."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_goals")
+    case = case_field("plan_goals")
     life_area = models.CharField(_("life area"), max_length=20, choices=LifeArea.choices)
     goal = models.TextField(_("goal"))
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["life_area", "id"]
@@ -109,7 +106,7 @@ class PlanAction(models.Model):
     """An action towards a goal: who owns it, by when, and how it went."""
 
     goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="actions")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_actions")
+    case = case_field("plan_actions")
     description = models.TextField(_("action"))
     owner_agency = models.CharField(_("owner agency"), max_length=20, choices=OwnerAgency.choices)
     owner = user_field(null=True, blank=True, related_name="plan_actions", verbose_name=_("owner"))
@@ -151,7 +148,7 @@ class OfferStatus(models.TextChoices):
 class CaseOffer(models.Model):
     """An offer from the catalogue given on a case: provider, period, status and result."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="offers")
+    case = case_field("offers")
     offer_type = models.ForeignKey(
         OfferType, on_delete=models.PROTECT, related_name="+", verbose_name=_("offer")
     )
@@ -188,13 +185,13 @@ class MeetingForm(models.TextChoices):
 
 
 @guarded
-class MentorMeeting(models.Model):
+class MentorMeeting(CreatedRecord):
     """A meeting in the mentor's log; a flag asks the unit for attention (a task for the coordinator)."""
 
     assignment = models.ForeignKey(
         MentorAssignment, on_delete=models.PROTECT, related_name="meetings"
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mentor_meetings")
+    case = case_field("mentor_meetings")
     met_on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=20, choices=MeetingForm.choices)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
@@ -202,8 +199,6 @@ class MentorMeeting(models.Model):
     needs_attention = models.BooleanField(_("needs the unit's attention"), default=False)
     attention_resolved_at = models.DateTimeField(null=True, blank=True)
     attention_resolved_by = user_field(null=True, blank=True)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-met_on", "-id"]
@@ -239,7 +234,7 @@ class ClosureReason(models.TextChoices):
 class CaseClosure(models.Model):
     """How and why an exit course ended, with the closing summary."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="closure")
+    case = one_case_field("closure")
     reason = models.CharField(_("reason"), max_length=20, choices=ClosureReason.choices)
     summary = models.TextField(_("closing summary"))
     closed_by = user_field()

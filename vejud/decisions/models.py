@@ -15,7 +15,7 @@ from vejud.assessments.models import (
     TargetGroupAssessment,
 )
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 
 
 class DecisionLevel(models.TextChoices):
@@ -40,7 +40,7 @@ class RefusalGround(models.TextChoices):
 class Decision(models.Model):
     """A decision on admission, with the signed assessments it rests on."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    case = case_field("decisions")
     level = models.CharField(_("level"), max_length=10, choices=DecisionLevel.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
     grounds = models.JSONField(_("grounds for refusal"), default=list)
@@ -86,7 +86,7 @@ class Decision(models.Model):
 class Referral(models.Model):
     """Forelæggelse: a refusal put before the National Exit Contact Point for final decision."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    case = case_field("referrals")
     refusal = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="referrals")
     requested_by_person = models.BooleanField(
         _("requested by the person"),

@@ -8,11 +8,12 @@ file, so neither the worker nor a download ever holds the whole file in memory.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from vejud.accounts.fields import user_field
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -47,9 +48,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Export(models.Model):
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exports"
-    )
+    requested_by = user_field(related_name="exports")
     kind = models.CharField(_("what"), max_length=20, choices=ExportKind.choices)
     format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
     # The dashboard's selection (period, unit or district, track) as the form took it.

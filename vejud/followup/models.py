@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
-from vejud.accounts.fields import user_field
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 
 
 class Progress(models.IntegerChoices):
@@ -34,10 +34,10 @@ CHANGES = ("crime_stopped", "environment_left", "lifestyle_changed", "custody_be
 
 
 @guarded
-class Review(models.Model):
+class Review(CreatedRecord):
     """A follow-up review: the four exit changes with evidence, the motivation level, risk events."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
+    case = case_field("reviews")
     reviewed_on = models.DateField(_("review date"))
     crime_stopped = _change(_("1. Gang-related crime has stopped"))
     crime_evidence = models.TextField(_("evidence (1)"), blank=True)
@@ -53,8 +53,6 @@ class Review(models.Model):
     custody_evidence = models.TextField(_("evidence (4)"), blank=True)
     motivation_level = models.PositiveSmallIntegerField(_("motivation level now (1-5)"))
     note = models.TextField(_("note"), blank=True)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
@@ -94,7 +92,7 @@ class RiskKind(models.TextChoices):
 class RiskEvent(models.Model):
     """Something since the last review that puts the course at risk."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="risk_events")
+    case = case_field("risk_events")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="risk_events")
     kind = models.CharField(_("kind"), max_length=30, choices=RiskKind.choices)
     occurred_on = models.DateField(_("when"))
@@ -119,7 +117,7 @@ class WarningReason(models.TextChoices):
 class EarlyWarning(models.Model):
     """A flag on the case that needs the coordinator's attention until resolved."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="early_warnings")
+    case = case_field("early_warnings")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="warnings")
     reason = models.CharField(_("reason"), max_length=30, choices=WarningReason.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)

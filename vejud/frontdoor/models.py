@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.core.crypto import EncryptedTextField
 from vejud.organisations.models import Municipality, Unit
 
@@ -41,9 +42,7 @@ class PublicText(models.Model):
     title = models.CharField(_("heading"), max_length=120)
     body = models.TextField(_("text"), max_length=4000)
     version = models.PositiveIntegerField(default=1)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    changed_by = user_field(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -64,9 +63,7 @@ class PublicTextVersion(models.Model):
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=120)
     body = models.TextField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    changed_by = user_field(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -121,14 +118,10 @@ class PublicInquiry(models.Model):
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
     )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    handled_by = user_field(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(_("reason"), blank=True)
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    case = case_field("+", null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

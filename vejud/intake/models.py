@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field, one_case_field
 from vejud.core.constraints import end_not_before_start
 from vejud.organisations.models import Municipality
 
@@ -36,7 +36,7 @@ class InquiryChannel(models.TextChoices):
 class Inquiry(models.Model):
     """Henvendelse: how the case came in, and where it was routed."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inquiry")
+    case = one_case_field("inquiry")
     source = models.CharField(_("source"), max_length=20, choices=InquirySource.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=InquiryChannel.choices)
     received_on = models.DateField(_("received"))
@@ -146,7 +146,7 @@ class ConsentTopic(models.TextChoices):
 class Consent(models.Model):
     """Samtykkeerklæring: lets the named agencies share the named information; can be withdrawn."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    case = case_field("consents")
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how given"), max_length=20, choices=ConsentMethod.choices)
     agencies = models.JSONField(_("agencies that may share"), default=list)

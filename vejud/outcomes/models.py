@@ -4,14 +4,14 @@ gang register, new charges, and the person's own account if they agreed to be as
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.core.crypto import EncryptedTextField
 
 
@@ -25,7 +25,7 @@ class Answer(models.TextChoices):
 class CaseOutcome(models.Model):
     """One follow-up point after the course: ``months`` after ``course_ended_on``."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcomes")
+    case = case_field("outcomes")
     months = models.PositiveSmallIntegerField(_("months after the course"))
     # The day the course ended (the cohort of the dashboard) and the day the point fell due.
     course_ended_on = models.DateField(_("course ended"))
@@ -37,9 +37,7 @@ class CaseOutcome(models.Model):
     consented = models.BooleanField(_("the person agreed to be asked"), default=False)
     consented_on = models.DateField(_("agreed on"), null=True, blank=True)
     account = EncryptedTextField(_("the person's own account"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

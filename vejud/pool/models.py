@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.fields import user_field
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import append_only, guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.core.constraints import end_not_before_start
 from vejud.courses.models import PlanAction
 from vejud.organisations.models import Unit
@@ -47,15 +47,13 @@ def _money_constraints(prefix: str) -> list[models.BaseConstraint]:
 
 
 @guarded
-class BudgetYear(models.Model):
+class BudgetYear(CreatedRecord):
     """The pool's budget for one calendar year; the sum of its budget entries."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     budget_ore = models.BigIntegerField(_("budget (øre)"), default=0)
     committed_ore = models.BigIntegerField(_("committed (øre)"), default=0)
     paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-year"]
@@ -113,7 +111,7 @@ class EntryKind(models.TextChoices):
 
 @guarded
 @append_only
-class BudgetEntry(models.Model):
+class BudgetEntry(CreatedRecord):
     """One change of a year's budget or its frames; budgets are never edited silently.
 
     Allocation: the year gets ``amount`` more (and the ``to_category`` frame, if named).
@@ -132,8 +130,6 @@ class BudgetEntry(models.Model):
         _("to category"), max_length=20, choices=Category.choices, blank=True
     )
     reason = models.TextField(_("reason"))
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["budget_year", "created_at", "id"]
@@ -160,7 +156,7 @@ class BudgetEntry(models.Model):
 
 
 @guarded
-class Guideline(models.Model):
+class Guideline(CreatedRecord):
     """Guidelines for flexible use of the pool for one category, valid for a period."""
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -170,8 +166,6 @@ class Guideline(models.Model):
     required_documentation = models.TextField(_("required documentation"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["category", "-valid_from"]
@@ -211,7 +205,7 @@ DECIDED_STATUSES = GRANTED_STATUSES | {ApplicationStatus.REFUSED}
 class Application(models.Model):
     """A unit's (or DfK's) application for a grant from the pool for one case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="grant_applications")
+    case = case_field("grant_applications")
     applying_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="grant_applications"
     )
@@ -422,15 +416,13 @@ class Attachment(models.Model):
 
 @guarded
 @append_only
-class Payment(models.Model):
+class Payment(CreatedRecord):
     """A payment made against an approved grant."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField(_("paid on"))
     amount_ore = models.BigIntegerField(_("amount (øre)"))
     invoice_reference = models.CharField(_("invoice reference"), max_length=100)
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["paid_on", "id"]

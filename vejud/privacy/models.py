@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.people.models import Person
 
@@ -32,9 +32,7 @@ class SubjectAccessExport(PersonRecord):
     lists ``{"item": key, "label": text, "reason": text}`` for each part kept back.
     """
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field()
     created_at = models.DateTimeField(_("produced"), default=timezone.now)
     withheld = models.JSONField(default=list, blank=True)
 
@@ -56,11 +54,9 @@ class RetentionHold(PersonRecord):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"))
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_by = user_field()
     set_at = models.DateTimeField(_("set"), default=timezone.now)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    lifted_by = user_field(null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
 

@@ -5,13 +5,12 @@ the contact point and the unit, never for the analyst."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case
+from vejud.cases.fields import case_field
 from vejud.organisations.models import Unit
 
 
@@ -51,7 +50,7 @@ class Theme(models.TextChoices):
 
 
 @guarded
-class ReviewRound(models.Model):
+class ReviewRound(CreatedRecord):
     """One draw of cases for review: the period, the units, how many each and how chosen."""
 
     title = models.CharField(_("title"), max_length=120)
@@ -60,10 +59,6 @@ class ReviewRound(models.Model):
     criterion = models.CharField(_("chosen by"), max_length=20, choices=Criterion.choices)
     per_unit = models.PositiveSmallIntegerField(_("cases per unit"))
     seed = models.PositiveIntegerField()  # the random draw, recorded so it can be repeated
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,21 +72,17 @@ class CaseReview(models.Model):
     """The review of one sampled case."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quality_reviews")
+    case = case_field("quality_reviews")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quality_reviews")
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     checklist = models.JSONField(default=dict)  # {item: {"answer": ..., "note": ...}}
     findings = models.TextField(_("findings"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_field(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(_("the unit's answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = user_field(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -106,16 +97,12 @@ class CaseReview(models.Model):
 
 
 @guarded
-class LearningPoint(models.Model):
+class LearningPoint(CreatedRecord):
     """What the effort as a whole can learn from a review, by theme."""
 
     review = models.ForeignKey(CaseReview, on_delete=models.PROTECT, related_name="learning_points")
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
     text = models.TextField(_("learning point"), max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["theme", "-created_at", "-id"]

@@ -16,12 +16,12 @@ is found by ``vejud statistics --check`` and repaired by ``--rebuild``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.organisations.models import Unit
 from vejud.people.models import GroupKind
@@ -137,9 +137,7 @@ class OwnExit(models.Model):
     unit = models.ForeignKey(
         "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

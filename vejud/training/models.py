@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vejud.accounts.fields import user_field
+from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.accounts.models import Role
 from vejud.audit.guard import guarded
 from vejud.organisations.models import Agency, PoliceDistrict, Unit
@@ -96,7 +96,7 @@ class SessionStatus(models.TextChoices):
 
 
 @guarded
-class Session(models.Model):
+class Session(CreatedRecord):
     """One run of a course: its days, place, capacity, quotas, deadline and teachers."""
 
     course = models.ForeignKey(
@@ -113,8 +113,6 @@ class Session(models.Model):
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="teaching", verbose_name=_("teachers")
     )
-    created_by = user_field()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["registration_deadline", "id"]

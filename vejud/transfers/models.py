@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.cases.models import Case, Track
+from vejud.cases.fields import case_field, one_case_field
+from vejud.cases.models import Track
 from vejud.organisations.models import Unit
 
 
@@ -24,7 +25,7 @@ class TransferStatus(models.TextChoices):
 class Transfer(models.Model):
     """A hand-over requested by the sending side; until accepted, the sender stays responsible."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    case = case_field("transfers")
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfers_out")
     from_track = models.CharField(max_length=20, choices=Track.choices)
     from_institution = models.ForeignKey(
@@ -46,16 +47,12 @@ class Transfer(models.Model):
         verbose_name=_("institution"),
     )
     handover_note = models.TextField(_("hand-over note"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_field()
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
         max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note from the receiver"), blank=True)
     # Accepted before the person's release: the receiver is responsible from the acceptance,
@@ -87,7 +84,7 @@ class Transfer(models.Model):
 class ReleasePlan(models.Model):
     """Good release: planned ahead so housing, income, treatment and a mentor are there from day one."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="release_plan")
+    case = one_case_field("release_plan")
     release_on = models.DateField(_("release date"))
     receiving_unit = models.ForeignKey(
         Unit,
