@@ -19,7 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from vejud.accounts.fields import user_field
 from vejud.core.constraints import end_not_before_start
 from vejud.core.crypto import EncryptedTextField
-from vejud.organisations.models import Agency, Unit
+from vejud.core.fields import status_field
+from vejud.core.periods import ValidPeriod, ValidPeriodQuerySet
+from vejud.organisations.fields import unit_field
+from vejud.organisations.models import Agency
 
 
 class Role(models.TextChoices):
@@ -102,26 +105,30 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self, on: date | None = None) -> MembershipQuerySet:
+class MembershipQuerySet(ValidPeriodQuerySet["Membership"]):
+    def active(self, on: date | None = None) -> ValidPeriodQuerySet[Membership]:
         """Return memberships valid on ``on`` (default: today in Copenhagen)."""
-        day = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.in_force(on)
 
 
-class Membership(models.Model):
+class RoleInUnit(ValidPeriod):
+    """A role in a unit as a representative of an agency, for a period: what a membership
+    gives and a role grant asks for. Abstract; the user and the unit are the subclass's."""
+
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    agency = models.CharField(_("agency"), max_length=30, choices=Agency.choices)
+
+    class Meta:
+        abstract = True
+
+
+class Membership(RoleInUnit):
     """A user's role in a unit, for a period, as a representative of an agency."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit")
-    )
-    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    agency = models.CharField(_("agency"), max_length=30, choices=Agency.choices)
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    unit = unit_field(related_name="memberships", verbose_name=_("unit"))
 
     objects = MembershipQuerySet.as_manager()
 
@@ -146,7 +153,7 @@ class RoleGrantStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class RoleGrant(models.Model):
+class RoleGrant(RoleInUnit):
     """A request for a case-access role, approved by a second person (four eyes).
 
     Requested and approved by the national contact point's head or a system administrator;
@@ -155,20 +162,9 @@ class RoleGrant(models.Model):
     """
 
     user = user_field(related_name="role_grants", verbose_name=_("user"))
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("unit")
-    )
-    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    agency = models.CharField(_("agency"), max_length=30, choices=Agency.choices)
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    unit = unit_field(related_name="role_grants", verbose_name=_("unit"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RoleGrantStatus.choices,
-        default=RoleGrantStatus.PENDING,
-    )
+    status = status_field(RoleGrantStatus.PENDING, max_length=10)
     requested_by = user_field()
     requested_at = models.DateTimeField(default=timezone.now)
     decided_by = user_field(null=True, blank=True)
@@ -221,6 +217,21 @@ class UserSession(models.Model):
         return f"{self.user_id} session {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class HashedToken(models.Model):
+    """A row found by a secret token of which only the SHA-256 is stored (``token_hash``);
+    the token itself is shown once. Abstract."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        """Return the stored form of a raw token."""
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         now = timezone.now()
@@ -229,14 +240,13 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         )
 
 
-class ApiToken(models.Model):
+class ApiToken(HashedToken):
     """A personal API token; only its SHA-256 is stored, the token is shown once."""
 
     PREFIX = "vejud_"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(_("starts with"), max_length=16)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -252,11 +262,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
-
-    @staticmethod
-    def hash_token(raw: str) -> str:
-        """Return the stored form of a raw token."""
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 # Second factors --------------------------------------------------------------------------
@@ -411,7 +416,7 @@ class ProviderEvent(models.Model):
         return f"{self.provider}: {self.kind} {self.reason}"
 
 
-class Invitation(models.Model):
+class Invitation(HashedToken):
     """A single-use, expiring link that lets a person link their provider login to ``user``.
 
     Only the SHA-256 of the link's token is stored; the link is shown once, to the
@@ -422,7 +427,6 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
     )
-    token_hash = models.CharField(max_length=64, unique=True)
     created_by = user_field(verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -443,7 +447,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-    @staticmethod
-    def hash_token(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()

@@ -19,7 +19,9 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
 from vejud.cases.models import JournalEntry
-from vejud.organisations.models import Unit
+from vejud.core.constraints import not_blank
+from vejud.core.fields import status_field
+from vejud.organisations.fields import unit_field
 
 
 class Topic(models.TextChoices):
@@ -56,7 +58,7 @@ class Judgement(models.TextChoices):
 class AdviceRequest(models.Model):
     """A unit's question to the national contact point, optionally about one case."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="advice_requests")
+    unit = unit_field(related_name="advice_requests")
     requested_by = user_field(related_name="advice_requests")
     created_at = models.DateTimeField(_("asked"), default=timezone.now)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -73,9 +75,7 @@ class AdviceRequest(models.Model):
         JournalEntry, blank=True, related_name="+", verbose_name=_("journal notes")
     )
     access_until = models.DateTimeField(_("advisers' access until"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=AdviceStatus.choices, default=AdviceStatus.NEW
-    )
+    status = status_field(AdviceStatus.NEW, max_length=10)
     assigned_to = user_field(
         null=True, blank=True, related_name="advice_assigned", verbose_name=_("adviser")
     )
@@ -92,7 +92,7 @@ class AdviceRequest(models.Model):
             models.Index(fields=["status", "created_at"], name="advice_queue"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(question=""), name="advice_question_not_empty"),
+            not_blank("question", name="advice_question_not_empty"),
             models.CheckConstraint(
                 condition=~Q(urgency="urgent") | ~Q(urgency_reason=""),
                 name="advice_urgent_has_reason",
@@ -147,7 +147,7 @@ class AdviceMessage(ThreadEntry):
         verbose_name = _("advice message")
         verbose_name_plural = _("advice messages")
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="advice_message_not_empty"),
+            not_blank("text", name="advice_message_not_empty"),
             models.CheckConstraint(
                 condition=Q(is_answer=True) | Q(motivation="", suitability="", reasons=""),
                 name="advice_recommendation_only_in_answer",
@@ -166,5 +166,5 @@ class AdviceNote(ThreadEntry):
         verbose_name = _("internal advice note")
         verbose_name_plural = _("internal advice notes")
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="advice_note_not_empty"),
+            not_blank("text", name="advice_note_not_empty"),
         ]

@@ -13,14 +13,14 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded, signed_immutable
 from vejud.cases.fields import case_field
-from vejud.core.constraints import end_not_before_start
+from vejud.core.catalogue import CatalogueEntry
+from vejud.core.constraints import end_not_before_start, in_range
 from vejud.organisations.models import Unit
 
 
@@ -103,31 +103,20 @@ class FactorKind(models.TextChoices):
     PULL = "pull", _("Pull factor")
 
 
-class MotivationFactor(models.Model):
+class MotivationFactor(CatalogueEntry):
     """A push factor (away from the group) or pull factor (towards a life outside)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=FactorKind.choices)
-    name_da = models.CharField(_("name (Danish)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
     is_fear = models.BooleanField(
         _("fear-based"),
         default=False,
         help_text=_("A motivation carried only by fear-based factors is flagged."),
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["kind", "sort_order", "code"]
         verbose_name = _("motivation factor")
         verbose_name_plural = _("motivation factors")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "da").startswith("en") else self.name_da
 
 
 class InstrumentBase(CreatedRecord):
@@ -260,10 +249,7 @@ class MotivationAssessment(InstrumentBase):
         verbose_name_plural = _("motivation assessments")
         constraints = [
             *_instrument_constraints("motivation"),
-            models.CheckConstraint(
-                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
-                name="motivation_level_range",
-            ),
+            in_range("level", 1, 5, name="motivation_level_range", optional=True),
         ]
 
     def __str__(self) -> str:
@@ -324,10 +310,7 @@ class SuitabilityAssessment(InstrumentBase):
         constraints = [
             *_instrument_constraints("suitability"),
             *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{c}__isnull": True}) | Q(**{f"{c}__gte": 1, f"{c}__lte": 4}),
-                    name=f"suitability_{c}_range",
-                )
+                in_range(c, 1, 4, name=f"suitability_{c}_range", optional=True)
                 for c in ("leaving_clarity", "lifestyle_clarity", "steps_taken", "will_and_ability")
             ],
         ]

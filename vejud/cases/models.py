@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
-from vejud.core.constraints import end_not_before_start
-from vejud.organisations.models import Unit
+from vejud.core.constraints import end_not_before_start, not_blank
+from vejud.core.fields import status_field
+from vejud.organisations.fields import unit_field
 from vejud.people.models import Person
 
 
@@ -68,24 +69,12 @@ class Case(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
     )
-    responsible_unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("responsible unit"),
-    )
+    responsible_unit = unit_field(related_name="cases", verbose_name=_("responsible unit"))
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
-    institution = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="custody_cases",
-        verbose_name=_("institution"),
+    institution = unit_field(
+        null=True, blank=True, related_name="custody_cases", verbose_name=_("institution")
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.INQUIRY
-    )
+    status = status_field(CaseStatus.INQUIRY)
     opened_on = models.DateField(_("opened"), default=timezone.localdate)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     previous_case = models.ForeignKey(
@@ -213,7 +202,7 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal entries")
         indexes = [models.Index(fields=["case", "-created_at", "-id"], name="journal_case_recent")]
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="journal_text_not_empty"),
+            not_blank("text", name="journal_text_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -264,7 +253,7 @@ class BreakGlassGrant(models.Model):
             models.Index(fields=["reviewed_at"], name="breakglass_review_queue"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="breakglass_reason_required"),
+            not_blank("reason", name="breakglass_reason_required"),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after"
             ),

@@ -4,7 +4,6 @@ and the closure of a course."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +11,8 @@ from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field, one_case_field
 from vejud.cases.models import MentorAssignment
-from vejud.core.constraints import end_not_before_start
+from vejud.core.constraints import end_not_before_start, in_range, not_blank
+from vejud.core.fields import status_field
 from vejud.offers.models import OfferType
 
 
@@ -41,10 +41,7 @@ class ExitAgreement(CreatedRecord):
         verbose_name = _("exit agreement")
         verbose_name_plural = _("exit agreements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expected_months__gte=1, expected_months__lte=36),
-                name="agreement_duration_range",
-            ),
+            in_range("expected_months", 1, 36, name="agreement_duration_range"),
         ]
 
     def __str__(self) -> str:
@@ -76,7 +73,7 @@ class PlanGoal(CreatedRecord):
         verbose_name = _("plan goal")
         verbose_name_plural = _("plan goals")
         indexes = [models.Index(fields=["case", "life_area"], name="plangoal_case_area")]
-        constraints = [models.CheckConstraint(condition=~Q(goal=""), name="plangoal_goal_required")]
+        constraints = [not_blank("goal", name="plangoal_goal_required")]
 
     def __str__(self) -> str:
         return f"Goal {self.pk} ({self.life_area}) on case {self.case_id}"
@@ -111,9 +108,7 @@ class PlanAction(models.Model):
     owner_agency = models.CharField(_("owner agency"), max_length=20, choices=OwnerAgency.choices)
     owner = user_field(null=True, blank=True, related_name="plan_actions", verbose_name=_("owner"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
-    )
+    status = status_field(ActionStatus.PLANNED)
     outcome = models.TextField(_("outcome"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -125,9 +120,7 @@ class PlanAction(models.Model):
             models.Index(fields=["case", "deadline"], name="planaction_case_deadline"),
             models.Index(fields=["owner", "status", "deadline"], name="planaction_owner_open"),
         ]
-        constraints = [
-            models.CheckConstraint(condition=~Q(description=""), name="planaction_text_required")
-        ]
+        constraints = [not_blank("description", name="planaction_text_required")]
 
     def __str__(self) -> str:
         return f"Action {self.pk} on case {self.case_id}"
@@ -155,9 +148,7 @@ class CaseOffer(models.Model):
     provider = models.CharField(_("provider"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.PLANNED
-    )
+    status = status_field(OfferStatus.PLANNED)
     result = models.TextField(_("result"), blank=True)
     created_by = user_field()
     updated_at = models.DateTimeField(default=timezone.now)
@@ -211,10 +202,7 @@ class MentorMeeting(CreatedRecord):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1, duration_minutes__lte=24 * 60),
-                name="meeting_duration_range",
-            ),
+            in_range("duration_minutes", 1, 24 * 60, name="meeting_duration_range"),
         ]
 
     def __str__(self) -> str:
@@ -243,9 +231,7 @@ class CaseClosure(models.Model):
     class Meta:
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
-        constraints = [
-            models.CheckConstraint(condition=~Q(summary=""), name="closure_summary_required")
-        ]
+        constraints = [not_blank("summary", name="closure_summary_required")]
 
     def __str__(self) -> str:
         return f"Closure of case {self.case_id}: {self.reason}"

@@ -16,6 +16,7 @@ from vejud.assessments.models import (
 )
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
+from vejud.core.constraints import not_blank
 
 
 class DecisionLevel(models.TextChoices):
@@ -63,7 +64,7 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         indexes = [models.Index(fields=["case", "decided_at"], name="decision_case_at")]
         constraints = [
-            models.CheckConstraint(condition=~Q(reasoning=""), name="decision_reasoning_required"),
+            not_blank("reasoning", name="decision_reasoning_required"),
             models.CheckConstraint(
                 condition=Q(level="unit", outcome__in=["admit", "refuse"])
                 | Q(level="final", outcome__in=["uphold", "overturn"]),
@@ -132,7 +133,7 @@ class InformationRequest(models.Model):
         verbose_name = _("information request")
         verbose_name_plural = _("information requests")
         constraints = [
-            models.CheckConstraint(condition=~Q(question=""), name="inforequest_question_required"),
+            not_blank("question", name="inforequest_question_required"),
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True) | ~Q(answer=""),
                 name="inforequest_answer_when_answered",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
+from vejud.core.fields import status_field
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -53,9 +54,7 @@ class Export(models.Model):
     format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
     # The dashboard's selection (period, unit or district, track) as the form took it.
     parameters = models.JSONField(default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
+    status = status_field(ExportStatus.QUEUED, max_length=10)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     capped = models.BooleanField(default=False)  # more rows than the cap: the first ones only

@@ -14,6 +14,7 @@ from django_stubs_ext import StrPromise
 from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
+from vejud.core.constraints import in_range
 
 
 class Progress(models.IntegerChoices):
@@ -60,10 +61,7 @@ class Review(CreatedRecord):
         verbose_name_plural = _("reviews")
         indexes = [models.Index(fields=["case", "-reviewed_on"], name="review_case_recent")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(motivation_level__gte=1, motivation_level__lte=5),
-                name="review_motivation_range",
-            ),
+            in_range("motivation_level", 1, 5, name="review_motivation_range"),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{c}__isnull": True}) | Q(**{f"{c}__lte": 3}),

@@ -17,7 +17,8 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
 from vejud.core.crypto import EncryptedTextField
-from vejud.organisations.models import Municipality, Unit
+from vejud.organisations.fields import unit_field
+from vejud.organisations.models import Municipality
 
 
 class TextKey(models.TextChoices):
@@ -109,10 +110,8 @@ class PublicInquiry(models.Model):
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     message = EncryptedTextField(_("message"), blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="public_inquiries")
-    institution = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    unit = unit_field(related_name="public_inquiries")
+    institution = unit_field(null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     respond_by = models.DateField(_("answer by"))
     status = models.CharField(

@@ -11,6 +11,8 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field, one_case_field
 from vejud.core.constraints import end_not_before_start
+from vejud.core.fields import status_field
+from vejud.organisations.fields import unit_field
 from vejud.organisations.models import Municipality
 
 
@@ -89,16 +91,9 @@ class PossibleExistingPerson(models.Model):
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="possible_persons")
     existing_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(
-        "organisations.Unit",
-        on_delete=models.PROTECT,
-        related_name="possible_persons",
-        verbose_name=_("deciding unit"),
-    )
+    unit = unit_field(related_name="possible_persons", verbose_name=_("deciding unit"))
     matched_on = models.CharField(_("matched on"), max_length=10, choices=MatchBasis.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
-    )
+    status = status_field(MatchStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = user_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

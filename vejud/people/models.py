@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +14,7 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.core.constraints import end_not_before_start
 from vejud.core.crypto import EncryptedTextField
+from vejud.core.periods import ValidPeriod, ValidPeriodQuerySet
 
 
 class GroupKind(models.TextChoices):
@@ -198,14 +198,8 @@ class AccessRuleKind(models.TextChoices):
     RESTRICTION = "restriction", _("Restriction: only the named users are allowed")
 
 
-class PersonAccessRuleQuerySet(models.QuerySet["PersonAccessRule"]):
-    def in_force(self, on: date | None = None) -> PersonAccessRuleQuerySet:
-        day = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
 @guarded
-class PersonAccessRule(models.Model):
+class PersonAccessRule(ValidPeriod):
     """One line of a person's exclusion list or restriction list."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_rules")
@@ -216,13 +210,11 @@ class PersonAccessRule(models.Model):
         related_name="person_access_rules",
         verbose_name=_("user"),
     )
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     # For those who keep the list; never shown to the barred user, who sees "not found".
     message = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = PersonAccessRuleQuerySet.as_manager()
+    objects = ValidPeriodQuerySet["PersonAccessRule"].as_manager()
 
     class Meta:
         verbose_name = _("access rule")

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import append_only, guarded
 from vejud.cases.fields import case_field
-from vejud.core.constraints import end_not_before_start
+from vejud.core.constraints import end_not_before_start, in_range, positive
+from vejud.core.fields import status_field
 from vejud.courses.models import PlanAction
-from vejud.organisations.models import Unit
+from vejud.organisations.fields import unit_field
 
 
 class Category(models.TextChoices):
@@ -32,7 +33,26 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other special measures")
 
 
+class Funds(models.Model):
+    """Money set aside and the running sums ``pool.services`` keep of it under a row lock:
+    committed (approved minus released) and paid. Abstract; the subclass names the checks
+    (``_money_constraints``) in its ``Meta``."""
+
+    budget_ore = models.BigIntegerField(_("budget (øre)"), default=0)
+    committed_ore = models.BigIntegerField(_("committed (øre)"), default=0)
+    paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def available_ore(self) -> int:
+        return self.budget_ore - self.committed_ore
+
+
 def _money_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The database's bounds on a ``Funds`` row: nothing committed above the budget, nothing
+    paid above the commitment."""
     return [
         models.CheckConstraint(condition=Q(budget_ore__gte=0), name=f"{prefix}_budget_nonneg"),
         models.CheckConstraint(
@@ -47,13 +67,10 @@ def _money_constraints(prefix: str) -> list[models.BaseConstraint]:
 
 
 @guarded
-class BudgetYear(CreatedRecord):
+class BudgetYear(Funds, CreatedRecord):
     """The pool's budget for one calendar year; the sum of its budget entries."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    budget_ore = models.BigIntegerField(_("budget (øre)"), default=0)
-    committed_ore = models.BigIntegerField(_("committed (øre)"), default=0)
-    paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
 
     class Meta:
         ordering = ["-year"]
@@ -61,28 +78,20 @@ class BudgetYear(CreatedRecord):
         verbose_name_plural = _("budget years")
         constraints = [
             *_money_constraints("pool_year"),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2199), name="pool_year_range"
-            ),
+            in_range("year", 2000, 2199, name="pool_year_range"),
         ]
 
     def __str__(self) -> str:
         return str(self.year)
 
-    @property
-    def available_ore(self) -> int:
-        return self.budget_ore - self.committed_ore
-
 
 @guarded
-class CategoryFrame(models.Model):
+class CategoryFrame(Funds):
     """An optional part of a year's budget set aside for one category."""
 
     budget_year = models.ForeignKey(BudgetYear, on_delete=models.PROTECT, related_name="frames")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     budget_ore = models.BigIntegerField(_("frame (øre)"), default=0)
-    committed_ore = models.BigIntegerField(_("committed (øre)"), default=0)
-    paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
 
     class Meta:
         ordering = ["budget_year", "category"]
@@ -97,10 +106,6 @@ class CategoryFrame(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_year_id}/{self.category}"
-
-    @property
-    def available_ore(self) -> int:
-        return self.budget_ore - self.committed_ore
 
 
 class EntryKind(models.TextChoices):
@@ -136,7 +141,7 @@ class BudgetEntry(CreatedRecord):
         verbose_name = _("budget entry")
         verbose_name_plural = _("budget entries")
         constraints = [
-            models.CheckConstraint(condition=Q(amount_ore__gt=0), name="pool_entry_positive"),
+            positive("amount_ore", name="pool_entry_positive"),
             models.CheckConstraint(
                 condition=~Q(kind="reallocation") | ~Q(from_category=F("to_category")),
                 name="pool_entry_reallocation_moves",
@@ -206,9 +211,7 @@ class Application(models.Model):
     """A unit's (or DfK's) application for a grant from the pool for one case."""
 
     case = case_field("grant_applications")
-    applying_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="grant_applications"
-    )
+    applying_unit = unit_field(related_name="grant_applications")
     budget_year = models.ForeignKey(
         BudgetYear, on_delete=models.PROTECT, related_name="applications"
     )
@@ -234,12 +237,7 @@ class Application(models.Model):
     period_to = models.DateField(_("period to"))
     over_cap = models.BooleanField(_("above the guideline's cap"), default=False)
     over_cap_reason = models.TextField(_("reason for exceeding the cap"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.SUBMITTED,
-    )
+    status = status_field(ApplicationStatus.SUBMITTED)
     approved_ore = models.BigIntegerField(_("approved (øre)"), default=0)
     paid_ore = models.BigIntegerField(_("paid (øre)"), default=0)
     released_ore = models.BigIntegerField(_("released (øre)"), default=0)
@@ -274,7 +272,7 @@ class Application(models.Model):
                 condition=~Q(status__in=["partly_approved", "refused"]) | ~Q(decision_reason=""),
                 name="pool_app_decision_has_reason",
             ),
-            models.CheckConstraint(condition=Q(amount_ore__gt=0), name="pool_app_amount_positive"),
+            positive("amount_ore", name="pool_app_amount_positive"),
             models.CheckConstraint(
                 condition=Q(period_to__gte=F("period_from")), name="pool_app_period"
             ),
@@ -429,7 +427,7 @@ class Payment(CreatedRecord):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [
-            models.CheckConstraint(condition=Q(amount_ore__gt=0), name="pool_payment_positive"),
+            positive("amount_ore", name="pool_payment_positive"),
         ]
         indexes = [models.Index(fields=["paid_on"], name="pool_payment_date")]
 

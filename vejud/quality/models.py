@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
-from vejud.organisations.models import Unit
+from vejud.organisations.fields import unit_field
 
 
 class Criterion(models.TextChoices):
@@ -73,7 +73,7 @@ class CaseReview(models.Model):
 
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
     case = case_field("quality_reviews")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quality_reviews")
+    unit = unit_field(related_name="quality_reviews")
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )

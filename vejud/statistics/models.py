@@ -17,13 +17,13 @@ is found by ``vejud statistics --check`` and repaired by ``--rebuild``.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
-from vejud.organisations.models import Unit
+from vejud.core.constraints import in_range
+from vejud.organisations.fields import unit_field
 from vejud.people.models import GroupKind
 
 
@@ -36,7 +36,7 @@ class MonthEvent(models.TextChoices):
 class CaseCount(models.Model):
     """How many cases have this responsible unit, track and status."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = unit_field()
     track = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
     n = models.BigIntegerField(default=0)
@@ -134,9 +134,7 @@ class OwnExit(models.Model):
     known_from = models.CharField(
         _("how it became known"), max_length=20, choices=OwnExitSource.choices
     )
-    unit = models.ForeignKey(
-        "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_field(verbose_name=_("unit"))
     recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -145,9 +143,7 @@ class OwnExit(models.Model):
         verbose_name = _("exit on own hand")
         verbose_name_plural = _("exits on own hand")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2199), name="ownexit_year_plausible"
-            ),
+            in_range("year", 2000, 2199, name="ownexit_year_plausible"),
         ]
 
     def __str__(self) -> str:
@@ -170,7 +166,7 @@ class DashboardCount(models.Model):
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the first day of the year or quarter
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = unit_field()
     track = models.CharField(max_length=20, blank=True)
     figure = models.CharField(max_length=24)
     detail = models.CharField(max_length=48, blank=True)

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.accounts.models import Role
 from vejud.audit.guard import guarded
-from vejud.organisations.models import Agency, PoliceDistrict, Unit
+from vejud.core.fields import status_field
+from vejud.organisations.fields import unit_field
+from vejud.organisations.models import Agency, PoliceDistrict
 
 
 class CourseKind(models.TextChoices):
@@ -107,9 +109,7 @@ class Session(CreatedRecord):
     capacity = models.PositiveIntegerField(_("capacity"))
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
     registration_deadline = models.DateTimeField(_("registration deadline"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.OPEN
-    )
+    status = status_field(SessionStatus.OPEN)
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="teaching", verbose_name=_("teachers")
     )
@@ -240,9 +240,7 @@ class Registration(models.Model):
         Session, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("session")
     )
     user = user_field(related_name="training_registrations", verbose_name=_("participant"))
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_field(verbose_name=_("unit"))
     agency = models.CharField(_("agency"), max_length=30, choices=Agency.choices)
     district = models.ForeignKey(
         PoliceDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

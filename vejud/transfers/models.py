@@ -11,7 +11,8 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field, one_case_field
 from vejud.cases.models import Track
-from vejud.organisations.models import Unit
+from vejud.core.constraints import not_blank
+from vejud.organisations.fields import unit_field
 
 
 class TransferStatus(models.TextChoices):
@@ -26,26 +27,12 @@ class Transfer(models.Model):
     """A hand-over requested by the sending side; until accepted, the sender stays responsible."""
 
     case = case_field("transfers")
-    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfers_out")
+    from_unit = unit_field(related_name="transfers_out")
     from_track = models.CharField(max_length=20, choices=Track.choices)
-    from_institution = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    to_unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        related_name="transfers_in",
-        verbose_name=_("receiving unit"),
-    )
+    from_institution = unit_field(null=True, blank=True)
+    to_unit = unit_field(related_name="transfers_in", verbose_name=_("receiving unit"))
     to_track = models.CharField(_("track after the transfer"), max_length=20, choices=Track.choices)
-    to_institution = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("institution"),
-    )
+    to_institution = unit_field(null=True, blank=True, verbose_name=_("institution"))
     handover_note = models.TextField(_("hand-over note"))
     requested_by = user_field()
     requested_at = models.DateTimeField(default=timezone.now)
@@ -73,7 +60,7 @@ class Transfer(models.Model):
                 | Q(to_track="custody", to_institution__isnull=False),
                 name="transfer_custody_has_institution",
             ),
-            models.CheckConstraint(condition=~Q(handover_note=""), name="transfer_note_required"),
+            not_blank("handover_note", name="transfer_note_required"),
         ]
 
     def __str__(self) -> str:
@@ -86,14 +73,7 @@ class ReleasePlan(models.Model):
 
     case = one_case_field("release_plan")
     release_on = models.DateField(_("release date"))
-    receiving_unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("receiving unit"),
-    )
+    receiving_unit = unit_field(null=True, blank=True, verbose_name=_("receiving unit"))
     housing = models.BooleanField(_("Housing in place"), default=False)
     income = models.BooleanField(_("Income in place"), default=False)
     treatment = models.BooleanField(_("Treatment arranged"), default=False)
