@@ -10,27 +10,28 @@ from django.views.i18n import set_language
 
 from vejud.api.api import api
 
+# The process pages share the case prefix; they come first so "ny-henvendelse/" is not a reference.
+CASE_PROCESS = ("intake", "assessments", "decisions", "followup", "casedocs", "outcomes")
+# The apps with a section of their own: the section's prefix and the app.
+SECTIONS = {
+    "opgaver/": "worklist",
+    "statistik/": "statistics",
+    "eksport/": "exports",
+    "kvalitet/": "quality",
+    "uddannelse/": "training",
+    "raadgivning/": "advice",
+}
+
 urlpatterns = [
     path("", include("vejud.portal.urls")),
     path("", include("vejud.frontdoor.urls")),  # public: /exit/, /kontakt/; units' pages
     path("konto/", include("vejud.accounts.urls")),
-    # Process pages share the case prefix; they come first so "ny-henvendelse/" is not a reference.
-    path("sager/", include("vejud.intake.urls")),
-    path("sager/", include("vejud.assessments.urls")),
-    path("sager/", include("vejud.decisions.urls")),
-    path("sager/", include("vejud.followup.urls")),
-    path("sager/", include("vejud.casedocs.urls")),
-    path("sager/", include("vejud.outcomes.urls")),
+    *(path("sager/", include(f"vejud.{app}.urls")) for app in CASE_PROCESS),
     path("", include("vejud.transfers.urls")),  # "sager/<ref>/..." and the receiver's page
     path("sager/", include("vejud.courses.urls")),
     path("", include("vejud.pool.urls")),  # "puljen/..." and "sager/<ref>/puljen/..."
     path("sager/", include("vejud.cases.urls")),
-    path("opgaver/", include("vejud.worklist.urls")),
-    path("statistik/", include("vejud.statistics.urls")),
-    path("eksport/", include("vejud.exports.urls")),
-    path("kvalitet/", include("vejud.quality.urls")),
-    path("uddannelse/", include("vejud.training.urls")),
-    path("raadgivning/", include("vejud.advice.urls")),
+    *(path(prefix, include(f"vejud.{app}.urls")) for prefix, app in SECTIONS.items()),
     path("personer/", include("vejud.cases.person_urls")),
     path("personer/", include("vejud.privacy.urls")),
     path("revision/", include("vejud.auditor.urls")),

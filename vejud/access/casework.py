@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -88,6 +89,12 @@ def may_act(actor: User, case: Case, who: Actor) -> bool:
     if who == Actor.APPLICANT:
         return may_apply_for_grants(actor, access)
     return False
+
+
+def require_actor(actor: User, case: Case, who: Actor) -> None:
+    """Refuse (PermissionDenied) unless ``actor`` may act as ``who`` on ``case`` (``may_act``)."""
+    if not may_act(actor, case, who):
+        raise PermissionDenied
 
 
 def is_case_mentor(user: User, case: Case) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vejud.access.cases import case_access
-from vejud.access.casework import Actor, may_act
+from vejud.access.casework import Actor, require_actor
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.assessments.models import (
@@ -486,8 +486,7 @@ def gang_affiliation_set(
 ) -> Person:
     """Record the person's gang affiliation (group, role, since, degree of attachment) from
     their case: what the target-group assessment evaluates. Audited on the case."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     person = Person.objects.select_for_update().get(pk=case.person_id)
     role = gang_role.strip()
     _check_gang_affiliation(person, gang_group, role, gang_since, attachment or "")

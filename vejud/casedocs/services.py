@@ -4,16 +4,16 @@ reason; the content goes, the record stays). Keyword-only, atomic, checked and a
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from vejud.access.casework import Actor, may_act
+from vejud.access.casework import Actor, require_actor
 from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.casedocs.models import CaseDocument, DocumentKind
 from vejud.cases.models import Case
 from vejud.core.limits import required_text
-from vejud.core.records import stamp
+from vejud.core.records import lock_unstamped, stamp
 from vejud.core.uploads import check_upload, decrypt_file
 
 AUDITED = ["kind", "for_mentor", "filename", "content_type", "size", "sha256"]
@@ -32,8 +32,7 @@ def document_add(
     data: bytes,
 ) -> CaseDocument:
     """Keep a file on the case (PDF, PNG or JPEG up to ``VEJUD_CASE_DOCUMENT_MAX_BYTES``)."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if kind not in DocumentKind.values:
         raise ValidationError(_("Choose what the document is."), code="kind")
     title = required_text(title, _("Give the document a title."), code="title")
@@ -68,12 +67,9 @@ def document_remove(*, actor: User, document: CaseDocument, reason: str) -> Case
     """Remove a document put on the case by mistake: its content is deleted, its record (and
     the audit trail's) says who removed it, when and why."""
     case = document.case
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     reason = required_text(reason, _("Say why the document is removed."), code="reason")
-    document = CaseDocument.objects.select_for_update().get(pk=document.pk)
-    if document.removed_at is not None:
-        raise ValidationError(_("The document is already removed."), code="removed")
+    document = lock_unstamped(document, "removed", _("The document is already removed."))
     stamp(document, "removed", actor, removal_reason=reason, content=b"")
     audit_case_change(
         actor=actor,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.assignment import is_mentor, person_bars
 from vejud.access.cases import AccessRuleDenied, case_access, check_person_rules
-from vejud.access.casework import Actor, may_act, may_open_case
+from vejud.access.casework import Actor, may_act, may_open_case, require_actor
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audit_record, audited_service
@@ -31,7 +31,7 @@ from vejud.cases.models import (
 from vejud.cases.states import DECISION_TARGETS, TERMINAL, Transition, check_transition
 from vejud.core.errors import ConflictError
 from vejud.core.limits import check_date, required_text
-from vejud.core.records import save_fields, stamp
+from vejud.core.records import lock_unstamped, save_fields, stamp
 from vejud.organisations.models import Unit, UnitKind
 from vejud.people.models import Person
 from vejud.people.services import person_row_lock
@@ -243,9 +243,7 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
 def break_glass_review(*, actor: User, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
     """Mark a break-glass access as reviewed by an auditor, with the auditor's note."""
     require(actor, Capability.REVIEW_BREAK_GLASS)
-    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
-    if grant.reviewed_at is not None:
-        raise ValidationError(_("This access has already been reviewed."), code="reviewed")
+    grant = lock_unstamped(grant, "reviewed", _("This access has already been reviewed."))
     if grant.user_id == actor.pk:
         raise PermissionDenied(_("You cannot review your own access."))
     stamp(grant, "reviewed", actor, review_note=note.strip())
@@ -318,8 +316,7 @@ def case_row_lock(case_id: int) -> None:
 
 def require_course_worker(actor: User, case: Case) -> None:
     """Allow unit/custody/national staff of the case while the course is active."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if case.status != CaseStatus.ADMITTED:
         raise ValidationError(_("The case has no active exit course."), code="not_admitted")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vejud.access.assignment import person_bars
 from vejud.access.cases import case_access, mentor_meetings_open, within_mentor_grace
-from vejud.access.casework import may_act
+from vejud.access.casework import require_actor
 from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audited_service, diff, snapshot
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
@@ -375,8 +375,7 @@ def meeting_attention_resolve(
 ) -> MentorMeeting:
     """The unit has looked at a meeting the mentor flagged."""
     case = meeting.case
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     meeting = MentorMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.needs_attention or meeting.attention_resolved_at is not None:
         raise ValidationError(_("Nothing to resolve."), code="resolved")
@@ -426,8 +425,7 @@ def case_close(
 @audited_service
 def case_reopen(*, actor: User, case: Case, note: str = "") -> Case:
     """Reopen: a new case (a new attempt) for the same person, linked to the earlier one."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if case.status not in TERMINAL:
         raise ValidationError(_("Only an ended case can be reopened."), code="not_ended")
     # Lock the person and refuse a second open case (OpenCaseError: 409), then link the newest.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vejud.access.casework import may_act
+from vejud.access.casework import may_act, require_actor
 from vejud.accounts.models import User
 from vejud.assessments.models import (
     MotivationAssessment,
@@ -151,8 +151,7 @@ def referral_create(
     """Put a refusal before the National Exit Contact Point (needs consent covering it)."""
     note = note.strip()
     locked = case_lock(case=case, expected_version=expected_version)
-    if not may_act(actor, locked, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, locked, Actor.CASEWORKER)
     require_consent(locked, ConsentAgency.NATIONAL)
     refusal = locked.decisions.filter(
         level=DecisionLevel.UNIT, outcome=DecisionOutcome.REFUSE
@@ -182,8 +181,7 @@ def _open_referral(case: Case) -> Referral:
 @audited_service
 def information_request_create(*, actor: User, case: Case, question: str) -> InformationRequest:
     """The national decision-maker asks the unit for more information on a referred case."""
-    if not may_act(actor, case, Actor.NATIONAL_DECIDER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.NATIONAL_DECIDER)
     if case.status != CaseStatus.REFERRED:
         raise ValidationError(
             _("Information can only be requested on a referred case."), code="status"
@@ -213,8 +211,7 @@ def information_request_answer(
         .get(pk=request.pk)
     )
     case = request.referral.case
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if request.answered_at is not None:
         raise ValidationError(_("The request is already answered."), code="answered")
     answer = required_text(answer, _("Write the answer."), code="answer")

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.casework import may_act
+from vejud.access.casework import require_actor
 from vejud.accounts.models import User
 from vejud.assessments.models import MotivationAssessment
 from vejud.assessments.services import latest_signed
@@ -21,7 +21,7 @@ from vejud.cases.models import Case, Track
 from vejud.cases.services import case_row_lock, require_course_worker
 from vejud.cases.states import Actor
 from vejud.core.limits import required_text
-from vejud.core.records import stamp
+from vejud.core.records import lock_unstamped, stamp
 from vejud.followup.models import (
     CHANGES,
     EarlyWarning,
@@ -194,12 +194,9 @@ def review_record(
 def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWarning:
     """The coordinator (or a caseworker) records what was done about an early warning."""
     case = warning.case
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     note = required_text(note, _("Say what was done."), code="note")
-    warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
-    if warning.resolved_at is not None:
-        raise ValidationError(_("The warning is already resolved."), code="resolved")
+    warning = lock_unstamped(warning, "resolved", _("The warning is already resolved."))
     stamp(warning, "resolved", actor, resolution_note=note)
     audit_case_change(
         actor=actor,

@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from vejud.access.casework import may_act
+from vejud.access.casework import require_actor
 from vejud.accounts.models import User
 from vejud.audit.services import audit_case_change, audited_service
 from vejud.cases.models import Case
@@ -141,8 +141,7 @@ def outcome_record(
     account: str = "",
 ) -> CaseOutcome:
     """Record the outcome at one point after the course (once; only a point that has come)."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     case_row_lock(case.pk)
     today = timezone.localdate()
     ended, due = _point(case, months, today)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.casework import may_act
+from vejud.access.casework import require_actor
 from vejud.access.transfers import can_receive, transfer_receivers_barred
 from vejud.accounts.models import User
 from vejud.audit.services import (
@@ -52,8 +52,7 @@ def transfer_request(
     to_institution: Unit | None = None,
 ) -> Transfer:
     """The sending side asks to hand the case over; the sender stays responsible until accepted."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if case.status not in OPEN_FOR_TRANSFER:
         raise ValidationError(_("Only an open case can be transferred."), code="status")
     to_track = to_track or (
@@ -237,8 +236,7 @@ def transfer_decline(*, actor: User, transfer: Transfer, note: str) -> Transfer:
 def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
     """The sender withdraws a transfer request that is still pending."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-    if not may_act(actor, transfer.case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, transfer.case, Actor.CASEWORKER)
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(
             _("The transfer is no longer awaiting an answer."), code="not_pending"
@@ -257,8 +255,7 @@ def release_date_set(*, actor: User, case: Case, release_on: date | None) -> Cas
     A date within ``VEJUD_RELEASE_PLAN_DAYS`` of an admitted case makes its release plan at
     once (the daily job makes the later ones when their time comes); a release plan and a
     track change waiting for the date follow a new date."""
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if case.track != Track.CUSTODY:
         raise ValidationError(_("Only custody cases have a release date."), code="track")
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -354,8 +351,7 @@ def release_plan_update(
 ) -> ReleasePlan:
     """Tick off the good-release checklist and name the receiving unit."""
     case = plan.case
-    if not may_act(actor, case, Actor.CASEWORKER):
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     unknown = set(checklist) - set(ReleasePlan.CHECKLIST)
     if unknown:
         raise ValidationError(_("Unknown checklist items."), code="checklist")
