@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -656,9 +657,24 @@ def dashboard(
     def per_unit(figures: object) -> list[list[int]]:
         return [figures(by_unit.get(unit.pk, Tally())) for unit in everyone]  # type: ignore[operator]
 
+    def labelled(key: str, pairs: Sequence[tuple[str, Any]], figures: object) -> TableSpec:
+        """A table whose columns are (key, label) pairs, e.g. FUNNEL."""
+        columns = [column for column, _label in pairs]
+        return spec(key, columns, [str(label) for _key, label in pairs], per_unit(figures))
+
+    def by_choice(key: str, choices: Sequence[Any], figure: str) -> TableSpec:
+        """A table with a column per choice, counting ``figure`` by the choice's value."""
+        return spec(
+            key,
+            [c.value for c in choices],
+            [str(c.label) for c in choices],
+            per_unit(lambda t: [t.count(figure, c.value) for c in choices]),
+        )
+
     sources = list(InquirySource)
     reasons = list(WarningReason)
     categories = list(Category)
+    closure_reasons = list(ClosureReason)
     specs = [
         spec(
             "inflow",
@@ -668,24 +684,9 @@ def dashboard(
                 lambda t: [*(t.count("inflow", s.value) for s in sources), t.count("inflow", "")]
             ),
         ),
-        spec(
-            "funnel",
-            [key for key, _label in FUNNEL],
-            [str(label) for _key, label in FUNNEL],
-            per_unit(funnel_counts),
-        ),
-        spec(
-            "dropout",
-            [key for key, _label in DROPOUT],
-            [str(label) for _key, label in DROPOUT],
-            per_unit(dropout_counts),
-        ),
-        spec(
-            "decisions",
-            [key for key, _label in DECISION_COLUMNS],
-            [str(label) for _key, label in DECISION_COLUMNS],
-            per_unit(decision_counts),
-        ),
+        labelled("funnel", FUNNEL, funnel_counts),
+        labelled("dropout", DROPOUT, dropout_counts),
+        labelled("decisions", DECISION_COLUMNS, decision_counts),
         spec(
             "warnings",
             [f"raised:{r.value}" for r in reasons] + [f"resolved:{r.value}" for r in reasons],
@@ -698,22 +699,9 @@ def dashboard(
                 )
             ),
         ),
-        spec(
-            "grants",
-            [c.value for c in categories],
-            [str(c.label) for c in categories],
-            per_unit(lambda t: [t.count("granted", c.value) for c in categories]),
-        ),
+        by_choice("grants", categories, "granted"),
+        by_choice("closures", closure_reasons, "closure"),
     ]
-    closure_reasons = list(ClosureReason)
-    specs.append(
-        spec(
-            "closures",
-            [r.value for r in closure_reasons],
-            [str(r.label) for r in closure_reasons],
-            per_unit(lambda t: [t.count("closure", r.value) for r in closure_reasons]),
-        )
-    )
     scoped = _scoped(by_unit, national, scope)
     timing_shown = scope.chosen is None  # by month of the course: the national table only
     if timing_shown:

@@ -50,6 +50,7 @@ from vejud.api.schemas_training import (
 )
 from vejud.core.paging import positive_int
 from vejud.organisations.models import PoliceDistrict
+from vejud.training import services
 from vejud.training.models import Course, Registration, Session
 from vejud.training.selectors import (
     CourseCoverage,
@@ -57,16 +58,6 @@ from vejud.training.selectors import (
     coverage,
     session_detail,
     upcoming_sessions,
-)
-from vejud.training.services import (
-    QuotaSpec,
-    accept_offer,
-    cancel,
-    check_in,
-    course_create,
-    register,
-    session_create,
-    session_set_status,
 )
 
 router = Router(tags=["training"])
@@ -181,7 +172,7 @@ def registration_new(
     """A seat if one is free within the capacity and the participant's quotas, else the
     waiting list (409 ``full`` with ``waitlist`` false); 409 ``registered`` if already."""
     actor = api_user(request)
-    registration = register(
+    registration = services.register(
         actor=actor,
         session=get_object_or_404(Session, pk=session_id),
         participant=_participant(actor, payload.participant_email),
@@ -228,7 +219,7 @@ def registration(request: HttpRequest, registration_id: int = IdPath) -> Any:
 )
 def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """A freed seat is offered to the next in line at once; 422 if already ended."""
-    done = cancel(actor=api_user(request), registration=_opened(request, Registration))
+    done = services.cancel(actor=api_user(request), registration=_opened(request, Registration))
     return _registration(done.pk)
 
 
@@ -241,7 +232,9 @@ def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> 
 )
 def registration_accept(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """422 if there is no offer or it has expired."""
-    done = accept_offer(actor=api_user(request), registration=_opened(request, Registration))
+    done = services.accept_offer(
+        actor=api_user(request), registration=_opened(request, Registration)
+    )
     return _registration(done.pk)
 
 
@@ -287,7 +280,7 @@ def attendance_check_in(
         raise field_error("registration_id", _("Not a registration of this session."))
     if day is None:
         raise field_error("day_id", _("Not a day of this session."))
-    check_in(actor=api_user(request), registration=registration, day=day)
+    services.check_in(actor=api_user(request), registration=registration, day=day)
     return _sheet(session)
 
 
@@ -351,7 +344,7 @@ def course_new(request: HttpRequest, payload: TrainingCourseIn) -> Status[Any]:
         if prerequisite is None:
             raise field_error("prerequisite_id", _("Unknown course."))
     data = payload.model_dump(exclude={"prerequisite_id"})
-    course = course_create(actor=api_user(request), prerequisite=prerequisite, **data)
+    course = services.course_create(actor=api_user(request), prerequisite=prerequisite, **data)
     return Status(201, course)
 
 
@@ -359,8 +352,8 @@ def _moment(day: Any, clock: str) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.fromisoformat(clock)))
 
 
-def _quotas(payload: TrainingSessionIn) -> list[QuotaSpec]:
-    quotas: list[QuotaSpec] = []
+def _quotas(payload: TrainingSessionIn) -> list[services.QuotaSpec]:
+    quotas: list[services.QuotaSpec] = []
     for quota in payload.quotas:
         if (quota.agency is None) == (quota.district_code is None):
             raise field_error("quotas", _("A quota names an agency or a police district."))
@@ -392,7 +385,7 @@ def session_new(request: HttpRequest, payload: TrainingSessionIn) -> Status[Any]
     course = Course.objects.filter(pk=payload.course_id).first()
     if course is None:
         raise field_error("course_id", _("Unknown course."))
-    created = session_create(
+    created = services.session_create(
         actor=api_user(request),
         course=course,
         place=payload.place,
@@ -419,5 +412,5 @@ def session_status(
 ) -> Any:
     """Set the session's status."""
     found = get_object_or_404(Session, pk=session_id)
-    session_set_status(actor=api_user(request), session=found, status=payload.status.value)
+    services.session_set_status(actor=api_user(request), session=found, status=payload.status.value)
     return session_detail(found.pk)
