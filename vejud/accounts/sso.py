@@ -300,6 +300,25 @@ def _second_factor(config: dict[str, Any], claims: dict[str, Any]) -> bool:
     return bool(accepted & given)
 
 
+def subject_new(
+    *, provider: str, issuer: str, sub: str, email: str = "", name: str = ""
+) -> ProviderSubject:
+    """Record a subject seen for the first time, unlinked until an administrator confirms it
+    (audited as the system: no one is signed in). Callers hold the audited transaction."""
+    subject = ProviderSubject.objects.create(
+        name=provider,
+        issuer=issuer,
+        subject=sub,
+        confirmed=False,
+        claimed_email=email,
+        claimed_name=name,
+    )
+    audit_record(
+        actor=None, action="account.sso_subject_new", obj=subject, changes={"provider": provider}
+    )
+    return subject
+
+
 def _record_login(
     name: str, config: dict[str, Any], claims: dict[str, Any], id_token: str
 ) -> SsoLogin:
@@ -310,19 +329,12 @@ def _record_login(
             ProviderSubject.objects.select_for_update().filter(issuer=issuer, subject=sub).first()
         )
         if subject is None:
-            subject = ProviderSubject.objects.create(
-                name=name,
+            subject = subject_new(
+                provider=name,
                 issuer=issuer,
-                subject=sub,
-                confirmed=False,
-                claimed_email=str(claims.get("email", ""))[:254],
-                claimed_name=str(claims.get("name", ""))[:200],
-            )
-            audit_record(
-                actor=None,
-                action="account.sso_subject_new",
-                obj=subject,
-                changes={"provider": name},
+                sub=sub,
+                email=str(claims.get("email", ""))[:254],
+                name=str(claims.get("name", ""))[:200],
             )
         user = subject.user if subject.confirmed else None
         if user is not None and not user.is_active:

@@ -157,14 +157,26 @@ def _find(model: Any, *related: str) -> Callable[[Case, int], Any]:
     return find
 
 
-def _course(**fields: Any) -> dict[str, Any]:
-    """What every course action shares: its app, its form templates and errors."""
-    section = fields.pop("section")
+def _course(
+    *,
+    section: str,
+    button: str | Promise = "",
+    intro: Callable[[Any], str] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """What every course action shares unless it says otherwise: its app, its form templates
+    and errors, possible while the course runs, its form's context (``button``, the text above
+    the form made by ``intro`` from the target, Cancel back to ``section``) and, after a
+    success, back to ``section``. An action on a target (a goal, an action, an offer…) gets
+    the target rather than the case."""
     return {
         "namespace": "courses",
         "template": "courses/form_page.html",
         "partial_template": "courses/_form.html",
         "error_fields": FIELD_ALIASES,
+        "when": RUNNING,
+        "passes_case": "target" not in fields,
+        "context": _form(section, button, intro),
         "after": _back_to(section, fields["success"]),
         "log_as": f"course_{section}",
         **fields,
@@ -180,7 +192,6 @@ AGREEMENT_SAVE = CaseAction(
         form=AgreementForm,
         form_kwargs=_agreement_form,
         service=services.agreement_save,
-        when=RUNNING,
         success=_("The exit agreement is saved."),
         section="agreement",
         context=_agreement_context,
@@ -195,10 +206,9 @@ GOAL_ADD = CaseAction(
         form=GoalForm,
         form_kwargs=lambda case, target: {"prefix": "goal"},
         service=services.goal_add,
-        when=RUNNING,
         success=_("The goal is added to the plan."),
         section="plan",
-        context=_form("plan", _("Add the goal")),
+        button=_("Add the goal"),
     )
 )
 GOAL_UPDATE = CaseAction(
@@ -214,11 +224,10 @@ GOAL_UPDATE = CaseAction(
         },
         service=services.goal_update,
         target=Target("goal_id", _find(PlanGoal), "plan_goal"),
-        passes_case=False,
-        when=RUNNING,
         success=_("The goal is changed."),
         section="plan",
-        context=_form("plan", _("Save the goal"), lambda goal: goal.goal),
+        button=_("Save the goal"),
+        intro=lambda goal: goal.goal,
     )
 )
 # A goal goes only while none of its actions is open; its closed actions go with it (the
@@ -233,21 +242,13 @@ GOAL_REMOVE = CaseAction(
         form_kwargs=lambda case, goal: {"prefix": f"goal-remove-{goal.pk}"},
         service=services.goal_remove,
         target=Target("goal_id", _find(PlanGoal), "plan_goal"),
-        passes_case=False,
-        when=RUNNING,
         condition=lambda case, goal: goal is None or services.goal_removable(goal),
         success=_("The goal is removed from the plan."),
         section="plan",
-        context=_form(
-            "plan",
-            _("Remove the goal"),
-            lambda goal: str(
-                _(
-                    "The goal “%(goal)s” is removed from the plan, with its done and dropped "
-                    "actions."
-                )
-                % {"goal": goal.goal}
-            ),
+        button=_("Remove the goal"),
+        intro=lambda goal: str(
+            _("The goal “%(goal)s” is removed from the plan, with its done and dropped actions.")
+            % {"goal": goal.goal}
         ),
     )
 )
@@ -264,11 +265,10 @@ ACTION_ADD = CaseAction(
         },
         service=services.action_add,
         target=Target("goal_id", _find(PlanGoal), "goal"),
-        passes_case=False,
-        when=RUNNING,
         success=_("The action is added to the plan."),
         section="plan",
-        context=_form("plan", _("Add the action"), lambda goal: goal.goal),
+        button=_("Add the action"),
+        intro=lambda goal: goal.goal,
     )
 )
 ACTION_UPDATE = CaseAction(
@@ -288,11 +288,10 @@ ACTION_UPDATE = CaseAction(
         },
         service=services.action_update,
         target=Target("action_id", _find(PlanAction), "action"),
-        passes_case=False,
-        when=RUNNING,
         success=_("The action is updated."),
         section="plan",
-        context=_form("plan", _("Save"), lambda action: action.description),
+        button=_("Save"),
+        intro=lambda action: action.description,
     )
 )
 OFFER_ADD = CaseAction(
@@ -304,10 +303,9 @@ OFFER_ADD = CaseAction(
         form=OfferForm,
         form_kwargs=lambda case, target: {"initial": {"status": "planned"}, "prefix": "offer"},
         service=services.offer_add,
-        when=RUNNING,
         success=_("The offer is added."),
         section="offers",
-        context=_form("offers", _("Add the offer")),
+        button=_("Add the offer"),
     )
 )
 OFFER_UPDATE = CaseAction(
@@ -323,11 +321,10 @@ OFFER_UPDATE = CaseAction(
         },
         service=services.offer_update,
         target=Target("offer_id", _find(CaseOffer, "offer_type"), "offer"),
-        passes_case=False,
-        when=RUNNING,
         success=_("The offer is updated."),
         section="offers",
-        context=_form("offers", _("Save"), lambda offer: offer.offer_type.name),
+        button=_("Save"),
+        intro=lambda offer: offer.offer_type.name,
     )
 )
 MENTOR_ASSIGN = CaseAction(
@@ -339,10 +336,9 @@ MENTOR_ASSIGN = CaseAction(
         form=MentorAssignForm,
         form_kwargs=lambda case, target: {"mentors": mentor_candidates(case), "prefix": "mentor"},
         service=mentor_assign,
-        when=RUNNING,
         success=_("The mentor is assigned."),
         section="mentor",
-        context=_form("mentor", _("Assign")),
+        button=_("Assign"),
     )
 )
 MEETING_RESOLVE = CaseAction(
@@ -355,11 +351,11 @@ MEETING_RESOLVE = CaseAction(
         form_kwargs=lambda case, meeting: {"prefix": f"meeting-{meeting.pk}"},
         service=services.meeting_attention_resolve,
         target=Target("meeting_id", _find(MentorMeeting), "meeting"),
-        passes_case=False,
         when=any_status(Actor.CASEWORKER),
         success=_("The meeting is marked as resolved."),
         section="mentor",
-        context=_form("mentor", _("Mark as resolved"), lambda meeting: meeting.note),
+        button=_("Mark as resolved"),
+        intro=lambda meeting: meeting.note,
     )
 )
 MEETING_LOGGED = _("The meeting is logged.")
@@ -423,36 +419,30 @@ COURSE_CLOSE = CaseAction(
         title=_("Close the exit course"),
         form=CloseForm,
         service=services.case_close,
-        when=RUNNING,
         success=_("The exit course is closed."),
         section="closure",
-        context=_form("closure", _("Close the course")),
+        button=_("Close the course"),
     )
 )
 COURSE_REOPEN = CaseAction(
-    **{
-        **_course(
-            name="course_reopen",
-            url_name="reopen",
-            slug="forloeb/genaabn/",
-            title=_("Reopen as a new attempt"),
-            form=ReopenForm,
-            form_kwargs=lambda case, target: {},
-            service=services.case_reopen,
-            when=ended(Actor.CASEWORKER),
-            condition=_no_other_open_case,
-            success=_("A new attempt is opened."),
-            section="closure",
-            context=_form(
-                "closure",
-                _("Open a new attempt"),
-                lambda target: str(
-                    _("A new case is opened for the same person, linked to the earlier attempts.")
-                ),
-            ),
+    **_course(
+        name="course_reopen",
+        url_name="reopen",
+        slug="forloeb/genaabn/",
+        title=_("Reopen as a new attempt"),
+        form=ReopenForm,
+        form_kwargs=lambda case, target: {},
+        service=services.case_reopen,
+        when=ended(Actor.CASEWORKER),
+        condition=_no_other_open_case,
+        success=_("A new attempt is opened."),
+        section="closure",
+        button=_("Open a new attempt"),
+        intro=lambda target: str(
+            _("A new case is opened for the same person, linked to the earlier attempts.")
         ),
-        "after": _new_attempt,
-    }
+        after=_new_attempt,
+    )
 )
 
 # The pages of the actions with their own URL (the meeting log is the mentor view's POST).

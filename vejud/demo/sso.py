@@ -13,8 +13,8 @@ from typing import Any
 
 from vejud.accounts.invitations import invitation_create
 from vejud.accounts.models import ProviderSubject, User
-from vejud.accounts.sso import subject_link
-from vejud.audit.services import audit_record, audited
+from vejud.accounts.sso import subject_link, subject_new
+from vejud.audit.services import audited
 from vejud.demo.showcase import DEMO_PASSWORD
 
 DEMO_ISSUER = "https://idp.kommune.demo.vejud.dk"
@@ -38,19 +38,8 @@ def seed_sso(staff: dict[str, User]) -> list[str]:
     admin = staff.get("admin")
     for sub, email, name, linked_to in SUBJECTS:
         with audited():
-            subject = ProviderSubject.objects.create(
-                name=DEMO_PROVIDER,
-                issuer=DEMO_ISSUER,
-                subject=sub,
-                confirmed=False,
-                claimed_email=email,
-                claimed_name=name,
-            )
-            audit_record(
-                actor=None,
-                action="account.sso_subject_new",
-                obj=subject,
-                changes={"provider": DEMO_PROVIDER},
+            subject = subject_new(
+                provider=DEMO_PROVIDER, issuer=DEMO_ISSUER, sub=sub, email=email, name=name
             )
         user = staff.get(linked_to) if linked_to else None
         if user is not None and admin is not None:
@@ -155,13 +144,5 @@ def _link(issuer: str, sub: str, user: User, admin: User) -> None:
         return
     if subject is None:
         with audited():
-            subject = ProviderSubject.objects.create(
-                name=DEMO_CLIENT, issuer=issuer, subject=sub, confirmed=False
-            )
-            audit_record(
-                actor=None,
-                action="account.sso_subject_new",
-                obj=subject,
-                changes={"provider": DEMO_CLIENT},
-            )
+            subject = subject_new(provider=DEMO_CLIENT, issuer=issuer, sub=sub)
     subject_link(actor=admin, subject=subject, user=user)
