@@ -17,6 +17,7 @@ from vejud.accounts.fields import user_field
 from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
 from vejud.core.crypto import EncryptedTextField
+from vejud.core.models import StoredFile
 from vejud.core.uploads import CONTENT_TYPES
 
 
@@ -29,18 +30,13 @@ class DocumentKind(models.TextChoices):
 
 
 @guarded
-class CaseDocument(models.Model):
+class CaseDocument(StoredFile):
     """One file on a case, stored encrypted; its downloads are in the access log."""
 
     case = case_field("documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = EncryptedTextField(_("title"))
     for_mentor = models.BooleanField(_("shown to the mentor"), default=False)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()  # Fernet ciphertext (vejud.core.uploads); empty once removed
     uploaded_by = user_field()
     uploaded_at = models.DateTimeField(default=timezone.now)
     removed_by = user_field(null=True)

@@ -1,9 +1,11 @@
-"""Infrastructure tables: the answers to writes sent with an idempotency key."""
+"""Infrastructure tables: the answers to writes sent with an idempotency key; and the columns
+of a stored upload, which the apps' file tables share."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vejud.core.crypto import EncryptedTextField
 
@@ -34,3 +36,19 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope[:12]} {self.key[:12]} -> {self.status}"
+
+
+class StoredFile(models.Model):
+    """An upload as ``vejud.core.uploads.check_upload`` accepted it: a safe file name, the type
+    its bytes really are, its size and SHA-256, and the bytes as Fernet ciphertext (the fields
+    ``CheckedFile.stored()`` gives). Abstract; the subclass adds who uploaded it and when.
+    """
+
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()  # Fernet ciphertext of the file (vejud.core.crypto)
+
+    class Meta:
+        abstract = True

@@ -19,6 +19,7 @@ from vejud.audit.guard import append_only, guarded
 from vejud.cases.fields import case_field
 from vejud.core.constraints import end_not_before_start, in_range, positive
 from vejud.core.fields import status_field
+from vejud.core.models import StoredFile
 from vejud.courses.models import PlanAction
 from vejud.organisations.fields import unit_field
 
@@ -382,18 +383,13 @@ class AttachmentKind(models.TextChoices):
 
 
 @guarded
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A quote, invoice or other document (PDF or image), stored encrypted."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()  # Fernet ciphertext of the file (vejud.core.crypto)
     uploaded_by = user_field()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
