@@ -21,6 +21,7 @@ from vejud.audit.guard import guarded, signed_immutable
 from vejud.cases.fields import case_field
 from vejud.core.catalogue import CatalogueEntry
 from vejud.core.constraints import end_not_before_start, in_range
+from vejud.core.periods import covers
 from vejud.organisations.models import Unit
 
 
@@ -95,7 +96,7 @@ class CriteriaVersion(models.Model):
         return f"{self.programme} – {self.label}"
 
     def in_force_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return covers(self.valid_from, self.valid_to, day)
 
 
 class FactorKind(models.TextChoices):

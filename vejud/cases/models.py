@@ -15,6 +15,7 @@ from vejud.audit.guard import guarded
 from vejud.cases.fields import case_field
 from vejud.core.constraints import end_not_before_start, not_blank
 from vejud.core.fields import status_field
+from vejud.core.periods import covers
 from vejud.organisations.fields import unit_field
 from vejud.people.models import Person
 
@@ -230,7 +231,7 @@ class MentorAssignment(models.Model):
 
     def active_on(self, day: date) -> bool:
         """Whether the assignment is in force on ``day``."""
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+        return covers(self.starts_on, self.ends_on, day)
 
 
 @guarded

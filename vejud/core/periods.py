@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 M = TypeVar("M", bound=models.Model)
 
 
+def covers(start: date | None, end: date | None, day: date) -> bool:
+    """Whether the period from ``start`` (empty: from always) to ``end`` (empty: open-ended),
+    both days included, covers ``day``."""
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
 class ValidPeriod(models.Model):
     """A row in force from ``valid_from`` (default: today) to ``valid_to`` (empty: open-ended).
 

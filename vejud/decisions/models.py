@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejud.accounts.fields import user_field
 from vejud.assessments.models import (
+    InstrumentBase,
     MotivationAssessment,
     SuitabilityAssessment,
     TargetGroupAssessment,
@@ -37,6 +38,13 @@ class RefusalGround(models.TextChoices):
     NOT_MOTIVATED = "not_motivated", _("Not motivated enough")
 
 
+def _rests_on(instrument: type[InstrumentBase]) -> models.ForeignKey:
+    """The signed version of an instrument that a decision rests on (empty: not part of it)."""
+    return models.ForeignKey(
+        instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+
 @guarded
 class Decision(models.Model):
     """A decision on admission, with the signed assessments it rests on."""
@@ -46,15 +54,9 @@ class Decision(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
     grounds = models.JSONField(_("grounds for refusal"), default=list)
     reasoning = models.TextField(_("reasoning"))
-    target_group = models.ForeignKey(
-        TargetGroupAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    motivation = models.ForeignKey(
-        MotivationAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    suitability = models.ForeignKey(
-        SuitabilityAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    target_group = _rests_on(TargetGroupAssessment)
+    motivation = _rests_on(MotivationAssessment)
+    suitability = _rests_on(SuitabilityAssessment)
     decided_by = user_field()
     decided_at = models.DateTimeField(default=timezone.now)
 

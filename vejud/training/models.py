@@ -23,6 +23,7 @@ from vejud.accounts.fields import CreatedRecord, user_field
 from vejud.accounts.models import Role
 from vejud.audit.guard import guarded
 from vejud.core.fields import status_field
+from vejud.core.periods import covers
 from vejud.organisations.fields import unit_field
 from vejud.organisations.models import Agency, PoliceDistrict
 
@@ -337,4 +338,4 @@ class Completion(models.Model):
         return f"{self.user_id}: {self.course_id} {self.completed_on}"
 
     def valid_on(self, day: date) -> bool:
-        return self.valid_until is None or self.valid_until >= day
+        return covers(None, self.valid_until, day)
