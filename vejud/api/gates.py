@@ -18,13 +18,16 @@ from django.http import Http404, HttpRequest
 
 from vejud.access.cases import CaseAccess, get_case_for, log_case_access
 from vejud.access.gate import require_case_actor, require_case_role
-from vejud.access.rules import Capability, Part, require
+from vejud.access.rules import Capability, Part, has_capability, require
 from vejud.accounts.models import User
 from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy, api_user
 from vejud.api.schemas import REFERENCE_PATTERN
+from vejud.core.paging import positive_int
 
 _ACCESS_ATTR = "vejud_case_access"
+_OBJECT_ATTR = "vejud_gate_object"
 _View = TypeVar("_View", bound=Callable[..., Any])
+_Object = TypeVar("_Object")
 _REFERENCE = re.compile(REFERENCE_PATTERN)
 
 
@@ -87,6 +90,47 @@ class CapabilityGate(_Gate):
     @property
     def policy(self) -> dict[str, Any]:
         return api_policy("capability", capability=self.capability)
+
+
+class ObjectGate(CapabilityGate):
+    """Require ``capability`` (or one of ``alternatives``; 403 without), then the object the
+    path's ``param`` names must be one ``find`` gives the caller (404 otherwise); it is kept on
+    the request for the view (``opened_object``). A malformed id is left to the path's
+    validation (422)."""
+
+    def __init__(
+        self,
+        capability: Capability,
+        param: str,
+        find: Callable[[User, int], Any],
+        kind: str,
+        alternatives: tuple[Capability, ...] = (),
+    ) -> None:
+        super().__init__(capability)
+        self.param = param
+        self.find = find
+        self.kind = kind
+        self.alternatives = alternatives
+
+    def check(self, request: HttpRequest, user: User) -> None:
+        if not any(has_capability(user, c) for c in self.alternatives):
+            require(user, self.capability)
+        match = request.resolver_match
+        pk = positive_int(match.kwargs.get(self.param) if match is not None else None)
+        if pk is not None:
+            setattr(request, _OBJECT_ATTR, self.find(user, pk))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return api_policy(self.kind, capability=self.capability)
+
+
+def opened_object(request: HttpRequest, kind: type[_Object]) -> _Object:
+    """Return the object of type ``kind`` the operation's ObjectGate opened (404 if none)."""
+    found = getattr(request, _OBJECT_ATTR, None)
+    if not isinstance(found, kind):
+        raise Http404
+    return found
 
 
 class CaseGate(_Gate):

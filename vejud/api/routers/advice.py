@@ -28,12 +28,12 @@ from vejud.access.advice import (
     unit_request_for,
 )
 from vejud.access.cases import get_case_for
-from vejud.access.rules import Capability, has_capability, require
+from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.advice import selectors, services
 from vejud.advice.models import AdviceRequest
 from vejud.api.auth import POLICY_KEY, api_user
-from vejud.api.gates import CapabilityGate
+from vejud.api.gates import CapabilityGate, ObjectGate, opened_object
 from vejud.api.routers.course import field_error
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath
@@ -48,14 +48,12 @@ from vejud.api.schemas_advice import (
     AdviceThreadOut,
 )
 from vejud.cases.models import JournalEntry
-from vejud.core.paging import positive_int
 from vejud.organisations.models import Unit
 
 router = Router(tags=["advice"])
-_OBJECT_ATTR = "vejud_advice_request"
 
 
-class AdviceGate(CapabilityGate):
+class AdviceGate(ObjectGate):
     """ASK_ADVICE (or ``alternatives``; 403 without), then the request named by ``advice_id``
     must be one the caller sees (404), as the pages' ``vejud.access.advice`` gates."""
 
@@ -65,21 +63,11 @@ class AdviceGate(CapabilityGate):
         *alternatives: Capability,
         fetch: Callable[[User, int], AdviceRequest] = request_for,
     ) -> None:
-        super().__init__(capability)
-        self.alternatives = alternatives
-        self.fetch = fetch
-
-    def check(self, request: HttpRequest, user: User) -> None:
-        if not any(has_capability(user, c) for c in self.alternatives):
-            require(user, self.capability)
-        match = request.resolver_match
-        raw = match.kwargs.get("advice_id") if match is not None else None
-        if (pk := positive_int(raw)) is not None:
-            setattr(request, _OBJECT_ATTR, self.fetch(user, pk))
+        super().__init__(capability, "advice_id", fetch, "advice_request", alternatives)
 
     @property
     def policy(self) -> dict[str, Any]:
-        kind = {"kind": "advice_request", "capability": self.capability.value}
+        kind = {"kind": self.kind, "capability": self.capability.value}
         return {POLICY_KEY: {**kind, "alternatives": [c.value for c in self.alternatives]}}
 
 
@@ -100,13 +88,6 @@ def _write_op(path: str, gate: AdviceGate, operation_id: str, summary: str) -> C
         operation_id=operation_id,
         summary=summary,
     )
-
-
-def _opened(request: HttpRequest) -> AdviceRequest:
-    found = getattr(request, _OBJECT_ATTR, None)
-    if not isinstance(found, AdviceRequest):
-        raise Http404
-    return found
 
 
 def _out(advice: AdviceRequest) -> dict[str, Any]:
@@ -161,7 +142,7 @@ def _thread(request: HttpRequest, advice: AdviceRequest) -> dict[str, Any]:
 )
 def request_detail(request: HttpRequest, advice_id: int = IdPath) -> Any:
     """The request and its thread; for the advisers also their internal notes."""
-    advice = _opened(request)
+    advice = opened_object(request, AdviceRequest)
     log_advice_access(
         user=api_user(request), request=advice, part="request", http_request=request, channel="api"
     )
@@ -199,7 +180,7 @@ def request_new(request: HttpRequest, payload: AdviceRequestIn) -> Status[Any]:
 
 
 def _write(request: HttpRequest, action: Any, **fields: Any) -> Any:
-    advice = _opened(request)
+    advice = opened_object(request, AdviceRequest)
     action(actor=api_user(request), request=advice, **fields)
     return _thread(request, request_for(api_user(request), advice.pk))
 
@@ -272,7 +253,7 @@ def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = IdPat
 )
 def parts(request: HttpRequest, advice_id: int = IdPath) -> Any:
     """During the access period only (404 after it ends or the request is closed)."""
-    advice = _opened(request)
+    advice = opened_object(request, AdviceRequest)
     opened = advice_access(api_user(request), advice)
     if opened is None:
         raise Http404

@@ -9,11 +9,10 @@ and the national contact point), both before the body is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +27,8 @@ from vejud.access.training import (
     staff_registrable_by,
 )
 from vejud.accounts.models import User
-from vejud.api.auth import api_policy, api_user
-from vejud.api.gates import CapabilityGate
+from vejud.api.auth import api_user
+from vejud.api.gates import CapabilityGate, ObjectGate, opened_object
 from vejud.api.routers.course import field_error
 from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath
@@ -48,7 +47,6 @@ from vejud.api.schemas_training import (
     TrainingSessionListOut,
     TrainingSessionStatusIn,
 )
-from vejud.core.paging import positive_int
 from vejud.organisations.models import PoliceDistrict
 from vejud.training import services
 from vejud.training.models import Course, Registration, Session
@@ -62,50 +60,17 @@ from vejud.training.selectors import (
 
 router = Router(tags=["training"])
 
-_OBJECT_ATTR = "vejud_training_object"
-
-
-def _path_id(request: HttpRequest, name: str) -> int | None:
-    match = request.resolver_match
-    raw = match.kwargs.get(name) if match is not None else None
-    return positive_int(raw)  # None: left to the path validation (422)
-
-
-class ObjectGate(CapabilityGate):
-    """TAKE_TRAINING (403), then the object the path names must be one ``find`` gives the
-    caller (404 otherwise); it is kept on the request for the view."""
-
-    def __init__(self, param: str, find: Callable[[User, int], Any], policy_name: str) -> None:
-        super().__init__(Capability.TAKE_TRAINING)
-        self.param = param
-        self.find = find
-        self.policy_name = policy_name
-
-    def check(self, request: HttpRequest, user: User) -> None:
-        super().check(request, user)
-        pk = _path_id(request, self.param)
-        if pk is not None:
-            setattr(request, _OBJECT_ATTR, self.find(user, pk))
-
-    @property
-    def policy(self) -> dict[str, Any]:
-        return api_policy(self.policy_name, capability=self.capability)
-
-
 TRAINS = CapabilityGate(Capability.TAKE_TRAINING)
 COVERAGE = CapabilityGate(Capability.VIEW_TRAINING_COVERAGE)
 MANAGES = CapabilityGate(Capability.MANAGE_TRAINING)
 # A registration the caller sees.
-REGISTRATION = ObjectGate("registration_id", registration_for, "training_registration")
+REGISTRATION = ObjectGate(
+    Capability.TAKE_TRAINING, "registration_id", registration_for, "training_registration"
+)
 # A session the caller teaches (or any, for the national contact point).
-TEACHER = ObjectGate("session_id", session_for_teacher, "training_teacher")
-
-
-def _opened(request: HttpRequest, kind: type[Any]) -> Any:
-    found = getattr(request, _OBJECT_ATTR, None)
-    if not isinstance(found, kind):
-        raise Http404
-    return found
+TEACHER = ObjectGate(
+    Capability.TAKE_TRAINING, "session_id", session_for_teacher, "training_teacher"
+)
 
 
 def _registration(pk: int) -> Registration:
@@ -207,7 +172,7 @@ def registrations(request: HttpRequest) -> Any:
 )
 def registration(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """One registration with its status (and the offer's expiry)."""
-    return _opened(request, Registration)
+    return opened_object(request, Registration)
 
 
 @REGISTRATION.route(
@@ -219,7 +184,9 @@ def registration(request: HttpRequest, registration_id: int = IdPath) -> Any:
 )
 def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """A freed seat is offered to the next in line at once; 422 if already ended."""
-    done = services.cancel(actor=api_user(request), registration=_opened(request, Registration))
+    done = services.cancel(
+        actor=api_user(request), registration=opened_object(request, Registration)
+    )
     return _registration(done.pk)
 
 
@@ -233,7 +200,7 @@ def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> 
 def registration_accept(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """422 if there is no offer or it has expired."""
     done = services.accept_offer(
-        actor=api_user(request), registration=_opened(request, Registration)
+        actor=api_user(request), registration=opened_object(request, Registration)
     )
     return _registration(done.pk)
 
@@ -259,7 +226,7 @@ def _sheet(session: Session) -> dict[str, Any]:
 )
 def attendance(request: HttpRequest, session_id: int = IdPath) -> Any:
     """The participants holding a seat and the days each was checked in."""
-    return _sheet(_opened(request, Session))
+    return _sheet(opened_object(request, Session))
 
 
 @TEACHER.route(
@@ -273,7 +240,7 @@ def attendance_check_in(
     request: HttpRequest, payload: TrainingCheckInIn, session_id: int = IdPath
 ) -> Any:
     """Every day attended completes the course; 409 if already checked in that day."""
-    session = _opened(request, Session)
+    session = opened_object(request, Session)
     registration = Registration.objects.filter(pk=payload.registration_id, session=session).first()
     day = session.days.filter(pk=payload.day_id).first()
     if registration is None:
