@@ -143,6 +143,11 @@ TERMS = "Personen bryder med miljøet; myndighederne støtter med bolig, job og 
 EXPLANATION = "Vil have et liv uden vold, for sin egen og familiens skyld."
 REVIEW_NOTE = "Opfølgning holdt med personen og mentor."
 RISK_NOTE = "Se journalen."
+# Early warnings: most are resolved within days or weeks (at the latest when the course
+# ends), as a coordinator resolves them; the rest are open today, on the task list.
+WARNING_RESOLVED_SHARE = 0.9
+WARNING_RESOLVE_DAYS = (2, 45)
+WARNING_RESOLUTION = "Talt med personen og mentor; risikoen er håndteret."
 STAGE_NOTES = {
     "assessment": "Samtykke givet; visitationen er gået i gang.",
     "decision": "Afgørelsen er meddelt personen.",
@@ -165,6 +170,7 @@ ACCESS_IPS = tuple(f"10.20.{a}.{b}" for a in range(1, 4) for b in range(10, 40))
     DROP, DECIDE, REFER, FINAL, CLOSE_REFUSED, AGREE, GOAL_ADD, ACTION_DONE, OFFER_ADD,
     OFFER_DONE, MENTOR_ADD, MEET, RELEASE, REVIEW_ADD, CLOSE,
 ) = range(25)  # fmt: skip
+WARNING_RESOLVE = 28  # after the pool's steps (GRANT_APPLY, GRANT_DECIDE, GRANT_PAY)
 
 
 class SlotTable:
@@ -321,7 +327,7 @@ class Generator(GrantSteps):
             self.s_drop, self.s_decide, self.s_refer, self.s_final, self.s_close_refused,
             self.s_agree, self.s_goal, self.s_action_done, self.s_offer, self.s_offer_done,
             self.s_mentor, self.s_meet, self.s_release, self.s_review, self.s_close,
-            self.s_grant_apply, self.s_grant_decide, self.s_grant_pay,
+            self.s_grant_apply, self.s_grant_decide, self.s_grant_pay, self.s_warning_resolve,
         ]  # fmt: skip
 
     # --- reference data -----------------------------------------------------------------
@@ -1707,9 +1713,12 @@ class Generator(GrantSteps):
             )
         if risk:
             warning = self.next_id[WARNING.name]()
+            resolved_at = self._warning_resolution(state, t, warning)
             self.batch.rows[WARNING.name].append(
-                (warning, state.case_id, pk, WarningReason.RISK_EVENT.value, "", clock.db(t), None,
-                 None, "")
+                (warning, state.case_id, pk, WarningReason.RISK_EVENT.value, "", clock.db(t),
+                 None if resolved_at is None else clock.db(resolved_at),
+                 None if resolved_at is None else worker,
+                 "" if resolved_at is None else WARNING_RESOLUTION)
             )  # fmt: skip
             if self.full_audit:
                 self.event(
@@ -1723,6 +1732,35 @@ class Generator(GrantSteps):
                 )
         if self.rand() < 0.5:
             self.access(t, worker, state, "followup_chart")
+
+    def _warning_resolution(self, state: CaseState, raised: int, warning: int) -> int | None:
+        """When the early warning raised at ``raised`` is resolved (by the case's worker, at
+        the latest the day the course ends), or None if it is still open today. With the full
+        trail, the resolution's audit record is a step of its own on that day."""
+        if self.rand() >= WARNING_RESOLVED_SHARE:
+            return None
+        day = raised // DAY_US + self.ri(*WARNING_RESOLVE_DAYS)
+        if state.closed_on is not None:
+            day = min(day, state.closed_on)
+        if day > self.last_day:
+            return None
+        t = max(raised + US, day * DAY_US + WORK_START * US + int(self.rand() * WORK_SECONDS * US))
+        if self.full_audit:
+            self.serial += 1
+            self.buckets[t // DAY_US].append((t, self.serial, WARNING_RESOLVE, state, (warning,)))
+        return t
+
+    def s_warning_resolve(self, state: CaseState, t: int, args: tuple[Any, ...]) -> None:
+        self.event(
+            t,
+            state.worker,
+            "early_warning.resolve",
+            "followup.earlywarning",
+            args[0],
+            state,
+            "{}",
+            WARNING_RESOLUTION,
+        )
 
     def s_close(self, state: CaseState, t: int, args: tuple[Any, ...]) -> None:
         clock = self.clock

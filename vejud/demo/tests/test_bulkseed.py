@@ -266,6 +266,28 @@ def test_the_audit_trail_verifies_and_records_every_change(bulk: Seeded) -> None
     assert "the chain is intact" in out.getvalue()
 
 
+def test_early_warnings_are_mostly_resolved_by_the_worker_with_an_audit_record(
+    bulk: Seeded,
+) -> None:
+    from vejud.followup.models import EarlyWarning
+
+    warnings = EarlyWarning.objects.filter(case_id__in=bulk.case_ids).select_related("case")
+    resolved = [w for w in warnings if w.resolved_at is not None]
+    assert resolved  # most are resolved (WARNING_RESOLVED_SHARE)
+    today = timezone.now()
+    for warning in resolved:
+        assert warning.raised_at < warning.resolved_at < today
+        assert warning.resolved_by_id is not None and warning.resolution_note
+        if warning.case.closed_on is not None:
+            assert timezone.localdate(warning.resolved_at) <= warning.case.closed_on
+    for warning in warnings:
+        if warning.resolved_at is None:
+            assert warning.resolved_by_id is None and not warning.resolution_note
+    events = AuditEvent.objects.filter(action="early_warning.resolve", case_id__in=bulk.case_ids)
+    assert sorted(events.values_list("object_id", flat=True)) == sorted(str(w.pk) for w in resolved)
+    assert verify_chain().ok
+
+
 def test_a_bulk_case_page_renders_for_a_national_user(bulk: Seeded) -> None:
     head = bulk.staff["head"]
     client = verified_client(head)
