@@ -29,14 +29,15 @@ from vejud.api.schemas import (
     ValidationErrorOut,
 )
 
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
+# The error answers an operation declares: any read (token, role, not found, bad path or
+# query), and a write (also a malformed body and a conflict with the current state).
+READ_ERRORS: dict[int, Any] = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
-    409: ConflictOut,
     422: ValidationErrorOut,
 }
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut}
 
 
 @dataclass(frozen=True)

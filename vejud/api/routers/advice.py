@@ -34,8 +34,8 @@ from vejud.advice import selectors, services
 from vejud.advice.models import AdviceRequest
 from vejud.api.auth import POLICY_KEY, api_user
 from vejud.api.gates import CapabilityGate, ObjectGate, opened_object
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS
 from vejud.api.routers.course import field_error
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath
 from vejud.api.schemas_advice import (
     AdviceAccessIn,

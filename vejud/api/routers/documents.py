@@ -19,9 +19,8 @@ from pydantic import Field
 from vejud.access.documents import documents_visible
 from vejud.access.rules import Part
 from vejud.api.gates import CaseGate, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
+from vejud.api.operations import READ_ERRORS, Operation, register
 from vejud.api.routers.pool import FILE_RESPONSE
-from vejud.api.routers.process import READ_ERRORS
 from vejud.api.schemas import IdPath, ReferencePath, UserName
 from vejud.casedocs.actions import DOCUMENT_ADD, DOCUMENT_REMOVE
 from vejud.casedocs.models import CaseDocument, DocumentKind

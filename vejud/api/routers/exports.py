@@ -19,7 +19,7 @@ from vejud.access.exports import exports_visible, get_export_for
 from vejud.access.rules import Capability
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ID_MAX
 from vejud.core.errors import ConflictError
 from vejud.exports.models import Export, ExportFormat, ExportKind, ExportStatus

@@ -17,8 +17,7 @@ from ninja import Router
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CASEWORK, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
-from vejud.api.routers.process import READ_ERRORS
+from vejud.api.operations import READ_ERRORS, Operation, register
 from vejud.api.schemas import ReferencePath
 from vejud.api.schemas_course import (
     ReviewIn,

@@ -15,8 +15,7 @@ from pydantic import Field
 
 from vejud.api.auth import api_user
 from vejud.api.gates import CASEWORK, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
-from vejud.api.routers.process import READ_ERRORS
+from vejud.api.operations import READ_ERRORS, Operation, register
 from vejud.api.schemas import ReferencePath, UserName
 from vejud.outcomes.actions import OUTCOME_RECORD
 from vejud.outcomes.forms import ACCOUNT_MAX

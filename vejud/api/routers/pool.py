@@ -31,10 +31,9 @@ from vejud.access.rules import Capability, Part
 from vejud.actions.declare import plain
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, CaseGate, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS, Operation, register
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath, ReferencePath
 from vejud.api.schemas_pool import (
     YEAR_MAX,

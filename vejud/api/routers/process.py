@@ -20,10 +20,9 @@ from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
+from vejud.api.operations import READ_ERRORS, Operation, register
 from vejud.api.schemas import (
     CaseStateOut,
-    ConflictOut,
     ConsentIn,
     ConsentOut,
     ConsentWithdrawalIn,
@@ -71,13 +70,6 @@ router = Router(tags=["process"])
 REGISTERS = CapabilityGate(Capability.WRITE_JOURNAL)
 VIEWS_CASES = CapabilityGate(Capability.VIEW_CASES)
 
-READ_ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut}
 EARLIER_CASES_LIMIT = 50
 
 

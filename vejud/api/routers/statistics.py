@@ -19,9 +19,9 @@ from vejud.access.ownexits import own_exits_visible
 from vejud.access.rules import Capability
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS
 from vejud.api.pagination import CURSOR_PATTERN, cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.organisations.models import PoliceDistrict, Unit
 from vejud.people.models import GroupKind
 from vejud.statistics.models import OwnExit, OwnExitSource

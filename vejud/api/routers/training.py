@@ -29,8 +29,8 @@ from vejud.access.training import (
 from vejud.accounts.models import User
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate, ObjectGate, opened_object
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS
 from vejud.api.routers.course import field_error
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath
 from vejud.api.schemas_training import (
     TrainingAttendanceOut,

@@ -23,9 +23,8 @@ from vejud.access.transfers import awaiting_answer, transfer_for_receiver
 from vejud.accounts.models import User
 from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import CASEWORK, CapabilityGate, case_access_of, log_case_read
-from vejud.api.operations import Operation, register
+from vejud.api.operations import READ_ERRORS, WRITE_ERRORS, Operation, register
 from vejud.api.routers.course import case_state, field_error
-from vejud.api.routers.process import READ_ERRORS, WRITE_ERRORS
 from vejud.api.schemas import ErrorOut, IdPath, ReferencePath
 from vejud.api.schemas_course import (
     AcceptIn,
