@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from vejud.core.htmx import is_htmx
+
 REAUTH_AT_KEY = "vejud_reauth_at"
 
 
@@ -39,7 +41,7 @@ def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
                 else request.headers.get("Referer", request.get_full_path())
             )
             url = reverse("accounts:reauth") + "?" + urlencode({"next": target})
-            if getattr(request, "htmx", False):
+            if is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
                 return response

@@ -290,6 +290,13 @@ def advice_access_set(
     return request
 
 
+def advice_access_days_set(*, actor: User, request: AdviceRequest, days: int) -> AdviceRequest:
+    """``advice_access_set`` to ``days`` days from now (0: end the access now), as the page's
+    and the API's access forms give it."""
+    until = timezone.now() + timedelta(days=days) if days else None
+    return advice_access_set(actor=actor, request=request, until=until)
+
+
 @audited_service
 def advice_close(
     *, actor: User, request: AdviceRequest, now: datetime | None = None

@@ -4,7 +4,6 @@ thread (with the advisers' internal notes on their side only) and the attached p
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -44,6 +43,7 @@ from vejud.advice.forms import (
 from vejud.advice.models import AdviceRequest, AdviceStatus
 from vejud.advice.states import possible
 from vejud.cases.models import Case
+from vejud.core.attempt import attempt
 from vejud.core.forms import service_error
 
 
@@ -167,12 +167,7 @@ def _post(
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_detail_url(advice))
-    try:
-        action(actor=request.user, request=advice, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    attempt(request, lambda: action(actor=request.user, request=advice, **form.cleaned_data), done)
     return redirect(_detail_url(advice))
 
 
@@ -215,11 +210,6 @@ def assign(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse
     return _post(request, advice, form, services.advice_assign, _("The request is assigned."))
 
 
-def _set_access(*, actor: Any, request: AdviceRequest, days: int) -> None:
-    until = timezone.now() + timedelta(days=days) if days else None
-    services.advice_access_set(actor=actor, request=request, until=until)
-
-
 @asker_view
 @require_POST
 def access(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse:
@@ -228,7 +218,7 @@ def access(request: AuthenticatedRequest, advice: AdviceRequest) -> HttpResponse
         request,
         advice,
         AccessForm(request.POST),
-        _set_access,
+        services.advice_access_days_set,
         _("The advisers' access is changed."),
     )
 

@@ -30,7 +30,7 @@ from vejud.assessments.models import (
 )
 from vejud.audit.services import audit_case_change, audited_service, snapshot
 from vejud.cases.models import Case, CaseStatus, Track
-from vejud.core.dates import check_plausible_date
+from vejud.core.dates import age_on, check_plausible_date
 from vejud.core.limits import required_text
 from vejud.core.records import stamp
 from vejud.offers.models import OfferType
@@ -88,17 +88,13 @@ def criteria_in_force(programme: Programme, *, on: date | None = None) -> Criter
     )
 
 
-def _age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def criteria_evaluate(
     case: Case, version: CriteriaVersion, *, on: date
 ) -> dict[str, dict[str, Any]]:
     """Return the criteria the system can evaluate from the case (age, attachment, environment)."""
     person = case.person
     result: dict[str, dict[str, Any]] = {}
-    age = _age_on(person.birth_date, on)
+    age = age_on(person.birth_date, on)
     if version.min_age is not None or version.max_age is not None:
         ok = (version.min_age is None or age >= version.min_age) and (
             version.max_age is None or age <= version.max_age

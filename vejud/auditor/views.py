@@ -21,6 +21,7 @@ from vejud.auditor import selectors
 from vejud.auditor.forms import AccessSearchForm, BreakGlassReviewForm, EventSearchForm
 from vejud.cases.models import BreakGlassGrant
 from vejud.cases.services import break_glass_review
+from vejud.core.attempt import attempt
 from vejud.core.paging import positive_int
 
 DATES = {"date_from": "date_from", "date_to": "date_to"}
@@ -133,12 +134,11 @@ def _posted_grant(request: AuthenticatedRequest) -> BreakGlassGrant:
 
 
 def _review(request: AuthenticatedRequest, grant: BreakGlassGrant, note: str) -> None:
-    try:
-        break_glass_review(actor=request.user, grant=grant, note=note)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The access has been marked as reviewed."))
+    attempt(
+        request,
+        lambda: break_glass_review(actor=request.user, grant=grant, note=note),
+        _("The access has been marked as reviewed."),
+    )
 
 
 def _queue_rows(

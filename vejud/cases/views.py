@@ -65,6 +65,8 @@ from vejud.cases.models import (
     Track,
 )
 from vejud.cases.selectors import caseload_filter, caseload_search
+from vejud.core.dates import age_on
+from vejud.core.htmx import is_htmx
 from vejud.core.paging import keyset_page, positive_int
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (
@@ -120,10 +122,6 @@ def caseload_rows(cases: Iterable[Case]) -> list[CaseRow]:
             )
         )
     return rows
-
-
-def _is_htmx(request: AuthenticatedRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 # Caseload -------------------------------------------------------------------
@@ -215,7 +213,7 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         "name_search": name_search,
     }
     template = "cases/caseload.html"
-    if _is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
+    if is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
@@ -239,7 +237,7 @@ def reveal_names(request: AuthenticatedRequest) -> HttpResponse:
             request=request,
         )
     template = "cases/reveal_names.html"
-    if _is_htmx(request):
+    if is_htmx(request):
         template += "#names"
     return render(request, template, {"cases": cases})
 
@@ -265,10 +263,6 @@ def _named_cases(user: User, ids: list[int]) -> list[Case]:
 
 
 # The case page ----------------------------------------------------------------
-
-
-def _age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def _format_cpr(cpr: str) -> str:
@@ -360,7 +354,7 @@ def _person_context(
     show_cpr = access.can_see(Part.CPR) and bool(person.cpr)
     return {
         "person": person,
-        "age": _age(person.birth_date, timezone.localdate()),
+        "age": age_on(person.birth_date, timezone.localdate()),
         "show_identity": access.can_see(Part.IDENTITY),
         "show_cpr": show_cpr,
         "cpr_masked": f"{person.cpr[:6]}-xxxx" if show_cpr else "",
@@ -434,7 +428,7 @@ def _reveal(
     """Log the view of ``part`` (the CPR number or the threats); htmx gets the page's fragment
     for it with ``shown``, a plain request the whole case page with the part revealed."""
     log_case_access(user=request.user, access=access, part=part.value, request=request)
-    if _is_htmx(request):
+    if is_htmx(request):
         fragment = {Part.CPR: "cpr", Part.THREATS: "threats"}[part]
         return render(request, f"cases/detail.html#{fragment}", {"case": access.case, **shown})
     return _case_page(
@@ -465,7 +459,7 @@ def journal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
         except ValidationError as exc:
             form.add_error("text", exc.messages)
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return render(
                     request,
                     "cases/detail.html#journal",
@@ -473,7 +467,7 @@ def journal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
                 )
             messages.success(request, _("The note was added."))
             return redirect(f"{access.case.get_absolute_url()}#journal")
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "cases/detail.html#journal", _journal_context(request, access, note_form=form)
         )
@@ -495,7 +489,7 @@ def journal_correct(
         request.POST or None, initial={"text": entry.text}, prefix=f"correct-{entry.pk}"
     )
     if request.method == "POST" and form.is_valid() and _correct_entry(request, entry, form):
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(
                 request,
                 "cases/detail.html#journal",
@@ -505,7 +499,7 @@ def journal_correct(
         messages.success(request, _("The note was corrected."))
         return redirect(f"{access.case.get_absolute_url()}#entry-{entry.pk}")
     context = {"case": access.case, "entry": entry, "form": form}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "cases/journal_correct.html#correct_form", context)
     return render(request, "cases/journal_correct.html", context)
 

@@ -26,3 +26,8 @@ def check_plausible_date(day: date, *, label: str) -> None:
             },
             code="date_range",
         )
+
+
+def age_on(birth: date, day: date) -> int:
+    """Return the age in whole years on ``day`` of someone born on ``birth``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

@@ -18,14 +18,11 @@ from vejud.access.gate import AuthenticatedRequest, case_view
 from vejud.access.rules import Part
 from vejud.actions.pages import action_page
 from vejud.core.documents import pdf_download
+from vejud.core.htmx import is_htmx
 from vejud.courses.actions import MEETING_LOG, case_url, meeting_form_kwargs, mentor_context
 from vejud.courses.documents import agreement_filename, agreement_pdf
 from vejud.courses.forms import MeetingLogForm
 from vejud.courses.models import ExitAgreement
-
-
-def _is_htmx(request: AuthenticatedRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 @case_view(part=Part.JOURNAL)
@@ -42,7 +39,7 @@ def agreement_document(request: AuthenticatedRequest, access: CaseAccess) -> Htt
     if agreement is None:
         messages.error(request, _("The case has no exit agreement yet."))
         url = case_url(case, "agreement")
-        return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
+        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
     log_case_access(user=request.user, request=request, access=access, part="exit_agreement")
     return pdf_download(agreement_pdf(agreement), agreement_filename(agreement))
 
@@ -65,5 +62,5 @@ def mentor_view(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
     can_log = MEETING_LOG.possible(request.user, access.case)
     form = MeetingLogForm(**meeting_form_kwargs(access.case, None))
     context = {**mentor_context(access, request.user, can_log=can_log), "form": form}
-    template = "courses/_meetings.html" if _is_htmx(request) else "courses/mentor_view.html"
+    template = "courses/_meetings.html" if is_htmx(request) else "courses/mentor_view.html"
     return render(request, template, context)

@@ -17,6 +17,7 @@ from vejud.access.rules import Capability
 from vejud.accounts.models import User
 from vejud.cases.models import Case
 from vejud.cases.services import OpenCaseError
+from vejud.core.attempt import attempt
 from vejud.intake.forms import InquiryForm
 from vejud.intake.selectors import possible_person_for, possible_persons_for
 from vejud.intake.services import (
@@ -117,16 +118,14 @@ def possible_person_decide(request: AuthenticatedRequest, match_id: int) -> Http
     match = possible_person_for(request.user, match_id)
     link = request.POST.get("decision") == "link"
     service = possible_existing_person_link if link else possible_existing_person_reject
-    try:
-        service(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("The inquiry %(ref)s is linked to the existing person.")
-            % {"ref": match.inquiry.case.reference}
-            if link
-            else _("The match for %(ref)s is rejected.") % {"ref": match.inquiry.case.reference},
-        )
+    done = (
+        _("The inquiry %(ref)s is linked to the existing person.")
+        if link
+        else _("The match for %(ref)s is rejected.")
+    )
+    attempt(
+        request,
+        lambda: service(actor=request.user, match=match),
+        lambda _decided: done % {"ref": match.inquiry.case.reference},
+    )
     return redirect("intake:possible_persons")

@@ -35,6 +35,7 @@ from vejud.actions.pages import action_page
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
 from vejud.core.forms import service_error
+from vejud.core.htmx import is_htmx
 from vejud.core.paging import keyset_page, positive_int
 from vejud.core.uploads import download
 from vejud.pool.actions import (
@@ -107,10 +108,6 @@ IN_ORE = {
 def _service_data(data: dict[str, Any]) -> dict[str, Any]:
     """Return a pool form's cleaned data as its service's keyword arguments."""
     return {IN_ORE.get(name, name): value for name, value in data.items()}
-
-
-def _is_htmx(request: AuthenticatedRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _data(request: AuthenticatedRequest) -> Any:
@@ -297,7 +294,7 @@ def applications(request: AuthenticatedRequest) -> HttpResponse:
         "availability": budget_availability(this_year) if this_year is not None else [],
     }
     template = "pool/applications.html"
-    if _is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
+    if is_htmx(request) and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
         template = "pool/_application_results.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
@@ -503,7 +500,7 @@ def apply(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
         return redirect(_case_grants_url(case))
     category = (request.POST if request.method == "POST" else request.GET).get("category", "")
     guideline = guideline_context(case, category)
-    if request.method == "GET" and _is_htmx(request):
+    if request.method == "GET" and is_htmx(request):
         log_case_access(user=request.user, request=request, access=access, part=GRANTS)
         return _by_htmx(render(request, "pool/_guideline.html", guideline))
     form_kwargs = apply_form_kwargs(case, category)

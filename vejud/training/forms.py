@@ -19,9 +19,15 @@ from vejud.training.models import Course, CourseKind, SessionStatus
 from vejud.training.services import QuotaSpec
 
 
-class StaffChoice(forms.ModelChoiceField):
+class _StaffLabels:
+    """Show a user as name and e-mail address."""
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.email})"
+
+
+class StaffChoice(_StaffLabels, forms.ModelChoiceField):
+    pass
 
 
 class RegisterForm(DkfdsForm):
@@ -92,9 +98,8 @@ class CourseForm(DkfdsForm):
     )
 
 
-class TeacherChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.email})"
+class TeacherChoice(_StaffLabels, forms.ModelMultipleChoiceField):
+    pass
 
 
 class SessionForm(DkfdsForm):

@@ -31,6 +31,7 @@ from vejud.access.training import (
     registrations_visible_to,
     teacher_view,
 )
+from vejud.core.attempt import attempt
 from vejud.core.forms import service_error
 from vejud.core.paging import positive_int
 from vejud.training.documents import (
@@ -69,23 +70,6 @@ from vejud.training.services import (
 
 def _session_url(session_id: int) -> str:
     return reverse("training:session", kwargs={"session_id": session_id})
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _attempt(
-    request: AuthenticatedRequest, run: Callable[[], Any], success: str | Callable[[Any], str]
-) -> None:
-    """Run one service: its refusal becomes an error message, else the success message
-    (``success`` itself, or made from the service's result)."""
-    try:
-        result = run()
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, success(result) if callable(success) else success)
 
 
 @requires(Capability.TAKE_TRAINING)
@@ -138,7 +122,7 @@ def session_register(request: AuthenticatedRequest, session_id: int) -> HttpResp
         messages.error(request, _("Choose someone you may register."))
         return redirect(_session_url(session.pk))
     participant = form.cleaned_data.get("participant")
-    _attempt(
+    attempt(
         request,
         lambda: register(actor=request.user, session=session, participant=participant),
         _registered_message,
@@ -179,7 +163,7 @@ def _registration_step(
     success: str,
 ) -> HttpResponse:
     """Run ``service`` on the registration as the user, then back to the session's page."""
-    _attempt(request, lambda: service(actor=request.user, registration=registration), success)
+    attempt(request, lambda: service(actor=request.user, registration=registration), success)
     return redirect(_session_url(registration.session_id))
 
 
@@ -269,7 +253,7 @@ def _check_in(request: AuthenticatedRequest, session: Session, form: CheckInForm
     if registration is None or day is None:
         messages.error(request, _("Choose a participant and a day."))
         return
-    _attempt(
+    attempt(
         request,
         lambda: check_in(actor=request.user, registration=registration, day=day),
         lambda attendance: _("%(name)s is checked in.") % {"name": registration.user.full_name},
@@ -348,7 +332,7 @@ def session_status(request: AuthenticatedRequest, session_id: int) -> HttpRespon
         messages.error(request, _("Choose a status."))
         return redirect(_session_url(session.pk))
     status = form.cleaned_data["status"]
-    _attempt(
+    attempt(
         request,
         lambda: session_set_status(actor=request.user, session=session, status=status),
         lambda changed: (

@@ -11,11 +11,9 @@ request about a case is in the access log marked advice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -228,11 +226,6 @@ def assign(request: HttpRequest, payload: AdviceAssignIn, advice_id: int = IdPat
     return _write(request, services.advice_assign, adviser=adviser)
 
 
-def _set_access(*, actor: User, request: AdviceRequest, days: int) -> None:
-    until = timezone.now() + timedelta(days=days) if days else None
-    services.advice_access_set(actor=actor, request=request, until=until)
-
-
 @_write_op(
     "access",
     ASKING_UNIT,
@@ -241,7 +234,7 @@ def _set_access(*, actor: User, request: AdviceRequest, days: int) -> None:
 )
 def access(request: HttpRequest, payload: AdviceAccessIn, advice_id: int = IdPath) -> Any:
     """The asking unit only; at most ``VEJUD_ADVICE_ACCESS_DAYS`` from now (else 422)."""
-    return _write(request, _set_access, days=payload.days)
+    return _write(request, services.advice_access_days_set, days=payload.days)
 
 
 @ADVISERS.route(

@@ -44,6 +44,7 @@ from vejud.cases.models import (
     Track,
 )
 from vejud.core.crypto import encrypt_text, keyed_hash
+from vejud.core.dates import age_on
 from vejud.courses.models import (
     OPEN_ACTION_STATUSES,
     ClosureReason,
@@ -1163,7 +1164,7 @@ class Generator(GrantSteps):
         facts = state.facts
         answers: dict[str, dict[str, Any]] = {}
         if version.min_age is not None or version.max_age is not None:
-            age = _age(date_of(facts["birth"]), date_of(day))
+            age = age_on(date_of(facts["birth"]), date_of(day))
             ok = (version.min_age is None or age >= version.min_age) and (
                 version.max_age is None or age <= version.max_age
             )
@@ -1791,10 +1792,6 @@ class Generator(GrantSteps):
                 }
             ),
         )
-
-
-def _age(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 TERMINAL_STATUSES = frozenset({S.WITHDRAWN, S.DROPPED, S.REFUSAL_UPHELD, S.CLOSED})
