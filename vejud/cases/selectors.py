@@ -8,8 +8,23 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from vejud.cases.models import Case
+from vejud.cases.models import Case, MentorAssignment
+from vejud.core.request_cache import request_cached
 from vejud.organisations.models import Unit
+
+
+def mentor_assignments(case: Case) -> list[MentorAssignment]:
+    """Return the case's mentor assignments with their mentors, newest first: read once a
+    request (the case page's facts and its course panel both show them)."""
+    return request_cached(
+        ("mentor_assignments", case.pk),
+        lambda: list(
+            MentorAssignment.objects.filter(case=case)
+            .select_related("mentor")
+            .order_by("-starts_on", "-id")
+        ),
+    )
+
 
 # A word of a name: letters and digits, hyphenated parts kept together ("el-amin").
 NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")

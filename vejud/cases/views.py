@@ -64,7 +64,7 @@ from vejud.cases.models import (
     JournalEntry,
     Track,
 )
-from vejud.cases.selectors import caseload_filter, caseload_search
+from vejud.cases.selectors import caseload_filter, caseload_search, mentor_assignments
 from vejud.core.dates import age_on
 from vejud.core.htmx import is_htmx
 from vejud.core.paging import keyset_page, positive_int
@@ -372,7 +372,7 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
     is_custodian = access.can_see(Part.PROTECTED_ADDRESS) and user_is_address_custodian(
         user=user, person_id=case.person_id
     )
-    mentors = list(case.mentor_assignments.select_related("mentor").order_by("-starts_on"))
+    mentors = mentor_assignments(case)
     today = timezone.localdate()
     return {
         "can_view_person": has_capability(user, Capability.VIEW_CASES),

@@ -5,6 +5,10 @@ answer needs the person's access rules. Inside a request (``RequestCacheMiddlewa
 ``request_cached`` keeps the first answer; outside one (tests, commands, tasks) it
 computes every time. Any audited write clears it (``vejud.audit.services.audited``),
 so a request that changes access rules or moves a case never reads a stale answer.
+
+The case page's panels share their reads of a case the same way (the mentors, transfers,
+release plan and signed motivation assessment: ``<app>/selectors.py``), where two panels,
+or a panel and the actions it offers, would read the same rows twice.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -19,7 +19,9 @@ from vejud.access.cases import CaseAccess
 from vejud.accounts.models import User
 from vejud.actions.declare import possible_now
 from vejud.assessments.models import MotivationAssessment
+from vejud.assessments.selectors import signed_motivation
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
+from vejud.cases.selectors import mentor_assignments
 from vejud.courses.models import (
     CaseClosure,
     CaseOffer,
@@ -148,12 +150,7 @@ def help_wishes(
 ) -> tuple[list[Wish], MotivationAssessment | None]:
     """Return the help wished for in the latest signed motivation assessment, each marked
     as met when an offer of that kind is planned, active or completed."""
-    assessment = (
-        MotivationAssessment.objects.filter(case=case, signed_at__isnull=False)
-        .order_by("-version")
-        .only("id", "case_id", "version", "signed_at", "help_wishes")
-        .first()
-    )
+    assessment = signed_motivation(case)
     if assessment is None or not assessment.help_wishes:
         return [], assessment
     codes = list(assessment.help_wishes)
@@ -183,17 +180,15 @@ def course_overview(access: CaseAccess, user: User) -> CourseOverview:
     case = access.case
     plan = course_plan(case)
     wishes, wishes_from = help_wishes(case, plan.offers)
-    mentors = list(
-        MentorAssignment.objects.filter(case=case)
-        .select_related("mentor")
-        .order_by("-starts_on", "-id")
-    )
-    attention = list(
-        MentorMeeting.objects.filter(
-            case=case, needs_attention=True, attention_resolved_at__isnull=True
-        )
-        .select_related("assignment__mentor")
-        .order_by("met_on", "id")
+    mentors = mentor_assignments(case)
+    # The meetings counted, and those the unit is asked to look at (rare) read only if any.
+    flagged = Q(needs_attention=True, attention_resolved_at__isnull=True)
+    meetings = MentorMeeting.objects.filter(case=case)
+    counts = meetings.aggregate(all=Count("id"), attention=Count("id", filter=flagged))
+    attention = (
+        list(meetings.filter(flagged).select_related("assignment__mentor").order_by("met_on", "id"))
+        if counts["attention"]
+        else []
     )
     overview = CourseOverview(
         case=case,
@@ -204,7 +199,7 @@ def course_overview(access: CaseAccess, user: User) -> CourseOverview:
         mentors=mentors,
         current_mentor=current_assignment(mentors, plan.today),
         attention=attention,
-        meeting_count=MentorMeeting.objects.filter(case=case).count(),
+        meeting_count=counts["all"],
         closure=CaseClosure.objects.filter(case=case).select_related("closed_by").first(),
     )
     overview.actions = course_actions(case, user)

@@ -40,6 +40,7 @@ from vejud.transfers.forms import (
     TransferRequestForm,
 )
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.selectors import case_transfers, release_plan
 from vejud.transfers.services import (
     release_date_set,
     release_plan_update,
@@ -70,7 +71,7 @@ def _pending_transfer(case: Case) -> Transfer | None:
 
 
 def _none_pending(case: Case, target: Any) -> bool:
-    return not Transfer.objects.filter(case=case, status=TransferStatus.PENDING).exists()
+    return all(t.status != TransferStatus.PENDING for t in case_transfers(case))
 
 
 def _pending(case: Case, transfer: Transfer | None) -> bool:
@@ -81,7 +82,7 @@ def _pending(case: Case, transfer: Transfer | None) -> bool:
 
 
 def _has_plan(case: Case, target: Any) -> bool:
-    return ReleasePlan.objects.filter(case=case).exists()
+    return release_plan(case) is not None
 
 
 def _plan_ready(case: Case, target: Any) -> bool:

@@ -280,13 +280,15 @@ def test_journal_query_count_does_not_grow_with_notes(world):
         response = client.get(url(many_case))
     assert len(response.context["entries"]) == JOURNAL_PAGE_SIZE
     # Session, user, case, access lists; the access-log row in the page's transaction
-    # (savepoint, insert, release here inside the test's transaction); custodian, break-glass
-    # grants, the persons whose lists bar the user (once a request), the inquiry, earlier cases, mentors, journal; the process panel's consents and one read of
-    # the three assessments; transfers; the person's retention date (one query: the cases with
-    # the anonymisation and a hold as subqueries); the advice answers filed on the case; what
-    # can be done now (the mentor check of the course actions). No grants before assessment,
-    # no device, no memberships.
-    assert len(many.captured_queries) == len(few.captured_queries) == 21, [
+    # (savepoint, insert, release here inside the test's transaction); custodian, mentors (one
+    # read a request: the page's facts and the course panel), break-glass grants, the persons
+    # whose lists bar the user (once a request), earlier cases, journal; the case's transfers
+    # (one read a request: what can be done now asks whether one is pending, the transfers
+    # panel lists them); the inquiry; the process panel's consents and one read of the three
+    # assessments; the documents; the advice answers filed on the case; the person's retention
+    # date (one query: the cases with the anonymisation and a hold as subqueries). No grants
+    # before assessment, no device, no memberships.
+    assert len(many.captured_queries) == len(few.captured_queries) == 20, [
         q["sql"][:90] for q in few.captured_queries
     ]
 

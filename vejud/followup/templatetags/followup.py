@@ -7,19 +7,20 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
 from vejud.access.casework import may_act
 from vejud.access.rules import Part
 from vejud.accounts.models import User
 from vejud.actions.declare import possible_now
+from vejud.assessments.selectors import signed_motivation
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
 from vejud.followup.actions import WARNING_RESOLVE
 from vejud.followup.forms import EVIDENCE_FIELDS
 from vejud.followup.models import CHANGES, EarlyWarning, Review
-from vejud.followup.services import baseline_motivation, review_due_on
+from vejud.followup.services import review_due_on
 
 register = template.Library()
 
@@ -92,7 +93,17 @@ def followup_overview(case: Case, user: User) -> FollowupOverview:
         review.progress_max = progress_max(review)  # type: ignore[attr-defined]
     for review in latest:
         review.changes = review_changes(review)  # type: ignore[attr-defined]
-    warnings = EarlyWarning.objects.filter(case=case).select_related("review")
+    # One read of the warnings: the open ones, and the RESOLVED_SHOWN last resolved.
+    resolved = EarlyWarning.objects.filter(case=case, resolved_at__isnull=False).order_by(
+        "-resolved_at", "-id"
+    )
+    warnings = list(
+        EarlyWarning.objects.filter(
+            Q(resolved_at__isnull=True) | Q(pk__in=resolved.values("pk")[:RESOLVED_SHOWN]),
+            case=case,
+        ).select_related("review", "resolved_by")
+    )
+    signed = signed_motivation(case)
     admitted = case.status == CaseStatus.ADMITTED
     may_work = may_act(user, case, Actor.CASEWORKER)
     due_on = review_due_on(case, reviews[0] if reviews else None) if admitted else None
@@ -102,12 +113,15 @@ def followup_overview(case: Case, user: User) -> FollowupOverview:
         can_resolve=possible_now([WARNING_RESOLVE.name], user, case)[WARNING_RESOLVE.name],
         due_on=due_on,
         overdue=due_on is not None and due_on < timezone.localdate(),
-        baseline=baseline_motivation(case, None),
-        open_warnings=list(warnings.filter(resolved_at__isnull=True).order_by("raised_at", "id")),
-        resolved_warnings=list(
-            warnings.filter(resolved_at__isnull=False)
-            .select_related("resolved_by")
-            .order_by("-resolved_at", "-id")[:RESOLVED_SHOWN]
+        # baseline_motivation(case, None), from the assessment the course panel read
+        baseline=signed.level if signed is not None else None,
+        open_warnings=sorted(
+            (w for w in warnings if w.resolved_at is None), key=lambda w: (w.raised_at, w.pk)
+        ),
+        resolved_warnings=sorted(
+            (w for w in warnings if w.resolved_at is not None),
+            key=lambda w: (w.resolved_at, w.pk),
+            reverse=True,
         ),
         latest=latest,
         review_count=len(reviews),

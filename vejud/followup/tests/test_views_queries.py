@@ -57,8 +57,56 @@ def test_case_page_query_count_does_not_grow_with_reviews_and_transfers(world):
     many_count, html = page_queries(world, many)
     assert "Evidence 299" in html and "Risk 297" in html
     assert html.count('id="transfer-') == 300
-    # The persons whose lists bar the user are read once a request (access.cases); the
-    # inquiry panel reads the inquiry; the retention panel the person's cases (one query); the
-    # advice panel the case's answered requests (one query); what can be done now (the mentor
-    # and release-plan checks of the course and release actions: two).
-    assert many_count == few_count == 42, (few_count, many_count)
+    # Session, user, case, the person's lists; savepoint, access-log row, release; custodian;
+    # the mentors (one read a request: the page's facts and the course panel); break-glass
+    # grants, the persons whose lists bar the user (once a request), earlier cases; journal;
+    # the transfers and the release plan (one read each a request: what can be done now asks
+    # whether a transfer is pending and the plan made, the transfers panel shows them); the
+    # inquiry; consents, the three assessments (one query), decisions, referral, unanswered
+    # questions; goals with their actions, offers, the signed motivation assessment (one read
+    # a request: the course panel's help wishes, the follow-up panel's baseline), the wished
+    # offer types, the meetings counted (those flagged read only if any), agreement, closure;
+    # reviews with their risk events (two), the early warnings (open and last resolved: one);
+    # whether the user may answer the pending transfer; grants; documents; advice answers; the
+    # person's retention date (one query).
+    assert many_count == few_count == 36, (few_count, many_count)
+
+
+def test_the_panel_reads_the_open_and_the_last_resolved_warnings_at_once(world):
+    from vejud.audit.services import audit_record, audited
+    from vejud.followup.models import EarlyWarning, Review
+    from vejud.followup.templatetags.followup import RESOLVED_SHOWN, followup_overview
+
+    case = make_admitted_case(world)
+    add_history(world, case, 1)
+    review = Review.objects.filter(case=case).get()
+    start = timezone.now() - timedelta(days=30)
+    with audited():  # test data: nine warnings, two open and seven resolved one by one
+        warnings = [
+            EarlyWarning.objects.create(
+                case=case, review=review, reason="no_progress", raised_at=start + timedelta(n)
+            )
+            for n in range(9)
+        ]
+        for n, warning in enumerate(warnings[2:]):  # resolved in the order 2, 3, …, 8
+            warning.resolved_at = start + timedelta(days=10 + n)
+            warning.resolved_by = world.coordinator_a
+            warning.save()
+        warnings[0].raised_at = start + timedelta(days=20)  # the later of the two open ones
+        warnings[0].save()
+        audit_record(actor=None, action="test.data", obj=case, case_id=case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        overview = followup_overview(case, world.member_a)
+    found = EarlyWarning.objects.filter(case=case)
+    assert [w.pk for w in overview.open_warnings] == list(
+        found.filter(resolved_at__isnull=True)
+        .order_by("raised_at", "id")
+        .values_list("pk", flat=True)
+    )
+    shown = overview.open_warnings
+    assert shown.index(warnings[1]) < shown.index(warnings[0])  # in the order raised
+    assert [w.pk for w in overview.resolved_warnings] == [w.pk for w in warnings[:1:-1]][
+        :RESOLVED_SHOWN
+    ]
+    assert overview.resolved_warnings[0].resolved_by == world.coordinator_a
+    assert sum("followup_earlywarning" in q["sql"] for q in queries.captured_queries) == 1

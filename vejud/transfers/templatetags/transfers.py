@@ -15,30 +15,12 @@ from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus, Track
 from vejud.cases.states import Actor, reachable_from
 from vejud.transfers.models import ReleasePlan, Transfer, TransferStatus
+from vejud.transfers.selectors import case_transfers, release_plan
 from vejud.transfers.services import OPEN_FOR_TRANSFER
 
 register = template.Library()
 
 
-# What the panel shows of a transfer: these columns and the names of these relations.
-SHOWN_COLUMNS = (
-    "status",
-    "from_track",
-    "to_track",
-    "handover_note",
-    "requested_at",
-    "decided_at",
-    "decision_note",
-    "track_changes_on",
-)
-SHOWN_NAMES = {
-    "from_unit": "name",
-    "from_institution": "name",
-    "to_unit": "name",
-    "to_institution": "name",
-    "requested_by": "full_name",
-    "decided_by": "full_name",
-}
 # A release plan is made for an admitted case only (``release_plans_run``).
 PLANNED_STATUSES = reachable_from(CaseStatus.ADMITTED)
 
@@ -64,17 +46,9 @@ class TransfersOverview:
 
 def transfers_overview(case: Case, user: User) -> TransfersOverview:
     """Collect the panel in a fixed number of queries, however many transfers there are."""
-    transfers = list(
-        Transfer.objects.filter(case=case)
-        .select_related(*SHOWN_NAMES)
-        .only(*SHOWN_COLUMNS, *(f"{relation}__{name}" for relation, name in SHOWN_NAMES.items()))
-    )
+    transfers = case_transfers(case)
     pending = next((t for t in transfers if t.status == TransferStatus.PENDING), None)
-    plan = (
-        ReleasePlan.objects.filter(case=case).select_related("receiving_unit").first()
-        if case.status in PLANNED_STATUSES
-        else None
-    )
+    plan = release_plan(case) if case.status in PLANNED_STATUSES else None
     may_work = may_act(user, case, Actor.CASEWORKER)
     custody = case.track == Track.CUSTODY
     return TransfersOverview(
