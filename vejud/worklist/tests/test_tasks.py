@@ -100,3 +100,39 @@ def test_the_open_statuses_are_those_the_state_table_does_not_end_in():
     from vejud.cases.states import TERMINAL
 
     assert set(OPEN_STATUSES) == set(CaseStatus) - set(TERMINAL)
+
+
+def test_the_rows_link_and_print_as_the_tasks_say():
+    """The page's rows (``views.task_rows``) are the tasks' own labels, statuses and dates, and
+    link where the tasks lead: their own page, the transfers, the application, the case."""
+    from datetime import date
+
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from vejud.worklist.selectors import Task
+    from vejud.worklist.views import task_rows
+
+    day = date(2026, 3, 4)
+    tasks = [
+        Task(TaskKind.ADVICE_NEW, "Request 7", "", None, False, href="/x/7/", status_text="New"),
+        Task(TaskKind.TRANSFER_INCOMING, "EX-2026-00001", "admitted", None, False),
+        Task(TaskKind.GRANT_AWAITING, "EX-2026-00002", "admitted", None, False, 12),
+        Task(TaskKind.ACTION_DUE, "EX-2026-00003", "admitted", day, True, detail="Goal"),
+    ]
+    rows = task_rows(tasks)
+    assert [row.href for row in rows] == [
+        "/x/7/",
+        reverse("transfers:incoming"),
+        reverse("pool:application", kwargs={"reference": "EX-2026-00002", "application_id": 12}),
+        reverse("cases:detail", kwargs={"reference": "EX-2026-00003"}),
+    ]
+    for task, row in zip(tasks, rows, strict=True):
+        assert (row.label, row.status_label, row.reference, row.detail, row.overdue) == (
+            str(task.label),
+            task.status_label,
+            task.reference,
+            task.detail,
+            task.overdue,
+        )
+    assert [row.due_on for row in rows] == ["", "", "", date_format(day, "SHORT_DATE_FORMAT")]
