@@ -39,6 +39,7 @@ from vejud.intake.models import (
     InquiryChannel,
     InquirySource,
 )
+from vejud.organisations.models import Unit
 from vejud.people.models import Attachment
 
 UNIT_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -99,6 +100,11 @@ class CaseFilters(Schema):
 class UnitOut(Schema):
     code: str
     name: str
+
+
+def unit_out(unit: Unit | None) -> dict[str, str] | None:
+    """Return ``unit`` as a ``UnitOut`` reads it (None for no unit)."""
+    return None if unit is None else {"code": unit.code, "name": unit.name}
 
 
 class CaseListItem(Schema):

@@ -11,6 +11,7 @@ from vejud.access.cases import CaseAccess, cases_visible_to, get_case_for
 from vejud.access.rules import Capability, Part, require
 from vejud.api.auth import api_policy, api_user
 from vejud.api.gates import log_case_read
+from vejud.api.operations import READ_ERRORS
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.schemas import (
     CaseDetail,
@@ -18,28 +19,14 @@ from vejud.api.schemas import (
     CasePage,
     ErrorOut,
     ReferencePath,
-    ValidationErrorOut,
     gang_out,
+    unit_out,
 )
 from vejud.cases.models import Case, JournalEntry
-from vejud.organisations.models import Unit
 
 router = Router(tags=["cases"])
 
 JOURNAL_LIMIT = 100
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
-
-
-def _unit(unit: Unit | None) -> dict[str, str] | None:
-    if unit is None:
-        return None
-    return {"code": unit.code, "name": unit.name}
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -47,8 +34,8 @@ def _summary(case: Case) -> dict[str, Any]:
         "reference": case.reference,
         "status": case.status,
         "track": case.track,
-        "unit": _unit(case.responsible_unit),
-        "institution": _unit(case.institution),
+        "unit": unit_out(case.responsible_unit),
+        "institution": unit_out(case.institution),
         "opened_on": case.opened_on,
         "closed_on": case.closed_on,
     }
@@ -56,7 +43,7 @@ def _summary(case: Case) -> dict[str, Any]:
 
 @router.get(
     "/cases",
-    response={200: CasePage, **ERRORS},
+    response={200: CasePage, 400: ErrorOut, **READ_ERRORS},
     operation_id="cases_list",
     summary="List the cases you may see",
     openapi_extra=api_policy("capability", capability=Capability.VIEW_CASES),
@@ -130,7 +117,7 @@ DISCLOSED_PARTS = (Part.SUMMARY, Part.IDENTITY, Part.GANG, Part.THREATS, Part.JO
 
 @router.get(
     "/cases/{reference}",
-    response={200: CaseDetail, **{k: v for k, v in ERRORS.items() if k != 400}},
+    response={200: CaseDetail, **READ_ERRORS},
     operation_id="cases_detail",
     summary="Show one case",
     openapi_extra=api_policy("case", capability=Capability.VIEW_CASES, part=Part.SUMMARY),

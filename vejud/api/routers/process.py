@@ -43,6 +43,7 @@ from vejud.api.schemas import (
     TransitionIn,
     UnitDecisionIn,
     ValidationErrorOut,
+    unit_out,
 )
 from vejud.cases.models import Case
 from vejud.cases.services import OpenCaseError
@@ -71,10 +72,6 @@ REGISTERS = CapabilityGate(Capability.WRITE_JOURNAL)
 VIEWS_CASES = CapabilityGate(Capability.VIEW_CASES)
 
 EARLIER_CASES_LIMIT = 50
-
-
-def _unit(unit: Unit | None) -> dict[str, str] | None:
-    return None if unit is None else {"code": unit.code, "name": unit.name}
 
 
 def _state(case: Case) -> dict[str, Any]:
@@ -132,7 +129,7 @@ def _conflict(user: User, *, detail: str, code: str, persons: list[Person]) -> S
                 {
                     "reference": c.reference,
                     "status": c.status,
-                    "unit": _unit(c.responsible_unit),
+                    "unit": unit_out(c.responsible_unit),
                     "opened_on": c.opened_on,
                 }
                 for c in earlier
@@ -203,7 +200,7 @@ def _registered(user: User, case: Case) -> dict[str, Any]:
         visible = False
     data: dict[str, Any] = {
         "reference": case.reference,
-        "unit": _unit(case.responsible_unit),
+        "unit": unit_out(case.responsible_unit),
         "visible": visible,
         "case": None,
     }
@@ -211,7 +208,7 @@ def _registered(user: User, case: Case) -> dict[str, Any]:
         data["case"] = {
             **_state(case),
             "track": case.track,
-            "institution": _unit(case.institution),
+            "institution": unit_out(case.institution),
             "opened_on": case.opened_on,
             "assessment_due_on": case.assessment_due_on,
         }
