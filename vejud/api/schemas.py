@@ -536,17 +536,21 @@ class VersionSummaryOut(Schema):
         return obj.supersedes.version if obj.supersedes_id else None
 
 
-class InstrumentStateOut(Schema):
+class LabelText(Schema):
+    """Gives ``label`` as text: the object's label is a (lazy) translation."""
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
+
+
+class InstrumentStateOut(LabelText):
     kind: str
     label: str
     latest: VersionSummaryOut | None
     signed: VersionSummaryOut | None = Field(description="The newest signed version.")
     draft: VersionSummaryOut | None
     versions: list[VersionSummaryOut] = Field(description="Newest first.")
-
-    @staticmethod
-    def resolve_label(obj: Any) -> str:
-        return str(obj.label)
 
 
 class DecisionOut(Schema):
@@ -598,14 +602,10 @@ class InformationRequestOut(Schema):
     answered_at: datetime | None
 
 
-class StageOut(Schema):
+class StageOut(LabelText):
     code: str
     label: str
     state: Literal["done", "current", "todo"]
-
-    @staticmethod
-    def resolve_label(obj: Any) -> str:
-        return str(obj.label)
 
 
 class DeadlineOut(Schema):
@@ -614,14 +614,10 @@ class DeadlineOut(Schema):
     overdue: bool
 
 
-class TransitionOut(Schema):
+class TransitionOut(LabelText):
     target: CaseStatus
     label: str
     reason_required: bool
-
-    @staticmethod
-    def resolve_label(obj: Any) -> str:
-        return str(obj.label)
 
 
 class ActionsOut(Schema):

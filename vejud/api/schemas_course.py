@@ -22,6 +22,7 @@ from vejud.api.schemas import (
     Code,
     ExpectedVersion,
     IsoDate,
+    LabelText,
     LongText,
     OptionalUserName,
     RequiredText,
@@ -156,7 +157,7 @@ class GoalOut(Schema):
         return obj.actions.all()
 
 
-class AreaOut(Schema):
+class AreaOut(LabelText):
     """The goals of one life area."""
 
     life_area: LifeArea
@@ -166,10 +167,6 @@ class AreaOut(Schema):
     @staticmethod
     def resolve_life_area(obj: Any) -> str:
         return str(obj.code)
-
-    @staticmethod
-    def resolve_label(obj: Any) -> str:
-        return str(obj.label)
 
 
 class OfferIn(StrictBody):
