@@ -30,6 +30,7 @@ from vejud.accounts.models import (
 from vejud.accounts.selectors import active_sessions_for
 from vejud.audit.services import audit_record, audited
 from vejud.core.clientip import client_ip
+from vejud.core.errors import MessageError
 from vejud.core.records import save_fields
 
 TOTP_DEVICE_NAME = "default"
@@ -38,12 +39,11 @@ RECOVERY_CODE_COUNT = 10
 USER_AGENT_MAX = 300
 
 
-class CodeRejected(Exception):
+class CodeRejected(MessageError):
     """A second-factor code was wrong, or too many wrong codes came too fast."""
 
     def __init__(self, message: str, locked_until: datetime | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.locked_until = locked_until
 
 

@@ -44,6 +44,7 @@ from mozilla_django_oidc.utils import (
 from vejud.accounts.models import ApiToken, ProviderEvent, ProviderSubject, User
 from vejud.accounts.services import user_sessions_end_all
 from vejud.audit.services import audit_record, audited
+from vejud.core.errors import MessageError
 from vejud.core.records import save_fields
 
 LOGGER = logging.getLogger(__name__)
@@ -84,12 +85,11 @@ DECODE_REFUSALS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
 _discovered: dict[str, tuple[float, dict[str, Any]]] = {}
 
 
-class SsoRefused(Exception):
+class SsoRefused(MessageError):
     """A login through a provider was refused; ``message`` says why, for the user."""
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
-        self.message = message
         self.reason = reason
 
 

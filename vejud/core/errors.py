@@ -28,3 +28,11 @@ class ConflictError(ValidationError):
     @property
     def text(self) -> str:
         return " ".join(self.messages)
+
+
+class MessageError(Exception):
+    """A refusal whose ``message`` is written for the user (the page shows it as it is)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
