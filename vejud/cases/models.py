@@ -125,10 +125,23 @@ class Case(models.Model):
             models.Index(fields=["status", "-id"], name="case_status_recent"),
             models.Index(fields=["person", "-id"], name="case_person"),
             # The task list: cases being assessed, by due date, per unit (worklist.selectors).
+            # Covering (PostgreSQL): the task rows and the access lists' person are read from
+            # the index alone, so the planner walks it in due-date order instead of every
+            # open case in the country (consent missing: 17 -> 1.7 ms at 1,000,000 cases).
             models.Index(
                 fields=["responsible_unit", "assessment_due_on", "id"],
-                name="case_unit_assessing_due",
+                include=["person", "status", "reference"],
+                name="case_unit_assessing_cover",
                 condition=Q(status__in=["inquiry", "assessment"]),
+            ),
+            # A unit's open cases (the task list's warnings, flags and release plans join
+            # them): covering, so a unit's few thousand are read from the index alone
+            # (early warnings: 14.7 -> 4.8 ms at 1,000,000 cases).
+            models.Index(
+                fields=["responsible_unit", "id"],
+                include=["person", "status", "reference"],
+                name="case_unit_open",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
             ),
             # The task list: courses by the date reviews count from, and by the next
             # deadline of an action nobody owns, per unit (worklist.selectors).
