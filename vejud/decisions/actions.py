@@ -28,7 +28,7 @@ from vejud.decisions.forms import (
     UnitDecisionForm,
 )
 from vejud.decisions.models import InformationRequest
-from vejud.decisions.selectors import process_overview
+from vejud.decisions.selectors import latest_referral, process_overview
 from vejud.decisions.services import (
     decision_requirements,
     final_decision_record,
@@ -72,6 +72,8 @@ def _unanswered(case: Case, info: InformationRequest | None) -> bool:
         return False
     if info is not None:
         return info.answered_at is None
+    if latest_referral(case) is None:  # never referred (the panel reads the referral anyway)
+        return False
     return InformationRequest.objects.filter(referral__case=case, answered_at__isnull=True).exists()
 
 

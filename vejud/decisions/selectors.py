@@ -26,6 +26,7 @@ from vejud.assessments.models import (
 from vejud.assessments.services import EDITABLE_STATUSES, INSTRUMENT_LABELS
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import DECISION_TARGETS, TABLE, Actor, transitions_from
+from vejud.core.request_cache import request_cached
 from vejud.decisions.models import Decision, InformationRequest, Referral
 from vejud.intake.models import Consent, ConsentAgency
 from vejud.intake.selectors import consent_in_force
@@ -179,6 +180,20 @@ PANEL_ACTIONS = (
 )
 
 
+def latest_referral(case: Case) -> Referral | None:
+    """Return the case's latest referral with who made it, read once a request (the process
+    panel shows it; whether a question is unanswered looks here first)."""
+    return request_cached(
+        ("latest_referral", case.pk),
+        lambda: (
+            Referral.objects.filter(case=case)
+            .select_related("referred_by")
+            .order_by("-referred_at")
+            .first()
+        ),
+    )
+
+
 def _rest_on(decisions: list[Decision], every_version: dict[str, list[Any]]) -> None:
     """Give each decision the instrument versions it rests on, from the rows already read."""
     for kind, versions in every_version.items():
@@ -225,14 +240,7 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
         else []
     )
     _rest_on(decisions, every_version)
-    referral = (
-        Referral.objects.filter(case=case)
-        .select_related("referred_by")
-        .order_by("-referred_at")
-        .first()
-        if decided
-        else None
-    )
+    referral = latest_referral(case) if decided else None
     requests = (
         list(
             InformationRequest.objects.filter(referral=referral).select_related(

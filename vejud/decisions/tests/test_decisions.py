@@ -161,3 +161,30 @@ def test_concurrent_decisions_exactly_one_wins():
     assert sorted(results) == ["ok", "stale"]
     assert Decision.objects.filter(case=case).count() == 1
     assert Case.objects.get(pk=case.pk).version == version + 1
+
+
+def test_the_panel_offers_an_answer_while_a_question_waits_and_looks_only_on_a_referral(world):
+    from django.test.utils import CaptureQueriesContext
+
+    from vejud.actions.declare import possible_now
+    from vejud.core.request_cache import request_scope
+    from vejud.testing import make_admitted_case
+
+    def offered(case):
+        with request_scope(), CaptureQueriesContext(connection) as queries:
+            answer = possible_now(["answer_information"], world.member_a, case)
+        return answer["answer_information"], [q["sql"] for q in queries.captured_queries]
+
+    case = make_refused_case(world)
+    referral_create(actor=world.member_a, case=case, note="The person asks for it.")
+    case.refresh_from_db()
+    assert offered(case)[0] is False
+    question = information_request_create(
+        actor=world.decision_maker, case=case, question="How is the family situation?"
+    )
+    assert offered(case)[0] is True
+    information_request_answer(actor=world.member_a, request=question, answer="Stable.")
+    assert offered(case)[0] is False
+    answer, sql = offered(make_admitted_case(world))  # admitted by the unit, never referred
+    assert answer is False
+    assert not any("decisions_informationrequest" in q for q in sql)  # no referral: no question
