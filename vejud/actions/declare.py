@@ -27,6 +27,7 @@ from vejud.access.rules import Capability, Part
 from vejud.accounts.models import User
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import TABLE, TERMINAL, Transition
+from vejud.core.request_cache import request_cached
 
 Pairs = frozenset[tuple[CaseStatus, Actor]]
 
@@ -90,6 +91,13 @@ class Acting:
         self.user = user
         self.case = case
         self._known: dict[Actor, bool] = {}
+
+    @classmethod
+    def of(cls, user: User, case: Case) -> Acting:
+        """Return the memo of ``user`` on ``case`` for this request (the case page's panels and
+        what can be done now ask the same questions; an audited write forgets the answers)."""
+        key = ("acting", user.pk, case.pk, case.status, case.responsible_unit_id, case.track)
+        return request_cached((*key, case.institution_id), lambda: cls(user, case))
 
     def __call__(self, actor: Actor) -> bool:
         if actor not in self._known:
@@ -166,7 +174,7 @@ class CaseAction:
         403 when the caller's role on the case is not one that makes it (now, or, for an
         action not possible in the case's status, ever): the role is the reason, whatever the
         status. 409 when it is theirs to do but not in the case's state."""
-        acting = acting or Acting(user, case)
+        acting = acting or Acting.of(user, case)
         actors = [actor for status, actor in self.when if status == case.status]
         if not any(acting(actor) for actor in actors or self.actors):
             return Refusal(403, role_refusal(actors or self.actors))
@@ -218,5 +226,5 @@ def possible_now(
 ) -> dict[str, bool]:
     """Return ``{name: possible}`` of the registered actions ``names`` for ``user`` on ``case``
     (what a panel offers: the answer the action's page and API operation give)."""
-    acting = acting or Acting(user, case)
+    acting = acting or Acting.of(user, case)
     return {name: REGISTRY[name].possible(user, case, None, acting) for name in names}

@@ -287,7 +287,7 @@ def process_overview(access: CaseAccess, user: User) -> ProcessOverview:
         referral=referral,
         information_requests=requests,
     )
-    acting = Acting(user, case)
+    acting = Acting.of(user, case)
     caseworker = acting(Actor.CASEWORKER)
     overview.transitions = [
         t

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from vejud.actions.declare import REGISTRY
+from vejud.actions.declare import REGISTRY, Acting
 from vejud.actions.panels import case_panels as registered
 
 register = template.Library()
@@ -49,13 +49,14 @@ def next_steps(context: Any, case: Any) -> list[tuple[str, str]]:
     """Return (title, URL) of every declared action on the case itself that has a page and is
     possible for the page's user now: what can be done next, as the action tables say."""
     user = context["request"].user
+    acting = Acting.of(user, case)  # who the user is on the case, asked once for every action
     return [
         (str(action.title), reverse(action.view_name, kwargs={"reference": case.reference}))
         for action in REGISTRY.values()
         if action.target is None
         and not action.url_kwargs
         and "GET" in action.methods
-        and action.possible(user, case)
+        and action.possible(user, case, None, acting)
     ]
 
 
