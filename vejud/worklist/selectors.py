@@ -144,6 +144,13 @@ def _on(rows: Manager[Any] | QuerySet[Any], case: Case | None, path: str = "case
     return rows.all() if case is None else rows.filter(**{f"{path}_id": case.pk})
 
 
+def _may_hold(case: Case | None, *statuses: str) -> bool:
+    """Whether a kind of task whose query asks for a case in one of ``statuses`` can be found:
+    always on the whole list; on one case (the case page's list) only in those statuses, so
+    its list asks only for the kinds its case can hold (the answer the query would give)."""
+    return case is None or case.status in statuses
+
+
 def tasks_for(user: User, case: Case | None = None) -> list[Task]:
     """Return the user's tasks, overdue first, then by due date; with ``case``, only the
     user's tasks on that case (the case page's list: each query narrowed to the case)."""
@@ -154,40 +161,8 @@ def tasks_for(user: User, case: Case | None = None) -> list[Task]:
     mine = casework_cases(user)
     if case is not None:
         mine = mine.filter(pk=case.pk)
-    assessing = mine.filter(status__in=[CaseStatus.INQUIRY, CaseStatus.ASSESSMENT])
-    for ref, status, due in assessing.order_by("assessment_due_on", "id").values_list(
-        "reference", "status", "assessment_due_on"
-    )[:TASK_LIMIT]:
-        tasks.append(
-            Task(TaskKind.ASSESSMENT_DUE, ref, status, due, due is not None and due < today)
-        )
-    valid_consent = Consent.objects.filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        case=OuterRef("pk"),
-        given_on__lte=today,
-    )
-    for ref, status, due in (
-        assessing.filter(~Exists(valid_consent))
-        .order_by("assessment_due_on", "id")
-        .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
-    ):
-        tasks.append(
-            Task(TaskKind.CONSENT_MISSING, ref, status, due, due is not None and due < today)
-        )
-    deciders = mine.filter(status=CaseStatus.ASSESSMENT).filter(
-        _signed(TargetGroupAssessment),
-        _signed(MotivationAssessment),
-        _signed(SuitabilityAssessment),
-    )
-    for ref, status, due in (
-        deciders.filter(unit_decider_condition(user))
-        .order_by("assessment_due_on", "id")
-        .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
-    ):
-        tasks.append(
-            Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today)
-        )
+    if _may_hold(case, CaseStatus.INQUIRY, CaseStatus.ASSESSMENT):
+        tasks += _assessment_tasks(user, mine, today, case)
     for ref, status, due in (
         _on(InformationRequest.objects, case, "referral__case")
         .filter(my_casework(user, today, "referral__case__"), answered_at__isnull=True)
@@ -213,6 +188,50 @@ def tasks_for(user: User, case: Case | None = None) -> list[Task]:
         tasks += _public_inquiry_tasks(user, today)
     tasks += _review_answer_tasks(user, case)
     tasks.sort(key=lambda t: (not t.overdue, t.due_on or date.max, t.reference))
+    return tasks
+
+
+def _assessment_tasks(
+    user: User, mine: QuerySet[Case], today: date, case: Case | None
+) -> list[Task]:
+    """Assessments due, consents missing, and cases ready for the unit's decision."""
+    tasks: list[Task] = []
+    assessing = mine.filter(status__in=[CaseStatus.INQUIRY, CaseStatus.ASSESSMENT])
+    for ref, status, due in assessing.order_by("assessment_due_on", "id").values_list(
+        "reference", "status", "assessment_due_on"
+    )[:TASK_LIMIT]:
+        tasks.append(
+            Task(TaskKind.ASSESSMENT_DUE, ref, status, due, due is not None and due < today)
+        )
+    valid_consent = Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        case=OuterRef("pk"),
+        given_on__lte=today,
+    )
+    for ref, status, due in (
+        assessing.filter(~Exists(valid_consent))
+        .order_by("assessment_due_on", "id")
+        .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
+    ):
+        tasks.append(
+            Task(TaskKind.CONSENT_MISSING, ref, status, due, due is not None and due < today)
+        )
+    if not _may_hold(case, CaseStatus.ASSESSMENT):
+        return tasks
+    deciders = mine.filter(status=CaseStatus.ASSESSMENT).filter(
+        _signed(TargetGroupAssessment),
+        _signed(MotivationAssessment),
+        _signed(SuitabilityAssessment),
+    )
+    for ref, status, due in (
+        deciders.filter(unit_decider_condition(user))
+        .order_by("assessment_due_on", "id")
+        .values_list("reference", "status", "assessment_due_on")[:TASK_LIMIT]
+    ):
+        tasks.append(
+            Task(TaskKind.READY_FOR_DECISION, ref, status, due, due is not None and due < today)
+        )
     return tasks
 
 
@@ -266,41 +285,44 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
     open_actions = _on(PlanAction.objects, case).filter(
         status__in=OPEN_ACTION_STATUSES, deadline__lte=horizon
     )
-    # The user's own actions, and the unowned ones of their cases, each in deadline order on
-    # its own index, merged here. The unowned ones are reached through the cases: the
-    # TASK_LIMIT courses whose stored earliest unowned deadline (``Case.action_due_on``)
-    # comes first hold the TASK_LIMIT most urgent unowned actions, so the database reads
-    # those courses from an index and never the unit's other courses.
-    due_actions: list[tuple[Any, int, str, str]] = list(
-        open_actions.filter(owner_id=user.pk, case__status=CaseStatus.ADMITTED)
-        .exclude(barred_persons(user.pk, today, "case__person_id"))
-        .order_by("deadline", "id")
-        .values_list("deadline", "id", "case__reference", "case__status")[:TASK_LIMIT]
-    )
-    courses = {
-        pk: (ref, status)
-        for pk, ref, status in mine.filter(status=CaseStatus.ADMITTED, action_due_on__lte=horizon)
-        .order_by("action_due_on", "id")
-        .values_list("id", "reference", "status")[:TASK_LIMIT]
-    }
-    for due, pk, case_id in (
-        open_actions.filter(case_id__in=sorted(courses), owner__isnull=True)
-        .order_by("deadline", "id")
-        .values_list("deadline", "id", "case_id")[:TASK_LIMIT]
-    ):
-        due_actions.append((due, pk, *courses[case_id]))
-    for due, _pk, ref, status in sorted(due_actions)[:TASK_LIMIT]:
-        tasks.append(Task(TaskKind.ACTION_DUE, ref, status, due, due < today))
-    # Reviews: the stored date the next review counts from (``Case.review_from``), in order.
-    interval = timedelta(days=settings.VEJUD_REVIEW_DAYS)
-    for ref, status, start in (
-        mine.filter(status=CaseStatus.ADMITTED, review_from__lte=horizon - interval)
-        .order_by("review_from", "id")
-        .values_list("reference", "status", "review_from")[:TASK_LIMIT]
-    ):
-        assert start is not None  # the condition on review_from leaves out NULL
-        due = start + interval
-        tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
+    if _may_hold(case, CaseStatus.ADMITTED):  # plan actions and reviews: on a course
+        # The user's own actions, and the unowned ones of their cases, each in deadline order on
+        # its own index, merged here. The unowned ones are reached through the cases: the
+        # TASK_LIMIT courses whose stored earliest unowned deadline (``Case.action_due_on``)
+        # comes first hold the TASK_LIMIT most urgent unowned actions, so the database reads
+        # those courses from an index and never the unit's other courses.
+        due_actions: list[tuple[Any, int, str, str]] = list(
+            open_actions.filter(owner_id=user.pk, case__status=CaseStatus.ADMITTED)
+            .exclude(barred_persons(user.pk, today, "case__person_id"))
+            .order_by("deadline", "id")
+            .values_list("deadline", "id", "case__reference", "case__status")[:TASK_LIMIT]
+        )
+        courses = {
+            pk: (ref, status)
+            for pk, ref, status in mine.filter(
+                status=CaseStatus.ADMITTED, action_due_on__lte=horizon
+            )
+            .order_by("action_due_on", "id")
+            .values_list("id", "reference", "status")[:TASK_LIMIT]
+        }
+        for due, pk, case_id in (
+            open_actions.filter(case_id__in=sorted(courses), owner__isnull=True)
+            .order_by("deadline", "id")
+            .values_list("deadline", "id", "case_id")[:TASK_LIMIT]
+        ):
+            due_actions.append((due, pk, *courses[case_id]))
+        for due, _pk, ref, status in sorted(due_actions)[:TASK_LIMIT]:
+            tasks.append(Task(TaskKind.ACTION_DUE, ref, status, due, due < today))
+        # Reviews: the stored date the next review counts from (``Case.review_from``), in order.
+        interval = timedelta(days=settings.VEJUD_REVIEW_DAYS)
+        for ref, status, start in (
+            mine.filter(status=CaseStatus.ADMITTED, review_from__lte=horizon - interval)
+            .order_by("review_from", "id")
+            .values_list("reference", "status", "review_from")[:TASK_LIMIT]
+        ):
+            assert start is not None  # the condition on review_from leaves out NULL
+            due = start + interval
+            tasks.append(Task(TaskKind.REVIEW_DUE, ref, status, due, due < today))
     # Outcomes after the course: the stored date the next point is due (``Case.outcome_due_on``,
     # kept by vejud.outcomes), in order.
     for ref, status, point in (
@@ -315,26 +337,29 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
     # Named positively (the open statuses, not "not ended"): PostgreSQL then reads the unit's
     # open cases from their partial index and joins the warnings, instead of walking every
     # open warning in the country in date order (250 ms → 58 ms at 1,000,000 cases).
-    coordinated = coordinates_condition(user, today) & Q(case__status__in=sorted(OPEN_STATUSES))
-    for ref, status, met_on in (
-        _on(MentorMeeting.objects, case)
-        .filter(coordinated, needs_attention=True, attention_resolved_at__isnull=True)
-        .order_by("met_on", "id")
-        .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
-    ):
-        detail = gettext("Meeting of %(date)s") % {"date": date_format(met_on, "SHORT_DATE_FORMAT")}
-        tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, detail=detail))
-    for ref, status, reason, raised_at in (
-        _on(EarlyWarning.objects, case)
-        .filter(coordinated, resolved_at__isnull=True)
-        .order_by("raised_at", "id")
-        .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
-    ):
-        detail = gettext("%(reason)s (raised %(date)s)") % {
-            "reason": WarningReason(reason).label,
-            "date": date_format(timezone.localtime(raised_at).date(), "SHORT_DATE_FORMAT"),
-        }
-        tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, detail=detail))
+    if _may_hold(case, *OPEN_STATUSES):
+        coordinated = coordinates_condition(user, today) & Q(case__status__in=sorted(OPEN_STATUSES))
+        for ref, status, met_on in (
+            _on(MentorMeeting.objects, case)
+            .filter(coordinated, needs_attention=True, attention_resolved_at__isnull=True)
+            .order_by("met_on", "id")
+            .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
+        ):
+            detail = gettext("Meeting of %(date)s") % {
+                "date": date_format(met_on, "SHORT_DATE_FORMAT")
+            }
+            tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, detail=detail))
+        for ref, status, reason, raised_at in (
+            _on(EarlyWarning.objects, case)
+            .filter(coordinated, resolved_at__isnull=True)
+            .order_by("raised_at", "id")
+            .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
+        ):
+            detail = gettext("%(reason)s (raised %(date)s)") % {
+                "reason": WarningReason(reason).label,
+                "date": date_format(timezone.localtime(raised_at).date(), "SHORT_DATE_FORMAT"),
+            }
+            tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, detail=detail))
     # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
     # the person's lists do not bar the user.
     for ref, status in (
@@ -343,16 +368,17 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
         .values_list("case__reference", "case__status")[:TASK_LIMIT]
     ):
         tasks.append(Task(TaskKind.TRANSFER_INCOMING, ref, status, None, False))
-    missing = Q()
-    for item in ReleasePlan.CHECKLIST:
-        missing |= Q(**{item: False})
-    for ref, status, due in (
-        _on(ReleasePlan.objects, case)
-        .filter(missing, my_casework(user, today, "case__"), case__status=CaseStatus.ADMITTED)
-        .order_by("release_on", "id")
-        .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
-    ):
-        tasks.append(Task(TaskKind.RELEASE_PLAN, ref, status, due, due < today))
+    if _may_hold(case, CaseStatus.ADMITTED):
+        missing = Q()
+        for item in ReleasePlan.CHECKLIST:
+            missing |= Q(**{item: False})
+        for ref, status, due in (
+            _on(ReleasePlan.objects, case)
+            .filter(missing, my_casework(user, today, "case__"), case__status=CaseStatus.ADMITTED)
+            .order_by("release_on", "id")
+            .values_list("case__reference", "case__status", "release_on")[:TASK_LIMIT]
+        ):
+            tasks.append(Task(TaskKind.RELEASE_PLAN, ref, status, due, due < today))
     return tasks
 
 
