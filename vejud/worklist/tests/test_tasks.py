@@ -103,15 +103,15 @@ def test_the_open_statuses_are_those_the_state_table_does_not_end_in():
 
 
 def test_the_rows_link_and_print_as_the_tasks_say():
-    """The page's rows (``views.task_rows``) are the tasks' own labels, statuses and dates, and
+    """The page's rows (``rows.task_rows``) are the tasks' own labels, statuses and dates, and
     link where the tasks lead: their own page, the transfers, the application, the case."""
     from datetime import date
 
     from django.urls import reverse
     from django.utils.formats import date_format
 
+    from vejud.worklist.rows import task_rows
     from vejud.worklist.selectors import Task
-    from vejud.worklist.views import task_rows
 
     day = date(2026, 3, 4)
     tasks = [
