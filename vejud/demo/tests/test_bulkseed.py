@@ -276,10 +276,12 @@ def test_early_warnings_are_mostly_resolved_by_the_worker_with_an_audit_record(
     assert resolved  # most are resolved (WARNING_RESOLVED_SHARE)
     today = timezone.now()
     for warning in resolved:
-        assert warning.raised_at < warning.resolved_at < today
+        resolved_at = warning.resolved_at
+        assert resolved_at is not None
+        assert warning.raised_at < resolved_at < today
         assert warning.resolved_by_id is not None and warning.resolution_note
         if warning.case.closed_on is not None:
-            assert timezone.localdate(warning.resolved_at) <= warning.case.closed_on
+            assert timezone.localdate(resolved_at) <= warning.case.closed_on
     for warning in warnings:
         if warning.resolved_at is None:
             assert warning.resolved_by_id is None and not warning.resolution_note
