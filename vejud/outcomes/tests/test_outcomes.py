@@ -3,7 +3,7 @@ API, the panel and the task list per role."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -38,8 +38,12 @@ def closed(world):
 
 
 def _later(months, days=0):
+    """Travel to noon (Copenhagen) of the day ``months`` and ``days`` from today: a fixed
+    number of hours ahead would land on the next day late in a winter evening, once summer
+    time has moved the clock."""
     day = add_months(timezone.localdate(), months) + timedelta(days=days)
-    return time_machine.travel(timezone.now() + (day - timezone.localdate()), tick=False)
+    noon = datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
+    return time_machine.travel(noon, tick=False)
 
 
 def _record(world, case, months, actor=None, **kwargs):
