@@ -1,5 +1,5 @@
-"""Screenshots for a reviewer (issue 14): the caseload, the case page, the task list and a
-form at 1280 px, 200 % zoom (640 CSS px) and 375 px, written to ``var/screenshots/``
+"""Screenshots for a reviewer (issue 14): the caseload, the case page, the task list, a
+form and the harmonisation dashboard at 1280 px, 200 % zoom (640 CSS px) and 375 px, written to ``var/screenshots/``
 (``VEJUD_SCREENSHOT_DIR`` to choose another folder) by every run of the browser tests.
 
 Each picture is a whole page in Danish as the unit member sees it; the test checks that
@@ -61,6 +61,7 @@ def test_screenshots_of_the_main_pages_at_three_widths(
         "case": case.get_absolute_url(),
         "tasks": "/opgaver/",
         "form": reverse("intake:inquiry_new"),
+        "dashboard": reverse("statistics:dashboard"),
     }
     session = open_browser(bworld.member_a, language="da")
     folder = _folder()
