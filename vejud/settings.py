@@ -420,10 +420,10 @@ VEJUD_REVIEW_ANSWER_DAYS = env_int("VEJUD_REVIEW_ANSWER_DAYS", 30)
 VEJUD_EXPORT_MAX_ROWS = env_int("VEJUD_EXPORT_MAX_ROWS", 1_048_575)
 VEJUD_EXPORT_KEEP_HOURS = env_int("VEJUD_EXPORT_KEEP_HOURS", 24)
 VEJUD_EXPORTS_OPEN_PER_USER = env_int("VEJUD_EXPORTS_OPEN_PER_USER", 3)
-# Seconds a rendered dashboard body is kept in each worker's cache (vejud.statistics.
-# dashboard_page). It is kept by the digest of its figures, so this bounds memory, not
-# staleness.
-VEJUD_DASHBOARD_KEEP_SECONDS = env_int("VEJUD_DASHBOARD_KEEP_SECONDS", 3600)
+# Seconds a rendered statistics body (the overview, the dashboard) is kept in each worker's
+# cache (vejud.statistics.kept). It is kept by the digest of its figures, so this bounds
+# memory, not staleness.
+VEJUD_STATISTICS_KEEP_SECONDS = env_int("VEJUD_STATISTICS_KEEP_SECONDS", 3600)
 # Days a mentor keeps the case after it ends, to write the final meeting note; then 404.
 VEJUD_MENTOR_GRACE_DAYS = env_int("VEJUD_MENTOR_GRACE_DAYS", 14)
 # Advice (issue 15): opening hours per weekday ("9-16", or five "9-16,9-16,9-16,9-16,9-14") in

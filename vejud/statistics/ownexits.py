@@ -53,20 +53,31 @@ def own_exit_record(
     return record
 
 
-def own_exits_released(today: date | None = None) -> ProtectedTable:
-    """Exits on one's own by year (the last completed years) and kind of group, released
-    through disclosure control (cells of 1-4 hidden, with what would reveal them)."""
+def own_exit_counts(today: date | None = None) -> dict[tuple[int, str], int]:
+    """Exits on one's own by (year, kind of group) over the last completed years (one query)."""
     last = (today or timezone.localdate()).year - 1
-    years = list(range(last - YEARS_SHOWN + 1, last + 1))
-    kinds = list(GroupKind.values)
-    counts = {(y, k): 0 for y in years for k in kinds}
+    counts = {(y, k): 0 for y in range(last - YEARS_SHOWN + 1, last + 1) for k in GroupKind.values}
+    years = sorted({year for year, _kind in counts})
     for year, kind in OwnExit.objects.filter(year__in=years).values_list("year", "group_kind"):
         counts[(year, kind)] += 1
+    return counts
+
+
+def own_exits_released(
+    today: date | None = None, counts: dict[tuple[int, str], int] | None = None
+) -> ProtectedTable:
+    """Exits on one's own by year (the last completed years) and kind of group, released
+    through disclosure control (cells of 1-4 hidden, with what would reveal them); ``counts``
+    as ``own_exit_counts`` read them, or read here."""
+    if counts is None:
+        counts = own_exit_counts(today)
+    years = sorted({year for year, _kind in counts})
+    kinds = list(GroupKind.values)
     table = release(
         "own_exits",
         [[counts[(y, k)] for k in kinds] for y in years],
         rows=[str(y) for y in years],
         columns=kinds,
-        period=(date(years[0], 1, 1), date(last, 12, 31)),
+        period=(date(years[0], 1, 1), date(years[-1], 12, 31)),
     )
     return replace(table, columns=[str(GroupKind(k).label) for k in kinds])

@@ -115,10 +115,20 @@ def _months(overview: Overview, today: date) -> ProtectedTable:
     return table_from(grid, set(hidden), name, labels, headings)
 
 
-def published_overview(today: date | None = None) -> PublishedOverview:
-    """Return the overview as it may be shown: no figure of 1-4, none derivable."""
+def overview_figures(today: date) -> Overview:
+    """The counts the published overview is made of (``national_overview``, four small
+    queries): the completed months shown, and this one."""
+    return national_overview(today, months_shown=MONTHS_SHOWN + 1)
+
+
+def published_overview(
+    today: date | None = None, overview: Overview | None = None
+) -> PublishedOverview:
+    """Return the overview as it may be shown: no figure of 1-4, none derivable; from
+    ``overview`` as ``overview_figures`` read it, or read here."""
     today = today or timezone.localdate()
-    overview = national_overview(today, months_shown=MONTHS_SHOWN + 1)  # the completed ones shown
+    if overview is None:
+        overview = overview_figures(today)
     statuses, units = _cases_today(overview, today)
     months = _months(overview, today)
     warnings = overview.open_warnings

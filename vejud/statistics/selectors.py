@@ -66,6 +66,16 @@ class Overview:
     def open_total(self) -> int:
         return sum(row.total for row in self.statuses if row.is_open)
 
+    def counts(self) -> tuple[object, ...]:
+        """Every count, with its unit name or month, as plain values (the labels follow from
+        the language): what a page made of this overview is a function of."""
+        return (
+            tuple((row.liberty, row.custody) for row in self.statuses),
+            tuple((row.name, row.liberty, row.custody) for row in self.units),
+            tuple((row.month, row.opened, row.admitted, row.ended) for row in self.months),
+            self.open_warnings,
+        )
+
 
 def _month_starts(today: date, count: int) -> list[date]:
     """Return the first days of the last ``count`` months, oldest first, this month last."""

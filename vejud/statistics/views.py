@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,8 +23,9 @@ from vejud.core.forms import service_error
 from vejud.statistics.dashboard import default_period
 from vejud.statistics.dashboard_page import dashboard_body
 from vejud.statistics.forms import DashboardForm, OwnExitForm
-from vejud.statistics.ownexits import own_exit_record, own_exits_released
-from vejud.statistics.published import published_overview
+from vejud.statistics.kept import kept_body
+from vejud.statistics.ownexits import own_exit_counts, own_exit_record, own_exits_released
+from vejud.statistics.published import overview_figures, published_overview
 
 OWN_EXITS_SHOWN = 50
 
@@ -32,9 +35,17 @@ OWN_EXITS_SHOWN = 50
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Show cases by status, track and unit, events by month and open early warnings."""
-    overview, own = published_overview(), own_exits_released()
-    context = {"overview": overview, "own_exits": own, "hidden": overview.hidden + own.hidden}
-    return render(request, "statistics/overview.html", context)
+    today = timezone.localdate()
+    figures, own_counts = overview_figures(today), own_exit_counts(today)
+
+    def make() -> str:
+        overview = published_overview(today, figures)
+        own = own_exits_released(today, own_counts)
+        context = {"overview": overview, "own_exits": own, "hidden": overview.hidden + own.hidden}
+        return render_to_string("statistics/_overview.html", context)
+
+    body = kept_body("overview", [today, figures.counts(), sorted(own_counts.items())], make)
+    return render(request, "statistics/overview.html", {"body": body})
 
 
 @requires(Capability.RECORD_OWN_EXITS)
