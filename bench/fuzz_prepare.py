@@ -87,7 +87,7 @@ def prepare() -> dict[str, object]:
         "ids": {
             **{f"{name}_id": value for name, value in ids.items()},
             "request_id": question.pk,
-            "consent_id": referred.consents.order_by("pk").first().pk,
+            "consent_id": referred.consents.order_by("pk").values_list("pk", flat=True)[0],
             "application_id": application.pk,
             "attachment_id": attachment.pk,
             "year": timezone.localdate().year,

@@ -9,12 +9,16 @@ from django.contrib.auth.hashers import check_password
 from django.db import models
 
 
+class UserManager(BaseUserManager["User"]):
+    pass
+
+
 class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
     is_active = models.BooleanField(default=True)
 
-    objects: ClassVar[BaseUserManager[User]] = BaseUserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -24,6 +28,6 @@ class User(AbstractBaseUser):
         managed = False
         db_table = "accounts_user"
 
-    def check_password(self, raw_password: str) -> bool:
+    def check_password(self, raw_password: str | None) -> bool:
         """Check without re-hashing: vejud's sessions depend on the stored hash staying as is."""
         return check_password(raw_password, self.password)
