@@ -14,7 +14,9 @@ sizes are compared from the same minutes. In the same rounds a bare Django serve
 authentication middleware and one query) answers its ``/ping/`` first, so every run
 prints the floor's ratio to bare Django too. The servers send each response's SQL
 query count in a header (``VEJUD_BENCH_QUERY_COUNT=1``). A database seeded by the
-run reports the seeder's time and peak memory.
+run reports the seeder's time and peak memory. The largest gunicorn worker's resident
+memory is read from /proc once the server has warmed up (its steady memory) and after each
+page's rounds, and compared between the sizes.
 
 Writes a JSON result file and prints whether each target of issue 6 holds.
 """
@@ -69,6 +71,10 @@ PAGES = (
 )
 LIST_PAGES = ("caseload_first", "caseload_filtered", "caseload_deep")
 SEARCH_PAGES = ("search_reference", "search_name")
+# How much more the largest worker may hold after a page at the largest size than at the
+# smallest: a page whose worker memory grows with the data (a list read whole, a cache
+# filled per case) shows as tens of MB; two servers' workers differ by a few MB by chance.
+WORKER_GROWTH_MB = 10
 INHERITED_PREFIXES = ("VEJUD_", "DJANGO_", "PYTEST_")
 INHERITED_NAMES = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}
 
@@ -264,6 +270,37 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+    def worker_rss_mb(self) -> list[float]:
+        """The resident memory of each gunicorn worker now (MB), largest first."""
+        return sorted((rss_kib(pid) / 1024 for pid in children(self.process.pid)), reverse=True)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        # The command name (in parentheses) may hold spaces: the fields follow its last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    """A process's resident memory in KiB (VmRSS), 0 if it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def start_server(
@@ -528,6 +565,12 @@ class Live:
     measured: dict[str, Measurement] = field(default_factory=dict)
     paired: dict[str, Measurement] = field(default_factory=dict)
     bare: dict[str, Measurement] = field(default_factory=dict)  # bare Django, same rounds
+    # The largest worker's resident memory (MB) once the server has warmed up on the floor,
+    # and after each page's rounds (a worker's memory only grows: it is the high-water mark).
+    worker_mb: dict[str, float] = field(default_factory=dict)
+
+    def note_memory(self, name: str) -> None:
+        self.worker_mb[name] = round(max(self.server.worker_rss_mb(), default=0.0), 1)
 
     def stop(self) -> None:
         self.server.stop()
@@ -606,6 +649,7 @@ def start_size(target: Target, args: argparse.Namespace, var_dir: Path) -> Live:
     live = Live(target, prepared, server, sessions, csrf, checks, bare_server, bare_session)
     live.drive_page("floor", args.warmup, args.concurrency)
     live.drive_bare(args.warmup, args.concurrency)
+    live.note_memory("floor")
     return live
 
 
@@ -630,13 +674,14 @@ def measure(lives: list[Live], args: argparse.Namespace) -> None:
                 live.paired[name].merge(live.drive_page("floor", share, args.concurrency))
                 live.measured[name].merge(live.drive_page(name, share, args.concurrency))
         for live in lives:
+            live.note_memory(name)
             s, f = summarise(live.measured[name]), summarise(live.paired[name])
             b = summarise(live.bare[name])
             log(
                 f"{live.target.name}: {name:<18} p50 {s['p50_ms']:>8} ms  p95 {s['p95_ms']:>8} ms"
                 f"  {s['throughput_rps']} req/s  (floor p50 {f['p50_ms']} p95 {f['p95_ms']}"
                 f" {f['throughput_rps']} req/s; bare Django p50 {b['p50_ms']} p95 {b['p95_ms']}"
-                f" {b['throughput_rps']} req/s)"
+                f" {b['throughput_rps']} req/s; largest worker {live.worker_mb[name]} MB)"
             )
 
 
@@ -648,6 +693,7 @@ def size_result(live: Live) -> dict[str, Any]:
         bare_all.merge(m)
     results = {"floor": summarise(floor_all)}
     results["floor"].update(ratio_p50=1.0, ratio_p95=1.0)
+    results["floor"]["worker_mb"] = live.worker_mb.get("floor")
     bare = summarise(bare_all)
     # The floor against bare Django measured in the same rounds (both sides over all of them).
     results["floor"]["bare_ratio_p50"] = round(results["floor"]["p50_ms"] / bare["p50_ms"], 2)
@@ -660,6 +706,7 @@ def size_result(live: Live) -> dict[str, Any]:
         summary["floor_rps"] = floor["throughput_rps"]
         summary["ratio_p50"] = round(summary["p50_ms"] / floor["p50_ms"], 2)
         summary["ratio_p95"] = round(summary["p95_ms"] / floor["p95_ms"], 2)
+        summary["worker_mb"] = live.worker_mb.get(name)
         results[name] = summary
     return {
         "database": live.target.name,
@@ -736,6 +783,24 @@ def evaluate(sizes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             f"{growth} ({small[page]['p50_ms']} -> {large[page]['p50_ms']} ms,"
             f" {small[page]['throughput_rps']} -> {large[page]['throughput_rps']} req/s)",
         )
+    grown = [
+        f"{page} {small[page]['worker_mb']} -> {large[page]['worker_mb']} MB"
+        for page in PAGES
+        if small.get(page, {}).get("worker_mb")
+        and large.get(page, {}).get("worker_mb")
+        and large[page]["worker_mb"] - small[page]["worker_mb"] > WORKER_GROWTH_MB
+    ]
+    steady = [
+        f"{page} {small[page]['worker_mb']} / {large[page]['worker_mb']} MB"
+        for page in PAGES
+        if small.get(page, {}).get("worker_mb") and large.get(page, {}).get("worker_mb")
+    ]
+    if steady:
+        add(
+            f"largest worker's memory after each page: {label} within {WORKER_GROWTH_MB} MB",
+            not grown,
+            "; ".join(grown) if grown else "; ".join(steady),
+        )
     differ = [
         f"{page} {small[page]['queries']} -> {large[page]['queries']}"
         for page in PAGES
@@ -785,7 +850,7 @@ def print_report(result: dict[str, Any]) -> None:
             )
         print(
             f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'x floor p50':>11}"
-            f" {'x floor p95':>11} {'queries':>7}  statuses"
+            f" {'x floor p95':>11} {'queries':>7} {'worker MB':>9}  statuses"
         )
         for name in PAGES:
             if name not in data["pages"]:
@@ -793,7 +858,8 @@ def print_report(result: dict[str, Any]) -> None:
             s = data["pages"][name]
             print(
                 f"{name:<18} {s['p50_ms']:>8.2f} {s['p95_ms']:>8.2f} {s['throughput_rps']:>7}"
-                f" {s['ratio_p50']:>11.2f} {s['ratio_p95']:>11.2f} {s['queries']!s:>7}  {s['statuses']}"
+                f" {s['ratio_p50']:>11.2f} {s['ratio_p95']:>11.2f} {s['queries']!s:>7}"
+                f" {s.get('worker_mb') or '-'!s:>9}  {s['statuses']}"
             )
     print("\nTargets:")
     for target in result["targets"]:

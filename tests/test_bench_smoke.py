@@ -85,6 +85,8 @@ def test_bench_run_measures_every_page_on_a_tiny_dataset(tiny_database, tmp_path
         assert page["requests"] == (4 * (len(PAGES) - 1) if name == "floor" else 4), name
         assert page["queries"] and page["queries"] > 0, name
         assert page["p95_ms"] >= page["p50_ms"] > 0, name
+        # The largest worker's memory after the page: a whole Django process, tens of MB.
+        assert 20 < page["worker_mb"] < 2000, name
         assert size["checks"][name]["problems"] == [], name
     assert size["pages"]["floor"]["ratio_p50"] == 1.0
     # Bare Django, measured in the same rounds: the same three queries as the floor (session,
@@ -98,3 +100,4 @@ def test_bench_run_measures_every_page_on_a_tiny_dataset(tiny_database, tmp_path
     assert any(t["target"].startswith("floor: p95 <= 2x bare Django") for t in data["targets"])
     assert {t["target"] for t in data["targets"]}
     assert "Targets:" in result.stdout
+    assert "worker MB" in result.stdout
