@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from django import forms
+from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -74,6 +75,20 @@ class Target:
     param: str
     find: Callable[[Case, Any], Any]
     kwarg: str
+
+
+def of_the_case(model: Any, *related: str, **filters: Any) -> Callable[[Case, int], Any]:
+    """Return a Target's ``find`` for the ``model`` row of the case with the URL's id (404 if
+    there is none, or it is another case's; ``filters`` narrow it further), its ``case`` the
+    opened one (no query for it). ``related`` are joined."""
+
+    def find(case: Case, pk: int) -> Any:
+        rows = model.objects.select_related(*related) if related else model
+        found = get_object_or_404(rows, pk=pk, case=case, **filters)
+        found.case = case
+        return found
+
+    return find
 
 
 @dataclass(frozen=True)

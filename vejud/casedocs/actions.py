@@ -4,22 +4,13 @@ remove one put on the case by mistake."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from vejud.actions.declare import CaseAction, Target, any_status, declare
+from vejud.actions.declare import CaseAction, Target, any_status, declare, of_the_case
 from vejud.casedocs.forms import DocumentForm, DocumentRemoveForm
 from vejud.casedocs.models import CaseDocument
 from vejud.casedocs.services import document_add, document_remove
-from vejud.cases.models import Case
 from vejud.cases.states import Actor
-
-
-def _find_document(case: Case, pk: int) -> CaseDocument:
-    document = get_object_or_404(CaseDocument, pk=pk, case=case, removed_at__isnull=True)
-    document.case = case
-    return document
-
 
 DOCUMENT_ADD = CaseAction(
     name="document_add",
@@ -45,7 +36,7 @@ DOCUMENT_REMOVE = CaseAction(
     form=DocumentRemoveForm,
     form_kwargs=lambda case, document: {"prefix": "remove"},
     service=document_remove,
-    target=Target("document_id", _find_document, "document"),
+    target=Target("document_id", of_the_case(CaseDocument, removed_at__isnull=True), "document"),
     passes_case=False,
     when=any_status(Actor.CASEWORKER),
     success=_("The document is removed; its record and the reason are kept."),

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -34,6 +34,7 @@ from vejud.actions.declare import (
     declare,
     ended,
     moving,
+    of_the_case,
 )
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import mentor_assign
@@ -148,15 +149,6 @@ def _no_other_open_case(case: Case, target: Any) -> bool:
     return not others.exists()
 
 
-def _find(model: Any, *related: str) -> Callable[[Case, int], Any]:
-    def find(case: Case, pk: int) -> Any:
-        found = get_object_or_404(model.objects.select_related("case", *related), pk=pk, case=case)
-        found.case = case
-        return found
-
-    return find
-
-
 def _course(
     *,
     section: str,
@@ -223,7 +215,7 @@ GOAL_UPDATE = CaseAction(
             "prefix": f"goal-edit-{goal.pk}",
         },
         service=services.goal_update,
-        target=Target("goal_id", _find(PlanGoal), "plan_goal"),
+        target=Target("goal_id", of_the_case(PlanGoal), "plan_goal"),
         success=_("The goal is changed."),
         section="plan",
         button=_("Save the goal"),
@@ -241,7 +233,7 @@ GOAL_REMOVE = CaseAction(
         form=GoalRemoveForm,
         form_kwargs=lambda case, goal: {"prefix": f"goal-remove-{goal.pk}"},
         service=services.goal_remove,
-        target=Target("goal_id", _find(PlanGoal), "plan_goal"),
+        target=Target("goal_id", of_the_case(PlanGoal), "plan_goal"),
         condition=lambda case, goal: goal is None or services.goal_removable(goal),
         success=_("The goal is removed from the plan."),
         section="plan",
@@ -264,7 +256,7 @@ ACTION_ADD = CaseAction(
             "prefix": f"goal-{goal.pk}",
         },
         service=services.action_add,
-        target=Target("goal_id", _find(PlanGoal), "goal"),
+        target=Target("goal_id", of_the_case(PlanGoal), "goal"),
         success=_("The action is added to the plan."),
         section="plan",
         button=_("Add the action"),
@@ -287,7 +279,7 @@ ACTION_UPDATE = CaseAction(
             "prefix": f"action-{action.pk}",
         },
         service=services.action_update,
-        target=Target("action_id", _find(PlanAction), "action"),
+        target=Target("action_id", of_the_case(PlanAction), "action"),
         success=_("The action is updated."),
         section="plan",
         button=_("Save"),
@@ -320,7 +312,7 @@ OFFER_UPDATE = CaseAction(
             "prefix": f"offer-{offer.pk}",
         },
         service=services.offer_update,
-        target=Target("offer_id", _find(CaseOffer, "offer_type"), "offer"),
+        target=Target("offer_id", of_the_case(CaseOffer, "offer_type"), "offer"),
         success=_("The offer is updated."),
         section="offers",
         button=_("Save"),
@@ -350,7 +342,7 @@ MEETING_RESOLVE = CaseAction(
         form=ResolveForm,
         form_kwargs=lambda case, meeting: {"prefix": f"meeting-{meeting.pk}"},
         service=services.meeting_attention_resolve,
-        target=Target("meeting_id", _find(MentorMeeting), "meeting"),
+        target=Target("meeting_id", of_the_case(MentorMeeting), "meeting"),
         when=any_status(Actor.CASEWORKER),
         success=_("The meeting is marked as resolved."),
         section="mentor",

@@ -14,25 +14,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
-from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
-from vejud.cases.models import Case, CaseStatus, Track
+from vejud.actions.declare import CaseAction, Target, any_status, declare, moving, of_the_case
+from vejud.cases.models import CaseStatus, Track
 from vejud.cases.states import Actor
 from vejud.followup.forms import ReviewForm, WarningResolveForm
 from vejud.followup.models import EarlyWarning, Review
 from vejud.followup.services import review_record, warning_resolve
 
 COURSE_RUNNING = moving(lambda t: (t.source, t.target) == (CaseStatus.ADMITTED, CaseStatus.CLOSED))
-
-
-def _find_warning(case: Case, pk: int) -> EarlyWarning:
-    warning = get_object_or_404(EarlyWarning, pk=pk, case=case)
-    warning.case = case
-    return warning
 
 
 WARNING_RESOLVE = CaseAction(
@@ -44,7 +38,7 @@ WARNING_RESOLVE = CaseAction(
     form=WarningResolveForm,
     service=warning_resolve,
     when=any_status(Actor.CASEWORKER),
-    target=Target("warning_id", _find_warning, "warning"),
+    target=Target("warning_id", of_the_case(EarlyWarning), "warning"),
     passes_case=False,
     methods=("POST",),
     success=_("The warning is resolved."),

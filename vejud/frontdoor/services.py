@@ -19,6 +19,7 @@ from vejud.accounts.models import User
 from vejud.audit.services import audit_record, audited, audited_service
 from vejud.cases.models import Case
 from vejud.core.errors import ConflictError
+from vejud.core.limits import required_text
 from vejud.frontdoor.models import (
     PublicInquiry,
     PublicText,
@@ -114,9 +115,7 @@ def _take(actor: User, inquiry: PublicInquiry) -> PublicInquiry:
 @audited_service
 def public_inquiry_close(*, actor: User, inquiry: PublicInquiry, reason: str) -> PublicInquiry:
     """Close an inquiry without registering it (reason required); what was sent is purged."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give a reason."), code="reason_required")
+    reason = required_text(reason, _("Give a reason."), code="reason_required")
     locked = _take(actor, inquiry)
     now = timezone.now()
     locked.status, locked.handled_by, locked.handled_at = SubmissionStatus.CLOSED, actor, now

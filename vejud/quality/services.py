@@ -23,6 +23,7 @@ from vejud.assessments.models import (
 from vejud.audit.services import audit_record, audited_service
 from vejud.cases.models import Case, CaseStatus
 from vejud.core.errors import ConflictError
+from vejud.core.limits import required_text
 from vejud.courses.models import CaseClosure, ClosureReason, PlanAction
 from vejud.decisions.models import Decision
 from vejud.intake.models import Consent
@@ -85,9 +86,7 @@ def review_round_create(
 ) -> ReviewRound:
     """Draw a round of cases for review, per local unit (all of them unless ``units``)."""
     require(actor, Capability.CONDUCT_REVIEWS)
-    title = title.strip()
-    if not title:
-        raise ValidationError(_("Give the round a title."), code="title")
+    title = required_text(title, _("Give the round a title."), code="title")
     if criterion not in Criterion.values:
         raise ValidationError(_("Unknown criterion."), code="criterion")
     if not 1 <= per_unit <= MAX_PER_UNIT:
@@ -188,9 +187,7 @@ def learning_point_add(*, actor: User, review: CaseReview, theme: str, text: str
     require(actor, Capability.CONDUCT_REVIEWS)
     if theme not in Theme.values:
         raise ValidationError(_("Choose a theme."), code="theme")
-    text = text.strip()
-    if not text:
-        raise ValidationError(_("Write the learning point."), code="text")
+    text = required_text(text, _("Write the learning point."), code="text")
     point = LearningPoint.objects.create(review=review, theme=theme, text=text, created_by=actor)
     audit_record(actor=actor, action="quality.learning_point", obj=point, case_id=review.case_id)
     return point
@@ -213,9 +210,7 @@ def review_release(*, actor: User, review: CaseReview) -> CaseReview:
 @audited_service
 def review_answer(*, actor: User, review: CaseReview, answer: str) -> CaseReview:
     """The unit's answer to a review sent to it (once)."""
-    answer = answer.strip()
-    if not answer:
-        raise ValidationError(_("Write the unit's answer."), code="answer")
+    answer = required_text(answer, _("Write the unit's answer."), code="answer")
     locked = CaseReview.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.ANSWERED:
         raise ConflictError(_("The review has been answered already."))

@@ -21,14 +21,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
 from vejud.accounts.models import User
-from vejud.actions.declare import CaseAction, Target, any_status, declare, moving
+from vejud.actions.declare import CaseAction, Target, any_status, declare, moving, of_the_case
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.states import Actor
 from vejud.organisations.models import Unit
@@ -53,12 +53,6 @@ from vejud.transfers.services import (
 OPEN_FOR_TRANSFER = moving(lambda t: t.actor == Actor.CASEWORKER)
 # The exit course runs while the case can still be closed (the release plan's time).
 COURSE_RUNNING = moving(lambda t: (t.source, t.target) == (CaseStatus.ADMITTED, CaseStatus.CLOSED))
-
-
-def _find_transfer(case: Case, pk: int) -> Transfer:
-    transfer = get_object_or_404(Transfer, pk=pk, case=case)
-    transfer.case = case
-    return transfer
 
 
 def _pending_transfer(case: Case) -> Transfer | None:
@@ -207,7 +201,7 @@ TRANSFER_CANCEL = CaseAction(
     service=transfer_cancel,
     when=any_status(Actor.CASEWORKER),
     condition=_pending,
-    target=Target("transfer_id", _find_transfer, "transfer"),
+    target=Target("transfer_id", of_the_case(Transfer), "transfer"),
     passes_case=False,
     template="transfers/transfer_cancel.html",  # GET asks first, its POST button cancels
     context=lambda access, user, transfer: {"transfer": transfer},
