@@ -24,6 +24,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
+from heapq import heapify, heappop, heappush
 from itertools import accumulate
 from math import ceil
 from random import Random
@@ -56,7 +57,7 @@ from vejud.courses.selectors import add_months
 from vejud.decisions.models import RefusalGround
 from vejud.demo import showcase as demo
 from vejud.demo.bulk import names
-from vejud.demo.bulk.grants import GRANT_DECIDE, GRANT_PAY, GrantSteps
+from vejud.demo.bulk.grants import GRANT_APPLY, GRANT_DECIDE, GRANT_PAY, GrantSteps
 from vejud.demo.bulk.state import CaseState, Slot, UnitInfo
 from vejud.demo.bulk.tables import (
     ACTION,
@@ -172,6 +173,9 @@ ACCESS_IPS = tuple(f"10.20.{a}.{b}" for a in range(1, 4) for b in range(10, 40))
     OFFER_DONE, MENTOR_ADD, MEET, RELEASE, REVIEW_ADD, CLOSE,
 ) = range(25)  # fmt: skip
 WARNING_RESOLVE = 28  # after the pool's steps (GRANT_APPLY, GRANT_DECIDE, GRANT_PAY)
+# A step waiting for its day: (time, serial, kind, case, arguments, whether it is the case's
+# own next step, after which its following step is queued).
+Entry = tuple[int, int, int, CaseState, tuple[Any, ...], bool]
 
 
 class SlotTable:
@@ -186,17 +190,17 @@ class SlotTable:
         self.grounds = grounds
         self.ground_index = {g: i for i, g in enumerate(grounds)}
         self.units = units
-        self.days = array("l")
+        self.days = array("i")
         self.unit = array("H")
-        self.institution = array("l")  # 0: none
+        self.institution = array("i")  # 0: none
         self.outcome = array("B")
         self.ground = array("B")
-        self.source = array("l")  # the index of the earlier attempt, -1: none
+        self.source = array("i")  # the index of the earlier attempt, -1: none
         self.has_again = bytearray()  # a later attempt needs this slot's person and case
         self.planned: dict[int, Slot] = {}  # coverage slots, planned up front
         self.kept: dict[int, Slot] = {}  # opened slots a later attempt will read
         self.count = [0] * (last_day - first_day + 2)
-        self.order = array("l")
+        self.order = array("i")
         self.next = [0] * len(self.count)
 
     def add(
@@ -231,7 +235,7 @@ class SlotTable:
         for position, n in enumerate(self.count):
             self.next[position] = start
             start += n
-        self.order = array("l", bytes(self.order.itemsize * len(self.days)))
+        self.order = array("i", bytes(self.order.itemsize * len(self.days)))
         nexts, order, first = self.next, self.order, self.first_day
         for index, day in enumerate(self.days):
             position = day - first
@@ -315,10 +319,13 @@ class Generator(GrantSteps):
         self.taken_cpr: set[str] = {c for c in Person.objects.values_list("cpr", flat=True) if c}
         self.cpr_next: dict[date, list[int]] = {}
         self.batch = self._new_batch()
-        self.buckets: dict[int, list[tuple[int, int, int, CaseState, tuple[Any, ...]]]] = (
-            defaultdict(list)
-        )
+        # Each day's steps to run: a case's next step only (``run`` queues the one
+        # after it when it has run), and the early warnings' resolutions.
+        self.buckets: dict[int, list[Entry]] = defaultdict(list)
         self.serial = 0
+        # Step arguments (but the grants', which the steps fill in) are the same few tuples
+        # for every case: each is kept once.
+        self.shared_args: dict[tuple[int, tuple[Any, ...]], tuple[Any, ...]] = {}
         self.opened = 0
         self.steps_run = 0
         self.statuses: dict[tuple[str, str], int] = defaultdict(int)
@@ -636,10 +643,27 @@ class Generator(GrantSteps):
             todays = buckets.pop(day, None)
             if not todays:
                 continue
-            todays.sort()
-            for _t, _serial, kind, state, args in todays:
-                dispatch[kind](state, _t, args)
-            self.steps_run += len(todays)
+            heapify(todays)
+            tomorrow = (day + 1) * DAY_US
+            run = 0
+            while todays:
+                t, _serial, kind, state, args, own = heappop(todays)
+                dispatch[kind](state, t, args)
+                run += 1
+                if own:  # queue the case's next step
+                    step = state.step + 1
+                    if step < len(state.times):
+                        state.step = step
+                        t = state.times[step]
+                        self.serial = serial = self.serial + 1
+                        entry = (t, serial, state.kinds[step], state, state.args[step], True)
+                        if t < tomorrow:
+                            heappush(todays, entry)
+                        else:
+                            buckets[t // DAY_US].append(entry)
+                    else:
+                        state.done()  # the case has run: its steps go
+            self.steps_run += run
             if self.batch.size() >= self.flush_rows:
                 self.flush()
         self.flush()
@@ -651,21 +675,34 @@ class Generator(GrantSteps):
         state = CaseState(slot, self.units[slot.unit])
         rand = self.rand
         buckets = self.buckets
-        serial = self.serial
         t = 0
         kept: list[tuple[int, int, tuple[Any, ...]]] = []  # what _settle needs: not the notes
+        # The case's steps wait as three compact sequences (time, kind, arguments) on its
+        # state; only the next one is queued, so a step costs a few bytes until it runs.
+        times = array("q")
+        arguments: list[tuple[Any, ...]] = []
+        shared = self.shared_args.setdefault
         for day, kind, args in steps:
             base = day * DAY_US + WORK_START * US
             if t < base:
                 t = base + int(rand() * WORK_SECONDS * US)
             else:
                 t += int((60 + rand() * 1740) * US)
-            serial += 1
-            buckets[t // DAY_US].append((t, serial, kind, state, args))
+            times.append(t)
             if kind != NOTE:
                 kept.append((t, kind, args))
-        self.serial = serial
+            if kind < GRANT_APPLY:  # the same small tuples over and over: kept once
+                args = shared((kind, args), args)
+            arguments.append(args)
         self._settle(state, kept)
+        state.times = times
+        state.kinds = bytes([step[1] for step in steps])
+        state.args = tuple(arguments)
+        state.step = 0
+        self.serial += 1
+        buckets[times[0] // DAY_US].append(
+            (times[0], self.serial, steps[0][1], state, steps[0][2], True)
+        )
 
     def _settle(self, state: CaseState, steps: list[tuple[int, int, tuple[Any, ...]]]) -> None:
         """Record what the case looks like today, for the rows written when it opens."""
@@ -1478,7 +1515,8 @@ class Generator(GrantSteps):
         for action_index, (text, agency, offset, status, outcome) in enumerate(actions):
             t += 1000
             action_pk = self.next_id[ACTION.name]()
-            state.facts[("action", goal_index, action_index)] = (action_pk, t)
+            if self.full_audit:  # for the action's update (s_action_done)
+                state.facts[("action", goal_index, action_index)] = (action_pk, t)
             done = state.actions_done.get((goal_index, action_index))
             owner = worker if agency == OwnerAgency.MUNICIPALITY else None
             deadline = clock.day(start + offset)
@@ -1539,7 +1577,8 @@ class Generator(GrantSteps):
         start = state.agreement_start if state.agreement_start is not None else t // DAY_US
         done = state.offers_done.get(index)
         pk = self.next_id[OFFER.name]()
-        state.facts[("offer", index)] = (pk, t)
+        if self.full_audit:  # for the offer's update (s_offer_done)
+            state.facts[("offer", index)] = (pk, t)
         starts_on = clock.day(start + starts) if status != OfferStatus.PLANNED else None
         ends_on = clock.day(start + ends) if ends is not None else None
         initial = OfferStatus.ACTIVE if status == OfferStatus.COMPLETED else status
@@ -1748,7 +1787,8 @@ class Generator(GrantSteps):
         t = max(raised + US, day * DAY_US + WORK_START * US + int(self.rand() * WORK_SECONDS * US))
         if self.full_audit:
             self.serial += 1
-            self.buckets[t // DAY_US].append((t, self.serial, WARNING_RESOLVE, state, (warning,)))
+            entry = (t, self.serial, WARNING_RESOLVE, state, (warning,), False)
+            self.buckets[t // DAY_US].append(entry)
         return t
 
     def s_warning_resolve(self, state: CaseState, t: int, args: tuple[Any, ...]) -> None:

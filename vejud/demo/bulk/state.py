@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +44,12 @@ class CaseState:
     """What the steps of one case share while it runs."""
 
     __slots__ = (
-        "action_due", "actions_done", "agreement_start", "assignment_id", "case_id", "closed_on",
-        "custody", "decider", "facts", "ground", "instruments", "last_review", "level", "mentor",
-        "motivation_signed", "offers_done", "outcome_due", "person_id", "reference", "referral", "refusal_id",
-        "release_on", "review_from", "signed", "slot", "status", "status_changed", "unit",
-        "updated", "version", "worker",
+        "action_due", "actions_done", "agreement_start", "args", "assignment_id", "case_id",
+        "closed_on", "custody", "decider", "facts", "ground", "instruments", "kinds",
+        "last_review", "level", "mentor", "motivation_signed", "offers_done", "outcome_due",
+        "person_id", "reference", "referral", "refusal_id", "release_on", "review_from", "signed",
+        "slot", "status", "status_changed", "step", "times", "unit", "updated", "version",
+        "worker",
     )  # fmt: skip
 
     def __init__(self, slot: Slot, unit: UnitInfo) -> None:
@@ -82,3 +84,16 @@ class CaseState:
         self.closed_on: int | None = None
         self.version = 1
         self.facts: dict[Any, Any] = {}
+        # The case's steps, in time order (``Generator._schedule``): when each runs (µs),
+        # its kind and its arguments; ``step`` is the one queued or running now.
+        self.times: array[int] = NO_TIMES
+        self.kinds = b""
+        self.args: tuple[Any, ...] = ()
+        self.step = 0
+
+    def done(self) -> None:
+        """Let the steps go once the last has run."""
+        self.times, self.kinds, self.args = NO_TIMES, b"", ()
+
+
+NO_TIMES: array[int] = array("q")

@@ -259,7 +259,7 @@ class IdSource:
         self.writer = writer
         self.table = table
         self.block = block
-        self._ids: list[int] = []
+        self._ids: range = range(0)  # a range, not a list: a block of ints costs nothing
         self._next = 0
 
     def __call__(self) -> int:
@@ -297,7 +297,7 @@ class BulkWriter:
 
     # --- ids ---------------------------------------------------------------------------
 
-    def reserve_ids(self, table: Table, count: int) -> list[int]:
+    def reserve_ids(self, table: Table, count: int) -> range:
         """Take ``count`` ids for ``table`` from its sequence (gaps are harmless)."""
         if self.vendor == "postgresql":
             with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
@@ -309,14 +309,14 @@ class BulkWriter:
                 last, called = cursor.fetchone()
                 first = last + 1 if called else last
                 cursor.execute("SELECT setval(%s, %s, true)", [sequence, first + count - 1])
-            return list(range(first, first + count))
+            return range(first, first + count)
         with self.connection.cursor() as cursor:
             start = self._sqlite_next.get(table.name)
             if start is None:
                 cursor.execute(f'SELECT coalesce(max(id), 0) + 1 FROM "{table.name}"')  # noqa: S608
                 start = int(cursor.fetchone()[0])
             self._sqlite_next[table.name] = start + count
-            return list(range(start, start + count))
+            return range(start, start + count)
 
     @property
     def connection(self) -> BaseDatabaseWrapper:
