@@ -9,6 +9,7 @@ and the national contact point), both before the body is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -75,6 +76,12 @@ TEACHER = ObjectGate(
 
 def _registration(pk: int) -> Registration:
     return Registration.objects.select_related("user", "unit").get(pk=pk)
+
+
+def _registration_step(request: HttpRequest, step: Callable[..., Registration]) -> Registration:
+    """Take ``step`` (a training service) as the caller on the registration the gate opened."""
+    done = step(actor=api_user(request), registration=opened_object(request, Registration))
+    return _registration(done.pk)
 
 
 @TRAINS.route(
@@ -184,10 +191,7 @@ def registration(request: HttpRequest, registration_id: int = IdPath) -> Any:
 )
 def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """A freed seat is offered to the next in line at once; 422 if already ended."""
-    done = services.cancel(
-        actor=api_user(request), registration=opened_object(request, Registration)
-    )
-    return _registration(done.pk)
+    return _registration_step(request, services.cancel)
 
 
 @REGISTRATION.route(
@@ -199,10 +203,7 @@ def registration_cancel(request: HttpRequest, registration_id: int = IdPath) -> 
 )
 def registration_accept(request: HttpRequest, registration_id: int = IdPath) -> Any:
     """422 if there is no offer or it has expired."""
-    done = services.accept_offer(
-        actor=api_user(request), registration=opened_object(request, Registration)
-    )
-    return _registration(done.pk)
+    return _registration_step(request, services.accept_offer)
 
 
 def _sheet(session: Session) -> dict[str, Any]:

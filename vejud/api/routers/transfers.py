@@ -12,6 +12,7 @@ someone else, before the body is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -311,6 +312,14 @@ def _receiving(request: HttpRequest) -> Transfer:
     return transfer
 
 
+def _answer(
+    request: HttpRequest, answer: Callable[..., Transfer], note: str, *, accepted: bool
+) -> dict[str, Any]:
+    """Give ``answer`` (accept or decline) as the caller to the transfer the gate opened."""
+    transfer = answer(actor=api_user(request), transfer=_receiving(request), note=note)
+    return _answered(transfer, accepted=accepted)
+
+
 @RECEIVER.route(
     router.post,
     "/transfers/{transfer_id}/accept",
@@ -325,12 +334,7 @@ def accept(
 ) -> Any:
     """Take the case over: its unit, track and institution change now. 422 if no consent in
     force covers your agency or the transfer no longer awaits an answer."""
-    transfer = transfer_accept(
-        actor=api_user(request),
-        transfer=_receiving(request),
-        note=payload.note,
-    )
-    return _answered(transfer, accepted=True)
+    return _answer(request, transfer_accept, payload.note, accepted=True)
 
 
 @RECEIVER.route(
@@ -346,9 +350,4 @@ def decline(
     transfer_id: int = IdPath,
 ) -> Any:
     """Decline with a reason; the sender stays responsible."""
-    transfer = transfer_decline(
-        actor=api_user(request),
-        transfer=_receiving(request),
-        note=payload.note,
-    )
-    return _answered(transfer, accepted=False)
+    return _answer(request, transfer_decline, payload.note, accepted=False)
