@@ -65,13 +65,16 @@ class _Gate:
         response: dict[int, Any],
         operation_id: str,
         summary: str,
+        *,
+        openapi_extra: dict[str, Any] | None = None,
     ) -> Callable[[_View], _View]:
         """Register the decorated view with ``method`` (``router.get``, ``router.post``…)
-        behind this gate and with its declared policy, so the two cannot differ."""
+        behind this gate and with its declared policy, so the two cannot differ
+        (``openapi_extra`` documents more, e.g. a ``file_answer``)."""
         return method(
             path,
             auth=self.auth,
-            openapi_extra=self.policy,
+            openapi_extra={**self.policy, **(openapi_extra or {})},
             response=response,
             operation_id=operation_id,
             summary=summary,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -123,13 +124,11 @@ def register(router: Router, *operations: Operation) -> None:
     for op in operations:
         action = op.action
         gate = CaseGate(part=action.part, capability=action.capability, actors=action.actors)
-        router.api_operation(
-            [op.method],
+        gate.route(
+            partial(router.api_operation, [op.method]),
             f"/cases/{{reference}}{op.path}",
-            auth=gate.auth,
-            openapi_extra=gate.policy,
-            response={op.status: op.out, **WRITE_ERRORS},
-            operation_id=op.operation_id,
-            summary=op.summary,
+            {op.status: op.out, **WRITE_ERRORS},
+            op.operation_id,
+            op.summary,
         )(_view(op))
         OPERATIONS[action.name] = op

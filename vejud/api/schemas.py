@@ -8,6 +8,7 @@ address has no field anywhere in the API. Query parameters are constrained
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -31,6 +32,7 @@ from vejud.api import pagination
 from vejud.assessments.models import MotivationKind, SuitabilityJudgement
 from vejud.cases.models import CaseStatus, Track
 from vejud.core import limits
+from vejud.core.uploads import CONTENT_TYPES
 from vejud.decisions.models import DecisionLevel, DecisionOutcome, RefusalGround
 from vejud.intake.models import (
     ConsentAgency,
@@ -64,6 +66,17 @@ def _full_name(user: Any) -> Any:
 UserName = Annotated[str, BeforeValidator(_full_name)]
 OptionalUserName = Annotated[str | None, BeforeValidator(_full_name)]
 BlankAsNone = BeforeValidator(lambda value: value or None)
+
+
+def file_answer(description: str, content_types: Iterable[str]) -> dict[str, Any]:
+    """Document an operation's 200 answer as a file (an attachment) of one of
+    ``content_types``; for ``openapi_extra``."""
+    content = {c: {"schema": {"type": "string", "format": "binary"}} for c in content_types}
+    return {"responses": {200: {"description": description, "content": content}}}
+
+
+# A stored document or attachment: the sniffed type it was stored as.
+STORED_FILE = file_answer("The document (PDF, PNG or JPEG), as an attachment.", CONTENT_TYPES)
 
 
 class ErrorOut(Schema):

@@ -78,13 +78,12 @@ ASKING_UNIT = AdviceGate(Capability.ASK_ADVICE, fetch=unit_request_for)
 
 def _write_op(path: str, gate: AdviceGate, operation_id: str, summary: str) -> Callable[..., Any]:
     """A POST on one request answering with the request and its thread."""
-    return router.post(
+    return gate.route(
+        router.post,
         f"/advice/requests/{{advice_id}}/{path}",
-        auth=gate.auth,
-        openapi_extra=gate.policy,
-        response={200: AdviceThreadOut, **WRITE_ERRORS},
-        operation_id=operation_id,
-        summary=summary,
+        {200: AdviceThreadOut, **WRITE_ERRORS},
+        operation_id,
+        summary,
     )
 
 

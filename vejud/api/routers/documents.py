@@ -20,8 +20,7 @@ from vejud.access.documents import documents_visible
 from vejud.access.rules import Part
 from vejud.api.gates import CaseGate, case_access_of, log_case_read
 from vejud.api.operations import READ_ERRORS, Operation, register
-from vejud.api.routers.pool import FILE_RESPONSE
-from vejud.api.schemas import IdPath, ReferencePath, UserName
+from vejud.api.schemas import STORED_FILE, IdPath, ReferencePath, UserName
 from vejud.casedocs.actions import DOCUMENT_ADD, DOCUMENT_REMOVE
 from vejud.casedocs.models import CaseDocument, DocumentKind
 from vejud.casedocs.services import TITLE_MAX, document_content
@@ -87,13 +86,13 @@ def documents(request: HttpRequest, reference: str = ReferencePath) -> Any:
     return {"items": list(rows)}
 
 
-@router.get(
+@READER.route(
+    router.get,
     BASE + "/{document_id}",
-    auth=READER.auth,
-    openapi_extra={**READER.policy, **FILE_RESPONSE},
-    response={200: None, **READ_ERRORS},
-    operation_id="case_document",
-    summary="Download a document of the case",
+    {200: None, **READ_ERRORS},
+    "case_document",
+    "Download a document of the case",
+    openapi_extra=STORED_FILE,
 )
 def document(
     request: HttpRequest,

@@ -20,7 +20,7 @@ from vejud.access.rules import Capability
 from vejud.api.auth import api_user
 from vejud.api.gates import CapabilityGate
 from vejud.api.operations import READ_ERRORS, WRITE_ERRORS
-from vejud.api.schemas import ID_MAX
+from vejud.api.schemas import ID_MAX, file_answer
 from vejud.core.errors import ConflictError
 from vejud.exports.models import Export, ExportFormat, ExportKind, ExportStatus
 from vejud.exports.services import export_download, export_request
@@ -31,17 +31,7 @@ router = Router(tags=["exports"])
 EXPORTS = CapabilityGate(Capability.VIEW_DASHBOARD)
 ExportPath = Path(..., ge=1, le=ID_MAX)
 LISTED = 50
-FILE_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The export's file, as an attachment.",
-            "content": {
-                content_type: {"schema": {"type": "string", "format": "binary"}}
-                for content_type in CONTENT_TYPES.values()
-            },
-        }
-    }
-}
+EXPORT_FILE = file_answer("The export's file, as an attachment.", CONTENT_TYPES.values())
 
 
 class ExportOut(Schema):
@@ -117,13 +107,13 @@ def export(request: HttpRequest, statistics_export_id: int = ExportPath) -> Any:
     return get_export_for(api_user(request), statistics_export_id)
 
 
-@router.get(
+@EXPORTS.route(
+    router.get,
     "/exports/{statistics_export_id}/file",
-    auth=EXPORTS.auth,
-    openapi_extra={**EXPORTS.policy, **FILE_RESPONSE},
-    response={200: None, **READ_ERRORS},
-    operation_id="export_file",
-    summary="Download a finished export (audited)",
+    {200: None, **READ_ERRORS},
+    "export_file",
+    "Download a finished export (audited)",
+    openapi_extra=EXPORT_FILE,
 )
 def export_file(request: HttpRequest, statistics_export_id: int = ExportPath) -> HttpResponse:
     """409 while it is being made, after it failed and once it has expired."""

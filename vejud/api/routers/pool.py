@@ -34,7 +34,7 @@ from vejud.api.gates import CapabilityGate, CaseGate, case_access_of, log_case_r
 from vejud.api.operations import READ_ERRORS, WRITE_ERRORS, Operation, register
 from vejud.api.pagination import cursor_decode, cursor_encode
 from vejud.api.routers.course import field_error
-from vejud.api.schemas import ErrorOut, IdPath, ReferencePath
+from vejud.api.schemas import STORED_FILE, ErrorOut, IdPath, ReferencePath
 from vejud.api.schemas_pool import (
     YEAR_MAX,
     YEAR_MIN,
@@ -109,18 +109,6 @@ ATTACHES = CaseGate(
 
 BASE = "/cases/{reference}/grants"
 ONE = BASE + "/{application_id}"
-# The document itself: the sniffed type it was stored as.
-FILE_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The document (PDF, PNG or JPEG), as an attachment.",
-            "content": {
-                content_type: {"schema": {"type": "string", "format": "binary"}}
-                for content_type in ("application/pdf", "image/png", "image/jpeg")
-            },
-        }
-    }
-}
 
 
 def _with_history(applications: QuerySet[Application]) -> QuerySet[Application]:
@@ -509,13 +497,12 @@ GRANT_OPERATIONS = (
     ),
 )
 for _op in GRANT_OPERATIONS:
-    router.post(
+    _op.gate.route(
+        router.post,
         ONE + _op.path,
-        auth=_op.gate.auth,
-        openapi_extra=_op.gate.policy,
-        response={_op.status: _op.out, **WRITE_ERRORS},
-        operation_id=_op.operation_id,
-        summary=_op.summary,
+        {_op.status: _op.out, **WRITE_ERRORS},
+        _op.operation_id,
+        _op.summary,
     )(_grant_view(_op))
 
 
@@ -548,13 +535,13 @@ def grant_attach(
     return Status(201, Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
 
 
-@router.get(
+@GRANTS.route(
+    router.get,
     ONE + "/attachments/{attachment_id}",
-    auth=GRANTS.auth,
-    openapi_extra={**GRANTS.policy, **FILE_RESPONSE},
-    response={200: None, **READ_ERRORS},
-    operation_id="grant_attachment",
-    summary="Download a document of an application",
+    {200: None, **READ_ERRORS},
+    "grant_attachment",
+    "Download a document of an application",
+    openapi_extra=STORED_FILE,
 )
 def grant_attachment(
     request: HttpRequest,
