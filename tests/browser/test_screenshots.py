@@ -1,8 +1,10 @@
 """Screenshots for a reviewer (issue 14): the caseload, the case page, the task list, a
-form and the harmonisation dashboard at 1280 px, 200 % zoom (640 CSS px) and 375 px, written to ``var/screenshots/``
+form, the harmonisation dashboard and the national overview at 1280 px, 200 % zoom (640 CSS
+px) and 375 px, written to ``var/screenshots/``
 (``VEJUD_SCREENSHOT_DIR`` to choose another folder) by every run of the browser tests.
 
-Each picture is a whole page in Danish as the unit member sees it; the test checks that
+Each picture is a whole page in Danish as the unit member sees it (the overview as the
+analyst); the test checks that
 each file is a PNG exactly as wide as its viewport (no page wider than the screen).
 """
 
@@ -63,12 +65,21 @@ def test_screenshots_of_the_main_pages_at_three_widths(
         "form": reverse("intake:inquiry_new"),
         "dashboard": reverse("statistics:dashboard"),
     }
-    session = open_browser(bworld.member_a, language="da")
+    # The national overview is the analyst's (a unit member gets 403 there).
+    sessions = {
+        "member": open_browser(bworld.member_a, language="da"),
+        "analyst": open_browser(
+            bworld.analyst, language="da", start=reverse("statistics:overview")
+        ),
+    }
+    shown = [("member", name, path) for name, path in pages.items()]
+    shown.append(("analyst", "overview", reverse("statistics:overview")))
     folder = _folder()
     written = []
     for width in WIDTHS:
-        session.page.set_viewport_size({"width": width, "height": 900})
-        for name, path in pages.items():
+        for who, name, path in shown:
+            session = sessions[who]
+            session.page.set_viewport_size({"width": width, "height": 900})
             session.page.goto(session.url(path))
             target = folder / f"{name}-{width}.png"
             session.page.screenshot(path=str(target), full_page=True)
