@@ -56,8 +56,8 @@ def own_exit_record(
 def own_exit_counts(today: date | None = None) -> dict[tuple[int, str], int]:
     """Exits on one's own by (year, kind of group) over the last completed years (one query)."""
     last = (today or timezone.localdate()).year - 1
-    counts = {(y, k): 0 for y in range(last - YEARS_SHOWN + 1, last + 1) for k in GroupKind.values}
-    years = sorted({year for year, _kind in counts})
+    years = list(range(last - YEARS_SHOWN + 1, last + 1))
+    counts = {(y, k): 0 for y in years for k in GroupKind.values}
     for year, kind in OwnExit.objects.filter(year__in=years).values_list("year", "group_kind"):
         counts[(year, kind)] += 1
     return counts
