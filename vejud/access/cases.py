@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -110,22 +111,40 @@ def _barred_condition(user_id: int, today: date, person_field: str) -> Q:
     return Q(Exists(excluded)) | (Q(Exists(restricted)) & ~Q(Exists(named)))
 
 
+# The persons whose lists bar a user (``barred_person_ids``), written out: the hottest access
+# question (every list and case page asks it once), where building the same three-part ORM
+# query cost four times what the database spends answering it.
+_BARRED_SQL = """
+SELECT DISTINCT r.person_id FROM {rules} r
+ WHERE r.valid_from <= %(day)s AND (r.valid_to IS NULL OR r.valid_to >= %(day)s)
+   AND ((r.kind = %(exclusion)s AND r.user_id = %(user)s)
+        OR (r.kind = %(restriction)s AND NOT EXISTS (
+              SELECT 1 FROM {rules} n
+               WHERE n.person_id = r.person_id AND n.kind = %(restriction)s
+                 AND n.user_id = %(user)s AND n.valid_from <= %(day)s
+                 AND (n.valid_to IS NULL OR n.valid_to >= %(day)s))))
+ ORDER BY r.person_id LIMIT %(limit)s
+"""
+
+
 def barred_person_ids(user_id: int, today: date) -> list[int] | None:
     """Return the ids of the persons whose lists bar ``user_id`` today (excluded, or
     restricted without naming them), sorted; None when there are more than
     ``BARRED_LIST_MAX``. One query, kept for the request (an audited write clears it)."""
 
     def compute() -> list[int] | None:
-        rules = PersonAccessRule.objects.in_force(today)
-        named = rules.filter(kind=AccessRuleKind.RESTRICTION, user_id=user_id)
-        excluded = rules.filter(kind=AccessRuleKind.EXCLUSION, user_id=user_id)
-        restricted = rules.filter(kind=AccessRuleKind.RESTRICTION).exclude(
-            person_id__in=named.values("person_id")
-        )
-        ids = excluded.values_list("person_id", flat=True).union(
-            restricted.values_list("person_id", flat=True)
-        )
-        found = sorted(set(ids[: BARRED_LIST_MAX + 1]))
+        connection = connections[router.db_for_read(PersonAccessRule)]
+        sql = _BARRED_SQL.format(rules=connection.ops.quote_name(PersonAccessRule._meta.db_table))
+        params = {
+            "day": connection.ops.adapt_datefield_value(today),
+            "exclusion": AccessRuleKind.EXCLUSION.value,
+            "restriction": AccessRuleKind.RESTRICTION.value,
+            "user": user_id,
+            "limit": BARRED_LIST_MAX + 1,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = [person_id for (person_id,) in cursor.fetchall()]
         return found if len(found) <= BARRED_LIST_MAX else None
 
     return request_cached(("barred_person_ids", user_id, today), compute)
