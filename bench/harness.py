@@ -723,6 +723,8 @@ def size_result(live: Live) -> dict[str, Any]:
         "unit": live.prepared["unit"],
         "unit_cases": live.prepared["unit_cases"],
         "paths": {name: live.pages[name]["path"] for name in PAGES},
+        # How many of the user's cases the measured name search finds (the same at every size).
+        "name_search_found": live.pages["search_name"].get("found"),
         "checks": live.checks,
         "seed": live.target.seed,
         "bare": bare,
@@ -850,6 +852,8 @@ def print_report(result: dict[str, Any]) -> None:
             if seeded
             else "seeded before this run (no seeder figures)"
         )
+        if data.get("name_search_found") is not None:
+            print(f"the name search finds {data['name_search_found']} of the user's cases")
         bare, floor = data.get("bare"), data["pages"]["floor"]
         if bare:
             print(

@@ -89,6 +89,9 @@ def test_bench_run_measures_every_page_on_a_tiny_dataset(tiny_database, tmp_path
         assert 20 < page["worker_mb"] < 2000, name
         assert size["checks"][name]["problems"] == [], name
     assert size["pages"]["floor"]["ratio_p50"] == 1.0
+    # The name searched for finds one of the user's cases, at this size as at a million.
+    assert size["name_search_found"] == 1
+    assert "the name search finds 1 of the user's cases" in result.stdout
     # Bare Django, measured in the same rounds: the same three queries as the floor (session,
     # user, the name), and the floor's ratio to it.
     bare = size["bare"]
