@@ -300,12 +300,21 @@ def _journal_context(
     before = positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
     entries, has_older = _journal(access, before)
     path = access.case.get_absolute_url()
-    # Each note's correction link, reversed once for the page rather than twice per note.
+    # Each note's texts and correction link, worked out once here: reversing, translating
+    # with a number and formatting a date note by note in the template cost more than the
+    # rest of the case page's journal.
     head, _placeholder, tail = reverse(
         "cases:journal_correct", kwargs={"reference": access.case.reference, "entry_id": 1}
     ).rpartition("/1/")
+    note, correct = _("Note %(number)s"), _("Correct note %(number)s")
     for entry in entries:
+        number = {"number": entry.pk}
         entry.correct_url = f"{head}/{entry.pk}/{tail}"  # type: ignore[attr-defined]
+        entry.heading = note % number  # type: ignore[attr-defined]
+        entry.correct_label = correct % number  # type: ignore[attr-defined]
+        entry.written = date_format(  # type: ignore[attr-defined]
+            timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT"
+        )
     context: dict[str, Any] = {
         "access": access,
         "case": access.case,
