@@ -19,8 +19,9 @@ cannot mean different things.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.db import connection, transaction
@@ -68,10 +69,24 @@ class Delta:
     total: int = 0
 
     def counter_keys(self) -> tuple[Key, Key]:
-        year = date(self.day.year, 1, 1)
-        quarter = date(self.day.year, 3 * ((self.day.month - 1) // 3) + 1, 1)
+        year, quarter = _periods(self.day)
         rest = (self.unit_id, self.track, self.figure, self.detail)
-        return (Grain.YEAR.value, year, *rest), (Grain.QUARTER.value, quarter, *rest)
+        return (YEAR, year, *rest), (QUARTER, quarter, *rest)
+
+
+YEAR, QUARTER = Grain.YEAR.value, Grain.QUARTER.value
+_PERIODS: dict[date, tuple[date, date]] = {}
+
+
+def _periods(day: date) -> tuple[date, date]:
+    """The first day of ``day``'s year and of its quarter (kept: a recount asks millions
+    of times for a few thousand days)."""
+    periods = _PERIODS.get(day)
+    if periods is None:
+        periods = (date(day.year, 1, 1), date(day.year, 3 * ((day.month - 1) // 3) + 1, 1))
+        if len(_PERIODS) < 100_000:
+            _PERIODS[day] = periods
+    return periods
 
 
 def day_bucket(days: int) -> int:
@@ -87,8 +102,15 @@ def month_bucket(start: date | None, day: date) -> int | None:
     return next((bound for bound in MONTH_BUCKETS if months < bound), OVER_MONTHS)
 
 
+# The time zone of a recount, looked up once for it (a per-call lookup of the active zone
+# is a third of a recount's time); unset elsewhere, in the receivers.
+_zone: ContextVar[tzinfo | None] = ContextVar("vejud_figures_zone", default=None)
+
+
 def _day(moment: datetime | date) -> date:
-    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
+    if isinstance(moment, datetime):
+        return timezone.localdate(moment, _zone.get() or timezone.get_current_timezone())
+    return moment
 
 
 # --- Events to deltas (shared by the receivers and the recount) ---
@@ -336,7 +358,11 @@ def _stored() -> dict[Key, list[int]]:
 
 
 def _expected() -> dict[Key, list[int]]:
-    return {key: value for key, value in _sums(all_deltas()).items() if any(value)}
+    token = _zone.set(timezone.get_current_timezone())
+    try:
+        return {key: value for key, value in _sums(all_deltas()).items() if any(value)}
+    finally:
+        _zone.reset(token)
 
 
 def figures_rebuild() -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from random import Random
 
@@ -22,7 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from vejud.accounts.models import User
 from vejud.demo.bulk.generator import COVERAGE, Generator
 from vejud.demo.bulk.tables import TABLES
-from vejud.demo.bulk.writer import BulkWriter, ThreadedSink
+from vejud.demo.bulk.writer import BulkWriter, make_sink
 from vejud.statistics.figures import figures_rebuild
 from vejud.statistics.services import counters_rebuild
 
@@ -51,6 +50,18 @@ class BulkResult:
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
+
+
+def _run_beside_writer(
+    generator: Generator, writer: BulkWriter, report: Callable[..., None]
+) -> None:
+    """Generate here while a writer process (or thread) writes, on its own connection."""
+    sink = generator.sink = make_sink(writer, generator.labels)
+    try:
+        generator.run(COVERAGE)
+    finally:
+        sink.close()
+    report(generator, final=True)
 
 
 def bulk_seed(
@@ -112,6 +123,24 @@ def bulk_seed(
             f"Bulk cases: {cases:,} over {generator.first_day_date():%Y-%m-%d} to "
             f"{generator.last_day_date():%Y-%m-%d} ({connection.vendor})"
         )
+    statistics_rebuilt = False
+
+    def rebuild_statistics() -> None:
+        nonlocal statistics_rebuilt
+        started_statistics = time.monotonic()
+        # The statistics triggers were set aside for the load (or counted every COPY):
+        # the counters are recounted from the rows.
+        counters_rebuild()
+        figures_rebuild()  # the dashboard's figures: the bulk rows were written without receivers
+        # Last: ANALYZE waits for an index being built on its table (and holds off the next).
+        writer.analyse()
+        statistics_rebuilt = True
+        if progress is not None:
+            progress(
+                "  planner statistics, counters and dashboard figures rebuilt in "
+                f"{time.monotonic() - started_statistics:.1f} s"
+            )
+
     collecting = gc.isenabled()
     gc.disable()  # millions of small tuples and no cycles: the collector only costs time
     try:
@@ -119,25 +148,26 @@ def bulk_seed(
             # One transaction: ids are taken after the largest id under SQLite's write lock.
             with transaction.atomic():
                 generator.run(COVERAGE)
+            report(generator, final=True)
         elif connection.in_atomic_block:
             # Inside the caller's transaction (tests): a second connection would not see it.
             generator.run(COVERAGE)
+            report(generator, final=True)
+        elif defer_indexes:
+            # As a restore does: indexes, foreign keys and the redundant per-row triggers
+            # set aside for the load; the statistics are rebuilt while the indexes are built.
+            with (
+                writer.deferred_indexes(progress, during=rebuild_statistics),
+                writer.triggers_set_aside(progress),
+            ):
+                _run_beside_writer(generator, writer, report)
         else:
-            deferring = writer.deferred_indexes(progress) if defer_indexes else nullcontext()
-            with deferring:
-                sink = generator.sink = ThreadedSink(writer, generator.labels)
-                try:
-                    generator.run(COVERAGE)
-                finally:
-                    sink.close()
+            _run_beside_writer(generator, writer, report)
     finally:
         if collecting:
             gc.enable()
-    report(generator, final=True)
-    writer.analyse()
-    # The statistics triggers counted every COPY already; a rebuild makes sure of it.
-    counters_rebuild()
-    figures_rebuild()  # the dashboard's figures: the bulk rows were written without receivers
+    if not statistics_rebuilt:
+        rebuild_statistics()
     result.cases = generator.opened
     result.seconds = time.monotonic() - started
     result.rows = dict(writer.written)

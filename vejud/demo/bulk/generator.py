@@ -91,8 +91,8 @@ from vejud.demo.bulk.writer import (
     Clock,
     Event,
     Labels,
+    Sink,
     Table,
-    ThreadedSink,
     canonical_json,
     date_of,
     day_number,
@@ -293,7 +293,7 @@ class Generator(GrantSteps):
 
         self.ri = ri
         self.pick = pick
-        self.sink: ThreadedSink | None = None
+        self.sink: Sink | None = None
         self.rng = rng
         self.writer = writer
         self.flush_rows = flush_rows

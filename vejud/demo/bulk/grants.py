@@ -27,8 +27,8 @@ from vejud.demo.bulk.writer import (
     Clock,
     IdSource,
     Labels,
+    Sink,
     Table,
-    ThreadedSink,
     canonical_json,
     date_of,
     day_number,
@@ -109,7 +109,7 @@ class GrantSteps:
     rng: Random
     decision_maker: int
     writer: BulkWriter
-    sink: ThreadedSink | None
+    sink: Sink | None
     labels: Labels
     event: Callable[..., None]
 

@@ -5,8 +5,13 @@ tables' own sequences (PostgreSQL: blocks of ``nextval``; SQLite: after the
 largest id, inside the caller's transaction). Every flush is one transaction
 that opens the audit scope exactly as ``audited()`` does, writes the rows in
 dependency order, appends the flush's audit events to the hash chain under the
-chain-head lock, and closes the scope again. No trigger is disabled: the guard
-sees an open scope with its audit records, as for any service.
+chain-head lock, and closes the scope again, so every batch's rows have their audit
+records in their own transaction.
+
+A large load on PostgreSQL (``deferred_indexes``, ``triggers_set_aside``) works as a
+restore does (``pg_restore --disable-triggers``): the per-row triggers that the load makes
+redundant are set aside for it and their rule is checked set-based afterwards, failing
+loudly if it does not hold; the triggers are back even when the load fails.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import multiprocessing
+import os
+import pickle
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,6 +40,11 @@ from vejud.audit.keys import audit_keys, current_key_id
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.audit.services import GENESIS_HASH
 from vejud.cases.models import CaseReferenceCounter
+from vejud.statistics.triggers import TRIGGER_NAMES as STATISTICS_TRIGGERS
+
+# The audit guard's deferred per-row check (vejud.audit.guard.install_triggers).
+GUARD_TRIGGER = "vejud_audit_guard"
+XID_SPAN = 2**32  # a row's xmin is the low 32 bits of its transaction's txid_current()
 
 EPOCH = date(1970, 1, 1).toordinal()
 US = 1_000_000
@@ -294,6 +308,12 @@ class BulkWriter:
         }
         self._sqlite_next: dict[str, int] = {}
         self.chain: Chain | None = None
+        # While the triggers are set aside: the transaction id of every batch written.
+        self.load_txids: list[int] | None = None
+
+    @property
+    def all_tables(self) -> list[Table]:
+        return [*self.tables, AUDIT_TABLE, ACCESS_TABLE]
 
     # --- ids ---------------------------------------------------------------------------
 
@@ -345,15 +365,22 @@ class BulkWriter:
         self.written[table.name] += len(rows)
 
     def flush(self, batch: Batch, labels: Labels) -> None:
-        """Write one batch in one transaction inside an audit scope."""
+        """Write one batch in one transaction inside an audit scope.
+
+        Inside a caller's transaction the rows are written in it, not in a savepoint: a
+        row's ``xmin`` is then the transaction's own id, whose audit records
+        ``check_audited`` looks for (a savepoint's rows carry the savepoint's id)."""
         connection = self.connection
-        with transaction.atomic(using=connection.alias):
+        with transaction.atomic(using=connection.alias, savepoint=False):
             set_write_mode(connection, MODE_AUDIT_SCOPE)
             try:
                 with connection.cursor() as cursor:
                     if self.vendor == "postgresql":
                         # Demo data: losing the last batches in a crash is harmless.
                         cursor.execute("SET LOCAL synchronous_commit = off")
+                        if self.load_txids is not None:
+                            cursor.execute("SELECT txid_current()")
+                            self.load_txids.append(cursor.fetchone()[0])
                     for table in self.tables:
                         self._copy(cursor, table, batch.rows.get(table.name, ()))
                     self._append_to_chain(cursor, batch.events, labels)
@@ -431,7 +458,11 @@ class BulkWriter:
         return indexes, foreign_keys
 
     @contextmanager
-    def deferred_indexes(self, progress: Callable[[str], None] | None = None) -> Iterator[None]:
+    def deferred_indexes(
+        self,
+        progress: Callable[[str], None] | None = None,
+        during: Callable[[], None] | None = None,
+    ) -> Iterator[None]:
         """Load without the secondary indexes and foreign keys, then build them again.
 
         Inserting into a b-tree row by row and checking each foreign key row by row is
@@ -439,9 +470,15 @@ class BulkWriter:
         validating a foreign key with one join are a fraction of it. The rebuild runs
         even when the load fails, so the schema is always whole again afterwards, and
         adding a foreign key validates every loaded row.
+
+        ``during`` (after a load that succeeded) runs on a thread of its own, with its own
+        connection, while the indexes are built: work in Python over the loaded rows (the
+        statistics) then keeps one core busy while PostgreSQL sorts on the other.
         """
         if self.vendor != "postgresql":
             yield
+            if during is not None:
+                during()
             return
         indexes, foreign_keys = self.deferrable_ddl()
         with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
@@ -454,14 +491,17 @@ class BulkWriter:
             )
         try:
             yield
-        finally:
+        except BaseException:
             self._rebuild(indexes, foreign_keys, progress)
+            raise
+        self._rebuild(indexes, foreign_keys, progress, during)
 
     def _rebuild(
         self,
         indexes: list[tuple[str, str]],
         foreign_keys: list[tuple[str, str]],
         progress: Callable[[str], None] | None,
+        during: Callable[[], None] | None = None,
     ) -> None:
         """Build the indexes, add the foreign keys back and check every row against them.
 
@@ -469,16 +509,25 @@ class BulkWriter:
         foreign key is added ``NOT VALID`` first (it then holds for every new row at once)
         and validated after: a loaded row that breaks it leaves it unvalidated and named
         in the error, never missing.
+
+        The keys are added before ``during`` starts and validated after it has ended: the
+        statistics hold share locks on their source tables for a whole transaction, which
+        building an index (a share lock too) does not conflict with, but validating does.
         """
         started = time.monotonic()
         broken: list[str] = []
+        worker: Worker | None = None
         with self.connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '512MB'")
             try:
-                for _, create in indexes:
-                    cursor.execute(create)
                 for _, create in foreign_keys:
                     cursor.execute(f"{create} NOT VALID")
+                if during is not None:
+                    worker = Worker(during, self.alias)
+                for _, create in indexes:
+                    cursor.execute(create)
+                if worker is not None:
+                    worker.thread.join()
                 for drop, _ in foreign_keys:
                     table, name = drop.split()[2], drop.split()[-1]
                     try:
@@ -487,16 +536,142 @@ class BulkWriter:
                     except IntegrityError:
                         broken.append(f"{table}.{name}")
             finally:
+                if worker is not None:  # (when an index failed, its error comes first)
+                    worker.thread.join()
                 cursor.execute("RESET maintenance_work_mem")
         if broken:
             raise IntegrityError(
                 "Rows of the bulk load break these foreign keys (left NOT VALID): "
                 + ", ".join(broken)
             )
+        if worker is not None:
+            worker.join()
         if progress is not None:
             progress(
                 f"  indexes and foreign keys built again and checked in "
                 f"{time.monotonic() - started:.1f} s"
+            )
+
+    # --- triggers set aside for the load -------------------------------------------------
+
+    def redundant_triggers(self) -> list[tuple[str, str]]:
+        """The enabled triggers of the written tables that a bulk load makes redundant, as
+        ``(table, trigger)``: the audit guard's deferred per-row check (its rule is checked
+        for every loaded row at once afterwards, ``check_audited``) and the statistics
+        counters' triggers (the seeder rebuilds the counters from the rows afterwards).
+
+        The other triggers stay: the audit record's ``txid`` is still set by its trigger,
+        and the append-only and signed-row triggers fire on no insert."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT c.relname, t.tgname
+                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                 WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace
+                   AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+                   AND (t.tgname = %s OR t.tgname = ANY(%s))
+                 ORDER BY c.relname, t.tgname
+                """,
+                [[t.name for t in self.all_tables], GUARD_TRIGGER, list(STATISTICS_TRIGGERS)],
+            )
+            return [(table, name) for table, name in cursor.fetchall()]
+
+    def _set_triggers(self, triggers: list[tuple[str, str]], state: str) -> None:
+        quote = self.connection.ops.quote_name
+        with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
+            for table, name in triggers:
+                cursor.execute(f"ALTER TABLE {quote(table)} {state} TRIGGER {quote(name)}")
+
+    @contextmanager
+    def triggers_set_aside(self, progress: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Load without the per-row triggers the load makes redundant (``redundant_triggers``),
+        as ``pg_restore --disable-triggers`` does; then enable them again (even when the
+        load fails) and check the audit guard's rule for every row written meanwhile.
+
+        The guard runs one PL/pgSQL call and one index lookup per written row at each
+        commit, about half of PostgreSQL's work in a load; the check is one scan of each
+        guarded table. Only the tables' owner can do this (as with the indexes), and only
+        the bulk seeder does, with DEBUG on."""
+        if self.vendor != "postgresql":
+            yield
+            return
+        triggers = self.redundant_triggers()
+        with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current()")
+            (began,) = cursor.fetchone()
+            quote = self.connection.ops.quote_name
+            for table, name in triggers:
+                cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(name)}")
+        self.load_txids = []
+        if progress is not None:
+            progress(
+                f"  {len(triggers)} per-row triggers set aside for the load (the audit "
+                "guard's rule is checked for every loaded row afterwards)"
+            )
+        try:
+            yield
+        finally:
+            self._set_triggers(triggers, "ENABLE")
+            txids, self.load_txids = self.load_txids, None
+        guarded = {table for table, name in triggers if name == GUARD_TRIGGER}
+        self.check_audited(began, txids, sorted(guarded), progress)
+
+    def check_audited(
+        self,
+        began: int,
+        txids: Sequence[int],
+        tables: Sequence[str],
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        """Check the audit guard's rule, set-based, for every row of ``tables`` written by a
+        transaction after ``began`` (a txid): the transaction that wrote the row (its
+        ``xmin``) has an audit record (``audit_auditevent.txid``). Raise IntegrityError
+        naming each table with rows that break it.
+
+        ``txids`` are the load's batches: those with audit records are looked up once; any
+        other row's transaction is looked up by its full txid (the row is younger than
+        ``began``, so its 64-bit txid follows from ``began`` and its 32-bit ``xmin``). A row
+        written inside a savepoint has the savepoint's xid and fails the check: the load
+        writes none, so only a write by another session during the load could.
+        """
+        started = time.monotonic()
+        quote = self.connection.ops.quote_name
+        broken: list[str] = []
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(array_agg(x), '{}') FROM unnest(%s::bigint[]) x"
+                " WHERE EXISTS (SELECT 1 FROM audit_auditevent a WHERE a.txid = x)",
+                [list(txids)],
+            )
+            audited = [txid % XID_SPAN for txid in cursor.fetchone()[0]]
+            for table in tables:
+                cursor.execute(
+                    f"SELECT count(*) FROM {quote(table)} t"  # noqa: S608
+                    " WHERE age(t.xmin) < age(%s::text::xid)"
+                    " AND NOT (t.xmin::text::bigint = ANY(%s::bigint[]))"
+                    " AND NOT EXISTS (SELECT 1 FROM audit_auditevent a WHERE a.txid ="
+                    " %s + (t.xmin::text::bigint - %s + %s) %% %s)",
+                    [
+                        str(began % XID_SPAN),
+                        audited,
+                        began,
+                        began % XID_SPAN,
+                        XID_SPAN,
+                        XID_SPAN,
+                    ],
+                )
+                (count,) = cursor.fetchone()
+                if count:
+                    broken.append(f"{table} ({count:,} rows)")
+        if broken:
+            raise IntegrityError(
+                "Rows of the bulk load were written without an audit record in their "
+                "transaction: " + ", ".join(broken)
+            )
+        if progress is not None:
+            progress(
+                f"  the triggers are back; every row of {len(tables)} guarded tables written "
+                f"by the load has its audit record ({time.monotonic() - started:.1f} s)"
             )
 
     def analyse(self) -> None:
@@ -504,8 +679,34 @@ class BulkWriter:
         if self.vendor != "postgresql":
             return
         with self.connection.cursor() as cursor:
-            for table in [*self.tables, AUDIT_TABLE, ACCESS_TABLE]:
+            for table in self.all_tables:
                 cursor.execute(f"ANALYZE {table.name}")
+
+
+class Worker:
+    """Runs ``work`` on a thread of its own with its own connection (closed at the end)."""
+
+    def __init__(self, work: Callable[[], None], alias: str) -> None:
+        self.work = work
+        self.alias = alias
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="vejud-bulk-worker", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.work()
+        except BaseException as exc:  # handed to the thread that joins
+            self.error = exc
+        finally:
+            connections[self.alias].close()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise RuntimeError("The bulk seeder's work beside the index build failed.") from (
+                self.error
+            )
 
 
 class ThreadedSink:
@@ -545,3 +746,120 @@ class ThreadedSink:
     def _raise(self) -> None:
         if self.error is not None:
             raise RuntimeError("The bulk writer failed.") from self.error
+
+
+class ProcessSink:
+    """Writes batches in a process of its own (forked, with its own connection), one at a
+    time and in order, while the caller generates the next batch.
+
+    A writer thread shares the interpreter lock with the generator: the rows' COPY
+    encoding and the audit chain's hashing then take turns with generating, and PostgreSQL
+    waits on both. A forked process runs them beside the generator. A batch goes over a
+    pipe (pickled) and the caller waits to send the next until the writer has taken it,
+    so at most one batch is written while one is generated, as with the thread. After
+    each batch the writer sends back its counts, the chain head and the batch's txid."""
+
+    def __init__(self, writer: BulkWriter, labels: Labels) -> None:
+        self.writer = writer
+        self.labels = labels
+        self.error: str | None = None
+        self.closed = False
+        context = multiprocessing.get_context("fork")
+        batches_in, self.batches = context.Pipe(duplex=False)  # (receiving, sending) ends
+        self.results, results_out = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=self._work, args=(batches_in, results_out), name="vejud-bulk-writer"
+        )
+        self.process.start()
+        batches_in.close()  # the child's ends: the parent sees EOF when the child is gone
+        results_out.close()
+
+    def _work(self, batches: Any, results: Any) -> None:  # pragma: no cover - in the child
+        # The parent's connections came along with the fork: forget them unclosed (closing
+        # one would end the parent's session) and keep them from being collected.
+        inherited = []
+        for connection in connections.all(initialized_only=True):
+            inherited.append(connection.connection)
+            connection.connection = None
+        self.batches.close()  # the parent's ends
+        self.results.close()
+        failed = False
+        try:
+            while data := batches.recv_bytes():
+                if failed:
+                    continue  # drain, so the parent never waits on a full pipe
+                try:
+                    self.writer.flush(pickle.loads(data), self.labels)  # noqa: S301
+                except BaseException:
+                    failed = True
+                    results.send(("error", traceback.format_exc()))
+                    continue
+                chain, txids = self.writer.chain, self.writer.load_txids
+                results.send(
+                    (
+                        "done",
+                        (
+                            dict(self.writer.written),
+                            None if chain is None else (chain.seq, chain.hash),
+                            None if txids is None else list(txids),
+                        ),
+                    )
+                )
+        finally:
+            connections[self.writer.alias].close()
+            inherited.clear()
+
+    def _drain(self, *, wait: bool = False) -> None:
+        """Take the writer's reports (all of them until it has ended, with ``wait``)."""
+        while wait or self.results.poll():
+            try:
+                kind, payload = self.results.recv()
+            except EOFError:
+                return
+            if kind == "error":
+                self.error = payload
+                continue
+            written, chain, txids = payload
+            self.writer.written.update(written)
+            if chain is not None:
+                self.writer.chain = Chain(*chain)
+            if txids is not None and self.writer.load_txids is not None:
+                self.writer.load_txids[:] = txids
+
+    def put(self, batch: Batch) -> None:
+        self._drain()
+        self._raise()
+        try:
+            self.batches.send_bytes(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the writer is gone: its report says why
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            with suppress(OSError):
+                self.batches.send_bytes(b"")
+            self.batches.close()
+            self._drain(wait=True)
+            self.process.join()
+            self.results.close()
+        self._raise()
+        if self.process.exitcode:
+            raise RuntimeError(f"The bulk writer ended with exit code {self.process.exitcode}.")
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise RuntimeError(f"The bulk writer failed:\n{self.error}")
+
+
+Sink = ThreadedSink | ProcessSink
+
+
+def make_sink(writer: BulkWriter, labels: Labels) -> Sink:
+    """A writer process where processes can be forked (Linux), else a writer thread."""
+    if "fork" in multiprocessing.get_all_start_methods() and not os.environ.get(
+        "VEJUD_BULK_WRITER_THREAD"
+    ):
+        return ProcessSink(writer, labels)
+    return ThreadedSink(writer, labels)
