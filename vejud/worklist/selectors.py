@@ -14,8 +14,10 @@ course and follow-up services keep on the case; for outcomes after the course
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -122,9 +124,17 @@ class Task:
     due_on: date | None
     overdue: bool
     application_id: int | None = None  # a grant application to open instead of the case
-    detail: str = ""  # which one, where a case can have several of the kind
+    note: str = ""  # which one, where a case can have several of the kind (see ``detail``)
     href: str = ""  # a page to open instead of the case (an advice request)
     status_text: str = ""  # the status of that, instead of the case's
+    # ``note`` worked out only when shown: the list reads up to TASK_LIMIT tasks of each kind
+    # and the page shows the TASKS_SHOWN most urgent, so most are never shown.
+    describe: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def detail(self) -> str:
+        """Which one, where a case can have several of the kind (a meeting, a warning)."""
+        return self.describe() if self.describe is not None else self.note
 
     @property
     def label(self) -> Promise:
@@ -244,7 +254,7 @@ def _advice_task(kind: str, advice: AdviceRequest, *, overdue: bool = False) -> 
         "",
         None,
         overdue,
-        detail=str(advice.get_topic_display()),
+        note=str(advice.get_topic_display()),
         href=reverse("advice:detail", kwargs={"advice_id": advice.pk}),
         status_text=str(advice.get_status_display()),
     )
@@ -276,6 +286,17 @@ def _advice_tasks(user: User, case: Case | None) -> list[Task]:
             kind = TaskKind.ADVICE_OVERDUE if late else TaskKind.ADVICE_NEW
             tasks.append(_advice_task(kind, advice, overdue=late))
     return tasks
+
+
+def _meeting_detail(met_on: date) -> str:
+    return gettext("Meeting of %(date)s") % {"date": date_format(met_on, "SHORT_DATE_FORMAT")}
+
+
+def _warning_detail(reason: str, raised_at: datetime) -> str:
+    return gettext("%(reason)s (raised %(date)s)") % {
+        "reason": WarningReason(reason).label,
+        "date": date_format(timezone.localtime(raised_at).date(), "SHORT_DATE_FORMAT"),
+    }
 
 
 def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | None) -> list[Task]:
@@ -345,21 +366,18 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
             .order_by("met_on", "id")
             .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
         ):
-            detail = gettext("Meeting of %(date)s") % {
-                "date": date_format(met_on, "SHORT_DATE_FORMAT")
-            }
-            tasks.append(Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, detail=detail))
+            meeting = partial(_meeting_detail, met_on)
+            tasks.append(
+                Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, describe=meeting)
+            )
         for ref, status, reason, raised_at in (
             _on(EarlyWarning.objects, case)
             .filter(coordinated, resolved_at__isnull=True)
             .order_by("raised_at", "id")
             .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
         ):
-            detail = gettext("%(reason)s (raised %(date)s)") % {
-                "reason": WarningReason(reason).label,
-                "date": date_format(timezone.localtime(raised_at).date(), "SHORT_DATE_FORMAT"),
-            }
-            tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, detail=detail))
+            warning = partial(_warning_detail, reason, raised_at)
+            tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, describe=warning))
     # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
     # the person's lists do not bar the user.
     for ref, status in (

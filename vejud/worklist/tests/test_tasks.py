@@ -14,7 +14,7 @@ from vejud.decisions.services import (
     unit_decision_record,
 )
 from vejud.testing import make_assessed_case, make_case
-from vejud.worklist.selectors import TaskKind, tasks_for
+from vejud.worklist.selectors import Task, TaskKind, tasks_for
 
 
 def _kinds(user):
@@ -111,14 +111,13 @@ def test_the_rows_link_and_print_as_the_tasks_say():
     from django.utils.formats import date_format
 
     from vejud.worklist.rows import task_rows
-    from vejud.worklist.selectors import Task
 
     day = date(2026, 3, 4)
     tasks = [
         Task(TaskKind.ADVICE_NEW, "Request 7", "", None, False, href="/x/7/", status_text="New"),
         Task(TaskKind.TRANSFER_INCOMING, "EX-2026-00001", "admitted", None, False),
         Task(TaskKind.GRANT_AWAITING, "EX-2026-00002", "admitted", None, False, 12),
-        Task(TaskKind.ACTION_DUE, "EX-2026-00003", "admitted", day, True, detail="Goal"),
+        Task(TaskKind.ACTION_DUE, "EX-2026-00003", "admitted", day, True, note="Goal"),
     ]
     rows = task_rows(tasks)
     assert [row.href for row in rows] == [
@@ -136,3 +135,21 @@ def test_the_rows_link_and_print_as_the_tasks_say():
             task.overdue,
         )
     assert [row.due_on for row in rows] == ["", "", "", date_format(day, "SHORT_DATE_FORMAT")]
+
+
+def test_a_described_task_works_out_its_detail_only_when_read():
+    """A warning's or meeting's text (a translation and a date) is made only for the tasks
+    shown: the list reads up to TASK_LIMIT of each kind and shows TASKS_SHOWN of them all."""
+    calls: list[int] = []
+
+    def describe() -> str:
+        calls.append(1)
+        return "Threat (raised 01.02.2026)"
+
+    task = Task(TaskKind.EARLY_WARNING, "EX-2026-00004", "admitted", None, False, describe=describe)
+    assert calls == []
+    assert task.detail == "Threat (raised 01.02.2026)"
+    assert calls == [1]
+    assert (
+        Task(TaskKind.ADVICE_NEW, "Request 8", "", None, False, note="Housing").detail == "Housing"
+    )
