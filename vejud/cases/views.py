@@ -300,21 +300,7 @@ def _journal_context(
     before = positive_int(request.GET.get("notes_before")) if request.method == "GET" else None
     entries, has_older = _journal(access, before)
     path = access.case.get_absolute_url()
-    # Each note's texts and correction link, worked out once here: reversing, translating
-    # with a number and formatting a date note by note in the template cost more than the
-    # rest of the case page's journal.
-    head, _placeholder, tail = reverse(
-        "cases:journal_correct", kwargs={"reference": access.case.reference, "entry_id": 1}
-    ).rpartition("/1/")
-    note, correct = _("Note %(number)s"), _("Correct note %(number)s")
-    for entry in entries:
-        number = {"number": entry.pk}
-        entry.correct_url = f"{head}/{entry.pk}/{tail}"  # type: ignore[attr-defined]
-        entry.heading = note % number  # type: ignore[attr-defined]
-        entry.correct_label = correct % number  # type: ignore[attr-defined]
-        entry.written = date_format(  # type: ignore[attr-defined]
-            timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT"
-        )
+    _note_texts(access.case, entries)
     context: dict[str, Any] = {
         "access": access,
         "case": access.case,
@@ -326,6 +312,24 @@ def _journal_context(
     }
     context.update(extra)
     return context
+
+
+def _note_texts(case: Case, entries: list[JournalEntry]) -> None:
+    """Give each note its heading, time and correction link and label, worked out once here:
+    reversing, translating with a number and formatting a date note by note in the template
+    cost more than the rest of the case page's journal."""
+    head, _placeholder, tail = reverse(
+        "cases:journal_correct", kwargs={"reference": case.reference, "entry_id": 1}
+    ).rpartition("/1/")
+    note, correct = _("Note %(number)s"), _("Correct note %(number)s")
+    for entry in entries:
+        number = {"number": entry.pk}
+        entry.correct_url = f"{head}/{entry.pk}/{tail}"  # type: ignore[attr-defined]
+        entry.heading = note % number  # type: ignore[attr-defined]
+        entry.correct_label = correct % number  # type: ignore[attr-defined]
+        entry.written = date_format(  # type: ignore[attr-defined]
+            timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT"
+        )
 
 
 def _case_page(
