@@ -15,9 +15,8 @@ course and follow-up services keep on the case; for outcomes after the course
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -117,6 +116,18 @@ TASKS_SHOWN = 100
 
 
 @dataclass(frozen=True)
+class Described:
+    """A task's text made when it is shown: ``make(*args)``. Compared by what it is made
+    from, so two tasks are equal only when their texts would be."""
+
+    make: Callable[..., str]
+    args: tuple[Any, ...]
+
+    def __call__(self) -> str:
+        return self.make(*self.args)
+
+
+@dataclass(frozen=True)
 class Task:
     kind: str
     reference: str
@@ -129,7 +140,7 @@ class Task:
     status_text: str = ""  # the status of that, instead of the case's
     # ``note`` worked out only when shown: the list reads up to TASK_LIMIT tasks of each kind
     # and the page shows the TASKS_SHOWN most urgent, so most are never shown.
-    describe: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+    describe: Described | None = None
 
     @property
     def detail(self) -> str:
@@ -366,7 +377,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
             .order_by("met_on", "id")
             .values_list("case__reference", "case__status", "met_on")[:TASK_LIMIT]
         ):
-            meeting = partial(_meeting_detail, met_on)
+            meeting = Described(_meeting_detail, (met_on,))
             tasks.append(
                 Task(TaskKind.MENTOR_ATTENTION, ref, status, None, False, describe=meeting)
             )
@@ -376,7 +387,7 @@ def _course_tasks(user: User, mine: QuerySet[Case], today: date, case: Case | No
             .order_by("raised_at", "id")
             .values_list("case__reference", "case__status", "reason", "raised_at")[:TASK_LIMIT]
         ):
-            warning = partial(_warning_detail, reason, raised_at)
+            warning = Described(_warning_detail, (reason, raised_at))
             tasks.append(Task(TaskKind.EARLY_WARNING, ref, status, None, False, describe=warning))
     # The transfers page's own rule (``awaiting_answer``): addressed to the user's unit, and
     # the person's lists do not bar the user.

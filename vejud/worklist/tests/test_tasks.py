@@ -14,7 +14,7 @@ from vejud.decisions.services import (
     unit_decision_record,
 )
 from vejud.testing import make_assessed_case, make_case
-from vejud.worklist.selectors import Task, TaskKind, tasks_for
+from vejud.worklist.selectors import Described, Task, TaskKind, tasks_for
 
 
 def _kinds(user):
@@ -139,17 +139,27 @@ def test_the_rows_link_and_print_as_the_tasks_say():
 
 def test_a_described_task_works_out_its_detail_only_when_read():
     """A warning's or meeting's text (a translation and a date) is made only for the tasks
-    shown: the list reads up to TASK_LIMIT of each kind and shows TASKS_SHOWN of them all."""
-    calls: list[int] = []
+    shown: the list reads up to TASK_LIMIT of each kind and shows TASKS_SHOWN of them all.
+    Tasks compare by what their text is made from, as they compared by the text before."""
+    calls: list[str] = []
 
-    def describe() -> str:
-        calls.append(1)
-        return "Threat (raised 01.02.2026)"
+    def describe(reason: str) -> str:
+        calls.append(reason)
+        return f"{reason} (raised 01.02.2026)"
 
-    task = Task(TaskKind.EARLY_WARNING, "EX-2026-00004", "admitted", None, False, describe=describe)
+    def warning(reason: str) -> Task:
+        described = Described(describe, (reason,))
+        return Task(
+            TaskKind.EARLY_WARNING, "EX-2026-00004", "admitted", None, False, describe=described
+        )
+
+    task = warning("Threat")
     assert calls == []
     assert task.detail == "Threat (raised 01.02.2026)"
-    assert calls == [1]
+    assert calls == ["Threat"]
+    assert task == warning("Threat")
+    assert task != warning("Relapse")
+    assert calls == ["Threat"]  # comparing made no text
     assert (
         Task(TaskKind.ADVICE_NEW, "Request 8", "", None, False, note="Housing").detail == "Housing"
     )
