@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 from vejud_browser import (
@@ -21,6 +22,7 @@ from vejud_browser import (
     LOGIN_PROVIDER,
     MUNICIPALITY_A,
     TIMEOUT_MS,
+    InFlight,
     Problems,
     Session,
 )
@@ -34,6 +36,10 @@ from vejud.offers.reference import load_offer_types
 from vejud.organisations.models import Municipality, Unit
 from vejud.testing import World, make_world
 from vejud.testing.oidc import OidcProvider, run_provider
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight-finished")
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +116,7 @@ def login_provider(live_server: Any) -> Iterator[OidcProvider]:
 
 @pytest.fixture
 def open_browser(
+    transactional_db: None,
     chromium: Browser,
     live_server: Any,
     problems: Problems,
@@ -158,4 +165,6 @@ def open_browser(
     yield _open
     for context in contexts:
         context.close()
+    # Before transactional_db's flush (set up before this fixture, so torn down after it).
+    assert IN_FLIGHT.wait_idle(), "the live server still answers a request after 30 s"
     problems.assert_clean()

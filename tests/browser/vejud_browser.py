@@ -6,6 +6,7 @@ Imported by ``conftest.py`` (fixtures) and the test modules (types and helpers).
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,6 +92,42 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 """.replace("PREFIX", A11Y_PREFIX)
+
+
+class InFlight:
+    """The live server's requests still being answered (Django's request signals).
+
+    Closing a browser context does not stop the request the server is answering (the case
+    page's task panel is fetched after the page has loaded). On SQLite the live server
+    shares the test's in-memory database connection, so a request still running while the
+    test's flush empties the tables breaks both: the request fails and the flush leaves
+    rows behind for the next test. ``wait_idle`` lets a test's browsers finish first.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def started(self, **_: object) -> None:
+        with self._changed:
+            self._count += 1
+
+    def finished(self, **_: object) -> None:
+        with self._changed:
+            self._count = max(0, self._count - 1)
+            self._changed.notify_all()
+
+    def wait_idle(self, *, quiet: float = 0.2, timeout: float = 30.0) -> bool:
+        """Wait until no request has run for ``quiet`` seconds (a request already sent
+        may not yet have started); False if that did not happen within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while time.monotonic() < deadline:
+                if self._count:
+                    self._changed.wait(deadline - time.monotonic())
+                elif not self._changed.wait(quiet):
+                    return True
+            return False
 
 
 @dataclass
