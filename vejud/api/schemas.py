@@ -817,8 +817,19 @@ class ReferralResultOut(Schema):
 class TaskOut(Schema):
     kind: str
     label: str
-    reference: str
-    status: CaseStatus
+    reference: str = Field(
+        description="The case's reference; for a task that is not about a case, what it is "
+        "about (a public inquiry's code, an advice request)."
+    )
+    status: CaseStatus | None = Field(
+        description="The case's status; null for a task that is not about a case's own step "
+        "(a public inquiry, an advice request)."
+    )
+    status_label: str = Field(
+        description="The status shown with the task: the case's, or that of what the task is "
+        "about (the inquiry, the advice request, the review)."
+    )
+    detail: str = Field(description="Which one, where a case can have several of the kind.")
     due_on: date | None
     overdue: bool
 

@@ -355,7 +355,9 @@ def tasks(request: HttpRequest) -> dict[str, Any]:
                 "kind": t.kind,
                 "label": str(t.label),
                 "reference": t.reference,
-                "status": t.status,
+                "status": t.status or None,
+                "status_label": t.status_label,
+                "detail": t.detail,
                 "due_on": t.due_on,
                 "overdue": t.overdue,
             }

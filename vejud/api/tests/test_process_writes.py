@@ -19,8 +19,12 @@ from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case, CaseStatus
 from vejud.cases.services import case_transition
 from vejud.decisions.models import Decision, Referral
+from vejud.frontdoor.models import SubmissionStatus, Whereabouts
+from vejud.frontdoor.services import public_inquiry_submit
 from vejud.intake.models import Consent
+from vejud.organisations.models import Municipality
 from vejud.testing import give_consent, make_assessed_case, make_case
+from vejud.testing.advice import ask_about_case
 
 
 @pytest.fixture
@@ -423,3 +427,32 @@ def test_tasks_list_the_callers_work(world, inquiry):
 @pytest.mark.parametrize("name", ["analyst", "sysadmin", "auditor", "nobody"])
 def test_tasks_forbidden_without_case_access(world, name):
     assert JsonApi(getattr(world, name)).get("/api/v1/tasks").status_code == 403
+
+
+def test_tasks_not_about_a_case_step_have_no_case_status(world):
+    """A public inquiry's and an advice request's tasks carry their own status (the API
+    answered 500 for them: their case status is empty, and the schema wanted one)."""
+    district = world.unit_a.police_district
+    municipality = Municipality.objects.create(name="Kommune A", police_district=district)
+    inquiry = public_inquiry_submit(
+        sender="relative",
+        called="Kim",
+        phone="11223344",
+        whereabouts=Whereabouts.MUNICIPALITY,
+        municipality=municipality,
+    )
+    answer = JsonApi(world.coordinator_a).get("/api/v1/tasks")
+    assert answer.status_code == 200
+    (task,) = [t for t in answer.json()["items"] if t["kind"] == "public_inquiry"]
+    assert task["reference"] == inquiry.code
+    assert task["status"] is None
+    assert task["status_label"] == str(SubmissionStatus.NEW.label)
+    case = make_case(world.member_a, world.unit_a)
+    advice = ask_about_case(world, case)
+    answer = JsonApi(world.adviser).get("/api/v1/tasks")
+    assert answer.status_code == 200
+    (task,) = [t for t in answer.json()["items"] if t["kind"] == "advice_new"]
+    assert (task["reference"], task["status"]) == (case.reference, None)
+    assert task["status_label"] == advice.get_status_display()
+    assert task["detail"] == advice.get_topic_display()
+    assert all(t["reference"] != inquiry.code for t in answer.json()["items"])
