@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.test.client import AsyncClientHandler, ClientHandler
 from django.utils import translation
 from django_otp.oath import TOTP
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
@@ -102,29 +103,42 @@ class InFlight:
     shares the test's in-memory database connection, so a request still running while the
     test's flush empties the tables breaks both: the request fails and the flush leaves
     rows behind for the next test. ``wait_idle`` lets a test's browsers finish first.
+
+    A request is the thread answering it (the live server answers each on a thread of its
+    own, and sends both signals from it); the test client's requests are not counted (a
+    streamed response a test never reads is never closed), and a thread that has ended
+    counts no longer, whatever it sent.
     """
 
     def __init__(self) -> None:
-        self._count = 0
+        self._threads: set[int] = set()
         self._changed = threading.Condition()
 
-    def started(self, **_: object) -> None:
+    def started(self, sender: type, **_: object) -> None:
+        if issubclass(sender, ClientHandler | AsyncClientHandler):
+            return
         with self._changed:
-            self._count += 1
+            self._threads.add(threading.get_ident())
+            self._changed.notify_all()
 
     def finished(self, **_: object) -> None:
         with self._changed:
-            self._count = max(0, self._count - 1)
+            self._threads.discard(threading.get_ident())
             self._changed.notify_all()
 
+    def _busy(self) -> bool:
+        self._threads &= {thread.ident for thread in threading.enumerate()}
+        return bool(self._threads)
+
     def wait_idle(self, *, quiet: float = 0.2, timeout: float = 30.0) -> bool:
-        """Wait until no request has run for ``quiet`` seconds (a request already sent
-        may not yet have started); False if that did not happen within ``timeout``."""
+        """Wait until no request has started or run for ``quiet`` seconds (a request
+        already sent may not yet have started); False if that did not happen within
+        ``timeout``."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while time.monotonic() < deadline:
-                if self._count:
-                    self._changed.wait(deadline - time.monotonic())
+                if self._busy():
+                    self._changed.wait(min(quiet, deadline - time.monotonic()))
                 elif not self._changed.wait(quiet):
                     return True
             return False
