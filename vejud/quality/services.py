@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vejud.access.quality import may_answer
+from vejud.access.quality import cases_drawable, check_review, may_answer
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
 from vejud.assessments.models import (
@@ -42,8 +42,10 @@ from vejud.quality.models import (
 MAX_PER_UNIT = 20
 
 
-def _candidates(unit: Unit, start: date, end: date, criterion: str) -> QuerySet[Case]:
-    cases = Case.objects.filter(responsible_unit=unit, opened_on__gte=start, opened_on__lte=end)
+def _candidates(actor: User, unit: Unit, start: date, end: date, criterion: str) -> QuerySet[Case]:
+    cases = cases_drawable(actor).filter(
+        responsible_unit=unit, opened_on__gte=start, opened_on__lte=end
+    )
     if criterion == Criterion.LONG_ASSESSMENT:
         return cases.filter(status=CaseStatus.ASSESSMENT).order_by("opened_on", "id")
     if criterion == Criterion.EARLY_CLOSURE:
@@ -55,14 +57,22 @@ def _candidates(unit: Unit, start: date, end: date, criterion: str) -> QuerySet[
 
 
 def draw(
-    *, units: list[Unit], start: date, end: date, criterion: str, per_unit: int, seed: int
+    *,
+    actor: User,
+    units: list[Unit],
+    start: date,
+    end: date,
+    criterion: str,
+    per_unit: int,
+    seed: int,
 ) -> list[Case]:
-    """The cases a round draws: per unit, ``per_unit`` at random (by ``seed``) or the first by
-    the criterion. The same arguments draw the same cases."""
+    """The cases ``actor`` draws for a round: per unit, ``per_unit`` at random (by ``seed``) or
+    the first by the criterion, of the cases the actor may draw (``cases_drawable``: never one
+    whose person's lists bar them). The same arguments draw the same cases."""
     rng = random.Random(seed)
     chosen: list[Case] = []
     for unit in sorted(units, key=lambda u: u.pk):
-        cases = _candidates(unit, start, end, criterion)
+        cases = _candidates(actor, unit, start, end, criterion)
         if criterion == Criterion.RANDOM:
             ids = list(cases.values_list("id", flat=True))
             picked = sorted(rng.sample(ids, min(per_unit, len(ids))))
@@ -107,7 +117,13 @@ def review_round_create(
         created_by=actor,
     )
     cases = draw(
-        units=units, start=start, end=end, criterion=criterion, per_unit=per_unit, seed=seed
+        actor=actor,
+        units=units,
+        start=start,
+        end=end,
+        criterion=criterion,
+        per_unit=per_unit,
+        seed=seed,
     )
     reviews = CaseReview.objects.bulk_create(
         [
@@ -150,6 +166,7 @@ def prefill(case: Case) -> dict[str, dict[str, str]]:
 
 def _draft(actor: User, review: CaseReview) -> CaseReview:
     require(actor, Capability.CONDUCT_REVIEWS)
+    check_review(actor, review)
     locked = CaseReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
         raise ConflictError(_("The review has been sent to the unit already."))
@@ -185,6 +202,7 @@ def review_record(
 @audited_service
 def learning_point_add(*, actor: User, review: CaseReview, theme: str, text: str) -> LearningPoint:
     require(actor, Capability.CONDUCT_REVIEWS)
+    check_review(actor, review)
     if theme not in Theme.values:
         raise ValidationError(_("Choose a theme."), code="theme")
     text = required_text(text, _("Write the learning point."), code="text")
@@ -210,6 +228,7 @@ def review_release(*, actor: User, review: CaseReview) -> CaseReview:
 @audited_service
 def review_answer(*, actor: User, review: CaseReview, answer: str) -> CaseReview:
     """The unit's answer to a review sent to it (once)."""
+    check_review(actor, review)
     answer = required_text(answer, _("Write the unit's answer."), code="answer")
     locked = CaseReview.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.ANSWERED:

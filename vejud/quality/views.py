@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from vejud.access.quality import (
     may_answer,
     review_gate,
     reviews_visible,
+    rounds_visible,
 )
 from vejud.access.rules import Capability
 from vejud.audit.services import log_access
@@ -54,8 +54,7 @@ def rounds(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The round is drawn."))
             return redirect("quality:round", round_id=round_.pk)
-    counts = Count("reviews"), Count("reviews", filter=Q(reviews__status=ReviewStatus.ANSWERED))
-    rows = ReviewRound.objects.annotate(n=counts[0], answered=counts[1])[:SHOWN]
+    rows = rounds_visible(request.user)[:SHOWN]
     status = 400 if form.errors else 200
     return render(request, "quality/rounds.html", {"form": form, "rounds": rows}, status=status)
 
@@ -65,7 +64,12 @@ def rounds(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def round_detail(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     round_ = get_object_or_404(ReviewRound, pk=round_id)
-    reviews = round_.reviews.select_related("case", "unit").order_by("unit__name", "id")
+    reviews = (
+        reviews_visible(request.user)
+        .filter(round=round_)
+        .select_related("case", "unit")
+        .order_by("unit__name", "id")
+    )
     return render(request, "quality/round.html", {"round": round_, "reviews": reviews})
 
 

@@ -61,6 +61,7 @@ def test_a_random_draw_takes_per_unit_and_repeats_with_its_seed(world, cases):
     assert len(reviews) == 4
     assert {r.unit for r in reviews} == {world.unit_a, world.unit_b}
     again = draw(
+        actor=world.head,
         units=[world.unit_a, world.unit_b],
         start=round_.period_start,
         end=round_.period_end,
