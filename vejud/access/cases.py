@@ -64,7 +64,9 @@ class CaseAccess:
 
     @property
     def casework(self) -> bool:
-        """Opened by staff who work on the case (its journal), not as its mentor."""
+        """Sees the case as its staff do (its journal), not as its mentor: what the user may
+        read. Break-glass access reads it too; whether the user may act on the case (never by
+        breaking the glass) is ``vejud.access.casework.may_act``'s to say."""
         return not self.as_mentor and Part.JOURNAL in self.parts
 
     def can_see(self, part: Part) -> bool:

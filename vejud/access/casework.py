@@ -75,11 +75,11 @@ def may_act(actor: User, case: Case, who: Actor) -> bool:
         return False
     if who == Actor.MENTOR:
         return is_case_mentor(actor, case)
-    if access.basis == Basis.MENTOR:
+    if who == Actor.CASEWORKER:
+        return may_work_on(actor, access)
+    if not works_on(access):
         return False
     scope = scope_for(actor)
-    if who == Actor.CASEWORKER:
-        return scope.has(Capability.WRITE_JOURNAL)
     if who == Actor.UNIT_DECIDER:
         if case.track == Track.CUSTODY:
             return Role.CUSTODY_STAFF in scope.roles and access.basis == Basis.CUSTODY
@@ -89,6 +89,20 @@ def may_act(actor: User, case: Case, who: Actor) -> bool:
     if who == Actor.APPLICANT:
         return may_apply_for_grants(actor, access)
     return False
+
+
+def works_on(access: CaseAccess) -> bool:
+    """Return True if the case was opened as casework (unit, custody or national staff): a
+    mentor works only on the meeting log, and break-the-glass access is to read, never to act
+    on (every write on the case asks ``may_act``, which asks this)."""
+    return access.basis not in (Basis.MENTOR, Basis.BREAK_GLASS)
+
+
+def may_work_on(user: User, access: CaseAccess) -> bool:
+    """Return True if ``user`` works on the case they opened (``access``) as its caseworker:
+    ``may_act(user, access.case, Actor.CASEWORKER)`` without opening the case again, for what
+    a page offers (the journal's form, the protected address's registration)."""
+    return works_on(access) and scope_for(user).has(Capability.WRITE_JOURNAL)
 
 
 def require_actor(actor: User, case: Case, who: Actor) -> None:

@@ -26,7 +26,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
 from vejud.access.cases import CaseAccess
+from vejud.access.casework import may_work_on
 from vejud.access.rules import Part
+from vejud.accounts.models import User
 from vejud.actions.declare import CaseAction, Target, any_status, declare, leading_to, moving
 from vejud.assessments import services
 from vejud.assessments.forms import (
@@ -212,9 +214,12 @@ def draft_form(kind: str, case: Case, requested: str | None = None) -> forms.For
     return form(**form_kwargs(case))
 
 
-def instrument_context(kind: str, case: Case) -> dict[str, Any]:
+def instrument_context(kind: str, access: CaseAccess, user: User) -> dict[str, Any]:
     """The instrument's page besides its form: its versions, the draft, whether a draft can
-    be filled in (none yet, or one in progress) and the names its display needs."""
+    be filled in (none yet, or one in progress), whether ``user`` works on the case (the
+    forms are theirs: not the mentor's, never by breaking the glass) and the names its
+    display needs."""
+    case = access.case
     versions = list(
         INSTRUMENTS[kind]
         .objects.filter(case=case)
@@ -231,6 +236,7 @@ def instrument_context(kind: str, case: Case) -> dict[str, Any]:
         "draft": draft,
         "versions": versions,
         "editable": not versions or draft is not None,
+        "works": may_work_on(user, access),
         "correction_form": CorrectionForm(),
         "instrument_display": f"assessments/_{kind}_display.html",
         "factor_names": {f.code: f.name for f in MotivationFactor.objects.all()}
@@ -260,7 +266,7 @@ def _draft_action(kind: str) -> CaseAction:
         when=any_status(Actor.CASEWORKER),
         methods=("POST",),
         template=f"assessments/{kind}.html",
-        context=lambda access, user, target: instrument_context(kind, access.case),
+        context=lambda access, user, target: instrument_context(kind, access, user),
         error_fields=DRAFT_ERRORS,
         success=_("The draft is saved."),
         after=_back(_("The draft is saved.")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,7 +13,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vejud.access.cases import case_access
 from vejud.access.casework import Actor, require_actor
 from vejud.access.rules import Capability, require
 from vejud.accounts.models import User
@@ -55,9 +54,7 @@ INSTRUMENT_LABELS: dict[str, Promise] = {
 
 def _require_assessor(actor: User, case: Case) -> None:
     require(actor, Capability.WRITE_JOURNAL)
-    access = case_access(actor, case)
-    if access is None or not access.casework:
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)  # not the mentor, not by breaking the glass
     if case.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _("The assessments can only be filled in while the case is being assessed."),

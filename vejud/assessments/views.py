@@ -25,11 +25,11 @@ def instrument_edit(request: AuthenticatedRequest, access: CaseAccess, kind: str
         raise Http404
     case = access.case
     log_case_access(user=request.user, access=access, part=f"assessment_{kind}", request=request)
-    context = instrument_context(kind, case)
+    context = instrument_context(kind, access, request.user)
     if context["editable"] and request.method == "POST":
         return action_page(request, access, DRAFTS[kind])
     form = None
-    if context["editable"]:
+    if context["editable"] and context["works"]:
         form = draft_form(kind, case, request.GET.get("criteria"))
     elif request.method == "POST":
         messages.error(request, _("This assessment is signed. Make a correction to change it."))

@@ -154,9 +154,12 @@ def case_open(
 
 
 def _require_casework_access(actor: User, case: Case, part: Part) -> None:
+    """Refuse unless ``actor`` sees ``part`` of the case and works on it (not its mentor, not
+    by breaking the glass: ``may_act``)."""
     access = case_access(actor, case)
     if access is None or part not in access.parts:
         raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
 
 
 @audited_service
@@ -263,9 +266,7 @@ def mentor_assign(
 ) -> MentorAssignment:
     """Assign a mentor to the case, ending the previous mentor's period."""
     require(actor, Capability.WRITE_JOURNAL)
-    access = case_access(actor, case)
-    if access is None or access.as_mentor:
-        raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)
     if not is_mentor(mentor):
         raise ValidationError(_("The user is not a mentor."), code="not_mentor")
     if person_bars(mentor, case.person_id):

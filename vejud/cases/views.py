@@ -40,6 +40,7 @@ from vejud.access.cases import (
     cases_visible_to,
     log_case_access,
 )
+from vejud.access.casework import Actor, may_work_on
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part, has_capability
 from vejud.access.units import caseload_units, has_units
@@ -307,7 +308,7 @@ def _journal_context(
         "entries": entries,
         "journal_older_url": f"{path}?notes_before={entries[-1].pk}#journal" if has_older else "",
         "journal_newest_url": f"{path}#journal" if before else "",
-        "can_write_journal": has_capability(request.user, Capability.WRITE_JOURNAL),
+        "can_write_journal": may_work_on(request.user, access),
         "note_form": JournalNoteForm(),
     }
     context.update(extra)
@@ -401,7 +402,8 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
         "is_custodian": is_custodian,
         "can_register_address": access.can_see(Part.PROTECTED_ADDRESS)
         and not is_custodian
-        and has_capability(user, Capability.MANAGE_PERSON_ACCESS),
+        and has_capability(user, Capability.MANAGE_PERSON_ACCESS)
+        and may_work_on(user, access),
         "grant": active_grant(user, access.case) if access.break_glass else None,
     }
 
@@ -452,17 +454,12 @@ def _reveal(
 # The journal ------------------------------------------------------------------
 
 
-def _require_write(request: AuthenticatedRequest) -> None:
-    if not has_capability(request.user, Capability.WRITE_JOURNAL):
-        raise PermissionDenied(_("Your role does not give access to this."))
-
-
-@case_view(part=Part.JOURNAL)
+# Writing the journal is casework: its staff, never by breaking the glass (403 with the reason).
+@case_view(part=Part.JOURNAL, actors=(Actor.CASEWORKER,))
 @never_cache
 @require_POST
 def journal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Add a note to the journal; htmx gets the refreshed journal back."""
-    _require_write(request)
     form = JournalNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -487,14 +484,13 @@ def journal_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpRespon
     return _case_page(request, access, note_form=form)
 
 
-@case_view(part=Part.JOURNAL)
+@case_view(part=Part.JOURNAL, actors=(Actor.CASEWORKER,))
 @never_cache
 @require_http_methods(["GET", "POST"])
 def journal_correct(
     request: AuthenticatedRequest, access: CaseAccess, entry_id: int
 ) -> HttpResponse:
     """Correct a journal note with a new entry; the original stays and links to it."""
-    _require_write(request)
     entry = get_object_or_404(
         JournalEntry.objects.select_related("author"), pk=entry_id, case=access.case
     )
@@ -552,14 +548,16 @@ def _custodians_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _custodian_page(
-    *methods: str,
+    *methods: str, actors: Iterable[str] = ()
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A page of the protected address for its custodians: 404 to anyone else, only after
-    a fresh reauthentication, never cached, and only the HTTP ``methods`` given."""
+    a fresh reauthentication, never cached, and only the HTTP ``methods`` given. A page that
+    changes the address names who makes the change (``actors``: 403 to a custodian who reads
+    the case by breaking the glass)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         view = reauth_required(never_cache(require_http_methods(list(methods))(view)))
-        return case_view(part=Part.PROTECTED_ADDRESS)(_custodians_only(view))
+        return case_view(part=Part.PROTECTED_ADDRESS, actors=actors)(_custodians_only(view))
 
     return decorate
 
@@ -662,7 +660,7 @@ def _save_address(
     return True
 
 
-@_custodian_page("POST")
+@_custodian_page("POST", actors=(Actor.CASEWORKER,))
 def protected_address_edit(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Change the protected address and its CPR-register protection (custodians only)."""
     form = ProtectedAddressForm(request.POST)
@@ -672,7 +670,11 @@ def protected_address_edit(request: AuthenticatedRequest, access: CaseAccess) ->
     return _address_form_page(request, access, form, "cases:protected_address_edit")
 
 
-@case_view(part=Part.PROTECTED_ADDRESS, capability=Capability.MANAGE_PERSON_ACCESS)
+@case_view(
+    part=Part.PROTECTED_ADDRESS,
+    capability=Capability.MANAGE_PERSON_ACCESS,
+    actors=(Actor.CASEWORKER,),
+)
 @reauth_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -688,7 +690,7 @@ def protected_address_new(request: AuthenticatedRequest, access: CaseAccess) -> 
     return _address_form_page(request, access, form, "cases:protected_address_new")
 
 
-@_custodian_page("POST")
+@_custodian_page("POST", actors=(Actor.CASEWORKER,))
 def custodian_add(request: AuthenticatedRequest, access: CaseAccess) -> HttpResponse:
     """Name another user as custodian of the protected address."""
     form = CustodianAddForm(request.POST)

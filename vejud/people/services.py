@@ -13,6 +13,7 @@ from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from vejud.access.cases import case_access
+from vejud.access.casework import Actor, require_actor
 from vejud.access.people import manages_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
@@ -228,6 +229,7 @@ def protected_address_set(
     access = case_access(actor, case)
     if access is None or case.person_id != person.pk or not access.can_see(Part.PROTECTED_ADDRESS):
         raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)  # not by breaking the glass
     address = required_text(address, _("The address cannot be empty."), code="address_required")
     # Only checked: the audit record keeps the reason as given.
     required_text(reason, _("Give a reason."), code="reason_required")
@@ -304,6 +306,7 @@ def address_custodian_add(*, actor: User, case: Any, user: User, reason: str) ->
     """Name ``user`` as a custodian of the case person's protected address."""
     if not user_is_address_custodian(user=actor, person_id=case.person_id):
         raise PermissionDenied
+    require_actor(actor, case, Actor.CASEWORKER)  # not by breaking the glass
     user_access = case_access(user, case)
     if user_access is None or not user_access.can_see(Part.PROTECTED_ADDRESS):
         raise ValidationError(_("The user cannot see this case."), code="custodian_scope")

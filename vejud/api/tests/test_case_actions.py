@@ -29,10 +29,11 @@ from vejud.assessments.models import (
     SuitabilityAssessment,
     TargetGroupAssessment,
 )
+from vejud.audit.models import AuditEvent
 from vejud.audit.services import audit_record, audited
 from vejud.casedocs.models import CaseDocument
 from vejud.cases.models import Case, CaseStatus, MentorAssignment
-from vejud.cases.services import mentor_assign
+from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.courses.models import CaseOffer, MentorMeeting, PlanAction, PlanGoal
 from vejud.decisions.models import InformationRequest
 from vejud.decisions.selectors import PANEL_ACTIONS
@@ -45,6 +46,8 @@ from vejud.testing.builders import add_plan, log_flagged_meeting, make_referred_
 from vejud.transfers.models import ReleasePlan, Transfer
 
 USERS = ("member_a", "coordinator_a", "decision_maker", "adviser")
+# Who reads the unit-A case by breaking the glass (unit B's staff): to read, never to act.
+GLASS_READERS = ("member_b", "coordinator_b")
 # Who else asks, for an action only they take (the meeting log: the case's mentor).
 ALSO_USERS: dict[str, tuple[str, ...]] = {"meeting_log": ("mentor",)}
 
@@ -361,3 +364,70 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
                     assert panel.json()["actions"][name] == (refusal is None), (status, user_name)
             answers.add(refusal is None)
     assert True in answers, f"{name} is never possible: the test checks nothing"
+
+
+def _api_answer(
+    client: JsonApi, method: str, url: str, body: dict[str, Any], multipart: bool
+) -> Any:
+    """The operation's answer to ``body`` (a multipart action: form fields and a PDF)."""
+    if multipart:
+        form = {**body, "file": SimpleUploadedFile("d.pdf", PDF)}
+        return client.client.post(url, form, headers=client.headers)
+    return client.client.generic(
+        method, url, json.dumps(body), content_type="application/json", headers=client.headers
+    )
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_break_glass_reader_is_refused_every_action(world, name):
+    """Break-the-glass access is to read, not to act on: every declared action is refused
+    (403, the role the reason) in every status, and in every status where the case's own
+    staff may take it the page (its form and a POST) and the API operation answer 403 and
+    nothing is changed (no audit record: every write is audited)."""
+    action = REGISTRY[name]
+    case = _case_with_everything(world)
+    kwargs: dict[str, Any] = {"reference": case.reference, **dict(action.url_kwargs)}
+    if name in SETUP:
+        SETUP[name](case)
+    tail = OPERATIONS[name].path
+    if action.target:
+        pk = TARGETS[name](case)
+        kwargs[action.target.param] = pk
+        tail = tail.replace(f"{{{action.target.param}}}", str(pk))
+    page_url = reverse(action.view_name, kwargs=kwargs)
+    readers = [getattr(world, reader) for reader in GLASS_READERS]
+    for reader in readers:
+        break_glass_open(
+            actor=reader, reference=case.reference, reason="A threat reported at night"
+        )
+    clients = {r.pk: (verified_client(r), JsonApi(r)) for r in readers}
+    tried = False
+    for status in CaseStatus:
+        with audited():
+            Case.objects.filter(pk=case.pk).update(status=status)
+            audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
+        fresh = Case.objects.get(pk=case.pk)
+        target = action.target.find(fresh, kwargs[action.target.param]) if action.target else None
+        staff = [getattr(world, u) for u in USERS + ALSO_USERS.get(name, ())]
+        staff_may = any(action.refusal(user, fresh, target) is None for user in staff)
+        for reader in readers:
+            refusal = action.refusal(reader, fresh, target)
+            assert refusal is not None and refusal.status == 403, (status, reader.email)
+            if not staff_may:
+                continue
+            tried = True
+            page, api = clients[reader.pk]
+            trail = AuditEvent.objects.count()
+            if "GET" in action.methods:
+                assert page.get(page_url).status_code == 403, (status, reader.email)
+            answer = page.post(page_url, BODIES[name](fresh))
+            assert answer.status_code == 403, (status, reader.email)
+            op = OPERATIONS[name]
+            answer = _api_answer(
+                api, op.method, case_url(case, tail), BODIES[name](fresh), action.multipart
+            )
+            assert answer.status_code == 403, (status, reader.email, answer.content)
+            assert answer.json()["detail"].startswith(str(NOT_YOURS))
+            assert AuditEvent.objects.count() == trail, (status, reader.email)
+            assert Case.objects.get(pk=case.pk).version == fresh.version
+    assert tried, f"{name} is never possible for the case's staff: the test checks nothing"
