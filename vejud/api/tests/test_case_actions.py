@@ -322,8 +322,9 @@ def _api(
     return 200
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
+def _prepared(world: Any, name: str) -> tuple[Any, Case, dict[str, Any], str, str]:
+    """The action, a case with everything on it (and the action's own setup), the page's URL
+    arguments, the API operation's path below the case, and the page's URL."""
     action = REGISTRY[name]
     case = _case_with_everything(world)
     kwargs: dict[str, Any] = {"reference": case.reference, **dict(action.url_kwargs)}
@@ -334,13 +335,23 @@ def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
         pk = TARGETS[name](case)
         kwargs[action.target.param] = pk
         tail = tail.replace(f"{{{action.target.param}}}", str(pk))
-    page_url = reverse(action.view_name, kwargs=kwargs)
+    return action, case, kwargs, tail, reverse(action.view_name, kwargs=kwargs)
+
+
+def _set_status(case: Case, status: str) -> Case:
+    """Put ``case`` in ``status`` directly (audited, as every change is) and read it again."""
+    with audited():
+        Case.objects.filter(pk=case.pk).update(status=status)
+        audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_page_api_and_panel_agree_on_possible_in_every_state(world, name):
+    action, case, kwargs, tail, page_url = _prepared(world, name)
     answers = set()
     for status in CaseStatus:
-        with audited():
-            Case.objects.filter(pk=case.pk).update(status=status)
-            audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
-        fresh = Case.objects.get(pk=case.pk)
+        fresh = _set_status(case, status)
         for user_name in USERS + ALSO_USERS.get(name, ()):
             user = getattr(world, user_name)
             target = (
@@ -384,17 +395,7 @@ def test_a_break_glass_reader_is_refused_every_action(world, name):
     (403, the role the reason) in every status, and in every status where the case's own
     staff may take it the page (its form and a POST) and the API operation answer 403 and
     nothing is changed (no audit record: every write is audited)."""
-    action = REGISTRY[name]
-    case = _case_with_everything(world)
-    kwargs: dict[str, Any] = {"reference": case.reference, **dict(action.url_kwargs)}
-    if name in SETUP:
-        SETUP[name](case)
-    tail = OPERATIONS[name].path
-    if action.target:
-        pk = TARGETS[name](case)
-        kwargs[action.target.param] = pk
-        tail = tail.replace(f"{{{action.target.param}}}", str(pk))
-    page_url = reverse(action.view_name, kwargs=kwargs)
+    action, case, kwargs, tail, page_url = _prepared(world, name)
     readers = [getattr(world, reader) for reader in GLASS_READERS]
     for reader in readers:
         break_glass_open(
@@ -403,10 +404,7 @@ def test_a_break_glass_reader_is_refused_every_action(world, name):
     clients = {r.pk: (verified_client(r), JsonApi(r)) for r in readers}
     tried = False
     for status in CaseStatus:
-        with audited():
-            Case.objects.filter(pk=case.pk).update(status=status)
-            audit_record(actor=None, action="test.status", obj=case, case_id=case.pk)
-        fresh = Case.objects.get(pk=case.pk)
+        fresh = _set_status(case, status)
         target = action.target.find(fresh, kwargs[action.target.param]) if action.target else None
         staff = [getattr(world, u) for u in USERS + ALSO_USERS.get(name, ())]
         staff_may = any(action.refusal(user, fresh, target) is None for user in staff)
