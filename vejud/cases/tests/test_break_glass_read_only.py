@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import Resolver404, resolve, reverse
 
 from vejud.actions.declare import NOT_YOURS
-from vejud.assessments.services import gang_affiliation_set, motivation_save
+from vejud.assessments.services import gang_affiliation_set, motivation_save, suitability_save
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case, JournalEntry, MentorAssignment
 from vejud.cases.services import break_glass_open, journal_add, journal_correct, mentor_assign
@@ -162,6 +162,30 @@ def test_the_pages_the_case_page_links_offer_the_reader_no_write(world, course):
         assert 'method="post" novalidate' not in page, path  # an instrument's draft
         assert "Start a correction" not in page, path
     assert read >= 3  # the three instruments at least
+
+
+@pytest.mark.parametrize(
+    ("kind", "save", "fields"),
+    [
+        ("suitability", suitability_save, {"reasoning": "Steady housing."}),
+        (
+            "motivation",
+            motivation_save,
+            {"push_factors": [], "pull_factors": [], "reasoning": "Steady housing."},
+        ),
+    ],
+)
+def test_a_drafts_unanswered_items_read_as_a_dash_never_none(world, kind, save, fields):
+    """A draft shown read-only has items not yet answered: each reads "–" (the display was
+    written for signed instruments, where every item has an answer, and showed "None")."""
+    case = make_assessment_case(world, last_name="Halvt")
+    save(actor=world.member_a, case=case, **fields)
+    break_glass_open(actor=world.member_b, reference=case.reference, reason=REASON)
+    url = reverse("assessments:edit", kwargs={"reference": case.reference, "kind": kind})
+    page = verified_client(world.member_b).get(url).content.decode()
+    assert "Draft, version 1" in page and "Steady housing." in page
+    assert "None" not in page
+    assert "<dd>–</dd>" in page
 
 
 def test_an_instruments_draft_is_read_without_its_forms(world):
