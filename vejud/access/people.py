@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vejud.access.cases import cases_visible_to
+from vejud.access.casework import Actor, may_act
 from vejud.access.rules import Capability, scope_for
 from vejud.accounts.models import User
 from vejud.cases.models import Case
@@ -20,6 +21,16 @@ def manages_person(user: User, person: Person) -> bool:
     return Case.objects.filter(
         person_id=person.pk, responsible_unit_id__in=sorted(scope.coordinator_unit_ids)
     ).exists()
+
+
+def may_edit_person(user: User, person: Person) -> bool:
+    """Return True if ``user`` may change the person's details: a caseworker who works on one
+    of the person's cases (``may_act`` as caseworker; a user the person's lists bar, a
+    break-the-glass reader or a mentor may not)."""
+    if not scope_for(user).has(Capability.WRITE_JOURNAL):
+        return False
+    cases = cases_visible_to(user).filter(person_id=person.pk).select_related("person")
+    return any(may_act(user, case, Actor.CASEWORKER) for case in cases)
 
 
 def _keeps_records(user: User, person: Person, capability: Capability) -> bool:

@@ -14,7 +14,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from vejud.access.cases import case_access
 from vejud.access.casework import Actor, require_actor
-from vejud.access.people import manages_person
+from vejud.access.people import manages_person, may_edit_person
 from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.audit.services import (
@@ -182,8 +182,11 @@ PERSON_EDITABLE = (
 
 @audited_service
 def person_update(*, actor: User, person: Person, reason: str = "", **changes: Any) -> Person:
-    """Change a person's editable fields; the audit record holds before and after."""
+    """Change a person's editable fields; the audit record holds before and after. Only a
+    caseworker who works on one of the person's cases may (``may_edit_person``)."""
     require(actor, Capability.WRITE_JOURNAL)
+    if not may_edit_person(actor, person):
+        raise PermissionDenied
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
         raise ValidationError(
