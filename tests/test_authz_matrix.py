@@ -855,22 +855,14 @@ def _own_export(m: Matrix, role: str, variant: str) -> Any:
 def _case_review(m: Matrix) -> Any:
     """A review of unit A's liberty case, sent to unit A (made once)."""
     if "review" not in m.made:
-        from vejud.quality.services import review_record, review_release, review_round_create
+        from vejud.testing.quality import make_round, send_review
 
-        round_ = review_round_create(
-            actor=m.world.head,
-            title="Matrix round",
-            start=m.cases["liberty"].opened_on,
-            end=m.cases["liberty"].opened_on,
-            criterion="random",
-            per_unit=20,
-            units=[m.world.unit_a],
-            seed=1,
+        opened = m.cases["liberty"].opened_on
+        round_ = make_round(
+            m.world.head, [m.world.unit_a], title="Matrix round", start=opened, end=opened
         )
         review = round_.reviews.get(case=m.cases["liberty"])
-        checklist = {item: {"answer": "yes", "note": ""} for item in review.checklist}
-        review_record(actor=m.world.head, review=review, checklist=checklist, findings="Fine.")
-        m.made["review"] = review_release(actor=m.world.head, review=review)
+        m.made["review"] = send_review(m.world.head, review, findings="Fine.")
     return m.made["review"]
 
 

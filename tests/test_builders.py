@@ -1,4 +1,4 @@
-"""The shared case builders (vejud.testing.builders) make what they say, through the services."""
+"""The shared builders (vejud.testing.builders, vejud.testing.quality) make what they say, through the services."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from vejud.cases.models import CaseStatus, Track
 from vejud.courses.models import MentorMeeting
 from vejud.followup.models import EarlyWarning
 from vejud.people.models import ProtectedAddress
+from vejud.quality.models import ReviewStatus
+from vejud.testing import make_case
 from vejud.testing.builders import (
     ADDRESS,
     ASSESSED,
@@ -21,6 +23,7 @@ from vejud.testing.builders import (
     make_release_case,
     make_sensitive_case,
 )
+from vejud.testing.quality import make_round, send_review
 from vejud.transfers.models import ReleasePlan, TransferStatus
 
 
@@ -69,3 +72,17 @@ def test_a_full_course_holds_one_of_everything(world):
     assert EarlyWarning.objects.get(pk=ids["warning"]).resolved_at is None
     assert course.transfer.status == TransferStatus.PENDING
     assert course.transfer.to_unit == world.national
+
+
+def test_a_round_draws_every_recent_case_of_its_units_and_a_review_is_sent(world):
+    cases = [make_case(world.member_a, world.unit_a) for _ in range(3)]
+    make_case(world.member_b, world.unit_b)  # not of the round's units
+    round_ = make_round(world.head, [world.unit_a], title="Builder round")
+    assert (round_.title, round_.created_by) == ("Builder round", world.head)
+    assert {r.case_id for r in round_.reviews.all()} == {c.pk for c in cases}
+    review = send_review(
+        world.head, round_.reviews.first(), findings="Kept well.", point=("plan", "Name owners.")
+    )
+    assert (review.status, review.findings) == (ReviewStatus.RELEASED, "Kept well.")
+    assert {e["answer"] for e in review.checklist.values()} == {"yes"}
+    assert [(p.theme, p.text) for p in review.learning_points.all()] == [("plan", "Name owners.")]

@@ -4,11 +4,8 @@ write to it, as they bar the case."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.http import Http404
-from django.utils import timezone
 
 from vejud.access.cases import AccessRuleDenied
 from vejud.access.quality import (
@@ -21,17 +18,11 @@ from vejud.access.quality import (
 from vejud.people.models import AccessRuleKind
 from vejud.people.services import person_access_rule_add
 from vejud.quality.models import ReviewStatus
-from vejud.quality.services import (
-    learning_point_add,
-    review_answer,
-    review_record,
-    review_release,
-    review_round_create,
-)
+from vejud.quality.services import learning_point_add, review_answer
 from vejud.testing import make_case
+from vejud.testing.quality import make_round, send_review
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _bar(world, case, kind, user) -> None:
@@ -47,24 +38,11 @@ def reviews(world):
     for user in (world.coordinator_a, world.member_a, world.head):
         _bar(world, barred, AccessRuleKind.RESTRICTION, user)
     _bar(world, barred, AccessRuleKind.EXCLUSION, world.member_a)
-    round_ = review_round_create(
-        actor=world.head,
-        title="Round",
-        start=TODAY - timedelta(days=30),
-        end=TODAY,
-        criterion="random",
-        per_unit=5,
-        units=[world.unit_a],
-        seed=1,
-    )
-    sent = []
-    for case in (barred, ordinary):
-        review = round_.reviews.get(case=case)
-        checklist = {item: {"answer": "yes", "note": ""} for item in review.checklist}
-        review_record(actor=world.head, review=review, checklist=checklist, findings="")
-        learning_point_add(actor=world.head, review=review, theme="plan", text=case.reference)
-        sent.append(review_release(actor=world.head, review=review))
-    return sent
+    round_ = make_round(world.head, [world.unit_a], per_unit=5)
+    return [
+        send_review(world.head, round_.reviews.get(case=case), point=("plan", case.reference))
+        for case in (barred, ordinary)
+    ]
 
 
 def test_reviews_and_points_leave_out_the_barred(world, reviews):

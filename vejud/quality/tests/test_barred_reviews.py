@@ -7,21 +7,17 @@ bars the reviewer who draws. Those the lists name (or do not bar) see everything
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from vejud.people.models import AccessRuleKind
 from vejud.people.services import person_access_rule_add
 from vejud.quality.models import CaseReview, ReviewStatus
-from vejud.quality.services import learning_point_add, review_record, review_release
-from vejud.quality.services import review_round_create as round_create
 from vejud.testing import make_case, verified_client
+from vejud.testing.quality import make_round, send_review
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 PER_RESPONSE = re.compile(r'(CSRFToken": "|nonce="|csrfmiddlewaretoken" value=")[^"]+')
 POINT = "Secret learning point about the barred case"
 
@@ -33,23 +29,13 @@ def _bar(world, case, kind, user) -> None:
 
 
 def _round(world, actor=None):
-    return round_create(
-        actor=actor or world.head,
-        title="Round",
-        start=TODAY - timedelta(days=30),
-        end=TODAY,
-        criterion="random",
-        per_unit=20,
-        units=[world.unit_a],
-        seed=3,
-    )
+    return make_round(actor or world.head, [world.unit_a], seed=3)
 
 
 def _sent(world, review: CaseReview) -> CaseReview:
-    checklist = {item: {"answer": "yes", "note": "ok"} for item in review.checklist}
-    review_record(actor=world.head, review=review, checklist=checklist, findings="Findings X.")
-    learning_point_add(actor=world.head, review=review, theme="consent", text=POINT)
-    return review_release(actor=world.head, review=review)
+    return send_review(
+        world.head, review, findings="Findings X.", note="ok", point=("consent", POINT)
+    )
 
 
 def _body(response, review_id: int) -> tuple[int, str]:

@@ -12,40 +12,22 @@ from django.utils import timezone
 from vejud.audit.models import AccessLog
 from vejud.core.errors import ConflictError
 from vejud.quality.models import CaseReview, LearningPoint, ReviewStatus
-from vejud.quality.services import (
-    draw,
-    learning_point_add,
-    review_answer,
-    review_record,
-    review_release,
-    review_round_create,
-)
+from vejud.quality.services import draw, learning_point_add, review_answer, review_release
 from vejud.testing import make_case, verified_client
 from vejud.testing.builders import make_case_at
+from vejud.testing.quality import make_round, send_review
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def _round(world, **overrides):
-    fields = {
-        "actor": world.head,
-        "title": "Round 1",
-        "start": TODAY - timedelta(days=30),
-        "end": TODAY,
-        "criterion": "random",
-        "per_unit": 2,
-        "units": [world.unit_a, world.unit_b],
-        "seed": 7,
-    }
-    fields.update(overrides)
-    return review_round_create(**fields)
+def _round(world, actor=None, units=None, **overrides):
+    fields = {"title": "Round 1", "per_unit": 2, "seed": 7, **overrides}
+    return make_round(actor or world.head, units or [world.unit_a, world.unit_b], **fields)
 
 
 def _done(world, review: CaseReview) -> CaseReview:
-    checklist = {item: {"answer": "yes", "note": "ok"} for item in review.checklist}
-    review_record(actor=world.head, review=review, checklist=checklist, findings="Well kept.")
-    return review_release(actor=world.head, review=review)
+    return send_review(world.head, review, findings="Well kept.", note="ok")
 
 
 @pytest.fixture

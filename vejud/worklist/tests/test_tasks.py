@@ -167,26 +167,13 @@ def test_a_described_task_works_out_its_detail_only_when_read():
 
 def test_a_case_review_is_no_task_for_a_member_its_person_excludes(world):
     from vejud.people.services import person_access_rule_add
-    from vejud.quality.services import review_record, review_release, review_round_create
+    from vejud.testing.quality import make_round, send_review
 
     barred = make_case(world.coordinator_a, world.unit_a, first_name="Zelda")
     person_access_rule_add(
         actor=world.coordinator_a, person=barred.person, kind="exclusion", user=world.member_a
     )
-    today = timezone.localdate()
-    round_ = review_round_create(
-        actor=world.head,
-        title="Round",
-        start=today,
-        end=today,
-        criterion="random",
-        per_unit=5,
-        units=[world.unit_a],
-        seed=1,
-    )
-    review = round_.reviews.get(case=barred)
-    checklist = {item: {"answer": "yes", "note": ""} for item in review.checklist}
-    review_record(actor=world.head, review=review, checklist=checklist, findings="")
-    review_release(actor=world.head, review=review)
+    round_ = make_round(world.head, [world.unit_a], per_unit=5)
+    send_review(world.head, round_.reviews.get(case=barred))
     assert (TaskKind.REVIEW_ANSWER, barred.reference) in _kinds(world.coordinator_a)
     assert (TaskKind.REVIEW_ANSWER, barred.reference) not in _kinds(world.member_a)
