@@ -16,20 +16,18 @@ either capability 403 (the gates below declare it for the authorisation matrix).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import wraps
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from vejud.access.cases import barred_persons, case_access
-from vejud.access.gate import AuthenticatedRequest, Policy, View
-from vejud.access.rules import CAPABILITY_ROLES, Capability, Part, require, scope_for
+from vejud.access.gate import object_view
+from vejud.access.rules import CAPABILITY_ROLES, Capability, Part, scope_for
 from vejud.accounts.models import Membership, User
 from vejud.advice.models import AdviceRequest, AdviceStatus
 from vejud.audit.services import log_access
@@ -196,30 +194,6 @@ def may_see_advice_on_case(access: Any) -> bool:
     return bool(access.casework) and Part.JOURNAL in access.parts
 
 
-def _request_gate(
-    fetch: Callable[[User, int], AdviceRequest], capability: Capability, *alternatives: Capability
-) -> Callable[[View], View]:
-    """A gate opening the request named by ``advice_id`` with ``fetch``: 403 for a role with none
-    of the capabilities, 404 for a request ``fetch`` does not find for the user. The view is
-    called as ``view(request, advice, ...)``."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(
-            request: AuthenticatedRequest, advice_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            if not any(scope_for(request.user).has(c) for c in alternatives):
-                require(request.user, capability)
-            return view(request, fetch(request.user, advice_id), *args, **kwargs)
-
-        wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]
-            "advice_request", capability=capability, alternatives=alternatives
-        )
-        return wrapper
-
-    return decorator
-
-
 def unit_request_for(user: User, advice_id: int) -> AdviceRequest:
     """Fetch a request of the user's own side (the asking unit), or 404."""
     found = unit_requests(user).filter(pk=advice_id).select_related("case").first()
@@ -228,8 +202,13 @@ def unit_request_for(user: User, advice_id: int) -> AdviceRequest:
     return found
 
 
-# Either side of a request (the thread, closing it); the advisers only (answers, notes,
-# assignment, the attached parts); the asking unit only (its access period).
-advice_view = _request_gate(request_for, Capability.ASK_ADVICE, Capability.GIVE_ADVICE)
-adviser_view = _request_gate(request_for, Capability.GIVE_ADVICE)
-asker_view = _request_gate(unit_request_for, Capability.ASK_ADVICE)
+# The page gates opening the request named by ``advice_id`` (403 for a role with none of the
+# capabilities, 404 for a request the user may not see; the view is called as
+# ``view(request, advice, ...)``): either side of a request (the thread, closing it); the
+# advisers only (answers, notes, assignment, the attached parts); the asking unit only (its
+# access period).
+advice_view = object_view(
+    Capability.ASK_ADVICE, "advice_id", request_for, "advice_request", (Capability.GIVE_ADVICE,)
+)
+adviser_view = object_view(Capability.GIVE_ADVICE, "advice_id", request_for, "advice_request")
+asker_view = object_view(Capability.ASK_ADVICE, "advice_id", unit_request_for, "advice_request")

@@ -9,14 +9,12 @@ names their institution. Anyone else gets 404 for it, exactly as for a code that
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
-from vejud.access.gate import AuthenticatedRequest, Policy, View
-from vejud.access.rules import Capability, has_capability, require, scope_for
+from vejud.access.gate import View, object_view
+from vejud.access.rules import Capability, has_capability, scope_for
 from vejud.accounts.models import User
 from vejud.frontdoor.models import PublicInquiry
 
@@ -43,16 +41,4 @@ def public_inquiry_for(user: User, code: str) -> PublicInquiry:
 def public_inquiry_gate(capability: Capability) -> Callable[[View], View]:
     """A gate opening the inquiry named by ``code``: 403 without ``capability``, 404 for one
     the user does not answer. The view is called as ``view(request, inquiry, ...)``."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(
-            request: AuthenticatedRequest, code: str, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            require(request.user, capability)
-            return view(request, public_inquiry_for(request.user, code), *args, **kwargs)
-
-        wrapper.vejud_policy = Policy("public_inquiry", capability=capability)  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
+    return object_view(capability, "code", public_inquiry_for, "public_inquiry")

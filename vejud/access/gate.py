@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 from vejud.access.cases import get_case_for
 from vejud.access.casework import Actor, may_act, role_refusal
-from vejud.access.rules import Capability, Part, require, scope_for
+from vejud.access.rules import Capability, Part, has_capability, require, scope_for
 from vejud.accounts.models import User
 from vejud.cases.models import Case
 
@@ -71,6 +71,40 @@ def requires(capability: Capability) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         wrapper.vejud_policy = Policy("capability", capability=capability)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def require_one_of(user: User, capability: Capability, alternatives: Iterable[Capability]) -> None:
+    """The role half of an object's gate, shared by pages and the API: 403 (``require``'s
+    reason) unless a role of ``user`` grants ``capability`` or one of ``alternatives``."""
+    if not any(has_capability(user, c) for c in alternatives):
+        require(user, capability)
+
+
+def object_view(
+    capability: Capability,
+    param: str,
+    find: Callable[[User, Any], Any],
+    kind: str,
+    alternatives: tuple[Capability, ...] = (),
+) -> Callable[[View], View]:
+    """Fetch-and-authorise the object named by the ``param`` URL argument: 403 for a role with
+    none of ``capability`` and ``alternatives``, then 404 for one ``find`` does not give the
+    user (missing and not theirs alike). The view is called as ``view(request, found, ...)``;
+    ``kind`` names the gate's policy (the page side of ``vejud.api.gates.ObjectGate``)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_one_of(request.user, capability, alternatives)
+            found = find(request.user, kwargs.pop(param))
+            return view(request, found, *args, **kwargs)
+
+        wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]
+            kind, capability=capability, alternatives=alternatives
+        )
         return wrapper
 
     return decorator

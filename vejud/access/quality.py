@@ -22,16 +22,13 @@ colleague (nor count it in the round), as they do not see the case.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from vejud.access.cases import barred_persons, cases_visible_to, check_person_rules
-from vejud.access.gate import AuthenticatedRequest, Policy, View
+from vejud.access.gate import View, object_view
 from vejud.access.rules import Capability, has_capability, scope_for
 from vejud.accounts.models import User
 from vejud.cases.models import Case
@@ -87,33 +84,16 @@ def check_review(user: User, review: CaseReview) -> None:
     check_person_rules(user_id=user.pk, person_id=review.case.person_id)
 
 
+def review_for(user: User, review_id: int) -> CaseReview:
+    """Fetch a review ``user`` sees, or 404 (missing and not theirs alike)."""
+    reviews = reviews_visible(user).select_related("case", "unit", "round")
+    return get_object_or_404(reviews, pk=review_id)
+
+
 def review_gate(capability: Capability, *alternatives: Capability) -> Callable[[View], View]:
     """Open the review named by ``review_id``: 403 for a role with none of the capabilities,
     404 for a review the user does not see. The view is called as ``view(request, review)``."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(
-            request: AuthenticatedRequest, review_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            if not any(has_capability(request.user, c) for c in (capability, *alternatives)):
-                raise PermissionDenied
-            found = (
-                reviews_visible(request.user)
-                .select_related("case", "unit", "round")
-                .filter(pk=review_id)
-                .first()
-            )
-            if found is None:
-                raise Http404
-            return view(request, found, *args, **kwargs)
-
-        wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]
-            "quality_review", capability=capability, alternatives=alternatives
-        )
-        return wrapper
-
-    return decorator
+    return object_view(capability, "review_id", review_for, "quality_review", alternatives)
 
 
 def may_answer(user: User, review: CaseReview) -> bool:

@@ -16,15 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from vejud.access.gate import AuthenticatedRequest, Policy, View
+from vejud.access.gate import View, object_view
 from vejud.access.rules import CAPABILITY_ROLES, TRAINEE_ROLES, Capability, require, scope_for
 from vejud.accounts.models import Membership, User
 from vejud.training.models import Course, Registration, Session
@@ -231,36 +228,14 @@ def course_required_for(course: Course, roles: set[str]) -> bool:
 def registration_view(capability: Capability = Capability.TAKE_TRAINING) -> Callable[[View], View]:
     """Open the registration named by ``registration_id``: 403 without ``capability``, 404 for
     one the user may not see. The view is called as ``view(request, registration, ...)``."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(
-            request: AuthenticatedRequest, registration_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            require(request.user, capability)
-            registration = registration_for(request.user, registration_id)
-            return view(request, registration, *args, **kwargs)
-
-        wrapper.vejud_policy = Policy("training_registration", capability=capability)  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
+    return object_view(capability, "registration_id", registration_for, "training_registration")
 
 
-def teacher_view(view: View) -> View:
-    """Open the session named by ``session_id`` for its teachers and the national contact
-    point: 403 without ``TAKE_TRAINING``, 404 for anyone else. Called as
-    ``view(request, session, ...)``."""
-
-    @wraps(view)
-    def wrapper(
-        request: AuthenticatedRequest, session_id: int, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        require(request.user, Capability.TAKE_TRAINING)
-        return view(request, session_for_teacher(request.user, session_id), *args, **kwargs)
-
-    wrapper.vejud_policy = Policy("training_teacher", capability=Capability.TAKE_TRAINING)  # type: ignore[attr-defined]
-    return wrapper
+# Open the session named by ``session_id`` for its teachers and the national contact point: 403
+# without ``TAKE_TRAINING``, 404 for anyone else. Called as ``view(request, session, ...)``.
+teacher_view = object_view(
+    Capability.TAKE_TRAINING, "session_id", session_for_teacher, "training_teacher"
+)
 
 
 def may_manage_catalogue(user: User) -> bool:

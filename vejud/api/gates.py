@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from django.http import Http404, HttpRequest
 
 from vejud.access.cases import CaseAccess, get_case_for, log_case_access
-from vejud.access.gate import require_case_actor, require_case_role
-from vejud.access.rules import Capability, Part, has_capability, require
+from vejud.access.gate import require_case_actor, require_case_role, require_one_of
+from vejud.access.rules import Capability, Part, require
 from vejud.accounts.models import User
 from vejud.api.auth import POLICY_KEY, BearerAuth, api_policy, api_user
 from vejud.api.schemas import REFERENCE_PATTERN
@@ -116,8 +116,7 @@ class ObjectGate(CapabilityGate):
         self.alternatives = alternatives
 
     def check(self, request: HttpRequest, user: User) -> None:
-        if not any(has_capability(user, c) for c in self.alternatives):
-            require(user, self.capability)
+        require_one_of(user, self.capability, self.alternatives)
         match = request.resolver_match
         pk = positive_int(match.kwargs.get(self.param) if match is not None else None)
         if pk is not None:
