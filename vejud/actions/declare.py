@@ -130,14 +130,15 @@ class CaseAction:
     slug: str  # the page's path after ``<reference>/`` (may hold ``<int:param>``)
     title: str | Promise
     form: type[forms.Form]
-    service: Callable[..., Any]  # called with actor=, case= (unless not passes_case) and the data
+    # Called with actor=, the data and case=, or, for an action on a target (a goal, a
+    # transfer…), the target under its ``kwarg`` instead (the target knows its case).
+    service: Callable[..., Any]
     when: Pairs  # the (status, actor) pairs in which the action is possible
     success: str | Promise
     capability: Capability = Capability.VIEW_CASES
     part: Part = Part.JOURNAL
     target: Target | None = None
     condition: Callable[[Case, Any], bool] | None = None  # beyond the state (case, target/None)
-    passes_case: bool = True
     methods: tuple[str, ...] = ("GET", "POST")
     template: str = "actions/action_form.html"
     context: Callable[[CaseAccess, User, Any], Mapping[str, Any]] | None = None
@@ -207,9 +208,9 @@ class CaseAction:
     def call(self, user: User, case: Case, target: Any, data: Mapping[str, Any]) -> Any:
         """Run the service with the caller's data (form or API body, plain values)."""
         kwargs: dict[str, Any] = {"actor": user, **{k: plain(v) for k, v in data.items()}}
-        if self.passes_case:
+        if self.target is None:
             kwargs["case"] = case
-        if self.target is not None:
+        else:
             kwargs[self.target.kwarg] = target
         return self.service(**kwargs)
 

@@ -107,7 +107,6 @@ def _instrument(
         service=service,
         target=Target("kind", find, "instrument"),
         when=ASSESSING,
-        passes_case=False,
         methods=("POST",),
         condition=lambda case, instrument: instrument is not None,
         form_kwargs=lambda case, instrument: {},

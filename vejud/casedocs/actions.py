@@ -37,7 +37,6 @@ DOCUMENT_REMOVE = CaseAction(
     form_kwargs=lambda case, document: {"prefix": "remove"},
     service=document_remove,
     target=Target("document_id", of_the_case(CaseDocument, removed_at__isnull=True), "document"),
-    passes_case=False,
     when=any_status(Actor.CASEWORKER),
     success=_("The document is removed; its record and the reason are kept."),
     context=lambda access, user, document: {

@@ -159,15 +159,13 @@ def _course(
     """What every course action shares unless it says otherwise: its app, its form templates
     and errors, possible while the course runs, its form's context (``button``, the text above
     the form made by ``intro`` from the target, Cancel back to ``section``) and, after a
-    success, back to ``section``. An action on a target (a goal, an action, an offer…) gets
-    the target rather than the case."""
+    success, back to ``section``."""
     return {
         "namespace": "courses",
         "template": "courses/form_page.html",
         "partial_template": "courses/_form.html",
         "error_fields": FIELD_ALIASES,
         "when": RUNNING,
-        "passes_case": "target" not in fields,
         "context": _form(section, button, intro),
         "after": _back_to(section, fields["success"]),
         "log_as": f"course_{section}",

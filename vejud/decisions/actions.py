@@ -156,7 +156,6 @@ ANSWER_INFORMATION = _process(
     when=any_status(Actor.CASEWORKER),
     condition=_unanswered,
     target=Target("request_id", _find_request, "request"),
-    passes_case=False,
     success=_("The answer is sent to the National Exit Contact Point."),
     context=_question,
 )

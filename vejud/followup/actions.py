@@ -39,7 +39,6 @@ WARNING_RESOLVE = CaseAction(
     service=warning_resolve,
     when=any_status(Actor.CASEWORKER),
     target=Target("warning_id", of_the_case(EarlyWarning), "warning"),
-    passes_case=False,
     methods=("POST",),
     success=_("The warning is resolved."),
 )

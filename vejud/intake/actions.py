@@ -66,7 +66,6 @@ CONSENT_WITHDRAW = CaseAction(
     when=any_status(Actor.CASEWORKER),
     condition=_in_force,
     target=Target("consent_id", _find_consent, "consent"),
-    passes_case=False,
     success=_("The withdrawal is recorded."),
     template="intake/consent_withdraw.html",
     context=_consent,

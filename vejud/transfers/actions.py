@@ -202,7 +202,6 @@ TRANSFER_CANCEL = CaseAction(
     when=any_status(Actor.CASEWORKER),
     condition=_pending,
     target=Target("transfer_id", of_the_case(Transfer), "transfer"),
-    passes_case=False,
     template="transfers/transfer_cancel.html",  # GET asks first, its POST button cancels
     context=lambda access, user, transfer: {"transfer": transfer},
     success=_("The transfer request is cancelled."),
