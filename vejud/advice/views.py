@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,8 +42,7 @@ from vejud.advice.forms import (
 from vejud.advice.models import AdviceRequest, AdviceStatus
 from vejud.advice.states import possible
 from vejud.cases.models import Case
-from vejud.core.attempt import attempt
-from vejud.core.forms import service_error
+from vejud.core.attempt import attempt, submitted
 
 
 def _detail_url(advice: AdviceRequest) -> str:
@@ -89,17 +87,15 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     """Ask the national contact point: a general question, or about the case named by ``case``."""
     case = _case_named(request)
     form = RequestForm(request.POST or None, actor=request.user, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            advice = services.advice_request_create(
-                actor=request.user, case=case, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            service_error(form, exc, {"cpr_in_general_question": ("question",)})
-        else:
-            messages.success(request, _("Your request is with the national contact point."))
-            return redirect(_detail_url(advice))
-    return render(request, "advice/new.html", {"form": form, "case": case})
+    done = submitted(
+        request,
+        form,
+        lambda: services.advice_request_create(actor=request.user, case=case, **form.cleaned_data),
+        _("Your request is with the national contact point."),
+        _detail_url,
+        {"cpr_in_general_question": ("question",)},
+    )
+    return done or render(request, "advice/new.html", {"form": form, "case": case})
 
 
 def _forms(request: AuthenticatedRequest, advice: AdviceRequest) -> dict[str, Any]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vejud.access.exports import export_kinds, exports_visible, get_export_for
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.rules import Capability
+from vejud.core.attempt import submitted
 from vejud.core.errors import conflict_shown
-from vejud.core.forms import service_error
 from vejud.exports.forms import ExportForm
 from vejud.exports.models import ExportStatus
 from vejud.exports.services import export_download, export_request
@@ -40,19 +39,21 @@ def export_list(request: AuthenticatedRequest) -> HttpResponse:
 def export_new(request: AuthenticatedRequest) -> HttpResponse:
     """Ask for an export of the dashboard's selection; then follow it on its own page."""
     form = ExportForm(request.POST, kinds=export_kinds(request.user))
-    if form.is_valid():
-        try:
-            export = export_request(
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                fmt=form.cleaned_data["format"],
-                selection=form.selection(),
-            )
-        except ValidationError as exc:
-            service_error(form, exc, {"too_many_rows": ("all_periods",)})
-        else:
-            messages.success(request, _("The export is being made. You can leave this page."))
-            return redirect("exports:detail", pk=export.pk)
+    done = submitted(
+        request,
+        form,
+        lambda: export_request(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            fmt=form.cleaned_data["format"],
+            selection=form.selection(),
+        ),
+        _("The export is being made. You can leave this page."),
+        lambda export: reverse("exports:detail", kwargs={"pk": export.pk}),
+        {"too_many_rows": ("all_periods",)},
+    )
+    if done is not None:
+        return done
     # 400 for a form in error; the conflict middleware makes a shown ConflictError a 409.
     status = 200 if conflict_shown.get() else 400
     return render(request, "exports/request_page.html", {"export_form": form}, status=status)

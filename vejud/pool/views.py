@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -34,6 +33,7 @@ from vejud.accounts.models import User
 from vejud.actions.pages import action_page
 from vejud.audit.services import log_access_many
 from vejud.cases.models import Case
+from vejud.core.attempt import submitted
 from vejud.core.forms import service_error
 from vejud.core.htmx import is_htmx
 from vejud.core.paging import keyset_page, positive_int
@@ -409,26 +409,6 @@ def guidelines(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "pool/guidelines.html", context)
 
 
-def _submitted(
-    request: AuthenticatedRequest,
-    form: Any,
-    run: Callable[[], Any],
-    success: str | Promise,
-    url: Callable[[Any], str],
-) -> HttpResponse | None:
-    """Run the service for a valid POSTed form: its redirect (to ``url(result)``) with the
-    success message, or None with the service's errors put on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = run()
-    except ValidationError as exc:
-        service_error(form, exc, FIELD_ALIASES)
-        return None
-    messages.success(request, str(success))
-    return redirect(url(result))
-
-
 GUIDELINE_PAGE = {
     "title": gettext_lazy("Publish a guideline"),
     "submit": gettext_lazy("Publish"),
@@ -446,12 +426,13 @@ def guideline_new(request: AuthenticatedRequest) -> HttpResponse:
         initial={"category": request.GET.get("category", ""), "valid_from": timezone.localdate()},
     )
     back = reverse("pool:guidelines")
-    done = _submitted(
+    done = submitted(
         request,
         form,
         lambda: guideline_publish(actor=request.user, **_service_data(form.cleaned_data)),
         gettext_lazy("The guideline is published."),
         lambda guideline: back,
+        FIELD_ALIASES,
     )
     context = {**GUIDELINE_PAGE, "form": form, "cancel_url": back, "back_url": back}
     return done or render(request, "pool/form_page.html", context)

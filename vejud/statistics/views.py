@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,7 @@ from vejud.access.dashboard import dashboard_reach
 from vejud.access.gate import AuthenticatedRequest, requires
 from vejud.access.ownexits import own_exits_visible
 from vejud.access.rules import Capability, has_capability
-from vejud.core.forms import service_error
+from vejud.core.attempt import submitted
 from vejud.statistics.dashboard import default_period
 from vejud.statistics.dashboard_page import dashboard_body
 from vejud.statistics.forms import DashboardForm, OwnExitForm
@@ -54,14 +52,16 @@ def overview(request: HttpRequest) -> HttpResponse:
 def own_exits(request: AuthenticatedRequest) -> HttpResponse:
     """Record an exit on one's own (no person data) and list the unit's records."""
     form = OwnExitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            own_exit_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_error(form, exc, {"year": ("year",)})
-        else:
-            messages.success(request, _("The exit is recorded. It counts in the statistics."))
-            return redirect("statistics:own_exits")
+    done = submitted(
+        request,
+        form,
+        lambda: own_exit_record(actor=request.user, **form.cleaned_data),
+        _("The exit is recorded. It counts in the statistics."),
+        lambda record: reverse("statistics:own_exits"),
+        {"year": ("year",)},
+    )
+    if done is not None:
+        return done
     rows = own_exits_visible(request.user).select_related("police_district", "unit")
     context = {"form": form, "records": rows[:OWN_EXITS_SHOWN], "shown": OWN_EXITS_SHOWN}
     return render(request, "statistics/own_exits.html", context)

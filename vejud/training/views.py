@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,8 +30,7 @@ from vejud.access.training import (
     registrations_visible_to,
     teacher_view,
 )
-from vejud.core.attempt import attempt
-from vejud.core.forms import service_error
+from vejud.core.attempt import attempt, submitted
 from vejud.core.paging import positive_int
 from vejud.training.documents import (
     certificate_filename,
@@ -290,15 +288,16 @@ def _form_page(request: AuthenticatedRequest, form: Any, title: str, submit: str
 def course_new(request: AuthenticatedRequest) -> HttpResponse:
     """Add a course or theme day to the catalogue."""
     form = CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = course_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_error(form, exc)
-        else:
-            messages.success(request, _("%(title)s is in the catalogue.") % {"title": course})
-            return redirect(f"{reverse('training:catalogue')}#course-{course.code}")
-    return _form_page(request, form, _("New course or theme day"), _("Add to the catalogue"))
+    done = submitted(
+        request,
+        form,
+        lambda: course_create(actor=request.user, **form.cleaned_data),
+        lambda course: _("%(title)s is in the catalogue.") % {"title": course},
+        lambda course: f"{reverse('training:catalogue')}#course-{course.code}",
+    )
+    return done or _form_page(
+        request, form, _("New course or theme day"), _("Add to the catalogue")
+    )
 
 
 @requires(Capability.MANAGE_TRAINING)
@@ -310,15 +309,15 @@ def session_new(request: AuthenticatedRequest) -> HttpResponse:
         {"course": request.GET.get("course", "")} if positive_int(request.GET.get("course")) else {}
     )
     form = SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = session_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_error(form, exc, {"quota": ("quotas",)})
-        else:
-            messages.success(request, _("The session is planned."))
-            return redirect(_session_url(session.pk))
-    return _form_page(request, form, _("New session"), _("Plan the session"))
+    done = submitted(
+        request,
+        form,
+        lambda: session_create(actor=request.user, **form.cleaned_data),
+        _("The session is planned."),
+        lambda session: _session_url(session.pk),
+        {"quota": ("quotas",)},
+    )
+    return done or _form_page(request, form, _("New session"), _("Plan the session"))
 
 
 @requires(Capability.MANAGE_TRAINING)
