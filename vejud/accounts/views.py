@@ -79,6 +79,7 @@ from vejud.accounts.sso import (
     session_provider,
 )
 from vejud.accounts.tokens import token_create, token_revoke
+from vejud.core.attempt import submitted
 
 
 def _user(request: HttpRequest) -> User:
@@ -464,16 +465,15 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 def role_grants(request: AuthenticatedRequest) -> HttpResponse:
     """Request a case-access role, and list the requests awaiting a second person."""
     form = RoleGrantForm(request.POST or None, initial={"valid_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            role_grant_request(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("The request is recorded. A second person must approve it.")
-            )
-            return redirect("accounts:role_grants")
+    done = submitted(
+        request,
+        form,
+        lambda: role_grant_request(actor=request.user, **form.cleaned_data),
+        _("The request is recorded. A second person must approve it."),
+        lambda grant: reverse("accounts:role_grants"),
+    )
+    if done is not None:
+        return done
     context = {"form": form, "pending": role_grants_pending()}
     return render(request, "accounts/role_grants.html", context)
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,7 @@ from vejud.accounts.models import User
 from vejud.audit.services import log_access
 from vejud.cases.models import Case
 from vejud.cases.services import OpenCaseError
+from vejud.core.attempt import submitted
 from vejud.core.clientip import client_ip
 from vejud.core.errors import ConflictError
 from vejud.core.forms import service_error
@@ -274,14 +276,17 @@ def text_edit(request: AuthenticatedRequest, key: str, language: str) -> HttpRes
     form = PublicTextForm(
         request.POST or None, initial={"title": current.title, "body": current.body}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            public_text_update(actor=request.user, key=key, language=language, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The text is changed on the public pages."))
-            return redirect("frontdoor:texts")
+    done = submitted(
+        request,
+        form,
+        lambda: public_text_update(
+            actor=request.user, key=key, language=language, **form.cleaned_data
+        ),
+        _("The text is changed on the public pages."),
+        lambda text: reverse("frontdoor:texts"),
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "key": key,
