@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vejud.core.context_processors.csp_nonce",
                 "vejud.portal.context_processors.navigation",
+                "vejud.access.context_processors.break_glass",
             ],
             "debug": DEBUG,
             "builtins": ["vejud.core.templatetags.idempotency"],

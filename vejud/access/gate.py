@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from vejud.access.cases import get_case_for
+from vejud.access.cases import CaseAccess, get_case_for
 from vejud.access.casework import Actor, may_act, role_refusal
 from vejud.access.rules import Capability, Part, has_capability, require, scope_for
 from vejud.accounts.models import User
@@ -33,6 +33,7 @@ class AuthenticatedRequest(HttpRequest):
     """
 
     user: User
+    case_access: CaseAccess  # set by ``case_view``: the case the page shows, and on what basis
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def case_view(
             require_case_role(request.user, capability, alternatives)
             access = get_case_for(request.user, reference, part=part)
             require_case_actor(request.user, access.case, actors)
+            request.case_access = access  # the break-the-glass banner (context_processors)
             return view(request, access, *args, **kwargs)
 
         wrapper.vejud_policy = Policy(  # type: ignore[attr-defined]

@@ -36,7 +36,6 @@ from vejud.access.cases import (
     AccessRuleDenied,
     CaseAccess,
     access_entries,
-    active_grant,
     cases_visible_to,
     log_case_access,
 )
@@ -404,7 +403,6 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
         and not is_custodian
         and has_capability(user, Capability.MANAGE_PERSON_ACCESS)
         and may_work_on(user, access),
-        "grant": active_grant(user, access.case) if access.break_glass else None,
     }
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import Resolver404, resolve, reverse
 
 from vejud.actions.declare import NOT_YOURS
+from vejud.assessments.actions import DRAFTS
 from vejud.assessments.services import gang_affiliation_set, motivation_save, suitability_save
 from vejud.audit.models import AuditEvent
 from vejud.cases.models import Case, JournalEntry, MentorAssignment
@@ -296,3 +297,24 @@ def test_the_assessment_and_consent_services_refuse_the_reader(world):
             topics=["course"],
         )
     assert _trail() == trail
+
+
+def test_every_page_of_the_case_the_reader_opens_shows_the_banner(world, course):
+    """Not only the case page: the instruments, the mentor's log and the case's grants too
+    (each showed the case without saying it was opened by breaking the glass). The banner
+    names when the access ends; a user who holds the case normally sees no banner."""
+    ref = {"reference": course.reference}
+    paths = [
+        course.get_absolute_url(),
+        *(reverse("assessments:edit", kwargs={**ref, "kind": kind}) for kind in sorted(DRAFTS)),
+        reverse("courses:mentor_view", kwargs=ref),
+        reverse("pool:case_grants", kwargs=ref),
+    ]
+    reader, owner = verified_client(world.member_b), verified_client(world.member_a)
+    for path in paths:
+        response = reader.get(path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        assert body.count(BANNER) == 1, path
+        assert "Your access ends at" in body, path
+        assert BANNER not in owner.get(path).content.decode(), path
