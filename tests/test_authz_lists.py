@@ -18,6 +18,12 @@ body, per-response tokens aside) equals the answer for one that does not exist.
 The world: unit A holds a liberty case (mentored, with a pending transfer to unit B), a
 custody case in the cast's prison, and a case whose person excludes coordinator A; unit B
 holds one liberty case. All are inquiries (so the unit's staff get assessment tasks).
+
+Besides the cast, ``glass``: a member of unit B who has broken the glass on unit A's custody
+case. Breaking the glass is to read a case, never to work on it (``vejud.access.casework``):
+the case joins the caseload, its search and the grants it may read (each read logged as
+break-glass), and nothing that is work: not the task list, not the unit's reviews, and no
+list offers a write on it.
 """
 
 from __future__ import annotations
@@ -28,19 +34,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from vejud.accounts.grants import role_grant_approve, role_grant_request
+from vejud.accounts.models import Role
 from vejud.api.tests.process_support import municipality_of
+from vejud.audit.models import AccessLog
 from vejud.audit.services import audit_record, audited
 from vejud.cases.models import Track
-from vejud.cases.services import mentor_assign
+from vejud.cases.services import break_glass_open, mentor_assign
 from vejud.intake.services import inquiry_register
 from vejud.people.services import person_access_rule_add
 from vejud.pool.models import Application, Category
 from vejud.pool.services import guideline_in_force
-from vejud.testing import give_consent, make_case, verified_client
+from vejud.testing import give_consent, make_case, make_user, verified_client
 from vejud.testing.api import JsonApi
 from vejud.testing.pool import make_pool
 from vejud.transfers.services import transfer_request
@@ -59,7 +67,10 @@ ROLES = (
     "analyst",
     "sysadmin",
     "auditor",
+    "glass",  # not of the cast: a member of unit B who broke the glass on GLASS_CASE
 )
+GLASS_CASE = "a_custody"
+GLASS_REASON = "Arrested in our district tonight; checking threats."
 NO_CASES = frozenset({"nobody", "analyst", "sysadmin", "auditor"})  # 403 on every list
 NATIONAL = ("adviser", "decision_maker", "head")
 
@@ -72,6 +83,7 @@ CASELOAD: dict[str, set[str]] = {
     **{n: {"a_liberty", "a_custody", "a_barred", "b_liberty"} for n in NATIONAL},
     "custody": {"a_custody"},  # the custody case sits in their prison
     "mentor": {"a_liberty"},
+    "glass": {"b_liberty", GLASS_CASE},  # their unit's, and the one they broke the glass on
 }
 # Assessment tasks go to the staff of the responsible unit (and custody staff for custody
 # cases); the transfer task only to the receiving unit's staff.
@@ -83,10 +95,12 @@ TASKS: dict[str, set[str]] = {
     **{n: set() for n in NATIONAL},
     "custody": {"a_custody"},
     "mentor": set(),
+    "glass": {"b_liberty", "a_liberty"},  # unit B's work; never the case read through glass
 }
 INCOMING: dict[str, set[str]] = {
     "member_b": {"a_liberty"},
     "coordinator_b": {"a_liberty"},
+    "glass": {"a_liberty"},
 }
 
 
@@ -133,6 +147,9 @@ def lists(world: Any) -> World:
         to_unit=world.unit_b,
         handover_note="Moves to B; the sender's note.",
     )
+    glass = make_user("glass@test.vejud.dk", "Glass Breaker", world.unit_b, Role.UNIT_MEMBER)
+    break_glass_open(actor=glass, reference=cases[GLASS_CASE].reference, reason=GLASS_REASON)
+    world.users["glass"] = glass
     return World(cast=world, cases=cases, transfer=transfer)
 
 
@@ -275,7 +292,7 @@ def test_the_tables_cover_every_role_with_case_access() -> None:
     """A role added to the cast must get its row in each table above."""
     from vejud.testing import CAST
 
-    assert set(ROLES) == {*CAST, "nobody"}
+    assert set(ROLES) == {*CAST, "nobody", "glass"}
     for table in (CASELOAD, TASKS):
         assert set(table) == set(ROLES) - NO_CASES
 
@@ -316,6 +333,14 @@ def test_pool_applications_list_only_the_roles_cases(lists: World, role: str) ->
     expected = lists.refs(CASELOAD[role])
     assert _refs_on_page(page, lists) == expected
     assert {item["case_reference"] for item in api.json()["items"]} == expected
+    # Each case listed is logged, on the page as in the API, and marked break-glass exactly
+    # where the role reads it by breaking the glass.
+    glass = {lists.cases[GLASS_CASE].pk} if role == "glass" else set()
+    for channel in ("web", "api"):
+        logged = AccessLog.objects.filter(user=lists.user(role), part="grants", channel=channel)
+        assert {(log.case_id, log.break_glass) for log in logged} == {
+            (lists.cases[key].pk, lists.cases[key].pk in glass) for key in CASELOAD[role]
+        }, channel
 
 
 # --- Possible existing persons (holes 3 and 5) ----------------------------------------------
@@ -377,3 +402,38 @@ def test_role_grants_are_listed_to_the_deciders_and_reviewed_by_the_auditor(
         assert [g.pk for g in review.context["grants"]] == [granted.pk]
     else:
         assert review.status_code == 403
+
+
+# --- What the break-the-glass reader is offered on the lists --------------------------------
+
+
+def _write_links(body: str, reference: str) -> set[str]:
+    """The paths under the case ``reference`` that ``body`` links, posts or loads and that are
+    writes: pages whose gate names who acts on the case (``Policy.actors``)."""
+    found = re.findall(r'(?:href|action|hx-get|hx-post)="([^"#?]+)', body)
+    writes = set()
+    for path in {p for p in found if reference in p}:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        policy = getattr(match.func, "vejud_policy", None)
+        if policy is not None and policy.actors:
+            writes.add(path)
+    return writes
+
+
+def test_no_list_offers_the_glass_reader_a_write_on_the_case(lists: World) -> None:
+    """The lists that show the case read through glass link it for reading only (the same
+    check finds the writes the case page offers its caseworker)."""
+    _applications(lists)
+    ref = lists.cases[GLASS_CASE].reference
+    pages = ("cases:caseload", "worklist:tasks", "transfers:incoming", "pool:applications")
+    shown = 0
+    for name in pages:
+        body = _page("glass", lists, name).content.decode()
+        shown += ref in body
+        assert _write_links(body, ref) == set(), name
+    assert shown == 2  # the caseload and the applications
+    own = verified_client(lists.cast.member_a).get(lists.cases[GLASS_CASE].get_absolute_url())
+    assert _write_links(own.content.decode(), ref)  # the check sees a write where there is one

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vejud.access.cases import CaseAccess, log_case_access
+from vejud.access.cases import CaseAccess, access_entries, log_case_access
 from vejud.access.casework import acts_nationally, acts_nationally_on, may_apply_for_grants
 from vejud.access.gate import AuthenticatedRequest, case_view, requires
 from vejud.access.rules import Capability, Part, has_capability
@@ -280,9 +280,8 @@ def applications(request: AuthenticatedRequest) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None, years=_all_years())
     rows = _filtered_applications(request.user, form)
     page, first_url, next_url = keyset_page(request, rows, PAGE_SIZE)
-    if page:
-        cases = {a.case_id: a.case.person_id for a in page}
-        entries = [(person_id, case_id, False) for case_id, person_id in cases.items()]
+    if page:  # one entry a person, marked where the user reads the case by breaking the glass
+        entries = access_entries(request.user, [a.case for a in page])
         log_access_many(user=request.user, part=GRANTS, entries=entries, request=request)
     this_year = BudgetYear.objects.filter(year=timezone.localdate().year).first()
     context = {
