@@ -10,10 +10,12 @@ intended answers written out by hand (never computed by asking vejud.access):
 - the central pool's applications (/puljen/ansoegninger/, GET /api/v1/pool/applications);
 - the possible existing persons awaiting a link (/sager/mulige-personer/);
 - the case-access role grants awaiting a second person (/konto/rolletildelinger/) and the
-  auditor's review of granted ones (/revision/rolletildelinger/).
+  auditor's review of granted ones (/revision/rolletildelinger/);
+- case reviews (/kvalitet/): the review rounds with their counts, a round's reviews, the
+  reviews sent to a unit, the learning points and the review tasks (no API lists reviews).
 
-Then: for a case, a person and a transfer outside a role's reach, the answer (status and
-body, per-response tokens aside) equals the answer for one that does not exist.
+Then: for a case, a person, a transfer and a case review outside a role's reach, the answer
+(status and body, per-response tokens aside) equals the answer for one that does not exist.
 
 The world: unit A holds a liberty case (mentored, with a pending transfer to unit B), a
 custody case in the cast's prison, and a case whose person excludes coordinator A; unit B
@@ -31,6 +33,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -48,9 +51,12 @@ from vejud.intake.services import inquiry_register
 from vejud.people.services import person_access_rule_add
 from vejud.pool.models import Application, Category
 from vejud.pool.services import guideline_in_force
+from vejud.quality.models import CaseReview
+from vejud.quality.services import review_answer
 from vejud.testing import give_consent, make_case, make_user, verified_client
 from vejud.testing.api import JsonApi
 from vejud.testing.pool import make_pool
+from vejud.testing.quality import make_round, send_review
 from vejud.transfers.services import transfer_request
 
 ROLES = (
@@ -295,6 +301,8 @@ def test_the_tables_cover_every_role_with_case_access() -> None:
     assert set(ROLES) == {*CAST, "nobody", "glass"}
     for table in (CASELOAD, TASKS):
         assert set(table) == set(ROLES) - NO_CASES
+    for table in (REVIEWS, REVIEW_TASKS):
+        assert set(table) == set(ROLES)
 
 
 # --- The central pool's list of applications ------------------------------------------------
@@ -437,3 +445,159 @@ def test_no_list_offers_the_glass_reader_a_write_on_the_case(lists: World) -> No
     assert shown == 2  # the caseload and the applications
     own = verified_client(lists.cast.member_a).get(lists.cases[GLASS_CASE].get_absolute_url())
     assert _write_links(own.content.decode(), ref)  # the check sees a write where there is one
+
+
+# --- Case reviews (/kvalitet/) --------------------------------------------------------------
+
+# Who sees which review: the contact point (CONDUCT_REVIEWS) every review, drafts too; a unit's
+# staff (ANSWER_REVIEWS) their unit's sent ones, never one whose person bars them; no one
+# else any. a_draft stays a draft; b_liberty's is answered; the rest await unit A's answer.
+CONDUCTORS = frozenset(NATIONAL)
+ANSWERERS = frozenset({"member_a", "coordinator_a", "member_b", "coordinator_b", "glass"})
+REVIEWED = ("a_liberty", "a_custody", "a_barred", "b_liberty", "a_draft")
+REVIEWS: dict[str, set[str]] = {
+    **{n: set(REVIEWED) for n in NATIONAL},
+    "member_a": {"a_liberty", "a_custody", "a_barred"},
+    "coordinator_a": {"a_liberty", "a_custody"},  # the person of a_barred excludes them
+    "member_b": {"b_liberty"},
+    "coordinator_b": {"b_liberty"},
+    "glass": {"b_liberty"},  # breaking the glass on a_custody reads the case, not its review
+    **{n: set() for n in ("nobody", "custody", "mentor", "analyst", "sysadmin", "auditor")},
+}
+# The sent reviews awaiting the unit's answer, on the task lists of those who may answer them.
+REVIEW_TASKS: dict[str, set[str]] = {
+    **{role: set() for role in ROLES},
+    "member_a": {"a_liberty", "a_custody", "a_barred"},
+    "coordinator_a": {"a_liberty", "a_custody"},
+}
+ROUND_TITLE = "Lists round"
+
+
+@dataclass
+class Reviewed:
+    lists: World
+    round: Any
+    reviews: dict[str, CaseReview]
+
+    def points(self, keys: set[str]) -> set[str]:
+        return {_point(key) for key in keys if key != "a_draft"}
+
+
+def _point(key: str) -> str:
+    return f"Learning point on {key}."
+
+
+@pytest.fixture
+def reviewed(lists: World) -> Reviewed:
+    """The head draws every case of units A and B (one more, a_draft, of unit A), sends the
+    reviews with a learning point each but a_draft's; unit B answers b_liberty's."""
+    cast = lists.cast
+    lists.cases["a_draft"] = make_case(cast.member_a, cast.unit_a, first_name="Vera", last_name="Q")
+    round_ = make_round(cast.head, [cast.unit_a, cast.unit_b], title=ROUND_TITLE)
+    reviews = {key: round_.reviews.get(case=lists.cases[key]) for key in REVIEWED}
+    assert set(round_.reviews.all()) == set(reviews.values())
+    for key in REVIEWED[:-1]:
+        reviews[key] = send_review(cast.head, reviews[key], point=("plan", _point(key)))
+    reviews["b_liberty"] = review_answer(
+        actor=cast.coordinator_b, review=reviews["b_liberty"], answer="We will."
+    )
+    return Reviewed(lists=lists, round=round_, reviews=reviews)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_rounds_and_learning_points_are_the_contact_points(
+    reviewed: Reviewed, role: str
+) -> None:
+    w = reviewed.lists
+    rounds = _page(role, w, "quality:rounds")
+    one = verified_client(w.user(role)).get(
+        reverse("quality:round", kwargs={"round_id": reviewed.round.pk})
+    )
+    points = _page(role, w, "quality:learning_points")
+    if role not in CONDUCTORS:
+        assert (rounds.status_code, one.status_code, points.status_code) == (403, 403, 403)
+        return
+    assert [(r.title, r.n, r.answered) for r in rounds.context["rounds"]] == [
+        (ROUND_TITLE, len(REVIEWED), 1)
+    ]
+    assert {r.case.reference for r in one.context["reviews"]} == w.refs(REVIEWS[role])
+    assert _refs_on_page(one, w) == w.refs(REVIEWS[role])
+    body = points.content.decode()
+    assert {_point(key) for key in REVIEWED if _point(key) in body} == reviewed.points(
+        REVIEWS[role]
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_units_reviews_hold_exactly_its_sent_ones(reviewed: Reviewed, role: str) -> None:
+    w = reviewed.lists
+    page = _page(role, w, "quality:mine")
+    if role not in ANSWERERS:
+        assert page.status_code == 403
+        return
+    expected = w.refs(REVIEWS[role])
+    assert {r.case.reference for r in page.context["reviews"]} == expected
+    assert _refs_on_page(page, w) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_tasks_are_the_answering_units(reviewed: Reviewed, role: str) -> None:
+    w = reviewed.lists
+    page = _page(role, w, "worklist:tasks")
+    api = _api(role, w, "/api/v1/tasks")
+    if role in NO_CASES:
+        assert (page.status_code, api.status_code) == (403, 403)
+        return
+    paths = {_review_path(r.pk): key for key, r in reviewed.reviews.items()}
+    tasks = {(t.reference, paths.get(t.href)) for t in page.context["tasks"] if t.href in paths}
+    assert tasks == {(w.cases[key].reference, key) for key in REVIEW_TASKS[role]}
+    assert {path for path in paths if path in page.content.decode()} == {
+        _review_path(reviewed.reviews[key].pk) for key in REVIEW_TASKS[role]
+    }
+    listed = {i["reference"] for i in api.json()["items"] if i["kind"] == "review_answer"}
+    assert listed == w.refs(REVIEW_TASKS[role])
+
+
+def _review_path(pk: int, name: str = "quality:review") -> str:
+    return reverse(name, kwargs={"review_id": pk})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_review_out_of_reach_answers_like_a_missing_one(reviewed: Reviewed, role: str) -> None:
+    """The review page, the unit's answer and the contact point's record: a review the role
+    does not see is answered as one that does not exist (404 for those who see reviews, the
+    gate's 403 for the rest), and nothing is stored; a review in reach opens."""
+    w = reviewed.lists
+    client = verified_client(w.user(role))
+    missing = max(CaseReview.objects.values_list("pk", flat=True)) + 1000
+    before = {k: (r.status, r.answer, r.findings) for k, r in reviewed.reviews.items()}
+    for key, review in reviewed.reviews.items():
+        if key in REVIEWS[role]:
+            response = client.get(_review_path(review.pk))
+            assert response.status_code == 200, (role, key)
+            assert w.cases[key].reference in response.content.decode()
+            continue
+        for name, data, gated in (
+            ("quality:review", None, CONDUCTORS | ANSWERERS),
+            ("quality:answer", {"answer": "Ours now."}, ANSWERERS),
+            ("quality:record", {"findings": "Changed."}, CONDUCTORS),
+        ):
+            send = client.get if data is None else partial(client.post, data=data)
+            mine = send(_review_path(review.pk, name))
+            gone = send(_review_path(missing, name))
+            assert mine.status_code == (404 if role in gated else 403), (role, key, name)
+            assert answer(mine, f"/{review.pk}/") == answer(gone, f"/{missing}/"), (role, key)
+    for key, review in reviewed.reviews.items():
+        review.refresh_from_db()
+        assert (review.status, review.answer, review.findings) == before[key], key
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - CONDUCTORS))
+def test_a_round_answers_like_a_missing_one_to_those_who_do_not_review(
+    reviewed: Reviewed, role: str
+) -> None:
+    client = verified_client(reviewed.lists.user(role))
+    mine = client.get(reverse("quality:round", kwargs={"round_id": reviewed.round.pk}))
+    gone = client.get(reverse("quality:round", kwargs={"round_id": reviewed.round.pk + 1000}))
+    assert mine.status_code == 403
+    assert answer(mine, f"/{reviewed.round.pk}/") == answer(gone, f"/{reviewed.round.pk + 1000}/")
