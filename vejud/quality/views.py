@@ -54,7 +54,8 @@ def rounds(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The round is drawn."))
             return redirect("quality:round", round_id=round_.pk)
-    rows = rounds_visible(request.user)[:SHOWN]
+    # Newest first: an aggregate's GROUP BY query does not take the model's Meta.ordering.
+    rows = rounds_visible(request.user).order_by("-created_at", "-id")[:SHOWN]
     status = 400 if form.errors else 200
     return render(request, "quality/rounds.html", {"form": form, "rounds": rows}, status=status)
 

@@ -140,22 +140,6 @@ def test_learning_points_are_listed_by_theme_across_units(world, cases):
     assert LearningPoint.objects.count() == 2
 
 
-def test_the_round_page_costs_the_same_queries_at_any_size(world, cases):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = verified_client(world.head)
-    small = _round(world, per_unit=1)
-    big = _round(world, per_unit=3, seed=9)
-    client.get(reverse("quality:round", kwargs={"round_id": small.pk}))
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("quality:round", kwargs={"round_id": small.pk}))
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("quality:round", kwargs={"round_id": big.pk}))
-    assert len(few) == len(many)
-    assert big.reviews.count() > small.reviews.count()
-
-
 def test_a_sent_review_is_on_its_units_task_list_until_answered(world, cases):
     from vejud.worklist.selectors import TaskKind, tasks_for
 
