@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +53,9 @@ NAV: list[tuple[str | Promise, str, Capability | None]] = [
 
 def nav_items_for(request: HttpRequest) -> list[NavItem]:
     """Return the navigation entries the signed-in user's roles allow."""
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     entries = [
-        (label, reverse(name))
+        (label, _url(name, prefix, urlconf))
         for label, name, capability in NAV
         if capability is None or has_capability(request.user, capability)
     ]
@@ -61,3 +64,10 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         (url for _label, url in entries if request.path.startswith(url)), key=len, default=None
     )
     return [NavItem(label=label, url=url, active=url == current) for label, url in entries]
+
+
+@functools.cache
+def _url(name: str, prefix: str, urlconf: str) -> str:
+    """The menu entry's URL, reversed once per script prefix and URL configuration (the same
+    for every user and request; reversing the menu's entries cost more than rendering it)."""
+    return reverse(name, urlconf=urlconf)
