@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -191,7 +192,7 @@ class CaseAction:
         action not possible in the case's status, ever): the role is the reason, whatever the
         status. 409 when it is theirs to do but not in the case's state."""
         acting = acting or Acting.of(user, case)
-        actors = [actor for status, actor in self.when if status == case.status]
+        actors = self.actors_in.get(case.status, ())
         if not any(acting(actor) for actor in actors or self.actors):
             return Refusal(403, role_refusal(actors or self.actors))
         if not actors:
@@ -200,10 +201,26 @@ class CaseAction:
             return Refusal(409, str(NOT_NOW))
         return None
 
+    @cached_property
+    def actors_in(self) -> dict[str, tuple[Actor, ...]]:
+        """Who makes the action in each status (``when`` by status, worked out once: the case
+        page asks every action whether it is possible)."""
+        found: dict[str, tuple[Actor, ...]] = {}
+        for status, actor in self.when:
+            found[status] = (*found.get(status, ()), actor)
+        return found
+
     def possible(
         self, user: User, case: Case, target: Any = None, acting: Acting | None = None
     ) -> bool:
-        return self.refusal(user, case, target, acting) is None
+        """Whether ``refusal`` is None, without working out the reason of a refusal."""
+        actors = self.actors_in.get(case.status)
+        if not actors:
+            return False
+        acting = acting or Acting.of(user, case)
+        if not any(acting(actor) for actor in actors):
+            return False
+        return self.condition is None or self.condition(case, target)
 
     def call(self, user: User, case: Case, target: Any, data: Mapping[str, Any]) -> Any:
         """Run the service with the caller's data (form or API body, plain values)."""
