@@ -270,6 +270,12 @@ def _format_cpr(cpr: str) -> str:
 
 
 JOURNAL_PAGE_SIZE = 20
+# What the journal shows of a note, its author and its correction (the author's whole user row
+# and the correction's text were read and built into instances for nothing).
+JOURNAL_COLUMNS = (
+    "id", "case_id", "author_id", "created_at", "text", "corrects_id",
+    "author__full_name", "corrected_by__id", "corrected_by__corrects_id",
+)  # fmt: skip
 
 
 def _journal(access: CaseAccess, before: int | None = None) -> tuple[list[JournalEntry], bool]:
@@ -279,8 +285,10 @@ def _journal(access: CaseAccess, before: int | None = None) -> tuple[list[Journa
     written-at and id), so a case with a long history costs the same as a new one.
     Each entry knows its correction, wherever that is (one query).
     """
-    entries = access.case.journal_entries.select_related("author", "corrected_by").order_by(
-        "-created_at", "-pk"
+    entries = (
+        access.case.journal_entries.select_related("author", "corrected_by")
+        .only(*JOURNAL_COLUMNS)
+        .order_by("-created_at", "-pk")
     )
     if before is not None:
         anchor = access.case.journal_entries.filter(pk=before).values_list("created_at").first()
