@@ -228,7 +228,16 @@ def _pages(d: dict[str, Any]) -> dict[str, list[str]]:
             f"{case}forloeb/mentor/",
             f"/personer/{d['person']}/indsigt/",
         ],
-        "member_b": ["/konto/profil/", session, f"{session}fremmoede/"],
+        "member_b": [
+            "/konto/profil/",
+            session,
+            f"{session}fremmoede/",
+            # the case unit A holds, opened by breaking the glass: every page with the banner
+            case,
+            f"{case}vurdering/motivation/",
+            f"{case}mentor/",
+            f"{case}puljen/",
+        ],
         "adviser": [
             *casework,
             f"{session}fremmoede/",
