@@ -173,11 +173,23 @@ def _select_choices(field: forms.Field) -> list[tuple[Any, Any]]:
     return list(field.choices)  # type: ignore[attr-defined]
 
 
+# What the caseload's rows, the name search's access log and the break-the-glass check read of
+# a case and its units (the cases' and both units' every column were read and converted).
+CASELOAD_COLUMNS = (
+    "id", "reference", "person_id", "status", "track", "opened_on",
+    "responsible_unit_id", "responsible_unit__name", "institution_id", "institution__name",
+)  # fmt: skip
+
+
 def _filtered_cases(
     user: User, form: CaseloadFilterForm
 ) -> tuple[QuerySet[Case], tuple[str, str] | None]:
     """Return the user's visible cases narrowed by the form, and the search it asks for."""
-    cases = cases_visible_to(user).select_related("responsible_unit", "institution")
+    cases = (
+        cases_visible_to(user)
+        .select_related("responsible_unit", "institution")
+        .only(*CASELOAD_COLUMNS)
+    )
     if not form.is_bound:
         return cases, None
     form.is_valid()  # an invalid field is reported and ignored; the valid ones still filter
@@ -387,6 +399,13 @@ def _person_context(
     }
 
 
+# What the case page shows of the person's other cases ("Other attempts").
+EARLIER_CASE_COLUMNS = (
+    "id", "reference", "status", "opened_on", "closed_on",
+    "responsible_unit_id", "responsible_unit__name",
+)  # fmt: skip
+
+
 def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
     """The case page's earlier cases, mentors, protected-address links and break-the-glass."""
     case = access.case
@@ -402,6 +421,7 @@ def _case_links_context(user: User, access: CaseAccess) -> dict[str, Any]:
             .filter(person_id=case.person_id)
             .exclude(pk=case.pk)
             .select_related("responsible_unit")
+            .only(*EARLIER_CASE_COLUMNS)
             .order_by("-opened_on", "-pk")
         ),
         "mentors": mentors,
