@@ -68,6 +68,7 @@ from vejud.cases.selectors import caseload_filter, caseload_search, mentor_assig
 from vejud.core.dates import age_on
 from vejud.core.htmx import is_htmx
 from vejud.core.paging import keyset_page, positive_int
+from vejud.core.rows import PrintedRow
 from vejud.people.models import ProtectedAddress
 from vejud.people.services import (
     address_custodian_add,
@@ -79,7 +80,7 @@ RESULTS_TARGET = "caseload-results"
 
 
 @dataclass(frozen=True)
-class CaseRow:
+class CaseRow(PrintedRow):
     """One caseload row with its texts worked out in Python: the template only prints them.
 
     The caseload is the hottest page; looking up model attributes, translating labels and

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from vejud.cases.models import CaseStatus
+from vejud.core.rows import PrintedRow
 from vejud.worklist.selectors import TASK_LABELS, Task, TaskKind
 
 
 @dataclass(frozen=True)
-class TaskRow:
+class TaskRow(PrintedRow):
     """One row of the task list with its texts worked out in Python: the template only prints
     them (reversing a URL, translating the labels and formatting the date row by row in the
     template cost more than the queries that find the tasks)."""
