@@ -37,7 +37,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from vejud.accounts.grants import role_grant_approve, role_grant_request
@@ -55,6 +55,7 @@ from vejud.quality.models import CaseReview
 from vejud.quality.services import review_answer
 from vejud.testing import give_consent, make_case, make_user, verified_client
 from vejud.testing.api import JsonApi
+from vejud.testing.pages import write_links
 from vejud.testing.pool import make_pool
 from vejud.testing.quality import make_round, send_review
 from vejud.transfers.services import transfer_request
@@ -415,22 +416,6 @@ def test_role_grants_are_listed_to_the_deciders_and_reviewed_by_the_auditor(
 # --- What the break-the-glass reader is offered on the lists --------------------------------
 
 
-def _write_links(body: str, reference: str) -> set[str]:
-    """The paths under the case ``reference`` that ``body`` links, posts or loads and that are
-    writes: pages whose gate names who acts on the case (``Policy.actors``)."""
-    found = re.findall(r'(?:href|action|hx-get|hx-post)="([^"#?]+)', body)
-    writes = set()
-    for path in {p for p in found if reference in p}:
-        try:
-            match = resolve(path)
-        except Resolver404:
-            continue
-        policy = getattr(match.func, "vejud_policy", None)
-        if policy is not None and policy.actors:
-            writes.add(path)
-    return writes
-
-
 def test_no_list_offers_the_glass_reader_a_write_on_the_case(lists: World) -> None:
     """The lists that show the case read through glass link it for reading only (the same
     check finds the writes the case page offers its caseworker)."""
@@ -441,10 +426,10 @@ def test_no_list_offers_the_glass_reader_a_write_on_the_case(lists: World) -> No
     for name in pages:
         body = _page("glass", lists, name).content.decode()
         shown += ref in body
-        assert _write_links(body, ref) == set(), name
+        assert write_links(body, ref) == set(), name
     assert shown == 2  # the caseload and the applications
     own = verified_client(lists.cast.member_a).get(lists.cases[GLASS_CASE].get_absolute_url())
-    assert _write_links(own.content.decode(), ref)  # the check sees a write where there is one
+    assert write_links(own.content.decode(), ref)  # the check sees a write where there is one
 
 
 # --- Case reviews (/kvalitet/) --------------------------------------------------------------

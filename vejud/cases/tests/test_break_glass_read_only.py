@@ -10,12 +10,11 @@ and API, is checked in ``vejud/api/tests/test_case_actions.py``
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from vejud.actions.declare import NOT_YOURS
 from vejud.assessments.actions import DRAFTS
@@ -30,6 +29,7 @@ from vejud.people.services import address_custodian_add, person_update, protecte
 from vejud.testing import make_admitted_case, reauthed_client, verified_client
 from vejud.testing.api import JsonApi
 from vejud.testing.builders import make_assessment_case, protect_address
+from vejud.testing.pages import case_links, write_links
 
 REASON = "The person was arrested in our district tonight"
 BANNER = "logged and reviewed by the auditor"
@@ -111,39 +111,18 @@ def test_an_api_goal_is_refused(world, course):
     assert (_trail(), PlanGoal.objects.filter(case=course).count()) == (trail, goals)
 
 
-def _links(body: str, reference: str) -> set[str]:
-    """The paths the page links, posts or loads that lie under the case's pages."""
-    found = re.findall(r'(?:href|action|hx-get|hx-post)="([^"#?]+)', body)
-    return {path for path in found if f"/{reference}/" in path}
-
-
-def _write_pages(paths: set[str]) -> set[str]:
-    """Those of ``paths`` that are writes: pages whose gate names who acts (a case action's
-    own page, the journal, the protected address's registration)."""
-    writes = set()
-    for path in paths:
-        try:
-            match = resolve(path)
-        except Resolver404:
-            continue
-        policy = getattr(match.func, "vejud_policy", None)
-        if policy is not None and policy.actors:
-            writes.add(path)
-    return writes
-
-
 def test_the_case_page_offers_the_reader_no_write(world, course):
     """The journal's form, the gang affiliation, the course's panels and the protected address's
     registration (coordinator B may register one where he works) are not offered."""
     own = verified_client(world.coordinator_a).get(course.get_absolute_url()).content.decode()
-    offered = _write_pages(_links(own, course.reference))
+    offered = write_links(own, course.reference)
     journal = reverse("cases:journal_add", kwargs={"reference": course.reference})
     register = reverse("cases:protected_address_new", kwargs={"reference": course.reference})
     assert {journal, register} <= offered and len(offered) > 5  # the test checks something
     for reader in (world.member_b, world.coordinator_b):
         body = verified_client(reader).get(course.get_absolute_url()).content.decode()
         assert BANNER in body
-        assert _write_pages(_links(body, course.reference)) == set(), reader.email
+        assert write_links(body, course.reference) == set(), reader.email
         assert "Record or change the gang affiliation" not in body
 
 
@@ -151,7 +130,7 @@ def test_the_pages_the_case_page_links_offer_the_reader_no_write(world, course):
     """The case's other pages (the instruments, the course's plan) are read, without forms."""
     client = verified_client(world.member_b)
     body = client.get(course.get_absolute_url()).content.decode()
-    pages = _links(body, course.reference) - {course.get_absolute_url()}
+    pages = case_links(body, course.reference) - {course.get_absolute_url()}
     read = 0
     for path in sorted(pages):
         response = client.get(path)
@@ -159,7 +138,7 @@ def test_the_pages_the_case_page_links_offer_the_reader_no_write(world, course):
             continue
         read += 1
         page = response.content.decode()
-        assert _write_pages(_links(page, course.reference)) == set(), path
+        assert write_links(page, course.reference) == set(), path
         assert 'method="post" novalidate' not in page, path  # an instrument's draft
         assert "Start a correction" not in page, path
     assert read >= 3  # the three instruments at least
