@@ -85,3 +85,27 @@ def test_htmx_swaps_add_no_menu_and_keep_the_focus(
     assert page.locator("#fds-more-menu").count() <= 1
     page.keyboard.press("Tab")
     assert page.evaluate("!document.activeElement.classList.contains('skipnav')")
+
+
+def test_content_that_loads_itself_takes_neither_the_focus_nor_the_scroll(
+    bworld: World, open_browser: Callable[..., Session]
+) -> None:
+    """The case page's task panel loads itself after the page (htmx, ``load``). Its swap used
+    to move the focus to the panel and scroll the page down to it, past the person and the
+    case, for every user opening a case. Only a swap the user asked for moves the focus."""
+    case = make_case(bworld.member_a, bworld.unit_a, first_name="Fokus", last_name="Test")
+    session = open_browser(bworld.member_a, language="da", start=f"/sager/{case.reference}/")
+    page, t = session.page, session.t
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(session.url(f"/sager/{case.reference}/"))
+    panel = page.locator("#case-tasks")
+    # loaded: the link shown before (and without) htmx is replaced by the tasks
+    expect(panel.get_by_role("link", name=t("Show your tasks on the case"))).to_have_count(0)
+    page.wait_for_timeout(300)  # the swap has settled (the focus moved at settling)
+    assert page.evaluate("window.scrollY") == 0
+    assert page.evaluate("document.activeElement === document.body")
+    # A swap the user asks for still brings the focus to what it changed.
+    journal = page.get_by_role("region", name=t("Journal"), exact=True)
+    journal.get_by_label(t("New note")).fill("A note of the user's own.")
+    journal.get_by_role("button", name=t("Add note")).click()
+    assert _focus_settles_in_content(session)

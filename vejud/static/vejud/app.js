@@ -1,6 +1,6 @@
 /* vejud: start DKFDS once on load; after an htmx swap, start only the components inside the
    new content (DKFDS.init() would start the navigation again and add another "more" menu),
-   and keep the keyboard focus where the user was working. */
+   and keep the keyboard focus where the user was working (on swaps the user asked for). */
 (function () {
   "use strict";
   // Component selectors as DKFDS.init (src/js/dkfds.js, v11) uses them, without Navigation.
@@ -40,6 +40,15 @@
     if (fds.datePicker) fds.datePicker.on(scope);
   }
 
+  // Whether the user asked for the swap (a click, a key, a submit or a change of theirs), not
+  // the page: content that loads itself ("load") or polls ("every 1s") must not move the
+  // focus or scroll the page to itself while the user reads (WCAG 3.2.1, 2.4.3).
+  function userAsked(event) {
+    var config = event.detail && event.detail.requestConfig;
+    var cause = config && config.triggeringEvent;
+    return !!(cause && cause.isTrusted);
+  }
+
   // Focus after a swap: the first field with an error, else the swapped content itself
   // (made focusable for that moment), unless the focus is still inside the page's content.
   function keepFocus(scope) {
@@ -60,6 +69,6 @@
     var scope = event.detail && event.detail.elt;
     if (!scope) return;
     startSwapped(scope);
-    keepFocus(scope);
+    if (userAsked(event)) keepFocus(scope);
   });
 })();
