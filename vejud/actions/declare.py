@@ -192,14 +192,12 @@ class CaseAction:
         action not possible in the case's status, ever): the role is the reason, whatever the
         status. 409 when it is theirs to do but not in the case's state."""
         acting = acting or Acting.of(user, case)
+        if self.possible(user, case, target, acting):
+            return None
         actors = self.actors_in.get(case.status, ())
         if not any(acting(actor) for actor in actors or self.actors):
             return Refusal(403, role_refusal(actors or self.actors))
-        if not actors:
-            return Refusal(409, str(NOT_NOW))
-        if self.condition is not None and not self.condition(case, target):
-            return Refusal(409, str(NOT_NOW))
-        return None
+        return Refusal(409, str(NOT_NOW))  # not in this status, or its condition does not hold
 
     @cached_property
     def actors_in(self) -> dict[str, tuple[Actor, ...]]:
@@ -213,7 +211,8 @@ class CaseAction:
     def possible(
         self, user: User, case: Case, target: Any = None, acting: Acting | None = None
     ) -> bool:
-        """Whether ``refusal`` is None, without working out the reason of a refusal."""
+        """Whether the action is possible now: its status names an actor the user is, and its
+        condition holds. The one rule: ``refusal`` asks it and only explains a no."""
         actors = self.actors_in.get(case.status)
         if not actors:
             return False
