@@ -69,8 +69,11 @@ PAGES = (
     "overview",
     "dashboard",
     "admin_changelist",
+    "admin_case",
     "action",
 )
+# Django's own pages (the admin over the cases table): comparisons, not vejud's pages.
+COMPARISONS = ("admin_changelist", "admin_case")
 LIST_PAGES = ("caseload_first", "caseload_filtered", "caseload_deep")
 SEARCH_PAGES = ("search_reference", "search_name")
 # How much more the largest worker may hold after a page at the largest size than at the
@@ -777,14 +780,22 @@ def evaluate(sizes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     add(
         f"caseload >= 10x faster than the admin changelist {at} (p50)", speedup >= 10, f"{speedup}x"
     )
+    if "admin_case" in large:
+        admin, case = large["admin_case"], large["case_page"]
+        add(
+            f"(comparison) Django's admin page of the case page's case {at}, p95 x floor",
+            None,
+            f"{admin['ratio_p95']}x (p95 {admin['p95_ms']} ms); the case page"
+            f" {case['ratio_p95']}x (p95 {case['p95_ms']} ms)",
+        )
     if len(keys) < 2:
         add("growth <= 1.2 for every page", None, "one data size only")
         add("queries per page independent of data size", None, "one data size only")
         return targets
     label = f"{int(keys[-1]):,} / {int(keys[0]):,}"
     for page in PAGES:
-        if page == "admin_changelist":
-            continue  # the comparison, not one of vejud's pages: its growth is shown, not judged
+        if page in COMPARISONS:
+            continue  # Django's own pages, not vejud's: their growth is shown, not judged
         if page not in small or page not in large:
             continue  # a page added after the earlier result file was measured
         growth = round(large[page]["p50_ms"] / small[page]["p50_ms"], 2)

@@ -191,6 +191,15 @@ def main() -> None:
             "path": f"/bench-admin/cases/case/?status__exact={CaseStatus.ASSESSMENT.value}",
             "expect": 200,
         },
+        # Django's own page of one case: the admin's view of the case page's case (five
+        # columns, read-only), the comparison for the case page as the changelist is for
+        # the caseload.
+        "admin_case": {
+            "user": "sysadmin",
+            "path": f"/bench-admin/cases/case/{long_case.pk}/change/",
+            "expect": 200,
+            "marker": long_case.reference,
+        },
         "action": {
             "user": "coordinator",
             "path": f"/sager/{action_case.reference}/journal/",
