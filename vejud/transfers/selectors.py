@@ -31,15 +31,20 @@ SHOWN_NAMES = {
 
 def case_transfers(case: Case) -> list[Transfer]:
     """Return every transfer of ``case`` with the columns and names the panel shows."""
-    return request_cached(
-        ("case_transfers", case.pk),
-        lambda: list(
-            Transfer.objects.filter(case=case)
-            .select_related(*SHOWN_NAMES)
-            .only(
-                *SHOWN_COLUMNS, *(f"{relation}__{name}" for relation, name in SHOWN_NAMES.items())
-            )
-        ),
+    return request_cached(("case_transfers", case.pk), lambda: _transfers_shown(case))
+
+
+def _transfers_shown(case: Case) -> list[Transfer]:
+    transfers = Transfer.objects.filter(case=case)
+    # Most cases are never transferred. The six-way join of the names costs about 2 ms of
+    # a case page to build, compile and plan (more than the rest of the panel), so it is
+    # asked for only when there is a transfer to name; asking first costs a tenth of that.
+    if not transfers.exists():
+        return []
+    return list(
+        transfers.select_related(*SHOWN_NAMES).only(
+            *SHOWN_COLUMNS, *(f"{relation}__{name}" for relation, name in SHOWN_NAMES.items())
+        )
     )
 
 
