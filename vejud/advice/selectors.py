@@ -63,12 +63,21 @@ def internal_notes(request: AdviceRequest) -> list[AdviceNote]:
 
 
 def answers_on_case(case_id: int) -> list[AdviceMessage]:
-    """The answers filed on a case, newest first, with their requests."""
+    """The answers filed on a case, newest first, with what the case page shows of them: the
+    request's topic and question, the author's name and the answer."""
     return list(
         AdviceMessage.objects.filter(request__case_id=case_id, is_answer=True)
-        .select_related("request", "request__unit", "author")
+        .select_related("request", "author")
+        .only(*ANSWER_SHOWN)
         .order_by("-at", "-id")
     )
+
+
+# What the case page's advice panel shows of an answer (advice/_case_panel.html).
+ANSWER_SHOWN = (
+    "at", "text", "motivation", "suitability", "reasons",
+    "request__topic", "request__question", "author__full_name",
+)  # fmt: skip
 
 
 def attached(access: AdviceAccess) -> dict[str, Any]:
