@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (the recount's SQL is assembled from this module's constants and the models' table names only; no input reaches it)
 """The harmonisation dashboard's figures, counted in the transaction of the change.
 
 Every figure is a count (``n``) and a sum (``total``: days, a score, øre) per year and per
@@ -365,10 +366,165 @@ def _expected() -> dict[Key, list[int]]:
         _zone.reset(token)
 
 
+def _bucket_sql(value: str, bounds: tuple[int, ...], over: int, compare: str) -> str:
+    """SQL for the first bound that ``value`` is ``compare`` (``<=`` or ``<``), else ``over``."""
+    whens = " ".join(f"WHEN {value} {compare} {bound} THEN {bound}" for bound in bounds)
+    return f"(CASE {whens} ELSE {over} END)"
+
+
+def _months_sql(start: str, day: str) -> str:
+    """SQL for ``month_bucket``'s whole months from ``start`` to ``day`` (dates)."""
+    return (
+        f"((extract(year FROM {day}) - extract(year FROM {start})) * 12"
+        f" + extract(month FROM {day}) - extract(month FROM {start})"
+        f" - (extract(day FROM {day}) < extract(day FROM {start}))::int)"
+    )
+
+
+def recount_sql(zone: str) -> tuple[str, dict[str, Any]]:
+    """The whole recount as one SQL statement over the data (PostgreSQL): every delta of
+    ``all_deltas`` as a row (day, unit, track, figure, detail, n, total), summed per year
+    and quarter. The same rules as the functions above, written set-based; ``figures_check``
+    recounts with those functions, so the tests hold the two to the same figures."""
+
+    def local(column: str) -> str:
+        return f"({column} AT TIME ZONE %(zone)s)::date"
+
+    def months(start: str, day: str) -> str:
+        return _bucket_sql(_months_sql(start, day), MONTH_BUCKETS, OVER_MONTHS, "<")
+
+    case = Case._meta.db_table
+    facts = "c.responsible_unit_id AS unit, c.track AS track"
+    moved = local("t.at")
+    since = f"coalesce(lag({moved}) OVER (PARTITION BY t.case_id ORDER BY t.at, t.id), c.opened_on)"
+    days = f"greatest({moved} - {since}, 0)"
+    review_bucket = (
+        f"(CASE WHEN c.course_started_on IS NULL THEN {OVER_MONTHS}"
+        f" ELSE {months('c.course_started_on', 'r.reviewed_on')} END)::text"
+    )
+    review_values = ", ".join(f"('r_{measure}', r.{measure})" for measure in REVIEW_MEASURES)
+    reviews = (
+        f"SELECT r.reviewed_on, {facts}, m.figure, {review_bucket}, 1, m.score"
+        f" FROM {Review._meta.db_table} r JOIN {case} c ON c.id = r.case_id"
+        f" CROSS JOIN LATERAL (VALUES {review_values}) AS m(figure, score)"
+        " WHERE m.score IS NOT NULL"
+    )
+    answer_values = ", ".join(
+        f"(':{measure}:' || (CASE WHEN o.{measure} = %(yes)s THEN 'yes' ELSE 'other' END))"
+        for measure in OUTCOME_MEASURES
+    )
+    outcomes = (
+        f"SELECT o.course_ended_on, {facts}, 'outcome', o.months::text || m.detail, 1, 0"
+        f" FROM {CaseOutcome._meta.db_table} o JOIN {case} c ON c.id = o.case_id"
+        f" CROSS JOIN LATERAL (VALUES (':followed'), {answer_values}) AS m(detail)"
+    )
+    closed = local("x.closed_at")
+    raised, resolved = local("w.raised_at"), local("w.resolved_at")
+    deltas = f"""
+        SELECT c.opened_on AS day, {facts}, 'inflow' AS figure,
+               coalesce(i.source, '') AS detail, 1 AS n, 0 AS total
+          FROM {case} c LEFT JOIN {Inquiry._meta.db_table} i ON i.case_id = c.id
+        UNION ALL
+        SELECT t.day, t.unit, t.track, m.figure, m.detail, 1, m.total
+          FROM transitions t CROSS JOIN LATERAL (VALUES
+               ('moved', t.moved, 0),
+               ('days', t.source || ':' || {_bucket_sql("t.days", DAY_BUCKETS, OVER_DAYS, "<=")},
+                t.days)
+          ) AS m(figure, detail, total)
+        UNION ALL
+        SELECT {local("d.decided_at")}, {facts}, 'decision', d.level || ':' || d.outcome, 1, 0
+          FROM {Decision._meta.db_table} d JOIN {case} c ON c.id = d.case_id
+        UNION ALL
+        SELECT {local("d.decided_at")}, {facts}, 'ground', g.ground, 1, 0
+          FROM {Decision._meta.db_table} d JOIN {case} c ON c.id = d.case_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(
+               CASE WHEN jsonb_typeof(d.grounds) = 'array' THEN d.grounds ELSE '[]' END
+           ) AS g(ground)
+         WHERE d.outcome = %(refuse)s
+        UNION ALL
+        SELECT {closed}, {facts}, 'closure', x.reason, 1, 0
+          FROM {CaseClosure._meta.db_table} x JOIN {case} c ON c.id = x.case_id
+        UNION ALL
+        SELECT {closed}, {facts}, 'closure_at',
+               x.reason || ':' || {months("c.course_started_on", closed)}, 1, 0
+          FROM {CaseClosure._meta.db_table} x JOIN {case} c ON c.id = x.case_id
+         WHERE c.course_started_on IS NOT NULL
+        UNION ALL
+        {reviews}
+        UNION ALL
+        SELECT {raised}, {facts}, 'warning', w.reason, 1, 0
+          FROM {EarlyWarning._meta.db_table} w JOIN {case} c ON c.id = w.case_id
+        UNION ALL
+        SELECT {resolved}, {facts}, 'warning_resolved', w.reason, 1,
+               greatest({resolved} - {raised}, 0)
+          FROM {EarlyWarning._meta.db_table} w JOIN {case} c ON c.id = w.case_id
+         WHERE w.resolved_at IS NOT NULL
+        UNION ALL
+        {outcomes}
+        UNION ALL
+        SELECT {local("a.first_response_at")}, a.unit_id, '', 'advice_answered', '', 1,
+               greatest(floor(extract(epoch FROM a.first_response_at - a.created_at) / 3600), 0)
+          FROM {AdviceRequest._meta.db_table} a WHERE a.first_response_at IS NOT NULL
+        UNION ALL
+        SELECT {local("p.decided_at")}, p.applying_unit_id, '', 'granted', p.category, 1,
+               p.approved_ore
+          FROM {Application._meta.db_table} p WHERE p.status = ANY(%(granted)s)
+    """
+    # Summed per quarter first (a quarter lies in one year), then the quarters per year.
+    sql = f"""
+        WITH transitions AS (
+            SELECT {moved} AS day, {facts}, t.from_status || '>' || t.to_status AS moved,
+                   t.from_status AS source, {days} AS days
+              FROM {CaseTransition._meta.db_table} t JOIN {case} c ON c.id = t.case_id
+        ), quarters AS MATERIALIZED (
+            SELECT date_trunc('quarter', day::timestamp)::date AS period,
+                   unit, track, figure, detail, sum(n) AS n, sum(total) AS total
+              FROM ({deltas}) d
+             GROUP BY 1, 2, 3, 4, 5
+        )
+        SELECT '{QUARTER}', period, unit, track, figure, detail, n, total
+          FROM quarters WHERE n <> 0 OR total <> 0
+        UNION ALL
+        SELECT '{YEAR}', date_trunc('year', period::timestamp)::date,
+               unit, track, figure, detail, sum(n), sum(total)
+          FROM quarters
+         GROUP BY 2, 3, 4, 5, 6
+        HAVING sum(n) <> 0 OR sum(total) <> 0
+    """
+    params = {
+        "zone": zone,
+        "yes": Answer.YES.value,
+        "refuse": DecisionOutcome.REFUSE.value,
+        "granted": sorted(GRANTED_STATUSES),
+    }
+    return sql, params
+
+
+def _rebuild_sql() -> int:
+    """``figures_rebuild`` on PostgreSQL: the recount in the database (``recount_sql``)."""
+    sql, params = recount_sql(str(timezone.get_current_timezone()))
+    with connection.cursor() as cursor:
+        # No JIT: compiling this statement's many expressions takes longer than running it.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            f"INSERT INTO {DashboardCount._meta.db_table}"
+            " (grain, period, unit_id, track, figure, detail, n, total) " + sql,
+            params,
+        )
+        return cursor.rowcount
+
+
 def figures_rebuild() -> int:
-    """Recount every figure from the data (writers held off meanwhile); return the rows."""
+    """Recount every figure from the data (writers held off meanwhile); return the rows.
+
+    On PostgreSQL the recount runs in the database (``recount_sql``): a bulk load of a
+    million cases recounts in seconds instead of minutes of Python over every row."""
     with transaction.atomic():
         _hold_writers()
+        if connection.vendor == "postgresql":
+            DashboardCount.objects.all().delete()
+            return _rebuild_sql()
         expected = _expected()
         DashboardCount.objects.all().delete()
         DashboardCount.objects.bulk_create(

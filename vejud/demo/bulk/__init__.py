@@ -125,20 +125,20 @@ def bulk_seed(
         )
     statistics_rebuilt = False
 
-    def rebuild_statistics() -> None:
+    def rebuild_statistics(*, analyse: bool = True) -> None:
         nonlocal statistics_rebuilt
         started_statistics = time.monotonic()
         # The statistics triggers were set aside for the load (or counted every COPY):
         # the counters are recounted from the rows.
         counters_rebuild()
         figures_rebuild()  # the dashboard's figures: the bulk rows were written without receivers
-        # Last: ANALYZE waits for an index being built on its table (and holds off the next).
-        writer.analyse()
+        if analyse:  # (beside the index build, the rebuild analyses once the indexes are)
+            writer.analyse()
         statistics_rebuilt = True
         if progress is not None:
             progress(
-                "  planner statistics, counters and dashboard figures rebuilt in "
-                f"{time.monotonic() - started_statistics:.1f} s"
+                f"  {'planner statistics, ' if analyse else ''}counters and dashboard figures "
+                f"rebuilt in {time.monotonic() - started_statistics:.1f} s"
             )
 
     collecting = gc.isenabled()
@@ -157,7 +157,7 @@ def bulk_seed(
             # As a restore does: indexes, foreign keys and the redundant per-row triggers
             # set aside for the load; the statistics are rebuilt while the indexes are built.
             with (
-                writer.deferred_indexes(progress, during=rebuild_statistics),
+                writer.deferred_indexes(progress, during=lambda: rebuild_statistics(analyse=False)),
                 writer.triggers_set_aside(progress),
             ):
                 _run_beside_writer(generator, writer, report)

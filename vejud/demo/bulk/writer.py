@@ -26,6 +26,7 @@ import queue
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ from vejud.statistics.triggers import TRIGGER_NAMES as STATISTICS_TRIGGERS
 # The audit guard's deferred per-row check (vejud.audit.guard.install_triggers).
 GUARD_TRIGGER = "vejud_audit_guard"
 XID_SPAN = 2**32  # a row's xmin is the low 32 bits of its transaction's txid_current()
+
+# For building the deferred indexes: one sort in memory per index of the largest tables.
+MAINTENANCE_WORK_MEM = "512MB"
 
 EPOCH = date(1970, 1, 1).toordinal()
 US = 1_000_000
@@ -159,6 +163,11 @@ class Clock:
         if micro:
             return f"{day}T{HMS[second]}.{micro // 1000:03d}Z"
         return f"{day}T{HMS[second]}Z"
+
+
+def _index_table(create: str) -> str:
+    """The table of a ``CREATE INDEX name ON public.table USING ...`` statement."""
+    return create.split(" ON ", 1)[1].split()[0].removeprefix("public.").strip('"')
 
 
 def day_number(day: date) -> int:
@@ -472,8 +481,8 @@ class BulkWriter:
         adding a foreign key validates every loaded row.
 
         ``during`` (after a load that succeeded) runs on a thread of its own, with its own
-        connection, while the indexes are built: work in Python over the loaded rows (the
-        statistics) then keeps one core busy while PostgreSQL sorts on the other.
+        connection, while the indexes are built (the statistics' recounts), and the
+        planner statistics are gathered once the indexes are (``_rebuild``).
         """
         if self.vendor != "postgresql":
             yield
@@ -510,24 +519,42 @@ class BulkWriter:
         and validated after: a loaded row that breaks it leaves it unvalidated and named
         in the error, never missing.
 
-        The keys are added before ``during`` starts and validated after it has ended: the
-        statistics hold share locks on their source tables for a whole transaction, which
-        building an index (a share lock too) does not conflict with, but validating does.
+        The indexes are built on two connections at once, the largest tables' first: one
+        connection builds from the start, the other runs ``during`` (after a load that
+        succeeded) and then builds too. The keys are added before ``during`` starts and
+        validated after it has ended: the statistics hold share locks on their source
+        tables for a whole transaction, which building an index (a share lock too) does
+        not conflict with, but validating does. The planner statistics are gathered on the
+        second connection while the first validates the keys.
         """
         started = time.monotonic()
         broken: list[str] = []
+        pending = deque(self._largest_first(indexes))
+
+        def build() -> None:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+                while True:
+                    try:
+                        create = pending.popleft()
+                    except IndexError:
+                        return
+                    cursor.execute(create)
+
+        def helper() -> None:
+            if during is not None:
+                during()
+            build()
+
         worker: Worker | None = None
         with self.connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
             try:
                 for _, create in foreign_keys:
                     cursor.execute(f"{create} NOT VALID")
-                if during is not None:
-                    worker = Worker(during, self.alias)
-                for _, create in indexes:
-                    cursor.execute(create)
-                if worker is not None:
-                    worker.thread.join()
+                worker = Worker(helper, self.alias)
+                build()
+                worker.thread.join()
+                analyser = Worker(self.analyse, self.alias) if during is not None else None
                 for drop, _ in foreign_keys:
                     table, name = drop.split()[2], drop.split()[-1]
                     try:
@@ -535,8 +562,11 @@ class BulkWriter:
                             cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
                     except IntegrityError:
                         broken.append(f"{table}.{name}")
+                if analyser is not None:
+                    analyser.join()
             finally:
                 if worker is not None:  # (when an index failed, its error comes first)
+                    pending.clear()
                     worker.thread.join()
                 cursor.execute("RESET maintenance_work_mem")
         if broken:
@@ -551,6 +581,19 @@ class BulkWriter:
                 f"  indexes and foreign keys built again and checked in "
                 f"{time.monotonic() - started:.1f} s"
             )
+
+    def _largest_first(self, indexes: list[tuple[str, str]]) -> list[str]:
+        """The indexes' CREATE statements, those of the largest tables first (so the two
+        connections that build them end at about the same time)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
+                " WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace",
+                [[t.name for t in self.all_tables]],
+            )
+            sizes = dict(cursor.fetchall())
+        creates = [create for _, create in indexes]
+        return sorted(creates, key=lambda create: -sizes.get(_index_table(create), 0))
 
     # --- triggers set aside for the load -------------------------------------------------
 
