@@ -44,7 +44,7 @@ from vejud.cases.models import (
     CaseStatus,
     Track,
 )
-from vejud.core.crypto import encrypt_text, keyed_hash
+from vejud.core.crypto import keyed_hash
 from vejud.core.dates import age_on
 from vejud.courses.models import (
     OPEN_ACTION_STATUSES,
@@ -1019,11 +1019,10 @@ class Generator(GrantSteps):
         now_db, now_json = clock.db(t), clock.json(t)
         self.batch.rows[PERSON.name].append(
             (
-                pk, public_id.hex, first, last, encrypt_text(cpr),
+                pk, public_id.hex, first, last, cpr,  # (cpr and threats: PERSON.encrypted)
                 keyed_hash(cpr, purpose="cpr"), clock.day(birth_day), "", group, role,
                 clock.day(since) if since is not None else None, attachment,
-                encrypt_text(threats) if threats else "", f"{first} {last}".lower(), now_db,
-                now_db,
+                threats, f"{first} {last}".lower(), now_db, now_db,
             )
         )  # fmt: skip
         state.person_id = pk

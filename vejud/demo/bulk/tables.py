@@ -31,6 +31,7 @@ PERSON = Table(
         "gang_group_id", "gang_role", "gang_since", "attachment", "threat_notes", "name_search",
         "created_at", "updated_at",
     ),
+    encrypted=("cpr", "threat_notes"),
 )  # fmt: skip
 CASE = Table(
     Case,

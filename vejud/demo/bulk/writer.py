@@ -41,6 +41,7 @@ from vejud.audit.keys import audit_keys, current_key_id
 from vejud.audit.models import AccessLog, AuditChainHead, AuditEvent
 from vejud.audit.services import GENESIS_HASH
 from vejud.cases.models import CaseReferenceCounter
+from vejud.core.crypto import encrypt_text
 from vejud.statistics.triggers import TRIGGER_NAMES as STATISTICS_TRIGGERS
 
 # The audit guard's deferred per-row check (vejud.audit.guard.install_triggers).
@@ -83,14 +84,32 @@ canonical_json: Callable[[Any], str] = _canonical_encoder()
 
 @dataclass(frozen=True)
 class Table:
-    """A table written in bulk: its model and the columns each row tuple holds, in order."""
+    """A table written in bulk: its model and the columns each row tuple holds, in order.
+
+    The ``encrypted`` columns come in plain text and are encrypted as the rows are written
+    (``encrypt_text``; an empty value stays empty): the writer process does it beside the
+    generator instead of the generator (the plain values go over the pipe to the writer,
+    the generator's own child process, and no further)."""
 
     model: type[models.Model]
     columns: tuple[str, ...]
+    encrypted: tuple[str, ...] = ()
     name: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.model._meta.db_table)
+
+    def encrypt(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows with their ``encrypted`` columns encrypted."""
+        positions = [self.columns.index(column) for column in self.encrypted]
+        encrypted = []
+        for row in rows:
+            values = list(row)
+            for position in positions:
+                if values[position]:
+                    values[position] = encrypt_text(values[position])
+            encrypted.append(tuple(values))
+        return encrypted
 
     def check_columns(self) -> None:
         """Fail loudly if the model has a required column the generator does not fill."""
@@ -380,6 +399,8 @@ class BulkWriter:
     def _copy(self, cursor: Any, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        if table.encrypted:
+            rows = table.encrypt(rows)
         columns = ", ".join(table.columns)
         if self.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
