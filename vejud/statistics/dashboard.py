@@ -17,13 +17,14 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Sum
+from django.db import connections
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -537,7 +538,7 @@ class Dashboard:
         }
 
 
-def _rows(period: Period, track: str) -> Iterable[tuple[int, str, str, int, int]]:
+def _rows(period: Period, track: str) -> QuerySet[DashboardCount, tuple[int, str, str, int, int]]:
     """The period's figures by unit (both tracks summed, or one track and the figures that
     have none), summed by the database: one query."""
     rows = DashboardCount.objects.filter(grain=period.grain, period=period.start)
@@ -602,17 +603,49 @@ def _outliers(units: Sequence[Unit], by_unit: dict[int, Tally], national: Tally)
 class Figures:
     """Everything the dashboard of one period and track is computed from, read in four small
     queries whatever the number of cases. The same figures give the same dashboard (and the
-    same releases), so a page can be kept by the digest of its figures."""
+    same releases), so a page can be kept by the digest of its figures.
+
+    The period's rows (about 1,500 for a year at 10,000 cases) are read only when a page is
+    made (``rows``); the digest asks the database for the digest of those rows instead, so a
+    kept page costs no converting and hashing of them (``rows_digest``)."""
 
     today: date
-    rows: tuple[tuple[int, str, str, int, int], ...]
+    period: Period
+    track: str
     units: tuple[tuple[int, str, str], ...]  # id, name, code
     cohort_counts: tuple[tuple[str, int], ...]
     frames: tuple[tuple[str, tuple[int, int]], ...]
 
     @cached_property
+    def rows(self) -> tuple[tuple[int, str, str, int, int], ...]:
+        return tuple(sorted(_rows(self.period, self.track)))
+
+    @cached_property
     def digest(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()
+        parts = (self.today, rows_digest(self.period, self.track), self.units)
+        return hashlib.sha256(repr((*parts, self.cohort_counts, self.frames)).encode()).hexdigest()
+
+
+def rows_digest(period: Period, track: str) -> str:
+    """A digest of the period's rows (``_rows``) that changes whenever one of them does.
+
+    PostgreSQL computes it from a 64-bit hash of each row as text (their count, sum and
+    exclusive or: no order needed, so no sort), so the rows are not sent and converted;
+    elsewhere it is the digest of the rows read. A page made from rows that
+    changed after their digest was read is kept under a digest no later view asks for (the
+    rows have moved on), so it is never shown for rows it was not made from.
+    """
+    rows = _rows(period, track)
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return hashlib.sha256(repr(tuple(sorted(rows))).encode()).hexdigest()
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The ORM's own query inside; its values are passed as parameters.
+        hashed = f"SELECT hashtextextended(r::text, 0) AS h FROM ({sql}) AS r"  # noqa: S608
+        cursor.execute(f"SELECT count(*), sum(h), bit_xor(h) FROM ({hashed}) AS hashed", params)  # noqa: S608
+        count, total, either = cursor.fetchone()
+    return f"{count}:{total}:{either}"
 
 
 def read_figures(period: Period, track: str, today: date | None = None) -> Figures:
@@ -620,7 +653,8 @@ def read_figures(period: Period, track: str, today: date | None = None) -> Figur
     today = today or timezone.localdate()
     return Figures(
         today=today,
-        rows=tuple(sorted(_rows(period, track))),
+        period=period,
+        track=track,
         units=tuple(Unit.objects.order_by("pk").values_list("id", "name", "code")),
         cohort_counts=tuple(sorted(_cohort_counts(cohort_years(today), track).items())),
         frames=tuple(sorted(_frames(period.start.year).items())),

@@ -320,3 +320,28 @@ def test_outcomes_by_cohort_on_the_page_and_after_a_rebuild(cohort_world):
     with _at(200):
         body = verified_client(cohort_world.analyst).get(URL).content.decode()
     assert "Outcomes by cohort" in body
+
+
+def test_the_rows_digest_follows_every_row_of_the_period(fixture_world):
+    """What a kept page is found by: the same rows give the same digest; one count more, one
+    count moved to another detail, or a row more each give another (on PostgreSQL the
+    database computes it)."""
+    from vejud.statistics.dashboard import rows_digest
+
+    digest = rows_digest(YEAR, "")
+    assert rows_digest(YEAR, "") == digest
+    row = DashboardCount.objects.filter(grain=YEAR.grain, period=YEAR.start).order_by("pk").first()
+    assert row is not None
+    seen = {digest}
+    DashboardCount.objects.filter(pk=row.pk).update(n=row.n + 1)
+    seen.add(rows_digest(YEAR, ""))
+    DashboardCount.objects.filter(pk=row.pk).update(n=row.n, detail=f"{row.detail}x")
+    seen.add(rows_digest(YEAR, ""))
+    DashboardCount.objects.filter(pk=row.pk).update(detail=row.detail)
+    assert rows_digest(YEAR, "") == digest
+    DashboardCount.objects.create(
+        grain=YEAR.grain, period=YEAR.start, unit=row.unit, track=row.track,
+        figure=row.figure, detail=f"{row.detail}y", n=1,
+    )  # fmt: skip
+    seen.add(rows_digest(YEAR, ""))
+    assert len(seen) == 4
