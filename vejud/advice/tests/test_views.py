@@ -207,3 +207,33 @@ def test_internal_notes_are_not_in_the_subject_access_export(asked):
         for _n, _l, value in row.fields
     ]
     assert advice.question in texts and NOTE not in texts
+
+
+def test_the_case_page_files_the_answer_with_its_question_author_and_recommendation(asked):
+    """What the case page's advice panel shows of an answer, read in one query without the
+    requesting unit or the author's user row (no password hash on a case page)."""
+    world, case, advice = asked
+    advice_answer(
+        actor=world.adviser,
+        request=advice,
+        text="Admit him; the motivation is real.",
+        motivation="sufficient",
+        reasons="Three meetings kept.",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = verified_client(world.member_a).get(case.get_absolute_url()).content.decode()
+    panel = page.split('id="advice"', 1)[1].split("</section>", 1)[0]
+    for shown in (
+        str(advice.get_topic_display()),
+        advice.question[:50],
+        world.adviser.full_name,
+        "Admit him; the motivation is real.",
+        "Three meetings kept.",
+        "Sufficient",
+    ):
+        assert shown in panel
+    assert NOTE not in page
+    reads = [q["sql"] for q in queries if 'FROM "advice_advicemessage"' in q["sql"]]
+    assert len(reads) == 1
+    assert '"accounts_user"."password"' not in reads[0]
+    assert '"organisations_unit"' not in reads[0]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from vejud.transfers.services import (
     release_plans_run,
     release_track_changes_run,
     transfer_accept,
+    transfer_decline,
     transfer_request,
 )
 
@@ -452,3 +455,32 @@ def test_release_plan_page_is_logged(world, case):
     assert AccessLog.objects.filter(
         user=world.custody, case_id=case.pk, part="release_plan"
     ).exists()
+
+
+def _transfer_reads(client, case):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(case.get_absolute_url()).content.decode()
+    return page, [q["sql"] for q in queries if 'FROM "transfers_transfer"' in q["sql"]]
+
+
+def test_the_case_page_names_each_earlier_transfer_and_joins_the_names_only_when_there_is_one(
+    world,
+):
+    """A case never transferred costs the panel one small read; a transferred one shows who
+    asked, from where, to where and who answered, read in one join."""
+    case = make_admitted_case(world)
+    client = verified_client(world.member_a)
+    page, reads = _transfer_reads(client, case)
+    assert "No transfer is awaiting an answer." in page
+    assert "Earlier transfers" not in page
+    assert len(reads) == 1
+    assert "JOIN" not in reads[0]
+    transfer_decline(actor=world.coordinator_b, transfer=to_b(world, case), note="Not now")
+    page, reads = _transfer_reads(client, case)
+    row = page.split('id="transfer-', 1)[1].split("</tr>", 1)[0]
+    for name in (world.unit_a.name, world.unit_b.name, world.member_a.full_name):
+        assert name in row
+    assert world.coordinator_b.full_name in row
+    assert "Not now" in row
+    assert len(reads) == 2
+    assert sum("JOIN" in sql for sql in reads) == 1
