@@ -631,9 +631,9 @@ def rows_digest(period: Period, track: str) -> str:
 
     PostgreSQL computes it from a 64-bit hash of each row as text (their count, sum and
     exclusive or: no order needed, so no sort), so the rows are not sent and converted;
-    elsewhere it is the digest of the rows read. A page made from rows that
-    changed after their digest was read is kept under a digest no later view asks for (the
-    rows have moved on), so it is never shown for rows it was not made from.
+    elsewhere it is the digest of the rows read. (A row that changes between the digest and
+    the read of the rows, when a page is made, leaves that page under the digest of the rows
+    before the change: a later view finds it only if every row is back at those values.)
     """
     rows = _rows(period, track)
     connection = connections[rows.db]
