@@ -56,6 +56,22 @@ def test_screenshots_of_the_main_pages_at_three_widths(
         filename="udtalelse-fra-jobcentret-om-praktik.pdf",
         data=demo_pdf("Udtalelse"),
     )
+    # The advice panel with an answer and the transfers panel with an earlier transfer.
+    from vejud.advice.services import advice_answer
+    from vejud.testing.advice import ask_about_case
+    from vejud.transfers.services import transfer_decline, transfer_request
+
+    advice_answer(
+        actor=bworld.adviser,
+        request=ask_about_case(bworld, case),
+        text="Ja, motivationen er tilstrækkelig til et exitforløb.",
+        motivation="sufficient",
+        reasons="Han er mødt op til alle samtaler og har selv taget kontakt til jobcentret.",
+    )
+    transfer = transfer_request(
+        actor=bworld.member_a, case=case, to_unit=bworld.unit_b, handover_note="Flytter til Aarhus."
+    )
+    transfer_decline(actor=bworld.coordinator_b, transfer=transfer, note="Bliver i enheden.")
     for n in range(3):
         make_case(bworld.member_a, bworld.unit_a, first_name=f"Skærm{n}", last_name="Billede")
     pages = {
